@@ -1,0 +1,42 @@
+"""storyline's exceptions: small, structured, translated to exit codes or HTTP statuses only at the edges."""
+
+from __future__ import annotations
+
+
+class StorylineError(Exception):
+    """Base class; ``status`` is the HTTP status an API would answer with."""
+
+    status = 500
+
+
+class InvalidInput(StorylineError):
+    """An input file or record cannot be used; names the source and the problem."""
+
+    status = 400
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        self.problem = problem
+        super().__init__(f"{source}: {problem}")
+
+
+class NotFound(StorylineError):
+    """A story, event or article id that is not in the store."""
+
+    status = 404
+
+
+class StoreError(StorylineError):
+    """The database cannot be opened or migrated."""
+
+    status = 500
+
+
+class MissingExtra(StorylineError, ImportError):
+    """An optional dependency is needed: says which extra to install."""
+
+    status = 501
+
+    def __init__(self, feature: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(f'{feature} needs an optional dependency: pip install "storyline[{extra}]"')

@@ -1,0 +1,186 @@
+"""The storyline pipeline: the stages, in order, and the one place that runs them against a ``Store``.
+
+1. **ingest** (``ingest.read``): find files, read text / HTML / JSONL, clean boilerplate (``clean``), read
+   title, date, dateline and agencies (``metadata``); each item becomes an ``Article`` or a ``Rejection``.
+2. **store** (``Store.add_articles``): one transaction per batch; ids are content hashes, so re-ingest is a no-op.
+3. **dedupe** (``dedupe``): exact and near-duplicate articles (MinHash LSH) and passages reused across
+   outlets, each traced to its origin.
+4. **extract** (``extract.dates``, ``extract.entities``, ``extract.quotes``): date expressions resolved
+   against the article's date, entity mentions merged across spellings, quotes with speaker and channel.
+5. **cluster** (``cluster``): articles into events online, events into stories; stored assignments never move.
+6. **timeline** (``timeline``): per story, dated entries with cited summary sentences.
+
+Every stage function is pure (records in, records out); only this module talks to the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, TypeVar
+
+from storyline import dedupe
+from storyline.cluster import ClusterOptions, Clusterer, article_event_date, stream_order, terms
+from storyline.dedupe import DedupeOptions
+from storyline.extract import dates as date_extract
+from storyline.extract import entities as entity_extract
+from storyline.extract import quotes as quote_extract
+from storyline.ingest import read
+from storyline.records import Analysis, Article, DateMention, Rejection
+from storyline.store import Store
+from storyline.timeline import TimelineOptions, build_timeline
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PipelineOptions:
+    """Options of every stage, passed down explicitly."""
+
+    use_nlp: bool | None = None  # None: spaCy NER when installed, else the rule-based fallback
+    batch_size: int = 200
+    dedupe: DedupeOptions = field(default_factory=DedupeOptions)
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)
+    timeline: TimelineOptions = field(default_factory=TimelineOptions)
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest did."""
+
+    new: int = 0
+    seen: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for it in items:
+        batch.append(it)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest(
+    store: Store,
+    paths: Sequence[str],
+    options: PipelineOptions = PipelineOptions(),
+    *,
+    stdin: IO[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Stages 1-2: read every input and store new articles, one transaction per batch."""
+    report = IngestReport()
+    for batch in _batches(read(paths, stdin=stdin), options.batch_size):
+        articles = [a for a in batch if isinstance(a, Article)]
+        rejections = [r for r in batch if isinstance(r, Rejection)]
+        with store.atomic():
+            new = store.add_articles(articles)
+            store.add_rejections(rejections)
+        report.new += len(new)
+        report.seen += len(articles) - len(new)
+        report.rejected.extend(rejections)
+        if progress:
+            progress(len(batch))
+    log.info("ingest: %d new, %d already stored, %d rejected", report.new, report.seen, len(report.rejected))
+    return report
+
+
+def nlp_available() -> bool:
+    try:
+        entity_extract.load_nlp()
+    except ImportError:
+        return False
+    return True
+
+
+def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
+    """Stages 3-6 over everything stored: dedupe, extract what is new, cluster new articles, rebuild timelines."""
+    articles = store.articles()
+    by_id = {a.id: a for a in articles}
+
+    # 3. dedupe (whole corpus; cheap at this size, made incremental in a later release)
+    duplicates = dedupe.find_duplicates(articles, options.dedupe)
+    passages = dedupe.find_passages(articles, options.dedupe)
+
+    # 4. extract what has not been analysed yet
+    use_nlp = nlp_available() if options.use_nlp is None else options.use_nlp
+    done = store.analysed_ids()
+    analyses = [extract(a, use_nlp=use_nlp) for a in articles if a.id not in done]
+    with store.atomic():
+        store.set_duplicates(duplicates)
+        store.set_passages(passages)
+        store.set_analyses(analyses)
+    with store.atomic():
+        store.set_entities(entity_extract.merge_entities(store.mentions()))
+
+    # 5. cluster: replay stored assignments, then add the new articles in stream order
+    mentions: dict[str, list[DateMention]] = defaultdict(list)
+    for m in store.date_mentions():
+        mentions[m.article].append(m)
+    duplicate_of = {d.article: d.duplicate_of for d in duplicates}
+    clusterer = Clusterer(options.cluster)
+    known = {a: (ev.id, ev.story) for ev in store.events() for a in ev.articles}
+    replay = [by_id[a] for a in _stored_order(store) if a in by_id]
+    fresh = stream_order(a for a in articles if a.id not in known)
+    for art in replay + fresh:
+        clusterer.add(
+            art,
+            terms(art),
+            article_event_date(art, mentions.get(art.id, ()), options.cluster),
+            duplicate_of=duplicate_of.get(art.id),
+            known=known.get(art.id),
+        )
+    titles = {a.id: a.title or _first_sentence(a.text) for a in articles}
+    events, stories = clusterer.result(titles)
+    with store.atomic():
+        store.set_clusters(events, stories)
+        if fresh:
+            store.log("cluster", f"{len(fresh)} new articles assigned; {len(events)} events, {len(stories)} stories")
+
+    # 6. timelines
+    with store.atomic():
+        for story in stories:
+            entries = build_timeline(story, events, by_id, mentions, duplicate_of, options.timeline)
+            store.set_timeline(story.id, entries)
+
+
+def _stored_order(store: Store) -> list[str]:
+    """Articles already clustered, in the order they were first assigned."""
+    return [a for ev in store.events() for a in ev.articles]
+
+
+def _first_sentence(text: str) -> str:
+    first = text.strip().split("\n", 1)[0]
+    return first[:120]
+
+
+def extract(article: Article, *, use_nlp: bool) -> Analysis:
+    """Stage 4 for one article: dates, entity mentions and quotes."""
+    dates = date_extract.find_dates(article.text, article.published, article.id)
+    try:
+        mentions = entity_extract.find_mentions(article.text, article.id, use_nlp=use_nlp)
+    except ImportError:
+        mentions = entity_extract.find_mentions(article.text, article.id, use_nlp=False)
+    quotes = quote_extract.find_quotes(article.text, article.id, mentions)
+    return Analysis(article.id, tuple(dates), tuple(mentions), tuple(quotes))
+
+
+def run(
+    store: Store,
+    paths: Sequence[str],
+    options: PipelineOptions = PipelineOptions(),
+    *,
+    stdin: IO[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """The main job: ingest ``paths``, then analyse everything stored."""
+    report = ingest(store, paths, options, stdin=stdin, progress=progress)
+    analyse(store, options)
+    return report

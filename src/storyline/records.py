@@ -1,0 +1,212 @@
+"""Typed, immutable records passed between pipeline stages.
+
+Every stage takes records and returns records; none of them knows about storage.
+Dates are ISO strings (``"2023-09-14"``) so records serialise without conversion;
+``None`` always means "the text does not say", never a guess.
+Offsets (``start``, ``end``) are character offsets into the owning article's ``text``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+
+def content_id(prefix: str, *parts: str) -> str:
+    """A stable id: ``prefix-`` plus 16 hex digits of the SHA-1 of the parts."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:16]}"
+
+
+class _Record:
+    """Mixin giving every record a JSON-ready ``as_dict``."""
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            out[f.name] = _plain(getattr(self, f.name))
+        return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Record):
+        return value.as_dict()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline(_Record):
+    """The dateline that opens a wire story: ``TOKYO, September 14. /TASS/.``"""
+
+    text: str
+    place: str | None = None
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article(_Record):
+    """One news article after ingest, cleaning and metadata extraction."""
+
+    id: str
+    source: str
+    text: str
+    title: str | None = None
+    published: str | None = None
+    published_from: str = "none"  # header|dateline|html|feed|text|none
+    outlet: str | None = None
+    url: str | None = None
+    wire_agencies: tuple[str, ...] = ()  # agencies that supplied the copy
+    cited_agencies: tuple[str, ...] = ()  # agencies the text merely attributes to
+    dateline: Dateline | None = None
+    language: str | None = None
+    author: str | None = None
+    updated: str | None = None
+    content_hash: str = ""
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        """Wire agencies first, then cited ones, without repeats."""
+        return tuple(dict.fromkeys(self.wire_agencies + self.cited_agencies))
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection(_Record):
+    """An input that could not be used, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention(_Record):
+    """A temporal expression in an article, resolved against its publication date.
+
+    ``value`` is ISO at the mention's own granularity: ``2023-09-13`` (day),
+    ``2023-W37`` (week), ``2023-09`` (month), ``2023`` (year) or
+    ``2019-04-24/2019-04-26`` (range); ``None`` when it cannot be resolved.
+    """
+
+    article: str
+    text: str
+    start: int
+    end: int
+    value: str | None
+    granularity: str  # day|week|month|year|range|unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Mention(_Record):
+    """One entity mention in one article (before merging across spellings)."""
+
+    article: str
+    text: str
+    start: int
+    end: int
+    type: str  # PERSON|ORG|GPE|LOC|FAC|NORP|EVENT
+
+
+@dataclass(frozen=True, slots=True)
+class Entity(_Record):
+    """An entity merged across spellings: Kim Jong Un = Kim Jong-un = Kim."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Quote(_Record):
+    """A direct or reported quote with its speaker, cue and channel (``via``)."""
+
+    article: str
+    speaker: str | None
+    cue: str | None
+    text: str
+    direct: bool
+    start: int
+    end: int
+    via: tuple[str, ...] = ()
+    speaker_entity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage(_Record):
+    """A span of text reused by two or more articles, traced to its origin."""
+
+    id: str
+    text: str
+    articles: tuple[str, ...]
+    origin_article: str | None = None
+    origin_agency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate(_Record):
+    """``article`` is an exact or near copy of ``duplicate_of`` (the earliest copy)."""
+
+    article: str
+    duplicate_of: str
+    kind: str  # exact|near
+    similarity: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Event(_Record):
+    """One happening: a set of articles about it, dated by when it happened."""
+
+    id: str
+    story: str
+    date: str | None
+    title: str
+    articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story(_Record):
+    """A chain of events a reader follows over months or years."""
+
+    id: str
+    title: str
+    events: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Citation(_Record):
+    """The sentence behind a timeline entry: an article and a character span."""
+
+    article: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry(_Record):
+    """One dated line of a story's timeline, with the citations behind it."""
+
+    story: str
+    date: str
+    summary: str
+    citations: tuple[Citation, ...] = ()
+    sources: int = 1  # independent sources once copies are folded together
+    event: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis(_Record):
+    """What the extract stage found in one article."""
+
+    article: str
+    dates: tuple[DateMention, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()

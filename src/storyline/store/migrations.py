@@ -1,0 +1,55 @@
+"""Schema migrations, registered in order; each runs once and is recorded.
+
+Written in the SQL common to SQLite and PostgreSQL so both backends share them.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "initial schema",
+        [
+            """CREATE TABLE articles (
+                id TEXT PRIMARY KEY, seq INTEGER NOT NULL, source TEXT NOT NULL, url TEXT,
+                title TEXT, published TEXT, published_from TEXT NOT NULL, updated TEXT,
+                outlet TEXT, author TEXT, wire TEXT NOT NULL, cited TEXT NOT NULL,
+                dateline TEXT, language TEXT, content_hash TEXT NOT NULL, text TEXT NOT NULL)""",
+            "CREATE INDEX articles_hash ON articles(content_hash)",
+            "CREATE INDEX articles_published ON articles(published)",
+            """CREATE TABLE rejections (
+                source TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (source, reason))""",
+            """CREATE TABLE duplicates (
+                article TEXT PRIMARY KEY, duplicate_of TEXT NOT NULL, kind TEXT NOT NULL,
+                similarity REAL NOT NULL)""",
+            """CREATE TABLE passages (
+                id TEXT PRIMARY KEY, text TEXT NOT NULL, origin_article TEXT, origin_agency TEXT,
+                articles TEXT NOT NULL)""",
+            "CREATE TABLE analysed (article TEXT PRIMARY KEY)",
+            """CREATE TABLE date_mentions (
+                article TEXT NOT NULL, start_ INTEGER NOT NULL, end_ INTEGER NOT NULL, text TEXT NOT NULL,
+                value TEXT, granularity TEXT NOT NULL, PRIMARY KEY (article, start_, end_))""",
+            """CREATE TABLE mentions (
+                article TEXT NOT NULL, start_ INTEGER NOT NULL, end_ INTEGER NOT NULL, text TEXT NOT NULL,
+                type TEXT NOT NULL, PRIMARY KEY (article, start_, end_))""",
+            """CREATE TABLE quotes (
+                article TEXT NOT NULL, start_ INTEGER NOT NULL, end_ INTEGER NOT NULL, text TEXT NOT NULL,
+                speaker TEXT, speaker_entity TEXT, cue TEXT, via TEXT NOT NULL, direct INTEGER NOT NULL,
+                PRIMARY KEY (article, start_, end_))""",
+            """CREATE TABLE entities (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, aliases TEXT NOT NULL,
+                articles TEXT NOT NULL)""",
+            """CREATE TABLE stories (id TEXT PRIMARY KEY, title TEXT NOT NULL, seq INTEGER NOT NULL)""",
+            """CREATE TABLE events (
+                id TEXT PRIMARY KEY, story TEXT NOT NULL, date TEXT, title TEXT NOT NULL, seq INTEGER NOT NULL)""",
+            """CREATE TABLE event_articles (
+                article TEXT PRIMARY KEY, event TEXT NOT NULL, seq INTEGER NOT NULL)""",
+            "CREATE INDEX event_articles_event ON event_articles(event)",
+            """CREATE TABLE audit (
+                seq INTEGER NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL)""",
+            """CREATE TABLE timeline_entries (
+                story TEXT NOT NULL, rank INTEGER NOT NULL, date TEXT NOT NULL, summary TEXT NOT NULL,
+                citations TEXT NOT NULL, sources INTEGER NOT NULL, event TEXT, PRIMARY KEY (story, rank))""",
+        ],
+    ),
+]

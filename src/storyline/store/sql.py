@@ -1,0 +1,353 @@
+"""Store logic shared by the SQL backends, written against DB-API 2.
+
+A backend supplies a connection, its parameter placeholder and its transaction handling;
+everything else (record <-> row mapping, migrations, replace semantics) lives here once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+from storyline.records import (
+    Analysis,
+    Article,
+    Citation,
+    DateMention,
+    Dateline,
+    Duplicate,
+    Entity,
+    Event,
+    Mention,
+    Passage,
+    Quote,
+    Rejection,
+    Story,
+    TimelineEntry,
+)
+from storyline.store.migrations import MIGRATIONS
+
+_TABLES = {
+    "articles", "rejections", "duplicates", "passages", "analysed", "date_mentions", "mentions",
+    "quotes", "entities", "stories", "events", "event_articles", "audit", "timeline_entries",
+}
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class SQLStore:
+    """Common implementation; subclasses set ``conn``, ``param`` and ``atomic``."""
+
+    url: str
+    param = "?"
+    conn: Any
+    _depth: int
+    _lock: threading.RLock
+
+    # plumbing --------------------------------------------------------------------
+    def _q(self, sql: str) -> str:
+        return sql if self.param == "?" else sql.replace("?", self.param)
+
+    def _exec(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        cur = self.conn.cursor()
+        cur.execute(self._q(sql), tuple(args))
+        return cur
+
+    def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = [tuple(r) for r in rows]
+        if rows:
+            cur = self.conn.cursor()
+            cur.executemany(self._q(sql), rows)
+
+    def _all(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return list(self._exec(sql, args).fetchall())
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A transaction; nested calls use savepoints so an inner failure undoes only itself."""
+        with self._lock:
+            self._depth += 1
+            name = f"sp{self._depth}"
+            try:
+                if self._depth == 1:
+                    self._begin()
+                else:
+                    self._exec(f"SAVEPOINT {name}")
+                yield
+            except BaseException:
+                if self._depth == 1:
+                    self.conn.rollback()
+                else:
+                    self._exec(f"ROLLBACK TO SAVEPOINT {name}")
+                    self._exec(f"RELEASE SAVEPOINT {name}")
+                raise
+            else:
+                if self._depth == 1:
+                    self.conn.commit()
+                else:
+                    self._exec(f"RELEASE SAVEPOINT {name}")
+            finally:
+                self._depth -= 1
+
+    def _begin(self) -> None:
+        """Start a transaction (backends whose driver does it implicitly do nothing)."""
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations not yet applied; returns their versions."""
+        with self.atomic():
+            self._exec(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"
+            )
+            done = {row[0] for row in self._all("SELECT version FROM schema_migrations")}
+            applied = []
+            for version, name, statements in MIGRATIONS:
+                if version in done:
+                    continue
+                for statement in statements:
+                    self._exec(statement)
+                self._exec(
+                    "INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)",
+                    (version, name, _now()),
+                )
+                applied.append(version)
+        return applied
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def count(self, table: str) -> int:
+        if table not in _TABLES:
+            raise ValueError(f"unknown table {table!r}; one of {sorted(_TABLES)}")
+        return int(self._all(f"SELECT COUNT(*) FROM {table}")[0][0])
+
+    # articles --------------------------------------------------------------------
+    _ARTICLE_COLS = (
+        "id, source, url, title, published, published_from, updated, outlet, author, wire, cited, "
+        "dateline, language, content_hash, text"
+    )
+
+    def add_articles(self, articles: Iterable[Article]) -> list[str]:
+        with self.atomic():
+            known = set(self.article_ids())
+            seq = self.count("articles")
+            new: list[str] = []
+            rows = []
+            for a in articles:
+                if a.id in known:
+                    continue
+                known.add(a.id)
+                new.append(a.id)
+                rows.append(
+                    (
+                        a.id, seq, a.source, a.url, a.title, a.published, a.published_from, a.updated,
+                        a.outlet, a.author, _dump(list(a.wire_agencies)), _dump(list(a.cited_agencies)),
+                        _dump(a.dateline.as_dict()) if a.dateline else None, a.language, a.content_hash, a.text,
+                    )
+                )
+                seq += 1
+            self._many(
+                "INSERT INTO articles (id, seq, source, url, title, published, published_from, updated, outlet, "
+                "author, wire, cited, dateline, language, content_hash, text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return new
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        rows = self._all(f"SELECT {self._ARTICLE_COLS} FROM articles ORDER BY seq")
+        out = [_article(r) for r in rows]
+        if ids is not None:
+            wanted = set(ids)
+            out = [a for a in out if a.id in wanted]
+        return out
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self._all("SELECT id FROM articles ORDER BY seq")]
+
+    def add_rejections(self, rejections: Iterable[Rejection]) -> None:
+        with self.atomic():
+            for r in rejections:
+                self._exec("DELETE FROM rejections WHERE source = ? AND reason = ?", (r.source, r.reason))
+                self._exec("INSERT INTO rejections (source, reason) VALUES (?, ?)", (r.source, r.reason))
+
+    def rejections(self) -> list[Rejection]:
+        return [Rejection(s, r) for s, r in self._all("SELECT source, reason FROM rejections ORDER BY source")]
+
+    # dedupe ----------------------------------------------------------------------
+    def set_duplicates(self, duplicates: Iterable[Duplicate]) -> None:
+        with self.atomic():
+            self._exec("DELETE FROM duplicates")
+            self._many(
+                "INSERT INTO duplicates (article, duplicate_of, kind, similarity) VALUES (?, ?, ?, ?)",
+                ((d.article, d.duplicate_of, d.kind, d.similarity) for d in duplicates),
+            )
+
+    def duplicates(self) -> list[Duplicate]:
+        rows = self._all("SELECT article, duplicate_of, kind, similarity FROM duplicates ORDER BY article")
+        return [Duplicate(a, d, k, float(s)) for a, d, k, s in rows]
+
+    def set_passages(self, passages: Iterable[Passage]) -> None:
+        with self.atomic():
+            self._exec("DELETE FROM passages")
+            self._many(
+                "INSERT INTO passages (id, text, origin_article, origin_agency, articles) VALUES (?, ?, ?, ?, ?)",
+                ((p.id, p.text, p.origin_article, p.origin_agency, _dump(list(p.articles))) for p in passages),
+            )
+
+    def passages(self) -> list[Passage]:
+        rows = self._all("SELECT id, text, origin_article, origin_agency, articles FROM passages ORDER BY id")
+        return [Passage(i, t, tuple(json.loads(arts)), oa, ag) for i, t, oa, ag, arts in rows]
+
+    # extraction ------------------------------------------------------------------
+    def set_analyses(self, analyses: Iterable[Analysis]) -> None:
+        with self.atomic():
+            for an in analyses:
+                for table in ("analysed", "date_mentions", "mentions", "quotes"):
+                    self._exec(f"DELETE FROM {table} WHERE article = ?", (an.article,))
+                self._exec("INSERT INTO analysed (article) VALUES (?)", (an.article,))
+                self._many(
+                    "INSERT INTO date_mentions (article, start_, end_, text, value, granularity) VALUES (?, ?, ?, ?, ?, ?)",
+                    ((d.article, d.start, d.end, d.text, d.value, d.granularity) for d in _unique_spans(an.dates)),
+                )
+                self._many(
+                    "INSERT INTO mentions (article, start_, end_, text, type) VALUES (?, ?, ?, ?, ?)",
+                    ((m.article, m.start, m.end, m.text, m.type) for m in _unique_spans(an.mentions)),
+                )
+                self._many(
+                    "INSERT INTO quotes (article, start_, end_, text, speaker, speaker_entity, cue, via, direct) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        (q.article, q.start, q.end, q.text, q.speaker, q.speaker_entity, q.cue, _dump(list(q.via)), int(q.direct))
+                        for q in _unique_spans(an.quotes)
+                    ),
+                )
+
+    def analysed_ids(self) -> set[str]:
+        return {r[0] for r in self._all("SELECT article FROM analysed")}
+
+    def date_mentions(self, article_ids: Sequence[str] | None = None) -> list[DateMention]:
+        rows = self._all("SELECT article, text, start_, end_, value, granularity FROM date_mentions ORDER BY article, start_")
+        out = [DateMention(a, t, s, e, v, g) for a, t, s, e, v, g in rows]
+        if article_ids is not None:
+            wanted = set(article_ids)
+            out = [d for d in out if d.article in wanted]
+        return out
+
+    def mentions(self) -> list[Mention]:
+        rows = self._all("SELECT article, text, start_, end_, type FROM mentions ORDER BY article, start_")
+        return [Mention(a, t, s, e, ty) for a, t, s, e, ty in rows]
+
+    def quotes(self) -> list[Quote]:
+        rows = self._all(
+            "SELECT article, speaker, cue, text, direct, start_, end_, via, speaker_entity FROM quotes ORDER BY article, start_"
+        )
+        return [Quote(a, sp, cue, t, bool(d), s, e, tuple(json.loads(v)), se) for a, sp, cue, t, d, s, e, v, se in rows]
+
+    def set_entities(self, entities: Iterable[Entity]) -> None:
+        with self.atomic():
+            self._exec("DELETE FROM entities")
+            self._many(
+                "INSERT INTO entities (id, name, type, aliases, articles) VALUES (?, ?, ?, ?, ?)",
+                ((e.id, e.name, e.type, _dump(list(e.aliases)), _dump(list(e.articles))) for e in entities),
+            )
+
+    def entities(self) -> list[Entity]:
+        rows = self._all("SELECT id, name, type, aliases, articles FROM entities ORDER BY id")
+        return [Entity(i, n, t, tuple(json.loads(al)), tuple(json.loads(ar))) for i, n, t, al, ar in rows]
+
+    # clustering ------------------------------------------------------------------
+    def set_clusters(self, events: Iterable[Event], stories: Iterable[Story]) -> None:
+        with self.atomic():
+            for table in ("events", "stories", "event_articles"):
+                self._exec(f"DELETE FROM {table}")
+            self._many(
+                "INSERT INTO stories (id, title, seq) VALUES (?, ?, ?)",
+                ((s.id, s.title, i) for i, s in enumerate(stories)),
+            )
+            events = list(events)
+            self._many(
+                "INSERT INTO events (id, story, date, title, seq) VALUES (?, ?, ?, ?, ?)",
+                ((e.id, e.story, e.date, e.title, i) for i, e in enumerate(events)),
+            )
+            self._many(
+                "INSERT INTO event_articles (article, event, seq) VALUES (?, ?, ?)",
+                ((a, e.id, i) for e in events for i, a in enumerate(e.articles)),
+            )
+
+    def events(self) -> list[Event]:
+        members: dict[str, list[str]] = {}
+        for article, event in self._all("SELECT article, event FROM event_articles ORDER BY event, seq"):
+            members.setdefault(event, []).append(article)
+        rows = self._all("SELECT id, story, date, title FROM events ORDER BY seq")
+        return [Event(i, s, d, t, tuple(members.get(i, ()))) for i, s, d, t in rows]
+
+    def stories(self) -> list[Story]:
+        events = self.events()
+        out = []
+        for sid, title in self._all("SELECT id, title FROM stories ORDER BY seq"):
+            evs = [e for e in events if e.story == sid]
+            arts = tuple(a for e in evs for a in e.articles)
+            out.append(Story(sid, title, tuple(e.id for e in evs), arts))
+        return out
+
+    def log(self, kind: str, detail: str) -> None:
+        with self.atomic():
+            seq = self.count("audit")
+            self._exec("INSERT INTO audit (seq, at, kind, detail) VALUES (?, ?, ?, ?)", (seq, _now(), kind, detail))
+
+    def audit(self) -> Iterator[tuple[str, str, str]]:
+        for at, kind, detail in self._all("SELECT at, kind, detail FROM audit ORDER BY seq"):
+            yield at, kind, detail
+
+    # timelines -------------------------------------------------------------------
+    def set_timeline(self, story: str, entries: Iterable[TimelineEntry]) -> None:
+        with self.atomic():
+            self._exec("DELETE FROM timeline_entries WHERE story = ?", (story,))
+            self._many(
+                "INSERT INTO timeline_entries (story, rank, date, summary, citations, sources, event) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (story, i, e.date, e.summary, _dump([c.as_dict() for c in e.citations]), e.sources, e.event)
+                    for i, e in enumerate(entries)
+                ),
+            )
+
+    def timeline(self, story: str) -> list[TimelineEntry]:
+        rows = self._all(
+            "SELECT date, summary, citations, sources, event FROM timeline_entries WHERE story = ? ORDER BY rank", (story,)
+        )
+        return [
+            TimelineEntry(story, d, s, tuple(Citation(**c) for c in json.loads(cs)), int(n), ev)
+            for d, s, cs, n, ev in rows
+        ]
+
+
+def _unique_spans(items: Iterable[Any]) -> list[Any]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for it in items:
+        key = (it.start, it.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(it)
+    return out
+
+
+def _article(row: Sequence[Any]) -> Article:
+    (id_, source, url, title, published, published_from, updated, outlet, author, wire, cited, dateline,
+     language, content_hash, text) = row
+    return Article(
+        id=id_, source=source, url=url, title=title, published=published, published_from=published_from,
+        updated=updated, outlet=outlet, author=author, wire_agencies=tuple(json.loads(wire)),
+        cited_agencies=tuple(json.loads(cited)), dateline=Dateline(**json.loads(dateline)) if dateline else None,
+        language=language, content_hash=content_hash, text=text,
+    )
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

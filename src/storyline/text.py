@@ -1,0 +1,75 @@
+"""Text helpers shared by the stages: sentence spans, normalisation, hashing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm",
+    "gov", "sen", "rep", "pres", "st", "jr", "sr", "inc", "ltd", "co", "corp", "no",
+    "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.g", "i.e", "approx", "dept", "est",
+    "mt", "ft", "fig", "vol", "n", "s",
+}
+
+_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+|$)|\n\s*\n|\n""")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences; returns ``(start, end)`` spans without outer whitespace.
+
+    A line break always ends a sentence (articles here are one paragraph per line).
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if m.group(0)[0] == ".":
+            word = re.search(r"([\w.]+)\.$", text[start : m.start() + 1])
+            if word:
+                w = word.group(1).lower()
+                if w in _ABBREV or (len(w) == 1 and w.isalpha()):
+                    continue
+            # "4.5" or a dateline like "September 14. /TASS/." stays whole when followed by a digit or "/"
+            nxt = text[end : end + 2].lstrip()
+            if nxt[:1] == "/":
+                continue
+        _add_span(text, start, end, spans)
+        start = end
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def normalise(text: str) -> str:
+    """Lower-case, NFKC, unify quotes and dashes, collapse whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_PUNCT).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
+
+
+def text_hash(text: str) -> str:
+    """SHA-1 of the normalised text: equal for exact duplicates."""
+    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters, apostrophes and hyphens; or digit runs)."""
+    return [w.lower() for w in _WORD.findall(normalise(text))]

@@ -1,0 +1,111 @@
+"""The SQLite store: round trips, idempotent adds, transactions, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storyline.errors import StoreError
+from storyline.records import (
+    Analysis, Article, Citation, DateMention, Dateline, Duplicate, Entity, Event, Mention, Passage, Quote,
+    Rejection, Story, TimelineEntry,
+)
+from storyline.store import SQLiteStore, open_store
+
+
+def _article(i: int, **kw: object) -> Article:
+    base: dict[str, object] = dict(
+        id=f"a-{i:016x}", source=f"f{i}.txt", text=f"Body number {i} with words.", title=f"T{i}",
+        published="2023-09-14", published_from="header", wire_agencies=("TASS",), cited_agencies=("KCNA",),
+        dateline=Dateline("TOKYO, September 14. /TASS/.", "Tokyo", 9, 14, None), language="en", content_hash=f"h{i}",
+    )
+    base.update(kw)
+    return Article(**base)  # type: ignore[arg-type]
+
+
+def test_articles_round_trip(store: SQLiteStore) -> None:
+    a = _article(1)
+    assert store.add_articles([a]) == [a.id]
+    assert store.articles() == [a]
+
+
+def test_add_is_idempotent(store: SQLiteStore) -> None:
+    assert store.add_articles([_article(1), _article(2)]) == ["a-0000000000000001", "a-0000000000000002"]
+    assert store.add_articles([_article(2), _article(1)]) == []
+    assert store.count("articles") == 2
+
+
+def test_failed_batch_stores_nothing_and_keeps_earlier(store: SQLiteStore) -> None:
+    store.add_articles([_article(1)])
+    with pytest.raises(RuntimeError):
+        with store.atomic():
+            store.add_articles([_article(2)])
+            store.add_rejections([Rejection("x", "bad")])
+            raise RuntimeError("boom")
+    assert [a.id for a in store.articles()] == ["a-0000000000000001"]
+    assert store.rejections() == []
+
+
+def test_nested_atomic_rolls_back_only_inner(store: SQLiteStore) -> None:
+    with store.atomic():
+        store.add_articles([_article(1)])
+        with pytest.raises(ValueError):
+            with store.atomic():
+                store.add_articles([_article(2)])
+                raise ValueError("inner")
+    assert store.count("articles") == 1
+
+
+def test_derived_records_round_trip(store: SQLiteStore) -> None:
+    a = _article(1)
+    store.add_articles([a])
+    d = DateMention(a.id, "on Wednesday", 3, 15, "2023-09-13", "day")
+    m = Mention(a.id, "Kim Jong Un", 20, 31, "PERSON")
+    q = Quote(a.id, "KCNA", "said", "text", True, 40, 44, ("Yonhap",), None)
+    store.set_analyses([Analysis(a.id, (d,), (m,), (q,))])
+    store.set_analyses([Analysis(a.id, (d,), (m,), (q,))])  # replacing, not doubling
+    assert store.date_mentions() == [d] and store.mentions() == [m] and store.quotes() == [q]
+    assert store.analysed_ids() == {a.id}
+    e = Entity("n-1", "Kim Jong Un", "PERSON", ("Kim",), (a.id,))
+    store.set_entities([e])
+    assert store.entities() == [e]
+    p = Passage("p-1", "shared", (a.id, "a-2"), a.id, "KCNA")
+    store.set_passages([p])
+    assert store.passages() == [p]
+    dup = Duplicate("a-2", a.id, "near", 0.9)
+    store.set_duplicates([dup])
+    assert store.duplicates() == [dup]
+    ev = Event("e-1", "s-1", "2023-09-13", "Summit", (a.id,))
+    store.set_clusters([ev], [Story("s-1", "Story", (), ())])
+    assert store.events() == [ev]
+    assert store.stories() == [Story("s-1", "Story", ("e-1",), (a.id,))]
+    t = TimelineEntry("s-1", "2023-09-13", "Summary.", (Citation(a.id, 0, 8),), 2, "e-1")
+    store.set_timeline("s-1", [t])
+    assert store.timeline("s-1") == [t]
+
+
+def test_file_store_uses_wal_and_migrates_once(db_path: Path) -> None:
+    s = SQLiteStore(db_path)
+    s.add_articles([_article(1)])
+    s.close()
+    s2 = open_store(f"sqlite:///{db_path}")
+    assert s2.count("articles") == 1
+    assert isinstance(s2, SQLiteStore) and s2.migrate() == []
+    s2.close()
+    con = sqlite3.connect(db_path)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == 1
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="bad.db"):
+        SQLiteStore(bad)
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        SQLiteStore(tmp_path / "nope" / "x.db")
