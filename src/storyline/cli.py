@@ -61,10 +61,11 @@ def cli(verbose: int) -> None:
 
 def _ingest(store: Store, paths: Sequence[str], options: pipeline.PipelineOptions, analyse: bool) -> int:
     """Ingest with a progress bar on a terminal; returns the exit code for the rejections."""
-    show = sys.stderr.isatty()
-    with click.progressbar(length=0, label="ingesting", file=sys.stderr, show_pos=True) if show else _null() as bar:
-        step = (lambda n: bar.update(n)) if show else None
-        report = pipeline.ingest(store, paths, options, progress=step)
+    if sys.stderr.isatty():
+        with click.progressbar(length=0, label="ingesting", file=sys.stderr, show_pos=True) as bar:
+            report = pipeline.ingest(store, paths, options, progress=bar.update)
+    else:
+        report = pipeline.ingest(store, paths, options)
     for r in report.rejected:
         click.echo(f"rejected: {r.source}: {r.reason}", err=True)
     click.echo(
@@ -75,14 +76,6 @@ def _ingest(store: Store, paths: Sequence[str], options: pipeline.PipelineOption
     if report.rejected and report.new + report.seen == 0:
         return 2
     return 1 if report.rejected else 0
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 @cli.command()

@@ -17,8 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from storyline.clean import clean_text
-from storyline.metadata import detect_agencies, find_dateline, parse_plain
+from storyline.metadata import parse_body, parse_plain
 from storyline.records import Article, Dateline, Rejection, content_id
 from storyline.text import text_hash
 
@@ -140,25 +139,22 @@ def from_record(item: dict[str, Any], where: str) -> Article:
     published = item.get("published")
     if published is not None:
         published = _iso_date(str(published), where)
-    raw = item["text"]
-    text = clean_text(raw)
-    dateline = find_dateline(text)
-    wire, cited = detect_agencies(raw)
     url = item.get("url") or None
     title = (item.get("title") or "").strip() or None
+    parsed = parse_body(item["text"], title=title, published=published, published_from="header")
     return _article(
         key=url or where,
         raw=json.dumps(item, sort_keys=True, ensure_ascii=False),
         source=url or where,
-        text=text,
+        text=parsed.text,
         title=title,
         url=url,
         outlet=item.get("outlet") or None,
-        published=published,
-        published_from="header" if published else "none",
-        dateline=dateline,
-        wire=wire,
-        cited=cited,
+        published=parsed.published,
+        published_from=parsed.published_from,
+        dateline=parsed.dateline,
+        wire=parsed.wire_agencies,
+        cited=parsed.cited_agencies,
     )
 
 
@@ -184,31 +180,35 @@ def from_html(data: bytes, source: str, url: str | None = None) -> Article:
     import trafilatura
     from htmldate import find_date
 
-    doc = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False, include_tables=False)
-    if doc is None or not (doc.text or "").strip():
+    result = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False, include_tables=False)
+    doc: dict[str, Any] = result.as_dict() if result is not None and not isinstance(result, dict) else (result or {})
+    body = str(doc.get("text") or "")
+    if not body.strip():
         raise ValueError("no article text found in this HTML page")
-    text = clean_text(doc.text.replace("\n", "\n\n"))
-    published = None
-    try:
-        published = find_date(data, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
-    except Exception as exc:  # htmldate raises assorted errors on odd markup; the date is then unknown
-        log.debug("htmldate failed on %s: %s", source, exc)
-    dateline = find_dateline(text)
-    wire, cited = detect_agencies(text)
+    # paragraphs come one per line from trafilatura; the dateline and credits are read before htmldate
+    title = doc.get("title") or None
+    parsed = parse_body(body, title=title)
+    published, published_from = parsed.published, parsed.published_from
+    if published is None:
+        try:
+            published = find_date(data, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
+            published_from = "html"
+        except Exception as exc:  # htmldate raises assorted errors on odd markup; the date is then unknown
+            log.debug("htmldate failed on %s: %s", source, exc)
     return _article(
         key=url or Path(source).name,
         raw=data.decode("utf-8", errors="replace"),
         source=url or source,
-        text=text,
-        title=doc.title or None,
-        url=url or doc.url or None,
-        outlet=doc.sitename or None,
-        author=doc.author or None,
+        text=parsed.text,
+        title=title,
+        url=url or doc.get("url") or None,
+        outlet=doc.get("sitename") or None,
+        author=doc.get("author") or None,
         published=published or None,
-        published_from="html" if published else "none",
-        dateline=dateline,
-        wire=wire,
-        cited=cited,
+        published_from=published_from,
+        dateline=parsed.dateline,
+        wire=parsed.wire_agencies,
+        cited=parsed.cited_agencies,
     )
 
 

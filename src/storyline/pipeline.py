@@ -106,8 +106,7 @@ def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
     by_id = {a.id: a for a in articles}
 
     # 3. dedupe (whole corpus; cheap at this size, made incremental in a later release)
-    duplicates = dedupe.find_duplicates(articles, options.dedupe)
-    passages = dedupe.find_passages(articles, options.dedupe)
+    duplicates, passages = dedupe.dedupe(articles, options.dedupe)
 
     # 4. extract what has not been analysed yet
     use_nlp = nlp_available() if options.use_nlp is None else options.use_nlp

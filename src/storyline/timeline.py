@@ -93,7 +93,7 @@ def pick_sentences(
             toks = words(art.text[s:e])
             sents.append((aid, s, e, pos, toks))
             vocab.update(set(toks))
-    scored = []
+    scored: list[tuple[float, str, int, int, set[str]]] = []
     for aid, s, e, pos, toks in sents:
         text = articles[aid].text[s:e]
         if not (options.min_words <= len(toks) <= options.max_words) or _CAPTION.search(text):
@@ -109,11 +109,11 @@ def pick_sentences(
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     picks: list[Citation] = []
     chosen: list[set[str]] = []
-    for _score, aid, s, e, toks in scored:
-        if any(len(toks & c) / max(1, len(toks | c)) > options.redundancy for c in chosen):
+    for _score, aid, s, e, tokset in scored:
+        if any(len(tokset & c) / max(1, len(tokset | c)) > options.redundancy for c in chosen):
             continue
         picks.append(Citation(aid, s, e))
-        chosen.append(toks)
+        chosen.append(tokset)
         if len(picks) >= options.per_date:
             break
     return picks

