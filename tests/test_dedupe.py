@@ -225,6 +225,61 @@ def test_agency_found_in_any_carrying_article_and_quoting_outranks_reporting() -
     assert [p.origin_agency for p in passages] == [None]
 
 
+PLEDGE = (
+    "the government will hold the authorities in the neighbouring capital fully responsible for any "
+    "further escalation along the border"
+)
+
+
+def test_origin_agency_the_article_defines_itself() -> None:
+    # "MPA" is in no table: "the state news agency MPA" makes it an agency in that article.
+    first = _art(
+        "mpa-1",
+        "SOLMERE, March 11 - The ministry condemned the shelling of a customs post on Tuesday.\n\n"
+        f'"Veyra says {PLEDGE}," the ministry said in a statement, the state news agency MPA said.',
+        "2025-03-11",
+    )
+    second = _art(
+        "paper-2",
+        "Grain prices rose on Wednesday after the shelling near the border crossing.\n\n"
+        f"The ministry said {PLEDGE}, and traders expect the crossing to stay shut.",
+        "2025-03-12",
+    )
+    (p,) = [p for p in find_passages([second, first]) if "fully responsible" in p.text]
+    assert p.origin_article == "mpa-1"
+    assert p.origin_agency == "MPA"
+    # without the phrase that defines it, "MPA" is just three letters
+    undefined = _art("mpa-1", first.text.replace("the state news agency MPA said", "MPA said"), "2025-03-11")
+    (p,) = [p for p in find_passages([second, undefined]) if "fully responsible" in p.text]
+    assert p.origin_agency is None
+
+
+def test_origin_agency_falls_back_to_the_wire_credit() -> None:
+    # Nothing around the span names a source; the dateline credit says whose copy it is.
+    body = (
+        "Three miners were killed on Tuesday when part of a tunnel roof collapsed at the Karsk Hollow "
+        "copper mine, the regional government said."
+    )
+    wire_tail = "\n\nEleven others were trapped for several hours before rescuers reached them through a side shaft."
+    paper_tail = "\n\nThe mine's owner said it had suspended production while inspectors examine the tunnel."
+    wire = _art("nns-1", f"EBBERSFELD, July 8 /NNS/ - {body}{wire_tail}", "2025-07-08")
+    paper = _art("paper-2", f"Rescuers worked through the night. {body}{paper_tail}", "2025-07-08")
+    (p,) = find_passages([paper, wire])
+    assert p.origin_agency == "NNS"
+    # an article's recorded wire agency counts the same way, and an explicit attribution outranks it
+    recorded = Article(id="nns-1", source="x", text=body + wire_tail, published="2025-07-08", wire_agencies=("NNS",))
+    (p,) = find_passages([paper, recorded])
+    assert p.origin_agency == "NNS"
+    cited_text = f"Rescuers worked through the night. {body[:-1]}, Xinhua reported.{paper_tail}"
+    cited = _art("paper-2", cited_text, "2025-07-08")
+    (p,) = find_passages([cited, wire])
+    assert p.origin_agency == "Xinhua"
+    # two different wires carrying the same words both took them from elsewhere: no origin agency
+    other_wire = _art("rtr-2", f"EBBERSFELD, July 8 (Reuters) - {body}{paper_tail}", "2025-07-08")
+    (p,) = find_passages([other_wire, wire])
+    assert p.origin_agency is None
+
+
 def test_short_phrase_counts_only_as_a_shared_quotation() -> None:
     a = _art(
         "a",

@@ -90,6 +90,23 @@ def test_agency_helpers() -> None:
     assert agency_in("the spy agency") is None
 
 
+def test_agency_helpers_are_the_shared_ones() -> None:
+    # entities re-exports storyline.agencies: one table for every stage
+    from storyline import agencies
+
+    assert canonical_agency is agencies.canonical_agency
+    assert agency_in is agencies.agency_in
+    assert canonical_agency("Agence France-Presse") == "AFP"
+    assert agency_in("the state news agency MPA") == "MPA"  # named as an agency by its own phrase
+
+
+def test_agency_spellings_merge_into_one_entity() -> None:
+    mentions = [_m("ITAR-TASS", "ORG", "a1"), _m("Tass", "ORG", "a2"), _m("TASS", "ORG", "a2")]
+    (entity,) = merge_entities(mentions)
+    assert {entity.name, *entity.aliases} == {"ITAR-TASS", "Tass", "TASS"}
+    assert entity.articles == ("a1", "a2")
+
+
 def test_name_key_normalises_spelling() -> None:
     assert name_key("Kim Jong-un") == name_key("KIM JONG UN") == name_key("Kim Jong Un")
     assert name_key("Pérez") == "perez"

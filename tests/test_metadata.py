@@ -178,6 +178,19 @@ def test_infer_year_without_evidence() -> None:
     assert infer_year(9, 4, "Officials said on Thursday that talks went well.") is None
 
 
+def test_infer_year_reads_a_year_followed_by_a_comma() -> None:
+    # "January 20, 2025," closes a clause; the comma once hid the year.
+    text = "The minister said on Wednesday the tariffs imposed on January 20, 2025, would stay."
+    assert infer_year(3, 12, text) == 2025  # 2025-03-12 was a Wednesday, 2026-03-12 a Thursday
+    assert infer_year(3, 12, "Officials said on Wednesday that 2025,000 tonnes were shipped.") is None
+
+
+def test_infer_year_none_when_two_candidate_years_fit() -> None:
+    # Wednesday fits 2025-03-12 and Thursday 2026-03-12: the text does not decide.
+    text = "The minister said on Wednesday the tariffs of January 20, 2025, stay; talks resume on Thursday."
+    assert infer_year(3, 12, text) is None
+
+
 # --- detect_agencies --------------------------------------------------------------------------------
 
 
@@ -210,6 +223,35 @@ def test_ambiguous_codes_need_an_agency_context() -> None:
     text = "The AFP said officers arrested two men. Payments via UPI rose. The AP government met."
     assert detect_agencies(text) == ((), ())
     assert detect_agencies("Officials told AFP the talks failed, UPI reported.") == ((), ("AFP", "UPI"))
+
+
+@pytest.mark.parametrize(
+    ("text", "wire", "cited"),
+    [
+        # invented agencies: no table lists them, the document's own context does
+        ("PORTVALE, May 2 (NNS) - Pilots ended a strike, the union said.", ("NNS",), ()),
+        ("AMSELBURG, Telmark, Feb 5 /NNS/ - Talks broke down.\nNNS could not reach the minister.", ("NNS",), ()),
+        ("Talks ended, the Foreign Ministry said, the state news agency MPA said.", (), ("MPA",)),
+        ("The Meridian Press Agency (MPA) carried the statement.\nTalks ended, according to MPA.", (), ("MPA",)),
+        (
+            "SOLMERE, March 11 (MPA) - Talks ended.\nThe minister later told QNA news agency they would resume.",
+            ("MPA",),
+            ("QNA",),
+        ),
+        # an unknown code without such context is nothing, and a photo credit defines nothing
+        ("Talks ended, MPA said.", (), ()),
+        ("Crowds marched on the quay. (Photo: NNS)\nTalks ended, NNS said.", (), ()),
+        ("SEOUL, Sept 4 (UPDATE) - Talks ended.", (), ()),
+    ],
+)
+def test_detect_unknown_agencies_from_context(text: str, wire: tuple[str, ...], cited: tuple[str, ...]) -> None:
+    assert detect_agencies(text) == (wire, cited)
+
+
+def test_parse_body_finds_an_unknown_wire_agency_in_the_dateline() -> None:
+    p = parse_body("PORTVALE, May 2 (NNS) - Harbour pilots ended a three-day strike on Thursday, the union said.")
+    assert p.wire_agencies == ("NNS",)
+    assert p.dateline is not None and p.dateline.place == "Portvale"
 
 
 def test_wire_agency_is_not_also_cited() -> None:

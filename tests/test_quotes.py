@@ -227,3 +227,23 @@ def test_pronoun_skips_a_place_named_after_a_preposition() -> None:
     )
     q = _one(_quotes(text), "Safety comes first")
     assert q.speaker == "Lorna Whitcombe"
+
+
+def test_agency_the_article_defines_is_a_channel() -> None:
+    # "MPA" is in no table; the dateline credit makes it an agency for the whole article
+    text = (
+        "SOLMERE, March 11 (MPA) - The border crossing stayed closed on Tuesday.\n"
+        '"It was a fair deal," Foreign Minister Anara Velkova said, according to MPA.'
+    )
+    q = _one(_quotes(text), "fair deal")
+    assert q.speaker == "Anara Velkova"
+    assert q.via == ("MPA",)
+
+
+def test_agency_defined_with_its_acronym_is_a_channel() -> None:
+    text = (
+        "The Meridian Press Agency (MPA) carried the statement.\n"
+        '"We will reopen the crossing," the minister said, MPA reported.'
+    )
+    q = _one(_quotes(text), "reopen the crossing")
+    assert q.via == ("MPA",)

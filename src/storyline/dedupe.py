@@ -26,15 +26,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate, chain, islice
 
 import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash, MinHashLSH
 
+from storyline.agencies import agency_spans, dateline_credit, local_agencies
 from storyline.records import Article, Duplicate, Passage, content_id
 from storyline.text import normalise, sentence_spans, text_hash
 
@@ -429,6 +429,7 @@ class _Passages:
         self.short_keys: _U64 = keys  # by global position, for looking up a span's own grams
         self.short_starts: _I64 = starts
         self.quotations: dict[int, list[tuple[int, int]]] = {}
+        self.local: dict[int, dict[str, str]] = {}
 
     def run(self) -> list[Passage]:
         spans: dict[tuple[int, ...], _Found] = {}
@@ -622,11 +623,22 @@ class _Passages:
             ]
             lo = min([cs] + [a for a, _ in around])
             hi = max([ce] + [b for _, b in around])
-            for agency, strength in _attributions(text[lo:hi]).items():
+            for agency, strength in _attributions(text[lo:hi], self._local(r)).items():
                 score[agency] = score.get(agency, 0) + strength
         if not score:
-            return None
+            # Nothing around the span names a source: the agency whose wire copy carried it is the origin
+            # ("EBBERSFELD, July 8 /NNS/ - ..."), if the carrying articles that credit a wire agree on one.
+            # Two different wires (a Kyodo and a TASS story sharing a phrase) both took it from elsewhere.
+            credits = {c for r in ranks if (c := _wire_credit(self.c.docs[r].article)) is not None}
+            return credits.pop() if len(credits) == 1 else None
         return max(score, key=lambda a: score[a])  # ties: first seen, i.e. earliest article
+
+    def _local(self, rank: int) -> dict[str, str]:
+        """The agencies article ``rank`` defines itself, computed once per article."""
+        local = self.local.get(rank)
+        if local is None:
+            local = self.local[rank] = local_agencies(self.c.docs[rank].article.text)
+        return local
 
 
 def _token_strings(text: str) -> list[str]:
@@ -635,19 +647,6 @@ def _token_strings(text: str) -> list[str]:
 
 # --------------------------------------------------------------------------- agencies
 
-# Canonical name -> how articles write it. Acronyms are case-sensitive (so "ap" or "tass" in
-# running text do not match); full names are not ("KYODO -", "(KCNA via REUTERS)").
-_AGENCIES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("KCNA", re.compile(r"\bKCNA\b|\bKorean Central News Agency\b", re.I)),
-    ("TASS", re.compile(r"\b(?:ITAR-)?(?:TASS|Tass)\b")),
-    ("Kyodo", re.compile(r"\bKyodo\b", re.I)),
-    ("Reuters", re.compile(r"\bReuters\b", re.I)),
-    ("AFP", re.compile(r"\bAFP\b|\bAgence France[- ]Presse\b")),
-    ("AP", re.compile(r"\bAP\b|\bAssociated Press\b")),
-    ("Yonhap", re.compile(r"\bYonhap\b", re.I)),
-    ("Xinhua", re.compile(r"\bXinhua\b", re.I)),
-    ("IANS", re.compile(r"\bIANS\b|\bIndo-Asian News Service\b")),
-)
 _AFTER = re.compile(
     r"\s*(?:\([^()]{1,40}\)\s*)?(?:news agency\s*)?,?\s*(?:has\s+|had\s+)?"
     r"(?:said|says|reported|reports|stated|states|quoted|quotes|cited|described|added|announced|wrote|noted)\b",
@@ -660,23 +659,40 @@ _BEFORE = re.compile(
     re.I,
 )
 _HEADLINE = re.compile(r"[:\-–—]\s*$")
+# A dateline opens one of an article's first paragraphs (a standfirst may come first), as in metadata.
+_WIRE_CREDIT_PARAGRAPHS = 3
 
 
-def _attributions(context: str) -> dict[str, int]:
-    """Agencies ``context`` attributes its words to: 2 for "quoting X", 1 for "X said" and the like."""
+def _attributions(context: str, local: Mapping[str, str]) -> dict[str, int]:
+    """Agencies ``context`` attributes its words to: 2 for "quoting X", 1 for "X said" and the like.
+
+    ``local`` are the agencies the article defines itself (``agencies.local_agencies``), so "MPA said"
+    counts in an article that elsewhere calls MPA a news agency or carries its dateline credit.
+    """
     found: dict[str, int] = {}
-    for name, pattern in _AGENCIES:
-        for m in pattern.finditer(context):
-            before = context[max(0, m.start() - 60) : m.start()]
-            if _BEFORE_QUOTING.search(before):
-                strength = 2
-            elif (
-                _AFTER.match(context, m.end())
-                or _BEFORE.search(before)
-                or (_HEADLINE.search(before) and not context[m.end() :].strip())
-            ):
-                strength = 1
-            else:
-                continue
-            found[name] = max(found.get(name, 0), strength)
+    for start, end, name in agency_spans(context, local):
+        before = context[max(0, start - 60) : start]
+        if _BEFORE_QUOTING.search(before):
+            strength = 2
+        elif (
+            _AFTER.match(context, end)
+            or _BEFORE.search(before)
+            or (_HEADLINE.search(before) and not context[end:].strip())
+        ):
+            strength = 1
+        else:
+            continue
+        found[name] = max(found.get(name, 0), strength)
     return found
+
+
+def _wire_credit(article: Article) -> str | None:
+    """The agency that supplied the article's copy: its ``wire_agencies``, else a dateline credit in its text."""
+    if article.wire_agencies:
+        return article.wire_agencies[0]
+    paras = (p.strip() for p in article.text.split("\n") if p.strip())
+    for para in islice(paras, _WIRE_CREDIT_PARAGRAPHS):
+        credit = dateline_credit(para)
+        if credit is not None:
+            return credit.name
+    return None

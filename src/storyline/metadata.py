@@ -7,16 +7,18 @@ pins it down (``infer_year``); otherwise it is ``None``.
 Agencies are split in two: *wire* agencies supplied the copy (dateline credit ``/TASS/``, ``(Yonhap)``,
 an opening ``KYODO -``, ``By Reuters``, ``Additional reporting by Reuters``, ``© AFP``, a closing
 ``- Reuters``); *cited* agencies are only named as a source in the body (``KCNA said``, ``according to
-Tass``). Photo credits in captions are neither.
+Tass``). Photo credits in captions are neither. Which names are agencies is ``storyline.agencies``' business:
+its table, plus agencies the article defines itself (an unknown code in a dateline credit, ``PORTVALE,
+May 2 (NNS) -``, or in "the state news agency MPA"), which then count wherever the article names them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+from storyline.agencies import AgencySpan, agency_spans, canonical_agency, local_agencies
 from storyline.clean import (
     DATELINE_RE,
     MONTHS,
@@ -47,51 +49,6 @@ class ParsedText:
 
 # --- agencies ---------------------------------------------------------------------------------------
 
-# canonical name, names that are unambiguous wherever they appear (case-sensitive), and a short code that
-# is only an agency in an attribution context ("AFP" is also the Australian Federal Police, "UPI" India's
-# payment system, "AP" Andhra Pradesh, "Bloomberg" a person, "Sputnik" a satellite).
-_AGENCIES: tuple[tuple[str, str, str | None], ...] = (
-    ("KCNA", r"Korean Central News Agency|KCNA", None),
-    ("KCTV", r"Korean Central (?:Television|TV)|KCTV", None),
-    ("TASS", r"ITAR-TASS|ITAR-Tass|TASS|Tass", None),
-    ("Kyodo", r"Kyodo News|Kyodo|KYODO", None),
-    ("Reuters", r"Thomson Reuters|Reuters|REUTERS", None),
-    ("AFP", r"Agence France[- ]Presse|AGENCE FRANCE[- ]PRESSE", "AFP"),
-    ("AP", r"Associated Press|ASSOCIATED PRESS", "AP"),
-    ("Yonhap", r"Yonhap News Agency|Yonhap News|Yonhap|YONHAP", None),
-    ("Xinhua", r"Xinhua News Agency|Xinhua|XINHUA", None),
-    ("IANS", r"Indo-Asian News Service|IANS", None),
-    ("PTI", r"Press Trust of India", "PTI"),
-    ("ANI", r"Asian News International", "ANI"),
-    ("UPI", r"United Press International", "UPI"),
-    ("dpa", r"Deutsche Presse-Agentur", "dpa|DPA"),
-    ("EFE", r"Agencia EFE|EFE", None),
-    ("ANSA", r"ANSA", None),
-    ("Bloomberg", r"Bloomberg News", "Bloomberg"),
-    ("RIA Novosti", r"RIA Novosti|RIA-Novosti|RIA NOVOSTI", None),
-    ("Interfax", r"Interfax|INTERFAX", None),
-    ("Anadolu", r"Anadolu Agency|Anadolu Ajansi|Anadolu", None),
-    ("Bernama", r"Bernama|BERNAMA", None),
-    ("CNA", r"Central News Agency", "CNA"),
-    ("Sputnik", r"Sputnik News|Sputnik news agency", "Sputnik"),
-    ("Jiji", r"Jiji Press|Jiji", None),
-    ("Antara", r"Antara News Agency|Antara", None),
-    ("IRNA", r"Islamic Republic News Agency|IRNA", None),
-    ("Ukrinform", r"Ukrinform", None),
-    ("PA Media", r"PA Media|Press Association", None),
-    ("China News Service", r"China News Service", None),
-)
-
-_EDGE_L = r"(?<![A-Za-z0-9])"
-_EDGE_R = r"(?![A-Za-z0-9])"
-# Context that makes a short code an agency: "(AFP)", "/AP/", "told AFP", "AFP reported".
-_WEAK_BEFORE = re.compile(r"(?:[(/]|(?:told|according\s+to|quoting|citing|cited\s+by|quoted\s+by|©|copyright|by)\s+(?:the\s+)?)$", re.I)
-_WEAK_AFTER = re.compile(
-    r"^(?:[)/]|\s+(?:news\s+agency|News|reported|reports|said|says|quoted|cited|journalists?|correspondents?|"
-    r"reporters?|photographers?|tally|count|has\s+learned|learned|understands|reporting)\b)"
-)
-# Short codes written with "the" when they are the agency: "the AP reported" (Associated Press).
-_TAKES_ARTICLE = {"AP"}
 _CREDIT_SEP = re.compile(r"^\s*(?:--|[-–—:|])")
 _CREDIT_CUE = re.compile(
     r"(?:reporting|writing|editing|compiled|written|produced)\s+by|with\s+(?:additional\s+)?(?:agency\s+)?"
@@ -101,40 +58,7 @@ _CREDIT_CUE = re.compile(
 )
 
 
-def _agency_regex() -> re.Pattern[str]:
-    parts = []
-    for i, (_, strong, weak) in enumerate(_AGENCIES):
-        parts.append(rf"(?P<s{i}>{_EDGE_L}(?:{strong}){_EDGE_R})")
-        if weak:
-            parts.append(rf"(?P<w{i}>{_EDGE_L}(?:{weak}){_EDGE_R})")
-    return re.compile("|".join(parts))
-
-
-_AGENCY_RE = _agency_regex()
-
-
-@dataclass(frozen=True, slots=True)
-class _AgencyMention:
-    name: str
-    start: int
-    end: int
-
-
-def _mentions(para: str) -> Iterator[_AgencyMention]:
-    for m in _AGENCY_RE.finditer(para):
-        group = m.lastgroup or ""
-        name = _AGENCIES[int(group[1:])][0]
-        if group[0] == "w":
-            before, after = para[max(0, m.start() - 20) : m.start()], para[m.end() : m.end() + 30]
-            opening = m.start() == 0 and _CREDIT_SEP.match(after) is not None
-            if not (opening or _WEAK_BEFORE.search(before) or _WEAK_AFTER.match(after)):
-                continue
-            if name not in _TAKES_ARTICLE and re.search(r"\bthe\s+$", before, re.I):
-                continue  # "the AFP said" is the Australian Federal Police; agencies go without "the"
-        yield _AgencyMention(name, m.start(), m.end())
-
-
-def _is_wire(para: str, mention: _AgencyMention, *, last: bool) -> bool:
+def _is_wire(para: str, mention: AgencySpan, *, last: bool) -> bool:
     """Whether this mention credits the paragraph's copy to the agency rather than citing it."""
     dl = match_dateline(para)
     if dl is not None and mention.end <= dl.end("core"):
@@ -175,6 +99,9 @@ def detect_agencies(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     paras = [p.strip() for p in text.split("\n") if p.strip()]
     if paras and (header := _HEADER_RE.match(paras[0])) is not None:
         paras[0] = header.group(2)  # a plain-text header line: " date 2023-09-14 TOKYO, September 14. /TASS/. ..."
+    # Agencies the article defines itself ("PORTVALE, May 2 (NNS) -", "the state news agency MPA") count in
+    # every paragraph, like table agencies.
+    local = local_agencies("\n".join(p for p in paras if not is_caption(p) or is_credit(p)))
     wire: dict[str, None] = {}
     cited: dict[str, None] = {}
     for n, para in enumerate(paras):
@@ -182,7 +109,7 @@ def detect_agencies(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         if is_boilerplate(para) and not is_credit(para) and len(para.split()) > 3:
             continue  # chrome; short lines stay so that a lone "- Reuters" can count
-        for mention in _mentions(para):
+        for mention in agency_spans(para, local):
             if _is_wire(para, mention, last=n == len(paras) - 1):
                 wire[mention.name] = None
             else:
@@ -236,7 +163,7 @@ def find_dateline(text: str) -> Dateline | None:
         if m is None:
             continue
         place = _title_place(m.group("place").strip())
-        if _agency_name(place) is not None:
+        if canonical_agency(place) is not None:
             continue  # "KYODO - ..." is a credit, not a place
         core = m.group("core").strip()
         if m.re is not DATELINE_RE:
@@ -249,13 +176,6 @@ def find_dateline(text: str) -> Dateline | None:
             continue
         return Dateline(text=core, place=place, month=month, day=day, year=year)
     return None
-
-
-def _agency_name(word: str) -> str | None:
-    m = _AGENCY_RE.fullmatch(word) or _AGENCY_RE.fullmatch(word.upper())
-    if m is None:
-        return None
-    return _AGENCIES[int((m.lastgroup or "s0")[1:])][0]
 
 
 def _valid_day(year: int, month: int, day: int) -> bool:
@@ -304,7 +224,8 @@ _ANNIVERSARY_SPAN = 160
 _CLAUSE_END = re.compile(r"[.;\n]")
 # A sentence that puts the anniversary in the past ("last year's 70th anniversary") says nothing about today.
 _PAST_MARK = re.compile(r"\blast\s+year|\ba\s+year\s+ago|\bprevious\s+year|\bin\s+(?:19|20)\d\d\b", re.I)
-_YEAR_RE = re.compile(r"(?<![\d,.$£€¥#/-])((?:18|19|20)\d\d)(?![\d,]|s\b)")
+# "2025," ends a clause ("on January 20, 2025, it ...") and is a year; "2025,000" is part of a number.
+_YEAR_RE = re.compile(r"(?<![\d,.$£€¥#/-])((?:18|19|20)\d\d)(?!\d|,\d|s\b)")
 # A four-digit number is a year when it reads like one: after a preposition or a date ("in 2019",
 # "April 26, 2019"), or followed by punctuation ("2019.", "2019's"). "plans 2000 homes" is a quantity.
 _YEAR_BEFORE = re.compile(

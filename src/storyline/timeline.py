@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from storyline.records import Article, Citation, DateMention, Event, Story, TimelineEntry
 from storyline.text import sentence_spans, words
 
+# a wire credit or dateline opening a sentence ("KYODO - ", "AMSELBURG, February 5 (MPA) - ") is not news
+_LEAD_CREDIT = re.compile(
+    r"^(?:[A-Z][A-Za-z .'’]{1,40},\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\.?\s*)?(?:\([A-Za-z]{2,10}\)|/[A-Za-z]{2,10}/\.?)?\s*"
+    r"(?:--?|—|–)\s+|^[A-Z][A-Z .'’]{2,40}(?:\s*\([A-Za-z]{2,10}\))?\s*(?:--?|—|–)\s+"
+)
 _CAPTION = re.compile(r"^(this|the) (picture|photo|image)|\(photo|photo:|file photo", re.I)
 
 
@@ -90,6 +95,9 @@ def pick_sentences(
     for aid in article_ids:
         art = articles[aid]
         for pos, (s, e) in enumerate(sentence_spans(art.text)):
+            credit = _LEAD_CREDIT.match(art.text, s, e) if pos < 2 else None
+            if credit and credit.end() < e:
+                s = credit.end()
             toks = words(art.text[s:e])
             sents.append((aid, s, e, pos, toks))
             vocab.update(set(toks))

@@ -2,9 +2,9 @@
 
 Two ways to find mentions:
 
-* spaCy NER (``storyline[nlp]``), corrected by a small gazetteer layer (news agencies,
-  world capitals and major cities, a few organisations) for mistakes the small English
-  model makes on wire copy ("KYODO - North Korea" as one ORG, "Vladivostok" as PERSON).
+* spaCy NER (``storyline[nlp]``), corrected by a small gazetteer layer (news agencies from
+  ``storyline.agencies``, world capitals and major cities, a few organisations) for mistakes
+  the small English model makes on wire copy ("KYODO - North Korea" as one ORG, "Vladivostok" as PERSON).
 * A rule-based fallback over runs of capitalised words, typed by cues (titles before a
   name, organisation heads such as "Agency", the gazetteer). It is pure regex work so the
   timeline benchmark can run it on large corpora (well over 100k words/s).
@@ -12,6 +12,8 @@ Two ways to find mentions:
 ``merge_entities`` folds mentions into ``Entity`` records: "Kim Jong Un" = "Kim Jong-un" =
 "KIM JONG UN" = "Kim" (when only one full PERSON name in the corpus owns "Kim"), and
 "KCNA" = "Korean Central News Agency".
+
+``canonical_agency``, ``agency_in`` and ``agency_spans`` are re-exported from ``storyline.agencies``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from storyline.agencies import AGENCIES, agency_in, agency_spans, canonical_agency
 from storyline.records import Entity, Mention, content_id
 
 LOGGER = logging.getLogger(__name__)
@@ -79,30 +82,6 @@ def load_nlp() -> Any:
 
 
 # --------------------------------------------------------------------------- gazetteer
-
-# Canonical agency name -> spellings seen in copy. Matched case-sensitively (also in upper
-# case, as in datelines like "KYODO -"), so "AP" never matches the word "ap".
-_AGENCIES: dict[str, tuple[str, ...]] = {
-    "KCNA": ("KCNA", "Korean Central News Agency"),
-    "TASS": ("TASS", "Tass", "ITAR-TASS", "Itar-Tass"),
-    "Kyodo": ("Kyodo", "Kyodo News"),
-    "Reuters": ("Reuters", "Thomson Reuters"),
-    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
-    "AP": ("AP", "Associated Press"),
-    "Yonhap": ("Yonhap", "Yonhap News Agency", "Yonhap News"),
-    "Xinhua": ("Xinhua", "Xinhua News Agency"),
-    "IANS": ("IANS", "Indo-Asian News Service"),
-    "Interfax": ("Interfax",),
-    "RIA Novosti": ("RIA Novosti", "RIA"),
-    "PTI": ("PTI", "Press Trust of India"),
-    "ANI": ("ANI", "Asian News International"),
-    "Anadolu": ("Anadolu", "Anadolu Agency"),
-    "Bernama": ("Bernama",),
-    "EFE": ("EFE",),
-    "ANSA": ("ANSA",),
-    "UPI": ("UPI", "United Press International"),
-    "dpa": ("dpa", "DPA", "Deutsche Presse-Agentur"),
-}
 
 _COUNTRIES = """Afghanistan|Albania|Algeria|Andorra|Angola|Argentina|Armenia|Australia|Austria|
 Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|
@@ -187,16 +166,11 @@ def _gazetteer() -> dict[str, str]:
     ):
         for name in names:
             table.setdefault(name_key(name), typ)
-    for spellings in _AGENCIES.values():
-        for spelling in spellings:
+    for agency in AGENCIES:
+        # Codes that are also ordinary words or names ("Bloomberg", "Sputnik") are left to context.
+        for spelling in (*agency.names, *(c for c in agency.codes if not c.istitle())):
             table[name_key(spelling)] = "ORG"
     return table
-
-
-@lru_cache(maxsize=1)
-def _agency_table() -> dict[str, str]:
-    """Normalised spelling -> canonical agency name."""
-    return {name_key(s): canon for canon, spellings in _AGENCIES.items() for s in spellings}
 
 
 def _alternation(names: Iterable[str]) -> str:
@@ -205,45 +179,9 @@ def _alternation(names: Iterable[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _agency_regex() -> re.Pattern[str]:
-    spellings: set[str] = set()
-    for canon, names in _AGENCIES.items():
-        for n in (canon, *names):
-            spellings.add(n)
-            if len(n) > 3:  # "KYODO", "REUTERS" in datelines; short ones are already upper
-                spellings.add(n.upper())
-    return re.compile(rf"(?<![\w-])(?:{_alternation(spellings)})(?![\w-])")
-
-
-@lru_cache(maxsize=1)
 def _gpe_regex() -> re.Pattern[str]:
     names = _split_names(_COUNTRIES) | _split_names(_CITIES)
     return re.compile(rf"(?<![\w-])(?:{_alternation(names)})(?![\w-])")
-
-
-def canonical_agency(name: str) -> str | None:
-    """The canonical name of a news agency spelled ``name`` ("Tass" -> "TASS"), else None."""
-    key = name_key(_strip_article(name))
-    return _agency_table().get(key)
-
-
-def agency_in(text: str) -> str | None:
-    """The canonical name of the first news agency named inside ``text``, else None.
-
-    "Russia's Tass news agency" -> "TASS"; "the official Korean Central News Agency (KCNA)" -> "KCNA".
-    """
-    m = _agency_regex().search(text)
-    return canonical_agency(m.group(0)) if m else None
-
-
-def agency_spans(text: str) -> list[tuple[int, int, str]]:
-    """Every news agency named in ``text``: ``(start, end, canonical name)``."""
-    out: list[tuple[int, int, str]] = []
-    for m in _agency_regex().finditer(text):
-        name = canonical_agency(m.group(0))
-        if name is not None:
-            out.append((m.start(), m.end(), name))
-    return out
 
 
 # --------------------------------------------------------------------------- normalising
@@ -264,10 +202,6 @@ def name_key(name: str) -> str:
     if len(parts) > 1 and all(len(p) == 1 for p in parts):
         return "".join(parts)  # "U.S." = "US", "U.N." = "UN"
     return " ".join(parts)
-
-
-def _strip_article(name: str) -> str:
-    return re.sub(r"^(?:the|The|THE)\s+", "", name.strip())
 
 
 # --------------------------------------------------------------------------- finding
@@ -771,12 +705,18 @@ def merge_entities(mentions: Iterable[Mention]) -> list[Entity]:
 
     # acronyms: "kcna" -> "korean central news agency"
     multi = [k for k in spellings if " " in k and not k.startswith("agency ")]
+    # An agency's key is its canonical name ("agency pa media"), so its initials come from how it is
+    # spelled ("Press Association"): "PA" then has two owners here and stays alone.
+    owners = {k: _initials(k) for k in multi}
+    for k in spellings:
+        if k.startswith("agency "):
+            owners[k] = {i for s in spellings[k] if " " in name_key(s) for i in _initials(name_key(s))}
     for key, counts in spellings.items():
         if " " in key or key.startswith("agency "):
             continue
         if not any(s.isupper() and s.isalpha() and 2 <= len(s) <= 6 for s in counts):
             continue
-        roots = {find(k) for k in multi if key in _initials(k)}
+        roots = {find(k) for k, initials in owners.items() if key in initials}
         if len(roots) == 1:
             union(key, roots.pop())
 

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storyline.extract.entities import agency_in, agency_spans, find_mentions, name_key
+from storyline.agencies import agency_in, agency_spans, local_agencies
+from storyline.extract.entities import find_mentions, name_key
 from storyline.records import Mention, Quote
 from storyline.text import sentence_spans
 
@@ -296,7 +297,9 @@ class _Context:
                 chars[i] = _MASK
         self.masked = "".join(chars)
         self.sentences = sentence_spans(text)
-        self.agencies = agency_spans(text)
+        # agencies the article defines itself ("the state news agency MPA") name channels like table ones
+        self.local_agencies = local_agencies(text)
+        self.agencies = agency_spans(text, self.local_agencies)
         self.mention_starts = [m.start for m in self.mentions]
         self.agency_ends = [e for _, e, _ in self.agencies]
         # surname or first name -> full PERSON mentions using it, for expanding "Putin"
@@ -545,7 +548,7 @@ class _Context:
             if len(persons) > 1 and re.search(r"\band\b|,", raw):
                 return _strip_det(raw), False
             return self.expand(persons[-1]), False
-        agency = agency_in(raw)
+        agency = agency_in(raw, self.local_agencies)
         if agency is not None:
             return agency, True
         named = _MEDIA_NAMED.search(raw)
@@ -588,7 +591,7 @@ class _Context:
         for m in reversed(self._mentions_between(0, pos)):
             if m.end > pos or m.type != "ORG" or self.in_quote(m.start):
                 continue
-            agency = agency_in(m.text)
+            agency = agency_in(m.text, self.local_agencies)
             best = (m.end, agency or m.text, agency is not None or bool(_MEDIA.search(m.text)))
             break
         i = bisect.bisect_right(self.agency_ends, pos)

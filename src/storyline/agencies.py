@@ -1,0 +1,382 @@
+"""News agencies: the one table of known agencies, and the rules that find agencies in text, known or not.
+
+Every stage that cares about agencies (``metadata`` for wire and cited agencies, ``dedupe`` for a passage's
+origin, ``extract.entities`` and ``extract.quotes`` for names and channels) reads them from here.
+
+Two kinds of evidence:
+
+* **The table** (``AGENCIES``): well-known agencies with their canonical short name, the spellings that name
+  them wherever they appear ("Korean Central News Agency", "ITAR-TASS"), and short codes that are an agency
+  only in an attribution context ("AFP" is also the Australian Federal Police, "AP" Andhra Pradesh).
+* **The document itself** (``local_agencies``): news is full of agencies no table lists, and copy defines them
+  as it goes. A dateline credit (``PORTVALE, May 2 (NNS) -``, ``TOKYO, September 14. /TASS/.``), a phrase such
+  as "the state news agency MPA" or "MPA news agency", and a name with its acronym ("Meridian Press Agency
+  (MPA)") each make a name an agency for the rest of that document, so a later "MPA said" is a citation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from storyline.clean import match_dateline
+
+__all__ = [
+    "AGENCIES",
+    "Agency",
+    "AgencySpan",
+    "agency_context",
+    "agency_in",
+    "agency_spans",
+    "canonical_agency",
+    "dateline_credit",
+    "local_agencies",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """A news agency: canonical short name, unambiguous spellings, and ambiguous short codes."""
+
+    name: str
+    # Spellings that name the agency wherever they appear; matched case-sensitively (plus an ALL-CAPS form of
+    # those longer than three letters, as printed in datelines: "KYODO -", "(KCNA via REUTERS)").
+    names: tuple[str, ...]
+    # Short forms that are this agency only in an attribution context ("told AFP", "(AP)", "UPI reported").
+    codes: tuple[str, ...] = ()
+
+
+# Merged from the tables metadata, dedupe and entities used to keep; a spelling that is also a common word,
+# place, person or thing is a code, not a name.
+AGENCIES: tuple[Agency, ...] = (
+    Agency("KCNA", ("Korean Central News Agency", "KCNA")),
+    Agency("KCTV", ("Korean Central Television", "Korean Central TV", "KCTV")),
+    Agency("TASS", ("ITAR-TASS", "ITAR-Tass", "Itar-Tass", "TASS", "Tass")),
+    Agency("Kyodo", ("Kyodo News Agency", "Kyodo News", "Kyodo")),
+    Agency("Reuters", ("Thomson Reuters", "Reuters")),
+    Agency("AFP", ("Agence France-Presse", "Agence France Presse"), ("AFP",)),
+    Agency("AP", ("Associated Press",), ("AP",)),
+    Agency("Yonhap", ("Yonhap News Agency", "Yonhap News", "Yonhap")),
+    Agency("Xinhua", ("Xinhua News Agency", "Xinhua")),
+    Agency("IANS", ("Indo-Asian News Service", "IANS")),
+    Agency("PTI", ("Press Trust of India",), ("PTI",)),
+    Agency("ANI", ("Asian News International",), ("ANI",)),
+    Agency("UPI", ("United Press International",), ("UPI",)),
+    Agency("dpa", ("Deutsche Presse-Agentur",), ("dpa", "DPA")),
+    Agency("EFE", ("Agencia EFE", "EFE")),
+    Agency("ANSA", ("ANSA",)),
+    Agency("Bloomberg", ("Bloomberg News",), ("Bloomberg",)),
+    Agency("RIA Novosti", ("RIA Novosti", "RIA-Novosti"), ("RIA",)),
+    Agency("Interfax", ("Interfax",)),
+    Agency("Anadolu", ("Anadolu Agency", "Anadolu Ajansi", "Anadolu")),
+    Agency("Bernama", ("Bernama",)),
+    Agency("CNA", ("Central News Agency",), ("CNA",)),
+    Agency("Sputnik", ("Sputnik News", "Sputnik news agency"), ("Sputnik",)),
+    Agency("Jiji", ("Jiji Press", "Jiji")),
+    Agency("Antara", ("Antara News Agency", "Antara")),
+    Agency("IRNA", ("Islamic Republic News Agency", "IRNA")),
+    Agency("Ukrinform", ("Ukrinform",)),
+    Agency("PA Media", ("PA Media", "Press Association")),
+    Agency("China News Service", ("China News Service",)),
+)
+
+# Codes written with "the" when they are the agency: "the AP reported". Other codes go without it, so
+# "the AFP said" is the Australian Federal Police.
+_CODES_WITH_THE = frozenset({"AP"})
+
+_EDGE_L = r"(?<![\w-])"
+_EDGE_R = r"(?![\w-])"
+
+
+class AgencySpan(NamedTuple):
+    """An agency named in a text: offsets of the spelling and the canonical name."""
+
+    start: int
+    end: int
+    name: str
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _key(name: str) -> str:
+    """Lookup key: no diacritics, case, hyphens, possessive or leading article."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).strip()
+    text = re.sub(r"['’]s$", "", text)
+    text = re.sub(r"^the\s+", "", text, flags=re.I)
+    return " ".join(text.replace("-", " ").lower().split())
+
+
+def _spellings(agency: Agency) -> tuple[str, ...]:
+    out = dict.fromkeys(agency.names)
+    for n in agency.names:
+        if len(n) > 3:
+            out.setdefault(n.upper())
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, str]:
+    """Lookup key of every spelling and code -> canonical name."""
+    table: dict[str, str] = {}
+    for agency in AGENCIES:
+        for spelling in (agency.name, *agency.names, *agency.codes):
+            table.setdefault(_key(spelling), agency.name)
+    return table
+
+
+def _alternation(names: Iterable[str]) -> str:
+    # Longest first, so "Yonhap News Agency" wins over "Yonhap" at the same position.
+    return "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+
+
+@lru_cache(maxsize=1)
+def _table_regex() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
+    """One regex over every table spelling, and spelling -> (canonical name, is an ambiguous code)."""
+    what: dict[str, tuple[str, bool]] = {}
+    for agency in AGENCIES:
+        for s in _spellings(agency):
+            what.setdefault(s, (agency.name, False))
+        for c in agency.codes:
+            what.setdefault(c, (agency.name, True))
+    return re.compile(rf"{_EDGE_L}(?:{_alternation(what)}){_EDGE_R}"), what
+
+
+def canonical_agency(name: str, local: Mapping[str, str] | None = None) -> str | None:
+    """The canonical name of the news agency spelled ``name``, else ``None``.
+
+    Args:
+        name: a spelling, with or without a leading "the" ("Tass", "the Korean Central News Agency").
+        local: agencies the document defines itself (``local_agencies``); they win over the table.
+
+    Example:
+        >>> canonical_agency("ITAR-TASS"), canonical_agency("Moscow")
+        ('TASS', None)
+    """
+    key = _key(name)
+    if local:
+        for spelling, canon in local.items():
+            if _key(spelling) == key:
+                return canon
+    return _table().get(key)
+
+
+# --------------------------------------------------------------------------- context
+
+# What makes an ambiguous code an agency: "(AFP)", "/AP/", "told AFP", "AFP reported".
+_WEAK_BEFORE = re.compile(
+    r"(?:[(/]|(?:told|according\s+to|quoting|citing|cited\s+by|quoted\s+by|©|copyright|by)\s+(?:the\s+)?)$", re.I
+)
+_WEAK_AFTER = re.compile(
+    r"^(?:[)/]|\s+(?:news\s+agency|News|reported|reports|said|says|quoted|cited|journalists?|correspondents?|"
+    r"reporters?|photographers?|tally|count|has\s+learned|learned|understands|reporting)\b)"
+)
+_CREDIT_SEP = re.compile(r"^\s*(?:--|[-–—:|])")
+# Context windows: "according to the " is 17 characters; "has learned" plus spaces fits in 30.
+_BEFORE_CHARS = 20
+_AFTER_CHARS = 30
+
+
+def agency_context(text: str, start: int, end: int) -> bool:
+    """Whether the short code at ``text[start:end]`` stands where only an agency would.
+
+    True for a credit ("(AFP)", "/AP/", a paragraph opening "AFP -"), after "told", "according to", "quoting",
+    "by", "©", and before "said", "reported", "news agency", "journalists" and the like. "the" before a code
+    other than "AP" means something else ("the AFP said" is the Australian Federal Police).
+
+    Example:
+        >>> agency_context("Officials told AFP the talks failed.", 15, 18)
+        True
+    """
+    code = text[start:end]
+    before = text[max(0, start - _BEFORE_CHARS) : start]
+    after = text[end : end + _AFTER_CHARS]
+    opening = not text[:start].strip(" \t(/") and _CREDIT_SEP.match(after.lstrip(")/")) is not None
+    if not (opening or _WEAK_BEFORE.search(before) or _WEAK_AFTER.match(after)):
+        return False
+    return code in _CODES_WITH_THE or re.search(r"\bthe\s+$", before, re.I) is None
+
+
+# --------------------------------------------------------------------------- agencies a document defines
+
+# An agency code: two to six capital letters ("NNS", "MPA"). Labels that take the same slot are not agencies.
+_CODE = r"[A-Z]{2,6}"
+_NOT_CODES = frozenset(
+    """UPDATE URGENT LEAD FILE PHOTO PHOTOS VIDEO AUDIO LIVE FLASH CORR REFILE WRAPUP NEWS NOTE EDS
+    GMT UTC BST CET CEST EST EDT PST PDT KST JST IST AM PM US USA UK EU UN UAE PRC ROK DPRK""".split()
+)
+# Words that open a capitalised run without being part of an agency's name ("On Monday Ghana News Agency").
+_NAME_STOP = frozenset(
+    """The A An On In At By For From To Of And But As With According It Its He His She Her They Their This
+    That Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December""".split()
+)
+_CAP_WORD = r"[A-Z][\w’'&.\-]*"
+# "Meridian Press Agency", "Northwind News Service", "Jewish Telegraphic Agency": a capitalised name whose
+# head says it is an agency. "Wire" names count only when they define an acronym ("Harbour Wire (HW)").
+# "Press Service" is left out: the "Kremlin Press Service" is a government office, not an agency.
+_AGENCY_HEAD = r"News\s+(?:Agency|Service)|Press\s+Agency|Telegraph(?:ic)?\s+Agency"
+_NAMED = re.compile(rf"(?<![\w’'-])((?:{_CAP_WORD}\s+){{1,4}}(?:{_AGENCY_HEAD}))(?![\w-])")
+_NAMED_WITH_CODE = re.compile(
+    rf"(?<![\w’'-])((?:{_CAP_WORD}\s+){{1,4}}(?:{_AGENCY_HEAD}|Wire|Newswire))\s*\(\s*({_CODE})\s*\)"
+)
+_NEWS_NOUN = r"(?:news\s+(?:agency|service)|press\s+agency|wire\s+service|newswire)"
+# "the state news agency MPA", "news agency Prensa Nueva said": the name right after the noun.
+# A code may follow a comma ("the state news agency, SANA, said"); a name may not ("the news agency, Reuters
+# and AFP" reads as a list).
+_NOUN_THEN_NAME = re.compile(
+    rf"(?i:\b{_NEWS_NOUN})(?:,?\s+({_CODE})|\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))(?![\w-])"
+)
+# "MPA news agency": only a code may stand before the noun ("the Japanese news agency" is a nationality).
+_CODE_THEN_NOUN = re.compile(rf"(?<![\w-])({_CODE})\s+(?i:{_NEWS_NOUN})\b")
+
+
+def dateline_credit(paragraph: str) -> AgencySpan | None:
+    """The agency credited in the dateline opening ``paragraph`` (``SEOUL, Sept 4 (Yonhap) --``), if any.
+
+    A known agency gives its canonical name; an unknown two-to-six-letter capital code in the credit slot
+    (``PORTVALE, May 2 (NNS) -``, ``TOKYO, Sep 14. /TASS/.``) is a wire agency too and stands for itself.
+    A paragraph that opens with a bare credit (``(NNS) - ...``) counts as well.
+
+    Example:
+        >>> dateline_credit("PORTVALE, May 2 (NNS) - Pilots ended a strike.")
+        AgencySpan(start=17, end=20, name='NNS')
+    """
+    m = match_dateline(paragraph)
+    if m is not None:
+        group = "slash" if m.group("slash") else "paren" if m.group("paren") else None
+        if group is None:
+            return None
+        start, end = m.start(group), m.end(group)
+    else:
+        bare = re.match(r"\s*[(/]\s*([A-Za-z][A-Za-z\- ]{1,24}?)\s*[)/]\s*(?:--|[-–—:])", paragraph)
+        if bare is None:
+            return None
+        start, end = bare.start(1), bare.end(1)
+    credit = paragraph[start:end]
+    known = canonical_agency(credit) or agency_in(credit, {})  # "(Reuters Breakingviews)" -> Reuters
+    if known is not None:
+        return AgencySpan(start, end, known)
+    if re.fullmatch(_CODE, credit) and credit not in _NOT_CODES:
+        return AgencySpan(start, end, credit)
+    return None
+
+
+def _trim_name(name: str) -> str | None:
+    """Drop sentence openers and dates from the front of a capitalised run; None if only the head is left."""
+    words = name.split()
+    while words and words[0] in _NAME_STOP:
+        words.pop(0)
+    head = 2  # "News Agency", "News Service", "Telegraphic Agency"
+    if len(words) <= head or any(w.endswith(("'s", "’s")) for w in words):
+        return None
+    return " ".join(words)
+
+
+def local_agencies(text: str) -> dict[str, str]:
+    """Agencies ``text`` itself shows to be agencies: spelling -> canonical name, in order of discovery.
+
+    Evidence, any of:
+
+    * a dateline credit opening a paragraph (``dateline_credit``): ``(NNS)``, ``/MPA/``;
+    * a news noun next to a name: "the state news agency MPA", "news agency Prensa Nueva said", "MPA news agency";
+    * a capitalised name with an agency head ("News Agency", "Press Agency", "News Service", "Telegraph Agency"),
+      or ending in "Wire", followed by an acronym in parentheses: "Meridian Press Agency (MPA)" makes both
+      spellings stand for "MPA";
+    * such a name alone: "Ghana News Agency" stands for itself.
+
+    A spelling of a table agency maps to the table's canonical name ("Korean Central News Agency (KCNA)" ->
+    "KCNA"). Use the result as ``local=`` for the other helpers on the same document.
+
+    Example:
+        >>> local_agencies("PORTVALE, May 2 (NNS) - Talks ended, the Meridian Press Agency (MPA) said.")
+        {'NNS': 'NNS', 'Meridian Press Agency': 'MPA', 'MPA': 'MPA'}
+    """
+    found: dict[str, str] = {}
+
+    def add(spelling: str, canon: str) -> None:
+        known = canonical_agency(spelling) or canonical_agency(canon)
+        found.setdefault(spelling, known or canon)
+
+    for para in text.split("\n"):
+        para = para.strip()
+        credit = dateline_credit(para)
+        if credit is not None:
+            add(para[credit.start : credit.end], credit.name)
+    for m in _NAMED_WITH_CODE.finditer(text):
+        name = _trim_name(m.group(1))
+        code = m.group(2)
+        if code in _NOT_CODES:
+            continue
+        canon = canonical_agency(code) or (canonical_agency(name) if name else None) or code
+        if name:
+            add(name, canon)
+        add(code, canon)
+    for m in _NOUN_THEN_NAME.finditer(text):
+        name = m.group(1) or m.group(2)
+        if name in _NOT_CODES or name.split()[0] in _NAME_STOP:
+            continue
+        add(name, name)
+    for m in _CODE_THEN_NOUN.finditer(text):
+        if m.group(1) not in _NOT_CODES:
+            add(m.group(1), m.group(1))
+    for m in _NAMED.finditer(text):
+        name = _trim_name(m.group(1))
+        if name and canonical_agency(name) is None:
+            # "Tass News Agency", "Yonhap News Agency" are table agencies found by the table itself
+            inner = _table_regex()[0].search(name)
+            add(name, _table_regex()[1][inner.group(0)][0] if inner else name)
+    return found
+
+
+# --------------------------------------------------------------------------- finding agencies
+
+
+def agency_spans(text: str, local: Mapping[str, str] | None = None, *, context: bool = True) -> list[AgencySpan]:
+    """Every news agency named in ``text``, in order: ``(start, end, canonical name)``.
+
+    Table spellings count everywhere; a table code ("AFP", "AP") only where ``agency_context`` holds, unless
+    ``context=False`` (for a phrase already known to name a speaker or source); a spelling the document
+    defines (``local``, by default ``local_agencies(text)``) counts everywhere in it.
+
+    Example:
+        >>> [s.name for s in agency_spans("MPA news agency said so. Officials told MPA and the AFP.")]
+        ['MPA', 'MPA']
+    """
+    if local is None:
+        local = local_agencies(text)
+    pattern, what = _table_regex()
+    spans: list[AgencySpan] = []
+    taken: list[tuple[int, int]] = []
+    if local:
+        local_re = re.compile(rf"{_EDGE_L}(?:{_alternation(local)}){_EDGE_R}")
+        for m in local_re.finditer(text):
+            spans.append(AgencySpan(m.start(), m.end(), local[m.group(0)]))
+            taken.append((m.start(), m.end()))
+    for m in pattern.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue  # a defined name takes precedence ("Korean Central News Agency (KCNA)" is found once each)
+        name, is_code = what[m.group(0)]
+        if is_code and context and not agency_context(text, m.start(), m.end()):
+            continue
+        spans.append(AgencySpan(m.start(), m.end(), name))
+    spans.sort()
+    return spans
+
+
+def agency_in(text: str, local: Mapping[str, str] | None = None) -> str | None:
+    """The canonical name of the first news agency named inside a name or speaker phrase, else ``None``.
+
+    Codes need no context here: the caller already knows the phrase names a source.
+
+    Example:
+        >>> agency_in("according to Russia's Tass news agency")
+        'TASS'
+    """
+    spans = agency_spans(text, local, context=False)
+    return spans[0].name if spans else None
