@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from storyline.cluster import ClusterOptions, Clusterer, article_event_date, cosine, stream_order, terms
-from storyline.records import Article, DateMention
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from storyline.cli import cli
+from storyline.cluster import Change, ClusterOptions, Clusterer, article_event_date, cosine, stream_order, terms
+from storyline.records import Article, DateMention, content_id
+from storyline.store import SQLiteStore
 
 
 def art(i: int, text: str, published: str | None) -> Article:
@@ -70,3 +76,90 @@ def test_cosine_is_symmetric_and_bounded() -> None:
     b = {"x": 1.0}
     assert abs(cosine(a, b) - cosine(b, a)) < 1e-12
     assert 0.0 <= cosine(a, b) <= 1.0
+
+
+# -- re-clustering and the audit trail -------------------------------------------------------------------------
+
+FLOOD = [
+    "Floodwater from the Varna river swept through Ostrel village, and rescuers in boats pulled families from roofs.",
+    "Rescuers in boats pulled families from roofs in Ostrel village after the Varna river flooded overnight.",
+    "The Varna river flooded Ostrel village; families on roofs were pulled into rescue boats by rescuers.",
+    "Ostrel village families waited on roofs for rescuers in boats as the Varna river flood water rose.",
+]
+FIRE = [
+    "A wildfire near Tamsin ridge forced firefighters to evacuate the Halberg pine plantation and nearby farms.",
+    "Firefighters evacuated farms near the Halberg pine plantation as the Tamsin ridge wildfire spread.",
+    "The Tamsin ridge wildfire spread toward the Halberg pine plantation; farms were evacuated by firefighters.",
+    "Farms near Tamsin ridge were evacuated while firefighters fought the wildfire at the Halberg pine plantation.",
+]
+
+
+def feed(c: Clusterer, texts: list[str], start: int = 0) -> list[Article]:
+    arts = [art(start + i, t, None) for i, t in enumerate(texts)]
+    for a in arts:
+        c.add(a, terms(a), None)
+    return arts
+
+
+def test_recluster_splits_an_event_that_holds_two_happenings() -> None:
+    # a stored assignment (replayed with known=) glued two happenings into one event; re-clustering pulls them apart
+    c = Clusterer()
+    for i, t in enumerate([FLOOD[0], FIRE[0], FLOOD[1], FIRE[1], FLOOD[2], FIRE[2]]):
+        a = art(i, t, None)
+        c.add(a, terms(a), None, known=("e-glued", "s-glued"))
+    changes = c.recluster()
+    flood, fire = {c.event_of[f"a-{i}"] for i in (0, 2, 4)}, {c.event_of[f"a-{i}"] for i in (1, 3, 5)}
+    assert len(flood) == 1 and len(fire) == 1 and flood != fire
+    assert flood == {"e-glued"}  # the side with the founding article keeps the id
+    assert any(ch.kind == "split" for ch in changes)
+
+
+def test_recluster_merges_events_opened_apart_and_keeps_the_older_id() -> None:
+    # online, a threshold above 1 opens one event per article; re-clustering merges the copies of one happening
+    c = Clusterer(ClusterOptions(event_threshold=1.01, merge_threshold=0.3, split_threshold=0.0))
+    feed(c, FLOOD[:3])
+    assert len(set(c.event_of.values())) == 3
+    changes = c.recluster()
+    assert {c.event_of[f"a-{i}"] for i in range(3)} == {content_id("e", "a-0")}
+    assert changes and all(ch.target == content_id("e", "a-0") for ch in changes if ch.kind == "merge")
+    assert all(ch.reason for ch in changes)
+
+
+def test_recluster_after_nothing_new_changes_nothing() -> None:
+    c = Clusterer()
+    feed(c, FLOOD + FIRE)
+    c.recluster()
+    assert c.recluster() == []
+
+
+def test_order_does_not_change_a_clear_partition() -> None:
+    texts = FLOOD + FIRE
+
+    def partition(order: list[int]) -> set[frozenset[int]]:
+        c = Clusterer()
+        for i in order:
+            a = art(i, texts[i], None)
+            c.add(a, terms(a), None)
+        c.recluster()
+        groups: dict[str, set[int]] = {}
+        for i in order:
+            groups.setdefault(c.event_of[f"a-{i}"], set()).add(i)
+        return {frozenset(g) for g in groups.values()}
+
+    one = partition(list(range(8)))
+    assert one == partition([7, 0, 6, 1, 5, 2, 4, 3])
+    assert one == {frozenset(range(4)), frozenset(range(4, 8))}
+
+
+def test_changes_round_trip_through_the_store_and_history_shows_them(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "h.db")
+    moved = Change("merge", "e-2", "e-2", "e-1", "s-2", "s-1", "event centroids at cosine 0.900 >= 0.7")
+    store.add_changes([moved, Change("relink", "e-3", "s-1", "s-3", "s-1", "s-3", "fits s-3")])
+    assert [c for _, c in store.changes("s-2")] == [moved]
+    assert len(store.changes("s-1")) == 2 and len(store.changes()) == 2
+    store.close()
+    out = CliRunner().invoke(cli, ["history", "s-2", "--db", str(tmp_path / "h.db")])
+    assert out.exit_code == 0, out.output
+    assert "merge" in out.output and "e-2 -> e-1" in out.output and "cosine 0.900" in out.output
+    missing = CliRunner().invoke(cli, ["history", "s-9", "--db", str(tmp_path / "h.db")])
+    assert missing.exit_code != 0

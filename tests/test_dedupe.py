@@ -367,3 +367,91 @@ def test_seeds_have_no_duplicates_and_share_kcna_passages() -> None:
         assert p.text in by_id[p.articles[0]].text
         # Stock phrases are not passages.
         assert p.text != "North Korean leader Kim Jong Un"
+
+
+# --------------------------------------------------------------------------- incremental index
+
+
+def _unrelated(id: str, published: str) -> Article:
+    text = (
+        f"The orchestra of {id.title()} played its last concert of the season on Sunday evening.\n\n"
+        "The conductor thanked the city council for keeping the old hall open through the winter, "
+        "and the audience stood for several minutes before the final encore."
+    )
+    return _art(id, text, published)
+
+
+def _incremental(batches: list[list[Article]]) -> tuple[list[Duplicate], list[Passage], list[list[str]]]:
+    from storyline.dedupe import order_duplicates, order_passages
+    from storyline.pipeline import update_dedupe
+    from storyline.store import SQLiteStore
+
+    store = SQLiteStore(":memory:")
+    recomputed = []
+    for batch in batches:
+        store.add_articles(batch)
+        recomputed.append(update_dedupe(store, store.articles()))
+    by_id = {a.id: a for a in store.articles()}
+    return order_duplicates(store.duplicates(), by_id), order_passages(store.passages(), by_id), recomputed
+
+
+def _corpus() -> list[Article]:
+    return [_source(), _near_copy(), _exact_copy(), _quoting_report(), *_three_reports(),
+            _unrelated("alpha", "2024-01-05"), _unrelated("beta", "2024-02-05")]
+
+
+def test_incremental_updates_equal_a_full_recompute_including_a_copy_before_its_source() -> None:
+    articles = _corpus()
+    full = dedupe(articles)
+    by_id = {a.id: a for a in articles}
+    # the copies and the report arrive first, their source last
+    late_source = [[by_id["near"], by_id["exact"], by_id["report"]], [by_id["paper-3"], by_id["alpha"]],
+                   [by_id["kcna-1"], by_id["wire-2"], by_id["beta"]], [by_id["src"]]]
+    dups, passages, recomputed = _incremental(late_source)
+    assert (dups, passages) == full
+    assert {(d.article, d.duplicate_of) for d in dups} == {("near", "src"), ("exact", "src"), ("beta", "alpha")}
+    # the source's batch recomputed its own component only, not the unrelated or KCNA articles
+    assert set(recomputed[-1]) == {"src", "near", "exact", "report"}
+    for seed in range(3):
+        shuffled = articles[:]
+        random.Random(seed).shuffle(shuffled)
+        one_by_one = [[a] for a in shuffled]
+        assert _incremental(one_by_one)[:2] == full
+
+
+def test_incremental_update_of_nothing_new_recomputes_nothing() -> None:
+    articles = _corpus()
+    _, _, recomputed = _incremental([articles, [], articles[:2]])
+    assert len(recomputed[0]) == len(articles) and recomputed[1:] == [[], []]
+
+
+def test_incremental_seeds_equal_full_recompute() -> None:
+    articles = _seed_articles()
+    full = dedupe(articles)
+    assert _incremental([[a] for a in reversed(articles)])[:2] == full
+
+
+def test_index_keys_link_articles_that_share_a_passage_only() -> None:
+    from storyline.dedupe import index_keys
+
+    keys = {a: set(k) for a, k in index_keys(_corpus()).items()}
+    assert keys["src"] & keys["report"]  # the shared quotation
+    assert keys["src"] & keys["near"]
+    assert not keys["alpha"] & keys["src"]
+    assert not keys["kcna-1"] & keys["src"]
+
+
+def test_event_sources_fold_copies_and_wire_copy_but_not_short_quotes() -> None:
+    from storyline.dedupe import event_sources, source_roots
+    from storyline.records import Event
+
+    articles = _three_reports() + [_source(), _near_copy(), _quoting_report()]
+    dups, passages = dedupe(articles)
+    ev = Event("e1", "s1", "2024-05-01", "drills", ("kcna-1", "wire-2", "paper-3"))
+    port = Event("e2", "s2", "2024-03-02", "port", ("src", "near", "report"))
+    counts = event_sources([ev, port], dups, passages)
+    # one KCNA statement carried three times is one source
+    assert counts == {"e1": 1, "e2": 2}
+    roots = source_roots(dups, passages)
+    assert roots["wire-2"] == roots["paper-3"] == "kcna-1"
+    assert roots["near"] == "src" and "report" not in roots

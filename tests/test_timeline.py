@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from storyline.pipeline import PipelineOptions, run
 from storyline.records import Article, DateMention, Event, Story
-from storyline.timeline import TimelineOptions, build_timeline, independent_count
+from storyline.store import SQLiteStore
+from storyline.timeline import TimelineOptions, build_timeline, day_support, independent_count, select_timeline
 
 T1 = (
     "Harbour workers walked out on Monday over pay at the Portvale terminal. "
@@ -55,3 +59,57 @@ def test_options_limit_dates_sentences_and_range() -> None:
     assert [e.date for e in one] == ["2024-03-04"]  # the better-supported date
     late = build_timeline(story, events, arts, mentions, {}, TimelineOptions(since="2024-04-01"))
     assert [e.date for e in late] == ["2024-05-20"]
+
+
+def test_dates_chosen_by_independent_references() -> None:
+    # three sources: two name March 4 (one of them a copy of the other), one names and is published on May 20
+    arts = {
+        "a-1": Article(id="a-1", source="1", text=T1, published="2024-03-05"),
+        "a-1c": Article(id="a-1c", source="1c", text=T1, published="2024-03-05"),
+        "a-3": Article(id="a-3", source="3", text=T3, published="2024-05-20"),
+    }
+    s1 = T1.index("on Monday")
+    mentions = {
+        "a-1": [DateMention("a-1", "on Monday", s1, s1 + 9, "2024-03-04", "day")],
+        "a-1c": [DateMention("a-1c", "on Monday", s1, s1 + 9, "2024-03-04", "day")],
+    }
+    support = day_support(arts.values(), mentions, {"a-1c": "a-1"})
+    assert support["2024-03-04"].mentioned == {"a-1"}  # the copy is folded into its original
+    entries = select_timeline(list(arts.values()), mentions, {"a-1c": "a-1"}, TimelineOptions(dates=1))
+    assert len(entries) == 1
+    assert all(c.article != "a-1c" for e in entries for c in e.citations)
+
+
+def test_every_citation_points_at_a_real_span_on_the_sample(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parent.parent / "examples" / "sample"
+    store = SQLiteStore(tmp_path / "s.db")
+    run(store, [str(sample)], PipelineOptions(use_nlp=False))
+    articles = {a.id: a for a in store.articles()}
+    mentions: dict[str, list[DateMention]] = {}
+    for m in store.date_mentions():
+        mentions.setdefault(m.article, []).append(m)
+    dup = {d.article: d.duplicate_of for d in store.duplicates()}
+    n = 0
+    for story in store.stories():
+        for opts in (TimelineOptions(), TimelineOptions(dates=3, per_date=2)):
+            for e in build_timeline(story, store.events(), articles, mentions, dup, opts):
+                assert e.citations and e.sources >= 1
+                parts = []
+                for c in e.citations:
+                    text = articles[c.article].text
+                    assert 0 <= c.start < c.end <= len(text)
+                    span = text[c.start : c.end]
+                    assert span == span.strip() and len(span.split()) >= TimelineOptions().min_words
+                    parts.append(span)
+                    n += 1
+                assert " ".join(parts) == e.summary
+    assert n > 10
+
+
+def test_forecasts_do_not_summarise_the_day_they_name() -> None:
+    text = "The minister will visit Portvale on Friday to open the new quay for ferries."
+    art = Article(id="a-9", source="9", text=text, published="2024-03-05")
+    s = text.index("on Friday")
+    mentions = {"a-9": [DateMention("a-9", "on Friday", s, s + 9, "2024-03-08", "day")]}
+    entries = select_timeline([art], mentions, {}, TimelineOptions(dates=5, min_sources=1))
+    assert "2024-03-08" not in {e.date for e in entries}

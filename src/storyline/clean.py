@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
-    "DATELINE_RE", "MONTHS", "clean_text", "is_boilerplate", "is_caption", "is_chrome", "is_credit", "is_dateline_line",
+    "ALL_RULES", "DATELINE_RE", "MONTHS", "clean_text", "is_boilerplate", "is_caption", "is_chrome", "is_credit", "is_dateline_line",
     "match_dateline", "split_credits",
 ]
 
@@ -301,13 +301,13 @@ def _normalise_line(line: str) -> str:
     return re.sub(r" {2,}", " ", line.translate(_INVISIBLE)).strip()
 
 
-def _paragraphs(text: str) -> list[str]:
-    """Split into paragraph candidates: one per line, unless a block is hard-wrapped prose."""
+def _paragraphs(text: str, *, rejoin: bool = True) -> list[str]:
+    """Split into paragraph candidates: one per line, unless a block is hard-wrapped prose (``rejoin``)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
     out: list[str] = []
     for block in re.split(r"\n[ ]*\n", text):
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
-        if _hard_wrapped(lines):
+        if rejoin and _hard_wrapped(lines):
             out.append(" ".join(lines))
         else:
             out.extend(lines)
@@ -337,7 +337,15 @@ class _Line:
     bullet: bool = False
 
 
-def split_credits(text: str, *, title: str | None = None) -> tuple[str, tuple[str, ...]]:
+# Rule groups ``split_credits`` applies. HTML text has been through trafilatura, which already removed the
+# page's boilerplate by its structure; there only the groups that cost no F1 on trafilatura_eval and the
+# article extraction benchmark are applied (bench/bench_html_text.py measures each group).
+ALL_RULES = frozenset({"credit", "caption", "chrome", "label", "teaser", "title", "bullet", "wrap"})
+
+
+def split_credits(
+    text: str, *, title: str | None = None, rules: frozenset[str] = ALL_RULES
+) -> tuple[str, tuple[str, ...]]:
     """Clean ``text`` and also return the credit lines that were removed from it.
 
     The credits are explicit credit lines anywhere ("Additional reporting by Reuters", "By AFP", "© AFP")
@@ -352,16 +360,15 @@ def split_credits(text: str, *, title: str | None = None) -> tuple[str, tuple[st
         ``(clean_text, credits)``.
     """
     lines: list[_Line] = []
-    for para in _paragraphs(text):
-        bullet = _BULLET.match(para)
+    for para in _paragraphs(text, rejoin="wrap" in rules):
+        bullet = _BULLET.match(para) if "bullet" in rules else None
         body = para[bullet.end() :] if bullet else para
         if is_dateline_line(para):
             lines.append(_Line(para, "dateline"))
         elif is_credit(para) or is_credit(body):
             lines.append(_Line(body, "credit"))
-        elif is_boilerplate(body, title=title):
-            short = len(body.split()) <= _MAX_LABEL_WORDS and not (is_caption(body) or is_chrome(body))
-            lines.append(_Line(body, "label" if short else "drop"))
+        elif (kind := _boilerplate_kind(body, title)) is not None and kind in rules:
+            lines.append(_Line(body, "label" if kind == "label" else "drop"))
         else:
             kind = "body" if _TERMINAL.search(body) else "other"
             lines.append(_Line(body, kind, bullet=bullet is not None))
@@ -373,6 +380,8 @@ def split_credits(text: str, *, title: str | None = None) -> tuple[str, tuple[st
     for i, ln in enumerate(lines):
         if ln.kind == "credit":
             credits.append(ln.text)
+            if "credit" not in rules:
+                kept.append(ln.text)
         elif ln.kind == "label":
             # an agency name alone after the copy ("- Reuters", "(Yonhap)") credits the copy; elsewhere
             # a lone name is more likely a photo credit or a navigation label
@@ -384,10 +393,28 @@ def split_credits(text: str, *, title: str | None = None) -> tuple[str, tuple[st
             # Related-link teasers and section labels: headline-shaped lines in an article that has
             # body paragraphs. Bullets before or between body paragraphs are a standfirst or a list in
             # the copy and stay; headline-shaped bullets after the copy are a related-stories list.
-            teaser = bool(body_at) and _headline_shaped(ln.text) and not (ln.bullet and i < last_body)
+            teaser = "teaser" in rules and bool(body_at) and _headline_shaped(ln.text) and not (ln.bullet and i < last_body)
             if not teaser:
                 kept.append(ln.text)
     return "\n\n".join(kept), tuple(credits)
+
+
+def _boilerplate_kind(line: str, title: str | None) -> str | None:
+    """Which rule group makes ``line`` boilerplate (as ``is_boilerplate`` decides), or ``None``."""
+    text = _normalise_line(line)
+    if not text:
+        return "chrome"
+    if is_dateline_line(text):
+        return None
+    if title and _same_text(text, title):
+        return "title"
+    if is_caption(text):
+        return "caption"
+    if is_chrome(text):
+        return "chrome"
+    if len(text.split()) <= _MAX_LABEL_WORDS and not _TERMINAL.search(text):
+        return "label"
+    return None
 
 
 def clean_text(text: str, *, title: str | None = None) -> str:

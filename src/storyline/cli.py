@@ -11,10 +11,19 @@ from typing import Any, TypeVar
 import click
 
 from storyline import pipeline
+from storyline.cluster import Change
 from storyline.errors import StorylineError
 from storyline.export import export, timeline_json
-from storyline.records import Story
-from storyline.render import stories_text, story_summary, timeline_markdown, timeline_text
+from storyline.compare import compare
+from storyline.records import Event, Story
+from storyline.render import (
+    comparison_markdown,
+    comparison_text,
+    stories_text,
+    story_summary,
+    timeline_markdown,
+    timeline_text,
+)
 from storyline.store import Store, open_store
 from storyline.timeline import TimelineOptions, build_timeline
 
@@ -37,6 +46,14 @@ def nlp_option(f: F) -> F:
         "use_nlp",
         default=None,
         help="Use spaCy named-entity recognition (default: when storyline[nlp] is installed).",
+    )(f)
+
+
+def private_option(f: F) -> F:
+    return click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Fetch URLs on private, loopback and link-local addresses (refused by default).",
     )(f)
 
 
@@ -82,13 +99,17 @@ def _ingest(store: Store, paths: Sequence[str], options: pipeline.PipelineOption
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @nlp_option
-def ingest(paths: tuple[str, ...], db: str | None, use_nlp: bool | None) -> None:
-    """Add articles: files, folders (recursive), globs, - for JSONL on stdin.
+@private_option
+def ingest(paths: tuple[str, ...], db: str | None, use_nlp: bool | None, allow_private: bool) -> None:
+    """Add articles: files, folders (recursive), globs, - for JSONL on stdin, URLs of pages or RSS/Atom feeds.
 
-    Example: storyline ingest ../shared/seeds --db news.db
+    Reads text, HTML, JSONL, RSS/Atom (.rss/.atom/.xml) and WARC (.warc, .warc.gz) files.
+
+    Example: storyline ingest ../shared/seeds https://example.org/feed.xml --db news.db
     """
     store = _open(db)
-    code = _ingest(store, paths, pipeline.PipelineOptions(use_nlp=use_nlp), analyse=True)
+    options = pipeline.PipelineOptions(use_nlp=use_nlp, allow_private=allow_private)
+    code = _ingest(store, paths, options, analyse=True)
     sys.exit(code)
 
 
@@ -98,13 +119,19 @@ def ingest(paths: tuple[str, ...], db: str | None, use_nlp: bool | None) -> None
 @nlp_option
 @click.option("--dates", "n_dates", type=int, default=None, help="At most N dates per timeline.")
 @click.option("--per-date", type=int, default=1, show_default=True, help="Summary sentences per date.")
-def run(paths: tuple[str, ...], db: str | None, use_nlp: bool | None, n_dates: int | None, per_date: int) -> None:
+@private_option
+def run(
+    paths: tuple[str, ...], db: str | None, use_nlp: bool | None, n_dates: int | None, per_date: int,
+    allow_private: bool,
+) -> None:
     """The main job: ingest, deduplicate, extract, cluster, build timelines, print the storylines.
 
     Example: storyline run examples/sample --db demo.db
     """
     store = _open(db)
-    options = pipeline.PipelineOptions(use_nlp=use_nlp, timeline=TimelineOptions(dates=n_dates, per_date=per_date))
+    options = pipeline.PipelineOptions(
+        use_nlp=use_nlp, timeline=TimelineOptions(dates=n_dates, per_date=per_date), allow_private=allow_private
+    )
     code = _ingest(store, paths, options, analyse=True)
     if code == 2:
         sys.exit(code)
@@ -197,6 +224,167 @@ def rejections(db: str | None) -> None:
     store = _open(db)
     for r in store.rejections():
         click.echo(f"{r.source}\t{r.reason}")
+
+
+@cli.command(name="compare")
+@click.argument("target")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+def compare_cmd(target: str, db: str | None, fmt: str) -> None:
+    """What each source reports about one event or story (id or unique prefix): shared claims,
+    claims unique to one source, claims in tension, and who reported first.
+
+    Example: storyline compare e-5e93 --db news.db
+    """
+    store = _open(db)
+    events = [e for e in store.events() if e.id.startswith(target)]
+    stories_ = [s for s in store.stories() if s.id.startswith(target)]
+    matches = [(e.id, e.title, e.articles) for e in events] + [(s.id, s.title, s.articles) for s in stories_]
+    if len(matches) != 1:
+        raise click.ClickException(
+            f"{'no' if not matches else 'more than one'} event or story matches {target!r}; "
+            "`storyline stories` and `storyline export` list them"
+        )
+    ident, title, members = matches[0]
+    articles = {a.id: a for a in store.articles(list(members))}
+    dup = {d.article: d.duplicate_of for d in store.duplicates()}
+    comp = compare(Event(ident, ident, None, title, tuple(members)), articles, dup)
+    if fmt == "json":
+        click.echo(json.dumps({"schema": "storyline/1", "comparisons": [comp.as_dict()]}, indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        click.echo(comparison_markdown(title, comp, articles))
+    else:
+        click.echo(comparison_text(title, comp, articles))
+
+
+@cli.command()
+@click.argument("cluster")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history(cluster: str, db: str | None, fmt: str) -> None:
+    """The audit trail of one story or event (id or unique prefix; retired ids too): every re-clustering
+    change that touched it (article moves, splits, merges, relinks), with ids, time and reason.
+
+    Example: storyline history s-5e93 --db news.db
+    """
+    store = _open(db)
+    known = [s.id for s in store.stories()] + [e.id for e in store.events()]
+    if cluster not in known:
+        retired = {i for _, c in store.changes() for i in (c.subject, c.source, c.target, c.source_story, c.target_story)}
+        matches = sorted({i for i in known + sorted(retired) if i.startswith(cluster)})
+        if len(matches) != 1:
+            raise click.ClickException(
+                f"{'no' if not matches else 'more than one'} story or event matches {cluster!r}; "
+                "`storyline stories` lists them"
+            )
+        cluster = matches[0]
+    rows = store.changes(cluster)
+    if fmt == "json":
+        doc = [{"at": at, **change_dict(c)} for at, c in rows]
+        click.echo(json.dumps({"id": cluster, "changes": doc}, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"{cluster}: no re-clustering changes (its members are as first assigned)")
+    for at, c in rows:
+        where = f"{c.source} -> {c.target}"
+        if c.source_story != c.target_story:
+            where += f" (story {c.source_story} -> {c.target_story})"
+        click.echo(f"{at}  {c.kind:<11} {c.subject}  {where}: {c.reason}")
+
+
+def change_dict(change: Change) -> dict[str, str]:
+    """One audit-trail change as a JSON-ready dict."""
+    return {f: getattr(change, f) for f in change.__slots__}
+
+
+@cli.command()
+@click.argument("article")
+@db_option
+@click.option("--color/--no-color", "color", default=None, help="ANSI colours (default: when printing to a terminal).")
+def show(article: str, db: str | None, color: bool | None) -> None:
+    """An article's text with dates, entities and quotes highlighted, then a list of each.
+
+    ARTICLE is an article id (or a unique prefix) or its source path. Colours on a terminal;
+    otherwise [entity]{TYPE}, [date]{value} and <<quote>> markers.
+
+    Example: storyline show a-3f2c --db news.db
+    """
+    store = _open(db)
+    arts = store.articles()
+    chosen = [a for a in arts if a.id == article or a.source == article] or [a for a in arts if a.id.startswith(article)]
+    if len(chosen) != 1:
+        raise click.ClickException(
+            f"{'no' if not chosen else 'more than one'} article matches {article!r}; `storyline export` lists them"
+        )
+    art = chosen[0]
+    dates = store.date_mentions([art.id])
+    mentions = [m for m in store.mentions() if m.article == art.id]
+    from storyline.export import link_speakers
+
+    entities = store.entities()
+    quotes = link_speakers([q for q in store.quotes() if q.article == art.id], entities)
+    use_color = sys.stdout.isatty() if color is None else color
+    click.echo(f"{art.id}  {art.title or ''}  ({art.published or 'undated'}, {art.outlet or art.source})")
+    click.echo(highlight(art.text, dates, mentions, quotes, use_color), color=use_color)
+    click.echo("\ndates:")
+    for d in dates:
+        click.echo(f"  {d.start:>6}  {d.text!r} -> {d.value or 'unresolved'} ({d.granularity})")
+    click.echo("entities:")
+    names = {a: e.name for e in entities for a in (e.name, *e.aliases)}
+    for m in mentions:
+        merged = names.get(m.text)
+        click.echo(f"  {m.start:>6}  {m.text!r} {m.type}" + (f" = {merged}" if merged and merged != m.text else ""))
+    click.echo("quotes:")
+    for q in quotes:
+        via = f" via {' < '.join(q.via)}" if q.via else ""
+        kind = "direct" if q.direct else "reported"
+        click.echo(f"  {q.start:>6}  {q.speaker or '(unknown)'} [{q.cue or '-'}, {kind}{via}]: {q.text[:100]!r}")
+
+
+def highlight(text: str, dates: Sequence[Any], mentions: Sequence[Any], quotes: Sequence[Any], color: bool) -> str:
+    """``text`` with spans marked: ANSI colours, or bracket markers when ``color`` is False.
+
+    Dates win over entities, entities over quotes, where spans overlap.
+    """
+    # one layer per kind; a character takes the first layer that covers it
+    layers: list[tuple[str, list[tuple[int, int, str]]]] = [
+        ("date", [(d.start, d.end, d.value or "?") for d in dates]),
+        ("entity", [(m.start, m.end, m.type) for m in mentions]),
+    ]
+    owner: list[tuple[str, int] | None] = [None] * len(text)
+    for kind, spans in layers:
+        for i, (s, e, _) in enumerate(spans):
+            if all(owner[p] is None for p in range(s, min(e, len(text)))):
+                for p in range(s, min(e, len(text))):
+                    owner[p] = (kind, i)
+    labels = {kind: spans for kind, spans in layers}
+    quote_at = [False] * len(text)
+    for q in quotes:
+        for p in range(q.start, min(q.end, len(text))):
+            quote_at[p] = True
+    colours = {"date": "yellow", "entity": "cyan"}
+    out: list[str] = []
+    p = 0
+    while p < len(text):
+        if quote_at[p] and (p == 0 or not quote_at[p - 1]) and not color:
+            out.append("<<")
+        o = owner[p]
+        if o is not None:
+            kind, i = o
+            s, e, label = labels[kind][i]
+            piece = text[p:e]
+            out.append(click.style(piece, fg=colours[kind], bold=True) if color else f"[{piece}]{{{label}}}")
+            p = e
+        else:
+            q = p
+            while q < len(text) and owner[q] is None and quote_at[q] == quote_at[p]:
+                q += 1
+            piece = text[p:q]
+            out.append(click.style(piece, fg="green") if color and quote_at[p] else piece)
+            p = q
+        if not color and quote_at[p - 1] and (p == len(text) or not quote_at[p]):
+            out.append(">>")
+    return "".join(out)
 
 
 def main() -> None:

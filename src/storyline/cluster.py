@@ -1,19 +1,33 @@
-"""Online two-level clustering: articles join events (one happening), events join stories.
+"""Online two-level clustering: articles join events (one happening), events join stories (what a reader follows).
 
-Each article, in stream order, is compared with candidate events found through an inverted index of
-their terms (not a scan of every event). Its similarity to an event is the cosine of TF-IDF vectors
-scaled by a time decay on the gap between the article's event date (from its resolved date mentions)
-and the event's date. An article that joins no event opens one, and that event joins the most similar
-story (no decay: stories run for years) or opens a new one. Duplicates join their original's event.
+How one article is placed (``Clusterer.add``), in stream order:
 
-Ids are content hashes of the founding member, so they never change when unrelated articles arrive.
+1. Its terms (content words; capitalised words mid-sentence also as ``@name`` terms; years as ``#year``)
+   become a sublinear TF-IDF vector with document frequencies of the stream so far, cut to its heaviest terms.
+   Two weightings of the same terms are kept: the *event space* stresses names (who and where tell one
+   happening from a similar one), the *story space* stresses names less (a story is a theme that outlives them).
+2. Candidate events come from an inverted index of recent events per term (capped posting lists), never a scan.
+   Similarity = cosine to the event centroid x a time decay on the gap between the article's event date
+   (from its resolved date mentions, else its publication date) and the event's date; undated articles are
+   judged on content alone. The best candidate above ``event_threshold`` wins; otherwise the article opens an
+   event, which joins the most similar story above ``story_threshold`` (found the same way, no decay: stories
+   run for years with gaps) or opens one.
+3. ``recluster`` is the periodic correction pass: articles move to an event that fits them clearly better,
+   near-identical events merge, events move to a story that fits them better, and near-identical stories merge.
+   Every change is returned as a ``Change`` (what, from, to, why) for the audit trail.
+
+Ids are content hashes of the founding member, so they do not change when unrelated articles arrive; in a
+merge the older cluster keeps its id. Thresholds were tuned on ECB+ topics 1-35 with bench/tune_cluster.py
+(see BENCHMARKS.md, "Events and stories").
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
-from collections import Counter, defaultdict
+import sys
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,49 +42,79 @@ Vector = dict[str, float]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClusterOptions:
-    """Thresholds of the online clusterer.
+    """Settings of the online clusterer; the values marked *tuned* come from bench/tune_cluster.py on ECB+ 1-35."""
 
-    The defaults were set by hand on ../shared/seeds and the bundled sample corpus (the walking
-    skeleton); issue 5 tunes them on ECB+ topics 1-35 with a script in bench/.
-    """
-
-    event_threshold: float = 0.22  # cosine x decay needed to join an event
-    story_threshold: float = 0.12  # cosine needed for a new event to join a story
-    decay_days: float = 1.5  # e-folding time of the event similarity beyond a one-day grace
-    grace_days: int = 1  # gaps up to this many days cost nothing (reports the day after)
-    proper_noun_weight: float = 2.0  # capitalised words mid-sentence (names) weigh more
-    candidate_terms: int = 12  # index look-up uses the article's heaviest terms
-    date_window_days: int = 10  # mentions this far before publication can date the event
+    event_threshold: float = 0.18  # tuned: event-space cosine x decay needed to join an event
+    story_threshold: float = 0.20  # tuned: story-space cosine needed for a new event to join a story
+    name_weight: float = 1.5  # tuned: event-space weight of @name terms (relative to their plain word)
+    story_name_weight: float = 0.75  # tuned: story-space weight of @name terms
+    decay_days: float = 1.5  # e-folding time of event similarity beyond the grace period (hand-set on the seeds)
+    grace_days: int = 1  # gaps up to this many days cost nothing: reports the day after (hand-set)
+    date_window_days: int = 10  # mentions this far before publication can date the event (hand-set)
+    vector_terms: int = 100  # an article keeps its heaviest terms only: bounds memory and time at 1M articles
+    story_vector_terms: int = 100  # tuned: the story space sees an article's heaviest terms only (its theme)
+    story_ratio: float = 0.5  # tuned: a story asks this share of its members' mean cosine (0: fixed threshold)
+    story_floor: float = 0.05  # tuned: but never less than this cosine
+    centroid_terms: int = 300  # an event centroid keeps this many terms (pruned when twice as long)
+    story_terms: int = 1500  # a story centroid keeps this many terms
+    # the next five and window / settled_terms are hand-set for latency and memory (bench/bench_cluster_scale.py)
+    candidate_terms: int = 15  # index look-up uses the article's heaviest terms
+    posting_cap: int = 100  # an index entry lists at most this many recently active clusters
+    rerank: int = 10  # candidates scored exactly after the index pre-score
+    # re-clustering pass
+    merge_threshold: float = 0.70  # tuned: event centroids this similar merge
+    story_merge_threshold: float = 0.45  # tuned: story centroids this similar merge
+    move_margin: float = 0.02  # tuned: an article or event moves only if it fits the other cluster this much better
+    split_threshold: float = 0.50  # tuned: an event whose two halves (2-means) are less similar than this splits
+    split_min: int = 6  # tuned: events smaller than this are not split (too few articles to tell two happenings apart)
+    window: int = 5000  # articles whose vectors are kept for re-clustering (older ones are settled)
+    settled_terms: int = 40  # an event with no article in the window keeps this many terms (memory at 1M)
+    recluster_rounds: int = 2  # passes per re-clustering (each pass sees the previous pass's moves)
 
 
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {
     "said", "says", "told", "according", "reported", "report", "reports", "year", "years", "week",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "ms",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "ms", "mrs",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "time", "day", "days", "new", "also", "would", "could", "including",
+    # web furniture that survives cleaning (URLs in the text, "PUBLISHED: ..." lines)
+    "http", "https", "www", "com", "html", "htm", "php", "aspx", "org", "net", "published", "updated",
+    "gmt", "bst", "edt", "est", "pdt", "pst", "utc", "am", "pm", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
 }
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]+")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]+|(?<![\d.,])(?:19|20)\d\d(?![\d.,])")
 
 
-def terms(article: Article) -> Counter[str]:
-    """Term counts: lower-cased content words; capitalised mid-sentence words counted extra as names."""
+def terms(article: Article, entities: Iterable[str] = ()) -> Counter[str]:
+    """Term counts: lower-cased content words; capitalised mid-sentence words again as ``@name``; years as ``#year``.
+
+    ``entities`` (merged entity names from the extract stage) are added as ``@name`` terms, so spellings that
+    the entity merge unified (Kim Jong Un, Kim Jong-un) count as one name.
+    """
     counts: Counter[str] = Counter()
     text = (article.title or "") + "\n" + article.text
     for start, end in sentence_spans(text):
         for i, m in enumerate(_TOKEN.finditer(text, start, end)):
-            word = normalise(m.group(0)).strip("'-")
+            raw = m.group(0)
+            if raw[0].isdigit():
+                counts["#" + raw] += 1
+                continue
+            word = normalise(raw).strip("'-")
             if word.endswith("'s"):
                 word = word[:-2]
             if len(word) < 3 or word in _STOP:
                 continue
+            word = sys.intern(word)  # one string per term, however many articles use it (memory at 1M)
             counts[word] += 1
-            if i > 0 and m.group(0)[0].isupper():
-                counts["@" + word] += 1
+            if i > 0 and raw[0].isupper() and not raw.isupper():
+                counts[sys.intern("@" + word)] += 1
+    for name in entities:
+        counts["@" + normalise(name)] += 1
     return counts
 
 
 class Idf:
-    """Document frequencies over the corpus seen so far (updated as articles arrive)."""
+    """Document frequencies over the stream so far (updated as articles arrive)."""
 
     def __init__(self) -> None:
         self.df: Counter[str] = Counter()
@@ -84,26 +128,36 @@ class Idf:
         return math.log((1 + self.n) / (1 + self.df[term])) + 1.0
 
 
-def vectorise(counts: Mapping[str, int], idf: Idf, options: ClusterOptions) -> Vector:
-    """Sublinear TF-IDF, L2-normalised."""
-    vec = {}
-    for t, c in counts.items():
-        w = (1.0 + math.log(c)) * idf.weight(t)
-        if t.startswith("@"):
-            w *= options.proper_noun_weight - 1.0
-        vec[t] = w
+def vectorise(counts: Mapping[str, int], idf: Idf, options: ClusterOptions) -> tuple[Vector, Vector]:
+    """Event-space and story-space vectors: sublinear TF-IDF, cut to the heaviest terms, L2-normalised."""
+    base = {t: (1.0 + math.log(c)) * idf.weight(t) for t, c in counts.items()}
+    return _space(base, options.name_weight, options.vector_terms), _space(
+        base, options.story_name_weight, options.story_vector_terms
+    )
+
+
+def _space(base: Mapping[str, float], name_weight: float, keep: int) -> Vector:
+    vec = {t: (w * name_weight if t[0] == "@" else w) for t, w in base.items()}
+    if len(vec) > keep:
+        vec = dict(heapq.nlargest(keep, vec.items(), key=lambda kv: kv[1]))
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {t: v / norm for t, v in vec.items()}
+    return {t: v / norm for t, v in vec.items() if v > 0}
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine of two sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(t, 0.0) for t, v in a.items())
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-
-def _norm(vec: Mapping[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in vec.values())) or 1.0
 
 
 # A date attached to a speech verb ("said Thursday", "reported on Sunday") dates the report, not the happening.
@@ -162,17 +216,86 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-@dataclass
-class _Cluster:
-    id: str
-    members: list[str] = field(default_factory=list)
-    centroid: dict[str, float] = field(default_factory=dict)
-    dates: Counter[str] = field(default_factory=Counter)
-    story: str = ""
+def _ordinal(value: str) -> int:
+    d = _day(value)
+    return d.toordinal() if d else 0
 
-    def add(self, vec: Mapping[str, float]) -> None:
-        for t, v in vec.items():
-            self.centroid[t] = self.centroid.get(t, 0.0) + v
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One correction made by re-clustering, for the audit trail.
+
+    ``kind``: ``move`` (an article to another event), ``split`` (an article leaves to open its own event),
+    ``merge`` (event ``source`` folded into ``target``), ``relink`` (event ``subject`` to another story),
+    ``story-merge`` (story ``source`` folded into ``target``).
+    """
+
+    kind: str
+    subject: str
+    source: str
+    target: str
+    source_story: str
+    target_story: str
+    reason: str
+
+
+class _Centroid:
+    """A sum of unit vectors with its squared norm kept up to date; pruned to its heaviest terms."""
+
+    __slots__ = ("vec", "sq", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.vec: Vector = {}
+        self.sq = 0.0
+        self.limit = limit
+
+    def add(self, v: Mapping[str, float], sign: float = 1.0) -> None:
+        c = self.vec
+        if sign > 0:
+            self.sq += 2.0 * sum(w * c.get(t, 0.0) for t, w in v.items()) + sum(w * w for w in v.values())
+            for t, w in v.items():
+                c[t] = c.get(t, 0.0) + w
+            if len(c) > 2 * self.limit:
+                self.vec = dict(heapq.nlargest(self.limit, c.items(), key=lambda kv: kv[1]))
+                self.sq = sum(w * w for w in self.vec.values())
+        else:
+            for t, w in v.items():
+                left = c.get(t, 0.0) - w
+                if left > 1e-9:
+                    c[t] = left
+                else:
+                    c.pop(t, None)
+            self.sq = sum(w * w for w in c.values())
+
+    def merge(self, other: _Centroid) -> None:
+        self.add(other.vec)
+
+    def cos(self, v: Mapping[str, float]) -> float:
+        """Cosine with a unit vector."""
+        if self.sq <= 0.0:
+            return 0.0
+        c = self.vec
+        return sum(w * c.get(t, 0.0) for t, w in v.items()) / math.sqrt(self.sq)
+
+    def cos_without(self, v: Mapping[str, float]) -> float:
+        """Cosine of a member unit vector with the centroid of the other members (leave-one-out)."""
+        c = self.vec
+        dot = sum(w * c.get(t, 0.0) for t, w in v.items())
+        rest_sq = self.sq - 2.0 * dot + 1.0
+        if rest_sq <= 1e-9:
+            return 0.0
+        return (dot - 1.0) / math.sqrt(rest_sq)
+
+
+@dataclass(slots=True)
+class _Event:
+    id: str
+    story: str
+    centroid: _Centroid
+    scentroid: _Centroid  # story-space sum of the members
+    members: list[str] = field(default_factory=list)
+    dates: Counter[str] = field(default_factory=Counter)
+    recent: int = 0  # members still in the re-clustering window
 
     @property
     def date(self) -> str | None:
@@ -181,9 +304,57 @@ class _Cluster:
         return max(self.dates.items(), key=lambda kv: (kv[1], -_ordinal(kv[0])))[0]
 
 
-def _ordinal(value: str) -> int:
-    d = _day(value)
-    return d.toordinal() if d else 0
+@dataclass(slots=True)
+class _Story:
+    id: str
+    centroid: _Centroid
+    events: dict[str, None] = field(default_factory=dict)  # ordered set: founding event first
+    size: int = 0  # articles
+
+    @property
+    def cohesion(self) -> float:
+        """Mean cosine of the members with the centroid (|sum of unit vectors| / n): how broad the story is."""
+        return math.sqrt(self.centroid.sq) / self.size if self.size else 1.0
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What re-clustering needs to know about a recent article."""
+
+    vec: Vector
+    svec: Vector
+    date: str | None
+    counts_for_date: bool
+
+
+class _Index:
+    """Term -> recently active cluster ids, each list capped (oldest dropped): candidates without a scan."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.postings: dict[str, dict[str, None]] = {}
+
+    def touch(self, cid: str, terms_: Iterable[str]) -> None:
+        for t in terms_:
+            p = self.postings.get(t)
+            if p is None:
+                self.postings[t] = {cid: None}
+                continue
+            p.pop(cid, None)
+            p[cid] = None
+            if len(p) > self.cap:
+                del p[next(iter(p))]
+
+    def candidates(self, vec: Mapping[str, float], top: Sequence[str]) -> dict[str, float]:
+        """Candidate ids with a partial dot product over the ``top`` terms (for pre-ranking)."""
+        found: dict[str, float] = {}
+        for t in top:
+            p = self.postings.get(t)
+            if p:
+                w = vec[t]
+                for cid in p:
+                    found[cid] = found.get(cid, 0.0) + w
+        return found
 
 
 class Clusterer:
@@ -192,11 +363,17 @@ class Clusterer:
     def __init__(self, options: ClusterOptions = ClusterOptions()) -> None:
         self.options = options
         self.idf = Idf()
-        self.events: dict[str, _Cluster] = {}
-        self.stories: dict[str, _Cluster] = {}
+        self.events: dict[str, _Event] = {}
+        self.stories: dict[str, _Story] = {}
         self.event_of: dict[str, str] = {}
-        self._index: dict[str, set[str]] = defaultdict(set)
+        self.merged_into: dict[str, str] = {}  # retired event or story id -> the id that absorbed it
+        self._seen: dict[str, _Seen] = {}  # the last ``options.window`` articles, oldest first
+        self._dirty: dict[str, None] = {}  # events that gained or lost articles since the last re-clustering
+        self._arrival: dict[str, int] = {}  # article id -> arrival number: the older cluster keeps its id
+        self._events_ix = _Index(options.posting_cap)
+        self._stories_ix = _Index(options.posting_cap)
 
+    # -- the online step ----------------------------------------------------------------------------------
     def add(
         self,
         article: Article,
@@ -208,29 +385,26 @@ class Clusterer:
     ) -> str:
         """Assign one article to an event (opening one if needed); returns the event id.
 
-        ``known`` = (event id, story id) replays a stored assignment, so earlier results never move.
+        ``known`` = (event id, story id) replays a stored assignment, so earlier results never move here.
         """
         self.idf.add(counts)
-        vec = vectorise(counts, self.idf, self.options)
+        vec, svec = vectorise(counts, self.idf, self.options)
         if known is not None:
             event = self._restore(*known)
         elif duplicate_of is not None and duplicate_of in self.event_of:
             event = self.events[self.event_of[duplicate_of]]
         else:
-            event = self._best_event(vec, event_date) or self._open_event(article.id, vec)
-        self._join(event, article.id, vec, event_date, counts_for_date=duplicate_of is None)
+            event = self._best_event(vec, event_date) or self._open_event(article.id, svec)
+        seen = _Seen(vec, svec, event_date, duplicate_of is None)
+        self._join(event, article.id, seen)
+        self._seen[article.id] = seen
+        self._arrival.setdefault(article.id, len(self._arrival))
+        if len(self._seen) > self.options.window:
+            self._settle(next(iter(self._seen)))
         return event.id
 
-    def _best_event(self, vec: Mapping[str, float], event_date: str | None) -> _Cluster | None:
-        top = sorted(vec, key=lambda t: -vec[t])[: self.options.candidate_terms]
-        candidates = set().union(*(self._index.get(t, set()) for t in top)) if top else set()
-        best, best_sim = None, self.options.event_threshold
-        for eid in sorted(candidates):
-            ev = self.events[eid]
-            sim = cosine(vec, ev.centroid) / _norm(ev.centroid) * self._decay(event_date, ev.date)
-            if sim >= best_sim:
-                best, best_sim = ev, sim
-        return best
+    def _top(self, vec: Mapping[str, float]) -> list[str]:
+        return heapq.nlargest(self.options.candidate_terms, vec, key=vec.__getitem__)
 
     def _decay(self, a: str | None, b: str | None) -> float:
         da, db = _day(a), _day(b)
@@ -239,57 +413,394 @@ class Clusterer:
         gap = max(0, abs((da - db).days) - self.options.grace_days)
         return math.exp(-gap / self.options.decay_days)
 
-    def _restore(self, event_id: str, story_id: str) -> _Cluster:
-        if event_id not in self.events:
-            self.events[event_id] = _Cluster(event_id, story=story_id)
-            story = self.stories.setdefault(story_id, _Cluster(story_id))
-            story.members.append(event_id)
-        return self.events[event_id]
+    def _event_candidates(self, vec: Mapping[str, float], exclude: str = "") -> list[_Event]:
+        found = self._events_ix.candidates(vec, self._top(vec))
+        found.pop(exclude, None)
+        best = heapq.nlargest(self.options.rerank, found.items(), key=lambda kv: (kv[1], kv[0]))
+        return [self.events[eid] for eid, _ in best if eid in self.events]
 
-    def _open_event(self, article_id: str, vec: Mapping[str, float]) -> _Cluster:
-        event = _Cluster(content_id("e", article_id))
-        self.events[event.id] = event
-        story = self._best_story(vec)
-        if story is None:
-            story = _Cluster(content_id("s", event.id))
-            self.stories[story.id] = story
-        event.story = story.id
-        story.members.append(event.id)
-        return event
-
-    def _best_story(self, vec: Mapping[str, float]) -> _Cluster | None:
-        best, best_sim = None, self.options.story_threshold
-        for sid in sorted(self.stories):
-            st = self.stories[sid]
-            sim = cosine(vec, st.centroid) / _norm(st.centroid)
-            if sim >= best_sim:
-                best, best_sim = st, sim
+    def _best_event(
+        self, vec: Mapping[str, float], event_date: str | None, exclude: str = ""
+    ) -> _Event | None:
+        best, best_sim = None, self.options.event_threshold
+        for ev in self._event_candidates(vec, exclude):
+            sim = ev.centroid.cos(vec) * self._decay(event_date, ev.date)
+            if sim > best_sim or (sim == best_sim and best is not None and ev.id < best.id):
+                best, best_sim = ev, sim
         return best
 
-    def _join(
-        self, event: _Cluster, article_id: str, vec: Mapping[str, float], event_date: str | None, counts_for_date: bool
-    ) -> None:
-        event.members.append(article_id)
-        event.add(vec)
-        if event_date and counts_for_date:
-            event.dates[event_date] += 1
-        self.stories[event.story].add(vec)
-        self.event_of[article_id] = event.id
-        for t in vec:
-            self._index[t].add(event.id)
+    def _story_candidates(self, svec: Mapping[str, float], exclude: str = "") -> list[_Story]:
+        found = self._stories_ix.candidates(svec, self._top(svec))
+        found.pop(exclude, None)
+        best = heapq.nlargest(self.options.rerank, found.items(), key=lambda kv: (kv[1], kv[0]))
+        return [self.stories[sid] for sid, _ in best if sid in self.stories]
 
+    def _best_story(self, svec: Mapping[str, float], threshold: float, exclude: str = "") -> tuple[_Story | None, float]:
+        best, best_sim, best_z = None, 0.0, 1.0
+        for st in self._story_candidates(svec, exclude):
+            sim = st.centroid.cos(svec)
+            z = sim / self._story_bar(st, threshold)
+            if z >= best_z:
+                best, best_sim, best_z = st, sim, z
+        return best, best_sim
+
+    def _story_bar(self, st: _Story, threshold: float, cohesion: float | None = None) -> float:
+        """The similarity a story asks of a newcomer: lower for broad stories (their members agree less)."""
+        o = self.options
+        if o.story_ratio <= 0:
+            return threshold
+        coh = st.cohesion if cohesion is None else cohesion
+        return max(o.story_floor, min(threshold, o.story_ratio * coh))
+
+    def _new_event(self, eid: str, story_id: str) -> _Event:
+        o = self.options
+        event = _Event(eid, story_id, _Centroid(o.centroid_terms), _Centroid(o.centroid_terms))
+        self.events[eid] = event
+        return event
+
+    def _new_story(self, sid: str) -> _Story:
+        story = _Story(sid, _Centroid(self.options.story_terms))
+        self.stories[sid] = story
+        return story
+
+    def _open_event(self, article_id: str, svec: Mapping[str, float]) -> _Event:
+        eid = self._fresh_id("e", article_id)
+        story, _ = self._best_story(svec, self.options.story_threshold)
+        if story is None:
+            story = self._new_story(self._fresh_id("s", eid))
+        event = self._new_event(eid, story.id)
+        story.events[eid] = None
+        return event
+
+    def _fresh_id(self, prefix: str, founder: str) -> str:
+        taken = self.events if prefix == "e" else self.stories
+        cid, n = content_id(prefix, founder), 0
+        while cid in taken or cid in self.merged_into:  # a founder may found twice after a split
+            n += 1
+            cid = content_id(prefix, founder, str(n))
+        return cid
+
+    def _restore(self, event_id: str, story_id: str) -> _Event:
+        if event_id not in self.events:
+            story = self.stories.get(story_id) or self._new_story(story_id)
+            self._new_event(event_id, story_id)
+            story.events[event_id] = None
+        return self.events[event_id]
+
+    def _join(self, event: _Event, article_id: str, seen: _Seen) -> None:
+        self._dirty[event.id] = None
+        event.recent += 1
+        event.members.append(article_id)
+        event.centroid.add(seen.vec)
+        event.scentroid.add(seen.svec)
+        if seen.date and seen.counts_for_date:
+            event.dates[seen.date] += 1
+        story = self.stories[event.story]
+        story.centroid.add(seen.svec)
+        story.size += 1
+        self.event_of[article_id] = event.id
+        self._events_ix.touch(event.id, self._top(seen.vec))
+        self._stories_ix.touch(story.id, self._top(seen.svec))
+
+    def _settle(self, article_id: str) -> None:
+        """The article leaves the window; an event with no recent article keeps a short centroid only."""
+        del self._seen[article_id]
+        event = self.events.get(self.event_of.get(article_id, ""))
+        if event is None:
+            return
+        event.recent -= 1
+        if event.recent <= 0:
+            c = event.centroid
+            if len(c.vec) > self.options.settled_terms:
+                c.vec = dict(heapq.nlargest(self.options.settled_terms, c.vec.items(), key=lambda kv: kv[1]))
+                c.sq = sum(w * w for w in c.vec.values())
+            event.scentroid = _Centroid(self.options.settled_terms)  # only re-clustering (in the window) uses it
+
+    def _leave(self, event: _Event, article_id: str, seen: _Seen) -> None:
+        self._dirty[event.id] = None
+        event.recent -= 1
+        event.members.remove(article_id)
+        event.centroid.add(seen.vec, -1.0)
+        event.scentroid.add(seen.svec, -1.0)
+        if seen.date and seen.counts_for_date:
+            event.dates[seen.date] -= 1
+            if event.dates[seen.date] <= 0:
+                del event.dates[seen.date]
+        self.stories[event.story].centroid.add(seen.svec, -1.0)
+        self.stories[event.story].size -= 1
+
+    # -- the correction pass ----------------------------------------------------------------------------------
+    def recluster(self) -> list[Change]:
+        """Correct early mistakes among recent articles; returns every change made (for the audit trail)."""
+        changes: list[Change] = []
+        for _ in range(self.options.recluster_rounds):
+            before = len(changes)
+            dirty, self._dirty = self._dirty, {}  # only events that changed since the last pass are looked at
+            touched = self._move_articles(dirty, changes)
+            self._split_events(touched, changes)
+            self._merge_events(touched, changes)
+            self._relink_events(touched, changes)
+            self._merge_stories({self.events[e].story: None for e in touched if e in self.events}, changes)
+            if len(changes) == before:
+                break
+        return changes
+
+    def _move_articles(self, dirty: Mapping[str, None], changes: list[Change]) -> dict[str, None]:
+        o = self.options
+        touched: dict[str, None] = {}
+        for eid in dirty:
+            if eid in self.events:
+                touched[eid] = None
+        recheck = [a for eid in touched for a in self.events[eid].members if a in self._seen]
+        for aid in sorted(recheck, key=lambda a: self._arrival.get(a, 0)):
+            seen = self._seen[aid]
+            eid = self.event_of[aid]
+            own = self.events[eid]
+            if len(own.members) < 2:
+                fit = 0.0
+            else:
+                fit = own.centroid.cos_without(seen.vec) * self._decay(seen.date, own.date)
+            if not seen.counts_for_date:
+                continue  # a duplicate stays with its original
+            other = self._best_event(seen.vec, seen.date, exclude=eid)
+            if other is not None:
+                sim = other.centroid.cos(seen.vec) * self._decay(seen.date, other.date)
+                if sim > fit + o.move_margin:
+                    kind = "merge" if len(own.members) == 1 else "move"
+                    self._move(aid, seen, own, other)
+                    touched[other.id] = None
+                    changes.append(
+                        Change(kind, aid, own.id, other.id, own.story, other.story,
+                               f"fits {other.id} at {sim:.3f} vs {fit:.3f} in {own.id}")
+                    )
+                    if kind == "merge":
+                        self._retire_event(own, other)
+                    continue
+            if len(own.members) >= 2 and fit < o.event_threshold * 0.5:
+                # far from every event, including its own: it opens its own event in the same story
+                new = self._new_event(self._fresh_id("e", aid), own.story)
+                self.stories[own.story].events[new.id] = None
+                self._move(aid, seen, own, new)
+                touched[new.id] = None
+                changes.append(
+                    Change("split", aid, own.id, new.id, own.story, own.story,
+                           f"fit {fit:.3f} below {o.event_threshold * 0.5:.3f} in {own.id} and no other event fits")
+                )
+        return touched
+
+    def _move(self, aid: str, seen: _Seen, src: _Event, dst: _Event) -> None:
+        self._leave(src, aid, seen)
+        self._join(dst, aid, seen)
+
+    def _retire_event(self, gone: _Event, into: _Event) -> None:
+        """Fold ``gone`` into ``into``; the older id was chosen by the caller."""
+        settled = [a for a in gone.members if a not in self._seen]
+        for aid in [a for a in gone.members if a in self._seen]:
+            self._move(aid, self._seen[aid], gone, into)
+        if settled:  # articles past the window: their vectors are gone, their mass is what is left
+            into.members.extend(settled)
+            for aid in settled:
+                self.event_of[aid] = into.id
+            into.centroid.merge(gone.centroid)
+            into.scentroid.merge(gone.scentroid)
+            into.dates.update(gone.dates)
+            if into.story != gone.story:
+                self.stories[gone.story].centroid.add(gone.scentroid.vec, -1.0)
+                self.stories[into.story].centroid.merge(gone.scentroid)
+                self.stories[gone.story].size -= len(settled)
+                self.stories[into.story].size += len(settled)
+        story = self.stories[gone.story]
+        story.events.pop(gone.id, None)
+        del self.events[gone.id]
+        self.merged_into[gone.id] = into.id
+        if not story.events:
+            del self.stories[story.id]
+            self.merged_into[story.id] = into.story
+
+    def _split_events(self, touched: dict[str, None], changes: list[Change]) -> None:
+        o = self.options
+        limit = min(o.split_threshold, o.merge_threshold)  # below the merge threshold, or the halves would re-merge
+        for eid in list(touched):
+            ev = self.events.get(eid)
+            if ev is None or len(ev.members) < o.split_min or any(a not in self._seen for a in ev.members):
+                continue
+            halves = _two_means([self._seen[a].vec for a in ev.members])
+            if halves is None:
+                continue
+            sim, side = halves
+            small = [a for a, s_ in zip(ev.members, side) if s_]
+            if sim >= limit or len(small) < 2 or len(ev.members) - len(small) < 2:
+                continue
+            founder = min(ev.members, key=lambda a: self._arrival.get(a, 0))
+            if founder in small:  # the half with the founding article keeps the id
+                small = [a for a in ev.members if a not in small]
+            first = min(small, key=lambda a: self._arrival.get(a, 0))
+            new = self._new_event(self._fresh_id("e", first), ev.story)
+            self.stories[ev.story].events[new.id] = None
+            for aid in small:
+                self._move(aid, self._seen[aid], ev, new)
+            touched[new.id] = None
+            changes.append(
+                Change("split", new.id, ev.id, new.id, ev.story, ev.story,
+                       f"{len(small)} of {len(small) + len(ev.members)} articles form a separate happening: "
+                       f"halves at cosine {sim:.3f} < {limit}")
+            )
+
+    def _merge_events(self, touched: Mapping[str, None], changes: list[Change]) -> None:
+        o = self.options
+        for eid in list(touched):
+            ev = self.events.get(eid)
+            if ev is None or not ev.centroid.sq:
+                continue
+            unit = _unit(ev.centroid.vec)
+            for other in self._event_candidates(unit, exclude=eid):
+                if other.id not in self.events or not other.centroid.sq:
+                    continue
+                sim = other.centroid.cos(unit) * self._decay(ev.date, other.date)
+                if sim < o.merge_threshold:
+                    continue
+                keep, gone = (other, ev) if _older(other, ev, self) else (ev, other)
+                changes.append(
+                    Change("merge", gone.id, gone.id, keep.id, gone.story, keep.story,
+                           f"event centroids at cosine {sim:.3f} >= {o.merge_threshold}")
+                )
+                self._retire_event(gone, keep)
+                if gone is ev:
+                    break
+
+    def _relink_events(self, touched: Mapping[str, None], changes: list[Change]) -> None:
+        o = self.options
+        for eid in list(touched):
+            ev = self.events.get(eid)
+            if ev is None or not ev.scentroid.sq:
+                continue
+            unit = _unit(ev.scentroid.vec)
+            own = self.stories[ev.story]
+            fit = _cos_without(own.centroid, ev.scentroid) if len(own.events) > 1 else 0.0
+            other, sim = self._best_story(unit, o.story_threshold, exclude=own.id)
+            if other is None or sim <= fit + o.move_margin:
+                continue
+            changes.append(
+                Change("relink", ev.id, own.id, other.id, own.id, other.id,
+                       f"event fits story {other.id} at {sim:.3f} vs {fit:.3f} in {own.id}")
+            )
+            own.centroid.add(ev.scentroid.vec, -1.0)
+            own.size -= len(ev.members)
+            other.size += len(ev.members)
+            own.events.pop(ev.id, None)
+            other.centroid.add(ev.scentroid.vec)
+            other.events[ev.id] = None
+            ev.story = other.id
+            self._stories_ix.touch(other.id, self._top(unit))
+            if not own.events:
+                del self.stories[own.id]
+                self.merged_into[own.id] = other.id
+
+    def _merge_stories(self, dirty: Mapping[str, None], changes: list[Change]) -> None:
+        o = self.options
+        for sid in list(dirty):
+            st = self.stories.get(sid)
+            if st is None or not st.centroid.sq:
+                continue
+            unit = _unit(st.centroid.vec)
+            for other in self._story_candidates(unit, exclude=sid):
+                if other.id not in self.stories or not other.centroid.sq:
+                    continue
+                sim = other.centroid.cos(unit)
+                if sim < self._story_bar(other, o.story_merge_threshold, min(st.cohesion, other.cohesion)):
+                    continue
+                keep, gone = (other, st) if _story_older(other, st, self) else (st, other)
+                changes.append(
+                    Change("story-merge", gone.id, gone.id, keep.id, gone.id, keep.id,
+                           f"story centroids at cosine {sim:.3f} >= {o.story_merge_threshold}")
+                )
+                for eid in gone.events:
+                    self.events[eid].story = keep.id
+                    keep.events[eid] = None
+                keep.centroid.merge(gone.centroid)
+                keep.size += gone.size
+                del self.stories[gone.id]
+                self.merged_into[gone.id] = keep.id
+                self._stories_ix.touch(keep.id, self._top(_unit(keep.centroid.vec)))
+                if gone is st:
+                    break
+
+    # -- output ---------------------------------------------------------------------------------------------
     def result(self, titles: Mapping[str, str]) -> tuple[list[Event], list[Story]]:
         """Events and stories as records; ``titles`` maps article ids to display titles."""
         events = [
-            Event(e.id, e.story, e.date, titles.get(e.members[0], ""), tuple(e.members)) for e in self.events.values()
+            Event(e.id, e.story, e.date, titles.get(e.members[0], ""), tuple(e.members))
+            for e in self.events.values()
+            if e.members
         ]
+        live = {e.id for e in events}
         stories = []
         for s in self.stories.values():
-            evs = [self.events[eid] for eid in s.members]
+            evs = [self.events[eid] for eid in s.events if eid in live]
+            if not evs:
+                continue
             arts = tuple(a for ev in evs for a in ev.members)
             biggest = max(evs, key=lambda ev: (len(ev.members), -evs.index(ev)))
-            stories.append(Story(s.id, titles.get(biggest.members[0], ""), tuple(s.members), arts))
+            stories.append(Story(s.id, titles.get(biggest.members[0], ""), tuple(ev.id for ev in evs), arts))
         return events, stories
+
+
+def _two_means(vecs: Sequence[Mapping[str, float]], rounds: int = 6) -> tuple[float, list[bool]] | None:
+    """Split unit vectors in two (spherical 2-means, deterministic seeds); cosine of the halves and the side of each."""
+    whole = _Centroid(1 << 30)
+    for v in vecs:
+        whole.add(v)
+    far = min(range(len(vecs)), key=lambda i: (whole.cos(vecs[i]), i))  # least typical member seeds one half
+    other = min(range(len(vecs)), key=lambda i: (_dot(vecs[i], vecs[far]), i))  # least like it seeds the other
+    if far == other:
+        return None
+    ca, cb = dict(vecs[far]), dict(vecs[other])
+    side: list[bool] = []
+    for _ in range(rounds):
+        new_side = [_dot(v, cb) > _dot(v, ca) for v in vecs]
+        if new_side == side or all(new_side) or not any(new_side):
+            side = new_side if any(new_side) and not all(new_side) else side
+            break
+        side = new_side
+        ca, cb = _unit(_sum(v for v, s in zip(vecs, side) if not s)), _unit(_sum(v for v, s in zip(vecs, side) if s))
+    if not side or all(side) or not any(side):
+        return None
+    a, b = _sum(v for v, s in zip(vecs, side) if not s), _sum(v for v, s in zip(vecs, side) if s)
+    return cosine(a, b), side
+
+
+def _sum(vecs: Iterable[Mapping[str, float]]) -> Vector:
+    out: Vector = {}
+    for v in vecs:
+        for t, w in v.items():
+            out[t] = out.get(t, 0.0) + w
+    return out
+
+
+def _unit(vec: Mapping[str, float]) -> Vector:
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+def _cos_without(whole: _Centroid, part: _Centroid) -> float:
+    """Cosine of ``part`` with ``whole`` minus ``part`` (the rest of the story)."""
+    dot = _dot(part.vec, whole.vec)
+    rest_sq = whole.sq - 2.0 * dot + part.sq
+    if rest_sq <= 1e-9 or part.sq <= 0.0:
+        return 0.0
+    return (dot - part.sq) / math.sqrt(rest_sq * part.sq)
+
+
+def _older(a: _Event, b: _Event, c: Clusterer) -> bool:
+    """Whether event ``a`` was founded before ``b`` (it keeps its id in a merge)."""
+    first_a = min((c._arrival.get(m, 0) for m in a.members), default=0)
+    first_b = min((c._arrival.get(m, 0) for m in b.members), default=0)
+    return (first_a, a.id) <= (first_b, b.id)
+
+
+def _story_older(a: _Story, b: _Story, c: Clusterer) -> bool:
+    ea, eb = c.events[next(iter(a.events))], c.events[next(iter(b.events))]
+    return _older(ea, eb, c)
 
 
 def stream_order(articles: Iterable[Article]) -> list[Article]:

@@ -24,21 +24,36 @@ Articles are ordered "earliest first": published date ascending (undated last), 
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, islice
+from itertools import islice
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHashLSH
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from storyline.agencies import agency_spans, dateline_credit, local_agencies
-from storyline.records import Article, Duplicate, Passage, content_id
+from storyline.records import Article, Duplicate, Event, Passage, content_id
 from storyline.text import normalise, sentence_spans, text_hash
 
-__all__ = ["DedupeOptions", "dedupe", "find_duplicates", "find_passages", "independent_sources"]
+__all__ = [
+    "DedupeOptions",
+    "DedupeResult",
+    "dedupe",
+    "dedupe_components",
+    "event_sources",
+    "find_duplicates",
+    "find_passages",
+    "independent_sources",
+    "index_keys",
+    "order_duplicates",
+    "order_passages",
+    "source_roots",
+]
 
 _U64 = npt.NDArray[np.uint64]
 _I64 = npt.NDArray[np.int64]
@@ -118,8 +133,7 @@ def find_duplicates(articles: Sequence[Article], options: DedupeOptions = Dedupe
         ...                  Article(id="a", source="x", text='He said "yes".')])
         [Duplicate(article='b', duplicate_of='a', kind='exact', similarity=1.0)]
     """
-    corpus = _Corpus(articles, options)
-    return corpus.duplicates
+    return _Corpus(articles, options).duplicates
 
 
 def find_passages(articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> list[Passage]:
@@ -130,9 +144,11 @@ def find_passages(articles: Sequence[Article], options: DedupeOptions = DedupeOp
         options: span lengths (see ``DedupeOptions``).
 
     Returns:
-        Passages ordered by origin article then position. ``text`` is the span exactly as the
-        origin (earliest) article writes it, ``articles`` every article containing it
-        (earliest first), ``origin_agency`` the news agency the text around it credits, if any.
+        Passages ordered by origin article (earliest first) then position in it. ``text`` is
+        the span exactly as the origin (earliest) article writes it, ``articles`` every article
+        containing it (earliest first), ``origin_agency`` the news agency the text around it
+        credits, if any. A span shorter than ``passage_min_words`` counts only where it is
+        quoted.
 
     Raises:
         ValueError: two articles share an id.
@@ -146,6 +162,43 @@ def dedupe(
     """``find_duplicates`` and ``find_passages`` together, tokenising the articles once."""
     corpus = _Corpus(articles, options)
     return corpus.duplicates, _Passages(corpus).run()
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeResult:
+    """What ``dedupe_components`` found in a set of articles closed under ``index_keys``."""
+
+    duplicates: list[Duplicate]
+    passages: list[Passage]
+    components: dict[str, str]  # article id -> component id (its earliest article's id)
+
+
+def dedupe_components(articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> DedupeResult:
+    """``dedupe`` plus the components the articles fall into, for the incremental index.
+
+    Duplicates and passages never cross a component: two articles in different components
+    share no ``index_keys`` key, so they share no 10-word span, no quoted 4-word span, no
+    content hash and no LSH band, and neither can copy the other. Running ``dedupe`` on one
+    component therefore gives exactly that component's share of a run over the whole corpus,
+    which is what lets the pipeline add a batch by recomputing only the components it touches.
+    """
+    corpus = _Corpus(articles, options)
+    passages = _Passages(corpus).run()
+    return DedupeResult(corpus.duplicates, passages, corpus.components())
+
+
+def index_keys(articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> dict[str, list[int]]:
+    """The keys under which each article goes into the persistent dedupe index (signed 64-bit ints).
+
+    Two articles that could be duplicates or share a passage always share a key:
+    - winnowed word 5-grams (window 6; Schleimer et al. 2003): any shared run of
+      ``passage_min_words`` = 10 words holds six consecutive 5-grams, whose minimum both select;
+    - every 4-word n-gram inside quotation marks (shared quotations of 4-9 words);
+    - the content hash (exact copies, even too short for n-grams);
+    - the MinHash LSH band keys (near-duplicate candidates).
+    A key shared by chance only widens what an incremental update recomputes, never its result.
+    """
+    return _Corpus(articles, options).keys()
 
 
 def independent_sources(
@@ -184,80 +237,254 @@ def independent_sources(
     return len({root(i) for i in ids})
 
 
+# A shared passage makes two articles one source only when it is wire copy: traced to an agency, or
+# two sentences or more. One shared sentence is what outlets quoting the same speaker share anyway.
+_COPY_MIN_SENTENCES = 2
+
+
+def _is_copy(passage: Passage) -> bool:
+    return passage.origin_agency is not None or len(sentence_spans(passage.text)) >= _COPY_MIN_SENTENCES
+
+
+def event_sources(
+    events: Iterable[Event], duplicates: Iterable[Duplicate], passages: Iterable[Passage]
+) -> dict[str, int]:
+    """Independent sources behind each event: copies folded, and articles sharing wire copy folded.
+
+    Two outlets quoting the same short remark heard it themselves and stay two sources; two
+    outlets running the same agency paragraph (``origin_agency`` set, or two sentences or more)
+    are one. Only passages carried by two of the event's own articles count.
+
+    Example:
+        >>> event_sources([Event("e", "s", None, "t", ("a", "b", "c"))], [Duplicate("b", "a", "exact")], [])
+        {'e': 2}
+    """
+    dups = list(duplicates)
+    by_article: dict[str, list[Passage]] = {}
+    for p in passages:
+        if _is_copy(p):
+            for a in p.articles:
+                by_article.setdefault(a, []).append(p)
+    out: dict[str, int] = {}
+    for ev in events:
+        members = set(ev.articles)
+        shared = {p.id: p for a in ev.articles for p in by_article.get(a, ())}
+        inside = [Passage(p.id, p.text, tuple(a for a in p.articles if a in members)) for p in shared.values()]
+        out[ev.id] = independent_sources(ev.articles, dups, inside)
+    return out
+
+
+def source_roots(duplicates: Iterable[Duplicate], passages: Iterable[Passage]) -> dict[str, str]:
+    """Article -> the article standing for its independent source: copies and wire-copy carriers folded.
+
+    The mapping has the shape of ``{d.article: d.duplicate_of}`` (articles that stand for themselves
+    are absent), so it can replace it wherever sources are counted. The representative is a
+    group's earliest article as the inputs name it (a duplicate's canonical, a passage's origin).
+    """
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(first: str, other: str) -> None:
+        ra, rb = root(first), root(other)
+        if ra != rb:
+            parent[rb] = ra
+
+    for d in duplicates:
+        union(d.duplicate_of, d.article)
+    for p in passages:
+        if _is_copy(p):
+            for other in p.articles[1:]:
+                union(p.articles[0], other)
+    return {a: r for a in list(parent) if (r := root(a)) != a}
+
+
+def order_duplicates(duplicates: Iterable[Duplicate], articles: Mapping[str, Article]) -> list[Duplicate]:
+    """Duplicates in the order ``find_duplicates`` returns them (by their article, earliest first)."""
+    return sorted(duplicates, key=lambda d: _earliest_first(articles[d.article]))
+
+
+def order_passages(passages: Iterable[Passage], articles: Mapping[str, Article]) -> list[Passage]:
+    """Passages in the order ``find_passages`` returns them (origin earliest first, then position)."""
+
+    def key(p: Passage) -> tuple[bool, str, str, int, int, str]:
+        origin = articles[p.origin_article or p.articles[0]]
+        return (*_earliest_first(origin), origin.text.find(p.text), -len(p.text), p.id)
+
+    return sorted(passages, key=key)
+
+
 # --------------------------------------------------------------------------- tokens
 
+_WORD_SPLIT = re.compile(r"[^\W_]+")
 # Letters and digits; everything else (quotes, hyphens, apostrophes) separates words.
 _TOKEN_SPLIT = re.compile(r"([^\W_]+)")
-# Multiplier of the polynomial n-gram hash (odd, so multiplication is invertible mod 2**64).
+# Multiplier of the polynomial hashes (odd, so it is invertible mod 2**64, which the prefix-sum
+# token hash below relies on).
 _POLY = np.uint64(0x9E3779B97F4A7C15)
+_POLY_INV = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))
+_MAX_U64 = np.uint64(2**64 - 1)
 
 
 def _earliest_first(article: Article) -> tuple[bool, str, str]:
     return (article.published is None, article.published or "", article.id)
 
 
+@functools.lru_cache(maxsize=1)
+def _word_chars() -> npt.NDArray[np.bool_]:
+    """Code point -> is a letter or digit (``[^\\W_]``), for every Unicode code point."""
+    table = np.zeros(0x110000, dtype=np.bool_)
+    ascii_word = [c for c in range(128) if chr(c).isalnum()]
+    table[ascii_word] = True
+    # Outside ASCII, ask re (the same definition the slow path and _TOKEN_SPLIT use).
+    chars = "".join(map(chr, range(128, 0x110000))).encode("utf-32-le", "surrogatepass")
+    text = chars.decode("utf-32-le", "surrogatepass")
+    for m in _WORD_SPLIT.finditer(text):
+        table[128 + m.start() : 128 + m.end()] = True
+    return table
+
+
+@functools.lru_cache(maxsize=8)
+def _powers(size: int) -> tuple[_U64, _U64]:
+    """``_POLY ** i`` and ``_POLY_INV ** i`` for ``i < size``, wrapping mod 2**64."""
+    with np.errstate(over="ignore"):
+        p = np.cumprod(np.full(size, _POLY, dtype=np.uint64))
+        q = np.cumprod(np.full(size, _POLY_INV, dtype=np.uint64))
+    one = np.ones(1, dtype=np.uint64)
+    return np.concatenate([one, p[:-1]]), np.concatenate([one, q[:-1]])
+
+
+def _mix(x: _U64) -> _U64:
+    """splitmix64's finaliser: spreads the bits of polynomial hashes (vectorised, wrapping)."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def _string_hash(token: str) -> int:
+    """The hash ``_tokenise`` gives a token, computed for one string (the slow path)."""
+    h = 0
+    for ch in token:
+        h = (h * int(_POLY) + ord(ch)) % 2**64
+    return int(_mix(np.asarray([h], dtype=np.uint64))[0])
+
+
+def _tokenise(text: str) -> tuple[_U64, _I64, _I64]:
+    """Hashes of the normalised word tokens of ``text``, with their character offsets in ``text``.
+
+    A token is a run of letters and digits of the lower-cased text; its hash is a polynomial over
+    its code points computed for all tokens at once from prefix sums (hash(s, e) =
+    P**(e-1) * (G[e] - G[s]) with G the prefix sums of c_j * P**-j), then mixed. Tokens that
+    NFKC changes (ligatures, full-width letters) are hashed in their NFKC form one by one.
+    """
+    low = text.lower()
+    slow_all = len(low) != len(text)  # lower() lengthens a few characters (e.g. "İ"): keep offsets true
+    if slow_all:
+        low = text
+    cp = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    word = _word_chars()[cp]
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], word, [False])).view(np.int8)))
+    starts = edges[0::2].astype(np.int64)
+    ends = edges[1::2].astype(np.int64)
+    if starts.size == 0:
+        return np.zeros(0, np.uint64), starts, ends
+    size = 1 << int(cp.size).bit_length()  # a few cached table sizes serve every text
+    pw, pinv = _powers(size + 1)
+    with np.errstate(over="ignore"):
+        g = np.concatenate(([np.uint64(0)], np.cumsum(cp.astype(np.uint64) * pinv[: cp.size], dtype=np.uint64)))
+        hashes = _mix(pw[ends - 1] * (g[ends] - g[starts]))
+    if slow_all or not low.isascii():
+        fixed = hashes.tolist()
+        for n, (s, e) in enumerate(zip(starts.tolist(), ends.tolist())):
+            tok = low[s:e]
+            if slow_all or not tok.isascii():
+                norm = normalise(tok).replace(" ", "")
+                if norm != tok:
+                    fixed[n] = _string_hash(norm)
+        hashes = np.asarray(fixed, dtype=np.uint64)
+    return hashes, starts, ends
+
+
+_QUOTE_EVENTS = re.compile(r'["“”„«»\n]')  # double quotes, with line breaks, which close any open quote
+_ANY_QUOTE = re.compile(r"[\"“”„«»'‘’]")
+# A single-quoted stretch: opening quote at a word start, closing quote at a word end and
+# not followed by a letter (so the apostrophe in "Kim's" neither opens nor closes). The
+# look-behind sits after the opening quote so the regex engine can skip ahead to quote characters.
+_SINGLE_QUOTED = re.compile(r"['‘](?<![\w'’‘]['‘])(?=[^\W_])[^\n]*?(?<=\S)['’](?![^\W_])")
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of ``text`` inside quotation marks (quotes are paired within a paragraph)."""
+    if not _ANY_QUOTE.search(text):
+        return []
+    spans: list[tuple[int, int]] = []
+    opened = -1
+    if '"' in text or "“" in text or "”" in text or "„" in text or "«" in text or "»" in text:
+        for m in _QUOTE_EVENTS.finditer(text):
+            ch, pos = m.group(), m.start()
+            if ch == "\n":  # a quote left open runs to the end of its paragraph
+                if opened >= 0:
+                    spans.append((opened, pos))
+                    opened = -1
+            elif ch in "“„«" or (ch == '"' and opened < 0):
+                if opened < 0:
+                    opened = pos
+            elif opened >= 0:
+                spans.append((opened, pos + 1))
+                opened = -1
+        if opened >= 0:
+            spans.append((opened, len(text)))
+    spans.extend((m.start(), m.end()) for m in _SINGLE_QUOTED.finditer(text))
+    return spans
+
+
+def _quoted_tokens(text: str, starts: _I64) -> npt.NDArray[np.bool_]:
+    """Which tokens (by start offset) lie inside quotation marks."""
+    spans = _quoted_spans(text)
+    if not spans or starts.size == 0:
+        return np.zeros(starts.size, dtype=np.bool_)
+    delta = np.zeros(len(text) + 1, dtype=np.int32)
+    for s, e in spans:
+        delta[s] += 1
+        delta[e] -= 1
+    return (np.cumsum(delta)[starts] > 0)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
 @dataclass(slots=True)
 class _Doc:
     article: Article
     rank: int
-    ids: list[int]  # interned token ids (exact equality)
-    starts: list[int]  # character offset of each token
-    ends: list[int]
+    hashes: _U64  # token hashes (equal tokens, equal hashes)
+    starts: _I64  # character offset of each token
+    ends: _I64
     quoted: npt.NDArray[np.bool_]  # token lies inside quotation marks
+    _ids: list[int] | None = None
+
+    @property
+    def ids(self) -> list[int]:
+        """The token hashes as a Python list, for element-by-element comparison."""
+        if self._ids is None:
+            self._ids = self.hashes.tolist()
+        return self._ids
 
 
-def _tokenise(text: str) -> tuple[list[str], list[int], list[int]]:
-    """Normalised word tokens of ``text`` with their character offsets in ``text``."""
-    low = text.lower()
-    if len(low) != len(text):  # lower() lengthens a few characters (e.g. "İ"): keep offsets true
-        low = text
-    # split() with a capturing group alternates separator, token, ..., separator; summing the
-    # piece lengths gives every offset without a Python-level loop over match objects.
-    parts = _TOKEN_SPLIT.split(low)
-    bounds = list(accumulate(map(len, parts)))
-    tokens = parts[1::2]
-    starts = bounds[0:-1:2]
-    ends = bounds[1::2]
-    if low is text:
-        tokens = [normalise(t).replace(" ", "") for t in tokens]
-    elif not low.isascii():  # NFKC folds ligatures, full-width letters and the like
-        tokens = [t if t.isascii() else normalise(t).replace(" ", "") for t in tokens]
-    return tokens, starts, ends
-
-
-_DOUBLE_QUOTES = re.compile(r'["“”„«»\n]')  # with line breaks, which close any open quote
-_ANY_QUOTE = re.compile(r"[\"“”„«»'‘’]")
-# A single-quoted stretch: opening quote at a word start, closing quote at a word end and
-# not followed by a letter (so the apostrophe in "Kim's" neither opens nor closes).
-_SINGLE_QUOTED = re.compile(r"(?<![\w'’‘])['‘](?=[^\W_])[^\n]*?(?<=\S)['’](?![^\W_])")
-
-
-def _quoted_mask(text: str) -> npt.NDArray[np.bool_]:
-    """Characters of ``text`` inside quotation marks (quotes are paired within a paragraph)."""
-    mask = np.zeros(len(text) + 1, dtype=np.bool_)
-    if not _ANY_QUOTE.search(text):
-        return mask
-    opened = -1
-    for m in _DOUBLE_QUOTES.finditer(text):
-        ch, pos = m.group(), m.start()
-        if ch == "\n":  # a quote left open runs to the end of its paragraph
-            if opened >= 0:
-                mask[opened:pos] = True
-                opened = -1
-        elif ch in "“„«" or (ch == '"' and opened < 0):
-            if opened < 0:
-                opened = pos
-        elif opened >= 0:
-            mask[opened : pos + 1] = True
-            opened = -1
-    if opened >= 0:
-        mask[opened:] = True
-    for m in _SINGLE_QUOTED.finditer(text):
-        mask[m.start() : m.end()] = True
-    return mask
-
-
-# --------------------------------------------------------------------------- corpus
+# Winnowing window over word 5-grams for the index keys: a shared 10-word run holds 6 consecutive 5-grams.
+_WINNOW_K = 5
+_WINNOW_W = 6
+# Tags that keep the kinds of index keys apart (one table holds them all).
+_TAG_QUOTED = np.uint64(0x51F15EED)
+_TAG_BAND = np.uint64(0xB4ADB4AD)
 
 
 class _Corpus:
@@ -271,23 +498,12 @@ class _Corpus:
             seen.add(a.id)
         self.options = options
         ordered = sorted(articles, key=_earliest_first)
-        vocab: dict[str, int] = {}
-        vocab_hash: list[int] = []
         self.docs: list[_Doc] = []
         for rank, article in enumerate(ordered):
-            tokens, starts, ends = _tokenise(article.text)
-            for tok in [t for t in dict.fromkeys(tokens) if t not in vocab]:
-                vocab[tok] = len(vocab)
-                # A stable hash (not Python's salted hash()) so MinHash signatures, and hence
-                # LSH candidates, are the same on every run and for every input order.
-                vocab_hash.append(int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "little"))
-            ids = list(map(vocab.__getitem__, tokens))
-            quoted = _quoted_mask(article.text)[np.asarray(starts, dtype=np.int64)] if starts else np.zeros(0, np.bool_)
-            self.docs.append(_Doc(article, rank, ids, starts, ends, quoted))
-        hash_table = np.asarray(vocab_hash, dtype=np.uint64)
-        lengths = np.asarray([len(d.ids) for d in self.docs], dtype=np.int64)
-        all_ids = np.fromiter(chain.from_iterable(d.ids for d in self.docs), dtype=np.int64, count=int(lengths.sum()))
-        self.hashes: _U64 = hash_table[all_ids] if all_ids.size else np.zeros(0, np.uint64)
+            hashes, starts, ends = _tokenise(article.text)
+            self.docs.append(_Doc(article, rank, hashes, starts, ends, _quoted_tokens(article.text, starts)))
+        lengths = np.asarray([d.hashes.size for d in self.docs], dtype=np.int64)
+        self.hashes: _U64 = np.concatenate([d.hashes for d in self.docs]) if self.docs else np.zeros(0, np.uint64)
         self.doc_of: _I64 = np.repeat(np.arange(len(self.docs), dtype=np.int64), lengths)
         self.offsets: _I64 = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         self.pos_of: _I64 = np.arange(self.hashes.size, dtype=np.int64) - self.offsets[self.doc_of]
@@ -296,6 +512,9 @@ class _Corpus:
         )
         self._grams: dict[int, tuple[_U64, _I64]] = {}
         self.group: list[int] = list(range(len(self.docs)))  # rank of each doc's canonical
+        self.content_hashes = [d.article.content_hash or text_hash(d.article.text) for d in self.docs]
+        self.shingles = self._shingle_sets()
+        self.bands = self._band_keys()
         self.duplicates = self._find_duplicates()
 
     def gram_keys(self, k: int) -> tuple[_U64, _I64]:
@@ -310,29 +529,42 @@ class _Corpus:
         if n <= 0:
             return np.zeros(0, np.uint64), np.zeros(0, np.int64)
         keys = self.hashes[:n].copy()
-        for j in range(1, k):
-            keys = keys * _POLY + self.hashes[j : j + n]  # wraps mod 2**64 by design
+        with np.errstate(over="ignore"):
+            for j in range(1, k):
+                keys = keys * _POLY + self.hashes[j : j + n]  # wraps mod 2**64 by design
         starts = np.arange(n, dtype=np.int64)
         ends_in_doc = self.offsets[self.doc_of[:n] + 1]
         fits = starts + k <= ends_in_doc
         return keys[fits], starts[fits]
 
+    def _per_doc(self, keys: _U64, starts: _I64) -> list[_U64]:
+        """Split position-ordered gram keys into one array per article."""
+        bounds = np.searchsorted(self.doc_of[starts], np.arange(len(self.docs) + 1))
+        return [keys[bounds[i] : bounds[i + 1]] for i in range(len(self.docs))]
+
     def _shingle_sets(self) -> list[_U64]:
         """Sorted unique word-shingle hashes per article (a short article is one shingle)."""
-        k = self.options.shingle_words
-        keys, starts = self.gram_keys(k)
-        docs = self.doc_of[starts]
-        bounds = np.searchsorted(docs, np.arange(len(self.docs) + 1))
         out: list[_U64] = []
-        for i, d in enumerate(self.docs):
-            chunk = keys[bounds[i] : bounds[i + 1]]
-            if chunk.size == 0 and d.ids:
-                h = len(d.ids)
-                for v in self.hashes[self.offsets[i] : self.offsets[i + 1]].tolist():
+        for d, chunk in zip(self.docs, self._per_doc(*self.gram_keys(self.options.shingle_words))):
+            if chunk.size == 0 and d.hashes.size:
+                h = d.hashes.size
+                for v in d.hashes.tolist():
                     h = (h * int(_POLY) + v) % 2**64
                 chunk = np.asarray([h], dtype=np.uint64)
             out.append(np.unique(chunk))
         return out
+
+    def _band_keys(self) -> npt.NDArray[np.uint64]:
+        """LSH band keys, one row per article: one-permutation MinHash, bands chosen by datasketch."""
+        opts = self.options
+        b, r = _lsh_params(opts.near_threshold - opts.lsh_margin, opts.num_perm)
+        sig = _oph_signatures(self.shingles, opts.num_perm)[:, : b * r].reshape(len(self.docs), b, r)
+        keys = np.full((len(self.docs), b), np.uint64(b), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for j in range(r):
+                keys = np.asarray(keys * _POLY + sig[:, :, j], dtype=np.uint64)
+            banded = np.asarray(keys + np.arange(b, dtype=np.uint64), dtype=np.uint64)  # the band number keeps bands apart
+        return _mix(banded)
 
     def _find_duplicates(self) -> list[Duplicate]:
         opts = self.options
@@ -350,11 +582,11 @@ class _Corpus:
             if ra != rb:  # the smaller rank (earlier article) stays the root
                 parent[max(ra, rb)] = min(ra, rb)
 
-        hashes = [d.article.content_hash or text_hash(d.article.text) for d in self.docs]
+        hashes = self.content_hashes
         first_with_hash: dict[str, int] = {}
         reps: list[int] = []  # one article per exact-hash group, for the near-duplicate search
         for i, d in enumerate(self.docs):
-            if not d.ids:  # nothing to compare: an empty article duplicates nothing
+            if not d.hashes.size:  # nothing to compare: an empty article duplicates nothing
                 continue
             j = first_with_hash.setdefault(hashes[i], i)
             if j != i:
@@ -362,17 +594,29 @@ class _Corpus:
             else:
                 reps.append(i)
 
-        shingles = self._shingle_sets()
-        minhashes = MinHash.bulk(
-            (shingles[i].tolist() for i in reps), num_perm=opts.num_perm, hashfunc=_identity, scheme="affine64"
-        )
-        lsh = MinHashLSH(threshold=opts.near_threshold - opts.lsh_margin, num_perm=opts.num_perm)
-        for i, mh in zip(reps, minhashes):
-            # Query before insert: candidates are earlier articles, so each pair is checked once.
-            for j in lsh.query(mh):
-                if root(j) != root(i) and _jaccard(shingles[i], shingles[j]) >= opts.near_threshold:
-                    union(j, i)
-            lsh.insert(i, mh)
+        # Candidates: representatives that share an LSH band; the exact Jaccard decides. Every
+        # pair in a bucket is a candidate (as with MinHashLSH's query), so the groups do not depend
+        # on the order articles are looked at.
+        if reps:
+            rep = np.asarray(reps, dtype=np.int64)
+            keys = self.bands[rep].ravel()
+            who = np.repeat(rep, self.bands.shape[1])
+            order = np.lexsort((who, keys))
+            keys, who = keys[order], who[order]
+            run_start = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+            run_end = np.append(run_start[1:], keys.size)
+            multi = run_end - run_start >= 2
+            checked: set[tuple[int, int]] = set()
+            for s, e in zip(run_start[multi].tolist(), run_end[multi].tolist()):
+                members = who[s:e].tolist()  # one bucket, earliest first
+                for x in range(1, len(members)):
+                    i = members[x]
+                    for j in members[:x]:
+                        if (j, i) in checked:
+                            continue
+                        checked.add((j, i))
+                        if root(j) != root(i) and _jaccard(self.shingles[i], self.shingles[j]) >= opts.near_threshold:
+                            union(j, i)
 
         out: list[Duplicate] = []
         for i in range(n):
@@ -381,7 +625,7 @@ class _Corpus:
             if canon == i:
                 continue
             exact = hashes[i] == hashes[canon]
-            sim = 1.0 if exact else round(_jaccard(shingles[i], shingles[canon]), 4)
+            sim = 1.0 if exact else round(_jaccard(self.shingles[i], self.shingles[canon]), 4)
             out.append(
                 Duplicate(
                     article=self.docs[i].article.id,
@@ -392,10 +636,109 @@ class _Corpus:
             )
         return out
 
+    # ----------------------------------------------------------------- index
+    def keys(self) -> dict[str, list[int]]:
+        """Per article, the signed 64-bit keys of the persistent index (see ``index_keys``)."""
+        k, w = _WINNOW_K, _WINNOW_W
+        grams = self._per_doc(*self.gram_keys(k))
+        qkeys, qstarts = self.gram_keys(self.options.quoted_min_words)
+        qk = self.options.quoted_min_words
+        q = np.concatenate([[0], np.cumsum(self.quoted, dtype=np.int64)])
+        inside = q[qstarts + qk] - q[qstarts] == qk
+        quoted = self._per_doc(qkeys[inside], qstarts[inside])
+        out: dict[str, list[int]] = {}
+        for i, d in enumerate(self.docs):
+            g = grams[i]
+            if g.size >= w:
+                win = np.lib.stride_tricks.sliding_window_view(g, w).min(axis=1)
+                picked = np.unique(win)
+            else:
+                picked = np.unique(g[:1]) if g.size else np.zeros(0, np.uint64)
+            parts = [picked, _mix(quoted[i] ^ _TAG_QUOTED)]
+            if d.hashes.size:
+                ch = int(self.content_hashes[i][:16], 16)
+                parts.append(np.asarray([ch], dtype=np.uint64))
+                parts.append(_mix(self.bands[i] ^ _TAG_BAND))
+            allk = np.unique(np.concatenate(parts))
+            out[d.article.id] = allk.view(np.int64).tolist()
+        return out
 
-def _identity(value: int) -> int:
-    """MinHash hash function for values that are already 64-bit hashes."""
-    return value
+    def components(self) -> dict[str, str]:
+        """Article id -> id of the earliest article of its component (articles linked by shared keys)."""
+        n = len(self.docs)
+        if n == 0:
+            return {}
+        keys = self.keys()
+        rows = [np.full(len(keys[d.article.id]), i, dtype=np.int64) for i, d in enumerate(self.docs)]
+        cols_raw = np.concatenate([np.asarray(keys[d.article.id], dtype=np.int64) for d in self.docs])
+        doc = np.concatenate(rows)
+        parent = np.arange(n, dtype=np.int64)
+        if cols_raw.size:
+            order = np.lexsort((doc, cols_raw))
+            k, dd = cols_raw[order], doc[order]
+            same = k[1:] == k[:-1]
+            a, b = dd[:-1][same], dd[1:][same]
+            # duplicates are linked through their band and hash keys already; link them anyway
+            g = np.asarray(self.group, dtype=np.int64)
+            a = np.concatenate([a, g])
+            b = np.concatenate([b, np.arange(n, dtype=np.int64)])
+            graph = coo_matrix((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
+            _, labels = connected_components(graph, directed=False)
+        else:
+            labels = np.arange(n)
+        first: dict[int, str] = {}
+        out: dict[str, str] = {}
+        for i, lab in enumerate(labels.tolist()):  # docs are earliest first
+            out[self.docs[i].article.id] = first.setdefault(lab, self.docs[i].article.id)
+        return out
+
+
+@functools.lru_cache(maxsize=16)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows that datasketch's ``MinHashLSH`` picks for ``threshold`` (equal FP/FN weights)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return int(lsh.b), int(lsh.r)
+
+
+def _oph_signatures(shingles: Sequence[_U64], num_perm: int) -> npt.NDArray[np.uint64]:
+    """One-permutation MinHash with densification (Li et al. 2012; Shrivastava 2017), one row per set.
+
+    One hash per shingle instead of ``num_perm`` (datasketch's ``MinHash`` costs ~1.4 ms per
+    1,000-word article; this ~20 us): each mixed hash falls in one of ``num_perm`` bins by its top
+    bits and each bin keeps its minimum; an empty bin borrows the value of the bin a fixed,
+    per-bin probe sequence reaches first, so equal sets give equal signatures and the collision
+    probability of a bin stays the Jaccard similarity.
+    """
+    n = len(shingles)
+    sig = np.full((n, num_perm), _MAX_U64, dtype=np.uint64)
+    if n == 0:
+        return sig
+    sizes = np.asarray([s.size for s in shingles], dtype=np.int64)
+    vals = _mix(np.concatenate(shingles) ^ np.uint64(0x5EED0F0F)) if sizes.sum() else np.zeros(0, np.uint64)
+    doc = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    bins = ((vals >> np.uint64(32)) % np.uint64(num_perm)).astype(np.int64)
+    np.minimum.at(sig, (doc, bins), vals)
+    empty = sig == _MAX_U64
+    if empty.any():
+        filled = ~empty
+        out = sig.copy()
+        todo = empty & filled.any(axis=1, keepdims=True)
+        probe = np.arange(num_perm, dtype=np.uint64)
+        for attempt in range(1, 4 * num_perm):
+            if not todo.any():
+                break
+            with np.errstate(over="ignore"):
+                target = (_mix(probe * np.uint64(num_perm * 7919) + np.uint64(attempt)) % np.uint64(num_perm)).astype(np.int64)
+            rows, cols = np.nonzero(todo)
+            src = target[cols]
+            ok = filled[rows, src]
+            out[rows[ok], cols[ok]] = sig[rows[ok], src[ok]]
+            todo[rows[ok], cols[ok]] = False
+        if todo.any():  # a set so small no probe found a filled bin: take the set's minimum
+            rows, cols = np.nonzero(todo)
+            out[rows, cols] = sig.min(axis=1)[rows]
+        sig = out
+    return sig
 
 
 def _jaccard(a: _U64, b: _U64) -> float:
@@ -437,7 +780,8 @@ class _Passages:
         if self.opts.quoted_min_words < self.opts.passage_min_words:
             self._collect(self.opts.quoted_min_words, quoted_only=True, spans=spans)
         found = [f for f in spans.values() if self._locate(f)]
-        return [self._passage(f) for f in self._prune(found)]
+        passages = [self._passage(f) for f in self._prune(found)]
+        return order_passages(passages, {d.article.id: d.article for d in self.c.docs})
 
     def _collect(self, k: int, *, quoted_only: bool, spans: dict[tuple[int, ...], _Found]) -> None:
         """Pair articles that share k-grams, and record their maximal common spans."""
@@ -550,9 +894,12 @@ class _Passages:
             start = int(c.pos_of[g]) - best
             if d in found.occurrences and found.occurrences[d] <= start:
                 continue
-            ids = c.docs[d].ids
-            if start >= 0 and tuple(ids[start : start + length]) == found.tokens:
-                found.occurrences[d] = start
+            doc = c.docs[d]
+            if start >= 0 and tuple(doc.ids[start : start + length]) == found.tokens:
+                # A short span is a quotation: it counts only where it is quoted (so, like every
+                # match, it links only articles that share an index key; see ``index_keys``).
+                if length >= self.opts.passage_min_words or bool(doc.quoted[start : start + length].all()):
+                    found.occurrences[d] = start
         return len({c.group[d] for d in found.occurrences}) >= 2
 
     def _prune(self, found: list[_Found]) -> list[_Found]:
@@ -642,7 +989,9 @@ class _Passages:
 
 
 def _token_strings(text: str) -> list[str]:
-    return _tokenise(text)[0]
+    """The normalised word tokens of ``text`` as strings (for passage ids)."""
+    tokens = _TOKEN_SPLIT.split(text.lower())[1::2]
+    return [t if t.isascii() else normalise(t).replace(" ", "") for t in tokens]
 
 
 # --------------------------------------------------------------------------- agencies

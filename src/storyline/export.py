@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from storyline.compare import Comparison, compare
 from storyline.errors import NotFound
-from storyline.records import Article, Entity, Quote, Story, TimelineEntry
+from storyline.records import Article, Entity, Event, Quote, Story, TimelineEntry
 from storyline.store import Store
 from storyline.text import normalise
 
@@ -84,6 +85,11 @@ def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
         return keep is None or any(i in keep for i in ids)
 
     entities = store.entities()
+    quotes = [q for q in link_speakers(store.quotes(), entities) if mine([q.article])]
+    said: dict[str, list[dict[str, Any]]] = {}
+    for q in quotes:
+        if q.speaker_entity:
+            said.setdefault(q.speaker_entity, []).append({"article": q.article, "start": q.start, "end": q.end})
     return {
         "schema": SCHEMA,
         "articles": [article_json(a, dup.get(a.id), event_of.get(a.id), story_of.get(a.id)) for a in articles],
@@ -91,13 +97,14 @@ def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
         "stories": [_story_json(s) for s in stories],
         "entities": [
             {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
-             "articles": [a for a in e.articles if keep is None or a in keep]}
+             "articles": [a for a in e.articles if keep is None or a in keep],
+             "quotes": said.get(e.id, [])}  # what this entity said: article and span of each quote
             for e in entities if mine(e.articles)
         ],
         "quotes": [
             {"article": q.article, "speaker": q.speaker, "speaker_entity": q.speaker_entity, "via": list(q.via),
              "cue": q.cue, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end}
-            for q in link_speakers(store.quotes(), entities) if mine([q.article])
+            for q in quotes
         ],
         "dates": [
             {"article": d.article, "text": d.text, "start": d.start, "end": d.end, "value": d.value,
@@ -110,9 +117,19 @@ def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
             for p in store.passages() if mine(p.articles)
         ],
         "timelines": [timeline_json(s.id, store.timeline(s.id)) for s in stories],
-        # cross-source comparison arrives with issue 7; the key is kept so the schema stays whole
-        "comparisons": [],
+        "comparisons": [c.as_dict() for c in event_comparisons(events, {a.id: a for a in articles}, dup)],
     }
+
+
+def event_comparisons(
+    events: Sequence[Event], articles: Mapping[str, Article], duplicate_of: Mapping[str, str]
+) -> list[Comparison]:
+    """The side-by-side of every event that two or more independent sources report."""
+    out = []
+    for ev in events:
+        if len({duplicate_of.get(a, a) for a in ev.articles if a in articles}) >= 2:
+            out.append(compare(ev, articles, duplicate_of))
+    return out
 
 
 def _story_json(s: Story) -> dict[str, Any]:

@@ -1,8 +1,20 @@
-"""Ingest: find input files, read each format, and turn every item into an ``Article`` or a ``Rejection``.
+"""Ingest: find inputs, read each format, and turn every item into an ``Article`` or a ``Rejection``.
 
-Formats by name (CONTRACT.md): ``*.jsonl`` and ``-`` (JSONL on stdin), ``*.html``/``*.htm`` (trafilatura +
-htmldate), anything else a plain-text article in the seeds' form (``metadata.parse_plain``).
-Nothing here writes to storage: the pipeline stores what this yields, one transaction per batch.
+Inputs (CONTRACT.md): files, folders (recursive), globs, ``-`` (JSONL on stdin) and http(s) URLs.
+Formats, by name and then by content:
+
+* ``*.jsonl``/``*.ndjson`` and ``-``: one JSON article per line (``text``, optional ``title``, ``url``,
+  ``published``, ``outlet``).
+* ``*.html``/``*.htm``/``*.xhtml``, or a file or URL whose content is HTML: ``html.extract_page`` (trafilatura
+  for text and metadata, htmldate plus our own cues for the dates).
+* ``*.rss``/``*.atom``/``*.xml``/``*.rdf``, or content that opens like a feed: RSS/Atom items (``feeds``);
+  an item whose feed carries only a summary is completed by fetching its linked page.
+* ``*.warc``/``*.warc.gz``: the HTML responses of a WARC archive, streamed (``warc``).
+* anything else: a plain-text article in the seeds' form (``metadata.parse_plain``); Penn Treebank-tokenised
+  text (Timeline17) is detokenised first (``ptb``), so the stored text is prose and offsets refer to it.
+
+URLs are fetched politely (``fetch``): timeouts, a size cap, conditional GET, and no private addresses unless
+``FetchOptions.allow_private``. Nothing here writes to storage: the pipeline stores what this yields.
 """
 
 from __future__ import annotations
@@ -17,18 +29,31 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from storyline.metadata import parse_body, parse_plain
-from storyline.records import Article, Dateline, Rejection, content_id
+from storyline import ptb
+from storyline.feeds import FeedItem, html_to_text, looks_like_feed, parse_feed
+from storyline.fetch import FetchError, FetchOptions, fetch, is_url
+from storyline.html import HtmlPage, extract_page
+from storyline.metadata import ParsedText, parse_body, parse_plain
+from storyline.records import Article, Rejection, content_id
 from storyline.text import text_hash
+from storyline.warc import WarcPage, is_warc_name, read_warc
 
 log = logging.getLogger(__name__)
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml", ".rdf"}
 # Not articles: skipped silently when walking folders (a file named explicitly is always read).
 SKIP_SUFFIXES = {".md", ".json", ".gz", ".zip", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".py", ".db", ".sqlite"}
-MAX_BYTES = 20_000_000  # larger single files are rejected: no news article is that long
+MAX_BYTES = 20_000_000  # larger single files are rejected: no news article is that long (WARC files stream)
+# Boilerplate rule groups (``clean.ALL_RULES``) applied to trafilatura's text of an HTML page: the ones that
+# cost no F1 on trafilatura_eval or the article extraction benchmark (bench/bench_html_text.py; "label" and
+# "teaser" remove subheadings there, -0.014/-0.012 F1 on trafilatura_eval). Plain text gets every rule.
+HTML_RULES = frozenset({"chrome", "credit", "title"})
 MIN_WORDS = 5  # fewer words than this is not an article (empty pages, error pages)
+# A feed summary stands in for an unreachable linked page only from this many words on: two or three
+# sentences, enough to date and cluster the item. Shorter teasers are rejected with the fetch error.
+SUMMARY_MIN_WORDS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +77,7 @@ def discover(paths: Iterable[str]) -> Iterator[InputFile | Rejection]:
         for m in matches:
             if m.is_dir():
                 for f in sorted(m.rglob("*")):
-                    if f.is_file() and not _hidden(f.relative_to(m)) and f.suffix.lower() not in SKIP_SUFFIXES:
+                    if f.is_file() and not _hidden(f.relative_to(m)) and _wanted(f):
                         yield InputFile(f, f.relative_to(m).as_posix())
             elif m.is_file():
                 yield InputFile(m, m.name if not glob.has_magic(raw) else m.as_posix())
@@ -60,37 +85,88 @@ def discover(paths: Iterable[str]) -> Iterator[InputFile | Rejection]:
                 yield Rejection(raw, "no such file or folder")
 
 
+def _wanted(f: Path) -> bool:
+    return is_warc_name(f.name) or f.suffix.lower() not in SKIP_SUFFIXES
+
+
 def _hidden(rel: Path) -> bool:
     return any(part.startswith(".") for part in rel.parts)
 
 
-def read(paths: Iterable[str], *, stdin: IO[str] | None = None) -> Iterator[Article | Rejection]:
-    """Read every input under ``paths``; yields articles and rejections, never raises for bad input."""
-    for item in discover(paths):
+def read(
+    paths: Iterable[str], *, stdin: IO[str] | None = None, fetch_options: FetchOptions | None = None
+) -> Iterator[Article | Rejection]:
+    """Read every input under ``paths``; yields articles and rejections, never raises for bad input.
+
+    Args:
+        paths: files, folders, globs, ``-`` for JSONL on stdin, http(s) URLs of pages or feeds.
+        stdin: where ``-`` reads from (default ``sys.stdin``).
+        fetch_options: how URLs are fetched (feeds' linked pages too); default ``FetchOptions()``.
+    """
+    options = fetch_options or FetchOptions()
+    files = []
+    for raw in paths:
+        if is_url(raw):
+            yield from _guard(raw, lambda: read_url(raw, options))
+        else:
+            files.append(raw)
+    for item in discover(files):
         if isinstance(item, Rejection):
             yield item
             continue
         if item.path is None:
             yield from read_jsonl_lines(stdin or sys.stdin, "-")
             continue
-        try:
-            yield from read_file(item.path, item.source)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            yield Rejection(item.source, f"cannot read: {exc}")
+        path = item.path
+        yield from _guard(item.source, lambda: read_file(path, item.source, options))
 
 
-def read_file(path: Path, source: str) -> Iterator[Article | Rejection]:
-    """Read one file by its suffix."""
+def _guard(source: str, make: Any) -> Iterator[Article | Rejection]:
+    try:
+        yield from make()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        yield Rejection(source, f"cannot read: {exc}")
+    except ImportError as exc:  # a missing extra: say which one to install
+        yield Rejection(source, str(exc))
+
+
+def read_url(url: str, options: FetchOptions) -> Iterator[Article | Rejection]:
+    """Fetch a URL given on the command line: a feed (its items) or a page (one article)."""
+    try:
+        got = fetch(url, options)
+    except FetchError as exc:
+        yield Rejection(url, str(exc))
+        return
+    if got.not_modified:
+        log.info("%s not modified since the last fetch", url)
+        return
+    feed_type = any(k in got.content_type for k in ("rss", "atom", "xml")) and "html" not in got.content_type
+    if feed_type or looks_like_feed(got.body):
+        yield from read_feed(got.body, url, options, base_url=got.url)
+        return
+    yield from _single(url, lambda: from_html(got.body, url, url=got.url))
+
+
+def read_file(path: Path, source: str, options: FetchOptions | None = None) -> Iterator[Article | Rejection]:
+    """Read one file by its suffix, then by its content."""
+    options = options or FetchOptions()
+    if is_warc_name(path.name):
+        with path.open("rb") as fh:
+            yield from read_warc_stream(fh, source)
+        return
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:  # streamed line by line: a JSONL file may hold any number of articles
+        with path.open(encoding="utf-8", errors="strict") as fh:
+            yield from read_jsonl_lines(fh, source)
+        return
     size = path.stat().st_size
     if size > MAX_BYTES:
         yield Rejection(source, f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for one article")
         return
-    suffix = path.suffix.lower()
     data = path.read_bytes()
-    if suffix in JSONL_SUFFIXES:
-        with path.open(encoding="utf-8", errors="strict") as fh:
-            yield from read_jsonl_lines(fh, source)
-    elif suffix in HTML_SUFFIXES:
+    if suffix in FEED_SUFFIXES or looks_like_feed(data):
+        yield from read_feed(data, source, options)
+    elif suffix in HTML_SUFFIXES or _looks_like_html(data):
         yield from _single(source, lambda: from_html(data, source))
     else:
         try:
@@ -104,6 +180,11 @@ def read_file(path: Path, source: str) -> Iterator[Article | Rejection]:
         yield from _single(source, lambda: from_plain(raw, source))
 
 
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
 def _single(source: str, make: Any) -> Iterator[Article | Rejection]:
     try:
         yield _check(make(), source)
@@ -115,6 +196,9 @@ def _check(article: Article, source: str) -> Article:
     if len(article.text.split()) < MIN_WORDS:
         raise ValueError("no article text found (empty after removing boilerplate)")
     return article
+
+
+# --------------------------------------------------------------------------- JSONL and plain text
 
 
 def read_jsonl_lines(lines: Iterable[str], source: str) -> Iterator[Article | Rejection]:
@@ -134,6 +218,11 @@ def read_jsonl_lines(lines: Iterable[str], source: str) -> Iterator[Article | Re
         yield from _single(where, lambda: from_record(item, where))
 
 
+def _prose(text: str) -> str:
+    """Penn Treebank-tokenised text back to prose; other text unchanged."""
+    return ptb.detokenise(text)[0] if ptb.is_ptb(text) else text
+
+
 def from_record(item: dict[str, Any], where: str) -> Article:
     """An article from a JSONL record; the record's own fields win over what the text suggests."""
     published = item.get("published")
@@ -141,75 +230,150 @@ def from_record(item: dict[str, Any], where: str) -> Article:
         published = _iso_date(str(published), where)
     url = item.get("url") or None
     title = (item.get("title") or "").strip() or None
-    parsed = parse_body(item["text"], title=title, published=published, published_from="header")
+    parsed = parse_body(_prose(item["text"]), title=title, published=published, published_from="header")
     return _article(
         key=url or where,
         raw=json.dumps(item, sort_keys=True, ensure_ascii=False),
         source=url or where,
-        text=parsed.text,
-        title=title,
+        parsed=parsed,
         url=url,
         outlet=item.get("outlet") or None,
-        published=parsed.published,
-        published_from=parsed.published_from,
-        dateline=parsed.dateline,
-        wire=parsed.wire_agencies,
-        cited=parsed.cited_agencies,
     )
 
 
 def from_plain(raw: str, source: str) -> Article:
-    """An article from a plain-text file in the seeds' form."""
-    parsed = parse_plain(raw)
-    return _article(
-        key=Path(source).name,
-        raw=raw,
-        source=source,
-        text=parsed.text,
-        title=parsed.title,
-        published=parsed.published,
-        published_from=parsed.published_from,
-        dateline=parsed.dateline,
-        wire=parsed.wire_agencies,
-        cited=parsed.cited_agencies,
-    )
+    """An article from a plain-text file in the seeds' form (PTB-tokenised text is detokenised first)."""
+    return _article(key=Path(source).name, raw=raw, source=source, parsed=parse_plain(_prose(raw)))
 
 
-def from_html(data: bytes, source: str, url: str | None = None) -> Article:
-    """An article from an HTML page: trafilatura for text and metadata, htmldate for the date."""
-    import trafilatura
-    from htmldate import find_date
+# --------------------------------------------------------------------------- HTML, feeds, WARC
 
-    result = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False, include_tables=False)
-    doc: dict[str, Any] = result.as_dict() if result is not None and not isinstance(result, dict) else (result or {})
-    body = str(doc.get("text") or "")
-    if not body.strip():
+
+def from_html(
+    data: bytes | str,
+    source: str,
+    url: str | None = None,
+    *,
+    published: str | None = None,
+    updated: str | None = None,
+    published_from: str = "feed",
+    title: str | None = None,
+    outlet: str | None = None,
+    author: str | None = None,
+) -> Article:
+    """An article from an HTML page.
+
+    Dates, strongest first: ``published`` given by the caller (a feed item's date), a dateline that prints its
+    year, the page's own date (``html.page_dates``), a dateline whose year the text implies. A crawl date
+    (WARC-Date) is never used: it says when the page was fetched, not when it was published. ``updated`` is the later of the caller's and the page's.
+    """
+    page = extract_page(data, url)
+    if not page.text.strip():
         raise ValueError("no article text found in this HTML page")
-    # paragraphs come one per line from trafilatura; the dateline and credits are read before htmldate
-    title = doc.get("title") or None
-    parsed = parse_body(body, title=title)
-    published, published_from = parsed.published, parsed.published_from
-    if published is None:
-        try:
-            published = find_date(data, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
-            published_from = "html"
-        except Exception as exc:  # htmldate raises assorted errors on odd markup; the date is then unknown
-            log.debug("htmldate failed on %s: %s", source, exc)
+    return _from_page(page, data, source, url, published=published, updated=updated, published_from=published_from,
+                      title=title, outlet=outlet, author=author)
+
+
+def _from_page(
+    page: HtmlPage,
+    data: bytes | str,
+    source: str,
+    url: str | None,
+    *,
+    published: str | None,
+    updated: str | None,
+    published_from: str,
+    title: str | None,
+    outlet: str | None,
+    author: str | None,
+) -> Article:
+    title = page.title or title
+    parsed = parse_body(page.text, title=title, published=published, published_from=published_from, rules=HTML_RULES)
+    if published is None and parsed.published_from != "dateline":
+        if page.dates.published is not None:
+            parsed = _with_date(parsed, page.dates.published, "html")
+    later = max((d for d in (updated, page.dates.updated) if d), default=None)
+    raw = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
     return _article(
         key=url or Path(source).name,
-        raw=data.decode("utf-8", errors="replace"),
+        raw=raw,
         source=url or source,
-        text=parsed.text,
-        title=title,
-        url=url or doc.get("url") or None,
-        outlet=doc.get("sitename") or None,
-        author=doc.get("author") or None,
-        published=published or None,
-        published_from=published_from,
-        dateline=parsed.dateline,
-        wire=parsed.wire_agencies,
-        cited=parsed.cited_agencies,
+        parsed=parsed,
+        url=url or page.url,
+        outlet=page.sitename or outlet,
+        author=page.author or author,
+        updated=later if later and (parsed.published is None or later > parsed.published) else None,
+        declared_language=page.language,
     )
+
+
+def _with_date(parsed: ParsedText, published: str, source: str) -> ParsedText:
+    return ParsedText(
+        title=parsed.title, text=parsed.text, published=published, published_from=source, dateline=parsed.dateline,
+        wire_agencies=parsed.wire_agencies, cited_agencies=parsed.cited_agencies,
+    )
+
+
+def read_feed(
+    data: bytes, source: str, options: FetchOptions, *, base_url: str | None = None
+) -> Iterator[Article | Rejection]:
+    """The items of an RSS/Atom feed; an item with only a summary gets its linked page fetched."""
+    try:
+        items = parse_feed(data, base_url)
+    except ValueError as exc:
+        yield Rejection(source, str(exc))
+        return
+    if not items:
+        yield Rejection(source, "the feed has no items")
+    for n, item in enumerate(items, 1):
+        where = item.link or f"{source}#{item.guid or n}"
+        yield from _single(where, lambda: from_feed_item(item, where, options))
+
+
+def from_feed_item(item: FeedItem, where: str, options: FetchOptions) -> Article:
+    """One feed item: the feed's full text if it has it, else the linked page, else a long enough summary."""
+    common: dict[str, Any] = {
+        "published": item.published, "updated": item.updated, "published_from": "feed", "title": item.title,
+        "outlet": item.feed_title, "author": item.author,
+    }
+    if not item.full_text and item.link and is_url(item.link):
+        try:
+            got = fetch(item.link, options)
+        except FetchError as exc:
+            problem = str(exc)
+        else:
+            if got.not_modified:
+                raise ValueError("linked page not modified since it was last fetched")
+            return from_html(got.body, where, url=got.url, **common)
+    elif item.full_text:
+        problem = ""
+    else:
+        problem = "the item has no link to fetch"
+    body = html_to_text(item.content)
+    if not item.full_text and len(body.split()) < SUMMARY_MIN_WORDS:
+        raise ValueError(f"the feed has only a short summary and {problem or 'no full text'}")
+    parsed = parse_body(body, title=item.title, published=item.published, published_from="feed")
+    return _article(
+        key=item.link or where, raw=item.content, source=where, parsed=parsed, url=item.link,
+        outlet=item.feed_title, author=item.author, updated=item.updated,
+    )
+
+
+def read_warc_stream(stream: IO[bytes], source: str) -> Iterator[Article | Rejection]:
+    """The HTML responses of a WARC archive, one article each (record URL as source)."""
+    for rec in read_warc(stream, source):
+        if isinstance(rec, Rejection):
+            yield rec
+            continue
+        yield from _single(rec.url or source, lambda: from_warc_page(rec))
+
+
+def from_warc_page(page: WarcPage) -> Article:
+    """An article from a WARC response record."""
+    return from_html(page.html, page.url, url=page.url or None)
+
+
+# --------------------------------------------------------------------------- the record
 
 
 def _article(
@@ -217,33 +381,31 @@ def _article(
     key: str,
     raw: str,
     source: str,
-    text: str,
-    title: str | None,
-    published: str | None,
-    published_from: str,
-    dateline: Dateline | None,
-    wire: tuple[str, ...],
-    cited: tuple[str, ...],
+    parsed: ParsedText,
     url: str | None = None,
     outlet: str | None = None,
     author: str | None = None,
+    updated: str | None = None,
+    declared_language: str | None = None,
 ) -> Article:
     # The id hashes the item's name and its raw bytes: re-ingesting the same file gives the same id,
     # even after cleaning rules change; two outlets' identical texts stay two articles.
+    text = parsed.text
     return Article(
         id=content_id("a", key, text_hash(raw)),
         source=source,
         text=text,
-        title=title,
-        published=published,
-        published_from=published_from if published else "none",
+        title=parsed.title,
+        published=parsed.published,
+        published_from=parsed.published_from if parsed.published else "none",
         outlet=outlet,
         url=url,
-        wire_agencies=tuple(wire),
-        cited_agencies=tuple(cited),
-        dateline=dateline,
-        language=detect_language(text),
+        wire_agencies=tuple(parsed.wire_agencies),
+        cited_agencies=tuple(parsed.cited_agencies),
+        dateline=parsed.dateline,
+        language=detect_language(text) or declared_language,
         author=author,
+        updated=updated,
         content_hash=text_hash(text),
     )
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from storyline.agencies import AgencySpan, agency_spans, canonical_agency, local_agencies
 from storyline.clean import (
+    ALL_RULES,
     DATELINE_RE,
     MONTHS,
     is_boilerplate,
@@ -58,12 +59,25 @@ _CREDIT_CUE = re.compile(
 )
 
 
-def _is_wire(para: str, mention: AgencySpan, *, last: bool) -> bool:
+# A short, unpunctuated place or date before a parenthesised credit that opens one of the first paragraphs:
+# "New York (AFP) –", "Dec 29 (Reuters) -", "Hempstead, N.Y. (AP) —". Six words covers "RIO DE JANEIRO, Brazil"
+# and "Sept. 4"; a sentence that merely cites an agency in parentheses is longer or is not followed by a dash.
+_OPENING_CREDIT = re.compile(r"\s*(?:[\w.’'\-]+,?\s+){0,6}\(\s*")
+# Reuters signs off its copy "(Reporting by A; Editing by B)": the house style names the agency without its
+# name. PolNeAR train+dev: all 8 articles with this sign-off are Reuters copy (the wire column).
+_REUTERS_SIGNOFF = re.compile(r"^\(?\s*(?:additional\s+)?reporting\s+by\b[^;]{1,120};.{0,200}\bediting\s+by\b", re.I)
+# The dateline or opening credit sits in one of the first paragraphs (a headline or standfirst may precede it).
+_OPENING_PARAGRAPHS = 3
+
+
+def _is_wire(para: str, mention: AgencySpan, *, last: bool, opening: bool = False) -> bool:
     """Whether this mention credits the paragraph's copy to the agency rather than citing it."""
     dl = match_dateline(para)
     if dl is not None and mention.end <= dl.end("core"):
         return True  # "TOKYO, September 14. /TASS/.", "SEOUL, Sept 4 (Yonhap) --", "WASHINGTON (AP) —"
     head = para[: mention.start]
+    if opening and _OPENING_CREDIT.fullmatch(head) and _CREDIT_SEP.match(para[mention.end :].lstrip(" )/")):
+        return True  # a dateline the dateline patterns miss: "New York (AFP) –", "Dec 29 (Reuters) -"
     if re.fullmatch(r"\s*(?:by\s+)?[(/]?\s*", head, re.I) and (
         _CREDIT_SEP.match(para[mention.end :].lstrip(")/")) or re.match(r"\s*by\s", head, re.I)
     ):
@@ -110,10 +124,12 @@ def detect_agencies(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if is_boilerplate(para) and not is_credit(para) and len(para.split()) > 3:
             continue  # chrome; short lines stay so that a lone "- Reuters" can count
         for mention in agency_spans(para, local):
-            if _is_wire(para, mention, last=n == len(paras) - 1):
+            if _is_wire(para, mention, last=n == len(paras) - 1, opening=n < _OPENING_PARAGRAPHS):
                 wire[mention.name] = None
             else:
                 cited[mention.name] = None
+    if not wire and any(_REUTERS_SIGNOFF.search(p) for p in paras[-_OPENING_PARAGRAPHS:]):
+        wire["Reuters"] = None
     return tuple(wire), tuple(k for k in cited if k not in wire)
 
 
@@ -398,7 +414,12 @@ def _iso(value: str) -> bool:
 
 
 def parse_body(
-    body: str, *, title: str | None = None, published: str | None = None, published_from: str = "header"
+    body: str,
+    *,
+    title: str | None = None,
+    published: str | None = None,
+    published_from: str = "header",
+    rules: frozenset[str] = ALL_RULES,
 ) -> ParsedText:
     """Clean an article body and read its dateline, publication date and agencies.
 
@@ -410,13 +431,14 @@ def parse_body(
         title: the headline if known (repeats of it are dropped from the text).
         published: an ISO date the caller already knows (header, HTML metadata); it wins over the dateline.
         published_from: where ``published`` came from, reported as is when ``published`` is given.
+        rules: the boilerplate rule groups to apply (``clean.ALL_RULES``; HTML text uses fewer).
 
     Returns:
         A ``ParsedText``. Without ``published``, the date comes from the dateline: with its printed year
         (``published_from="dateline"``), or with a year ``infer_year`` finds in the text
         (``published_from="text"``); otherwise ``None`` (``"none"``).
     """
-    text, credits = split_credits(body, title=title)
+    text, credits = split_credits(body, title=title, rules=rules)
     dateline = find_dateline(text)
     date_from = published_from if published else "none"
     if published is None and dateline is not None and dateline.month and dateline.day:

@@ -1,13 +1,14 @@
 """The storyline pipeline: the stages, in order, and the one place that runs them against a ``Store``.
 
-1. **ingest** (``ingest.read``): find files, read text / HTML / JSONL, clean boilerplate (``clean``), read
+1. **ingest** (``ingest.read``): find files and URLs, read text / HTML / JSONL / feeds / WARC, clean boilerplate (``clean``), read
    title, date, dateline and agencies (``metadata``); each item becomes an ``Article`` or a ``Rejection``.
 2. **store** (``Store.add_articles``): one transaction per batch; ids are content hashes, so re-ingest is a no-op.
 3. **dedupe** (``dedupe``): exact and near-duplicate articles (MinHash LSH) and passages reused across
    outlets, each traced to its origin.
 4. **extract** (``extract.dates``, ``extract.entities``, ``extract.quotes``): date expressions resolved
    against the article's date, entity mentions merged across spellings, quotes with speaker and channel.
-5. **cluster** (``cluster``): articles into events online, events into stories; stored assignments never move.
+5. **cluster** (``cluster``): articles into events online, events into stories; stored assignments are replayed
+   (ids never move), then a re-clustering pass over recent articles may correct them, each change in the audit trail.
 6. **timeline** (``timeline``): per story, dated entries with cited summary sentences.
 
 Every stage function is pure (records in, records out); only this module talks to the store.
@@ -16,9 +17,13 @@ Every stage function is pure (records in, records out); only this module talks t
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import IO, TypeVar
 
 from storyline import dedupe
@@ -27,10 +32,11 @@ from storyline.dedupe import DedupeOptions
 from storyline.extract import dates as date_extract
 from storyline.extract import entities as entity_extract
 from storyline.extract import quotes as quote_extract
+from storyline.fetch import FetchOptions
 from storyline.ingest import read
-from storyline.records import Analysis, Article, DateMention, Rejection
+from storyline.records import Analysis, Article, DateMention, Rejection, Story, TimelineEntry
 from storyline.store import Store
-from storyline.timeline import TimelineOptions, build_timeline
+from storyline.timeline import TimelineOptions, build_timeline, day_support
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,6 +51,9 @@ class PipelineOptions:
     dedupe: DedupeOptions = field(default_factory=DedupeOptions)
     cluster: ClusterOptions = field(default_factory=ClusterOptions)
     timeline: TimelineOptions = field(default_factory=TimelineOptions)
+    allow_private: bool = False  # fetch URLs on private, loopback and link-local addresses (tests, intranets)
+    workers: int | None = None  # extraction processes; None: one per core
+    parallel_min: int = 64  # fewer new articles than this are extracted in-process (a pool costs ~0.2 s to start)
 
 
 @dataclass(slots=True)
@@ -77,12 +86,15 @@ def ingest(
 ) -> IngestReport:
     """Stages 1-2: read every input and store new articles, one transaction per batch."""
     report = IngestReport()
-    for batch in _batches(read(paths, stdin=stdin), options.batch_size):
+    # conditional GET: validators of earlier fetches come from the store and go back to it after each batch
+    fetch_options = FetchOptions(allow_private=options.allow_private, validators=store.fetch_validators())
+    for batch in _batches(read(paths, stdin=stdin, fetch_options=fetch_options), options.batch_size):
         articles = [a for a in batch if isinstance(a, Article)]
         rejections = [r for r in batch if isinstance(r, Rejection)]
         with store.atomic():
             new = store.add_articles(articles)
             store.add_rejections(rejections)
+            store.set_fetch_validators(dict(fetch_options.validators))
         report.new += len(new)
         report.seen += len(articles) - len(new)
         report.rejected.extend(rejections)
@@ -105,16 +117,15 @@ def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
     articles = store.articles()
     by_id = {a.id: a for a in articles}
 
-    # 3. dedupe (whole corpus; cheap at this size, made incremental in a later release)
-    duplicates, passages = dedupe.dedupe(articles, options.dedupe)
+    # 3. dedupe: only the new articles and the stored components they touch are recomputed
+    update_dedupe(store, articles, options.dedupe)
+    duplicates, passages = store.duplicates(), store.passages()
 
     # 4. extract what has not been analysed yet
     use_nlp = nlp_available() if options.use_nlp is None else options.use_nlp
     done = store.analysed_ids()
-    analyses = [extract(a, use_nlp=use_nlp) for a in articles if a.id not in done]
+    analyses = extract_all([a for a in articles if a.id not in done], use_nlp=use_nlp, options=options)
     with store.atomic():
-        store.set_duplicates(duplicates)
-        store.set_passages(passages)
         store.set_analyses(analyses)
     with store.atomic():
         store.set_entities(entity_extract.merge_entities(store.mentions()))
@@ -136,18 +147,68 @@ def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
             duplicate_of=duplicate_of.get(art.id),
             known=known.get(art.id),
         )
+    # re-cluster only when something arrived, so re-running on the same input changes nothing
+    changes = clusterer.recluster() if fresh else []
     titles = {a.id: a.title or _first_sentence(a.text) for a in articles}
     events, stories = clusterer.result(titles)
     with store.atomic():
         store.set_clusters(events, stories)
+        store.add_changes(changes)
         if fresh:
-            store.log("cluster", f"{len(fresh)} new articles assigned; {len(events)} events, {len(stories)} stories")
+            store.log(
+                "cluster",
+                f"{len(fresh)} new articles assigned; {len(changes)} re-clustering changes; "
+                f"{len(events)} events, {len(stories)} stories",
+            )
 
-    # 6. timelines
+    # 6. timelines; an entry's independent sources also fold articles that share wire copy
+    source_of = dedupe.source_roots(duplicates, passages)
     with store.atomic():
         for story in stories:
             entries = build_timeline(story, events, by_id, mentions, duplicate_of, options.timeline)
-            store.set_timeline(story.id, entries)
+            store.set_timeline(story.id, _fold_wire_copy(story, entries, by_id, mentions, source_of))
+
+
+def update_dedupe(store: Store, articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> list[str]:
+    """Stage 3, incrementally: duplicates and passages of the articles not yet in the dedupe index.
+
+    The new articles' index keys find the stored articles they could copy or share text with;
+    their whole components (``dedupe.dedupe_components``) are recomputed together with the new
+    articles, and nothing else is, so the stored result equals a run over the whole corpus.
+    Returns the ids that were recomputed.
+    """
+    indexed = store.dedupe_components()
+    new = [a for a in articles if a.id not in indexed]
+    if not new:
+        return []
+    keys = dedupe.index_keys(new, options)
+    touched = store.dedupe_articles_with_keys(k for ks in keys.values() for k in ks)
+    components = {indexed[a] for a in touched if a in indexed}
+    scope_ids = set(store.dedupe_component_members(components)) | {a.id for a in new}
+    by_id = {a.id: a for a in articles}
+    missing = [a for a in scope_ids if a not in by_id]
+    scope = [by_id[a] for a in scope_ids if a in by_id] + (store.articles(missing) if missing else [])
+    result = dedupe.dedupe_components(scope, options)
+    with store.atomic():
+        store.update_dedupe(sorted(scope_ids), keys, result.components, result.duplicates, result.passages)
+    log.info("dedupe: %d new articles, %d recomputed", len(new), len(scope_ids))
+    return sorted(scope_ids)
+
+
+def _fold_wire_copy(
+    story: Story,
+    entries: Sequence[TimelineEntry],
+    articles: Mapping[str, Article],
+    mentions: Mapping[str, Sequence[DateMention]],
+    source_of: Mapping[str, str],
+) -> list[TimelineEntry]:
+    """Entries whose ``sources`` count articles sharing wire copy (``dedupe.source_roots``) once."""
+    arts = [articles[a] for a in story.articles if a in articles]
+    support = day_support(arts, mentions, source_of)
+    return [
+        replace(e, sources=max(1, min(e.sources, len(support[e.date].sources)))) if e.date in support else e
+        for e in entries
+    ]
 
 
 def _stored_order(store: Store) -> list[str]:
@@ -158,6 +219,16 @@ def _stored_order(store: Store) -> list[str]:
 def _first_sentence(text: str) -> str:
     first = text.strip().split("\n", 1)[0]
     return first[:120]
+
+
+def extract_all(articles: Sequence[Article], *, use_nlp: bool, options: PipelineOptions) -> list[Analysis]:
+    """Stage 4 for many articles, spread over processes when there are enough of them (results in input order)."""
+    workers = options.workers or os.cpu_count() or 1
+    if workers < 2 or len(articles) < options.parallel_min:
+        return [extract(a, use_nlp=use_nlp) for a in articles]
+    chunk = max(1, min(64, len(articles) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(partial(extract, use_nlp=use_nlp), articles, chunksize=chunk))
 
 
 def extract(article: Article, *, use_nlp: bool) -> Analysis:

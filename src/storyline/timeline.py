@@ -1,16 +1,31 @@
 """Timelines: each story as dated entries, each a short summary with citations to the sentences behind it.
 
-First version: one entry per dated event. The entry's sentences are picked from the event's articles
-(duplicates folded) for salience: sentences that mention the event's date, sit in the lead, and share
-the event's vocabulary, without repeating each other. Every summary sentence is cited (article + span).
+Two steps, both over the story's articles with copies folded into their originals:
+
+1. **Dates.** A day earns support from every independent source that refers to it: an article
+   published that day, or an article whose text names the day ("on Wednesday", "April 20, 2010",
+   "yesterday", resolved by ``extract.dates``). A reference from an article published *later* counts
+   extra (``later_weight``): a day that the press keeps coming back to is a day that mattered. The N
+   best-supported days are kept (all days with ``min_sources`` sources when N is not given).
+2. **Sentences.** A day's candidates are the sentences that name it, plus the lead sentences of the
+   articles published that day that name no other day. Each candidate is scored by its similarity to
+   the centroid of the day's candidates (what most sources say about that day), nudged by whether it
+   names the day and how early it sits in its article; K are picked greedily without repeating each
+   other or a sentence already chosen for another day. Every sentence is cited (article + span).
+
+The weights were tuned on Timeline17 by leave-one-topic-out (``bench/bench_tls.py``, BENCHMARKS.md).
+The whole timeline is rebuilt from stored records each time ``analyse`` runs, so it follows the story
+as new articles arrive; it is a pure function of the records.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from storyline.records import Article, Citation, DateMention, Event, Story, TimelineEntry
 from storyline.text import sentence_spans, words
@@ -20,25 +35,369 @@ _LEAD_CREDIT = re.compile(
     r"^(?:[A-Z][A-Za-z .'’]{1,40},\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\.?\s*)?(?:\([A-Za-z]{2,10}\)|/[A-Za-z]{2,10}/\.?)?\s*"
     r"(?:--?|—|–)\s+|^[A-Z][A-Z .'’]{2,40}(?:\s*\([A-Za-z]{2,10}\))?\s*(?:--?|—|–)\s+"
 )
-_CAPTION = re.compile(r"^(this|the) (picture|photo|image)|\(photo|photo:|file photo", re.I)
+_CAPTION = re.compile(r"^(this|the) (picture|photo|image)|\(photo|photo:|file photo|^watch:|^video:|^audio:", re.I)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_QUOTE_CHARS = ('"', "“", "”")
+_REPORTING = re.compile(r"\b(?:said|says|told|according to|reported|announced)\b")
+
+# Function words carry no content for the centroid; the list is the usual English closed class.
+_STOP = frozenset(
+    """a an the and or but if of to in on at by for with from into onto over under about after before
+    as than then that this these those there here it its it's he she they them his her their we our us
+    you your i me my is are was were be been being has have had do does did will would shall should can
+    could may might must not no nor so too very also just only more most some any all each both such
+    what which who whom whose when where why how said says say told mr mrs ms one two new up out off
+    s t than while during since until against between through per via yet still however""".split()
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TimelineOptions:
-    """How much of a story to show."""
+    """How much of a story to show, and the weights that choose it.
+
+    The weights come from leave-one-topic-out tuning on Timeline17 (bench/bench_tls.py); the
+    defaults are the values most folds chose.
+    """
 
     dates: int | None = None  # at most this many dates (the best-supported ones)
     per_date: int = 1  # summary sentences per date
     since: str | None = None
     until: str | None = None
-    max_words: int = 60  # longer sentences make poor one-line summaries
-    min_words: int = 6
-    redundancy: float = 0.5  # word-set Jaccard above which a second sentence repeats the first
+    max_words: int = 35  # longer sentences make poor one-line summaries (LOTO on T17 chose 35 over 50)
+    min_words: int = 6  # shorter ones are headlines, captions or fragments
+    redundancy: float = 0.5  # content-word Jaccard above which a sentence repeats one already chosen
+    # date support: sources published on the day, sources naming it, extra for naming it afterwards
+    # (LOTO on T17 chose 1 / 0.5 / 2 in 8 of 9 folds over 1/1/1 and 2/1/2)
+    published_weight: float = 1.0
+    mention_weight: float = 0.5
+    later_weight: float = 2.0
+    # a day needs this many independent sources to appear when ``dates`` is not given (a lone
+    # reference is often a mis-resolved weekday); event dates of the story always qualify
+    min_sources: int = 2
+    lead_sentences: int = 5  # lead sentences of an article published on a day that speak for that day
+    # sentence score = centroid similarity + these nudges (judgement, not tuned)
+    names_day_bonus: float = 0.1
+    position_weight: float = 0.1
+    topic_weight: float = 1.0  # similarity to what the whole timeline is about (LOTO: 1 over 0, 9 of 9 folds)
+    # for a sentence naming the day from a later article (a look back); 0.1 and 0.3 lowered AR1-F
+    # on T17 in a quick check, so it is off
+    hindsight_bonus: float = 0.0
+
+
+@dataclass(slots=True)
+class _Sentence:
+    article: str
+    start: int
+    end: int
+    pos: int
+    days: frozenset[str]  # days this sentence names
+    published: str | None = None
+    tokens: frozenset[str] = frozenset()
+    counts: Counter[str] = field(default_factory=Counter)
+    usable: bool | None = None  # None until checked: filters and tokens are computed lazily
+
+
+@dataclass(slots=True)
+class DaySupport:
+    """Who refers to one day: independent sources (roots of duplicate chains) by kind."""
+
+    published: set[str] = field(default_factory=set)
+    mentioned: set[str] = field(default_factory=set)
+    later: set[str] = field(default_factory=set)  # named it in an article published after the day
+
+    @property
+    def sources(self) -> set[str]:
+        return self.published | self.mentioned
 
 
 def independent_count(article_ids: Sequence[str], duplicate_of: Mapping[str, str]) -> int:
     """Articles in ``article_ids`` once copies are folded into their originals."""
     return len({duplicate_of.get(a, a) for a in article_ids})
+
+
+def day_support(
+    articles: Iterable[Article],
+    mentions: Mapping[str, Sequence[DateMention]],
+    duplicate_of: Mapping[str, str],
+) -> dict[str, DaySupport]:
+    """For every day, the independent sources published on it, naming it, and naming it afterwards."""
+    out: dict[str, DaySupport] = defaultdict(DaySupport)
+    for art in articles:
+        root = duplicate_of.get(art.id, art.id)
+        pub = art.published[:10] if art.published else None
+        if pub and _DAY.match(pub):
+            out[pub].published.add(root)
+        for m in mentions.get(art.id, ()):
+            day = _mention_day(m)
+            if day is None:
+                continue
+            out[day].mentioned.add(root)
+            if pub and pub > day:
+                out[day].later.add(root)
+    return dict(out)
+
+
+def _mention_day(m: DateMention) -> str | None:
+    if m.value and m.granularity == "day" and _DAY.match(m.value):
+        return m.value
+    return None
+
+
+def rank_days(support: Mapping[str, DaySupport], options: TimelineOptions) -> list[tuple[str, float]]:
+    """Days by support, best first (ties: earlier day first)."""
+    scored = [
+        (
+            d,
+            options.published_weight * len(s.published)
+            + options.mention_weight * len(s.mentioned)
+            + options.later_weight * len(s.later),
+        )
+        for d, s in support.items()
+    ]
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return scored
+
+
+def select_timeline(
+    articles: Sequence[Article],
+    mentions: Mapping[str, Sequence[DateMention]],
+    duplicate_of: Mapping[str, str],
+    options: TimelineOptions = TimelineOptions(),
+    *,
+    story: str = "",
+    required_days: Iterable[str] = (),
+    event_of_day: Mapping[str, str] | None = None,
+    day_articles: Mapping[str, Sequence[str]] | None = None,
+) -> list[TimelineEntry]:
+    """A timeline over ``articles``: the best-supported days, each with its most central sentences.
+
+    Args:
+        articles: the story's articles (copies included: they add nothing but are folded here).
+        mentions: resolved date mentions per article id.
+        duplicate_of: copy id -> original id (``Duplicate`` records); copies are never cited.
+        options: how many days and sentences, the date range, and the weights.
+        story: the story id stamped on every entry.
+        required_days: the story's event dates. When ``options.dates`` is None and there are
+            any, the timeline shows exactly these days (one entry per event date); otherwise the
+            days with ``options.min_sources`` independent sources.
+        event_of_day: day -> event id, to link entries to events.
+        day_articles: day -> articles of the event dated that day; their lead sentences are
+            candidates for the day even when published later.
+
+    Returns:
+        Entries oldest first; each cites the exact spans its summary is made of.
+    """
+    by_id = {a.id: a for a in articles}
+    # copies are never cited, unless their original lies outside this set of articles
+    originals = [a for a in articles if duplicate_of.get(a.id) not in by_id]
+    support = day_support(articles, mentions, duplicate_of)
+    support = {d: s for d, s in support.items() if _in_range(d, options)}
+    ranked = rank_days(support, options)
+
+    by_day = _candidates(originals, mentions, support, options, day_articles or {})
+    required = {d for d in required_days if _in_range(d, options)}
+    if options.dates is None and required:
+        wanted = [d for d, _ in ranked if d in required] + sorted(required - set(support))
+    elif options.dates is None:
+        wanted = [d for d, _ in ranked if len(support[d].sources) >= options.min_sources]
+    else:
+        wanted = [d for d, _ in ranked if by_day.get(d)]
+    # IDF over the candidates of the days likely to be shown (tokenising every sentence of a large
+    # story costs more than the rest of the timeline together)
+    head = wanted if options.dates is None else wanted[: 2 * options.dates]
+    head_sents = [c for d in head for c in _usable(by_day.get(d, ()), by_id, options)]
+    idf = _idf(head_sents)
+    topic = _centroid([_vector(c.counts, idf) for c in {id(c): c for c in head_sents}.values()])
+    chosen_tokens: list[frozenset[str]] = []
+    entries: list[TimelineEntry] = []
+    for day in wanted:
+        if options.dates is not None and len(entries) >= options.dates:
+            break
+        picks = _pick(day, _usable(by_day.get(day, ()), by_id, options), idf, topic, chosen_tokens, options)
+        if not picks and day in required:
+            # an event date always gets its entry: accept a longer sentence rather than none
+            for c in by_day.get(day, ()):
+                c.usable = None
+            relaxed = replace(options, max_words=options.max_words * 3)
+            picks = _pick(day, _usable(by_day.get(day, ()), by_id, relaxed), idf, topic, chosen_tokens, relaxed)
+        if not picks:
+            continue
+        sources = (support[day].sources if day in support else set()) | {
+            duplicate_of.get(a, a) for a in (day_articles or {}).get(day, ())
+        }
+        summary = " ".join(by_id[s.article].text[s.start : s.end] for s in picks)
+        cites = tuple(Citation(s.article, s.start, s.end) for s in picks)
+        entries.append(
+            TimelineEntry(
+                story, day, summary, cites, max(1, len(sources)),
+                (event_of_day or {}).get(day),
+            )
+        )
+    entries.sort(key=lambda e: e.date)
+    return entries
+
+
+def _in_range(day: str, options: TimelineOptions) -> bool:
+    return not ((options.since and day < options.since) or (options.until and day > options.until))
+
+
+def content_tokens(text: str) -> list[str]:
+    """Content words for similarity: lower-cased, function words dropped, plurals folded."""
+    out = []
+    for w in words(text):
+        if w in _STOP or len(w) < 2:
+            continue
+        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
+
+
+def _candidates(
+    articles: Sequence[Article],
+    mentions: Mapping[str, Sequence[DateMention]],
+    support: Mapping[str, DaySupport],
+    options: TimelineOptions,
+    day_articles: Mapping[str, Sequence[str]],
+) -> dict[str, list[_Sentence]]:
+    """Day -> the sentences that name it, and the lead sentences of its articles that name no other day."""
+    by_day: dict[str, list[_Sentence]] = defaultdict(list)
+    event_day = {a: d for d, ids in day_articles.items() for a in ids}
+    for art in articles:
+        marks = sorted((m.start, d) for m in mentions.get(art.id, ()) if (d := _mention_day(m)))
+        starts = [m[0] for m in marks]
+        pub = art.published[:10] if art.published else None
+        if not marks and pub not in support and art.id not in event_day:
+            continue
+        for pos, (s, e) in enumerate(sentence_spans(art.text)):
+            lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+            days = frozenset(d for _, d in marks[lo:hi])
+            if not days and (pos >= options.lead_sentences or (pub not in support and art.id not in event_day)):
+                continue
+            sent = _Sentence(art.id, s, e, pos, days, pub)
+            for d in days:
+                # a day named before it came is a plan or a forecast, not a report of what happened
+                if d in support and (pub is None or pub >= d):
+                    by_day[d].append(sent)
+            if pub and pub in support and pos < options.lead_sentences and not (days - {pub}) and pub not in days:
+                by_day[pub].append(sent)
+            ev_day = event_day.get(art.id)
+            if ev_day and ev_day != pub and pos < options.lead_sentences and not (days - {ev_day}):
+                if ev_day not in days:
+                    by_day[ev_day].append(sent)
+    return by_day
+
+
+def _usable(
+    candidates: Iterable[_Sentence], articles: Mapping[str, Article], options: TimelineOptions
+) -> list[_Sentence]:
+    """The candidates that make a readable summary sentence, tokenised (once per sentence)."""
+    out = []
+    for sent in candidates:
+        if sent.usable is None:
+            sent.usable = _check(sent, articles[sent.article].text, options)
+        if sent.usable:
+            out.append(sent)
+    return out
+
+
+def _check(sent: _Sentence, text: str, options: TimelineOptions) -> bool:
+    s, e = sent.start, sent.end
+    credit = _LEAD_CREDIT.match(text, s, e) if sent.pos < 2 else None
+    if credit and credit.end() < e:
+        s = sent.start = credit.end()
+    body = text[s:e]
+    n_words = body.count(" ") + 1
+    if not (options.min_words <= n_words <= options.max_words) or body.rstrip().endswith("?"):
+        return False  # too short or long for one line; questions summarise nothing
+    if _CAPTION.search(body):
+        return False
+    if sum(body.count(q) for q in _QUOTE_CHARS) >= 2 and not _REPORTING.search(body):
+        return False  # a bare quotation reads badly as a summary
+    toks = content_tokens(body)
+    if len(toks) < 3:
+        return False
+    sent.tokens = frozenset(toks)
+    sent.counts = Counter(toks)
+    return True
+
+
+def _idf(sentences: Iterable[_Sentence]) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    seen: set[int] = set()
+    for s in sentences:
+        if id(s) not in seen:
+            seen.add(id(s))
+            df.update(s.tokens)
+    n = len(seen) + 1
+    return {t: math.log(n / (1 + c)) + 1.0 for t, c in df.items()}
+
+
+def _vector(counts: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float]:
+    vec = {t: c * idf.get(t, 1.0) for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+def _centroid(vectors: Iterable[Mapping[str, float]]) -> dict[str, float]:
+    """The normalised sum of unit vectors: what most of them say."""
+    out: dict[str, float] = defaultdict(float)
+    for v in vectors:
+        for t, x in v.items():
+            out[t] += x
+    norm = math.sqrt(sum(x * x for x in out.values())) or 1.0
+    return {t: x / norm for t, x in out.items()}
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(t, 0.0) for t, x in a.items())
+
+
+def _pick(
+    day: str,
+    candidates: Sequence[_Sentence],
+    idf: Mapping[str, float],
+    topic: Mapping[str, float],
+    chosen_tokens: list[frozenset[str]],
+    options: TimelineOptions,
+) -> list[_Sentence]:
+    """The day's ``per_date`` most central sentences that repeat nothing already chosen."""
+    if not candidates:
+        return []
+    seen: set[tuple[str, int]] = set()
+    unique = []
+    for c in candidates:
+        if (c.article, c.start) not in seen:
+            seen.add((c.article, c.start))
+            unique.append(c)
+    vectors = [_vector(c.counts, idf) for c in unique]
+    centroid = _centroid(vectors)
+    scored = []
+    for c, v in zip(unique, vectors):
+        score = (
+            _dot(v, centroid)
+            + options.topic_weight * _dot(v, topic)
+            + options.names_day_bonus * (day in c.days)
+            + options.hindsight_bonus * (day in c.days and c.published is not None and c.published > day)
+            + options.position_weight / (1 + c.pos)
+        )
+        scored.append((score, c))
+    scored.sort(key=lambda x: (-x[0], x[1].article, x[1].start))
+    picks: list[_Sentence] = []
+    for _score, c in scored:
+        if any(_jaccard(c.tokens, t) > options.redundancy for t in chosen_tokens):
+            continue
+        picks.append(c)
+        chosen_tokens.append(c.tokens)
+        if len(picks) >= options.per_date:
+            break
+    return picks
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / max(1, len(a | b))
 
 
 def build_timeline(
@@ -48,80 +407,18 @@ def build_timeline(
     mentions: Mapping[str, Sequence[DateMention]],
     duplicate_of: Mapping[str, str],
     options: TimelineOptions = TimelineOptions(),
-    *,
-    sources: Mapping[str, int] | None = None,
 ) -> list[TimelineEntry]:
-    """The story's timeline, oldest first.
-
-    ``sources`` optionally gives each event's independent-source count (passages folded too);
-    by default duplicates alone are folded.
-    """
-    dated = [e for e in events if e.story == story.id and e.date]
-    if options.since:
-        dated = [e for e in dated if e.date and e.date >= options.since]
-    if options.until:
-        dated = [e for e in dated if e.date and e.date <= options.until]
-    entries = []
-    for ev in dated:
-        assert ev.date is not None
-        originals = [a for a in ev.articles if a not in duplicate_of and a in articles]
-        picks = pick_sentences(ev, originals, articles, mentions, options)
-        if not picks:
-            continue
-        n_sources = sources[ev.id] if sources and ev.id in sources else independent_count(ev.articles, duplicate_of)
-        summary = " ".join(articles[c.article].text[c.start : c.end] for c in picks)
-        entries.append(TimelineEntry(story.id, ev.date, summary, tuple(picks), n_sources, ev.id))
-    # several events on one date make one entry per event; the N best-supported dates are kept
-    if options.dates is not None:
-        support: Counter[str] = Counter()
-        for e in entries:
-            support[e.date] += e.sources
-        keep = {d for d, _ in sorted(support.items(), key=lambda kv: (-kv[1], kv[0]))[: options.dates]}
-        entries = [e for e in entries if e.date in keep]
-    entries.sort(key=lambda e: (e.date, -e.sources))
-    return entries
-
-
-def pick_sentences(
-    event: Event,
-    article_ids: Sequence[str],
-    articles: Mapping[str, Article],
-    mentions: Mapping[str, Sequence[DateMention]],
-    options: TimelineOptions,
-) -> list[Citation]:
-    """The event's ``per_date`` most salient, mutually non-redundant sentences."""
-    vocab: Counter[str] = Counter()
-    sents: list[tuple[str, int, int, int, list[str]]] = []
-    for aid in article_ids:
-        art = articles[aid]
-        for pos, (s, e) in enumerate(sentence_spans(art.text)):
-            credit = _LEAD_CREDIT.match(art.text, s, e) if pos < 2 else None
-            if credit and credit.end() < e:
-                s = credit.end()
-            toks = words(art.text[s:e])
-            sents.append((aid, s, e, pos, toks))
-            vocab.update(set(toks))
-    scored: list[tuple[float, str, int, int, set[str]]] = []
-    for aid, s, e, pos, toks in sents:
-        text = articles[aid].text[s:e]
-        if not (options.min_words <= len(toks) <= options.max_words) or _CAPTION.search(text):
-            continue
-        if text.count('"') + text.count("“") + text.count("”") >= 2 and not re.search(r"\bsaid\b|\btold\b", text):
-            continue  # a bare quotation reads badly as a summary
-        shared = sum(1 for t in set(toks) if vocab[t] > 1) / max(1, len(set(toks)))
-        dated = any(
-            m.value == event.date and m.start >= s and m.end <= e for m in mentions.get(aid, ())
-        )
-        score = shared + (0.5 if dated else 0.0) + 1.0 / (1 + pos) + (0.2 if pos == 0 else 0.0)
-        scored.append((score, aid, s, e, set(toks)))
-    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
-    picks: list[Citation] = []
-    chosen: list[set[str]] = []
-    for _score, aid, s, e, tokset in scored:
-        if any(len(tokset & c) / max(1, len(tokset | c)) > options.redundancy for c in chosen):
-            continue
-        picks.append(Citation(aid, s, e))
-        chosen.append(tokset)
-        if len(picks) >= options.per_date:
-            break
-    return picks
+    """The story's timeline, oldest first (see ``select_timeline``); event dates always qualify."""
+    mine = [e for e in events if e.story == story.id]
+    ids = list(dict.fromkeys([*story.articles, *(a for e in mine for a in e.articles)]))
+    arts = [articles[a] for a in ids if a in articles]
+    event_of_day: dict[str, str] = {}
+    day_articles: dict[str, list[str]] = defaultdict(list)
+    for ev in sorted(mine, key=lambda e: -len(e.articles)):
+        if ev.date:
+            event_of_day.setdefault(ev.date, ev.id)
+            day_articles[ev.date].extend(ev.articles)
+    return select_timeline(
+        arts, mentions, duplicate_of, options,
+        story=story.id, required_days=event_of_day, event_of_day=event_of_day, day_articles=day_articles,
+    )

@@ -22,7 +22,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "agency_spans",
     "canonical_agency",
     "find_mentions",
+    "government_of",
     "load_nlp",
     "merge_entities",
     "name_key",
@@ -228,7 +229,125 @@ def find_mentions(text: str, article_id: str = "", *, use_nlp: bool = True) -> l
             spans = _nlp_spans(nlp, text)
     if spans is None:
         spans = _rule_spans(text)
+    spans = [(s, e, "ORG" if t == "GPE" and _speaks(text, s, e) else t) for s, e, t in spans]
+    for s, e in _title_spans(text):
+        inside = [sp for sp in spans if s < sp[1] and sp[0] < e]
+        # "the [North Korean] leader": the nationality inside a title gives way to it
+        if all(s <= a and b <= e and t in ("NORP", "GPE") for a, b, t in inside):
+            spans = [sp for sp in spans if sp not in inside] + [(s, e, "PERSON")]
+    spans.sort()
     return [Mention(article_id, text[s:e], s, e, t) for s, e, t in spans]
+
+
+# --------------------------------------------------------------------------- titles, metonymy
+
+# Capitals that stand for their governments when they speak ("Moscow said", "Beijing warned").
+_CAPITAL_OF = {
+    "moscow": "Russia", "beijing": "China", "washington": "United States", "pyongyang": "North Korea",
+    "seoul": "South Korea", "tokyo": "Japan", "kyiv": "Ukraine", "kiev": "Ukraine",
+    "london": "United Kingdom", "paris": "France", "berlin": "Germany", "tehran": "Iran",
+    "ankara": "Turkey", "jerusalem": "Israel", "new delhi": "India", "islamabad": "Pakistan",
+    "damascus": "Syria", "baghdad": "Iraq", "riyadh": "Saudi Arabia", "cairo": "Egypt",
+    "minsk": "Belarus", "taipei": "Taiwan", "hanoi": "Vietnam", "havana": "Cuba",
+    "caracas": "Venezuela", "kabul": "Afghanistan", "ottawa": "Canada", "canberra": "Australia",
+    "rome": "Italy", "madrid": "Spain", "warsaw": "Poland", "tel aviv": "Israel",
+    "doha": "Qatar", "abu dhabi": "United Arab Emirates", "manila": "Philippines",
+}
+_COUNTRY_ALIASES = {"us": "United States", "usa": "United States", "america": "United States",
+                    "uk": "United Kingdom", "britain": "United Kingdom", "dprk": "North Korea",
+                    "turkiye": "Turkey", "burma": "Myanmar"}
+# A place directly followed by one of these verbs is speaking: its government.
+_SPEAKS_AFTER = re.compile(
+    r"(?:['’]s\s+(?:government|foreign\s+ministry|embassy)\b)|\s+(?:has\s+|have\s+|had\s+|also\s+|"
+    r"later\s+|on\s+\w+\s+)?(?:said|says|told|warned|warns|accused|accuses|denied|denies|insisted|"
+    r"insists|announced|announces|claimed|claims|stated|declared|condemned|condemns|rejected|"
+    r"rejects|called\s+on|urged|urges|responded|vowed|pledged|protested|demanded|demands)\b"
+)
+
+
+def _speaks(text: str, start: int, end: int) -> bool:
+    return bool(_SPEAKS_AFTER.match(text, end))
+
+
+def government_of(name: str) -> str | None:
+    """``"Government of Russia"`` for a capital or country used as a speaker ("Moscow said"); else None."""
+    key = name_key(name)
+    country = _CAPITAL_OF.get(key) or _COUNTRY_ALIASES.get(key)
+    if country is None and _gazetteer().get(key) == "GPE" and key in _country_keys():
+        country = name.strip()
+    return f"Government of {country}" if country else None
+
+
+@lru_cache(maxsize=1)
+def _country_keys() -> frozenset[str]:
+    return frozenset(name_key(n) for n in _split_names(_COUNTRIES))
+
+
+# Role words of a title ("the North Korean leader", "Russia's defence chief"); the last is its head.
+_ROLE_HEADS = (
+    r"leader|president|premier|chancellor|king|queen|emperor|minister|chief|head|secretary|"
+    "spokesman|spokeswoman|spokesperson|envoy|ambassador|commander|general|dictator|ruler|"
+    r"strongman|supremo|monarch|prince|foreign\s+minister|defen[cs]e\s+minister"
+)
+_ROLE_MODS = r"(?:(?:prime|vice|deputy|foreign|defen[cs]e|interior|finance|top|supreme|former|state|military)\s+)*"
+_PLACE_WORD = r"(?:(?:North|South|East|West)\s+)?[A-Z][a-z]+(?:['’]s)?"
+# "the North Korean leader" (not followed by a name: "the Russian president Vladimir Putin" is
+# an ordinary name mention with a title in front)
+_TITLE = re.compile(
+    rf"\b[Tt]he\s+(?P<place>{_PLACE_WORD})\s+(?P<role>{_ROLE_MODS}(?:{_ROLE_HEADS}))\b(?![ \u00a0]+[A-Z])"
+    rf"|\b(?P<place2>(?:North|South)?\s?[A-Z][a-z]+['’]s)\s+(?P<role2>{_ROLE_MODS}(?:{_ROLE_HEADS}))\b(?![ \u00a0]+[A-Z])"
+)
+# "North Korean leader Kim Jong Un", "Russian Defense Minister Sergei Shoigu": a title that names
+# its holder, which teaches merge_entities who "the North Korean leader" is.
+_TITLED_NAME = re.compile(
+    rf"\b(?P<place>{_PLACE_WORD})\s+(?P<role>{_ROLE_MODS}(?:{_ROLE_HEADS}))[ \u00a0]+(?P<name>[A-Z][\w'’-]*(?:[ \u00a0]+[A-Z][\w'’-]*){{0,3}})",
+    re.IGNORECASE,
+)
+
+
+def _title_spans(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _TITLE.finditer(text):
+        place = m["place"] or m["place2"]
+        if _place_key(place) is None:
+            continue  # "the Trump administration", "the party leader"
+        out.append((m.start(), m.end()))
+    return out
+
+
+_DEMONYM_COUNTRY = {
+    "american": "united states", "russian": "russia", "chinese": "china", "british": "united kingdom",
+    "french": "france", "german": "germany", "japanese": "japan", "korean": "korea",
+    "north korean": "north korea", "south korean": "south korea", "ukrainian": "ukraine",
+    "iranian": "iran", "israeli": "israel", "turkish": "turkey", "indian": "india",
+    "pakistani": "pakistan", "syrian": "syria", "iraqi": "iraq", "saudi": "saudi arabia",
+    "egyptian": "egypt", "belarusian": "belarus", "taiwanese": "taiwan", "vietnamese": "vietnam",
+    "cuban": "cuba", "venezuelan": "venezuela", "afghan": "afghanistan", "canadian": "canada",
+    "australian": "australia", "italian": "italy", "spanish": "spain", "polish": "poland",
+    "mexican": "mexico", "brazilian": "brazil", "palestinian": "palestine", "qatari": "qatar",
+    "emirati": "united arab emirates", "filipino": "philippines", "philippine": "philippines",
+}
+
+
+def _place_key(place: str) -> str | None:
+    """The country a title's place word names ("Russian", "Russia's" -> "russia"), or None."""
+    key = name_key(place)
+    if key in _DEMONYM_COUNTRY:
+        return _DEMONYM_COUNTRY[key]
+    if key in _country_keys():
+        return name_key(_COUNTRY_ALIASES.get(key, key))
+    return None
+
+
+def _role_key(place: str, role: str) -> tuple[str, str] | None:
+    """("russia", "defence") for "Russia's defence chief" and "Russian Defense Minister"."""
+    country = _place_key(place)
+    if country is None:
+        return None
+    words = role.lower().replace("defense", "defence").split()
+    generic = {"minister", "chief", "head", "secretary", "former", "top"}
+    domain = [w for w in words if w not in generic]
+    return country, " ".join(domain) or "minister"
 
 
 # ---- spaCy path
@@ -652,13 +771,22 @@ def _type_segment(text: str, seg: _Seg, gaz: dict[str, str]) -> str | None:
 _ACRONYM_STOP = frozenset("of the and for de la du".split())
 
 
-def merge_entities(mentions: Iterable[Mention]) -> list[Entity]:
+def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None = None) -> list[Entity]:
     """Fold mentions into entities across spellings and articles, sorted by id.
 
     Spellings merge when their ``name_key`` is equal; a one-word PERSON form joins the
     only full PERSON name in the corpus that starts or ends with it; an all-caps acronym
     joins the only multi-word name whose initials spell it; full names with the same first
-    and last word merge when one only adds middle names.
+    and last word merge when one only adds middle names; transliterations merge when every
+    word has the same consonant skeleton ("Muammar Gaddafi" = "Moammar Gadhafi"); a lone word
+    one letter off a known surname joins it ("Shiogu" = "Shoigu"). A place that speaks
+    ("Moscow said") is its government, kept apart from the place.
+
+    Args:
+        mentions: every article's mentions.
+        texts: article id -> text. When given, titles that name their holder somewhere in the
+            corpus ("North Korean leader Kim Jong Un") fold bare titles ("the North Korean
+            leader") into that person.
     """
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     types: dict[str, Counter[str]] = defaultdict(Counter)
@@ -668,8 +796,16 @@ def merge_entities(mentions: Iterable[Mention]) -> list[Entity]:
         if not key:
             continue
         agency = canonical_agency(m.text)
+        title = _TITLE.fullmatch(m.text) if m.type == "PERSON" else None
+        government = government_of(m.text) if m.type == "ORG" else None
         if agency is not None:
             key = "agency " + name_key(agency)
+        elif government is not None:
+            key = "government " + name_key(government)
+        elif title is not None:
+            role = _role_key(title["place"] or title["place2"], title["role"] or title["role2"])
+            if role is not None:
+                key = "title " + " ".join(role)
         spellings[key][m.text] += 1
         types[key][m.type] += 1
         if m.article:
@@ -691,7 +827,15 @@ def merge_entities(mentions: Iterable[Mention]) -> list[Entity]:
     def majority(key: str) -> str:
         return _majority_type(types[key])
 
-    full_persons = [k for k in spellings if " " in k and majority(k) == "PERSON" and not k.startswith("agency ")]
+    special = ("agency ", "government ", "title ")
+    full_persons = [k for k in spellings if " " in k and majority(k) == "PERSON" and not k.startswith(special)]
+    # transliterations: "muammar gaddafi" = "moammar gadhafi" = "muammar qaddafi"
+    by_skeleton: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for k in full_persons:
+        by_skeleton[_name_skeleton(k)].append(k)
+    for group in by_skeleton.values():
+        for other in group[1:]:
+            union(group[0], other)
     # middle names: "vladimir putin" = "vladimir vladimirovich putin"
     by_ends: dict[tuple[str, str], list[str]] = defaultdict(list)
     for k in full_persons:
@@ -732,6 +876,32 @@ def merge_entities(mentions: Iterable[Mention]) -> list[Entity]:
         if len(roots) == 1:
             union(key, roots.pop())
 
+    # misspellings: a lone word one edit from exactly one full name's surname ("shiogu" -> "shoigu")
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for k in full_persons:
+        surnames[k.split()[-1]].add(find(k))
+    for key in spellings:
+        if " " in key or key.startswith(special) or key in surnames or len(key) < _MIN_FUZZY_LEN:
+            continue
+        if majority(key) not in ("PERSON", "ORG"):
+            continue
+        roots = {r for sur, rs in surnames.items() if _one_edit(key, sur) for r in rs}
+        if len(roots) == 1:
+            union(key, roots.pop())
+
+    # titles: "title north korea leader" -> the person "North Korean leader Kim Jong Un" names
+    if texts:
+        holders: dict[str, set[str]] = defaultdict(set)
+        for text in texts.values():
+            for tm in _TITLED_NAME.finditer(text):
+                role = _role_key(tm["place"], tm["role"])
+                holder = _known_prefix(tm["name"], spellings)
+                if role is not None and holder is not None and majority(holder) == "PERSON":
+                    holders["title " + " ".join(role)].add(find(holder))
+        for key in spellings:
+            if key.startswith("title ") and len({find(h) for h in holders.get(key, ())}) == 1:
+                union(key, find(next(iter(holders[key]))))
+
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in spellings:
         clusters[find(key)].append(key)
@@ -745,8 +915,14 @@ def merge_entities(mentions: Iterable[Mention]) -> list[Entity]:
             seen.update(spellings[k])
             typ_counts.update(types[k])
             arts |= articles[k]
-        longest = max(len(name_key(s).split()) for s in seen)
-        full = [s for s in seen if len(name_key(s).split()) == longest]
+        # a title or a speaking capital names the entity only when nothing else does
+        plain = [s for k in keys if not k.startswith(("government ", "title ")) for s in spellings[k]]
+        longest = max(len(name_key(s).split()) for s in plain or seen)
+        full = [s for s in plain or seen if len(name_key(s).split()) == longest]
+        government = next((k for k in keys if k.startswith("government ")), None)
+        if government is not None and not plain:
+            full = [government_of(next(iter(spellings[government]))) or government]
+            seen[full[0]] += 0
         # most frequent, then longest; at equal length a normal spelling beats a shouted
         # dateline one ("Reuters" over "REUTERS"), then alphabetical for stability
         name = sorted(full, key=lambda s: (-seen[s], -len(s), s.isupper(), s))[0]
@@ -763,6 +939,61 @@ def merge_entities(mentions: Iterable[Mention]) -> list[Entity]:
         )
     entities.sort(key=lambda ent: ent.id)
     return entities
+
+
+# Below this length a one-letter difference is as likely another name ("Kim"/"Lim") as a typo.
+_MIN_FUZZY_LEN = 5
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one substitution, insertion, deletion or swap of neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < _MIN_FUZZY_LEN:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+# Romanisation variants: consonants that systems write differently, then vowels dropped
+# ("gaddafi", "gadhafi", "qaddafi" -> "kdf"; "zelensky", "zelenskyy", "zelenskiy" -> "zlnsk").
+_SKELETON_SUBS = (
+    ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("ph", "f"), ("sh", "s"), ("zh", "z"),
+    ("ch", "c"), ("ts", "c"), ("tz", "c"), ("dj", "j"), ("dzh", "j"), ("q", "k"), ("g", "k"),
+    ("c", "k"), ("w", "v"), ("x", "ks"), ("j", "i"), ("y", "i"),
+)
+
+
+def _skeleton(word: str) -> str:
+    """A word's consonant skeleton: first letter kept, variant spellings unified, vowels and repeats dropped."""
+    w = re.sub(r"^(?:al|el|ul)(?=[a-z]{3})", "", word.replace("-", ""))
+    for a, b in _SKELETON_SUBS:
+        w = w.replace(a, b)
+    if not w:
+        return word
+    head, rest = w[0], re.sub(r"[aeiouh]", "", w[1:])
+    if head in "aeiou":
+        head = "a"
+    return head + re.sub(r"(.)\1+", r"\1", rest)
+
+
+def _name_skeleton(key: str) -> tuple[str, str]:
+    """Given name's skeleton and the rest's, run together: "xi jin ping" = "xi jinping", "al" dropped."""
+    words = [w for w in key.split() if w not in ("al", "el", "ul")]
+    return _skeleton(words[0]), _skeleton("".join(words[1:]))
+
+
+def _known_prefix(name: str, spellings: Mapping[str, Counter[str]]) -> str | None:
+    """The longest leading run of ``name``'s words that is a known key ("Kim Jong Un discussed" -> "kim jong un")."""
+    words = name_key(name).split()
+    for n in range(len(words), 0, -1):
+        key = " ".join(words[:n])
+        if key in spellings and (n > 1 or len(words) == 1):
+            return key
+    return None
 
 
 def _majority_type(counts: Counter[str]) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storyline.agencies import agency_in, agency_spans, local_agencies
-from storyline.extract.entities import find_mentions, name_key
+from storyline.extract.entities import find_mentions, government_of, name_key
 from storyline.records import Mention, Quote
 from storyline.text import sentence_spans
 
@@ -45,6 +45,9 @@ _STUB_WORDS = 8
 # one ended at most this many sentences earlier (news paragraphs run two or three
 # sentences of one speaker).
 _INHERIT_SENTENCES = 2
+# "He said" looks this many sentences back for a subject to stand for (a news paragraph is two
+# or three sentences, and the pronoun rarely crosses more than one paragraph).
+_SUBJECT_SENTENCES = 3
 
 _VERBS = (
     "said|says|say|told|tells|tell|reported|reports|added|adds|stressed|stresses|noted|"
@@ -52,13 +55,21 @@ _VERBS = (
     "insisted|insists|explained|explains|argued|argues|replied|replies|emphasised|"
     "emphasized|emphasises|emphasizes|underlined|underscored|confirmed|confirms|denied|"
     "denies|acknowledged|acknowledges|commented|observed|remarked|recalled|admitted|"
-    "concluded|revealed|tweeted|asked|asks|quoted|adding|saying|stressing|noting|described"
+    "concluded|revealed|tweeted|asked|asks|quoted|adding|saying|stressing|noting|described|"
+    # reporting and belief verbs common in political copy (PARC/PolNeAR cue lists)
+    "suggested|suggests|argue|contended|contends|maintained|maintains|predicted|predicts|"
+    "estimated|estimates|testified|indicated|indicates|conceded|concedes|complained|"
+    "complains|boasted|joked|reiterated|countered|responded|agreed|agrees|believes|"
+    "believed|thinks|thought|hopes|hoped|fears|feared|predicted|acknowledging|arguing|"
+    "telling|explaining|insisting|suggesting|warning|"
+    "announcing|declaring|claiming|claims|alleged|alleges|promised|promises|vowed|vows|"
+    "pledged|pledges|wondered|speculated|cautioned"
 )
 # Verbs that introduce a direct quote but do not by themselves make a sentence reported
 # speech ("Putin praised the “strengthening of cooperation”").
 _WEAK = (
-    "praised|hailed|called|criticised|criticized|condemned|welcomed|vowed|pledged|"
-    "promised|expressed|urged|accused|dismissed|slammed|blamed|thanked|lauded|read"
+    "praised|hailed|called|criticised|criticized|condemned|welcomed|"
+    "expressed|urged|accused|dismissed|slammed|blamed|thanked|lauded|read"
 )
 _CUE = re.compile(
     rf"\b(?:(?P<acc>[Aa]ccording to)|(?P<quoting>quoting|citing)|(?P<verb>{_VERBS})|(?P<weak>{_WEAK}))\b"
@@ -184,6 +195,8 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
     """
     if not mentions:
         mentions = find_mentions(text, article_id, use_nlp=False)
+    original = text
+    text = _unify_marks(text)  # same length: offsets hold in both
     ctx = _Context(text, mentions)
     quotes: list[Quote] = []
     regions: list[tuple[int, int]] = []
@@ -210,14 +223,71 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
         if speaker is not None:
             last = (quote, ctx.sentence_index(c))
     for ss, se in ctx.sentences:
-        if any(rs < se and ss < re_ for rs, re_ in regions):
+        overlapping = any(rs < se and ss < re_ for rs, re_ in regions)
+        if overlapping and not any(ch in text[ss:se] for ch in _DOUBLE):
             continue
         found = ctx.reported(ss, se)
-        if found is not None:
-            (cs, ce), speaker, cue, via = found
-            quotes.append(Quote(article_id, speaker, cue, text[cs:ce], False, cs, ce, via))
+        if found is None:
+            continue
+        (cs, ce), speaker, cue, via = found
+        if overlapping:
+            # Clinton said her approach is to "distrust and verify" that …: a partial quote
+            # inside reported speech; the statement is the whole clause, the quote a piece of it
+            inside = [q for q in quotes if q.direct and ss <= q.start and q.end <= se]
+            if not inside or not all(cs < q.start - 1 and q.end <= ce + 1 for q in inside):
+                continue
+            quotes = [q for q in quotes if q not in inside]
+        quotes.append(Quote(article_id, speaker, cue, text[cs:ce], False, cs, ce, via))
     quotes.sort(key=lambda q: (q.start, q.end))
-    return quotes
+    quotes = _join_split_quotes(text, quotes)
+    return [dataclasses.replace(q, text=original[q.start : q.end]) for q in quotes]
+
+
+# Quotation marks written as two apostrophes or backticks (''like this'', ``or this'') are
+# common in wire and newspaper archives; they are read as double quotes.
+_TWO_MARKS = re.compile(r"''|``")
+
+
+def _unify_marks(text: str) -> str:
+    """Two apostrophes or two backticks as one double quote plus a space, so offsets stay put."""
+    if "''" not in text and "``" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        prev = text[m.start() - 1] if m.start() else " "
+        if m.group(0) == "``" or prev.isspace() or prev in "([{—–-/:":
+            return ' "'  # opening: the mark right before the word
+        return '" '  # closing: the mark right after it
+
+    return _TWO_MARKS.sub(one, text)
+
+
+# A direct quote interrupted by its attribution ("A," he said, "B.") is one statement; the
+# interruption is at most this many words ("said Dmitry Peskov, the Kremlin spokesman," is 7).
+_SPLIT_GAP_WORDS = 10
+
+
+def _join_split_quotes(text: str, quotes: list[Quote]) -> list[Quote]:
+    """Fold "A," SPEAKER CUE, "B." into one quote spanning A to B."""
+    out: list[Quote] = []
+    for q in quotes:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.direct
+            and q.direct
+            and prev.speaker is not None
+            and q.speaker == prev.speaker
+            and q.start > prev.end
+            and "\n" not in text[prev.end : q.start]
+            and len(_WORD.findall(text, prev.end, q.start)) <= _SPLIT_GAP_WORDS
+            and (prev.cue is not None or q.cue is not None)
+            and _CUE.search(text, prev.end, q.start)
+        ):
+            out[-1] = dataclasses.replace(prev, end=q.end, text=text[prev.start : q.end], cue=prev.cue or q.cue)
+            continue
+        out.append(q)
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -385,7 +455,17 @@ class _Context:
                 raw.append(_Att(cue, "forward", weak, np[0], ce, clause, speaker, channel))
                 continue
             comma = _comma_before(masked, rs, cs)
+            appositive = _appositive_subject(masked, rs, cs) if comma is not None else None
+            if appositive is not None:
+                # "Rep. Lee Zeldin of New York, a Trump supporter, said …"
+                speaker, channel = self.resolve(appositive, appositive[0])
+                raw.append(_Att(cue, "forward", weak, appositive[0], ce, appositive[0], speaker, channel))
+                continue
             inverted = _np_after(masked, ce, re_) if comma is not None else None
+            if inverted is not None and masked[inverted[0] : inverted[1]].lower() in _PRONOUNS and re.match(
+                r"\s*\w", masked[inverted[1] : inverted[1] + 3]
+            ):
+                inverted = None  # "…, said it will": "it" opens the reported clause
             if inverted is not None and not weak:
                 # ", said Peskov." / "…, reports Yonhap, quoting KCNA"
                 speaker, channel = self.resolve(inverted, cs)
@@ -551,6 +631,9 @@ class _Context:
         agency = agency_in(raw, self.local_agencies)
         if agency is not None:
             return agency, True
+        government = government_of(_strip_det(raw))
+        if government is not None:
+            return government, False  # "Moscow said": the Russian government speaks, not the city
         named = _MEDIA_NAMED.search(raw)
         if named:
             return named.group(1).strip(), True  # "the state news agency MPA" -> "MPA"
@@ -574,6 +657,19 @@ class _Context:
         return _strip_possessive(best.text if best else m.text)
 
     def last_person(self, pos: int) -> str | None:
+        """Who "he" or "she" at ``pos`` is: the latest sentence subject naming a person, else the latest person.
+
+        A pronoun subject usually continues the previous sentences' subject ("Beck opposed
+        Trump. He said …" is Beck), so a name opening one of the last few sentences wins
+        over names in object position after it.
+        """
+        si = self.sentence_index(pos)
+        lo = self.sentences[max(0, si - _SUBJECT_SENTENCES)][0] if self.sentences else 0
+        for m in reversed(self._mentions_between(lo, pos)):
+            if m.end > pos or m.type != "PERSON" or self.in_quote(m.start):
+                continue
+            if self._subject_position(m):
+                return self.expand(m)
         fallback: Mention | None = None
         for m in reversed(self._mentions_between(0, pos)):
             if m.end > pos or m.type != "PERSON" or self.in_quote(m.start):
@@ -584,6 +680,18 @@ class _Context:
                 continue  # an object, not the one speaking next
             return self.expand(m)
         return self.expand(fallback) if fallback else None
+
+    def _subject_position(self, m: Mention) -> bool:
+        """The mention opens its sentence or clause, give or take a title ("Sen. Ted Cruz said")."""
+        ss = self.sentences[self.sentence_index(m.start)][0] if self.sentences else 0
+        before = self.text[max(ss, m.start - 60) : m.start]
+        if m.start - ss > 60 and not re.search(r"[;:]\s*$", before):
+            return False
+        head = self.text[ss : m.start]
+        words = _WORD.findall(head)
+        return len(words) <= 4 and not re.search(r"[,;:]", head.strip()) and not any(
+            w.lower() in _NP_STOP or w.lower() in _CUE_WORDS for w in words
+        )
 
     def last_org(self, pos: int) -> tuple[str, bool] | None:
         """What "it said" refers to: the last agency or organisation named before ``pos``."""
@@ -741,6 +849,22 @@ def _np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     if start >= end:
         return None
     return start, end
+
+
+def _appositive_subject(masked: str, rs: int, cs: int) -> tuple[int, int] | None:
+    """``NAME, APPOSITIVE, CUE``: the name opening the sentence, when a comma pair follows it."""
+    head = masked[rs:cs]
+    m = re.match(r"\s*([^,;:()\x00]{2,80}?),\s*[^,;:\x00]{2,120},\s*$", head)
+    if not m:
+        return None
+    name = m.group(1).strip()
+    words = name.split()
+    if not words or len(words) > _MAX_NP_WORDS or not any(w[:1].isupper() for w in words):
+        return None
+    if any(w.lower() in _NP_STOP or w.lower() in _CUE_WORDS for w in words):
+        return None
+    start = rs + m.start(1)
+    return start, start + len(name)
 
 
 def _np_after(masked: str, lo: int, hi: int) -> tuple[int, int] | None:

@@ -6,10 +6,11 @@ Writes of one batch happen inside ``atomic()`` so a failure stores nothing of th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
+from storyline.cluster import Change
 from storyline.records import (
     Analysis,
     Article,
@@ -55,6 +56,12 @@ class Store(Protocol):
 
     def rejections(self) -> list[Rejection]: ...
 
+    def fetch_validators(self) -> dict[str, tuple[str | None, str | None]]:
+        """URL -> (ETag, Last-Modified) of its last response, for conditional GET."""
+        ...
+
+    def set_fetch_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None: ...
+
     # dedupe --------------------------------------------------------------------
     def set_duplicates(self, duplicates: Iterable[Duplicate]) -> None:
         """Replace the duplicate marks."""
@@ -67,6 +74,28 @@ class Store(Protocol):
         ...
 
     def passages(self) -> list[Passage]: ...
+
+    def dedupe_components(self, article_ids: Sequence[str] | None = None) -> dict[str, str]:
+        """Article -> dedupe component (see ``dedupe.dedupe_components``), for indexed articles."""
+        ...
+
+    def dedupe_articles_with_keys(self, keys: Iterable[int]) -> set[str]:
+        """Indexed articles that have any of ``keys`` (``dedupe.index_keys``)."""
+        ...
+
+    def dedupe_component_members(self, components: Iterable[str]) -> list[str]: ...
+
+    def update_dedupe(
+        self,
+        scope: Sequence[str],
+        keys: Mapping[str, Sequence[int]],
+        components: Mapping[str, str],
+        duplicates: Iterable[Duplicate],
+        passages: Iterable[Passage],
+    ) -> None:
+        """Index ``keys`` of new articles; for the articles in ``scope`` replace their components,
+        duplicate marks and the passages they originate."""
+        ...
 
     # extraction ------------------------------------------------------------------
     def set_analyses(self, analyses: Iterable[Analysis]) -> None:
@@ -99,6 +128,14 @@ class Store(Protocol):
         ...
 
     def audit(self) -> Iterator[tuple[str, str, str]]: ...
+
+    def add_changes(self, changes: Iterable[Change]) -> None:
+        """Append re-clustering changes (moves, splits, merges, relinks) to the cluster audit trail."""
+        ...
+
+    def changes(self, cluster: str | None = None) -> list[tuple[str, Change]]:
+        """(time, change) in order; only those naming ``cluster`` (an event or story id) when given."""
+        ...
 
     # timelines -------------------------------------------------------------------
     def set_timeline(self, story: str, entries: Iterable[TimelineEntry]) -> None: ...

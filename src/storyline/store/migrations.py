@@ -52,4 +52,36 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 citations TEXT NOT NULL, sources INTEGER NOT NULL, event TEXT, PRIMARY KEY (story, rank))""",
         ],
     ),
+    (
+        2,
+        "persistent dedupe index: keys and components for incremental duplicates and passages (issue 4)",
+        [
+            "CREATE TABLE dedupe_keys (key BIGINT NOT NULL, article TEXT NOT NULL)",
+            "CREATE INDEX dedupe_keys_key ON dedupe_keys(key)",
+            "CREATE INDEX dedupe_keys_article ON dedupe_keys(article)",
+            "CREATE TABLE dedupe_components (article TEXT PRIMARY KEY, component TEXT NOT NULL)",
+            "CREATE INDEX dedupe_components_component ON dedupe_components(component)",
+            "CREATE INDEX passages_origin ON passages(origin_article)",
+        ],
+    ),
+    (
+        3,
+        "cluster audit trail: every re-clustering change with its ids and reason (issue 5)",
+        [
+            """CREATE TABLE cluster_changes (
+                seq INTEGER NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL,
+                source TEXT NOT NULL, target TEXT NOT NULL, source_story TEXT NOT NULL, target_story TEXT NOT NULL,
+                reason TEXT NOT NULL)""",
+            "CREATE INDEX cluster_changes_source_story ON cluster_changes(source_story)",
+            "CREATE INDEX cluster_changes_target_story ON cluster_changes(target_story)",
+        ],
+    ),
+    (
+        4,
+        "conditional-GET validators per fetched URL (issue 3)",
+        [
+            """CREATE TABLE fetch_validators (
+                url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, fetched TEXT NOT NULL)""",
+        ],
+    ),
 ]

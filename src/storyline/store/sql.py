@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
+from storyline.cluster import Change
 from storyline.records import (
     Analysis,
     Article,
@@ -34,6 +35,7 @@ from storyline.store.migrations import MIGRATIONS
 _TABLES = {
     "articles", "rejections", "duplicates", "passages", "analysed", "date_mentions", "mentions",
     "quotes", "entities", "stories", "events", "event_articles", "audit", "timeline_entries",
+    "fetch_validators", "dedupe_keys", "dedupe_components", "cluster_changes",
 }
 
 
@@ -179,6 +181,20 @@ class SQLStore:
     def rejections(self) -> list[Rejection]:
         return [Rejection(s, r) for s, r in self._all("SELECT source, reason FROM rejections ORDER BY source")]
 
+    def fetch_validators(self) -> dict[str, tuple[str | None, str | None]]:
+        """URL -> (ETag, Last-Modified) of its last response, for conditional GET."""
+        return {r[0]: (r[1], r[2]) for r in self._all("SELECT url, etag, last_modified FROM fetch_validators")}
+
+    def set_fetch_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None:
+        """Remember the validators of fetched URLs (replacing older ones for the same URL)."""
+        with self.atomic():
+            for url, (etag, modified) in validators.items():
+                self._exec("DELETE FROM fetch_validators WHERE url = ?", (url,))
+                self._exec(
+                    "INSERT INTO fetch_validators (url, etag, last_modified, fetched) VALUES (?, ?, ?, ?)",
+                    (url, etag, modified, _now()),
+                )
+
     # dedupe ----------------------------------------------------------------------
     def set_duplicates(self, duplicates: Iterable[Duplicate]) -> None:
         with self.atomic():
@@ -203,6 +219,67 @@ class SQLStore:
     def passages(self) -> list[Passage]:
         rows = self._all("SELECT id, text, origin_article, origin_agency, articles FROM passages ORDER BY id")
         return [Passage(i, t, tuple(json.loads(arts)), oa, ag) for i, t, oa, ag, arts in rows]
+
+    # dedupe index ----------------------------------------------------------------
+    _CHUNK = 500  # parameters per IN (...) list; well under every driver's limit
+
+    def _chunks(self, values: Iterable[Any]) -> Iterator[list[Any]]:
+        items = list(values)
+        for i in range(0, len(items), self._CHUNK):
+            yield items[i : i + self._CHUNK]
+
+    def dedupe_components(self, article_ids: Sequence[str] | None = None) -> dict[str, str]:
+        if article_ids is None:
+            return {a: c for a, c in self._all("SELECT article, component FROM dedupe_components")}
+        out: dict[str, str] = {}
+        for chunk in self._chunks(article_ids):
+            marks = ", ".join("?" * len(chunk))
+            out.update(self._all(f"SELECT article, component FROM dedupe_components WHERE article IN ({marks})", chunk))
+        return out
+
+    def dedupe_articles_with_keys(self, keys: Iterable[int]) -> set[str]:
+        out: set[str] = set()
+        for chunk in self._chunks(set(keys)):
+            marks = ", ".join("?" * len(chunk))
+            out.update(r[0] for r in self._all(f"SELECT DISTINCT article FROM dedupe_keys WHERE key IN ({marks})", chunk))
+        return out
+
+    def dedupe_component_members(self, components: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for chunk in self._chunks(set(components)):
+            marks = ", ".join("?" * len(chunk))
+            out.extend(r[0] for r in self._all(f"SELECT article FROM dedupe_components WHERE component IN ({marks})", chunk))
+        return out
+
+    def update_dedupe(
+        self,
+        scope: Sequence[str],
+        keys: Mapping[str, Sequence[int]],
+        components: Mapping[str, str],
+        duplicates: Iterable[Duplicate],
+        passages: Iterable[Passage],
+    ) -> None:
+        with self.atomic():
+            for chunk in self._chunks(keys):
+                marks = ", ".join("?" * len(chunk))
+                self._exec(f"DELETE FROM dedupe_keys WHERE article IN ({marks})", chunk)
+            self._many("INSERT INTO dedupe_keys (key, article) VALUES (?, ?)", ((k, a) for a, ks in keys.items() for k in ks))
+            for chunk in self._chunks(scope):
+                marks = ", ".join("?" * len(chunk))
+                self._exec(f"DELETE FROM dedupe_components WHERE article IN ({marks})", chunk)
+                self._exec(f"DELETE FROM duplicates WHERE article IN ({marks})", chunk)
+                self._exec(f"DELETE FROM passages WHERE origin_article IN ({marks})", chunk)
+            self._many(
+                "INSERT INTO dedupe_components (article, component) VALUES (?, ?)", list(components.items())
+            )
+            self._many(
+                "INSERT INTO duplicates (article, duplicate_of, kind, similarity) VALUES (?, ?, ?, ?)",
+                ((d.article, d.duplicate_of, d.kind, d.similarity) for d in duplicates),
+            )
+            self._many(
+                "INSERT INTO passages (id, text, origin_article, origin_agency, articles) VALUES (?, ?, ?, ?, ?)",
+                ((p.id, p.text, p.origin_article, p.origin_agency, _dump(list(p.articles))) for p in passages),
+            )
 
     # extraction ------------------------------------------------------------------
     def set_analyses(self, analyses: Iterable[Analysis]) -> None:
@@ -304,6 +381,26 @@ class SQLStore:
     def audit(self) -> Iterator[tuple[str, str, str]]:
         for at, kind, detail in self._all("SELECT at, kind, detail FROM audit ORDER BY seq"):
             yield at, kind, detail
+
+    def add_changes(self, changes: Iterable[Change]) -> None:
+        with self.atomic():
+            seq, at = self.count("cluster_changes"), _now()
+            self._many(
+                "INSERT INTO cluster_changes (seq, at, kind, subject, source, target, source_story, target_story, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (seq + i, at, c.kind, c.subject, c.source, c.target, c.source_story, c.target_story, c.reason)
+                    for i, c in enumerate(changes)
+                ),
+            )
+
+    def changes(self, cluster: str | None = None) -> list[tuple[str, Change]]:
+        sql = "SELECT at, kind, subject, source, target, source_story, target_story, reason FROM cluster_changes"
+        args: tuple[str, ...] = ()
+        if cluster is not None:
+            sql += " WHERE subject = ? OR source = ? OR target = ? OR source_story = ? OR target_story = ?"
+            args = (cluster,) * 5
+        return [(row[0], Change(*row[1:])) for row in self._all(sql + " ORDER BY seq", args)]
 
     # timelines -------------------------------------------------------------------
     def set_timeline(self, story: str, entries: Iterable[TimelineEntry]) -> None:

@@ -1,0 +1,164 @@
+"""Events and stories (issue 5): score the online clusterer on ECB+ (events and topics) and Timeline17 (stories).
+
+Usage (from the repository root, with ../shared present):
+  .venv/bin/python bench/bench_cluster.py            # ECB+ 1-35 over 5 stream orders, T17 in date order, order sensitivity
+  .venv/bin/python bench/bench_cluster.py --only ecb  # or --only t17
+
+Articles go straight into ``storyline.cluster.Clusterer`` (the code the pipeline runs), one at a time, with the
+document frequencies of the stream so far; a re-clustering pass runs every ``--recluster-every`` articles and at
+the end of the stream (the pipeline runs it at the end of each ingest). ECB+ has no dates: the clusterer runs on
+text alone. T17 gets event dates from the extract stage's date resolver (not timed: it is stage 4, not clustering).
+Scores: B-cubed F1 from ../shared/eval/cluster_score.py. The last line is the headline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from storyline.cluster import Change, ClusterOptions, Clusterer, article_event_date, terms
+from storyline.records import Article
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+sys.path.insert(0, str(SHARED / "eval"))
+
+from cluster_score import score  # noqa: E402
+from datasets_to_text import load_ecbplus, load_t17  # noqa: E402
+
+ECB_TUNE_TOPICS = range(1, 36)  # train + dev of the common split; 36-45 are held out (and absent here)
+
+
+@dataclass
+class Item:
+    article: Article
+    counts: Any
+    event_date: str | None
+
+
+@dataclass
+class Data:
+    name: str
+    items: list[Item]
+    gold_event: dict[str, str]
+    gold_story: dict[str, str]
+
+
+def load_ecb(topics: Sequence[int] = ECB_TUNE_TOPICS) -> Data:
+    docs = load_ecbplus(SHARED / "datasets" / "ecbplus", topics=topics)
+    items = []
+    for d in docs:
+        a = Article(id=d.doc_id, source=d.path, text=d.text)
+        items.append(Item(a, terms(a), None))
+    return Data("ecb", items, {d.doc_id: d.event for d in docs}, {d.doc_id: d.story for d in docs})
+
+
+def load_t17_data(with_dates: bool = True) -> Data:
+    from storyline.extract.dates import find_dates
+
+    docs = load_t17(SHARED / "datasets" / "timeline17")
+    items = []
+    for d in docs:
+        a = Article(id=d.doc_id, source=d.path, text=d.text, published=d.date)
+        ed = article_event_date(a, find_dates(a.text, a.published, a.id)) if with_dates else a.published
+        items.append(Item(a, None, ed))
+    return Data("t17", items, {}, {d.doc_id: d.story for d in docs})
+
+
+@dataclass
+class Run:
+    event_of: dict[str, str]
+    story_of: dict[str, str]
+    seconds: float
+    changes: list[Change]
+    latencies: list[float]
+
+
+def stream(items: Sequence[Item], options: ClusterOptions, *, recluster_every: int = 0,
+           final_recluster: bool = True, time_terms: bool = False) -> Run:
+    """Feed the items in the given order; optionally re-cluster every N articles and at the end."""
+    c = Clusterer(options)
+    changes: list[Change] = []
+    lat = []
+    t0 = time.perf_counter()
+    for i, it in enumerate(items, 1):
+        t = time.perf_counter()
+        counts = it.counts if it.counts is not None and not time_terms else terms(it.article)
+        c.add(it.article, counts, it.event_date)
+        if recluster_every and i % recluster_every == 0:
+            changes += c.recluster()
+        lat.append(time.perf_counter() - t)
+    if final_recluster:
+        changes += c.recluster()
+    secs = time.perf_counter() - t0
+    ev = dict(c.event_of)
+    return Run(ev, {a: c.events[e].story for a, e in ev.items()}, secs, changes, lat)
+
+
+def shuffled(items: Sequence[Item], seed: int) -> list[Item]:
+    out = list(items)
+    random.Random(seed).shuffle(out)
+    return out
+
+
+def b3(pred: dict[str, str], gold: dict[str, str]) -> float:
+    return float(score(pred, gold)["b3_f1"])
+
+
+def agreement(runs: Sequence[Run], level: str) -> list[float]:
+    """B-cubed F1 of every run against every other (symmetric: F1 does not care which is gold)."""
+    maps = [r.event_of if level == "event" else r.story_of for r in runs]
+    return [b3(maps[i], maps[j]) for i in range(len(maps)) for j in range(i + 1, len(maps))]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", choices=["ecb", "t17"])
+    ap.add_argument("--orders", type=int, default=5)
+    ap.add_argument("--recluster-every", type=int, default=200)
+    args = ap.parse_args(argv)
+    opts = ClusterOptions()
+    head = []
+    if args.only in (None, "ecb"):
+        data = load_ecb()
+        runs = [stream(shuffled(data.items, s), opts, recluster_every=args.recluster_every) for s in range(args.orders)]
+        online = [stream(shuffled(data.items, s), opts, final_recluster=False) for s in range(args.orders)]
+        for label, rs in (("online + re-clustering", runs), ("online only", online)):
+            ev = [b3(r.event_of, data.gold_event) for r in rs]
+            st = [b3(r.story_of, data.gold_story) for r in rs]
+            print(f"ECB+ 1-35 ({len(data.items)} docs) {label}: event B3-F1 {statistics.mean(ev):.3f} "
+                  f"(min {min(ev):.3f}), topic B3-F1 {statistics.mean(st):.3f} (min {min(st):.3f}) over {len(rs)} orders; "
+                  f"events {statistics.mean(len(set(r.event_of.values())) for r in rs):.0f}/66, "
+                  f"stories {statistics.mean(len(set(r.story_of.values())) for r in rs):.0f}/33, "
+                  f"changes {statistics.mean(len(r.changes) for r in rs):.0f}")
+        ag_e, ag_s = agreement(runs, "event"), agreement(runs, "story")
+        print(f"ECB+ order agreement (B3-F1 between {len(runs)} orders): event {statistics.mean(ag_e):.3f} "
+              f"(min {min(ag_e):.3f}), topic {statistics.mean(ag_s):.3f} (min {min(ag_s):.3f})")
+        head.append(f"ECB+ event {statistics.mean(b3(r.event_of, data.gold_event) for r in runs):.3f} "
+                    f"topic {statistics.mean(b3(r.story_of, data.gold_story) for r in runs):.3f}")
+    if args.only in (None, "t17"):
+        data = load_t17_data()
+        run = stream(data.items, opts, recluster_every=args.recluster_every * 5, time_terms=True)
+        f1 = b3(run.story_of, data.gold_story)
+        print(f"T17 ({len(data.items)} docs) date order: story B3-F1 {f1:.3f}, {len(set(run.story_of.values()))} stories, "
+              f"{len(set(run.event_of.values()))} events, {run.seconds:.1f} s clustering (terms + add + re-clustering), "
+              f"{len(run.changes)} changes")
+        orders = [run] + [stream(shuffled(data.items, s), opts, recluster_every=args.recluster_every * 5)
+                          for s in range(1, args.orders)]
+        fs = [b3(r.story_of, data.gold_story) for r in orders]
+        ag = agreement(orders, "story")
+        print(f"T17 {len(orders)} orders (date order + {len(orders) - 1} shuffles): story B3-F1 {statistics.mean(fs):.3f} "
+              f"(min {min(fs):.3f}); agreement {statistics.mean(ag):.3f} (min {min(ag):.3f})")
+        head.append(f"T17 story {f1:.3f} in {run.seconds:.1f} s")
+    print("; ".join(head))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
