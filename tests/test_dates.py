@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.extract.dates import find_dates
+from storyline.extract.dates import find_dates, find_timexes
 from storyline.records import DateMention
 
 THURSDAY = "2023-09-14"  # a Thursday
@@ -269,3 +269,72 @@ def test_seed_004_yonhap() -> None:
     inside = [m for m in mentions if at <= m.start and m.end <= at + len("Since October last year")]
     assert [(m.text, m.value) for m in inside] == [("October last year", "2024-10")]
     assert [m.value for m in mentions if m.text == "Tuesday"] == ["2025-09-02"]
+
+
+# -- TimeML view: durations, sets, references, quarters, seasons, times (find_timexes) -------
+
+
+def timexes(text: str, published: str | None = THURSDAY) -> dict[str, tuple[str | None, str]]:
+    got = find_timexes(text, published)
+    for t in got:
+        assert text[t.start : t.end] == t.text
+    return {t.text: (t.value, t.type) for t in got}
+
+
+def test_durations_get_timeml_values() -> None:
+    got = timexes("It took three years, then almost two and a half years; a four-week strike lasted 90 days.")
+    assert got["three years"] == ("P3Y", "DURATION")
+    assert got["almost two and a half years"] == ("P2.5Y", "DURATION")
+    assert got["four-week"] == ("P4W", "DURATION")
+    assert got["90 days"] == ("P90D", "DURATION")
+    got = timexes("Over the past several months and for a decade, in recent weeks, it rose for 24 hours.")
+    assert got["the past several months"] == ("PXM", "DURATION")
+    assert got["a decade"] == ("P10Y", "DURATION")
+    assert got["recent weeks"] == ("PXW", "DURATION")
+    assert got["24 hours"] == ("PT24H", "DURATION")
+
+
+def test_durations_and_references_are_not_calendar_dates() -> None:
+    assert found("It lasted three years and is now over.") == {}
+
+
+def test_references_sets_and_times() -> None:
+    got = timexes("Prices are now high; it is held annually, 15 a year. It ended at 15:00 GMT Saturday.")
+    assert got["now"] == ("PRESENT_REF", "DATE")
+    assert got["annually"] == ("P1Y", "SET")
+    assert got["a year"] == ("P1Y", "SET")
+    assert got["15:00 GMT Saturday"] == ("2023-09-09T15:00Z", "TIME")
+    assert timexes("He spoke on Friday afternoon.")["Friday afternoon"] == ("2023-09-08TAF", "TIME")
+
+
+def test_quarters_seasons_decades() -> None:
+    got = timexes("Profit fell in the third quarter of 2009 and in the first quarter of last year.")
+    assert got["the third quarter of 2009"] == ("2009-Q3", "DATE")
+    assert got["the first quarter of last year"] == ("2022-Q1", "DATE")
+    assert found("Sales rose in the third quarter of 2009.")["the third quarter of 2009"] == (
+        "2009-07-01/2009-09-30", "range",
+    )
+    got = timexes("They met last summer; music of the 1970s and the '80s; the 20th century.", "2013-03-22")
+    assert got["last summer"] == ("2012-SU", "DATE")
+    assert got["1970s"] == ("197", "DATE")
+    assert got["'80s"] == ("198", "DATE")
+    assert got["20th century"] == ("19", "DATE")
+
+
+def test_bare_years_and_months() -> None:
+    got = found("The 2009-2010 season; elected in 1953; the plan for 2030 was shelved in August.", "2013-03-22")
+    assert got["2009"] == ("2009", "year") and got["2010"] == ("2010", "year")
+    assert got["1953"] == ("1953", "year")
+    assert got["August"] == ("2012-08", "month")
+    # identifiers and counts are not years; a month in a name is not a month
+    assert found("Flight 2013 landed; Resolution 1718 passed; 2000 troops; April Ryan asked.") == {}
+
+
+def test_the_day_is_the_day_last_named() -> None:
+    got = found("Shares fell on Tuesday. They ended the day lower.")
+    assert got["the day"] == ("2023-09-12", "day")
+
+
+# -- event dates across sources ----------------------------------------------------------------
+
+

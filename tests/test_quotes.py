@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,70 @@ def test_agency_defined_with_its_acronym_is_a_channel() -> None:
     )
     q = _one(_quotes(text), "reopen the crossing")
     assert q.via == ("MPA",)
+
+
+# -- issue 6: archive quote marks, split quotes, partial quotes, appositives, metonymy ----------
+
+
+def test_two_apostrophes_are_quotation_marks() -> None:
+    text = "''The deal is done,'' Senator Ana Ruiz said. ``We will sign it soon,'' she added."
+    quotes = find_quotes(text)
+    assert [q.text for q in quotes if q.direct] == ["The deal is done", "We will sign it soon"]
+    assert all(q.speaker == "Ana Ruiz" for q in quotes)
+    assert all(text[q.start : q.end] == q.text for q in quotes)
+
+
+def test_quote_split_by_its_attribution_is_one_statement() -> None:
+    text = '"We will not back down," Mayor Tom Bell said, "and we will rebuild every house."'
+    quotes = find_quotes(text)
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.speaker == "Tom Bell" and q.text.startswith("We will not") and q.text.endswith("every house.")
+
+
+def test_partial_quote_inside_reported_speech_reports_the_whole_clause() -> None:
+    text = 'Dr. Lena Ortiz said the new plan is "reckless and unfunded" and should be withdrawn.'
+    quotes = find_quotes(text)
+    assert len(quotes) == 1
+    assert quotes[0].text == 'the new plan is "reckless and unfunded" and should be withdrawn'
+    assert quotes[0].speaker == "Lena Ortiz" and not quotes[0].direct
+
+
+def test_speaker_with_appositive() -> None:
+    text = "Pedro Alves, a senior port official, said the ships would leave by nightfall."
+    quotes = find_quotes(text)
+    assert [(q.speaker, q.text) for q in quotes] == [("Pedro Alves", "the ships would leave by nightfall")]
+
+
+def test_capital_as_speaker_is_its_government() -> None:
+    quotes = find_quotes("Moscow said the drills were a provocation and would be answered.")
+    assert [q.speaker for q in quotes] == ["Government of Russia"]
+
+
+def test_pronoun_takes_the_latest_subject_not_the_latest_name() -> None:
+    text = "Ana Ruiz criticised Tom Bell over the budget. She said the cuts would hurt schools."
+    quotes = find_quotes(text)
+    assert [q.speaker for q in quotes] == ["Ana Ruiz"]
+
+
+def test_show_highlights_dates_entities_and_quotes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    article = {
+        "text": 'Mayor Tom Bell said on Wednesday that "the bridge will reopen soon."',
+        "title": "Bridge", "published": "2023-09-14", "url": "https://example.org/bridge",
+    }
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(src), "--db", db, "--no-nlp"]).exit_code == 0
+    out = runner.invoke(cli, ["show", "a-", "--db", db, "--no-color"])
+    assert out.exit_code == 0, out.output
+    assert "[Wednesday]{2023-09-13}" in out.output
+    assert "[Tom Bell]{PERSON}" in out.output
+    assert "<<" in out.output and ">>" in out.output
+    assert "Tom Bell [said" in out.output
+    assert runner.invoke(cli, ["show", "zzz", "--db", db]).exit_code != 0

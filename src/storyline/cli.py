@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from storyline import pipeline
-from storyline.cluster import Change
+from storyline.records import Change
 from storyline.errors import StorylineError
 from storyline.export import export, timeline_json
 from storyline.compare import compare
@@ -294,7 +294,7 @@ def history(cluster: str, db: str | None, fmt: str) -> None:
 
 def change_dict(change: Change) -> dict[str, str]:
     """One audit-trail change as a JSON-ready dict."""
-    return {f: getattr(change, f) for f in change.__slots__}
+    return {k: str(v) for k, v in change.as_dict().items()}
 
 
 @cli.command()

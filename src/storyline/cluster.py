@@ -34,7 +34,7 @@ from datetime import date, timedelta
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from storyline.records import Article, DateMention, Event, Story, content_id
+from storyline.records import Article, Change, DateMention, Event, Story, content_id
 from storyline.text import normalise, sentence_spans
 
 Vector = dict[str, float]
@@ -219,24 +219,6 @@ def _day(value: str | None) -> date | None:
 def _ordinal(value: str) -> int:
     d = _day(value)
     return d.toordinal() if d else 0
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One correction made by re-clustering, for the audit trail.
-
-    ``kind``: ``move`` (an article to another event), ``split`` (an article leaves to open its own event),
-    ``merge`` (event ``source`` folded into ``target``), ``relink`` (event ``subject`` to another story),
-    ``story-merge`` (story ``source`` folded into ``target``).
-    """
-
-    kind: str
-    subject: str
-    source: str
-    target: str
-    source_story: str
-    target_story: str
-    reason: str
 
 
 class _Centroid:

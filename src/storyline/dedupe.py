@@ -672,7 +672,6 @@ class _Corpus:
         rows = [np.full(len(keys[d.article.id]), i, dtype=np.int64) for i, d in enumerate(self.docs)]
         cols_raw = np.concatenate([np.asarray(keys[d.article.id], dtype=np.int64) for d in self.docs])
         doc = np.concatenate(rows)
-        parent = np.arange(n, dtype=np.int64)
         if cols_raw.size:
             order = np.lexsort((doc, cols_raw))
             k, dd = cols_raw[order], doc[order]

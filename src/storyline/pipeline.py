@@ -128,7 +128,7 @@ def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
     with store.atomic():
         store.set_analyses(analyses)
     with store.atomic():
-        store.set_entities(entity_extract.merge_entities(store.mentions()))
+        store.set_entities(entity_extract.merge_entities(store.mentions(), {a.id: a.text for a in articles}))
 
     # 5. cluster: replay stored assignments, then add the new articles in stream order
     mentions: dict[str, list[DateMention]] = defaultdict(list)

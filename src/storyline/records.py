@@ -210,3 +210,21 @@ class Analysis(_Record):
     dates: tuple[DateMention, ...] = ()
     mentions: tuple[Mention, ...] = ()
     quotes: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change(_Record):
+    """One correction made by re-clustering, for the audit trail.
+
+    ``kind``: ``move`` (an article to another event), ``split`` (an article leaves to open its own event),
+    ``merge`` (event ``source`` folded into ``target``), ``relink`` (event ``subject`` to another story),
+    ``story-merge`` (story ``source`` folded into ``target``).
+    """
+
+    kind: str
+    subject: str
+    source: str
+    target: str
+    source_story: str
+    target_story: str
+    reason: str

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -27,7 +27,7 @@ from typing import NamedTuple
 from storyline.records import DateMention
 from storyline.text import sentence_spans
 
-__all__ = ["Timex", "event_date", "find_dates", "find_timexes"]
+__all__ = ["Timex", "find_dates", "find_timexes"]
 
 PAST = "past"
 FUTURE = "future"
@@ -669,6 +669,7 @@ _SET_RATE = re.compile(
 _SET_WORD = re.compile(r"\b(?P<w>annual|annually|yearly|weekly|monthly|quarterly)\b")
 _SET_WORD_VALUE = {"annual": "P1Y", "annually": "P1Y", "yearly": "P1Y", "weekly": "P1W",
                    "monthly": "P1M", "quarterly": "P1Q"}
+_RATE_BEFORE = re.compile(r"(?:\d[\d,.]*|\bonce|\btwice|\btimes)\s+$")
 # "every day", "each week", "every morning"
 _SET_EVERY = re.compile(
     r"\b(?:[Ee]very|[Ee]ach)\s+(?P<u>day|week|month|year|morning|afternoon|evening|night|season)\b"
@@ -719,7 +720,7 @@ _DECADE = re.compile(r"\b(?:(?P<c>1[89]|20)|(?<=['’]))(?P<d>\d)0['’]?s\b")
 _CENTURY = re.compile(r"\b(?P<n>1[5-9]|2[01])(?:st|nd|rd|th)[\s-]+[Cc]entury\b")
 # A four-digit year standing alone ("elected in 1953", "the 2009-2010 season").
 _BARE_YEAR = re.compile(rf"(?<![\w$£€#@/.,:-])(?P<y>1[89]\d\d|20\d\d)(?![\w%/:]|[.,]\d|['’]?s\b){_NOT_YEAR}")
-_YEAR_PAIR = re.compile(r"(?<![\w$£€#@/.,-])(?P<y1>(?:1[89]|20)\d\d)[-–/](?P<y2>\d\d)(?![\w%/-])")
+_YEAR_PAIR = re.compile(r"(?<![\w$£€#@/.,-])(?P<y1>(?:1[89]|20)\d\d)[-–/](?P<y2>(?:1[89]|20)?\d\d)(?![\w%/-])")
 _SHORT_YEAR = re.compile(r"(?<![\w'’])['’](?P<yy>\d\d)\b(?!['’]?s\b)")
 # Numbers after these words are identifiers, not years ("Flight 2013", "Resolution 1718").
 _ID_BEFORE = re.compile(
@@ -811,6 +812,8 @@ def _find_durations(text: str, pub: date | None, ctx: _Context) -> Iterator[_Can
         n_raw = m["n"]
         if n_raw.lower() in ("a", "an") and m["pl"]:
             continue  # "a years" is not English; "a day" is
+        if n_raw.lower() in ("a", "an") and _RATE_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+            continue  # "15 a year" is a frequency (a SET, found below), not a duration
         n = _n_value(n_raw)
         if n == "0":
             continue
@@ -966,7 +969,7 @@ def _find_bare_years(text: str, pub: date | None, ctx: _Context) -> Iterator[_Ca
         yield _Candidate(m.start(), m.end(), m["y"], "year")
     for m in _YEAR_PAIR.finditer(text):
         y1 = int(m["y1"])
-        y2 = y1 // 100 * 100 + int(m["y2"])
+        y2 = int(m["y2"]) if len(m["y2"]) == 4 else y1 // 100 * 100 + int(m["y2"])
         if y2 <= y1:
             continue  # "2009-05" is a month, "2019/20" a season: only a rising pair is two years
         yield _Candidate(m.start("y1"), m.end("y1"), str(y1), "year")
@@ -1054,11 +1057,16 @@ _FINDERS: tuple[_Finder, ...] = (
 # Public API
 
 
-def _resolve(text: str, published: str | None) -> list[_Candidate]:
+# The calendar view (find_dates) leaves out what names no calendar point and the clock-time
+# finders: "Saturday morning" is the day "Saturday" there, and a duration never hides a date.
+_DATE_FINDERS = tuple(f for f in _FINDERS if f not in (_find_durations, _find_refs, _find_times))
+
+
+def _resolve(text: str, published: str | None, finders: tuple[_Finder, ...] = _FINDERS) -> list[_Candidate]:
     """Every candidate of every finder, overlaps settled longest-first, in text order."""
     pub = _parse_published(published)
     ctx = _Context(text)
-    candidates = [c for finder in _FINDERS for c in finder(text, pub, ctx)]
+    candidates = [c for finder in finders for c in finder(text, pub, ctx)]
     # Longest first, then leftmost, then the finder listed first: "October last year" beats
     # "last year"; at equal spans a date beats a duration reading of the same words.
     order = {id(c): i for i, c in enumerate(candidates)}
@@ -1129,83 +1137,6 @@ def find_dates(text: str, published: str | None, article_id: str = "") -> list[D
             article=article_id, text=text[c.start : c.end], start=c.start, end=c.end,
             value=c.value, granularity=c.granularity,
         )
-        for c in _resolve(text, published)
+        for c in _resolve(text, published, _DATE_FINDERS)
         if c.dated
     ]
-
-
-# ---------------------------------------------------------------------------------------------
-# Event dates across articles
-
-# A reported day further than this before publication is background ("in 2019", "last month"
-# are not day mentions anyway); news reports what happened within the past week.
-# Judgement, matching cluster.ClusterOptions.date_window_days' default.
-EVENT_WINDOW_DAYS = 7
-# An article that names no day in the window still votes for its publication day, at this
-# weight against 1 for an article that names one: most reports come out the day of the event or
-# the day after, so the publication day is evidence, but weaker than a stated date.
-PUBLISHED_VOTE = 0.5
-
-
-def event_date(
-    mentions_by_article: Mapping[str, Sequence[DateMention]],
-    published_by_article: Mapping[str, str | None],
-    independent_groups: Sequence[Sequence[str]] = (),
-) -> str | None:
-    """When an event happened, from the day mentions of its articles, one vote per independent source.
-
-    Each article spreads one vote over the days it names within ``EVENT_WINDOW_DAYS`` before (or
-    one day after) its publication; an article naming none votes ``PUBLISHED_VOTE`` for its
-    publication day. Articles in one ``independent_groups`` entry (copies of one wire story,
-    as dedupe finds them) share a single vote, so fifty reprints of a KCNA dispatch count once.
-    Articles in no group are independent. Ties go to the earlier day.
-
-    Args:
-        mentions_by_article: article id -> its DateMentions (``find_dates``).
-        published_by_article: article id -> publication date (ISO) or None; these ids are the event's articles.
-        independent_groups: lists of article ids that are copies of one source.
-
-    Returns:
-        The ISO day, or None when no article has a dated mention or a publication date.
-
-    Example:
-        >>> m = find_dates("The talks took place on Wednesday.", "2023-09-14", "a1")
-        >>> event_date({"a1": m}, {"a1": "2023-09-14", "a2": "2023-09-15"})
-        '2023-09-13'
-    """
-    group_of: dict[str, int] = {}
-    for i, group in enumerate(independent_groups):
-        for a in group:
-            group_of.setdefault(a, i)
-    members: dict[object, list[str]] = {}
-    for a in published_by_article:
-        members.setdefault(("g", group_of[a]) if a in group_of else ("a", a), []).append(a)
-    votes: dict[str, float] = {}
-    for arts in members.values():
-        share = 1.0 / len(arts)
-        for a in arts:
-            for day, weight in _article_votes(mentions_by_article.get(a, ()), published_by_article[a]).items():
-                votes[day] = votes.get(day, 0.0) + share * weight
-    if not votes:
-        return None
-    return max(votes.items(), key=lambda kv: (kv[1], -date.fromisoformat(kv[0]).toordinal()))[0]
-
-
-def _article_votes(mentions: Sequence[DateMention], published: str | None) -> dict[str, float]:
-    """One article's vote, spread evenly over the days it names near publication."""
-    pub = _parse_published(published)
-    days: list[str] = []
-    for m in mentions:
-        if m.granularity != "day" or not m.value or len(m.value) != 10:
-            continue
-        d = _parse_published(m.value)
-        if d is None:
-            continue
-        if pub is not None and not (pub - timedelta(days=EVENT_WINDOW_DAYS) <= d <= pub + timedelta(days=1)):
-            continue
-        days.append(d.isoformat())
-    if days:
-        return {d: days.count(d) / len(days) for d in set(days)}
-    if pub is not None:
-        return {pub.isoformat(): PUBLISHED_VOTE}
-    return {}

@@ -267,6 +267,12 @@ def _unify_marks(text: str) -> str:
 _SPLIT_GAP_WORDS = 10
 
 
+def _clause_end(text: str, pos: int) -> int:
+    """Where the sentence that a closing quote mark at ``pos`` stands in ends."""
+    m = re.compile(r"[.!?\n]").search(text, pos + 2)
+    return m.start() if m else len(text)
+
+
 def _join_split_quotes(text: str, quotes: list[Quote]) -> list[Quote]:
     """Fold "A," SPEAKER CUE, "B." into one quote spanning A to B."""
     out: list[Quote] = []
@@ -283,6 +289,7 @@ def _join_split_quotes(text: str, quotes: list[Quote]) -> list[Quote]:
             and len(_WORD.findall(text, prev.end, q.start)) <= _SPLIT_GAP_WORDS
             and (prev.cue is not None or q.cue is not None)
             and _CUE.search(text, prev.end, q.start)
+            and not _CUE.search(text, q.end, _clause_end(text, q.end))  # "…," she added: its own statement
         ):
             out[-1] = dataclasses.replace(prev, end=q.end, text=text[prev.start : q.end], cue=prev.cue or q.cue)
             continue

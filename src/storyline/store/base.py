@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
-from storyline.cluster import Change
+from storyline.records import Change
 from storyline.records import (
     Analysis,
     Article,

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
-from storyline.cluster import Change
+from storyline.records import Change
 from storyline.records import (
     Analysis,
     Article,
