@@ -237,24 +237,26 @@ def compare_cmd(target: str, db: str | None, fmt: str) -> None:
     Example: storyline compare e-5e93 --db news.db
     """
     store = _open(db)
-    events = [e for e in store.events() if e.id.startswith(target)]
+    all_events = store.events()
+    events = [e for e in all_events if e.id.startswith(target)]
     stories_ = [s for s in store.stories() if s.id.startswith(target)]
-    matches = [(e.id, e.title, e.articles) for e in events] + [(s.id, s.title, s.articles) for s in stories_]
-    if len(matches) != 1:
+    if len(events) + len(stories_) != 1:
         raise click.ClickException(
-            f"{'no' if not matches else 'more than one'} event or story matches {target!r}; "
+            f"{'no' if not events and not stories_ else 'more than one'} event or story matches {target!r}; "
             "`storyline stories` and `storyline export` list them"
         )
-    ident, title, members = matches[0]
-    articles = {a.id: a for a in store.articles(list(members))}
+    # a story is compared event by event: claims about different happenings are not in tension
+    chosen = events or [e for e in all_events if e.story == stories_[0].id]
+    articles = {a.id: a for a in store.articles([a for e in chosen for a in e.articles])}
     dup = {d.article: d.duplicate_of for d in store.duplicates()}
-    comp = compare(Event(ident, ident, None, title, tuple(members)), articles, dup)
+    comps = [(e, compare(e, articles, dup)) for e in chosen]
     if fmt == "json":
-        click.echo(json.dumps({"schema": "storyline/1", "comparisons": [comp.as_dict()]}, indent=2, ensure_ascii=False))
+        doc = {"schema": "storyline/1", "comparisons": [c.as_dict() for _, c in comps]}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     elif fmt == "md":
-        click.echo(comparison_markdown(title, comp, articles))
+        click.echo("\n".join(comparison_markdown(f"{e.date or 'undated'}: {e.title}", c, articles) for e, c in comps))
     else:
-        click.echo(comparison_text(title, comp, articles))
+        click.echo("\n\n".join(comparison_text(f"{e.date or 'undated'}: {e.title}", c, articles) for e, c in comps))
 
 
 @cli.command()
