@@ -92,3 +92,16 @@ def test_missing_path_and_unknown_story_are_clear_errors(tmp_path: Path) -> None
     assert code == 2 and "no such file or folder" in err
     code, _, err = invoke("timeline", "s-doesnotexist", "--db", db)
     assert code == 1 and "storyline stories" in err
+
+
+def test_compare_a_story_event_by_event(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert invoke("run", str(SAMPLE), "--db", db, "--no-nlp")[0] == 0
+    doc = json.loads(invoke("export", "--db", db)[1])
+    story = max(doc["stories"], key=lambda s: len(s["events"]))
+    code, out, err = invoke("compare", story["id"], "--db", db, "--format", "json")
+    assert code == 0, err
+    comps = json.loads(out)["comparisons"]
+    assert [c["event"] for c in comps] == story["events"]
+    code, _, err = invoke("compare", "x-nothing", "--db", db)
+    assert code == 1 and "no event or story matches" in err
