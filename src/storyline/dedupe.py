@@ -201,6 +201,26 @@ def index_keys(articles: Sequence[Article], options: DedupeOptions = DedupeOptio
     return _Corpus(articles, options).keys()
 
 
+class _UnionFind:
+    """Disjoint sets over hashable items; the first item of a union stays the root."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def root(self, x: str) -> str:
+        parent = self.parent
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, first: str, other: str) -> None:
+        ra, rb = self.root(first), self.root(other)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
 def independent_sources(
     article_ids: Iterable[str], duplicates: Iterable[Duplicate], passages: Iterable[Passage] = ()
 ) -> int:
@@ -215,26 +235,13 @@ def independent_sources(
         2
     """
     ids = list(dict.fromkeys(article_ids))
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[rb] = ra
-
+    groups = _UnionFind()
     for dup in duplicates:
-        union(dup.duplicate_of, dup.article)
+        groups.union(dup.duplicate_of, dup.article)
     for passage in passages:
         for other in passage.articles[1:]:
-            union(passage.articles[0], other)
-    return len({root(i) for i in ids})
+            groups.union(passage.articles[0], other)
+    return len({groups.root(i) for i in ids})
 
 
 # A shared passage makes two articles one source only when it is wire copy: traced to an agency, or
@@ -281,27 +288,14 @@ def source_roots(duplicates: Iterable[Duplicate], passages: Iterable[Passage]) -
     are absent), so it can replace it wherever sources are counted. The representative is a
     group's earliest article as the inputs name it (a duplicate's canonical, a passage's origin).
     """
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(first: str, other: str) -> None:
-        ra, rb = root(first), root(other)
-        if ra != rb:
-            parent[rb] = ra
-
+    groups = _UnionFind()
     for d in duplicates:
-        union(d.duplicate_of, d.article)
+        groups.union(d.duplicate_of, d.article)
     for p in passages:
         if _is_copy(p):
             for other in p.articles[1:]:
-                union(p.articles[0], other)
-    return {a: r for a in list(parent) if (r := root(a)) != a}
+                groups.union(p.articles[0], other)
+    return {a: r for a in list(groups.parent) if (r := groups.root(a)) != a}
 
 
 def order_duplicates(duplicates: Iterable[Duplicate], articles: Mapping[str, Article]) -> list[Duplicate]:
