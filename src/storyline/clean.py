@@ -114,6 +114,9 @@ _CAPTION_ANYWHERE = re.compile(
         (?:taken|released|provided|distributed|made|shared|obtained|posted|dated|supplied|published|issued|from|on|by)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Words without which _CAPTION_ANYWHERE, and (besides brackets) _CAPTION_END, cannot match a lower-cased line.
+_CAPTION_WORDS = ("photo", "picture", "image", "screen")
+_CAPTION_END_WORDS = ("photo", "picture", "image", "file")
 _CAPTION_END = re.compile(
     r"""(?:
         \(\s*(?:photo(?:graph)?|picture|image|file\s+photo|photo\s+credit|pic|credit)\s*[:/\-][^()]{1,80}\)
@@ -216,7 +219,15 @@ def _is_place(place: str) -> bool:
 def is_caption(line: str) -> bool:
     """True if ``line`` is a photo caption or a photo credit."""
     line = line.strip()
-    if _CAPTION_START.search(line) or _CAPTION_ANYWHERE.search(line) or _CAPTION_END.search(line):
+    if _CAPTION_START.search(line):
+        return True
+    # Unanchored searches are slow on long lines; an ASCII line without the words or brackets they need cannot
+    # match (non-ASCII lines always run them: case-insensitive matching folds some non-ASCII letters).
+    low = line.lower() if line.isascii() else None
+    if (low is None or any(w in low for w in _CAPTION_WORDS)) and _CAPTION_ANYWHERE.search(line):
+        return True
+    end_possible = low is None or "(" in low or "[" in low or any(w in low for w in _CAPTION_END_WORDS)
+    if end_possible and _CAPTION_END.search(line):
         return True
     # "KCNA via REUTERS" alone on its line
     return len(line.split()) <= 8 and re.search(r"\bvia\s+[A-Z]", line) is not None and not _TERMINAL.search(line)

@@ -23,6 +23,7 @@ merge the older cluster keeps its id. Thresholds were tuned on ECB+ topics 1-35 
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
@@ -99,18 +100,26 @@ def terms(article: Article, entities: Iterable[str] = ()) -> Counter[str]:
             if raw[0].isdigit():
                 counts["#" + raw] += 1
                 continue
-            word = normalise(raw).strip("'-")
-            if word.endswith("'s"):
-                word = word[:-2]
-            if len(word) < 3 or word in _STOP:
+            word = _term(raw)
+            if word is None:
                 continue
-            word = sys.intern(word)  # one string per term, however many articles use it (memory at 1M)
             counts[word] += 1
             if i > 0 and raw[0].isupper() and not raw.isupper():
                 counts[sys.intern("@" + word)] += 1
     for name in entities:
         counts["@" + normalise(name)] += 1
     return counts
+
+
+@functools.lru_cache(maxsize=1 << 18)  # a corpus's vocabulary: normalising each token again dominated terms()
+def _term(raw: str) -> str | None:
+    """A token's term, or None for short words and stop words."""
+    word = normalise(raw).strip("'-")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) < 3 or word in _STOP:
+        return None
+    return sys.intern(word)  # one string per term, however many articles use it (memory at 1M)
 
 
 class Idf:

@@ -19,9 +19,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, TypeVar
@@ -40,6 +41,7 @@ from storyline.timeline import TimelineOptions, build_timeline, day_support
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,7 +90,9 @@ def ingest(
     report = IngestReport()
     # conditional GET: validators of earlier fetches come from the store and go back to it after each batch
     fetch_options = FetchOptions(allow_private=options.allow_private, validators=store.fetch_validators())
-    for batch in _batches(read(paths, stdin=stdin, fetch_options=fetch_options), options.batch_size):
+    workers = options.workers or os.cpu_count() or 1
+    items = read(paths, stdin=stdin, fetch_options=fetch_options, workers=workers)
+    for batch in _batches(items, options.batch_size):
         articles = [a for a in batch if isinstance(a, Article)]
         rejections = [r for r in batch if isinstance(r, Rejection)]
         with store.atomic():
@@ -139,10 +143,11 @@ def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
     known = {a: (ev.id, ev.story) for ev in store.events() for a in ev.articles}
     replay = [by_id[a] for a in _stored_order(store) if a in by_id]
     fresh = stream_order(a for a in articles if a.id not in known)
-    for art in replay + fresh:
+    ordered = replay + fresh
+    for art, counts in zip(ordered, _map(terms, ordered, options)):
         clusterer.add(
             art,
-            terms(art),
+            _interned(counts),
             article_event_date(art, mentions.get(art.id, ()), options.cluster),
             duplicate_of=duplicate_of.get(art.id),
             known=known.get(art.id),
@@ -229,6 +234,21 @@ def extract_all(articles: Sequence[Article], *, use_nlp: bool, options: Pipeline
     chunk = max(1, min(64, len(articles) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(partial(extract, use_nlp=use_nlp), articles, chunksize=chunk))
+
+
+def _interned(counts: Counter[str]) -> Counter[str]:
+    """Terms from another process are copies: intern them again, one string per term (memory at 1M articles)."""
+    return Counter({sys.intern(t): c for t, c in counts.items()})
+
+
+def _map(fn: Callable[[Article], R], articles: Sequence[Article], options: PipelineOptions) -> list[R]:
+    """``fn`` over ``articles`` (pure, per article), spread over processes when there are enough (input order)."""
+    workers = options.workers or os.cpu_count() or 1
+    if workers < 2 or len(articles) < options.parallel_min:
+        return [fn(a) for a in articles]
+    chunk = max(1, min(64, len(articles) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(fn, articles, chunksize=chunk))
 
 
 def extract(article: Article, *, use_nlp: bool) -> Analysis:

@@ -28,9 +28,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(text):
         end = m.end()
         if m.group(0)[0] == ".":
-            word = re.search(r"([\w.]+)\.$", text[start : m.start() + 1])
-            if word:
-                w = word.group(1).lower()
+            # the run of word characters and dots before the full stop (what re.search(r"([\w.]+)\.$", ...) on
+            # text[start:dot + 1] finds), scanned backwards: the regex rescanned the whole sentence at every full stop
+            dot = m.start()
+            p = dot
+            while p > start and (text[p - 1].isalnum() or text[p - 1] in "_."):
+                p -= 1
+            if p < dot:
+                w = text[p:dot].lower()
                 if w in _ABBREV or (len(w) == 1 and w.isalpha()):
                     continue
             # "4.5" or a dateline like "September 14. /TASS/." stays whole when followed by a digit or "/"

@@ -190,6 +190,7 @@ def _gpe_regex() -> re.Pattern[str]:
 _DASHES = str.maketrans({c: " " for c in "-‐‑‒–—―_./"})
 
 
+@lru_cache(maxsize=1 << 17)  # the same names recur across mentions and stages; it was ~10% of extraction
 def name_key(name: str) -> str:
     """Spelling-independent key: no diacritics, case, hyphens, dots or possessive.
 
@@ -855,12 +856,17 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     for k in spellings:
         if k.startswith("agency "):
             owners[k] = {i for s in spellings[k] if " " in name_key(s) for i in _initials(name_key(s))}
+    # indexed by initials: scanning every owner per acronym is quadratic on a large corpus
+    owners_of: dict[str, list[str]] = defaultdict(list)
+    for k, initials in owners.items():
+        for i in initials:
+            owners_of[i].append(k)
     for key, counts in spellings.items():
         if " " in key or key.startswith("agency "):
             continue
         if not any(s.isupper() and s.isalpha() and 2 <= len(s) <= 6 for s in counts):
             continue
-        roots = {find(k) for k, initials in owners.items() if key in initials}
+        roots = {find(k) for k in owners_of.get(key, ())}
         if len(roots) == 1:
             union(key, roots.pop())
 
@@ -868,11 +874,20 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     # organisation goes by its first word ("greyholm" -> "greyholm minerals"). The short
     # form may be typed PERSON or ORG: the small model swaps those on lone surnames.
     full_orgs = [k for k in multi if majority(k) == "ORG"]
+    # indexed by the word a short form would match (a scan per short form is quadratic)
+    person_ends: dict[str, list[str]] = defaultdict(list)
+    for k in full_persons:
+        w = k.split()
+        for end in {w[0], w[-1]}:
+            person_ends[end].append(k)
+    org_firsts: dict[str, list[str]] = defaultdict(list)
+    for k in full_orgs:
+        org_firsts[k.split()[0]].append(k)
     for key in spellings:
         if " " in key or key.startswith("agency ") or majority(key) not in ("PERSON", "ORG"):
             continue
-        roots = {find(k) for k in full_persons if key in (k.split()[0], k.split()[-1])}
-        roots |= {find(k) for k in full_orgs if k.split()[0] == key}
+        roots = {find(k) for k in person_ends.get(key, ())}
+        roots |= {find(k) for k in org_firsts.get(key, ())}
         if len(roots) == 1:
             union(key, roots.pop())
 
@@ -880,12 +895,19 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     surnames: dict[str, set[str]] = defaultdict(set)
     for k in full_persons:
         surnames[k.split()[-1]].add(find(k))
+    # Words one edit apart share a one-deletion variant (or one is the other's), so only surnames
+    # sharing a variant with the word are compared: the same pairs as comparing all, without the n² scan.
+    by_variant: dict[str, set[str]] = defaultdict(set)
+    for sur in surnames:
+        for v in _deletions(sur):
+            by_variant[v].add(sur)
     for key in spellings:
         if " " in key or key.startswith(special) or key in surnames or len(key) < _MIN_FUZZY_LEN:
             continue
         if majority(key) not in ("PERSON", "ORG"):
             continue
-        roots = {r for sur, rs in surnames.items() if _one_edit(key, sur) for r in rs}
+        near = {sur for v in _deletions(key) for sur in by_variant.get(v, ())}
+        roots = {r for sur in near if _one_edit(key, sur) for r in surnames[sur]}
         if len(roots) == 1:
             union(key, roots.pop())
 
@@ -906,8 +928,7 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     for key in spellings:
         clusters[find(key)].append(key)
 
-    entities: list[Entity] = []
-    for keys in clusters.values():
+    def build(keys: list[str]) -> Entity:
         seen: Counter[str] = Counter()
         typ_counts: Counter[str] = Counter()
         arts: set[str] = set()
@@ -928,21 +949,39 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
         name = sorted(full, key=lambda s: (-seen[s], -len(s), s.isupper(), s))[0]
         aliases = tuple(sorted((s for s in seen if s != name), key=lambda s: (-seen[s], s)))
         typ = _majority_type(typ_counts)
-        entities.append(
-            Entity(
-                id=content_id("n", typ, name_key(name)),
-                name=name,
-                type=typ,
-                aliases=aliases,
-                articles=tuple(sorted(arts)),
-            )
+        return Entity(
+            id=content_id("n", typ, name_key(name)),
+            name=name,
+            type=typ,
+            aliases=aliases,
+            articles=tuple(sorted(arts)),
         )
+
+    # Two clusters whose names share a key and type get the same id ("Syria's envoy" as a title and,
+    # mis-spanned with a leading space, as a plain name): the id says they are one entity, so merge them.
+    groups = list(clusters.values())
+    while True:
+        built: dict[str, Entity] = {}
+        by_id: dict[str, list[str]] = defaultdict(list)
+        for keys in groups:
+            ent = build(keys)
+            built[ent.id] = ent
+            by_id[ent.id].extend(keys)
+        if len(by_id) == len(groups):
+            break
+        groups = list(by_id.values())
+    entities = list(built.values())
     entities.sort(key=lambda ent: ent.id)
     return entities
 
 
 # Below this length a one-letter difference is as likely another name ("Kim"/"Lim") as a typo.
 _MIN_FUZZY_LEN = 5
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every string one deletion from it."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -982,7 +1021,8 @@ def _skeleton(word: str) -> str:
 
 def _name_skeleton(key: str) -> tuple[str, str]:
     """Given name's skeleton and the rest's, run together: "xi jin ping" = "xi jinping", "al" dropped."""
-    words = [w for w in key.split() if w not in ("al", "el", "ul")]
+    # a name of only such particles ("El Al") keeps them: nothing else is left to compare
+    words = [w for w in key.split() if w not in ("al", "el", "ul")] or key.split()
     return _skeleton(words[0]), _skeleton("".join(words[1:]))
 
 
