@@ -15,7 +15,7 @@ from storyline.records import Change
 from storyline.errors import StorylineError
 from storyline.export import export, timeline_json
 from storyline.compare import compare
-from storyline.records import Event, Story
+from storyline.records import Story
 from storyline.render import (
     comparison_markdown,
     comparison_text,
