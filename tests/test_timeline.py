@@ -113,3 +113,23 @@ def test_forecasts_do_not_summarise_the_day_they_name() -> None:
     mentions = {"a-9": [DateMention("a-9", "on Friday", s, s + 9, "2024-03-08", "day")]}
     entries = select_timeline([art], mentions, {}, TimelineOptions(dates=5, min_sources=1))
     assert "2024-03-08" not in {e.date for e in entries}
+
+
+def test_chronology_keeps_a_long_lead_that_names_the_day() -> None:
+    lead = (
+        "Harbour pilots at Portvale ended a strike on Monday that had held up forty container ships in the outer "
+        "roads for three days, after the port authority agreed to hire twelve more pilots and to review the night "
+        "shift rota that the union had called unsafe."
+    )
+    short = "Pilots returned to work at Portvale after the port authority agreed to hire more pilots."
+    text = lead + " " + short
+    art = Article(id="a-9", source="9", text=text, published="2024-03-05")
+    at = text.index("on Monday")
+    mentions = {"a-9": [DateMention("a-9", "on Monday", at, at + 9, "2024-03-04", "day")]}
+    story = Story("s-9", "Pilots", ("e-9",), ("a-9",))
+    events = [Event("e-9", "s-9", "2024-03-04", "Pilots", ("a-9",))]
+    (entry,) = build_timeline(story, events, {"a-9": art}, mentions, {})
+    assert entry.summary == lead  # 45 words: too long for the ranked (--dates) mode, right for a chronology
+    strict = TimelineOptions(chronology_max_words=35, chronology_names_day_bonus=0.1)
+    (entry,) = build_timeline(story, events, {"a-9": art}, mentions, {}, strict)
+    assert entry.summary == short
