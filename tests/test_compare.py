@@ -84,3 +84,47 @@ def test_peskov_remark_and_accepted_invitation_are_in_tension(tmp_path: Path) ->
             ):
                 found = True
     assert found
+
+
+# Invented pairs (written for this test, not taken from the sample or the seeds), so the tension rule is
+# checked on news patterns beyond the development set: a denial of an accusation, different counts, "not
+# yet" against done; and sentences that only mention the same people or things.
+IN_TENSION = [
+    ("Prosecutors accused Marlow Freight of bribing customs officers in Tessin.",
+     "Marlow Freight denied bribing any customs officers.", "denial"),
+    ("Floods in the Varna district killed 14 people, the governor said.",
+     "The floods in the Varna district killed 9 people, according to the Red Crescent.", "number"),
+    ("The Calder bridge has not yet reopened to traffic, the council said on Sunday.",
+     "The Calder bridge reopened to traffic on Monday morning after repairs.", "negation"),
+    ("Ostby resigned on Friday after the audit, the ministry said.",
+     "Ostby has not resigned and remains in office, his spokeswoman said.", "negation"),
+]
+NOT_IN_TENSION = [
+    # only mentions the same man and the word "visit"
+    ("A visit to Orsk by Premier Dalen is not yet planned, his office said.",
+     "Premier Dalen praised the Orsk harbour workers in a speech on Tuesday."),
+    # the visit is someone else's
+    ("A visit to Orsk by Premier Dalen is not yet planned, his office said.",
+     "Dalen met Mayor Lind during Lind's visit to the capital in May."),
+    # "not only ... but" adds, it does not negate
+    ("The inquiry into the Brenn mine will examine not only the collapse but the warnings before it.",
+     "The Brenn mine inquiry opened hearings into the collapse on Tuesday."),
+    # a denial against a sentence that never says who did it
+    ("Calder Rail denied cutting the night service.",
+     "Passengers in Calder waited for hours on Friday, and the night service was crowded."),
+    # a source's silence is not a contradiction
+    ("Orsk state media did not report on the talks.",
+     "Dalen held talks in Orsk with the state media chief on Monday."),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "kind"), IN_TENSION)
+def test_invented_tensions_found(a: str, b: str, kind: str) -> None:
+    assert tension(a, b) == kind
+    assert tension(b, a) == kind
+
+
+@pytest.mark.parametrize(("a", "b"), NOT_IN_TENSION)
+def test_invented_mentions_are_not_tensions(a: str, b: str) -> None:
+    assert tension(a, b) is None
+    assert tension(b, a) is None
