@@ -315,3 +315,69 @@ def test_show_highlights_dates_entities_and_quotes(tmp_path: Path) -> None:
     assert "<<" in out.output and ">>" in out.output
     assert "Tom Bell [said" in out.output
     assert runner.invoke(cli, ["show", "zzz", "--db", db]).exit_code != 0
+
+
+# ---- recall rules added for PolNeAR-style attribution (issue 6, round 2)
+
+
+def test_nested_attribution_does_not_cut_the_outer_statement() -> None:
+    text = "Mayor Ann Cole said her staff and the council wrote a new budget for the city."
+    q = _one(_quotes(text), "her staff")
+    assert q.speaker == "Ann Cole"
+    assert q.text == "her staff and the council wrote a new budget for the city"
+
+
+def test_two_statements_joined_by_and_share_the_speaker() -> None:
+    text = "Senator Joe Park said the bill would pass easily and said that the vote could come on Friday."
+    quotes = _quotes(text)
+    first = _one(quotes, "bill would pass")
+    second = _one(quotes, "vote could come")
+    assert first.text == "the bill would pass easily"
+    assert second.speaker == "Joe Park" and first.speaker == "Joe Park"
+    assert first.end < second.start
+
+
+def test_adding_clause_is_its_own_statement() -> None:
+    text = "The talks will resume next month, Minister Lena Holt said, adding that both sides want a deal."
+    quotes = _quotes(text)
+    assert _one(quotes, "talks will resume").speaker == "Lena Holt"
+    added = _one(quotes, "both sides want")
+    assert added.cue == "adding"
+    assert added.speaker == "Lena Holt"
+
+
+def test_headline_speaker_colon_claim() -> None:
+    text = "Holt: Talks with the union are close to a deal.\nThe minister spoke on Monday."
+    q = _one(_quotes(text), "Talks with the union")
+    assert q.speaker == "Holt"
+    assert q.cue == ":"
+    assert q.text == "Talks with the union are close to a deal"
+
+
+def test_headline_kicker_is_not_a_speaker() -> None:
+    for head in ("The Latest: Storm hits the coast near the town.", "BREAKING: Storm hits the coast near the town."):
+        assert not [q for q in _quotes(head + "\nMore text follows here.") if q.cue == ":"]
+
+
+def test_according_to_without_a_comma() -> None:
+    text = "The governor leads the race by 12 points according to a survey by the state university."
+    q = _one(_quotes(text), "leads the race")
+    assert q.cue == "according to"
+    assert q.speaker is not None and "survey" in q.speaker
+
+
+def test_poll_shows_attributes_but_police_found_does_not() -> None:
+    quotes = _quotes("A new poll shows the mayor trailing her rival by five points.")
+    assert _one(quotes, "mayor trailing").cue == "shows"
+    assert _quotes("Police found a car abandoned near the old bridge on Tuesday.") == []
+
+
+def test_relative_who_said_names_the_antecedent() -> None:
+    text = "Barkley, who said he usually votes for the left, said either candidate could win."
+    quotes = _quotes(text)
+    assert _one(quotes, "usually votes").speaker == "Barkley"
+    assert _one(quotes, "either candidate").speaker == "Barkley"
+
+
+def test_participle_after_a_number_is_not_a_cue() -> None:
+    assert not [q for q in _quotes("She won 271 pledged delegates in the spring primaries.") if q.cue == "pledged"]

@@ -71,8 +71,17 @@ _WEAK = (
     "praised|hailed|called|criticised|criticized|condemned|welcomed|"
     "expressed|urged|accused|dismissed|slammed|blamed|thanked|lauded|read"
 )
+# Verbs that report what a poll, study or count says ("polls show", "the survey found"); they
+# attribute only with such a subject ("police found a body" is not an attribution).
+_EVIDENCE = "show|shows|showed|showing|found|finds|find"
+_EVIDENCE_SUBJECT = re.compile(
+    r"\b(?:polls?|polling|surveys?|study|studies|report|data|analysis|research|investigation|"
+    r"review|audit|figures|census|tally|count|results|numbers|statistics|records)\b",
+    re.IGNORECASE,
+)
 _CUE = re.compile(
-    rf"\b(?:(?P<acc>[Aa]ccording to)|(?P<quoting>quoting|citing)|(?P<verb>{_VERBS})|(?P<weak>{_WEAK}))\b"
+    rf"\b(?:(?P<acc>[Aa]ccording to)|(?P<quoting>quoting|citing)|(?P<verb>{_VERBS})|(?P<weak>{_WEAK})"
+    rf"|(?P<evid>{_EVIDENCE}))\b"
 )
 _CUE_WORDS = frozenset((_VERBS + "|" + _WEAK + "|quoting|citing|according").split("|"))
 _OBJECT_VERBS = frozenset("told tells tell asked asks urged assured informed reminded warned warns briefed".split())
@@ -226,21 +235,56 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
         overlapping = any(rs < se and ss < re_ for rs, re_ in regions)
         if overlapping and not any(ch in text[ss:se] for ch in _DOUBLE):
             continue
-        found = ctx.reported(ss, se)
-        if found is None:
-            continue
-        (cs, ce), speaker, cue, via = found
-        if overlapping:
-            # Clinton said her approach is to "distrust and verify" that …: a partial quote
-            # inside reported speech; the statement is the whole clause, the quote a piece of it
-            inside = [q for q in quotes if q.direct and ss <= q.start and q.end <= se]
-            if not inside or not all(cs < q.start - 1 and q.end <= ce + 1 for q in inside):
-                continue
-            quotes = [q for q in quotes if q not in inside]
-        quotes.append(Quote(article_id, speaker, cue, text[cs:ce], False, cs, ce, via))
+        for (cs, ce), speaker, cue, via in ctx.reported(ss, se):
+            if overlapping:
+                # Clinton said her approach is to "distrust and verify" that …: a partial quote
+                # inside reported speech; the statement is the whole clause, the quote a piece of it
+                inside = [q for q in quotes if q.direct and ss <= q.start and q.end <= se]
+                if not inside or not all(cs < q.start - 1 and q.end <= ce + 1 for q in inside):
+                    continue
+                quotes = [q for q in quotes if q not in inside]
+            quotes.append(Quote(article_id, speaker, cue, text[cs:ce], False, cs, ce, via))
+    headline = _headline_claim(text)
+    if headline is not None:
+        # "Lynch: No outside influence on FBI probe": the headline convention for "X says …"
+        (hs, he), (cs, ce) = headline
+        speaker, _ = ctx.resolve((hs, he), hs)
+        quotes = [q for q in quotes if not (q.start < ce and cs < q.end)]
+        quotes.append(Quote(article_id, speaker, ":", text[cs:ce], False, cs, ce))
     quotes.sort(key=lambda q: (q.start, q.end))
     quotes = _join_split_quotes(text, quotes)
     return [dataclasses.replace(q, text=original[q.start : q.end]) for q in quotes]
+
+
+# A headline "Speaker: claim" names its speaker in at most this many words ("Clinton camp",
+# "Rep. Darrell Issa", "AP-GfK Poll"); longer prefixes are section titles or kickers.
+_HEADLINE_SPEAKER_WORDS = 4
+_HEADLINE = re.compile(r"[ \t]*([A-Z][\w.’'&-]*(?:[ \t]+[\w.’'&-]+){0,3}):[ \t]+(\S[^\n]*?)[.\s]*(?:\n|$)")
+# Kickers and section labels that head a headline without being its speaker.
+_KICKERS = frozenset(
+    """the latest breaking exclusive watch live update updates analysis opinion video photos
+    review interview editorial commentary explainer factbox timeline q&a fact check""".split()
+)
+
+
+def _headline_claim(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The speaker and claim of a headline (the text's first line) written ``Speaker: claim``."""
+    m = _HEADLINE.match(text)
+    if m is None:
+        return None
+    prefix = m.group(1)
+    words = prefix.split()
+    low = prefix.lower()
+    if (
+        len(words) > _HEADLINE_SPEAKER_WORDS
+        or prefix.isupper()
+        or low in _KICKERS
+        or words[0] in ("The", "A", "An")  # "The Latest:", "The Ninth Circle:" are section titles
+        or not all(w[0].isupper() or w.lower() in ("camp", "of", "and") for w in words)
+        or not _enough(text, m.start(2), m.end(2))
+    ):
+        return None
+    return (m.start(1), m.end(1)), (m.start(2), m.end(2))
 
 
 # Quotation marks written as two apostrophes or backticks (''like this'', ``or this'') are
@@ -443,17 +487,29 @@ class _Context:
                 continue
             if _noun_use(masked, rs, cs, ce):
                 continue
+            if m.group("evid"):
+                np = _np_before(masked, rs, cs)
+                if np is None or not _EVIDENCE_SUBJECT.search(masked, np[0], np[1]):
+                    continue
             if cue == "described" and not re.match(r"\s+(?:\w+\s+)?as\b", masked[ce : ce + 20]):
                 continue
             weak = m.group("weak") is not None
             if cue.endswith("ing"):
                 # "…, adding …", "…, stressing …": the sentence's subject speaks
-                subject = self.subject(rs, cs)
+                subject = self.subject(rs, cs) or _shared_subject(masked, raw, cs)
                 if subject is not None:
                     comma = _comma_before(masked, rs, cs)
                     clause = comma if comma is not None else cs
                     raw.append(_Att(cue, "forward", weak, cs, ce, clause, subject[0], subject[1]))
                 continue
+            rel = _RELATIVE.search(masked, max(rs, cs - 40), cs)
+            if rel is not None:
+                # "Barkley, who said he votes Democratic, …": the relative pronoun's antecedent speaks
+                head = _np_before(masked, rs, rel.start())
+                if head is not None:
+                    speaker, channel = self.resolve(head, head[0])
+                    raw.append(_Att(cue, "forward", weak, cs, ce, cs, speaker, channel))
+                    continue
             np = _np_before(masked, rs, cs)
             if np is not None and not self.text[np[0] : np[1]].strip(" ,").lower().startswith(("and ", "or ")):
                 comma = _comma_before(masked, rs, np[0])
@@ -479,7 +535,7 @@ class _Context:
                 raw.append(_Att(cue, "trailing", False, cs, inverted[1], comma or cs, speaker, channel))
                 continue
             # subject left out: "…, and told reporters …", "…, adding …"
-            subject = self.subject(rs, cs)
+            subject = self.subject(rs, cs) or _shared_subject(masked, raw, cs)
             if subject is not None:
                 speaker, channel = subject
                 clause = comma if comma is not None else cs
@@ -491,8 +547,14 @@ class _Context:
         masked = self.masked
         # reported words run to the next attribution clause; weak verbs ("expressed") are
         # part of the report, not a new clause
-        later = [a.clause_start for a in atts if a.clause_start > att.end and not a.weak]
-        stop = min(later, default=re_)
+        later = [_clause_cut(masked, a) for a in atts if a.clause_start > att.end and not a.weak]
+        # "Barkley, who said A, said B": the main verb after an appositive ends the relative clause
+        later += [
+            _clause_cut(masked, _replace(a, clause_start=a.end - len(a.cue)))
+            for a in atts
+            if a.kind == "forward" and not a.weak and a.clause_start <= att.end < a.end - len(a.cue)
+        ]
+        stop = min((c for c in later if c is not None), default=re_)
         if att.kind == "quoting":
             return att  # "…, quoting KCNA" only names a channel
         if att.kind == "according" and masked[rs:att.start].strip() == "":
@@ -537,7 +599,8 @@ class _Context:
                 return _replace(att, content=(p, stop), speaker=speaker, channel=channel, via_prefix=via_prefix)
         # trailing: "CONTENT, KCNA said." — what stands before the clause's comma
         kind = "trailing" if att.kind == "forward" else att.kind
-        if masked[att.clause_start : att.clause_start + 1] == ",":
+        # "Clinton leads by 271 delegates according to a count by the AP": no comma needed
+        if masked[att.clause_start : att.clause_start + 1] == "," or att.kind == "according":
             start = rs
             earlier = [a.end for a in atts if a.end <= att.clause_start and a.kind in ("trailing", "according")]
             if earlier:
@@ -580,18 +643,31 @@ class _Context:
 
     def reported(
         self, ss: int, se: int
-    ) -> tuple[tuple[int, int], str | None, str | None, tuple[str, ...]] | None:
-        """The reported-speech statement of one sentence, if it has one."""
+    ) -> list[tuple[tuple[int, int], str | None, str | None, tuple[str, ...]]]:
+        """The reported-speech statements of one sentence, left to right.
+
+        The leftmost clause is the sentence's own attribution; a later clause whose words
+        do not overlap the earlier ones ("He said A and said B", "A, he said, adding B") is
+        a statement of its own, as PolNeAR and PARC annotate it.
+        """
         atts = [a for a in self.attributions(ss, se) if not a.weak and a.speaker and a.content]
-        if not atts:
-            return None
         people = [a for a in atts if not a.channel and a.kind != "quoting"]
         pool = people or [a for a in atts if a.kind != "quoting"]
-        if not pool:
-            return None
-        # the leftmost clause is the sentence's own attribution; later ones ("…, noting that")
-        # add to it
-        main = min(pool, key=lambda a: a.start)
+        out: list[tuple[tuple[int, int], str | None, str | None, tuple[str, ...]]] = []
+        for main in sorted(pool, key=lambda a: a.start):
+            found = self._statement(main, ss, se)
+            if found is None:
+                continue
+            (cs, ce) = found[0]
+            if any(cs < e and s < ce for (s, e), *_ in out):
+                continue
+            out.append(found)
+        return out
+
+    def _statement(
+        self, main: _Att, ss: int, se: int
+    ) -> tuple[tuple[int, int], str | None, str | None, tuple[str, ...]] | None:
+        """One clause's reported words, speaker, cue and channel chain."""
         assert main.content is not None
         span = _trim(self.text, *main.content)
         if span is None or not _enough(self.text, *span):
@@ -792,6 +868,38 @@ def _strip_possessive(name: str) -> str:
     return re.sub(r"['’]s$", "", name)
 
 
+def _shared_subject(masked: str, raw: list[_Att], cs: int) -> tuple[str | None, bool] | None:
+    """``He said A and said B``: a verb after "and" or a comma shares the earlier clause's speaker."""
+    if raw and raw[-1].speaker and re.search(r"(?:,|\band)\s*$", masked[max(0, cs - 8) : cs]):
+        return raw[-1].speaker, raw[-1].channel
+    return None
+
+
+_RELATIVE = re.compile(r",\s*who\s+(?:(?:also|has|had|have|later|previously|once)\s+)?$")
+
+
+# Words that join a second clause of the sentence ("He said A and said B", "A said B while C
+# said D"): a later attribution after one of them starts a new statement.
+_CLAUSE_JOIN = re.compile(r"(?:[,;:(\u2014\u2013]|\s-|\b(?:and|but|while|whereas|although|though|as|because|yet))\s*$")
+
+
+def _clause_cut(masked: str, att: _Att) -> int | None:
+    """Where a later attribution clause ends the reported words before it, if it does.
+
+    ``"…, Yonhap said"`` and ``"… and said that …"`` open a new clause; ``"Kiedis said his
+    band wrote new songs"`` is one statement with an attribution nested inside it (PolNeAR and
+    PARC annotate the outer content whole), so a speaker + verb straight after the
+    reported words does not cut them.
+    """
+    cs = att.clause_start
+    if masked[cs : cs + 1] == ",":
+        return cs
+    m = _CLAUSE_JOIN.search(masked, max(0, cs - 12), cs)
+    if m:
+        return m.start()
+    return None
+
+
 def _comma_before(masked: str, lo: int, pos: int) -> int | None:
     """Index of the comma or closing quote mark right before ``pos`` (spaces aside)."""
     i = pos - 1
@@ -813,7 +921,8 @@ def _noun_use(masked: str, rs: int, cs: int, ce: int) -> bool:
     if nxt and nxt.group(1).lower() in _CUE_WORDS:
         return True
     prv = re.search(r"(\w+)\s+$", masked[max(rs, cs - 20) : cs])
-    return bool(prv and prv.group(1).lower() in _DETERMINERS)
+    # "271 pledged delegates", "3 reported cases": a participle after a number is an adjective
+    return bool(prv and (prv.group(1).lower() in _DETERMINERS or prv.group(1).isdigit()))
 
 
 def _np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
