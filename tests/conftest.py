@@ -33,3 +33,11 @@ def seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"{SEEDS} not found: the seed articles live in ../shared/seeds beside the repository")
     return SEEDS
+
+
+def read_seed(prefix: str) -> str:
+    """The text of seed ``prefix`` (e.g. "000") from ../shared/seeds; skips the test where it is absent."""
+    paths = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
+    if not paths:
+        pytest.skip(f"../shared/seeds not found: no {SEEDS}/{prefix}_*.txt beside the repository")
+    return paths[0].read_text(encoding="utf-8")

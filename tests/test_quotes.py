@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from storyline.extract.entities import find_mentions
 from storyline.extract.quotes import find_quotes
 from storyline.records import Quote
+from conftest import read_seed
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def _quotes(text: str) -> list[Quote]:
@@ -185,17 +184,8 @@ def test_mentions_default_to_rule_based() -> None:
     assert q.article == "a9"
 
 
-def _seed(prefix: str) -> str:
-    if not SEEDS.is_dir():
-        pytest.skip(f"../shared/seeds not found: {SEEDS}")
-    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not matches:
-        pytest.skip(f"seed {prefix} not found in {SEEDS}")
-    return matches[0].read_text(encoding="utf-8")
-
-
 def test_seed_000_kcna_and_peskov() -> None:
-    text = _seed("000")
+    text = read_seed("000")
     quotes = _quotes(text)
     assert any(q.speaker == "KCNA" or "KCNA" in q.via for q in quotes)
     assert any(q.speaker and "Peskov" in q.speaker for q in quotes)
