@@ -13,15 +13,17 @@ import click
 from storyline import pipeline
 from storyline.records import Change
 from storyline.errors import StorylineError
-from storyline.export import export, timeline_json
+from storyline.export import export, link_speakers, timeline_json
 from storyline.compare import compare
 from storyline.records import Story
 from storyline.render import (
+    QUOTES_PER_ENTRY,
     comparison_markdown,
     comparison_text,
     stories_text,
     story_summary,
     timeline_markdown,
+    timeline_quotes,
     timeline_text,
 )
 from storyline.store import Store, open_store
@@ -191,13 +193,15 @@ def _print_timelines(store: Store, chosen: Sequence[Story], fmt: str, options: T
     for m in store.date_mentions():
         mentions.setdefault(m.article, []).append(m)
     timelines = [(s, build_timeline(s, events, articles, mentions, dup, options)) for s in chosen]
+    quotes = link_speakers(store.quotes(), store.entities())
+    said = [timeline_quotes(e, quotes, events, limit=QUOTES_PER_ENTRY if fmt != "json" else 5) for _, e in timelines]
     if fmt == "json":
-        doc = {"schema": "storyline/1", "timelines": [timeline_json(s.id, e) for s, e in timelines]}
+        doc = {"schema": "storyline/1", "timelines": [timeline_json(s.id, e, q) for (s, e), q in zip(timelines, said)]}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     elif fmt == "md":
-        click.echo("\n".join(timeline_markdown(s, e, articles) for s, e in timelines))
+        click.echo("\n".join(timeline_markdown(s, e, articles, q) for (s, e), q in zip(timelines, said)))
     else:
-        click.echo("\n\n".join(timeline_text(s, e, articles, events) for s, e in timelines))
+        click.echo("\n\n".join(timeline_text(s, e, articles, events, q) for (s, e), q in zip(timelines, said)))
 
 
 @cli.command(name="export")

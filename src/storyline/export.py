@@ -9,6 +9,7 @@ from typing import Any
 from storyline.compare import Comparison, compare
 from storyline.errors import NotFound
 from storyline.records import Article, Entity, Event, Quote, Story, TimelineEntry
+from storyline.render import timeline_quotes
 from storyline.store import Store
 from storyline.text import normalise
 
@@ -50,7 +51,15 @@ def article_json(a: Article, duplicate_of: str | None, event: str | None, story:
     }
 
 
-def timeline_json(story: str, entries: Sequence[TimelineEntry]) -> dict[str, Any]:
+def quote_json(q: Quote) -> dict[str, Any]:
+    return {"article": q.article, "speaker": q.speaker, "speaker_entity": q.speaker_entity, "via": list(q.via),
+            "cue": q.cue, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end}
+
+
+def timeline_json(
+    story: str, entries: Sequence[TimelineEntry], quotes: Mapping[int, Sequence[Quote]] | None = None
+) -> dict[str, Any]:
+    """One timeline in the CONTRACT shape; ``sources``, ``event`` and ``quotes`` (who said what) are additive keys."""
     return {
         "story": story,
         "entries": [
@@ -60,8 +69,9 @@ def timeline_json(story: str, entries: Sequence[TimelineEntry]) -> dict[str, Any
                 "sources": e.sources,
                 "event": e.event,
                 "citations": [c.as_dict() for c in e.citations],
+                "quotes": [quote_json(q) for q in (quotes or {}).get(i, ())],
             }
-            for e in entries
+            for i, e in enumerate(entries)
         ],
     }
 
@@ -101,11 +111,7 @@ def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
              "quotes": said.get(e.id, [])}  # what this entity said: article and span of each quote
             for e in entities if mine(e.articles)
         ],
-        "quotes": [
-            {"article": q.article, "speaker": q.speaker, "speaker_entity": q.speaker_entity, "via": list(q.via),
-             "cue": q.cue, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end}
-            for q in quotes
-        ],
+        "quotes": [quote_json(q) for q in quotes],
         "dates": [
             {"article": d.article, "text": d.text, "start": d.start, "end": d.end, "value": d.value,
              "granularity": d.granularity}
@@ -116,9 +122,13 @@ def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
              "origin": {"article": p.origin_article, "agency": p.origin_agency}}
             for p in store.passages() if mine(p.articles)
         ],
-        "timelines": [timeline_json(s.id, store.timeline(s.id)) for s in stories],
+        "timelines": [_timeline(s.id, store.timeline(s.id), quotes, events) for s in stories],
         "comparisons": [c.as_dict() for c in event_comparisons(events, {a.id: a for a in articles}, dup)],
     }
+
+
+def _timeline(story: str, entries: Sequence[TimelineEntry], quotes: Sequence[Quote], events: Sequence[Event]) -> dict[str, Any]:
+    return timeline_json(story, entries, timeline_quotes(entries, quotes, events))
 
 
 def event_comparisons(

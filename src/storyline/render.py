@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from storyline.compare import Claim, Comparison
-from storyline.records import Article, Event, Story, TimelineEntry
+from storyline.records import Article, Event, Quote, Story, TimelineEntry
+from storyline.text import normalise
 
 
 def story_summary(story: Story, events: Sequence[Event], articles: Mapping[str, Article]) -> dict[str, object]:
@@ -57,8 +59,97 @@ def _label(a: Article | None, fallback: str) -> str:
     return a.outlet or (a.wire_agencies[0] if a.wire_agencies else "") or a.source
 
 
+QUOTES_PER_ENTRY = 2  # a chronology line carries at most two voices; JSON and `show` have the rest
+_MIN_QUOTE_WORDS = 4  # shorter "quotes" are scare quotes or names ("satisfactory"), not statements
+
+
+def entry_quotes(
+    entry: TimelineEntry,
+    quotes_by_article: Mapping[str, Sequence[Quote]],
+    event_articles: Sequence[str] = (),
+    limit: int = QUOTES_PER_ENTRY,
+    seen: list[set[str]] | None = None,
+) -> list[Quote]:
+    """Who said what behind one timeline entry: attributed quotes from the articles it cites.
+
+    Quotes inside a cited span come first (they are the entry's own words), then direct before reported
+    speech, then quotes nearer the top of their article (news puts the main statement first). Quotes with
+    no speaker are left out, and the same words carried by several articles (wire copy) appear once.
+    The entry's event's other articles are searched when the cited ones hold fewer than ``limit`` quotes.
+    A quote whose words the summary or an earlier quote already gives is left out; ``seen`` (the words of
+    quotes shown by earlier entries) keeps one statement from being repeated down the timeline.
+    """
+    summary_words = set(_content_words(entry.summary))
+    cited = list(dict.fromkeys(c.article for c in entry.citations))
+    spans = {(c.article, c.start, c.end) for c in entry.citations}
+    pool = cited + [a for a in event_articles if a not in set(cited)]
+    ranked: list[tuple[tuple[int, int, int, int, int], Quote]] = []
+    for order, art in enumerate(pool):
+        for q in quotes_by_article.get(art, ()):
+            if not q.speaker or len(q.text.split()) < _MIN_QUOTE_WORDS:
+                continue
+            inside = any(a == q.article and q.start < e and s < q.end for a, s, e in spans)
+            rank = (0 if inside else 1, 0 if art in cited else 1, 0 if q.direct else 1, q.start, order)
+            ranked.append((rank, q))
+    ranked.sort(key=lambda kq: kq[0])
+    out: list[Quote] = []
+    seen = [] if seen is None else seen
+    for _, q in ranked:
+        words = set(_content_words(q.text))
+        recent = summary_words.union(*seen[-_RECENT:])
+        if not words or len(words & recent) >= _REPEATS * len(words):
+            continue
+        seen.append(words)
+        out.append(q)
+        if len(out) >= limit:
+            break
+    return out
+
+
+_REPEATS = 0.7  # share of a quote's words already in the summary above which it would only repeat it
+_RECENT = 6  # quotes shown just before that a new one must add to (a window, so common words do not pile up)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", normalise(text)) if len(w) > 3]
+
+
+def timeline_quotes(
+    entries: Sequence[TimelineEntry],
+    quotes: Sequence[Quote],
+    events: Sequence[Event] = (),
+    limit: int = QUOTES_PER_ENTRY,
+) -> dict[int, list[Quote]]:
+    """``entry_quotes`` for every entry of a timeline, keyed by the entry's position."""
+    by_article: dict[str, list[Quote]] = {}
+    for q in quotes:
+        by_article.setdefault(q.article, []).append(q)
+    members = {ev.id: ev.articles for ev in events}
+    out = {}
+    seen: list[set[str]] = []
+    for i, e in enumerate(entries):
+        found = entry_quotes(e, by_article, members.get(e.event or "", ()), limit, seen)
+        if found:
+            out[i] = found
+    return out
+
+
+def quote_line(q: Quote, width: int = 220) -> str:
+    """``Kim Jong Un said (via Yonhap, KCNA): "…"`` — speaker, cue, channel chain and the words."""
+    via = f" (via {', '.join(q.via)})" if q.via else ""
+    text = " ".join(q.text.split())
+    if len(text) > width:
+        text = text[: width - 1].rsplit(" ", 1)[0] + "…"
+    words = f'"{text}"' if q.direct else text
+    return f"{q.speaker} {q.cue or 'said'}{via}: {words}"
+
+
 def timeline_text(
-    story: Story, entries: Sequence[TimelineEntry], articles: Mapping[str, Article], events: Sequence[Event] = ()
+    story: Story,
+    entries: Sequence[TimelineEntry],
+    articles: Mapping[str, Article],
+    events: Sequence[Event] = (),
+    quotes: Mapping[int, Sequence[Quote]] | None = None,
 ) -> str:
     """One story as a wire-service chronology; each entry names its outlets and cites its spans."""
     out = [f"== {story.title} ==", f"   story {story.id}"]
@@ -69,25 +160,34 @@ def timeline_text(
     out.append("")
     if not entries:
         out.append("   (no dated entries yet)")
-    for e in entries:
+    for i, e in enumerate(entries):
         src = "source" if e.sources == 1 else "sources"
         outlets = ", ".join(dict.fromkeys(_label(articles.get(c.article), c.article) for c in e.citations))
         out.append(f"{wire_date(e.date)} — {e.summary} ({outlets}; {e.sources} independent {src})")
+        for q in (quotes or {}).get(i, ()):
+            out.append(f"    > {quote_line(q)} [{q.article} chars {q.start}-{q.end}]")
         for c in e.citations:
             a = articles.get(c.article)
             out.append(f"    cites {c.article} ({a.source if a else '?'}) chars {c.start}-{c.end}")
     return "\n".join(out)
 
 
-def timeline_markdown(story: Story, entries: Sequence[TimelineEntry], articles: Mapping[str, Article]) -> str:
+def timeline_markdown(
+    story: Story,
+    entries: Sequence[TimelineEntry],
+    articles: Mapping[str, Article],
+    quotes: Mapping[int, Sequence[Quote]] | None = None,
+) -> str:
     """One story as a Markdown chronology: a bold wire date, the summary, then its sources and spans."""
     out = [f"## {story.title}", "", f"*Story `{story.id}`*", ""]
-    for e in entries:
+    for i, e in enumerate(entries):
         refs = ", ".join(
             f"{_label(articles.get(c.article), c.article)} `{c.article}` {c.start}-{c.end}" for c in e.citations
         )
         src = "source" if e.sources == 1 else "sources"
         out.append(f"- **{wire_date(e.date)}** — {e.summary} *({e.sources} independent {src}; {refs})*")
+        for q in (quotes or {}).get(i, ()):
+            out.append(f"  - > {quote_line(q)} (`{q.article}` {q.start}-{q.end})")
     return "\n".join(out) + "\n"
 
 
