@@ -97,7 +97,7 @@ def test_file_store_uses_wal_and_migrates_once(db_path: Path) -> None:
     s2.close()
     con = sqlite3.connect(db_path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+    assert con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS) + len(SQLiteStore.backend_migrations)
 
 
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:

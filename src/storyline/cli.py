@@ -12,7 +12,7 @@ import click
 
 from storyline import pipeline
 from storyline.records import Change
-from storyline.errors import StorylineError
+from storyline.errors import BadQuery, StorylineError
 from storyline.export import export, link_speakers, timeline_json
 from storyline.compare import compare
 from storyline.records import Story
@@ -20,6 +20,7 @@ from storyline.render import (
     QUOTES_PER_ENTRY,
     comparison_markdown,
     comparison_text,
+    search_text,
     stories_text,
     story_summary,
     timeline_markdown,
@@ -27,6 +28,7 @@ from storyline.render import (
     timeline_text,
 )
 from storyline.store import Store, open_store
+from storyline.store.sql import SEARCH_KINDS
 from storyline.timeline import TimelineOptions, build_timeline
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -391,6 +393,33 @@ def highlight(text: str, dates: Sequence[Any], mentions: Sequence[Any], quotes: 
         if not color and quote_at[p - 1] and (p == len(text) or not quote_at[p]):
             out.append(">>")
     return "".join(out)
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(list(SEARCH_KINDS)),
+              help="Only these kinds of hit (repeatable; default: all).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per kind.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def search(query: str, db: str | None, kinds: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Full-text search over articles, quotes and entities (words stemmed; "a phrase" in quotes).
+
+    Example: storyline search 'Shoigu "Pacific fleet"'
+    """
+    store = _open(db)
+    try:
+        hits = store.search(query, kinds or SEARCH_KINDS, limit)
+    except BadQuery as exc:
+        raise click.UsageError(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps({"schema": "storyline/1", "query": query, "hits": [h.as_dict() for h in hits]},
+                              indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo(f"no matches for {query!r} (`storyline stories` lists what is stored)")
+        return
+    click.echo(search_text(hits))
 
 
 def main() -> None:

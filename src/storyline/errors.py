@@ -26,6 +26,12 @@ class NotFound(StorylineError):
     status = 404
 
 
+class BadQuery(StorylineError):
+    """A search query or option the store cannot answer (no searchable words, an unknown kind)."""
+
+    status = 400
+
+
 class StoreError(StorylineError):
     """The database cannot be opened or migrated."""
 

@@ -228,3 +228,23 @@ class Change(_Record):
     source_story: str
     target_story: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit(_Record):
+    """One full-text search result: an article, a quote or an entity.
+
+    ``id`` is the article id (articles, quotes) or the entity id; ``title`` the article's title, the quote's
+    speaker or the entity's name; ``snippet`` the matching words in context, matches in ``[brackets]``;
+    ``score`` higher is better (comparable within one kind only); ``start``/``end`` the quote's span.
+    """
+
+    kind: str
+    id: str
+    title: str
+    snippet: str
+    score: float
+    published: str | None = None
+    duplicate_of: str | None = None
+    start: int | None = None
+    end: int | None = None

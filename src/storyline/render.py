@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from storyline.compare import Claim, Comparison
-from storyline.records import Article, Event, Quote, Story, TimelineEntry
+from storyline.records import Article, Event, Quote, SearchHit, Story, TimelineEntry
 from storyline.text import normalise
 
 
@@ -239,3 +239,25 @@ def comparison_markdown(title: str, comp: Comparison, articles: Mapping[str, Art
     out += ["", "### Only one source", ""]
     out += [f"- {who(c)}: {c.text}" for c in comp.unique] or ["- (none)"]
     return "\n".join(out) + "\n"
+
+
+def search_text(hits: Sequence[SearchHit]) -> str:
+    """Search hits grouped by kind, best first; copies name the article they duplicate."""
+    out: list[str] = []
+    for kind, heading in (("article", "ARTICLES"), ("quote", "QUOTES"), ("entity", "ENTITIES")):
+        mine = [h for h in hits if h.kind == kind]
+        if not mine:
+            continue
+        out.append(f"{heading} ({len(mine)})")
+        for h in mine:
+            day = f"  {h.published}" if h.published else ""
+            if kind == "article":
+                copy = f"  (copy of {h.duplicate_of})" if h.duplicate_of else ""
+                out.append(f"  {h.id}{day}  {h.title or '(untitled)'}{copy}")
+            elif kind == "quote":
+                out.append(f"  {h.title or '(speaker unknown)'}  {h.id} chars {h.start}-{h.end}{day}")
+            else:
+                out.append(f"  {h.id}  {h.title}")
+            out.append(f"      {' '.join(h.snippet.split())}")
+        out.append("")
+    return "\n".join(out).rstrip()

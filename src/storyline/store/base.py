@@ -22,6 +22,7 @@ from storyline.records import (
     Passage,
     Quote,
     Rejection,
+    SearchHit,
     Story,
     TimelineEntry,
 )
@@ -141,3 +142,12 @@ class Store(Protocol):
     def set_timeline(self, story: str, entries: Iterable[TimelineEntry]) -> None: ...
 
     def timeline(self, story: str) -> list[TimelineEntry]: ...
+
+    # search -----------------------------------------------------------------------
+    def search(self, query: str, kinds: Sequence[str] = ("article", "quote", "entity"), limit: int = 20) -> list[SearchHit]:
+        """Full-text search over article titles and texts, quotes (speaker and words) and entity names and aliases.
+
+        Words are matched after stemming and folding accents; ``"a phrase"`` in double quotes must match in order.
+        At most ``limit`` hits per kind, best first. Raises ``BadQuery`` for a query with no searchable word.
+        """
+        ...

@@ -7,6 +7,7 @@ everything else (record <-> row mapping, migrations, replace semantics) lives he
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from storyline.records import (
     Story,
     TimelineEntry,
 )
+from storyline.errors import BadQuery
 from storyline.store.migrations import MIGRATIONS
 
 _TABLES = {
@@ -48,6 +50,8 @@ class SQLStore:
 
     url: str
     param = "?"
+    # migrations only this backend runs (its own full-text index), numbered from 101 so they never meet the shared ones
+    backend_migrations: list[tuple[int, str, list[str]]] = []
     conn: Any
     _depth: int
     _lock: threading.RLock
@@ -108,7 +112,7 @@ class SQLStore:
             )
             done = {row[0] for row in self._all("SELECT version FROM schema_migrations")}
             applied = []
-            for version, name, statements in MIGRATIONS:
+            for version, name, statements in sorted([*MIGRATIONS, *self.backend_migrations]):
                 if version in done:
                     continue
                 for statement in statements:
@@ -448,3 +452,28 @@ def _article(row: Sequence[Any]) -> Article:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+SEARCH_KINDS = ("article", "quote", "entity")
+
+
+def query_terms(query: str) -> list[list[str]]:
+    """The words and ``"quoted phrases"`` of a search query, each as a list of words (a phrase has several).
+
+    Punctuation is dropped, so a hyphenated name ("Kim Jong-un") is the phrase of its parts, which is also how
+    the index splits it. Raises ``BadQuery`` when nothing searchable is left.
+    """
+    terms: list[list[str]] = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', query):
+        parts = re.findall(r"\w+", phrase or word)
+        if parts:
+            terms.append(parts)
+    if not terms:
+        raise BadQuery(f"search query {query!r} has no words to search for; give a word or a \"phrase\"")
+    return terms
+
+
+def check_kinds(kinds: Sequence[str]) -> None:
+    unknown = set(kinds) - set(SEARCH_KINDS)
+    if unknown:
+        raise BadQuery(f"unknown search kind {sorted(unknown)[0]!r}; choose from {', '.join(SEARCH_KINDS)}")

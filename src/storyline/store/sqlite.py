@@ -2,18 +2,54 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
 
+from collections.abc import Sequence
+
 from storyline.errors import StoreError
-from storyline.store.sql import SQLStore
+from storyline.records import SearchHit
+from storyline.store.sql import SEARCH_KINDS, SQLStore, check_kinds, query_terms
+
+# Full-text search: FTS5 tables over the stored rows ("external content"), kept in step by triggers, so every
+# write path (ingest, re-analysis, entity merge) updates the index inside its own transaction.
+# Porter stemming + accent folding: "meets" finds "meeting", "Shoigu" finds "Shoígu".
+_TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
+_FTS = {
+    # fts table: (content table, indexed columns, SQL for each column from a row alias)
+    "articles_fts": ("articles", ("title", "text"), ("coalesce({r}.title, '')", "{r}.text")),
+    "quotes_fts": ("quotes", ("speaker", "text"), ("coalesce({r}.speaker, '')", "{r}.text")),
+    "entities_fts": ("entities", ("name", "aliases"), ("{r}.name", "{r}.aliases")),
+}
+
+
+def _fts_statements() -> list[str]:
+    out = []
+    for fts, (table, cols, exprs) in _FTS.items():
+        names = ", ".join(cols)
+        new = ", ".join(e.format(r="new") for e in exprs)
+        old = ", ".join(e.format(r="old") for e in exprs)
+        out += [
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, content='{table}', content_rowid='rowid', {_TOKENIZE})",
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, {names}) VALUES (new.rowid, {new}); END",
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.rowid, {old}); END",
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.rowid, {old}); "
+            f"INSERT INTO {fts}(rowid, {names}) VALUES (new.rowid, {new}); END",
+            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # index what an older database already holds
+        ]
+    return out
 
 
 class SQLiteStore(SQLStore):
     """SQLite backend; ``SQLiteStore(":memory:")`` for a throwaway database."""
 
     param = "?"
+    backend_migrations = [(101, "sqlite: full-text search over articles, quotes and entities (FTS5)", _fts_statements())]
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
@@ -40,3 +76,42 @@ class SQLiteStore(SQLStore):
 
     def _begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
+
+    def search(self, query: str, kinds: Sequence[str] = SEARCH_KINDS, limit: int = 20) -> list[SearchHit]:
+        check_kinds(kinds)
+        # every word or phrase must match (AND); each is quoted so FTS5 operators in user text stay words
+        match = " AND ".join('"' + " ".join(t) + '"' for t in query_terms(query))
+        hits: list[SearchHit] = []
+        if "article" in kinds:
+            rows = self._all(
+                "SELECT a.id, coalesce(a.title, ''), snippet(articles_fts, 1, '[', ']', '…', 16), "
+                "bm25(articles_fts, 4.0, 1.0), a.published, d.duplicate_of "
+                "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                "LEFT JOIN duplicates d ON d.article = a.id "
+                "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?",
+                (match, limit),
+            )
+            hits += [SearchHit("article", i, t, sn, -b, p, dup) for i, t, sn, b, p, dup in rows]
+        if "quote" in kinds:
+            rows = self._all(
+                "SELECT q.article, coalesce(q.speaker, ''), snippet(quotes_fts, 1, '[', ']', '…', 24), "
+                "bm25(quotes_fts, 2.0, 1.0), a.published, q.start_, q.end_ "
+                "FROM quotes_fts JOIN quotes q ON q.rowid = quotes_fts.rowid JOIN articles a ON a.id = q.article "
+                "WHERE quotes_fts MATCH ? ORDER BY bm25(quotes_fts, 2.0, 1.0) LIMIT ?",
+                (match, limit),
+            )
+            hits += [SearchHit("quote", i, sp, sn, -b, p, None, s, e) for i, sp, sn, b, p, s, e in rows]
+        if "entity" in kinds:
+            rows = self._all(
+                "SELECT e.id, e.name, e.type, e.aliases, json_array_length(e.articles), bm25(entities_fts, 2.0, 1.0) "
+                "FROM entities_fts JOIN entities e ON e.rowid = entities_fts.rowid "
+                "WHERE entities_fts MATCH ? ORDER BY bm25(entities_fts, 2.0, 1.0) LIMIT ?",
+                (match, limit),
+            )
+            hits += [SearchHit("entity", i, n, _entity_line(ty, json.loads(al), k), -b) for i, n, ty, al, k, b in rows]
+        return hits
+
+
+def _entity_line(type_: str, aliases: list[str], n_articles: int) -> str:
+    also = f"; also {', '.join(aliases)}" if aliases else ""
+    return f"{type_}, {n_articles} article{'s' if n_articles != 1 else ''}{also}"
