@@ -110,3 +110,13 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         SQLiteStore(tmp_path / "nope" / "x.db")
+
+
+def test_articles_by_id_in_chunks_keep_storage_order(store: SQLiteStore) -> None:
+    arts = [_article(i) for i in range(1, 1203)]
+    store.add_articles(arts)
+    wanted = [a.id for a in reversed(arts[::2])] + ["a-missing"]
+    got = store.articles(wanted)
+    assert [a.id for a in got] == [a.id for a in arts[::2]]  # more ids than one query's chunk, storage order
+    store.set_analyses([Analysis(a.id, dates=(DateMention(a.id, "Monday", 0, 6, "2023-09-11", "day"),)) for a in arts[:3]])
+    assert [d.article for d in store.date_mentions([arts[2].id, arts[0].id])] == [arts[0].id, arts[2].id]

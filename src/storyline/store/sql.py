@@ -74,6 +74,15 @@ class SQLStore:
     def _all(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self._exec(sql, args).fetchall())
 
+    def _where_in(self, sql: str, values: Iterable[Any], chunk: int = 500) -> list[tuple[Any, ...]]:
+        """Rows of ``sql`` (ending in ``... IN``) for every value, asked in chunks that stay under parameter limits."""
+        unique = list(dict.fromkeys(values))
+        rows: list[tuple[Any, ...]] = []
+        for i in range(0, len(unique), chunk):
+            part = unique[i:i + chunk]
+            rows += self._all(f"{sql} ({', '.join('?' * len(part))})", part)
+        return rows
+
     @contextmanager
     def atomic(self) -> Iterator[None]:
         """A transaction; nested calls use savepoints so an inner failure undoes only itself."""
@@ -166,12 +175,10 @@ class SQLStore:
         return new
 
     def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
-        rows = self._all(f"SELECT {self._ARTICLE_COLS} FROM articles ORDER BY seq")
-        out = [_article(r) for r in rows]
-        if ids is not None:
-            wanted = set(ids)
-            out = [a for a in out if a.id in wanted]
-        return out
+        if ids is None:
+            return [_article(r) for r in self._all(f"SELECT {self._ARTICLE_COLS} FROM articles ORDER BY seq")]
+        rows = self._where_in(f"SELECT seq, {self._ARTICLE_COLS} FROM articles WHERE id IN", ids)
+        return [_article(r[1:]) for r in sorted(rows, key=lambda r: int(r[0]))]
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self._all("SELECT id FROM articles ORDER BY seq")]
@@ -313,12 +320,12 @@ class SQLStore:
         return {r[0] for r in self._all("SELECT article FROM analysed")}
 
     def date_mentions(self, article_ids: Sequence[str] | None = None) -> list[DateMention]:
-        rows = self._all("SELECT article, text, start_, end_, value, granularity FROM date_mentions ORDER BY article, start_")
-        out = [DateMention(a, t, s, e, v, g) for a, t, s, e, v, g in rows]
-        if article_ids is not None:
-            wanted = set(article_ids)
-            out = [d for d in out if d.article in wanted]
-        return out
+        cols = "SELECT article, text, start_, end_, value, granularity FROM date_mentions"
+        if article_ids is None:
+            rows = self._all(f"{cols} ORDER BY article, start_")
+        else:
+            rows = sorted(self._where_in(f"{cols} WHERE article IN", article_ids), key=lambda r: (r[0], r[2]))
+        return [DateMention(a, t, s, e, v, g) for a, t, s, e, v, g in rows]
 
     def mentions(self) -> list[Mention]:
         rows = self._all("SELECT article, text, start_, end_, type FROM mentions ORDER BY article, start_")
