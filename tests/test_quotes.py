@@ -371,3 +371,71 @@ def test_relative_who_said_names_the_antecedent() -> None:
 
 def test_participle_after_a_number_is_not_a_cue() -> None:
     assert not [q for q in _quotes("She won 271 pledged delegates in the spring primaries.") if q.cue == "pledged"]
+
+
+# ---- round 3: parenthetical attributions, gender-aware pronouns, colon and naming cues
+
+
+def test_parenthetical_attribution_keeps_the_whole_statement() -> None:
+    text = "The real problem, Ms. Okafor said, is that wages have not kept up with rents in the city."
+    q = _one(_quotes(text), "real problem")
+    assert q.speaker == "Okafor"
+    assert q.text.endswith("kept up with rents in the city")
+
+
+def test_she_skips_a_man_named_later() -> None:
+    text = (
+        "Senator Maria Lindqvist praised the deal on Monday. Mr. Paulo Ferreira was less sure of it. "
+        "\u201cWe agreed on nothing yet,\u201d she said."
+    )
+    assert _one(_quotes(text), "agreed on nothing").speaker == "Maria Lindqvist"
+
+
+def test_he_after_an_opening_clause_is_the_subject() -> None:
+    text = (
+        "At a rally in Dayton on Monday, Mr. Tom Brennan attacked Gov. Dan Ortiz over the plan. "
+        "\u201cIt will cost every family dearly,\u201d he said."
+    )
+    assert _one(_quotes(text), "cost every family").speaker == "Tom Brennan"
+
+
+def test_quote_after_a_colon_belongs_to_the_subject() -> None:
+    text = "Governor Alan Stroud was blunt: \u201cThe budget will not pass in this form.\u201d"
+    q = _one(_quotes(text), "budget will not pass")
+    assert q.speaker == "Alan Stroud"
+    assert q.cue == ":"
+
+
+def test_called_with_a_quoted_label_keeps_the_object() -> None:
+    text = "Mayor Jill Carver called the proposal \u201ca reckless gamble\u201d on Tuesday."
+    q = _one(_quotes(text), "reckless gamble")
+    assert q.text.startswith("the proposal")
+    assert q.speaker == "Jill Carver"
+
+
+def test_passive_asked_is_not_the_speaker() -> None:
+    quotes = _quotes("Mr. Dunn was asked whether the tax would rise next year.")
+    assert not [q for q in quotes if q.speaker and "Dunn" in q.speaker and q.cue == "asked"]
+
+
+def test_adverb_before_the_cue_is_not_the_speaker() -> None:
+    text = "The Florida senator would only say that his rival had been wrong about the budget."
+    q = _one(_quotes(text), "rival had been wrong")
+    assert q.speaker is not None and "senator" in q.speaker
+
+
+def test_continued_to_is_not_a_cue_but_he_continued_is() -> None:
+    assert not [q for q in _quotes("Mr. Ross continued to lead the polls in the state all week.") if q.cue == "continued"]
+    text = "Mr. Ross spoke first. \u201cWe will win this state,\u201d he continued."
+    assert _one(_quotes(text), "win this state").cue == "continued"
+
+
+def test_quotes_joined_by_adding_stay_two_statements() -> None:
+    text = "\u201cThe plan is sound,\u201d Ms. Vega said, adding, \u201cWe will fund every school next year.\u201d"
+    quotes = [q for q in _quotes(text) if q.direct]
+    assert [q.text for q in quotes] == ["The plan is sound", "We will fund every school next year."]
+
+
+def test_quote_after_a_reporting_sentence_has_its_speaker() -> None:
+    text = "Ms. Ida Moreau said she would stay in the race. \u201cWe are going to fight on until June.\u201d"
+    assert _one(_quotes(text), "fight on").speaker == "Ida Moreau"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +63,11 @@ _VERBS = (
     "believed|thinks|thought|hopes|hoped|fears|feared|predicted|acknowledging|arguing|"
     "telling|explaining|insisting|suggesting|warning|"
     "announcing|declaring|claiming|claims|alleged|alleges|promised|promises|vowed|vows|"
-    "pledged|pledges|wondered|speculated|cautioned"
+    "pledged|pledges|wondered|speculated|cautioned|"
+    # more speech and belief verbs of ordinary news copy
+    "think|believe|continued|continues|pointed out|points out|remarking|quipped|retorted|"
+    "asserted|asserts|asserting|lamented|bragged|recounted|answered|exclaimed|mused|"
+    "conceding|reasoned|acknowledge|insist|warn|predict|contend|maintain|complain"
 )
 # Verbs that introduce a direct quote but do not by themselves make a sentence reported
 # speech ("Putin praised the “strengthening of cooperation”").
@@ -88,7 +92,10 @@ _OBJECT_VERBS = frozenset("told tells tell asked asks urged assured informed rem
 _DETERMINERS = frozenset("the a an his her its their this these those such".split())
 _PRONOUNS = frozenset("he she it they we i you".split())
 
-_NP_TOK = re.compile(r"\([^()\n]{1,60}\)|(?:[A-Z]\.){2,}|[\w’'\-&]+|\S")
+_NP_TOK = re.compile(
+    r"\([^()\n]{1,60}\)|(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr|Adm|"
+    r"Maj|Cmdr|Gov|Supt|Insp|Amb|Atty|Hon)\.|[\w’'\-&]+|\S"
+)
 _NP_STOP = frozenset(
     """that which who whom whose what when while where whether as but because if after
     before since although though so than in on at for with from by to about during into
@@ -99,8 +106,12 @@ _NP_STOP = frozenset(
 # Adverbs and auxiliaries between a speaker and the cue: "KCNA also said", "Putin has said".
 _PRE_CUE_SKIP = frozenset(
     """also has have had later earlier reportedly further then previously separately
-    recently again publicly repeatedly once already itself""".split()
+    recently again publicly repeatedly once already itself would will could can should may
+    might must did does do not never ever only just first even simply""".split()
 )
+# "Rubio was asked whether …", "it was reported that …": a passive cue's subject is not its speaker
+# ("was quoted as saying" is the exception, handled with "quoted").
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:[a-z]+ly\s+|not\s+)?$")
 # Lower-case words that may sit inside a speaker phrase ("the state-run news agency").
 _NP_WORDS = frozenset(
     """the a an his her its their our this these those some many several two three four five
@@ -210,6 +221,8 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
     quotes: list[Quote] = []
     regions: list[tuple[int, int]] = []
     last: tuple[Quote, int] | None = None  # previous attributed quote and its sentence index
+    for ss, se in ctx.sentences:
+        ctx.attributions(ss, se)  # in reading order, so "he said" can look back at earlier speakers
     for o, c in ctx.quote_marks:
         span = _trim(text, o + 1, c)
         if span is None:
@@ -223,10 +236,24 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
             prev, prev_sent = last
             if sent - prev_sent <= _INHERIT_SENTENCES:
                 chosen = (prev.speaker, None, prev.via)
+        if chosen is None and sent > 0 and ctx.opens_sentence(o, rs):
+            # Sanders said he would stay in the race. “We are going to fight on.”: a quote that
+            # follows a sentence reporting someone's words is theirs
+            speaker_before = ctx.speaker_in(sent - 1)
+            if speaker_before is not None:
+                chosen = (speaker_before, None, ())
+        if chosen is None and _COLON_BEFORE.search(text, max(rs, o - 4), o):
+            # Trump was blunt: “…”; Clinton: “…”: the sentence's subject speaks
+            chosen = ctx.colon_speaker(rs, o)
         if chosen is None and n_words < MIN_QUOTE_WORDS:
             continue  # a scare quote
         speaker, cue, via = chosen if chosen else (None, None, ())
-        quote = Quote(article_id, speaker, cue, text[qs:qe], True, qs, qe, via)
+        direct = True
+        named = _NAMING.search(text, max(rs, o - 80), o) if speaker is not None else None
+        if named is not None and len(_WORD.findall(named.group(2))) <= _NAMING_WORDS:
+            # Beck called Palin a “clown”: the statement is the naming, object and quote together
+            qs, direct = named.start(2), False
+        quote = Quote(article_id, speaker, cue, text[qs:qe], direct, qs, qe, via)
         quotes.append(quote)
         regions.append((rs, re_))
         if speaker is not None:
@@ -239,9 +266,16 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
             if overlapping:
                 # Clinton said her approach is to "distrust and verify" that …: a partial quote
                 # inside reported speech; the statement is the whole clause, the quote a piece of it
-                inside = [q for q in quotes if q.direct and ss <= q.start and q.end <= se]
-                if not inside or not all(cs < q.start - 1 and q.end <= ce + 1 for q in inside):
+                # (a quote elsewhere in the sentence, "On “Morning Joe,” she asked Trump how …", is its own)
+                inside = [q for q in quotes if q.direct and ss <= q.start and q.end <= se and q.start < ce and cs < q.end]
+                if not all(cs < q.start - 1 and q.end <= ce + 1 for q in inside):
                     continue
+                if not inside and _INTRO_OF_QUOTE.match(text, ce):
+                    continue  # `said during a debate, "…"`: the words only introduce the quote
+                if not inside and any(
+                    _touches(text, q.start, q.end, cs, ce) for q in quotes if q.direct and q.start < se + 2 and ss < q.end + 2
+                ):
+                    continue  # `said at a hearing: "…"`: the words before a quote only introduce it
                 quotes = [q for q in quotes if q not in inside]
             quotes.append(Quote(article_id, speaker, cue, text[cs:ce], False, cs, ce, via))
     headline = _headline_claim(text)
@@ -255,6 +289,17 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
     quotes = _join_split_quotes(text, quotes)
     return [dataclasses.replace(q, text=original[q.start : q.end]) for q in quotes]
 
+
+# A quote introduced by a colon ("He was blunt: “…”").
+_COLON_BEFORE = re.compile(r":\s*[\"“”‘']?$")
+# Verbs that name something with a quoted label ("called Palin a “clown”", "dubbed the plan
+# “reckless”"); the label's object is part of the statement when it is this many words or fewer
+# (an object and an article: "that report Friday a").
+_NAMING = re.compile(
+    r"(?<![-\w])(?<!what he )(?<!what she )(called|calls|calling|dubbed|dubs|labeled|labelled|branded|brands)"
+    r"\s+(?!for\b|on\b|out\b)([^,.;:!?\"“”\n]{1,60}?)\s*$"
+)
+_NAMING_WORDS = 6
 
 # A headline "Speaker: claim" names its speaker in at most this many words ("Clinton camp",
 # "Rep. Darrell Issa", "AP-GfK Poll"); longer prefixes are section titles or kickers.
@@ -311,6 +356,10 @@ def _unify_marks(text: str) -> str:
 _SPLIT_GAP_WORDS = 10
 
 
+# Words between two quotes that start a second statement rather than interrupt one.
+_NEW_STATEMENT = re.compile(r"\b(?:adding|and|before|then|continuing|concluding|noting|explaining)\b")
+
+
 def _clause_end(text: str, pos: int) -> int:
     """Where the sentence that a closing quote mark at ``pos`` stands in ends."""
     m = re.compile(r"[.!?\n]").search(text, pos + 2)
@@ -333,6 +382,7 @@ def _join_split_quotes(text: str, quotes: list[Quote]) -> list[Quote]:
             and len(_WORD.findall(text, prev.end, q.start)) <= _SPLIT_GAP_WORDS
             and (prev.cue is not None or q.cue is not None)
             and _CUE.search(text, prev.end, q.start)
+            and not _NEW_STATEMENT.search(text, prev.end, q.start)  # `"A," he said, adding, "B."`: two
             and not _CUE.search(text, q.end, _clause_end(text, q.end))  # "…," she added: its own statement
         ):
             out[-1] = dataclasses.replace(prev, end=q.end, text=text[prev.start : q.end], cue=prev.cue or q.cue)
@@ -412,6 +462,7 @@ class _Context:
         self.text = text
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         self.quote_marks = _quote_marks(text)
+        self.quote_closes = [c for _, c in self.quote_marks]
         chars = list(text)
         for o, c in self.quote_marks:
             for i in range(o + 1, c):
@@ -431,6 +482,10 @@ class _Context:
                 for w in {words[0], words[-1]}:
                     self.full_names.setdefault(w, []).append(m)
         self.starts = [s for s, _ in self.sentences]
+        self.genders = _genders(text, self.mentions, self.expand)
+        self.person_keys = {name_key(self.expand(m)) for m in self.mentions if m.type == "PERSON"}
+        # named speakers of the attributions read so far: (position, name, gender)
+        self.said: list[tuple[int, str, str | None]] = []
         self._atts: dict[tuple[int, int], list[_Att]] = {}
 
     # ---- positions
@@ -485,12 +540,16 @@ class _Context:
                 speaker, channel = self.resolve(np, cs)
                 raw.append(_Att(cue, kind, False, cs, np[1], comma if comma is not None else cs, speaker, channel))
                 continue
-            if _noun_use(masked, rs, cs, ce):
+            if _noun_use(masked, rs, cs, ce) or _not_speech(masked, cue, cs, ce):
                 continue
             if m.group("evid"):
                 np = _np_before(masked, rs, cs)
                 if np is None or not _EVIDENCE_SUBJECT.search(masked, np[0], np[1]):
                     continue
+            if cue != "quoted" and cue.endswith(("ed", "told", "said", "thought")) and _PASSIVE_BEFORE.search(
+                masked, max(rs, cs - 25), cs
+            ):
+                continue
             if cue == "described" and not re.match(r"\s+(?:\w+\s+)?as\b", masked[ce : ce + 20]):
                 continue
             weak = m.group("weak") is not None
@@ -540,7 +599,25 @@ class _Context:
                 speaker, channel = subject
                 clause = comma if comma is not None else cs
                 raw.append(_Att(cue, "forward", weak, cs, ce, clause, speaker, channel))
+        for a in raw:
+            self._register(a, rs)
         return [self._with_content(a, raw, rs, re_) for a in raw]
+
+    def _register(self, att: _Att, rs: int) -> None:
+        """Remember a named person who speaks at ``att.start``, for "he said" further on."""
+        name = att.speaker
+        if not name or att.channel or att.kind == "quoting" or not name[:1].isupper():
+            return
+        key = name_key(name)
+        raw = self.masked[att.start : att.end].split(None, 1)[0].lower() if att.end > att.start else ""
+        gender = {"he": "m", "she": "f"}.get(raw) or self.genders.get(key)
+        if gender is None and key not in self.person_keys:
+            return
+        entry = (att.start, name, gender)
+        i = bisect.bisect_left(self.said, entry[:1])
+        if i < len(self.said) and self.said[i][0] == att.start:
+            return
+        self.said.insert(i, entry)
 
     def _with_content(self, att: _Att, atts: list[_Att], rs: int, re_: int) -> _Att:
         """Decide whether a clause reports what follows it or what precedes it."""
@@ -607,9 +684,56 @@ class _Context:
                 start = max(earlier)
                 m = re.match(r"\s*,\s*", masked[start:])
                 start += m.end() if m else 0
-            if _enough(masked, start, att.clause_start):
-                return _replace(att, kind=kind, content=(start, att.clause_start), speaker=speaker, channel=channel)
+            # "The goal, Ms. Bigbee said, is that …": a parenthetical attribution; the statement
+            # runs on past it to the end of the clause
+            resumed = self._continuation(att.end, stop) if att.kind == "forward" else None
+            if resumed is None and self._quote_follows(att.end, stop):
+                # "A short time later, Abedin wrote, “…”": the words before the speaker are an
+                # adverbial opening, and the quote after the cue is what was said
+                return _replace(att, kind=kind)
+            if _enough(masked, start, att.clause_start) or (resumed and _WORD.search(masked, start, att.clause_start)):
+                end = resumed or att.clause_start
+                return _replace(att, kind=kind, content=(start, end), speaker=speaker, channel=channel)
         return _replace(att, kind="trailing" if att.kind == "forward" else att.kind)
+
+    def _after_opening_quote(self, ss: int, pos: int) -> bool:
+        """``pos`` follows (spaces and a comma aside) a quotation that opens the sentence at ``ss``."""
+        i = pos
+        while i > ss and self.masked[i - 1] in " \t,":
+            i -= 1
+        k = bisect.bisect_left(self.quote_closes, i - 1)
+        if k >= len(self.quote_marks) or self.quote_marks[k][1] != i - 1:
+            return False
+        return self.opens_sentence(self.quote_marks[k][0], ss)
+
+    def _quote_follows(self, p: int, stop: int) -> bool:
+        """A quotation opens right after the attribution clause ending at ``p`` (adjuncts aside)."""
+        masked = self.masked
+        while True:
+            m = _ADJUNCT.match(masked, p, stop)
+            if not m or m.end() == p:
+                break
+            p = m.end()
+        m = _OBJECT.match(masked, p, stop)
+        if m:
+            p = m.end()
+        return _QUOTE_NEXT.match(masked, p) is not None
+
+    def _continuation(self, p: int, stop: int) -> int | None:
+        """End of the words that resume after a parenthetical ``…, X said, …``, if any."""
+        masked = self.masked
+        while True:
+            m = _ADJUNCT.match(masked, p, stop)
+            if not m or m.end() == p:
+                break
+            p = m.end()
+        m = _RESUME.match(masked, p, stop)
+        if m is None or not _enough(masked, m.end(), stop):
+            return None
+        end = stop
+        while end > p and masked[end - 1] in ".!? \n":
+            end -= 1
+        return end
 
     # ---- choosing a speaker and a channel chain
 
@@ -655,6 +779,8 @@ class _Context:
         pool = people or [a for a in atts if a.kind != "quoting"]
         out: list[tuple[tuple[int, int], str | None, str | None, tuple[str, ...]]] = []
         for main in sorted(pool, key=lambda a: a.start):
+            if main.kind == "forward" and self._after_opening_quote(ss, main.start):
+                continue  # `“…,” he said at one point.`: the clause attributes the quote before it
             found = self._statement(main, ss, se)
             if found is None:
                 continue
@@ -696,7 +822,7 @@ class _Context:
         raw = self.text[s:e].strip()
         low = raw.lower()
         if low in ("he", "she"):
-            person = self.last_person(pos)
+            person = self.last_person(pos, low)
             return (person, False) if person else (raw, False)
         if low == "it":
             return self.last_org(pos) or (raw, False)
@@ -739,30 +865,50 @@ class _Context:
                 best, best_d = other, d
         return _strip_possessive(best.text if best else m.text)
 
-    def last_person(self, pos: int) -> str | None:
-        """Who "he" or "she" at ``pos`` is: the latest sentence subject naming a person, else the latest person.
+    def last_person(self, pos: int, pronoun: str = "he") -> str | None:
+        """Who "he" or "she" at ``pos`` is: the subject of the nearest sentence naming a person of that gender.
 
         A pronoun subject usually continues the previous sentences' subject ("Beck opposed
-        Trump. He said …" is Beck), so a name opening one of the last few sentences wins
-        over names in object position after it.
+        Trump. He said …" is Beck), so sentences are read back from the pronoun's own, and in
+        each the first person named outside an object position ("told Trump", "with Trump")
+        and outside quotes wins; a person known to be of the other gender (a title, a first
+        name) is passed over.
         """
+        want = "f" if pronoun == "she" else "m"
         si = self.sentence_index(pos)
-        lo = self.sentences[max(0, si - _SUBJECT_SENTENCES)][0] if self.sentences else 0
-        for m in reversed(self._mentions_between(lo, pos)):
-            if m.end > pos or m.type != "PERSON" or self.in_quote(m.start):
-                continue
-            if self._subject_position(m):
+        for k in range(si, max(-1, si - _SUBJECT_SENTENCES - 1), -1):
+            ss = self.sentences[k][0] if self.sentences else 0
+            i = bisect.bisect_left(self.said, (ss,))
+            while i < len(self.said) and self.said[i][0] < pos:
+                _, name, gender = self.said[i]
+                if gender in (want, None):
+                    return name  # the sentence's speaker ("Woolson said …. “…,” he said")
+                i += 1
+            for m in self._mentions_between(ss, pos):
+                if m.end > pos or m.type != "PERSON" or self.in_quote(m.start):
+                    continue
+                if self._gender(m) not in (want, None):
+                    continue
+                if _OBJECT_BEFORE.search(self.text, max(ss, m.start - 50), m.start):
+                    continue  # an object, not the one speaking next
                 return self.expand(m)
+            pos = min(pos, ss)
         fallback: Mention | None = None
         for m in reversed(self._mentions_between(0, pos)):
             if m.end > pos or m.type != "PERSON" or self.in_quote(m.start):
                 continue
+            if self._gender(m) not in (want, None):
+                continue
             if fallback is None:
                 fallback = m
             if _OBJECT_BEFORE.search(self.text, max(0, m.start - 50), m.start):
-                continue  # an object, not the one speaking next
+                continue
             return self.expand(m)
         return self.expand(fallback) if fallback else None
+
+    def _gender(self, m: Mention) -> str | None:
+        """"m", "f" or None (unknown) for a person, from titles and first names across the article."""
+        return self.genders.get(name_key(self.expand(m)))
 
     def _subject_position(self, m: Mention) -> bool:
         """The mention opens its sentence or clause, give or take a title ("Sen. Ted Cruz said")."""
@@ -808,6 +954,23 @@ class _Context:
         j = bisect.bisect_left(self.mention_starts, hi)
         return self.mentions[i:j]
 
+    def speaker_in(self, si: int) -> str | None:
+        """The last named speaker of sentence ``si``'s attributions, if any."""
+        ss, se = self.sentences[si]
+        i = bisect.bisect_left(self.said, (se,))
+        return self.said[i - 1][1] if i > 0 and self.said[i - 1][0] >= ss else None
+
+    def colon_speaker(self, rs: int, o: int) -> tuple[str | None, str | None, tuple[str, ...]] | None:
+        """Speaker of a quote after a colon: a pronoun or the first name opening the sentence."""
+        m = re.match(r"\s*(?:[A-Z][a-z]+,\s+)?(he|she|He|She)\b", self.masked[rs:o])
+        if m:
+            person = self.last_person(rs + m.start(1), m.group(1).lower())
+            return (person, ":", ()) if person else None
+        subject = self.subject(rs, o)
+        if subject is None or subject[0] is None:
+            return None
+        return subject[0], ":", ()
+
     def subject_before_quote(self, rs: int, o: int) -> str | None:
         """``Kim and Putin "discussed …"``: names alone between sentence start and the quote."""
         prefix = self.text[rs:o].strip(" ,")
@@ -816,7 +979,89 @@ class _Context:
         return None
 
 
+# --------------------------------------------------------------------------- gender
+
+# Titles and first names that tell a person's gender, for resolving "he" and "she". The names
+# are common given names in English-language news (politics, business, sport); a name not
+# listed leaves the gender unknown, which matches either pronoun.
+_MALE_TITLES = re.compile(r"\b(?:Mr|Sir|Lord|King|Prince|Father|Brother|Pope|Sheikh)\.?\s+$")
+_FEMALE_TITLES = re.compile(r"\b(?:Mrs|Ms|Miss|Madam|Madame|Mme|Lady|Dame|Queen|Princess|Sister)\.?\s+$")
+_MALE_NAMES = frozenset(
+    """aaron abdul abraham adam adrian ahmed al alan albert alex alexander alexei ali andrew
+    andy angel anthony antonio barack barry ben benjamin bernie bill billy bob bobby boris brad
+    bradley brandon brett brian bruce bryan carl carlos charles charlie chris christopher chuck
+    clarence colin craig dan daniel danny darrell dave david dennis dick dmitry don donald doug
+    douglas duncan dwight ed eddie edward emmanuel eric evan frank fred gary george gerald
+    glenn gordon graham greg gregory harry henry howard hugh ian ivan jack jacob jake james jamie
+    jared jason jay jeb jeff jeffrey jeremy jerry jim jimmy joe joel john johnny jon jonathan
+    jorge jose joseph josh juan justin keith ken kenneth kevin kim larry lee leon luis marco
+    marcus mark martin matt matthew max michael mike mitch mitt mohammed muhammad narendra
+    nathan neil newt nicholas nick nigel omar oscar patrick paul pete peter phil philip rahm
+    ralph rand randy ray raymond reince richard rick rob robert roger ron ronald roy rudy russ
+    russell ryan sam samuel scott sean sergei sergey steve steven stephen ted terry thomas tim
+    timothy todd tom tony vladimir walter wayne william xi yoshihide""".split()
+)
+_FEMALE_NAMES = frozenset(
+    """abigail alice alicia alison amanda amy andrea angela angelina ann anna anne annie barbara
+    betsy betty beverly brenda carly carol caroline catherine cathy charlotte cheryl christina
+    christine claire claudia cynthia dana deborah debbie debra denise diana diane donna doris
+    dorothy elaine eleanor elizabeth ellen emily emma erin eva evelyn florence frances gina
+    gloria grace hannah heather heidi helen hillary hope huma ivanka jackie jacqueline jane janet
+    jean jeanne jennifer jessica jill joan joanna jodi joyce judith judy julia julie karen kate
+    katherine kathleen kathy kayleigh kellyanne kelly kim kirsten laura lauren linda lisa liz
+    loretta lori louise lucy lynn madeleine margaret maria marie marsha martha mary megan megyn
+    melania melissa michelle monica nancy natalie nicole nikki olivia pam pamela patricia paula
+    peggy rachel rebecca rosa ruth sally samantha sandra sara sarah sharon shirley stephanie
+    susan suzanne tammy teresa theresa tiffany tina tracy tulsi valerie victoria virginia
+    wendy""".split()
+)
+
+
+def _genders(text: str, mentions: Sequence[Mention], expand: Callable[[Mention], str]) -> dict[str, str | None]:
+    """Full-name key -> "m"/"f"/None for each person, from a title before any mention or a first name.
+
+    A surname-only mention ("Mrs. Clinton") gives its evidence to the full name it stands
+    for there (``expand``), so "Bill Clinton" and "Hillary Clinton" keep their own.
+    """
+    votes: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.type != "PERSON":
+            continue
+        key = name_key(m.text)
+        words = key.split()
+        before = text[max(0, m.start - 12) : m.start]
+        found: str | None = None
+        if _MALE_TITLES.search(before):
+            found = "m"
+        elif _FEMALE_TITLES.search(before):
+            found = "f"
+        elif len(words) > 1 and words[0] in _MALE_NAMES and words[0] not in _FEMALE_NAMES:
+            found = "m"
+        elif len(words) > 1 and words[0] in _FEMALE_NAMES and words[0] not in _MALE_NAMES:
+            found = "f"
+        if found is None:
+            continue
+        votes.setdefault(key, set()).add(found)
+        if len(words) == 1:
+            votes.setdefault(name_key(expand(m)), set()).add(found)
+    return {k: (next(iter(v)) if len(v) == 1 else None) for k, v in votes.items()}
+
+
 # --------------------------------------------------------------------------- helpers
+
+_INTRO_OF_QUOTE = re.compile(r"[ \t,:;.\u2014\u2013-]*[\"“‘']")
+# The same, for a clause after which the sentence goes on with a quote ("Later, he wrote, “…”").
+_QUOTE_NEXT = re.compile(r"[ \t,:;\u2014\u2013-]*[\"“‘']")
+
+
+def _touches(text: str, qs: int, qe: int, cs: int, ce: int) -> bool:
+    """A quote at ``qs..qe`` and a clause at ``cs..ce`` with no word between them."""
+    if qe <= cs:
+        return not _WORD.search(text, qe, cs)
+    if ce <= qs:
+        return not _WORD.search(text, ce, qs)
+    return True
+
 
 def _replace(att: _Att, **changes: Any) -> _Att:
     return dataclasses.replace(att, **changes)
@@ -875,6 +1120,14 @@ def _shared_subject(masked: str, raw: list[_Att], cs: int) -> tuple[str | None, 
     return None
 
 
+# After a parenthetical attribution, a comma and words that carry the sentence on (not an
+# appositive about the speaker, "who …", nor a second cue).
+_RESUME = re.compile(
+    r"\s*,\s*(?!(?:who|whom|whose|which|according|citing|quoting|adding|saying|a|an|the|his|her|"
+    r"their|its|and|but)\b)(?=[\w\x00\"“'‘])"
+)
+
+
 _RELATIVE = re.compile(r",\s*who\s+(?:(?:also|has|had|have|later|previously|once)\s+)?$")
 
 
@@ -925,6 +1178,31 @@ def _noun_use(masked: str, rs: int, cs: int, ce: int) -> bool:
     return bool(prv and (prv.group(1).lower() in _DETERMINERS or prv.group(1).isdigit()))
 
 
+def _adverb(w: str) -> bool:
+    """A lower-case "-ly" adverb ("flatly", "repeatedly"), not a noun such as "family"."""
+    return w.islower() and len(w) > 4 and w.endswith("ly") and w not in _NP_WORDS and w not in _LY_NOUNS
+
+
+_LY_NOUNS = frozenset("family ally assembly rally monopoly anomaly bully".split())
+
+
+# "continued" reports speech only when the words follow it ("he continued, “…”"), not in "continued
+# to lead"; a bare verb after "to" is an infinitive ("plans to maintain a base"), and "think" is
+# a noun in "think tank" and no attribution in "think about".
+_CONTINUE_SPEECH = re.compile(r"\s*(?:[,:;\"“”‘'\u2014\u2013.!?]|$)")
+_BARE = frozenset("think believe acknowledge insist warn predict contend maintain complain argue".split())
+
+
+def _not_speech(masked: str, cue: str, cs: int, ce: int) -> bool:
+    if cue in ("continued", "continues"):
+        return _CONTINUE_SPEECH.match(masked, ce) is None
+    if cue in _BARE:
+        if re.search(r"\bto\s+$", masked[max(0, cs - 4) : cs]):
+            return True
+        return re.match(r"\s+(?:tank|tanks|about|of|back|so|twice|again)\b", masked[ce : ce + 8]) is not None
+    return False
+
+
 def _np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The speaker phrase ending right before a cue verb at ``hi``."""
     toks = list(_NP_TOK.finditer(masked, lo, hi))
@@ -934,8 +1212,8 @@ def _np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     for t in reversed(toks):
         w = t.group(0)
         low = w.lower()
-        if end is None and low in _PRE_CUE_SKIP:
-            continue
+        if end is None and (low in _PRE_CUE_SKIP or _adverb(w)):
+            continue  # "would only say", "flatly denied"
         if w.startswith("("):
             pass
         elif not w[0].isalnum():
