@@ -84,6 +84,11 @@ def test_quote_line_names_speaker_cue_and_channel() -> None:
     assert quote_line(q, width=20).endswith('…"') and len(quote_line(q, width=20)) < 60
 
 
+def test_quote_line_puts_a_reporting_channel_first() -> None:
+    q = Quote("a-1", "Kim and Putin", "reports", "agreed to expand rail links", True, 0, 10, ("Yonhap", "KCNA"))
+    assert quote_line(q) == 'Yonhap, quoting KCNA, reports: Kim and Putin "agreed to expand rail links"'
+
+
 @pytest.fixture(scope="module")
 def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     from conftest import SEEDS

@@ -134,13 +134,20 @@ def timeline_quotes(
     return out
 
 
+_CHANNEL_CUES = frozenset({"report", "reports", "reported", "reporting", "quoting", "quoted", "carried", "cited", "citing"})
+
+
 def quote_line(q: Quote, width: int = 220) -> str:
     """``Kim Jong Un said (via Yonhap, KCNA): "…"`` — speaker, cue, channel chain and the words."""
-    via = f" (via {', '.join(q.via)})" if q.via else ""
     text = " ".join(q.text.split())
     if len(text) > width:
         text = text[: width - 1].rsplit(" ", 1)[0] + "…"
     words = f'"{text}"' if q.direct else text
+    if q.via and (q.cue or "").lower() in _CHANNEL_CUES:
+        # Kim and Putin "discussed …," reports Yonhap, quoting KCNA: the verb is the channel's, not the speaker's
+        quoting = f", quoting {', '.join(q.via[1:])}," if len(q.via) > 1 else ""
+        return f"{q.via[0]}{quoting} {q.cue}: {q.speaker} {words}"
+    via = f" (via {', '.join(q.via)})" if q.via else ""
     return f"{q.speaker} {q.cue or 'said'}{via}: {words}"
 
 
