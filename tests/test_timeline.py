@@ -133,3 +133,51 @@ def test_chronology_keeps_a_long_lead_that_names_the_day() -> None:
     strict = TimelineOptions(chronology_max_words=35, chronology_names_day_bonus=0.1)
     (entry,) = build_timeline(story, events, {"a-9": art}, mentions, {}, strict)
     assert entry.summary == short
+
+
+def test_page_header_glued_to_the_lead_is_not_cited() -> None:
+    # a scraped page: headline, time stamp, then the story, all on one line (invented text)
+    text = (
+        "Portvale strike ends Tuesday 5 March 2024 18.45 GMT Harbour pilots at Portvale returned to work "
+        "after the port authority agreed to hire twelve more pilots. The union welcomed the deal."
+    )
+    art = Article(id="a-7", source="7", text=text, published="2024-03-05")
+    (entry,) = select_timeline([art], {}, {}, TimelineOptions(dates=1, min_sources=1))
+    assert entry.summary.startswith("Harbour pilots at Portvale returned")
+    assert text[entry.citations[0].start : entry.citations[0].end] == entry.summary
+    (raw,) = select_timeline([art], {}, {}, TimelineOptions(dates=1, min_sources=1, strip_header=False))
+    assert raw.summary.startswith("Portvale strike ends")
+
+
+def test_a_next_day_lead_speaks_for_the_day() -> None:
+    # the strike day has only a headline; the report of it is the lead of the next morning's article
+    head = Article(id="a-1", source="1", text="Portvale strike.", published="2024-03-04")
+    report = "Harbour pilots at Portvale walked out over the night shift rota, halting forty container ships."
+    nxt = Article(id="a-2", source="2", text=report, published="2024-03-05")
+    (entry,) = select_timeline([head, nxt], {}, {}, TimelineOptions(dates=1, min_sources=1))
+    assert (entry.date, entry.citations[0].article) == ("2024-03-04", "a-2")
+    (entry,) = select_timeline([head, nxt], {}, {}, TimelineOptions(dates=1, min_sources=1, pub_days=1))
+    assert entry.date == "2024-03-05"  # same-day leads only: the headline day has nothing to say
+
+
+def test_a_day_still_named_a_month_later_ranks_higher() -> None:
+    recall = "Pilots at Portvale have not struck since the walkout on March 4, the union said in its report."
+    week = "Ferry crews at Portvale met the port authority on March 20 to discuss the new rota for pilots."
+    arts = [
+        Article(id="a-1", source="1", text=week, published="2024-03-21"),
+        Article(id="a-2", source="2", text=week, published="2024-03-22"),
+        Article(id="a-3", source="3", text=recall, published="2024-05-02"),
+    ]
+    r, w = recall.index("March 4"), week.index("March 20")
+    mentions = {
+        "a-1": [DateMention("a-1", "March 20", w, w + 8, "2024-03-20", "day")],
+        "a-2": [DateMention("a-2", "March 20", w, w + 8, "2024-03-20", "day")],
+        "a-3": [DateMention("a-3", "March 4", r, r + 7, "2024-03-04", "day")],
+    }
+    # two sources name March 20 within days, one names March 4 two months later
+    opts = TimelineOptions(dates=1, published_weight=0, later_weight=0)
+    (entry,) = select_timeline(arts, mentions, {}, opts)
+    assert entry.date == "2024-03-04"
+    (entry,) = select_timeline(arts, mentions, {}, TimelineOptions(dates=1, published_weight=0, later_weight=0,
+                                                                   recalled_weight=0))
+    assert entry.date == "2024-03-20"
