@@ -18,6 +18,7 @@ import random
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,7 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = load_t17_data()
         run = stream(data.items, opts, recluster_every=args.recluster_every * 5, time_terms=True)
         f1 = b3(run.story_of, data.gold_story)
-        print(f"T17 ({len(data.items)} docs) date order: story B3-F1 {f1:.3f}, {len(set(run.story_of.values()))} stories, "
+        sc = score(run.story_of, data.gold_story)
+        sizes = Counter(run.story_of.values())
+        print(f"T17 ({len(data.items)} docs) date order: story B3-F1 {f1:.3f} (P {sc['b3_p']:.3f}, R {sc['b3_r']:.3f}), "
+              f"{len(sizes)} stories ({sum(1 for n in sizes.values() if n == 1)} of one article), "
               f"{len(set(run.event_of.values()))} events, {run.seconds:.1f} s clustering (terms + add + re-clustering), "
               f"{len(run.changes)} changes")
         orders = [run] + [stream(shuffled(data.items, s), opts, recluster_every=args.recluster_every * 5)

@@ -163,3 +163,30 @@ def test_changes_round_trip_through_the_store_and_history_shows_them(tmp_path: P
     assert "merge" in out.output and "e-2 -> e-1" in out.output and "cosine 0.900" in out.output
     missing = CliRunner().invoke(cli, ["history", "s-9", "--db", str(tmp_path / "h.db")])
     assert missing.exit_code != 0
+
+
+def test_small_story_gets_a_second_chance_to_join_the_story_it_belongs_to() -> None:
+    # online joins to a story are switched off (threshold above 1) and so are story merges: only the second-chance
+    # attach of small stories acts. The aftermath article joins the flood story, the chess article joins nothing.
+    later = "Months after the Varna river flood, Ostrel village families still wait for rebuilt roofs and a new levee."
+    stream_ = [(FLOOD[0], "2024-03-04"), (FLOOD[1], "2024-03-04"), (FIRE[0], "2024-03-05"), (FLOOD[2], "2024-03-05"),
+               (FIRE[1], "2024-03-05"), (later, "2024-09-01"), (CHESS, "2024-09-01")]
+
+    def stories(attach_size: int) -> tuple[dict[str, str], list[Change]]:
+        c = Clusterer(ClusterOptions(story_threshold=1.01, story_ratio=0.0, story_merge_ratio=9.0,
+                                     story_merge_threshold=9.0, attach_size=attach_size))
+        for i, (text, day) in enumerate(stream_):
+            a = art(i, text, day)
+            c.add(a, terms(a), day)
+        changes = c.recluster()
+        return {a: c.events[e].story for a, e in c.event_of.items()}, changes
+
+    without, _ = stories(0)
+    assert without["a-5"] != without["a-0"]  # online, the aftermath opened a story of its own
+    got, changes = stories(3)
+    assert got["a-5"] == got["a-0"] == got["a-1"] == got["a-3"]
+    assert got["a-0"] == without["a-0"]  # the larger story keeps its id: readers already follow it
+    assert got["a-6"] not in {got["a-0"], got["a-2"]} and got["a-2"] != got["a-0"]
+    joined = [ch for ch in changes if ch.kind == "story-merge"]
+    assert [(ch.source, ch.target) for ch in joined] == [(without["a-5"], without["a-0"])]
+    assert "runner-up" in joined[0].reason
