@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
-EXTRAS ?= nlp,feeds,warc,dev
+EXTRAS ?= nlp,feeds,warc,postgres,dev
 
 .PHONY: demo test typecheck clean
 

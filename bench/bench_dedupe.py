@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_dedupe.py quality            # P/R on a perturbation set
     .venv/bin/python bench/bench_dedupe.py speed --n 10000    # articles/s and peak RSS of the dedupe stage
+                                                              # (--core: dedupe() alone, --dups-only: duplicates)
 
 Reads ../shared/datasets/timeline17 at run time (via ../shared/eval/datasets_to_text.py) and writes
 nothing: T17 text never enters the repository. Perturbations (seeded):
@@ -136,6 +137,7 @@ def quality(n: int) -> None:
         for a in p.articles:
             by_article.setdefault(a, []).append(i)
     found = origin_ok = 0
+    found_hosts: set[str] = set()
     texts = {a.id: a for a in articles}
     for host, src, piece in excerpts:
         # Found when passages the host shares with earlier articles cover >= 80% of the excerpt's words
@@ -150,6 +152,7 @@ def quality(n: int) -> None:
                 covered |= want & words
         if len(covered) >= 0.8 * len(want):
             found += 1
+            found_hosts.add(host)
             # the origin is the source, or an article published no later that carries the same words
             oks = []
             for p in mine:
@@ -160,44 +163,68 @@ def quality(n: int) -> None:
                 ))
             origin_ok += all(oks)
     recall_p = found / max(1, len(excerpts))
+    for k in range(2, 6):  # recall by excerpt length in sentences (T17 text has one sentence per line)
+        of_k = [e for e in excerpts if e[2].count("\n") + 1 == k]
+        hit = sum(1 for e in of_k if e[0] in found_hosts)
+        print(f"  excerpts of {k} sentences: {len(of_k)}, recall={hit / max(1, len(of_k)):.4f}")
     print(f"passages: {len(excerpts)} excerpts of 2-5 sentences, recall={recall_p:.4f}, "
           f"origin correct={origin_ok / max(1, found):.4f}; {len(passages)} passages in all")
     print(f"RESULT near-dup P={precision:.4f} R={recall:.4f}; passage recall={recall_p:.4f}")
 
 
-def speed(n: int, dups_only: bool) -> None:
+def speed(n: int, what: str) -> None:
+    """Time the dedupe stage on ``n`` articles: wall and CPU seconds, peak RSS.
+
+    ``stage`` (default) is what ``storyline run`` does: the articles are already stored (ingest, not timed) and
+    ``pipeline.update_dedupe`` indexes them, finds duplicates and passages, and writes everything to the SQLite
+    store. ``core`` times ``dedupe.dedupe`` alone (no index keys, no components, no store); ``dups`` only
+    ``find_duplicates``.
+    """
+    import tempfile
+
+    from storyline.dedupe import _word_chars
+    from storyline.pipeline import update_dedupe
+    from storyline.store import SQLiteStore
+
     articles, _, _ = build(n)
     articles = [Article(id=a.id, source=a.source, text=a.text, published=a.published, content_hash=text_hash(a.text))
                 for a in articles]  # ingest stores the content hash; the stage does not recompute it
     words = sum(len(a.text.split()) for a in articles) / len(articles)
-    from storyline.dedupe import _word_chars
-
     _word_chars()  # the one-time 1.1M-entry character table, built lazily on first use
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t = time.perf_counter()
-    if dups_only:
-        d = find_duplicates(articles)
-        p: list[object] = []
-    else:
-        d, p = dedupe(articles)  # type: ignore[assignment]
-    el = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    what = "duplicates only" if dups_only else "duplicates + passages"
-    print(f"{len(articles)} articles, {words:.0f} words avg: {len(d)} duplicates, {len(p)} passages, {el:.1f} s; "
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(str(Path(tmp) / "bench.db"))
+        if what == "stage":
+            store.add_articles(articles)
+            articles = store.articles()  # as analyse() reads them
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        t, c = time.perf_counter(), time.process_time()
+        if what == "stage":
+            update_dedupe(store, articles)
+        elif what == "core":
+            dedupe(articles)
+        else:
+            find_duplicates(articles)
+        el, cpu = time.perf_counter() - t, time.process_time() - c
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        found = f"{len(store.duplicates())} duplicates, {len(store.passages())} passages, " if what == "stage" else ""
+    label = {"stage": "dedupe stage (update_dedupe into SQLite)", "core": "dedupe() alone", "dups": "find_duplicates alone"}
+    print(f"{len(articles)} articles, {words:.0f} words avg: {found}{el:.1f} s wall, {cpu:.1f} s CPU; "
           f"peak RSS {rss:.0f} MiB ({rss0:.0f} MiB before the stage)")
-    print(f"RESULT {what}: {len(articles) / el:.0f} articles/s at {len(articles)}")
+    print(f"RESULT {label[what]}: {len(articles) / el:.0f} articles/s wall, {len(articles) / cpu:.0f} per CPU-second "
+          f"at {len(articles)}; peak RSS {rss / 1024:.1f} GiB")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["quality", "speed"])
     ap.add_argument("--n", type=int, default=8000)
-    ap.add_argument("--dups-only", action="store_true")
+    ap.add_argument("--dups-only", action="store_true", help="speed of find_duplicates alone")
+    ap.add_argument("--core", action="store_true", help="speed of dedupe() alone, without the index and the store")
     args = ap.parse_args()
     if args.what == "quality":
         quality(args.n)
     else:
-        speed(args.n, args.dups_only)
+        speed(args.n, "dups" if args.dups_only else "core" if args.core else "stage")
 
 
 if __name__ == "__main__":

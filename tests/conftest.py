@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,102 @@ def read_seed(prefix: str) -> str:
     if not paths:
         pytest.skip(f"../shared/seeds not found: no {SEEDS}/{prefix}_*.txt beside the repository")
     return paths[0].read_text(encoding="utf-8")
+
+
+# PostgreSQL: a real throwaway server for the session -------------------------------------------------------------
+# STORYLINE_TEST_POSTGRES=postgresql://user@host:port/db uses a running server (one where the user may CREATE DATABASE);
+# otherwise the Debian server binaries (apt-get install postgresql) start a private cluster on a free port.
+# STORYLINE_REQUIRE_POSTGRES=1 (set by CI) turns "skipped: no server" into a failure.
+
+
+def _skip_or_fail(reason: str) -> None:
+    import os
+
+    if os.environ.get("STORYLINE_REQUIRE_POSTGRES"):
+        pytest.fail(f"PostgreSQL required (STORYLINE_REQUIRE_POSTGRES is set) but {reason}")
+    pytest.skip(reason)
+
+
+def _pg_bindir() -> Path | None:
+    import glob
+    import shutil
+
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    return Path(versions[-1]).parent if versions else None
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    import os
+    import shutil
+    import socket
+    import subprocess
+
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None:
+        _skip_or_fail('psycopg is not installed: pip install "storyline[postgres]"')
+    if os.environ.get("STORYLINE_TEST_POSTGRES"):
+        yield os.environ["STORYLINE_TEST_POSTGRES"]
+        return
+    bindir = _pg_bindir()
+    if bindir is None:
+        _skip_or_fail("no PostgreSQL server binaries (initdb) found: apt-get install postgresql, "
+                      "or set STORYLINE_TEST_POSTGRES to a server's URL")
+        return
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="storyline-pg-"))  # not under pytest's 0700 root-owned folders
+    data = home / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root: run it as the postgres user
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(home, "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    def run(*cmd: str) -> None:
+        done = subprocess.run([*as_user, *cmd], capture_output=True, text=True)
+        if done.returncode:
+            _skip_or_fail(f"could not start a PostgreSQL server ({' '.join(cmd[:1])}): {done.stderr.strip()[-500:]}")
+
+    run(str(bindir / "initdb"), "-D", str(data), "-U", "storyline", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-N")
+    opts = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    run(str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(home / "server.log"), "-o", opts, "start")
+    try:
+        yield f"postgresql://storyline@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_store(pg_url: str) -> Iterator[Any]:
+    """A PostgresStore on a fresh database of its own, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    from storyline.store.postgres import PostgresStore
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    store = PostgresStore(pg_url.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        yield store
+    finally:
+        store.close()
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name}")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store(request: pytest.FixtureRequest) -> Any:
+    """The same test on both backends (one Store interface, two implementations)."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("store")
+    return request.getfixturevalue("pg_store")

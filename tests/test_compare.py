@@ -128,3 +128,35 @@ def test_invented_tensions_found(a: str, b: str, kind: str) -> None:
 def test_invented_mentions_are_not_tensions(a: str, b: str) -> None:
     assert tension(a, b) is None
     assert tension(b, a) is None
+
+
+def test_outlets_carrying_one_agency_passage_are_one_source_for_its_claim() -> None:
+    from storyline.dedupe import dedupe
+
+    wire = (
+        "The Meridian Press Agency said the harbour authority of Portvale would close the Eastquay terminal "
+        "for three weeks of repairs starting on Monday. The authority said cargo would be diverted to the "
+        "northern docks while the cranes were replaced."
+    )
+    arts = {
+        "w-1": Article(id="w-1", source="1", text="Shipping firms in Portvale learned of the plan from a notice pinned to the gate. " + wire
+                       + " Two of them told the Gazette they had not been consulted and would ask the council for help.",
+                       published="2024-03-04", outlet="Harbour Gazette"),
+        "w-2": Article(id="w-2", source="2", text="Fishermen on the old quay fear a month without income as the dock closes. " + wire
+                       + " A spokeswoman for their cooperative called the timing the worst of the whole season.",
+                       published="2024-03-05", outlet="Coast Herald"),
+        "w-3": Article(id="w-3", source="3", published="2024-03-05", outlet="Ledger",
+                       text="Police in Portvale said the Eastquay terminal would close for three weeks of repairs on Monday."),
+    }
+    dups, passages = dedupe(list(arts.values()))
+    assert dups == []
+    assert any({"w-1", "w-2"} <= set(p.articles) and "northern docks" in p.text for p in passages)
+    event = Event("e-9", "s-9", "2024-03-04", "Closure", ("w-1", "w-2", "w-3"))
+    cargo = [s for s in compare(event, arts, {}).shared if "northern docks" in s.first.text]
+    assert len(cargo) == 1 and cargo[0].sources == 2  # without passages: two outlets, two sources
+    folded = compare(event, arts, {}, passages=passages)
+    cargo = [s for s in folded.shared if "northern docks" in s.first.text]
+    assert len(cargo) == 1 and cargo[0].sources == 1  # the same agency copy twice is one source
+    assert {c.article for c in cargo[0].claims} == {"w-1", "w-2"}
+    closure = [s for s in folded.shared if "three weeks" in s.first.text]
+    assert closure and max(s.sources for s in closure) == 2  # police in w-3 are a second, independent source

@@ -455,3 +455,56 @@ def test_event_sources_fold_copies_and_wire_copy_but_not_short_quotes() -> None:
     roots = source_roots(dups, passages)
     assert roots["wire-2"] == roots["paper-3"] == "kcna-1"
     assert roots["near"] == "src" and "report" not in roots
+
+
+# --------------------------------------------------------------------------- batch internals
+
+
+def test_batch_tokenising_equals_article_by_article() -> None:
+    from storyline.dedupe import _quoted_tokens, _tokenise, _tokenise_batch
+
+    texts = [
+        SOURCE_TEXT,
+        _quoting_report().text,
+        "",
+        "İstanbul’s mayor said “ﬁne” and 'yes' — then \"left\nA new line 'closes' nothing",
+        'An open "quote runs to the end',
+        "'Single quoted stretch' and Kim's dog",
+    ]
+    hashes, starts, ends, quoted, counts = _tokenise_batch(texts)
+    at = 0
+    for text, n in zip(texts, counts.tolist()):
+        h, s, e = _tokenise(text)
+        assert hashes[at : at + n].tolist() == h.tolist()
+        assert starts[at : at + n].tolist() == s.tolist() and ends[at : at + n].tolist() == e.tolist()
+        assert quoted[at : at + n].tolist() == _quoted_tokens(text, s).tolist()
+        at += n
+    assert at == hashes.size
+
+
+def test_winnowing_finds_every_shared_run_of_ten_words() -> None:
+    # Ten shared words (the guaranteed minimum), unquoted, between unrelated sentences.
+    run = "the committee will publish its full report on the canal"
+    assert len(run.split()) == 10
+    a = _art("a", f"Rain fell over the northern hills all night. Officials said {run} next spring.", "2024-01-01")
+    b = _art("b", f"Farmers gathered in the square to protest prices, and {run} before the vote.", "2024-01-02")
+    c = _art("c", "Rain fell over the northern hills. The committee will publish a summary of its report.", "2024-01-03")
+    passages = find_passages([a, b, c])
+    assert [(p.text, p.articles) for p in passages] == [(run, ("a", "b"))]
+
+
+def test_local_agencies_shortcut_agrees_with_the_full_scan() -> None:
+    from storyline.agencies import local_agencies
+    from storyline.dedupe import _local_agencies
+
+    texts = [
+        "PORTVALE, May 2 (NNS) - Talks ended, the Meridian Press Agency (MPA) said.",
+        "Said the\n\nMeridian\nPress Agency\n(MPA)\nwas here.",
+        "A first line.\nThe state news agency\nPrensa Nueva said so.\nAnother line.",
+        "MPA\nnews agency reported it.",
+        "No agency here at all, only text.",
+        "TOKYO, Sep 14. /TASS/. Talks resumed.\n" + "Filler line without brackets.\n" * 10 + "Harbour Wire (HW) said.",
+        SOURCE_TEXT,
+    ]
+    for text in texts:
+        assert _local_agencies(text) == local_agencies(text)

@@ -12,7 +12,7 @@ from storyline.records import (
     Analysis, Article, Citation, DateMention, Dateline, Duplicate, Entity, Event, Mention, Passage, Quote,
     Rejection, Story, TimelineEntry,
 )
-from storyline.store import SQLiteStore, open_store
+from storyline.store import SQLiteStore, Store, open_store
 from storyline.store.migrations import MIGRATIONS
 
 
@@ -26,19 +26,22 @@ def _article(i: int, **kw: object) -> Article:
     return Article(**base)  # type: ignore[arg-type]
 
 
-def test_articles_round_trip(store: SQLiteStore) -> None:
+def test_articles_round_trip(any_store: Store) -> None:
+    store = any_store
     a = _article(1)
     assert store.add_articles([a]) == [a.id]
     assert store.articles() == [a]
 
 
-def test_add_is_idempotent(store: SQLiteStore) -> None:
+def test_add_is_idempotent(any_store: Store) -> None:
+    store = any_store
     assert store.add_articles([_article(1), _article(2)]) == ["a-0000000000000001", "a-0000000000000002"]
     assert store.add_articles([_article(2), _article(1)]) == []
     assert store.count("articles") == 2
 
 
-def test_failed_batch_stores_nothing_and_keeps_earlier(store: SQLiteStore) -> None:
+def test_failed_batch_stores_nothing_and_keeps_earlier(any_store: Store) -> None:
+    store = any_store
     store.add_articles([_article(1)])
     with pytest.raises(RuntimeError):
         with store.atomic():
@@ -49,7 +52,8 @@ def test_failed_batch_stores_nothing_and_keeps_earlier(store: SQLiteStore) -> No
     assert store.rejections() == []
 
 
-def test_nested_atomic_rolls_back_only_inner(store: SQLiteStore) -> None:
+def test_nested_atomic_rolls_back_only_inner(any_store: Store) -> None:
+    store = any_store
     with store.atomic():
         store.add_articles([_article(1)])
         with pytest.raises(ValueError):
@@ -59,7 +63,8 @@ def test_nested_atomic_rolls_back_only_inner(store: SQLiteStore) -> None:
     assert store.count("articles") == 1
 
 
-def test_derived_records_round_trip(store: SQLiteStore) -> None:
+def test_derived_records_round_trip(any_store: Store) -> None:
+    store = any_store
     a = _article(1)
     store.add_articles([a])
     d = DateMention(a.id, "on Wednesday", 3, 15, "2023-09-13", "day")
@@ -112,7 +117,8 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
         SQLiteStore(tmp_path / "nope" / "x.db")
 
 
-def test_articles_by_id_in_chunks_keep_storage_order(store: SQLiteStore) -> None:
+def test_articles_by_id_in_chunks_keep_storage_order(any_store: Store) -> None:
+    store = any_store
     arts = [_article(i) for i in range(1, 1203)]
     store.add_articles(arts)
     wanted = [a.id for a in reversed(arts[::2])] + ["a-missing"]

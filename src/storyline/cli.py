@@ -255,7 +255,8 @@ def compare_cmd(target: str, db: str | None, fmt: str) -> None:
     chosen = events or [e for e in all_events if e.story == stories_[0].id]
     articles = {a.id: a for a in store.articles([a for e in chosen for a in e.articles])}
     dup = {d.article: d.duplicate_of for d in store.duplicates()}
-    comps = [(e, compare(e, articles, dup)) for e in chosen]
+    passages = store.passages()  # wire copy two outlets carry counts as one source for the claims inside it
+    comps = [(e, compare(e, articles, dup, passages=passages)) for e in chosen]
     if fmt == "json":
         doc = {"schema": "storyline/1", "comparisons": [c.as_dict() for _, c in comps]}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

@@ -716,7 +716,6 @@ class Clusterer:
         one story share ~1, different stories with common vocabulary ~0.1-0.25. Two one-article stories have no
         spread: their cosine must reach ``story_merge_threshold``.
         """
-        o = self.options
         for sid in list(dirty):
             st = self.stories.get(sid)
             if st is None or not st.centroid.sq:

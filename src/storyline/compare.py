@@ -16,11 +16,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from storyline.records import Article, Event
-from storyline.text import sentence_spans
+from storyline.dedupe import independent_sources, is_wire_copy
+from storyline.records import Article, Event, Passage
+from storyline.text import sentence_spans, words
 from storyline.timeline import _CAPTION, _LEAD_CREDIT, content_tokens
 
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nothing|cannot|n't)\b|n't\b", re.I)
@@ -157,6 +158,7 @@ def compare(
     articles: Mapping[str, Article],
     duplicate_of: Mapping[str, str],
     options: CompareOptions = CompareOptions(),
+    passages: Iterable[Passage] = (),
 ) -> Comparison:
     """Group the claims of ``event``'s articles across sources.
 
@@ -165,6 +167,8 @@ def compare(
         articles: article records by id.
         duplicate_of: copy id -> original id; copies are folded into their originals.
         options: thresholds.
+        passages: reused passages (``dedupe``); articles carrying the same wire copy (``is_wire_copy``)
+            count as one source for the claims inside it, as timelines count them.
 
     Returns:
         A ``Comparison``: shared claims (two or more independent sources), claims unique to one source,
@@ -174,6 +178,13 @@ def compare(
     originals = [articles[a] for a in present if duplicate_of.get(a) not in present]
     root = {a.id: duplicate_of.get(a.id, a.id) for a in originals}
     all_claims = [c for a in originals for c in claims(a, options)]
+    # wire copy carried by two of the event's originals, with its carriers folded into their originals
+    kept = set(root.values())
+    wire = []
+    for p in passages:
+        carriers = tuple(dict.fromkeys(duplicate_of.get(a, a) for a in p.articles))
+        if is_wire_copy(p) and sum(1 for a in carriers if a in kept) >= 2:
+            wire.append(Passage(p.id, p.text, carriers))
     tokens = [content_tokens(c.text) for c in all_claims]
     vectors = _tfidf(tokens)
 
@@ -201,7 +212,7 @@ def compare(
         srcs = {root[all_claims[i].article] for i in members}
         ordered = sorted((all_claims[i] for i in members), key=_earliest)
         if len(srcs) >= 2:
-            shared.append(SharedClaim(tuple(ordered), len(srcs)))
+            shared.append(SharedClaim(tuple(ordered), _sources(ordered, root, wire)))
         else:
             unique.extend(ordered)
     shared.sort(key=lambda s: (-s.sources, _earliest(s.first)))
@@ -211,6 +222,24 @@ def compare(
     dates = [a.published for a in originals if a.published]
     earliest = tuple(a.id for a in originals if dates and a.published == min(dates))
     return Comparison(event.id, tuple(shared), tuple(unique), tuple(tensions), earliest)
+
+
+def _sources(group: Sequence[Claim], root: Mapping[str, str], wire: Sequence[Passage]) -> int:
+    """Independent sources behind one shared claim: wire copy holding the claim folds its carriers."""
+    ids = [root[c.article] for c in group]
+    inside = []
+    for p in wire:
+        carried = set(p.articles)
+        members = tuple(dict.fromkeys(r for c in group if (r := root[c.article]) in carried and _within(c.text, p.text)))
+        if len(members) >= 2:
+            inside.append(Passage(p.id, p.text, members))
+    return independent_sources(ids, (), inside)
+
+
+def _within(claim: str, passage: str) -> bool:
+    """Whether the claim sentence lies inside the passage, or the passage (a quoted statement) inside the claim."""
+    a, b = f" {' '.join(words(claim))} ", f" {' '.join(words(passage))} "
+    return len(a) > 2 and len(b) > 2 and (a in b or b in a)
 
 
 def _tensions(

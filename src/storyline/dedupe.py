@@ -8,11 +8,13 @@ Two questions, both answered without comparing every pair of articles:
    sets. Every copy points at the earliest member of its group (no chains).
 2. **Passages.** Which spans of text (a quoted statement, a wire paragraph) appear in two or
    more articles that are not copies of each other, who had them first, and which news
-   agency they are attributed to? Word n-grams are hashed into one sorted index; articles
-   that share an n-gram are paired only with their neighbour in that n-gram's postings (so a
-   passage carried by 500 outlets costs 499 pairs, not 124,750), runs of consecutive shared
-   n-grams are extended to maximal common spans, and each span is looked up again in the
-   index to find every article that contains it.
+   agency they are attributed to? Each article contributes postings to one sorted index: its
+   winnowed word 5-grams (MOSS-style fingerprints, which guarantee a common posting for every
+   shared run of 10 words or more; see ``_WINNOW_W``) and every 4-gram inside quotation marks.
+   A posting is paired only with the nearest earlier posting of its key, from another duplicate
+   group, that lies on a common 10-word run (so a passage carried by 500 outlets costs ~499
+   pairs, not 124,750); pairs are grown to maximal common spans all at once with numpy, and each
+   span is looked up again through its first window's posting to find every article carrying it.
 
 Matching works on word tokens of NFKC-normalised, lower-cased text split at anything that
 is not a letter or digit, so curly vs straight quotes, case, punctuation and "Jong-un" vs
@@ -24,9 +26,11 @@ Articles are ordered "earliest first": published date ascending (undated last), 
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -41,8 +45,10 @@ from storyline.records import Article, Duplicate, Event, Passage, content_id
 from storyline.text import normalise, sentence_spans, text_hash
 
 __all__ = [
+    "DedupeBatch",
     "DedupeOptions",
     "DedupeResult",
+    "IndexKeys",
     "dedupe",
     "dedupe_components",
     "event_sources",
@@ -50,6 +56,7 @@ __all__ = [
     "find_passages",
     "independent_sources",
     "index_keys",
+    "is_wire_copy",
     "order_duplicates",
     "order_passages",
     "source_roots",
@@ -198,7 +205,56 @@ def index_keys(articles: Sequence[Article], options: DedupeOptions = DedupeOptio
     - the MinHash LSH band keys (near-duplicate candidates).
     A key shared by chance only widens what an incremental update recomputes, never its result.
     """
-    return _Corpus(articles, options).keys()
+    return dict(_Corpus(articles, options).keys())
+
+
+class IndexKeys(Mapping[str, list[int]]):
+    """Article id -> its keys in the persistent index (``index_keys``), held as two flat arrays.
+
+    Lists are made only for the articles asked for; ``flat`` hands a store every key at once (at 100k
+    articles the index has ~45M keys, which as Python ints would take ~2 GB).
+    """
+
+    def __init__(self, ids: list[str], keys: npt.NDArray[np.int64], owners: _I64) -> None:
+        self._ids = ids
+        self._pos = {a: i for i, a in enumerate(ids)}
+        self._keys = keys
+        self._owners = owners  # index into ``ids`` of each key's article, ascending
+        self._bounds = np.searchsorted(owners, np.arange(len(ids) + 1))
+
+    def __getitem__(self, article: str) -> list[int]:
+        i = self._pos[article]
+        return list(self._keys[self._bounds[i] : self._bounds[i + 1]].tolist())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def flat(self) -> tuple[npt.NDArray[np.int64], _I64]:
+        """Every key, and the position of its article in iteration order."""
+        return self._keys, self._owners
+
+
+class DedupeBatch:
+    """``index_keys`` and ``dedupe_components`` of one set of articles, tokenising them once.
+
+    The pipeline asks for the keys of the new articles first; when they touch no stored component the
+    new articles are the whole scope to recompute, and ``result`` reuses the same tokens and postings.
+    """
+
+    def __init__(self, articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> None:
+        self._corpus = _Corpus(articles, options)
+
+    def keys(self) -> IndexKeys:
+        """``index_keys`` of the articles."""
+        return self._corpus.keys()
+
+    def result(self) -> DedupeResult:
+        """``dedupe_components`` of the articles."""
+        c = self._corpus
+        return DedupeResult(c.duplicates, _Passages(c).run(), c.components())
 
 
 class _UnionFind:
@@ -249,7 +305,8 @@ def independent_sources(
 _COPY_MIN_SENTENCES = 2
 
 
-def _is_copy(passage: Passage) -> bool:
+def is_wire_copy(passage: Passage) -> bool:
+    """Whether sharing ``passage`` makes its carriers one source: traced to an agency, or two sentences or more."""
     return passage.origin_agency is not None or len(sentence_spans(passage.text)) >= _COPY_MIN_SENTENCES
 
 
@@ -269,7 +326,7 @@ def event_sources(
     dups = list(duplicates)
     by_article: dict[str, list[Passage]] = {}
     for p in passages:
-        if _is_copy(p):
+        if is_wire_copy(p):
             for a in p.articles:
                 by_article.setdefault(a, []).append(p)
     out: dict[str, int] = {}
@@ -292,7 +349,7 @@ def source_roots(duplicates: Iterable[Duplicate], passages: Iterable[Passage]) -
     for d in duplicates:
         groups.union(d.duplicate_of, d.article)
     for p in passages:
-        if _is_copy(p):
+        if is_wire_copy(p):
             for other in p.articles[1:]:
                 groups.union(p.articles[0], other)
     return {a: r for a in list(groups.parent) if (r := groups.root(a)) != a}
@@ -374,6 +431,8 @@ def _string_hash(token: str) -> int:
 def _tokenise(text: str) -> tuple[_U64, _I64, _I64]:
     """Hashes of the normalised word tokens of ``text``, with their character offsets in ``text``.
 
+    The definition for one text; the stage runs ``_tokenise_batch``, which must give the same result.
+
     A token is a run of letters and digits of the lower-cased text; its hash is a polynomial over
     its code points computed for all tokens at once from prefix sums (hash(s, e) =
     P**(e-1) * (G[e] - G[s]) with G the prefix sums of c_j * P**-j), then mixed. Tokens that
@@ -407,7 +466,7 @@ def _tokenise(text: str) -> tuple[_U64, _I64, _I64]:
     return hashes, starts, ends
 
 
-_QUOTE_EVENTS = re.compile(r'["“”„«»\n]')  # double quotes, with line breaks, which close any open quote
+_DOUBLE_QUOTES = re.compile(r'["“”„«»]')
 _ANY_QUOTE = re.compile(r"[\"“”„«»'‘’]")
 # A single-quoted stretch: opening quote at a word start, closing quote at a word end and
 # not followed by a letter (so the apostrophe in "Kim's" neither opens nor closes). The
@@ -416,26 +475,30 @@ _SINGLE_QUOTED = re.compile(r"['‘](?<![\w'’‘]['‘])(?=[^\W_])[^\n]*?(?<=\
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of ``text`` inside quotation marks (quotes are paired within a paragraph)."""
+    """Character spans of ``text`` inside quotation marks (quotes are paired within a paragraph).
+
+    A line break closes a quotation left open (it runs to the end of its paragraph), as does the end of the text.
+    """
     if not _ANY_QUOTE.search(text):
         return []
     spans: list[tuple[int, int]] = []
     opened = -1
-    if '"' in text or "“" in text or "”" in text or "„" in text or "«" in text or "»" in text:
-        for m in _QUOTE_EVENTS.finditer(text):
-            ch, pos = m.group(), m.start()
-            if ch == "\n":  # a quote left open runs to the end of its paragraph
-                if opened >= 0:
-                    spans.append((opened, pos))
-                    opened = -1
-            elif ch in "“„«" or (ch == '"' and opened < 0):
-                if opened < 0:
-                    opened = pos
-            elif opened >= 0:
-                spans.append((opened, pos + 1))
-                opened = -1
-        if opened >= 0:
-            spans.append((opened, len(text)))
+    line_end = -1  # end of the paragraph holding the open quotation
+    for m in _DOUBLE_QUOTES.finditer(text):
+        ch, pos = m.group(), m.start()
+        if opened >= 0 and pos > line_end:  # the quotation's paragraph ended before this mark
+            spans.append((opened, line_end))
+            opened = -1
+        if ch in "“„«" or (ch == '"' and opened < 0):
+            if opened < 0:
+                opened = pos
+                nl = text.find("\n", pos)
+                line_end = len(text) if nl < 0 else nl
+        elif opened >= 0:
+            spans.append((opened, pos + 1))
+            opened = -1
+    if opened >= 0:
+        spans.append((opened, line_end))
     spans.extend((m.start(), m.end()) for m in _SINGLE_QUOTED.finditer(text))
     return spans
 
@@ -454,35 +517,76 @@ def _quoted_tokens(text: str, starts: _I64) -> npt.NDArray[np.bool_]:
 
 # --------------------------------------------------------------------------- corpus
 
-
-@dataclass(slots=True)
-class _Doc:
-    article: Article
-    rank: int
-    hashes: _U64  # token hashes (equal tokens, equal hashes)
-    starts: _I64  # character offset of each token
-    ends: _I64
-    quoted: npt.NDArray[np.bool_]  # token lies inside quotation marks
-    _ids: list[int] | None = None
-
-    @property
-    def ids(self) -> list[int]:
-        """The token hashes as a Python list, for element-by-element comparison."""
-        if self._ids is None:
-            self._ids = self.hashes.tolist()
-        return self._ids
-
-
-# Winnowing window over word 5-grams for the index keys: a shared 10-word run holds 6 consecutive 5-grams.
+# Winnowing (Schleimer, Wilkerson & Aiken 2003, MOSS) over word 5-grams with a window of 6: every window
+# of 6 consecutive 5-grams selects its minimum (the first one on ties). Guarantee: two articles sharing a
+# run of at least 6 + 5 - 1 = 10 words (``passage_min_words``) both select the same 5-gram inside it, at
+# the same offset from the run's start, because the first window inside the run has the same content in
+# both. Shorter shared runs are found only if a selected 5-gram falls in them (they never become
+# passages unless they are quotations, which have keys of their own). About 2 / (6 + 1) = 29% of an
+# article's 5-grams are selected, so the pairing index is 3.5 times smaller than one over every n-gram.
 _WINNOW_K = 5
 _WINNOW_W = 6
 # Tags that keep the kinds of index keys apart (one table holds them all).
 _TAG_QUOTED = np.uint64(0x51F15EED)
 _TAG_BAND = np.uint64(0xB4ADB4AD)
+# Characters tokenised per numpy batch: big enough that per-call overhead vanishes (a T17 article is ~7k
+# characters), small enough that the batch's temporaries (~40 bytes per character) stay in the caches' reach.
+_BATCH_CHARS = 1 << 20
+# Each posting is paired with up to this many earlier postings of the same key (from other duplicate
+# groups): a stock 5-gram ("the united states and the") that some unrelated article selects too can sit
+# between two carriers of a passage; looking further back than the neighbour steps over such articles.
+# A passage of 2 sentences holds ~10 selected 5-grams, and all of them would need 8 strangers in between.
+_LOOKBACK = 8
+
+
+def _grams_inside(h: _U64, k: int, tok_doc: _I64, tok_end: _I64) -> tuple[_U64, _I64, _I64]:
+    """Hashes of the k-grams that end inside their article, with their start positions and articles."""
+    g = _gram_hashes(h, k)
+    pos = np.flatnonzero(np.arange(g.size) + k <= tok_end[: g.size])
+    return g[pos], pos, tok_doc[pos]
+
+
+def _winnow(g: _U64, docs: _I64, n_docs: int) -> _I64:
+    """Indices into ``g`` that winnowing selects: the first minimum of each window of grams in one article.
+
+    An article with 1-5 grams (5-9 words) has no full window: its first gram stands for it.
+    """
+    w = _WINNOW_W
+    picked: list[_I64] = []
+    if g.size >= w:
+        m = g[: g.size - w + 1].copy()
+        for o in range(1, w):
+            np.minimum(m, g[o : o + m.size], out=m)
+        arg = np.full(m.size, -1, dtype=np.int64)
+        for o in range(w - 1, -1, -1):  # last assignment wins: the first offset holding the minimum
+            arg[g[o : o + m.size] == m] = o
+        arg += np.arange(m.size)
+        picked.append(arg[docs[w - 1 :] == docs[: docs.size - w + 1]])
+    per_doc = np.bincount(docs, minlength=n_docs)
+    small = np.flatnonzero((per_doc > 0) & (per_doc < w))
+    if small.size:
+        picked.append(np.searchsorted(docs, small))
+    return _sorted_unique(np.concatenate(picked).astype(np.uint64)).astype(np.int64) if picked else np.zeros(0, np.int64)
+
+
+def _gram_hashes(h: _U64, k: int) -> _U64:
+    """Polynomial hash of every k consecutive tokens of ``h`` (``len(h) - k + 1`` values, wrapping)."""
+    n = h.size - k + 1
+    if n <= 0:
+        return np.zeros(0, np.uint64)
+    keys = h[:n].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, k):
+            keys = keys * _POLY + h[j : j + n]  # wraps mod 2**64 by design
+    return keys
 
 
 class _Corpus:
-    """The articles tokenised once, earliest first, with their duplicate groups."""
+    """The articles tokenised once, earliest first, with their duplicate groups.
+
+    Memory is a few flat arrays, linear in the number of tokens: per token its hash (8 bytes), character
+    offsets (4 + 4) and a quoted flag (1); per selected 5-gram or quoted 4-gram one posting (8 + 8).
+    """
 
     def __init__(self, articles: Sequence[Article], options: DedupeOptions) -> None:
         seen: set[str] = set()
@@ -491,78 +595,121 @@ class _Corpus:
                 raise ValueError(f"article ids must be unique; {a.id!r} appears twice")
             seen.add(a.id)
         self.options = options
-        ordered = sorted(articles, key=_earliest_first)
-        self.docs: list[_Doc] = []
-        for rank, article in enumerate(ordered):
-            hashes, starts, ends = _tokenise(article.text)
-            self.docs.append(_Doc(article, rank, hashes, starts, ends, _quoted_tokens(article.text, starts)))
-        lengths = np.asarray([d.hashes.size for d in self.docs], dtype=np.int64)
-        self.hashes: _U64 = np.concatenate([d.hashes for d in self.docs]) if self.docs else np.zeros(0, np.uint64)
-        self.doc_of: _I64 = np.repeat(np.arange(len(self.docs), dtype=np.int64), lengths)
-        self.offsets: _I64 = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        self.pos_of: _I64 = np.arange(self.hashes.size, dtype=np.int64) - self.offsets[self.doc_of]
-        self.quoted: npt.NDArray[np.bool_] = (
-            np.concatenate([d.quoted for d in self.docs]) if self.docs else np.zeros(0, np.bool_)
-        )
-        self._grams: dict[int, tuple[_U64, _I64]] = {}
-        self.group: list[int] = list(range(len(self.docs)))  # rank of each doc's canonical
-        self.content_hashes = [d.article.content_hash or text_hash(d.article.text) for d in self.docs]
-        self.shingles = self._shingle_sets()
-        self.bands = self._band_keys()
+        self.articles: list[Article] = sorted(articles, key=_earliest_first)
+        n = len(self.articles)
+        self.rank = {a.id: i for i, a in enumerate(self.articles)}
+        hashes: list[_U64] = []
+        starts: list[npt.NDArray[np.int32]] = []
+        ends: list[npt.NDArray[np.int32]] = []
+        quoted: list[npt.NDArray[np.bool_]] = []
+        counts: list[_I64] = []
+        batch: list[str] = []
+        size = 0
+        for last, a in enumerate(self.articles, 1):
+            batch.append(a.text)
+            size += len(a.text) + 1
+            if size >= _BATCH_CHARS or last == n or n == 0:
+                h, s, e, q, k = _tokenise_batch(batch)
+                hashes.append(h)
+                starts.append(s)
+                ends.append(e)
+                quoted.append(q)
+                counts.append(k)
+                batch, size = [], 0
+        if not counts:  # no articles
+            h, s, e, q, k = _tokenise_batch([])
+            hashes, starts, ends, quoted, counts = [h], [s], [e], [q], [k]
+        self.hashes: _U64 = np.concatenate(hashes)
+        self.starts: npt.NDArray[np.int32] = np.concatenate(starts)
+        self.ends: npt.NDArray[np.int32] = np.concatenate(ends)
+        self.quoted: npt.NDArray[np.bool_] = np.concatenate(quoted)
+        self.counts: _I64 = np.concatenate(counts)
+        self.offsets: _I64 = np.concatenate([[0], np.cumsum(self.counts)]).astype(np.int64)
+        self.content_hashes = [a.content_hash or text_hash(a.text) for a in self.articles]
+        self.group: list[int] = list(range(n))  # rank of each article's canonical
+        self._shingle_cache: dict[int, _U64] = {}
+        self._pairs: tuple[_U64, _I64] | None = None
+        self._postings()
         self.duplicates = self._find_duplicates()
 
-    def gram_keys(self, k: int) -> tuple[_U64, _I64]:
-        """Hash of every k-word n-gram that fits inside one article, and its global position."""
-        cached = self._grams.get(k)
+    # ----------------------------------------------------------------- per-article views
+    def doc_of(self, gpos: _I64) -> _I64:
+        """Rank of the article holding each global token position."""
+        return np.asarray(np.searchsorted(self.offsets, gpos, side="right") - 1, dtype=np.int64)
+
+    def shingles(self, d: int) -> _U64:
+        """Sorted unique word 5-shingle hashes of article ``d`` (a short article is one shingle)."""
+        cached = self._shingle_cache.get(d)
         if cached is None:
-            cached = self._grams[k] = self._gram_keys(k)
+            h = self.hashes[self.offsets[d] : self.offsets[d + 1]]
+            cached = _sorted_unique(_gram_hashes(h, self.options.shingle_words))
+            if cached.size == 0 and h.size:
+                cached = np.asarray([_short_shingle(h)], dtype=np.uint64)
+            self._shingle_cache[d] = cached
         return cached
 
-    def _gram_keys(self, k: int) -> tuple[_U64, _I64]:
-        n = self.hashes.size - k + 1
-        if n <= 0:
-            return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-        keys = self.hashes[:n].copy()
-        with np.errstate(over="ignore"):
-            for j in range(1, k):
-                keys = keys * _POLY + self.hashes[j : j + n]  # wraps mod 2**64 by design
-        starts = np.arange(n, dtype=np.int64)
-        ends_in_doc = self.offsets[self.doc_of[:n] + 1]
-        fits = starts + k <= ends_in_doc
-        return keys[fits], starts[fits]
-
-    def _per_doc(self, keys: _U64, starts: _I64) -> list[_U64]:
-        """Split position-ordered gram keys into one array per article."""
-        bounds = np.searchsorted(self.doc_of[starts], np.arange(len(self.docs) + 1))
-        return [keys[bounds[i] : bounds[i + 1]] for i in range(len(self.docs))]
-
-    def _shingle_sets(self) -> list[_U64]:
-        """Sorted unique word-shingle hashes per article (a short article is one shingle)."""
-        out: list[_U64] = []
-        for d, chunk in zip(self.docs, self._per_doc(*self.gram_keys(self.options.shingle_words))):
-            if chunk.size == 0 and d.hashes.size:
-                h = d.hashes.size
-                for v in d.hashes.tolist():
-                    h = (h * int(_POLY) + v) % 2**64
-                chunk = np.asarray([h], dtype=np.uint64)
-            out.append(np.unique(chunk))
-        return out
-
-    def _band_keys(self) -> npt.NDArray[np.uint64]:
-        """LSH band keys, one row per article: one-permutation MinHash, bands chosen by datasketch."""
+    # ----------------------------------------------------------------- postings and signatures
+    def _postings(self) -> None:
+        """MinHash band keys per article, and the postings: winnowed 5-grams and quoted 4-grams."""
         opts = self.options
+        n = len(self.articles)
         b, r = _lsh_params(opts.near_threshold - opts.lsh_margin, opts.num_perm)
-        sig = _oph_signatures(self.shingles, opts.num_perm)[:, : b * r].reshape(len(self.docs), b, r)
-        keys = np.full((len(self.docs), b), np.uint64(b), dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for j in range(r):
-                keys = np.asarray(keys * _POLY + sig[:, :, j], dtype=np.uint64)
-            banded = np.asarray(keys + np.arange(b, dtype=np.uint64), dtype=np.uint64)  # the band number keeps bands apart
-        return _mix(banded)
+        self.bands: _U64 = np.zeros((n, b), dtype=np.uint64)
+        keys: list[_U64] = []
+        gpos: list[_I64] = []
+        gdoc: list[npt.NDArray[np.int32]] = []
+        isq: list[npt.NDArray[np.bool_]] = []
+        d0 = 0
+        while d0 < n:  # batches of whole articles, ~_BATCH_CHARS / 6 tokens at a time
+            d1 = int(np.searchsorted(self.offsets, self.offsets[d0] + _BATCH_CHARS // 6, side="right"))
+            d1 = min(n, max(d1 - 1, d0 + 1))
+            lo, hi = int(self.offsets[d0]), int(self.offsets[d1])
+            h = self.hashes[lo:hi]
+            counts = self.counts[d0:d1]
+            tok_doc = np.repeat(np.arange(d1 - d0, dtype=np.int64), counts)  # batch-local article of each token
+            tok_end = np.repeat(self.offsets[d0 + 1 : d1 + 1] - lo, counts)  # where its article ends
+            # shingles -> one-permutation MinHash -> band keys
+            g, gpos_k, docs = _grams_inside(h, opts.shingle_words, tok_doc, tok_end)
+            short = np.flatnonzero((np.bincount(docs, minlength=d1 - d0) == 0) & (counts > 0))
+            if short.size:  # articles shorter than a shingle are one shingle
+                local_off = self.offsets[d0 : d1 + 1] - lo
+                extra = [_short_shingle(h[local_off[j] : local_off[j + 1]]) for j in short.tolist()]
+                vals = np.concatenate([g, np.asarray(extra, dtype=np.uint64)])
+                vdocs = np.concatenate([docs, short])
+            else:
+                vals, vdocs = g, docs
+            self.bands[d0:d1] = _band_keys(_oph_signatures(vals, vdocs, d1 - d0, opts.num_perm), b, r)
+            if opts.shingle_words != _WINNOW_K:
+                g, gpos_k, docs = _grams_inside(h, _WINNOW_K, tok_doc, tok_end)
+            sel = _winnow(g, docs, d1 - d0)
+            keys.append(g[sel])
+            gpos.append(gpos_k[sel] + lo)
+            gdoc.append((docs[sel] + d0).astype(np.int32))
+            isq.append(np.zeros(sel.size, dtype=np.bool_))
+            # quoted 4-grams: every n-gram of quoted_min_words tokens all inside quotation marks
+            qk = opts.quoted_min_words
+            if h.size >= qk:
+                q = np.concatenate([[0], np.cumsum(self.quoted[lo:hi], dtype=np.int64)])
+                inq = np.flatnonzero(q[qk:] - q[: q.size - qk] == qk)
+                inq = inq[inq + qk <= tok_end[inq]]
+                if inq.size:
+                    gq = h[inq].copy()
+                    with np.errstate(over="ignore"):
+                        for j in range(1, qk):
+                            gq = gq * _POLY + h[inq + j]
+                    keys.append(_mix(gq ^ _TAG_QUOTED))
+                    gpos.append(inq + lo)
+                    gdoc.append((tok_doc[inq] + d0).astype(np.int32))
+                    isq.append(np.ones(inq.size, dtype=np.bool_))
+            d0 = d1
+        self.post_keys: _U64 = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
+        self.post_pos: _I64 = np.concatenate(gpos) if gpos else np.zeros(0, np.int64)
+        self.post_doc: npt.NDArray[np.int32] = np.concatenate(gdoc) if gdoc else np.zeros(0, np.int32)
+        self.post_quoted: npt.NDArray[np.bool_] = np.concatenate(isq) if isq else np.zeros(0, np.bool_)
 
     def _find_duplicates(self) -> list[Duplicate]:
         opts = self.options
-        n = len(self.docs)
+        n = len(self.articles)
         parent = list(range(n))
 
         def root(x: int) -> int:
@@ -579,8 +726,9 @@ class _Corpus:
         hashes = self.content_hashes
         first_with_hash: dict[str, int] = {}
         reps: list[int] = []  # one article per exact-hash group, for the near-duplicate search
-        for i, d in enumerate(self.docs):
-            if not d.hashes.size:  # nothing to compare: an empty article duplicates nothing
+        counts = self.counts.tolist()
+        for i in range(n):
+            if not counts[i]:  # nothing to compare: an empty article duplicates nothing
                 continue
             j = first_with_hash.setdefault(hashes[i], i)
             if j != i:
@@ -609,7 +757,7 @@ class _Corpus:
                         if (j, i) in checked:
                             continue
                         checked.add((j, i))
-                        if root(j) != root(i) and _jaccard(self.shingles[i], self.shingles[j]) >= opts.near_threshold:
+                        if root(j) != root(i) and _jaccard(self.shingles(i), self.shingles(j)) >= opts.near_threshold:
                             union(j, i)
 
         out: list[Duplicate] = []
@@ -619,11 +767,11 @@ class _Corpus:
             if canon == i:
                 continue
             exact = hashes[i] == hashes[canon]
-            sim = 1.0 if exact else round(_jaccard(self.shingles[i], self.shingles[canon]), 4)
+            sim = 1.0 if exact else round(_jaccard(self.shingles(i), self.shingles(canon)), 4)
             out.append(
                 Duplicate(
-                    article=self.docs[i].article.id,
-                    duplicate_of=self.docs[canon].article.id,
+                    article=self.articles[i].id,
+                    duplicate_of=self.articles[canon].id,
                     kind="exact" if exact else "near",
                     similarity=sim,
                 )
@@ -631,59 +779,146 @@ class _Corpus:
         return out
 
     # ----------------------------------------------------------------- index
-    def keys(self) -> dict[str, list[int]]:
+    def _key_pairs(self) -> tuple[_U64, _I64]:
+        """Every (key, article rank) of the persistent index, unique, sorted by rank then key."""
+        if self._pairs is None:
+            self._pairs = self._make_key_pairs()
+        return self._pairs
+
+    def _make_key_pairs(self) -> tuple[_U64, _I64]:
+        n = len(self.articles)
+        has = np.flatnonzero(self.counts > 0)
+        content = np.asarray([int(self.content_hashes[i][:16], 16) for i in has.tolist()], dtype=np.uint64)
+        b = self.bands.shape[1]
+        keys = np.concatenate([self.post_keys, content, _mix(self.bands[has].ravel() ^ _TAG_BAND)])
+        docs = np.concatenate([self.post_doc.astype(np.int64), has, np.repeat(has, b)])
+        if n == 0 or keys.size == 0:
+            return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        order = _sort_within(keys, docs)  # by article, then key; then unique within each article
+        keys, docs = keys[order], docs[order]
+        new = np.concatenate(([True], (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])))
+        return keys[new], docs[new]
+
+    def keys(self) -> IndexKeys:
         """Per article, the signed 64-bit keys of the persistent index (see ``index_keys``)."""
-        k, w = _WINNOW_K, _WINNOW_W
-        grams = self._per_doc(*self.gram_keys(k))
-        qkeys, qstarts = self.gram_keys(self.options.quoted_min_words)
-        qk = self.options.quoted_min_words
-        q = np.concatenate([[0], np.cumsum(self.quoted, dtype=np.int64)])
-        inside = q[qstarts + qk] - q[qstarts] == qk
-        quoted = self._per_doc(qkeys[inside], qstarts[inside])
-        out: dict[str, list[int]] = {}
-        for i, d in enumerate(self.docs):
-            g = grams[i]
-            if g.size >= w:
-                win = np.lib.stride_tricks.sliding_window_view(g, w).min(axis=1)
-                picked = np.unique(win)
-            else:
-                picked = np.unique(g[:1]) if g.size else np.zeros(0, np.uint64)
-            parts = [picked, _mix(quoted[i] ^ _TAG_QUOTED)]
-            if d.hashes.size:
-                ch = int(self.content_hashes[i][:16], 16)
-                parts.append(np.asarray([ch], dtype=np.uint64))
-                parts.append(_mix(self.bands[i] ^ _TAG_BAND))
-            allk = np.unique(np.concatenate(parts))
-            out[d.article.id] = allk.view(np.int64).tolist()
-        return out
+        keys, docs = self._key_pairs()
+        return IndexKeys([a.id for a in self.articles], keys.view(np.int64), docs)
 
     def components(self) -> dict[str, str]:
         """Article id -> id of the earliest article of its component (articles linked by shared keys)."""
-        n = len(self.docs)
+        n = len(self.articles)
         if n == 0:
             return {}
-        keys = self.keys()
-        rows = [np.full(len(keys[d.article.id]), i, dtype=np.int64) for i, d in enumerate(self.docs)]
-        cols_raw = np.concatenate([np.asarray(keys[d.article.id], dtype=np.int64) for d in self.docs])
-        doc = np.concatenate(rows)
-        if cols_raw.size:
-            order = np.lexsort((doc, cols_raw))
-            k, dd = cols_raw[order], doc[order]
-            same = k[1:] == k[:-1]
-            a, b = dd[:-1][same], dd[1:][same]
-            # duplicates are linked through their band and hash keys already; link them anyway
-            g = np.asarray(self.group, dtype=np.int64)
-            a = np.concatenate([a, g])
-            b = np.concatenate([b, np.arange(n, dtype=np.int64)])
-            graph = coo_matrix((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
-            _, labels = connected_components(graph, directed=False)
-        else:
-            labels = np.arange(n)
+        keys, docs = self._key_pairs()
+        order = np.argsort(keys, kind="stable")
+        k, dd = keys[order], docs[order]
+        same = k[1:] == k[:-1]
+        a, b = dd[:-1][same], dd[1:][same]
+        # duplicates are linked through their band and hash keys already; link them anyway
+        g = np.asarray(self.group, dtype=np.int64)
+        a = np.concatenate([a, g])
+        b = np.concatenate([b, np.arange(n, dtype=np.int64)])
+        graph = coo_matrix((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
         first: dict[int, str] = {}
         out: dict[str, str] = {}
-        for i, lab in enumerate(labels.tolist()):  # docs are earliest first
-            out[self.docs[i].article.id] = first.setdefault(lab, self.docs[i].article.id)
+        for i, lab in enumerate(labels.tolist()):  # articles are earliest first
+            out[self.articles[i].id] = first.setdefault(lab, self.articles[i].id)
         return out
+
+
+def _sorted_unique(x: _U64) -> _U64:
+    """``np.unique`` by sorting (numpy's hash-based unique is several times slower on ~1,000 values)."""
+    x = np.sort(x)
+    return x[np.concatenate(([True], x[1:] != x[:-1]))] if x.size else x
+
+
+def _sort_within(keys: _U64, docs: _I64) -> _I64:
+    """The order sorting by ``docs`` then ``keys`` (like ``np.lexsort((keys, docs))``, with unstable, faster sorts)."""
+    # rank of each key among all keys, then offset by the article so articles never interleave
+    rank = np.empty(keys.size, dtype=np.int64)
+    rank[np.argsort(keys)] = np.arange(keys.size)
+    return np.argsort(docs * keys.size + rank)
+
+
+def _short_shingle(h: _U64) -> int:
+    """The one shingle of an article shorter than a shingle: a hash of all its tokens."""
+    v = h.size
+    for t in h.tolist():
+        v = (v * int(_POLY) + t) % 2**64
+    return v
+
+
+def _tokenise_batch(
+    texts: Sequence[str],
+) -> tuple[_U64, npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.bool_], _I64]:
+    """``_tokenise`` and ``_quoted_tokens`` for many texts in one set of numpy calls.
+
+    The texts are joined with line breaks: a line break separates tokens and closes every quotation
+    (``_quoted_spans``), so no token or quotation crosses from one text into the next and every
+    result equals the text-by-text one. Returns token hashes, start and end offsets within each
+    text, the quoted flags, and the number of tokens of each text.
+    """
+    lows: list[str] = []
+    slow_docs: list[int] = []
+    for i, t in enumerate(texts):
+        low = t.lower()
+        if len(low) != len(t):  # lower() lengthens a few characters (e.g. "İ"): keep offsets true
+            low = t
+            slow_docs.append(i)
+        lows.append(low)
+    joined = "\n".join(lows) + "\n"
+    base = np.concatenate([[0], np.cumsum([len(x) + 1 for x in lows])]).astype(np.int64)
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    word = _word_chars()[cp]
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], word, [False])).view(np.int8)))
+    starts = edges[0::2].astype(np.int64)
+    ends = edges[1::2].astype(np.int64)
+    doc = np.searchsorted(base, starts, side="right") - 1
+    counts = np.bincount(doc, minlength=len(texts)).astype(np.int64)
+    if starts.size == 0:
+        empty = np.zeros(0, np.int32)
+        return np.zeros(0, np.uint64), empty, empty, np.zeros(0, np.bool_), counts
+    size = max(_BATCH_CHARS, 1 << int(cp.size).bit_length())  # one cached table serves most batches
+    pw, pinv = _powers(size + 1)
+    with np.errstate(over="ignore"):
+        g = np.concatenate(([np.uint64(0)], np.cumsum(cp.astype(np.uint64) * pinv[: cp.size], dtype=np.uint64)))
+        hashes = _mix(pw[ends - 1] * (g[ends] - g[starts]))
+    slow = np.zeros(starts.size, dtype=np.bool_)
+    wide = np.flatnonzero(cp >= 128)  # few: tokens holding a non-ASCII character may change under NFKC
+    if wide.size:
+        holder = np.searchsorted(starts, wide, side="right") - 1
+        slow[holder[(holder >= 0) & (wide < ends[np.maximum(holder, 0)])]] = True
+    for d in slow_docs:
+        slow[doc == d] = True
+    for n in np.flatnonzero(slow).tolist():
+        tok = joined[starts[n] : ends[n]]
+        norm = normalise(tok).replace(" ", "")
+        if norm != tok:
+            hashes[n] = _string_hash(norm)
+    quoted = np.zeros(starts.size, dtype=np.bool_)
+    spans = _quoted_spans(joined)
+    if spans:
+        # inside = more quotations opened than closed at or before the token's start (spans may nest)
+        sp = np.asarray(spans, dtype=np.int64)
+        opened = np.searchsorted(np.sort(sp[:, 0]), starts, side="right")
+        closed = np.searchsorted(np.sort(sp[:, 1]), starts, side="right")
+        quoted = opened > closed
+    local_starts = (starts - base[doc]).astype(np.int32)
+    local_ends = (ends - base[doc]).astype(np.int32)
+    return hashes, local_starts, local_ends, quoted, counts
+
+
+def _band_keys(sig: npt.NDArray[np.uint64], b: int, r: int) -> _U64:
+    """LSH band keys from MinHash signatures: ``b`` bands of ``r`` rows (the band number keeps bands apart)."""
+    n = sig.shape[0]
+    s = sig[:, : b * r].reshape(n, b, r)
+    keys = np.full((n, b), np.uint64(b), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(r):
+            keys = np.asarray(keys * _POLY + s[:, :, j], dtype=np.uint64)
+        banded = np.asarray(keys + np.arange(b, dtype=np.uint64), dtype=np.uint64)
+    return _mix(banded)
 
 
 @functools.lru_cache(maxsize=16)
@@ -693,24 +928,21 @@ def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return int(lsh.b), int(lsh.r)
 
 
-def _oph_signatures(shingles: Sequence[_U64], num_perm: int) -> npt.NDArray[np.uint64]:
+def _oph_signatures(shingles: _U64, docs: _I64, n: int, num_perm: int) -> npt.NDArray[np.uint64]:
     """One-permutation MinHash with densification (Li et al. 2012; Shrivastava 2017), one row per set.
 
-    One hash per shingle instead of ``num_perm`` (datasketch's ``MinHash`` costs ~1.4 ms per
-    1,000-word article; this ~20 us): each mixed hash falls in one of ``num_perm`` bins by its top
-    bits and each bin keeps its minimum; an empty bin borrows the value of the bin a fixed,
-    per-bin probe sequence reaches first, so equal sets give equal signatures and the collision
-    probability of a bin stays the Jaccard similarity.
+    ``shingles[i]`` belongs to set ``docs[i]`` (repeats do not matter: only minima are kept). One hash
+    per shingle instead of ``num_perm`` (datasketch's ``MinHash`` costs ~1.4 ms per 1,000-word article):
+    each mixed hash falls in one of ``num_perm`` bins by its top bits and each bin keeps its minimum; an
+    empty bin borrows the value of the bin a fixed, per-bin probe sequence reaches first, so equal sets
+    give equal signatures and the collision probability of a bin stays the Jaccard similarity.
     """
-    n = len(shingles)
     sig = np.full((n, num_perm), _MAX_U64, dtype=np.uint64)
     if n == 0:
         return sig
-    sizes = np.asarray([s.size for s in shingles], dtype=np.int64)
-    vals = _mix(np.concatenate(shingles) ^ np.uint64(0x5EED0F0F)) if sizes.sum() else np.zeros(0, np.uint64)
-    doc = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    vals = _mix(shingles ^ np.uint64(0x5EED0F0F)) if shingles.size else np.zeros(0, np.uint64)
     bins = ((vals >> np.uint64(32)) % np.uint64(num_perm)).astype(np.int64)
-    np.minimum.at(sig, (doc, bins), vals)
+    np.minimum.at(sig.ravel(), docs * num_perm + bins, vals)
     empty = sig == _MAX_U64
     if empty.any():
         filled = ~empty
@@ -746,7 +978,8 @@ def _jaccard(a: _U64, b: _U64) -> float:
 
 @dataclass(slots=True)
 class _Found:
-    tokens: tuple[int, ...]
+    start: int  # global token position of the span in the first article seen carrying it
+    length: int
     occurrences: dict[int, int] = field(default_factory=dict)  # doc rank -> first token index
 
 
@@ -756,92 +989,122 @@ class _Passages:
     def __init__(self, corpus: _Corpus) -> None:
         self.c = corpus
         self.opts = corpus.options
-        k = self.opts.quoted_min_words
-        keys, starts = corpus.gram_keys(k)
-        order = np.argsort(keys, kind="stable")
-        # The lookup index: every k-gram of every article, sorted by hash.
-        self.index_keys: _U64 = keys[order]
-        self.index_pos: _I64 = starts[order]
-        self.short_keys: _U64 = keys  # by global position, for looking up a span's own grams
-        self.short_starts: _I64 = starts
+        # Postings sorted by key; within a key, earliest article first (they were made in rank order).
+        order = np.argsort(corpus.post_keys, kind="stable")
+        self.keys: _U64 = corpus.post_keys[order]
+        self.pos: _I64 = corpus.post_pos[order]
+        self.isq: npt.NDArray[np.bool_] = corpus.post_quoted[order]
+        self.docs: _I64 = corpus.post_doc[order].astype(np.int64)
         self.quotations: dict[int, list[tuple[int, int]]] = {}
         self.local: dict[int, dict[str, str]] = {}
+        self.credit: dict[int, str | None] = {}
+        self.sentences: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self.attributed: dict[tuple[int, int, int], dict[str, int]] = {}
 
     def run(self) -> list[Passage]:
-        spans: dict[tuple[int, ...], _Found] = {}
-        self._collect(self.opts.passage_min_words, quoted_only=False, spans=spans)
-        if self.opts.quoted_min_words < self.opts.passage_min_words:
-            self._collect(self.opts.quoted_min_words, quoted_only=True, spans=spans)
+        spans: dict[bytes, _Found] = {}
+        self._collect(spans)
         found = [f for f in spans.values() if self._locate(f)]
         passages = [self._passage(f) for f in self._prune(found)]
-        return order_passages(passages, {d.article.id: d.article for d in self.c.docs})
+        return order_passages(passages, {a.id: a for a in self.c.articles})
 
-    def _collect(self, k: int, *, quoted_only: bool, spans: dict[tuple[int, ...], _Found]) -> None:
-        """Pair articles that share k-grams, and record their maximal common spans."""
+    def _collect(self, spans: dict[bytes, _Found]) -> None:
+        """Pair articles that share a posting, and record their maximal common spans."""
         c = self.c
-        keys, starts = c.gram_keys(k)
-        if quoted_only:
-            q = np.concatenate([[0], np.cumsum(c.quoted, dtype=np.int64)])
-            inside = q[starts + k] - q[starts] == k
-            keys, starts = keys[inside], starts[inside]
+        keys, pos, docs, isq = self.keys, self.pos, self.docs, self.isq
         if keys.size < 2:
             return
-        # Global positions already run article by article, earliest first, so a stable sort
-        # by key alone orders each n-gram's postings earliest first.
-        order = np.argsort(keys, kind="stable")
-        keys, starts = keys[order], starts[order]
-        docs = c.doc_of[starts]
-        pos = c.pos_of[starts]
-        # Neighbours in one n-gram's postings (already earliest first) form a pair, unless they
-        # are the same article or copies of each other (their whole text is shared anyway).
-        group = np.asarray(c.group, dtype=np.int64)
-        same_key = keys[1:] == keys[:-1]
-        keep = same_key & (group[docs[1:]] != group[docs[:-1]])
-        da, pa, db, pb = docs[:-1][keep], pos[:-1][keep], docs[1:][keep], pos[1:][keep]
-        if da.size == 0:
+        group = np.asarray(c.group, dtype=np.int64)[docs]
+        # Copies of one article sit next to each other in a posting list: keep the first of each run.
+        first = np.concatenate(([True], (keys[1:] != keys[:-1]) | (group[1:] != group[:-1])))
+        keys, pos, docs, isq, group = keys[first], pos[first], docs[first], isq[first], group[first]
+        # Each posting pairs with the nearest earlier posting of its key (another duplicate group) that
+        # shares a run with it; postings that find none look up to _LOOKBACK postings back.
+        need = np.ones(keys.size, dtype=np.bool_)
+        pa_l: list[_I64] = []
+        pb_l: list[_I64] = []
+        for back in range(1, _LOOKBACK + 1):
+            if keys.size <= back:
+                break
+            idx = np.flatnonzero((keys[back:] == keys[:-back]) & (group[back:] != group[:-back]) & need[back:])
+            if idx.size == 0:
+                continue
+            ga, gb = pos[idx], pos[idx + back]
+            ok = isq[idx + back] | self._shares_run(ga, gb)
+            pa_l.append(ga[ok])
+            pb_l.append(gb[ok])
+            need[idx[ok] + back] = False
+        if not pa_l:
             return
-        diag = pb - pa
-        order = np.lexsort((pa, diag, db, da))
-        da, pa, db, diag = da[order], pa[order], db[order], diag[order]
-        # A run is consecutive n-grams on one diagonal of one pair of articles.
-        new_run = np.ones(da.size, dtype=np.bool_)
-        new_run[1:] = (da[1:] != da[:-1]) | (db[1:] != db[:-1]) | (diag[1:] != diag[:-1]) | (pa[1:] != pa[:-1] + 1)
-        run_starts = np.flatnonzero(new_run)
-        run_ends = np.append(run_starts[1:], da.size)
-        done: set[tuple[int, int, int, int]] = set()
-        for s, e in zip(run_starts.tolist(), run_ends.tolist()):
-            a, b, i0, d = int(da[s]), int(db[s]), int(pa[s]), int(diag[s])
-            self._extend(a, b, i0, i0 + d, (e - s) + k - 1, done, spans)
+        ga = np.concatenate(pa_l)
+        gb = np.concatenate(pb_l)
+        if ga.size == 0:
+            return
+        # Candidates on one diagonal of one pair with only equal tokens between them grow into the same
+        # span: keep the first of each such chain (inside a shared run winnowing selects every <= 6 tokens).
+        da, db = c.doc_of(ga), c.doc_of(gb)
+        diag = (gb - c.offsets[db]) - (ga - c.offsets[da])
+        order = np.lexsort((ga, diag, db, da))
+        ga, gb, da, db, diag = ga[order], gb[order], da[order], db[order], diag[order]
+        gap = ga[1:] - ga[:-1]
+        near = np.flatnonzero((da[1:] == da[:-1]) & (db[1:] == db[:-1]) & (diag[1:] == diag[:-1]) & (gap <= _WINNOW_W + 2))
+        if near.size:
+            steps = np.arange(_WINNOW_W + 3)
+            xa, xb = ga[near, None] + steps, gb[near, None] + steps
+            last = c.hashes.size - 1
+            same = (c.hashes[np.minimum(xa, last)] == c.hashes[np.minimum(xb, last)]) | (steps > gap[near, None])
+            chained = np.zeros(ga.size, dtype=np.bool_)
+            chained[near[same.all(axis=1)] + 1] = True
+            ga, gb, da, db = ga[~chained], gb[~chained], da[~chained], db[~chained]
+        # Grow every candidate to its maximal common span at once, then handle each distinct span once.
+        sa, sb, length = _maximal_spans(c.hashes, ga, gb, c.offsets[da], c.offsets[db], c.offsets[da + 1], c.offsets[db + 1])
+        pa, pb = sa - c.offsets[da], sb - c.offsets[db]
+        order = np.lexsort((pb, pa, db, da))
+        rows = [da[order], db[order], pa[order], pb[order], length[order]]
+        new = np.ones(order.size, dtype=np.bool_)
+        new[1:] = (rows[0][1:] != rows[0][:-1]) | (rows[1][1:] != rows[1][:-1]) | (rows[2][1:] != rows[2][:-1]) | (
+            rows[3][1:] != rows[3][:-1]
+        )
+        for a, b, i, j, n in zip(*(r[new].tolist() for r in rows)):
+            self._keep(a, b, i, j, n, spans)
 
-    def _extend(
-        self,
-        a: int,
-        b: int,
-        i: int,
-        j: int,
-        length: int,
-        done: set[tuple[int, int, int, int]],
-        spans: dict[tuple[int, ...], _Found],
-    ) -> None:
-        """Grow a shared run to the maximal common span and keep it if long or quoted enough."""
-        x, y = self.c.docs[a].ids, self.c.docs[b].ids
-        while i > 0 and j > 0 and x[i - 1] == y[j - 1]:
-            i, j, length = i - 1, j - 1, length + 1
-        while i + length < len(x) and j + length < len(y) and x[i + length] == y[j + length]:
-            length += 1
-        key = (a, b, i, j)
-        if key in done:
-            return
-        done.add(key)
+    def _shares_run(self, ga: _I64, gb: _I64) -> npt.NDArray[np.bool_]:
+        """Whether same-key postings at global starts ``ga``, ``gb`` lie on a common run of ``passage_min_words``.
+
+        The run must hold the posting's own 5-gram, so it starts at most ``t - 5`` tokens before it.
+        """
+        c = self.c
+        h = c.hashes
+        t, k = self.opts.passage_min_words, _WINNOW_K
+        if ga.size == 0:
+            return np.zeros(0, np.bool_)
+        da, db = c.doc_of(ga), c.doc_of(gb)
+        lo_a, hi_a = c.offsets[da], c.offsets[da + 1]
+        lo_b, hi_b = c.offsets[db], c.offsets[db + 1]
+        span = max(0, t - k)  # how far before the n-gram a run holding it may start
+        eq = np.zeros((span + t, ga.size), dtype=np.bool_)
+        for j in range(-span, t):
+            xa, xb = ga + j, gb + j
+            valid = (xa >= lo_a) & (xa < hi_a) & (xb >= lo_b) & (xb < hi_b)
+            eq[j + span] = valid & (h[np.where(valid, xa, 0)] == h[np.where(valid, xb, 0)])
+        run = np.zeros(ga.size, dtype=np.bool_)
+        for o in range(span + 1):
+            run |= eq[o : o + t].all(axis=0)
+        return run
+
+    def _keep(self, a: int, b: int, i: int, j: int, length: int, spans: dict[bytes, _Found]) -> None:
+        """Record the maximal common span of ``a`` at ``i`` and ``b`` at ``j`` if it is long or quoted enough."""
+        c = self.c
         if length < self.opts.passage_min_words:
             core = self._quotation_in(a, i, b, j, length) or self._quotation_in(b, j, a, i, length)
             if core is None:
                 return
             i, j, length = i + core[0], j + core[0], core[1]
-        tokens = tuple(x[i : i + length])
+        oa = int(c.offsets[a])
+        tokens = c.hashes[oa + i : oa + i + length].tobytes()
         found = spans.get(tokens)
         if found is None:
-            found = spans[tokens] = _Found(tokens)
+            found = spans[tokens] = _Found(oa + i, length)
         found.occurrences.setdefault(a, i)
         found.occurrences.setdefault(b, j)
 
@@ -853,10 +1116,11 @@ class _Passages:
         tactical cooperation" quoted on its own is an excerpt of the same statement.
         """
         best: tuple[int, int] | None = None
+        ob = int(self.c.offsets[b])
         for qs, qe in self._quotations(a):
             if qs >= i and qe <= i + length and qe - qs >= self.opts.quoted_min_words:
                 off = qs - i
-                if bool(self.c.docs[b].quoted[j + off : j + off + qe - qs].all()):
+                if bool(self.c.quoted[ob + j + off : ob + j + off + qe - qs].all()):
                     if best is None or qe - qs > best[1]:
                         best = (off, qe - qs)
         return best
@@ -865,34 +1129,53 @@ class _Passages:
         """Token ranges of the quotations in article ``d`` (runs of quoted tokens)."""
         cached = self.quotations.get(d)
         if cached is None:
-            q = np.concatenate([[False], self.c.docs[d].quoted, [False]]).astype(np.int8)
+            c = self.c
+            q = np.concatenate([[False], c.quoted[c.offsets[d] : c.offsets[d + 1]], [False]]).astype(np.int8)
             edges = np.flatnonzero(np.diff(q))
             cached = self.quotations[d] = list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
         return cached
 
     def _locate(self, found: _Found) -> bool:
-        """Find every article containing the span, via its rarest n-gram in the index."""
+        """Find every article containing the span, through a posting every carrier of it has.
+
+        A span of ``passage_min_words`` or more: the 5-gram winnowing selects in its first window (same
+        offset in every carrier, by the winnowing guarantee). A shorter one is a quotation: its first
+        quoted 4-gram, which every carrier that quotes it has.
+        """
         c = self.c
-        k = self.opts.quoted_min_words
-        a, i = min(found.occurrences.items())
-        length = len(found.tokens)
-        first = c.offsets[a] + i
-        lo = np.searchsorted(self.short_starts, first)
-        grams = self.short_keys[lo : lo + length - k + 1]
-        left = np.searchsorted(self.index_keys, grams, side="left")
-        right = np.searchsorted(self.index_keys, grams, side="right")
-        best = int(np.argmin(right - left))
-        for g in self.index_pos[left[best] : right[best]].tolist():
-            d = int(c.doc_of[g])
-            start = int(c.pos_of[g]) - best
-            if d in found.occurrences and found.occurrences[d] <= start:
-                continue
-            doc = c.docs[d]
-            if start >= 0 and tuple(doc.ids[start : start + length]) == found.tokens:
-                # A short span is a quotation: it counts only where it is quoted (so, like every
-                # match, it links only articles that share an index key; see ``index_keys``).
-                if length >= self.opts.passage_min_words or bool(doc.quoted[start : start + length].all()):
-                    found.occurrences[d] = start
+        h = c.hashes
+        length, s = found.length, found.start
+        span = h[s : s + length]
+        if length >= self.opts.passage_min_words:
+            grams = _gram_hashes(h[s : s + _WINNOW_K + _WINNOW_W - 1], _WINNOW_K)
+            best = int(np.argmin(grams))
+            key = grams[best]
+        else:
+            best = 0
+            key = _mix(_gram_hashes(h[s : s + self.opts.quoted_min_words], self.opts.quoted_min_words) ^ _TAG_QUOTED)[0]
+        lo = int(np.searchsorted(self.keys, key, side="left"))
+        hi = int(np.searchsorted(self.keys, key, side="right"))
+        starts = self.pos[lo:hi] - best
+        docs = self.docs[lo:hi]
+        ok = (starts >= c.offsets[docs]) & (starts + length <= c.offsets[docs + 1])
+        starts, docs = starts[ok], docs[ok]
+        if starts.size <= 64:  # the usual case: a few carriers, compared whole
+            want = span.tobytes()
+            same_l = [h[g : g + length].tobytes() == want for g in starts.tolist()]
+            starts, docs = starts[same_l], docs[same_l]
+        else:
+            for j in range(length):
+                if starts.size == 0:
+                    break
+                same = h[starts + j] == span[j]
+                starts, docs = starts[same], docs[same]
+        if length < self.opts.passage_min_words and starts.size:
+            whole = np.asarray([bool(c.quoted[g : g + length].all()) for g in starts.tolist()], dtype=np.bool_)
+            starts, docs = starts[whole], docs[whole]
+        for g, d in zip(starts.tolist(), docs.tolist()):
+            p = g - int(c.offsets[d])
+            if d not in found.occurrences or found.occurrences[d] > p:
+                found.occurrences[d] = p
         return len({c.group[d] for d in found.occurrences}) >= 2
 
     def _prune(self, found: list[_Found]) -> list[_Found]:
@@ -911,74 +1194,124 @@ class _Passages:
         drop: set[int] = set()
         for t, outer in enumerate(found):
             d, ts = min(outer.occurrences.items())
-            te = ts + len(outer.tokens)
+            te = ts + outer.length
             docs_t = outer.occurrences.keys()
             for s in by_doc[d]:
                 inner = found[s]
                 ss = inner.occurrences[d]
-                if s == t or len(inner.tokens) >= len(outer.tokens) or ss < ts or ss + len(inner.tokens) > te:
+                if s == t or inner.length >= outer.length or ss < ts or ss + inner.length > te:
                     continue
                 docs_s = inner.occurrences.keys()
                 if docs_s == docs_t:
                     drop.add(s)
-                elif docs_s >= docs_t and len(outer.tokens) - len(inner.tokens) < self.opts.passage_min_words:
+                elif docs_s >= docs_t and outer.length - inner.length < self.opts.passage_min_words:
                     drop.add(t)
         kept = [f for n, f in enumerate(found) if n not in drop]
-        return sorted(kept, key=lambda f: (min(f.occurrences), min(f.occurrences.items())[1], -len(f.tokens)))
+        return sorted(kept, key=lambda f: (min(f.occurrences), min(f.occurrences.items())[1], -f.length))
 
     def _passage(self, found: _Found) -> Passage:
         c = self.c
         ranks = sorted(found.occurrences)
-        origin = c.docs[ranks[0]]
-        s = found.occurrences[ranks[0]]
-        e = s + len(found.tokens) - 1
-        text = origin.article.text[origin.starts[s] : origin.ends[e]]
+        origin = c.articles[ranks[0]]
+        o = int(c.offsets[ranks[0]])
+        s = o + found.occurrences[ranks[0]]
+        e = s + found.length - 1
+        text = origin.text[int(c.starts[s]) : int(c.ends[e])]
         return Passage(
             # The id hashes the word tokens, so it does not change when an earlier copy with
             # other quotes or capitals becomes the origin.
             id=content_id("p", " ".join(_token_strings(text))),
             text=text,
-            articles=tuple(c.docs[r].article.id for r in ranks),
-            origin_article=origin.article.id,
+            articles=tuple(c.articles[r].id for r in ranks),
+            origin_article=origin.id,
             origin_agency=self._agency(found, ranks),
         )
 
     def _agency(self, found: _Found, ranks: list[int]) -> str | None:
         """The agency the text around the span credits, by strength and then by how many articles say so."""
+        c = self.c
         score: dict[str, int] = {}
+        groups: set[int] = set()
         for r in ranks:
-            doc = self.c.docs[r]
-            s = found.occurrences[r]
-            text = doc.article.text
-            cs, ce = doc.starts[s], doc.ends[s + len(found.tokens) - 1]
+            # A copy says what its canonical says around the span: count each duplicate group once.
+            if c.group[r] in groups:
+                continue
+            groups.add(c.group[r])
+            text = c.articles[r].text
+            s = int(c.offsets[r]) + found.occurrences[r]
+            cs, ce = int(c.starts[s]), int(c.ends[s + found.length - 1])
             # Sentences never cross a line break (text.sentence_spans), so split only the
             # paragraph(s) holding the span.
             para_start = text.rfind("\n", 0, cs) + 1
             para_end = text.find("\n", ce)
             para_end = len(text) if para_end < 0 else para_end
+            sentences = self.sentences.get((r, para_start))
+            if sentences is None:  # passages often share a paragraph
+                sentences = self.sentences[(r, para_start)] = sentence_spans(text[para_start:para_end])
             around = [
-                (para_start + a, para_start + b)
-                for a, b in sentence_spans(text[para_start:para_end])
-                if para_start + a < ce and para_start + b > cs
+                (para_start + a, para_start + b) for a, b in sentences if para_start + a < ce and para_start + b > cs
             ]
             lo = min([cs] + [a for a, _ in around])
             hi = max([ce] + [b for _, b in around])
-            for agency, strength in _attributions(text[lo:hi], self._local(r)).items():
+            found_here = self.attributed.get((r, lo, hi))
+            if found_here is None:
+                context = text[lo:hi]
+                # Only spellings present in the context can matter (an empty mapping spares agency_spans a regex).
+                local = {k: v for k, v in self._local(r).items() if k in context}
+                found_here = self.attributed[(r, lo, hi)] = _attributions(context, local)
+            for agency, strength in found_here.items():
                 score[agency] = score.get(agency, 0) + strength
         if not score:
             # Nothing around the span names a source: the agency whose wire copy carried it is the origin
             # ("EBBERSFELD, July 8 /NNS/ - ..."), if the carrying articles that credit a wire agree on one.
             # Two different wires (a Kyodo and a TASS story sharing a phrase) both took it from elsewhere.
-            credits = {c for r in ranks if (c := _wire_credit(self.c.docs[r].article)) is not None}
+            credits = {cr for r in ranks if (cr := self._credit(r)) is not None}
             return credits.pop() if len(credits) == 1 else None
         return max(score, key=lambda a: score[a])  # ties: first seen, i.e. earliest article
+
+    def _credit(self, rank: int) -> str | None:
+        if rank not in self.credit:
+            self.credit[rank] = _wire_credit(self.c.articles[rank])
+        return self.credit[rank]
 
     def _local(self, rank: int) -> dict[str, str]:
         """The agencies article ``rank`` defines itself, computed once per article."""
         local = self.local.get(rank)
         if local is None:
-            local = self.local[rank] = local_agencies(self.c.docs[rank].article.text)
+            local = self.local[rank] = _local_agencies(self.c.articles[rank].text)
         return local
+
+
+def _maximal_spans(
+    h: _U64, ga: _I64, gb: _I64, lo_a: _I64, lo_b: _I64, hi_a: _I64, hi_b: _I64
+) -> tuple[_I64, _I64, _I64]:
+    """Extend equal tokens ``h[ga] == h[gb]`` left and right while they stay equal and inside their articles.
+
+    Vectorised over all candidates, one token step per round on those still growing (rounds = the longest
+    extension). Returns the spans' global starts in both and their length.
+    """
+    sa, sb = ga.copy(), gb.copy()
+    live = np.flatnonzero(h[ga] == h[gb])
+    ea, eb = ga.copy(), gb.copy()  # exclusive ends, grown below
+    ea[live] += 1
+    eb[live] += 1
+    grow = live
+    while grow.size:  # left
+        x, y = sa[grow] - 1, sb[grow] - 1
+        ok = (x >= lo_a[grow]) & (y >= lo_b[grow])
+        ok[ok] = h[x[ok]] == h[y[ok]]
+        grow = grow[ok]
+        sa[grow] -= 1
+        sb[grow] -= 1
+    grow = live
+    while grow.size:  # right
+        x, y = ea[grow], eb[grow]
+        ok = (x < hi_a[grow]) & (y < hi_b[grow])
+        ok[ok] = h[x[ok]] == h[y[ok]]
+        grow = grow[ok]
+        ea[grow] += 1
+        eb[grow] += 1
+    return sa, sb, ea - sa
 
 
 def _token_strings(text: str) -> list[str]:
@@ -1026,6 +1359,63 @@ def _attributions(context: str, local: Mapping[str, str]) -> dict[str, int]:
             continue
         found[name] = max(found.get(name, 0), strength)
     return found
+
+
+# Every pattern by which ``agencies.local_agencies`` recognises an agency outside a dateline needs one of
+# these words (its news nouns and name heads: "news agency", "News Service", "Harbour Wire (HW)").
+_AGENCY_WORDS = ("agency", "service", "wire")
+
+
+def _find_all(text: str, needles: Iterable[str]) -> list[int]:
+    """Every offset of every needle in ``text`` (str.find: far faster than a case-blind regex)."""
+    out: list[int] = []
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            out.append(at)
+            at = text.find(needle, at + 1)
+    return out
+
+
+def _local_agencies(text: str) -> dict[str, str]:
+    """``agencies.local_agencies(text)``, reading only the paragraphs that can change the answer.
+
+    A dateline credit ("(NNS)", "/MPA/") needs a parenthesis or a slash in its paragraph; every other
+    pattern needs an agency word, with at most four name words before it and two after (``_NAMED``,
+    ``_NOUN_THEN_NAME``), which line breaks do not stop. So the paragraphs kept are those with a bracket
+    or slash, and those within four non-empty paragraphs before and two after an agency word; runs of
+    kept paragraphs are joined with a "." line between them, which no pattern reads across. (T17
+    articles run to 60 one-sentence paragraphs, and scanning all of them was most of this stage's time.)
+    """
+    low = text.lower()
+    if len(low) != len(text):  # lower() lengthened a character: offsets would not line up
+        return local_agencies(text)
+    brackets = _find_all(text, ("(", "/"))
+    words = _find_all(low, _AGENCY_WORDS)
+    if not brackets and not words:
+        return {}
+    paras = [p for p in text.split("\n") if p.strip()]
+    joined = "\n".join(paras)
+    if len(joined) != len(text):  # blank lines or padding dropped: find the hits again in the joined text
+        brackets = _find_all(joined, ("(", "/"))
+        words = _find_all(joined.lower(), _AGENCY_WORDS)
+    ends = list(itertools.accumulate(len(p) + 1 for p in paras))  # paragraph i ends before ends[i]
+    keep = [False] * len(paras)
+    for at in brackets:
+        keep[bisect.bisect_right(ends, at)] = True
+    for at in words:
+        i = bisect.bisect_right(ends, at)
+        for j in range(max(0, i - 4), min(len(paras), i + 3)):
+            keep[j] = True
+    if not any(keep):
+        return {}
+    parts: list[str] = []
+    for i, p in enumerate(paras):
+        if keep[i]:
+            if parts and not keep[i - 1]:
+                parts.append(".")
+            parts.append(p)
+    return local_agencies("\n".join(parts))
 
 
 def _wire_credit(article: Article) -> str | None:

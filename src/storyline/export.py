@@ -8,7 +8,7 @@ from typing import Any
 
 from storyline.compare import Comparison, compare
 from storyline.errors import NotFound
-from storyline.records import Article, Entity, Event, Quote, Story, TimelineEntry
+from storyline.records import Article, Entity, Event, Passage, Quote, Story, TimelineEntry
 from storyline.render import timeline_quotes
 from storyline.store import Store
 from storyline.text import normalise
@@ -123,7 +123,7 @@ def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
             for p in store.passages() if mine(p.articles)
         ],
         "timelines": [_timeline(s.id, store.timeline(s.id), quotes, events) for s in stories],
-        "comparisons": [c.as_dict() for c in event_comparisons(events, {a.id: a for a in articles}, dup)],
+        "comparisons": [c.as_dict() for c in event_comparisons(events, {a.id: a for a in articles}, dup, store.passages())],
     }
 
 
@@ -132,13 +132,16 @@ def _timeline(story: str, entries: Sequence[TimelineEntry], quotes: Sequence[Quo
 
 
 def event_comparisons(
-    events: Sequence[Event], articles: Mapping[str, Article], duplicate_of: Mapping[str, str]
+    events: Sequence[Event],
+    articles: Mapping[str, Article],
+    duplicate_of: Mapping[str, str],
+    passages: Sequence[Passage] = (),
 ) -> list[Comparison]:
     """The side-by-side of every event that two or more independent sources report."""
     out = []
     for ev in events:
         if len({duplicate_of.get(a, a) for a in ev.articles if a in articles}) >= 2:
-            out.append(compare(ev, articles, duplicate_of))
+            out.append(compare(ev, articles, duplicate_of, passages=passages))
     return out
 
 

@@ -186,14 +186,18 @@ def update_dedupe(store: Store, articles: Sequence[Article], options: DedupeOpti
     new = [a for a in articles if a.id not in indexed]
     if not new:
         return []
-    keys = dedupe.index_keys(new, options)
-    touched = store.dedupe_articles_with_keys(k for ks in keys.values() for k in ks)
+    batch = dedupe.DedupeBatch(new, options)
+    keys = batch.keys()
+    touched = store.dedupe_articles_with_keys(k for ks in keys.values() for k in ks) if indexed else set()
     components = {indexed[a] for a in touched if a in indexed}
     scope_ids = set(store.dedupe_component_members(components)) | {a.id for a in new}
-    by_id = {a.id: a for a in articles}
-    missing = [a for a in scope_ids if a not in by_id]
-    scope = [by_id[a] for a in scope_ids if a in by_id] + (store.articles(missing) if missing else [])
-    result = dedupe.dedupe_components(scope, options)
+    if not components:  # the new articles touch nothing stored: they are the whole scope
+        result = batch.result()
+    else:
+        by_id = {a.id: a for a in articles}
+        missing = [a for a in scope_ids if a not in by_id]
+        scope = [by_id[a] for a in scope_ids if a in by_id] + (store.articles(missing) if missing else [])
+        result = dedupe.dedupe_components(scope, options)
     with store.atomic():
         store.update_dedupe(sorted(scope_ids), keys, result.components, result.duplicates, result.passages)
     log.info("dedupe: %d new articles, %d recomputed", len(new), len(scope_ids))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from storyline.errors import StoreError
 from storyline.store.base import Store
 from storyline.store.sqlite import SQLiteStore
 
@@ -19,11 +18,13 @@ def resolve_url(url: str | None) -> str:
 def open_store(url: str | None = None) -> Store:
     """Open (creating and migrating when needed) the store at ``url``.
 
-    Accepts a file path, ``sqlite:///PATH``, ``:memory:`` (PostgreSQL arrives with a later release).
+    Accepts a file path, ``sqlite:///PATH``, ``:memory:``, or a ``postgresql://`` URL (the ``[postgres]`` extra).
     """
     url = resolve_url(url)
     if url.startswith(("postgresql://", "postgres://")):
-        raise StoreError("the PostgreSQL store is not part of this version yet: use a SQLite file path for --db")
+        from storyline.store.postgres import PostgresStore
+
+        return PostgresStore(url)
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///") :]
     elif url.startswith("sqlite://"):

@@ -84,4 +84,14 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, fetched TEXT NOT NULL)""",
         ],
     ),
+    (
+        5,
+        "dedupe index written in key order: drop the per-article index of dedupe_keys (issue 4)",
+        [
+            # Each insert into an index in article order was a random write into the key index or vice
+            # versa; with keys written in key order and no article index, indexing 10k articles (5M keys)
+            # takes seconds instead of minutes. Keys are written once per article, so nothing looks them up by article.
+            "DROP INDEX dedupe_keys_article",
+        ],
+    ),
 ]

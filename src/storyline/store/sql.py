@@ -6,6 +6,7 @@ everything else (record <-> row mapping, migrations, replace semantics) lives he
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -13,6 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
+
+import numpy as np
 
 from storyline.records import Change
 from storyline.records import (
@@ -271,10 +274,27 @@ class SQLStore:
         passages: Iterable[Passage],
     ) -> None:
         with self.atomic():
-            for chunk in self._chunks(keys):
+            # An article's keys depend on its text only, so they are written once, when it joins the index;
+            # one indexed before loses its old keys first (a table scan since migration 5; the pipeline never
+            # re-indexes an article).
+            for chunk in self._chunks(self.dedupe_components(list(keys))):
                 marks = ", ".join("?" * len(chunk))
                 self._exec(f"DELETE FROM dedupe_keys WHERE article IN ({marks})", chunk)
-            self._many("INSERT INTO dedupe_keys (key, article) VALUES (?, ?)", ((k, a) for a, ks in keys.items() for k in ks))
+            # Rows in key order fill the key index page by page: ~4x faster than article by article.
+            owners = list(keys)
+            arrays = getattr(keys, "flat", None)  # dedupe.IndexKeys hands over its arrays
+            if arrays is not None:
+                flat, who = arrays()
+            else:
+                sizes = [len(keys[a]) for a in owners]
+                flat = np.fromiter(itertools.chain.from_iterable(keys[a] for a in owners), dtype=np.int64, count=sum(sizes))
+                who = np.repeat(np.arange(len(owners)), sizes)
+            order = np.argsort(flat, kind="stable")
+            insert = self._q("INSERT INTO dedupe_keys (key, article) VALUES (?, ?)")
+            for at in range(0, order.size, 1 << 20):  # a million rows at a time: Python rows stay small
+                part = order[at : at + (1 << 20)]
+                rows = zip(flat[part].tolist(), map(owners.__getitem__, who[part].tolist()))
+                self.conn.cursor().executemany(insert, rows)
             for chunk in self._chunks(scope):
                 marks = ", ".join("?" * len(chunk))
                 self._exec(f"DELETE FROM dedupe_components WHERE article IN ({marks})", chunk)
@@ -484,3 +504,9 @@ def check_kinds(kinds: Sequence[str]) -> None:
     unknown = set(kinds) - set(SEARCH_KINDS)
     if unknown:
         raise BadQuery(f"unknown search kind {sorted(unknown)[0]!r}; choose from {', '.join(SEARCH_KINDS)}")
+
+
+def entity_line(type_: str, aliases: Sequence[str], n_articles: int) -> str:
+    """How a search hit describes an entity: ``PERSON, 3 articles; also Kim Jong-un, Kim``."""
+    also = f"; also {', '.join(aliases)}" if aliases else ""
+    return f"{type_}, {n_articles} article{'s' if n_articles != 1 else ''}{also}"

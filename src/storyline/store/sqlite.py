@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from storyline.errors import StoreError
 from storyline.records import SearchHit
-from storyline.store.sql import SEARCH_KINDS, SQLStore, check_kinds, query_terms
+from storyline.store.sql import SEARCH_KINDS, SQLStore, check_kinds, entity_line, query_terms
 
 # Full-text search: FTS5 tables over the stored rows ("external content"), kept in step by triggers, so every
 # write path (ingest, re-analysis, entity merge) updates the index inside its own transaction.
@@ -108,10 +108,6 @@ class SQLiteStore(SQLStore):
                 "WHERE entities_fts MATCH ? ORDER BY bm25(entities_fts, 2.0, 1.0) LIMIT ?",
                 (match, limit),
             )
-            hits += [SearchHit("entity", i, n, _entity_line(ty, json.loads(al), k), -b) for i, n, ty, al, k, b in rows]
+            hits += [SearchHit("entity", i, n, entity_line(ty, json.loads(al), k), -b) for i, n, ty, al, k, b in rows]
         return hits
 
-
-def _entity_line(type_: str, aliases: list[str], n_articles: int) -> str:
-    also = f"; also {', '.join(aliases)}" if aliases else ""
-    return f"{type_}, {n_articles} article{'s' if n_articles != 1 else ''}{also}"

@@ -1,0 +1,136 @@
+"""The PostgreSQL store, for corpora that outgrow one SQLite file (``--db postgresql://…``; the ``[postgres]`` extra).
+
+Everything but the connection, the placeholder style and the full-text index is ``SQLStore``'s, so both backends run
+the same migrations and give the same ids and records. Full-text search uses ``tsvector`` columns generated from the
+rows (English stemming, Latin accents folded) with GIN indexes.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import unicodedata
+from collections.abc import Sequence
+
+from storyline.errors import MissingExtra, StoreError
+from storyline.records import SearchHit
+from storyline.store.sql import SEARCH_KINDS, SQLStore, check_kinds, entity_line, query_terms
+
+
+
+def _latin_folds() -> tuple[str, str]:
+    """Accented Latin letters (U+00C0-U+017F) and their bases, for ``translate()``: accent folding without the
+    ``unaccent`` extension, which needs a superuser to install and is not immutable (generated columns need that)."""
+    src, dst = [], []
+    for cp in range(0xC0, 0x180):
+        base = unicodedata.normalize("NFKD", chr(cp))[0]
+        if base.isascii() and base.isalpha() and base != chr(cp):
+            src.append(chr(cp))
+            dst.append(base)
+    return "".join(src), "".join(dst)
+
+
+_FROM, _TO = _latin_folds()
+
+
+def fold(text: str) -> str:
+    """What the index does to text before stemming, for the query side."""
+    return text.translate(str.maketrans(_FROM, _TO))
+
+
+def _tsv(column: str, weight: str) -> str:
+    return f"setweight(to_tsvector('english', translate(coalesce({column}, ''), '{_FROM}', '{_TO}')), '{weight}')"
+
+
+# (table, generated tsvector expression) — names and titles weigh more than body text (weight A over B)
+_TSV = {
+    "articles": f"{_tsv('title', 'A')} || {_tsv('text', 'B')}",
+    "quotes": f"{_tsv('speaker', 'A')} || {_tsv('text', 'B')}",
+    "entities": f"{_tsv('name', 'A')} || {_tsv('aliases', 'B')}",
+}
+_HEADLINE = "'StartSel=[, StopSel=], MaxWords=24, MinWords=10, MaxFragments=1, FragmentDelimiter=…'"
+
+
+def _fts_statements() -> list[str]:
+    out = []
+    for table, expr in _TSV.items():
+        out += [
+            f"ALTER TABLE {table} ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({expr}) STORED",
+            f"CREATE INDEX {table}_tsv ON {table} USING GIN (tsv)",
+        ]
+    return out
+
+
+class PostgresStore(SQLStore):
+    """PostgreSQL backend: ``PostgresStore("postgresql://user@host:5432/db")``."""
+
+    param = "%s"
+    backend_migrations = [(101, "postgresql: full-text search over articles, quotes and entities (tsvector)", _fts_statements())]
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise MissingExtra("the PostgreSQL store", "postgres") from exc
+        self.url = url
+        self._depth = 0
+        self._lock = threading.RLock()
+        try:
+            self.conn = psycopg.connect(url, autocommit=False)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to {_redact(url)}: {str(exc).strip()} (is the server running?)") from exc
+        try:
+            self.migrate()
+        except psycopg.Error as exc:
+            raise StoreError(f"{_redact(url)} is not a storyline database or cannot be migrated: {exc}") from exc
+
+    def _q(self, sql: str) -> str:
+        # DB-API "format" style: "?" placeholders become "%s"; a literal "%" must be doubled first
+        return sql.replace("%", "%%").replace("?", "%s")
+
+    def search(self, query: str, kinds: Sequence[str] = SEARCH_KINDS, limit: int = 20) -> list[SearchHit]:
+        check_kinds(kinds)
+        # every word or phrase must match: phrases keep their order, words are stemmed like the index
+        terms = query_terms(query)
+        tsq = " && ".join("phraseto_tsquery('english', ?)" for _ in terms)
+        words = [fold(" ".join(t)) for t in terms]
+        hits: list[SearchHit] = []
+        if not self._all(f"SELECT numnode({tsq})", words)[0][0]:
+            return hits  # only stop words ("the", "and"): nothing the index holds
+        if "article" in kinds:
+            rows = self._all(
+                f"SELECT m.id, coalesce(m.title, ''), ts_headline('english', m.text, q, {_HEADLINE}), m.rank, m.published, "
+                "d.duplicate_of FROM (SELECT a.id, a.title, a.text, a.published, ts_rank_cd(a.tsv, q) AS rank, q "
+                f"FROM articles a, (SELECT {tsq} AS q) AS sq WHERE a.tsv @@ q ORDER BY rank DESC, a.seq LIMIT ?) m "
+                "LEFT JOIN duplicates d ON d.article = m.id ORDER BY m.rank DESC",
+                (*words, limit),
+            )
+            hits += [SearchHit("article", i, t, sn, float(r), p, dup) for i, t, sn, r, p, dup in rows]
+        if "quote" in kinds:
+            rows = self._all(
+                f"SELECT m.article, coalesce(m.speaker, ''), ts_headline('english', m.text, q, {_HEADLINE}), m.rank, "
+                "a.published, m.start_, m.end_ FROM (SELECT qu.article, qu.speaker, qu.text, qu.start_, qu.end_, "
+                f"ts_rank_cd(qu.tsv, q) AS rank, q FROM quotes qu, (SELECT {tsq} AS q) AS sq WHERE qu.tsv @@ q "
+                "ORDER BY rank DESC, qu.article, qu.start_ LIMIT ?) m JOIN articles a ON a.id = m.article ORDER BY m.rank DESC",
+                (*words, limit),
+            )
+            hits += [SearchHit("quote", i, sp, sn, float(r), p, None, s, e) for i, sp, sn, r, p, s, e in rows]
+        if "entity" in kinds:
+            rows = self._all(
+                f"SELECT e.id, e.name, e.type, e.aliases, e.articles, ts_rank_cd(e.tsv, q) AS rank "
+                f"FROM entities e, (SELECT {tsq} AS q) AS sq WHERE e.tsv @@ q ORDER BY rank DESC, e.id LIMIT ?",
+                (*words, limit),
+            )
+            hits += [SearchHit("entity", i, n, entity_line(ty, json.loads(al), len(json.loads(arts))), float(r))
+                     for i, n, ty, al, arts, r in rows]
+        return hits
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    head, sep, tail = url.rpartition("@")
+    if not sep or ":" not in head.split("//", 1)[-1]:
+        return url
+    scheme, _, cred = head.partition("//")
+    return f"{scheme}//{cred.split(':', 1)[0]}:***@{tail}"
+
