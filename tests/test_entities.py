@@ -236,3 +236,18 @@ def test_plural_possessive_keeps_organisation_whole() -> None:
     found = _found(find_mentions(text, use_nlp=False))
     assert ("Coastal Dockers' Union", "ORG") in found
     assert ("Anna Berg", "PERSON") in found
+
+
+def test_middle_initials_stay_inside_a_person_name() -> None:
+    text = "Later, Paul R. Pillar and George H.W. Bush met in Dallas. He was in World War I. The war ended."
+    found = _found(find_mentions(text, use_nlp=False))
+    assert ("Paul R. Pillar", "PERSON") in found
+    assert ("George H.W. Bush", "PERSON") in found
+    assert not [t for t, _ in found if t.startswith("World War I.")]
+
+
+def test_former_and_a_place_before_a_lower_case_title_are_not_a_person() -> None:
+    text = "Former Pennsylvania governor Ed Rendell, a party elder, praised the plan."
+    found = _found(find_mentions(text, use_nlp=False))
+    assert ("Ed Rendell", "PERSON") in found
+    assert not [t for t, typ in found if typ == "PERSON" and "Pennsylvania" in t]

@@ -439,3 +439,27 @@ def test_quotes_joined_by_adding_stay_two_statements() -> None:
 def test_quote_after_a_reporting_sentence_has_its_speaker() -> None:
     text = "Ms. Ida Moreau said she would stay in the race. \u201cWe are going to fight on until June.\u201d"
     assert _one(_quotes(text), "fight on").speaker == "Ida Moreau"
+
+
+def test_second_verb_after_and_shares_the_speaker_not_a_place() -> None:
+    text = "Ms. Ida Moreau spoke at the town hall in Dayton and said the budget plan was a serious mistake."
+    assert _one(_quotes(text), "budget plan").speaker == "Ida Moreau"
+
+
+def test_a_weekday_before_the_cue_is_not_the_speaker() -> None:
+    text = "A news report published Wednesday said the mayor used a private account for city business."
+    q = _one(_quotes(text), "mayor used")
+    assert q.speaker is not None and "report" in q.speaker
+
+
+def test_quote_after_a_colon_ending_the_previous_paragraph() -> None:
+    text = "The Harbor Council issued a short reply:\n\n\u201cWe will review every permit before the vote next month.\u201d"
+    assert _one(_quotes(text), "review every permit").speaker == "Harbor Council"
+
+
+def test_coordinated_verb_after_a_pronoun_subject() -> None:
+    text = (
+        "Mr. Tom Hale spoke in Akron. He thanked the crowd and said his opponent, Mr. Dale Price, "
+        "had no plan for the steel plants."
+    )
+    assert _one(_quotes(text), "no plan for the steel").speaker == "Tom Hale"

@@ -447,7 +447,11 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 _UP = "A-ZÀ-ÖØ-ÞĆČĐŁŃŚŠŹŽ"
 # A capitalised word: "Kim", "Jong-un", "Komsomolsk-on-Amur", "O'Brien", "G20", "U.S.", with an
 # optional possessive that is split off later.
-_TOKEN = rf"(?:(?:[{_UP}]\.){{2,}}|[{_UP}][\w]*(?:['’][{_UP}][\w]*)?(?:-[\w]+)*(?:['’]s\b|(?<=s)['’](?=[ \u00a0][{_UP}]))?)"
+# A middle initial ("Paul R. Pillar", "Donald J. Trump") is a token only inside a name: another
+# capitalised word follows that does not open a sentence ("World War I. The …" stays apart).
+_OPENERS = "The|A|An|He|She|It|They|We|I|In|On|At|But|And|Or|So|This|That|Then|There|His|Her|Its|Their|As|If|When|While|After|Before"
+_INITIAL = rf"[{_UP}]\.(?=[ \u00a0]+(?!(?:{_OPENERS})\b)[{_UP}][a-z])"
+_TOKEN = rf"(?:(?:[{_UP}]\.){{2,}}|{_INITIAL}|[{_UP}][\w]*(?:['’][{_UP}][\w]*)?(?:-[\w]+)*(?:['’]s\b|(?<=s)['’](?=[ \u00a0][{_UP}]))?)"
 _CONNECTORS = "of|de|da|do|dos|das|di|du|del|della|der|den|van|von|la|le|al|el|bin|ibn|bint|ben|the"
 _RUN = re.compile(rf"{_TOKEN}(?:[ \u00a0]+(?:(?:{_CONNECTORS})[ \u00a0]+){{0,2}}{_TOKEN})*")
 _PIECE = re.compile(rf"{_TOKEN}|\S+")
@@ -619,8 +623,8 @@ def _split_run(text: str, start: int, end: int) -> list[_Seg]:
     def flush(next_person_cue: bool) -> None:
         nonlocal cur, person_cue, cur_initial
         # connectors may not open or close a name
-        while cur and text[slice(*cur[0])].islower():
-            cur.pop(0)
+        while cur and (text[slice(*cur[0])].islower() or name_key(text[slice(*cur[0])]) in _NOT_NAME_LEADS):
+            cur.pop(0)  # "Former Pennsylvania (governor)": "Former" qualifies, it is not a name
         while cur and text[slice(*cur[-1])].islower():
             cur.pop()
         if cur:
@@ -762,9 +766,30 @@ def _type_segment(text: str, seg: _Seg, gaz: dict[str, str]) -> str | None:
     if len(seg.toks) == 1:
         return None  # decided in the second pass
     raw = [text[a:b] for a, b in seg.toks]
-    if len(raw) <= 4 and all(w[0].isupper() and not w.isupper() for w in raw):
-        return "PERSON"  # "Xi Jinping", "Kim Jong Un": unknown two-to-four-word names
+    if len(raw) <= 4 and all(
+        w[0].isupper() and (not w.isupper() or (0 < i < len(raw) - 1 and _is_initial(w))) for i, w in enumerate(raw)
+    ):
+        if _LOWER_TITLE_AFTER.match(text, e):
+            return None  # "Pennsylvania governor Ed Rendell": a place or party before a title
+        return "PERSON"  # "Xi Jinping", "Kim Jong Un", "Paul R. Pillar": unknown two-to-four-word names
     return "ORG"
+
+
+_NOT_NAME_LEADS = frozenset("former acting interim".split())
+
+
+def _is_initial(word: str) -> bool:
+    """A middle initial or two: "R." in "Paul R. Pillar", "H.W." in "George H.W. Bush"."""
+    return re.fullmatch(rf"(?:[{_UP}]\.){{1,2}}", word) is not None
+
+
+# A lower-case title after a capitalised run ("Former Pennsylvania governor Ed Rendell",
+# "Democratic senator"): the run qualifies the title and is not a person's name.
+_LOWER_TITLE_AFTER = re.compile(
+    r"[ \u00a0]+(?:governor|senator|congressman|congresswoman|president|mayor|secretary|"
+    r"spokesman|spokeswoman|chairman|chairwoman|leader|minister|candidate|nominee|lawmaker|"
+    r"official|representative|attorney|ambassador|adviser|advisor|aide|strategist|pollster)\b"
+)
 
 
 # --------------------------------------------------------------------------- merging

@@ -67,7 +67,10 @@ _VERBS = (
     # more speech and belief verbs of ordinary news copy
     "think|believe|continued|continues|pointed out|points out|remarking|quipped|retorted|"
     "asserted|asserts|asserting|lamented|bragged|recounted|answered|exclaimed|mused|"
-    "conceding|reasoned|acknowledge|insist|warn|predict|contend|maintain|complain"
+    "conceding|reasoned|acknowledge|insist|warn|predict|contend|maintain|complain|"
+    # ways of saying things aloud or in writing that news copy uses for direct quotes
+    "shouted|shouts|yelled|yells|chanted|chants|barked|snapped|whispered|muttered|"
+    "writing|responding|replying|recalls|recalling|tweeting|tweets|promising|vowing|pledging"
 )
 # Verbs that introduce a direct quote but do not by themselves make a sentence reported
 # speech ("Putin praised the “strengthening of cooperation”").
@@ -107,7 +110,7 @@ _NP_STOP = frozenset(
 _PRE_CUE_SKIP = frozenset(
     """also has have had later earlier reportedly further then previously separately
     recently again publicly repeatedly once already itself would will could can should may
-    might must did does do not never ever only just first even simply""".split()
+    might must did does do not never ever only just first even simply twice often""".split()
 )
 # "Rubio was asked whether …", "it was reported that …": a passive cue's subject is not its speaker
 # ("was quoted as saying" is the exception, handled with "quoted").
@@ -245,6 +248,10 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
         if chosen is None and _COLON_BEFORE.search(text, max(rs, o - 4), o):
             # Trump was blunt: “…”; Clinton: “…”: the sentence's subject speaks
             chosen = ctx.colon_speaker(rs, o)
+        if chosen is None and sent > 0 and ctx.opens_sentence(o, rs) and text[:rs].rstrip().endswith(":"):
+            # "Breitbart News responded:" / "Clinton released the following statement:" closing the
+            # previous sentence or paragraph introduces the quote that follows
+            chosen = ctx.colon_intro(sent - 1)
         if chosen is None and n_words < MIN_QUOTE_WORDS:
             continue  # a scare quote
         speaker, cue, via = chosen if chosen else (None, None, ())
@@ -593,8 +600,9 @@ class _Context:
                 speaker, channel = self.resolve(inverted, cs)
                 raw.append(_Att(cue, "trailing", False, cs, inverted[1], comma or cs, speaker, channel))
                 continue
-            # subject left out: "…, and told reporters …", "…, adding …"
-            subject = self.subject(rs, cs) or _shared_subject(masked, raw, cs)
+            # subject left out: "…, and told reporters …", "…, adding …"; "He said A and said B"
+            # shares the earlier clause's speaker before the sentence's first name is tried
+            subject = _shared_subject(masked, raw, cs) or self.subject(rs, cs)
             if subject is not None:
                 speaker, channel = subject
                 clause = comma if comma is not None else cs
@@ -941,6 +949,11 @@ class _Context:
 
     def subject(self, rs: int, cs: int) -> tuple[str | None, bool] | None:
         """The sentence's subject, for clauses that leave it out ("…, and told reporters")."""
+        pronoun = re.match(r"\s*(?:[A-Z][a-z]+,\s+)?(He|She)\b", self.masked[rs:cs])
+        if pronoun:
+            person = self.last_person(rs + pronoun.start(1), pronoun.group(1).lower())
+            if person is not None:
+                return person, False
         for m in self._mentions_between(rs, cs):
             if m.end > cs or self.in_quote(m.start):
                 continue
@@ -970,6 +983,16 @@ class _Context:
         if subject is None or subject[0] is None:
             return None
         return subject[0], ":", ()
+
+    def colon_intro(self, si: int) -> tuple[str | None, str | None, tuple[str, ...]] | None:
+        """Speaker of a quote introduced by sentence ``si`` ending in a colon."""
+        ss, se = self.sentences[si]
+        colon = self.text.rfind(":", ss, se)
+        atts = [a for a in self.attributions(ss, se) if a.speaker and a.end <= colon]
+        if atts:
+            last = max(atts, key=lambda a: a.end)
+            return last.speaker, last.cue, last.via_prefix
+        return self.colon_speaker(ss, colon)
 
     def subject_before_quote(self, rs: int, o: int) -> str | None:
         """``Kim and Putin "discussed …"``: names alone between sentence start and the quote."""
@@ -1209,11 +1232,20 @@ def _np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     start: int | None = None
     end: int | None = None
     n = 0
+    skip_time = True
     for t in reversed(toks):
         w = t.group(0)
         low = w.lower()
         if end is None and (low in _PRE_CUE_SKIP or _adverb(w)):
             continue  # "would only say", "flatly denied"
+        if end is None and low in ("and", "or"):
+            return None  # "took the stage in Baltimore and called …": a second verb of the subject
+        if end is None and skip_time and low in _TIME_WORDS:
+            continue  # "Trump on Tuesday said", "a report published Wednesday said": a time, not a speaker
+        if end is None and skip_time and low in ("on", "late", "early", "last", "this", "next"):
+            skip_time = False
+            continue
+        skip_time = False
         if w.startswith("("):
             pass
         elif not w[0].isalnum():
@@ -1243,6 +1275,13 @@ def _np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     if start >= end:
         return None
     return start, end
+
+
+# Time words that sit between a speaker and the cue ("Trump on Tuesday said").
+_TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight
+    morning afternoon evening night week weekend month year""".split()
+)
 
 
 def _appositive_subject(masked: str, rs: int, cs: int) -> tuple[int, int] | None:
