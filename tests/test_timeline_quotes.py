@@ -77,10 +77,16 @@ def test_event_articles_are_searched_when_the_cited_one_has_no_quote() -> None:
     assert timeline_quotes([entry], [other], []) == {}
 
 
-def test_quote_line_names_speaker_cue_and_channel() -> None:
+def test_quote_line_names_speaker_and_channel() -> None:
     sp = _spans()
     q = _q("a-1", *sp["quote"], speaker="Ana Costa", via=("Lusa",))
-    assert quote_line(q) == f'Ana Costa said (via Lusa): "{TEXT_A[slice(*sp["quote"])]}"'
+    assert quote_line(q) == f'Ana Costa (via Lusa): "{TEXT_A[slice(*sp["quote"])]}"'
+    reported = _q("a-1", *sp["later"], speaker="officials", direct=False)
+    assert quote_line(reported) == f"According to the officials, {TEXT_A[slice(*sp['later'])]}"
+    partial = Quote("a-1", "Ana Costa", "said", 'the accord "a landmark for the coast', False, 0, 10)
+    assert quote_line(partial) == 'According to Ana Costa, the accord "a landmark for the coast"'
+    sentence = Quote("a-1", "Ana Costa", "said", "The accord holds until 2030", False, 0, 10)
+    assert quote_line(sentence) == "According to Ana Costa, the accord holds until 2030"
     assert quote_line(q, width=20).endswith('…"') and len(quote_line(q, width=20)) < 60
 
 

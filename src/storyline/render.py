@@ -134,21 +134,34 @@ def timeline_quotes(
     return out
 
 
+_FUNCTION_WORDS = frozenset("The A An It Its This That These Those There Their They We He She".split())
 _CHANNEL_CUES = frozenset({"report", "reports", "reported", "reporting", "quoting", "quoted", "carried", "cited", "citing"})
 
 
 def quote_line(q: Quote, width: int = 220) -> str:
-    """``Kim Jong Un said (via Yonhap, KCNA): "…"`` — speaker, cue, channel chain and the words."""
+    """One quote as a chronology prints it: ``Kim Jong Un (via KCNA): "…"`` for direct words,
+    ``According to Odile Franssen, work would begin …`` for reported speech, and the channel first when
+    the verb is the channel's (``Yonhap, quoting KCNA, reports: Kim and Putin "…"``)."""
     text = " ".join(q.text.split())
     if len(text) > width:
         text = text[: width - 1].rsplit(" ", 1)[0] + "…"
+    if text.count('"') % 2:  # a partial quote cut by its attribution: close it so the line reads
+        text += '"'
     words = f'"{text}"' if q.direct else text
+    speaker = q.speaker or "an unnamed source"
+    if speaker[:1].islower():  # "company", "officials": a common noun wants its article
+        speaker = f"the {speaker}"
     if q.via and (q.cue or "").lower() in _CHANNEL_CUES:
         # Kim and Putin "discussed …," reports Yonhap, quoting KCNA: the verb is the channel's, not the speaker's
         quoting = f", quoting {', '.join(q.via[1:])}," if len(q.via) > 1 else ""
-        return f"{q.via[0]}{quoting} {q.cue}: {q.speaker} {words}"
+        return f"{q.via[0]}{quoting} {q.cue}: {speaker} {words}"
     via = f" (via {', '.join(q.via)})" if q.via else ""
-    return f"{q.speaker} {q.cue or 'said'}{via}: {words}"
+    if q.direct:
+        return f"{speaker[:1].upper()}{speaker[1:]}{via}: {words}"
+    first, _, rest = words.partition(" ")
+    if first in _FUNCTION_WORDS:  # "The project was …" reads on after the comma as "the project was …"
+        words = f"{first.lower()} {rest}"
+    return f"According to {speaker}{via}, {words}"
 
 
 def timeline_text(
