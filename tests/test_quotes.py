@@ -463,3 +463,65 @@ def test_coordinated_verb_after_a_pronoun_subject() -> None:
         "had no plan for the steel plants."
     )
     assert _one(_quotes(text), "no plan for the steel").speaker == "Tom Hale"
+
+
+def test_lower_case_nouns_before_the_speaker_noun_of_a_trailing_attribution() -> None:
+    text = "In Marlow County, turnout was the highest in two decades, election officials said."
+    q = _one(_quotes(text), "turnout was the highest")
+    assert q.speaker == "election officials"
+    assert q.text == "In Marlow County, turnout was the highest in two decades"
+
+
+def test_a_clause_of_the_speaker_but_not_the_verb_of_a_sentence_opening_and() -> None:
+    text = "And the mayor said the new budget would cut the bus fares by a third."
+    q = _one(_quotes(text), "bus fares")
+    assert q.speaker == "mayor"
+
+
+def test_appositive_with_commas_of_its_own_names_the_speaker() -> None:
+    text = (
+        "Ada Brennan, 49, a Navy veteran who now works for the Air Force, said Hillary Clinton "
+        "should be ready for questions about the budget."
+    )
+    q = _one(_quotes(text), "ready for questions")
+    assert q.speaker == "Ada Brennan"
+    assert q.text.startswith("Hillary Clinton should")
+
+
+def test_trailing_relative_clause_and_but_clause_are_the_reporters() -> None:
+    text = (
+        "Mr. Otto Kern said he would repeal the Harbor Act, which was passed in 2010 by the council. "
+        "Ms. Rita Vance said she will vote for the levy, but she has not endorsed the mayor yet. "
+        "Ms. Rita Vance said the plan, which passed on Monday, is dead."
+    )
+    quotes = _quotes(text)
+    assert _one(quotes, "Harbor Act").text == "he would repeal the Harbor Act"
+    assert _one(quotes, "vote for the levy").text == "she will vote for the levy"
+    assert _one(quotes, "the plan").text == "the plan, which passed on Monday, is dead"
+
+
+def test_according_to_after_an_opening_connective() -> None:
+    text = "But, according to the poll, 46 percent of the voters in the district remain undecided."
+    q = _one(_quotes(text), "remain undecided")
+    assert q.cue == "according to"
+    assert q.speaker is not None and "poll" in q.speaker
+
+
+def test_title_case_headline_with_says() -> None:
+    text = "Senator Vance Says The Levy Will Pass Before Winter.\n\nThe levy vote is set for Tuesday."
+    q = _one(_quotes(text), "Levy Will Pass")
+    assert q.speaker == "Senator Vance"
+    assert q.cue == "says"
+    assert q.text == "The Levy Will Pass Before Winter"
+
+
+def test_told_any_object_then_that_and_told_an_object_only() -> None:
+    text = (
+        "Defense Secretary Ann Roe told a Senate panel on Tuesday that the plan works. "
+        "The force will grow to four brigades, Defense Secretary Ann Roe told a Senate panel Wednesday."
+    )
+    quotes = _quotes(text)
+    assert _one(quotes, "plan works").text == "the plan works"
+    q = _one(quotes, "four brigades")
+    assert q.text == "The force will grow to four brigades"
+    assert q.speaker == "Ann Roe"

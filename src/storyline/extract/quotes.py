@@ -92,6 +92,12 @@ _CUE = re.compile(
 )
 _CUE_WORDS = frozenset((_VERBS + "|" + _WEAK + "|quoting|citing|according").split("|"))
 _OBJECT_VERBS = frozenset("told tells tell asked asks urged assured informed reminded warned warns briefed".split())
+_TELL = frozenset("told tells tell informed assured reminded briefed".split())
+# "told a Senate panel that", "told the House Judiciary Committee on Tuesday that": an object of up to
+# eight words (a determiner, a two-word name and a four-word adjunct) before "that".
+_TOLD_THAT = re.compile(r"\s+[^,.;:!?\"“”\x00]{1,60}?\s+(that)\b")
+# Words after "told" that are only its object and a time ("told a Senate panel Wednesday").
+_TOLD_OBJECT_WORDS = 5
 _DETERMINERS = frozenset("the a an his her its their this these those such".split())
 _PRONOUNS = frozenset("he she it they we i you".split())
 
@@ -292,6 +298,12 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
         speaker, _ = ctx.resolve((hs, he), hs)
         quotes = [q for q in quotes if not (q.start < ce and cs < q.end)]
         quotes.append(Quote(article_id, speaker, ":", text[cs:ce], False, cs, ce))
+    says = _headline_says(text) if headline is None else None
+    if says is not None:
+        (hs, he), cue, (cs, ce) = says
+        speaker, _ = ctx.resolve((hs, he), hs)
+        quotes = [q for q in quotes if not (q.start < ce and cs < q.end)]
+        quotes.append(Quote(article_id, speaker, cue, text[cs:ce], False, cs, ce))
     quotes.sort(key=lambda q: (q.start, q.end))
     quotes = _join_split_quotes(text, quotes)
     return [dataclasses.replace(q, text=original[q.start : q.end]) for q in quotes]
@@ -317,6 +329,30 @@ _KICKERS = frozenset(
     """the latest breaking exclusive watch live update updates analysis opinion video photos
     review interview editorial commentary explainer factbox timeline q&a fact check""".split()
 )
+
+
+# A title-case headline "Trump Says He Never Pledged …", "Ex-Aide Warns Of …": the speech verb is
+# capitalised like every word, so the sentence rules (lower-case cues) miss it.
+_HEADLINE_SAYS = re.compile(
+    r"[ \t]*((?:[A-Z][\w.’'&-]*[ \t]+){1,5}?)(Says|Said|Tells|Told|Warns|Warned|Claims|Claimed|Admits|"
+    r"Admitted|Insists|Vows|Predicts|Argues|Denies|Thinks|Believes|Suggests)[ \t]+(\S[^\n]*?)[.\s]*(?:\n|$)"
+)
+_HEADLINE_LINE = 200
+
+
+def _headline_says(text: str) -> tuple[tuple[int, int], str, tuple[int, int]] | None:
+    """Speaker, cue and claim of a title-case first line written ``Speaker Says Claim``."""
+    m = _HEADLINE_SAYS.match(text)
+    if m is None or m.end() > _HEADLINE_LINE:
+        return None
+    words = _WORD.findall(m.group(0))
+    # title case: nearly every word capitalised (small words such as "of", "to" aside)
+    if sum(1 for w in words if w[0].isupper()) < 0.7 * len(words) or not _enough(text, m.start(3), m.end(3)):
+        return None
+    speaker = m.group(1).strip()
+    if speaker.split()[0] in ("The", "A", "An") and len(speaker.split()) == 1:
+        return None
+    return (m.start(1), m.start(1) + len(speaker)), m.group(2).lower(), (m.start(3), m.end(3))
 
 
 def _headline_claim(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -595,6 +631,8 @@ class _Context:
                 r"\s*\w", masked[inverted[1] : inverted[1] + 3]
             ):
                 inverted = None  # "…, said it will": "it" opens the reported clause
+            if inverted is not None and _FINITE_NEXT.match(masked, inverted[1]):
+                inverted = None  # "…, said Hillary Clinton should be ready": the name opens the reported clause
             if inverted is not None and not weak:
                 # ", said Peskov." / "…, reports Yonhap, quoting KCNA"
                 speaker, channel = self.resolve(inverted, cs)
@@ -642,7 +680,7 @@ class _Context:
         stop = min((c for c in later if c is not None), default=re_)
         if att.kind == "quoting":
             return att  # "…, quoting KCNA" only names a channel
-        if att.kind == "according" and masked[rs:att.start].strip() == "":
+        if att.kind == "according" and _OPENING.fullmatch(masked, rs, att.start):
             # "According to X, CONTENT."
             after = masked.find(",", att.end, stop)
             if after != -1 and _enough(masked, after + 1, stop):
@@ -665,6 +703,16 @@ class _Context:
                 m = _OBJECT.match(masked, p, stop)
                 if m:
                     p = m.end()
+                elif att.cue in _TELL:
+                    # "told a Senate panel that …": any short object before "that"; "…, Carter told
+                    # a Senate panel Wednesday.": an object and a time, no reported words after the cue
+                    that = _TOLD_THAT.match(masked, p, stop)
+                    if that is not None:
+                        p = that.start(1)
+                    elif len(_WORD.findall(masked, p, stop)) <= _TOLD_OBJECT_WORDS and not re.search(
+                        r"[\"“‘'\x00]", masked[p:stop]
+                    ):
+                        p = stop
             while True:
                 m = _ADJUNCT.match(masked, p, stop)
                 if not m or m.end() == p:
@@ -807,6 +855,7 @@ class _Context:
         if span is None or not _enough(self.text, *span):
             return None
         cs, ce = span
+        ce = _reporter_tail(self.masked, cs, ce)
         while ce > cs and self.text[ce - 1] in ".!?":
             ce -= 1
         others = [
@@ -1151,6 +1200,45 @@ _RESUME = re.compile(
 )
 
 
+# The reporter's own words after reported speech: a non-restrictive relative clause running to
+# the end of the sentence ("he plans to repeal Dodd-Frank, which was passed in 2010") glosses a
+# noun for the reader, and ", but he …" opens a new clause with a subject of its own. A relative
+# clause closed by a comma and a verb ("the plan, which passed Monday, is dead") stays.
+_TAIL_RELATIVE = re.compile(r",\s+(?:who|which|whom|whose)\b")
+_TAIL_BUT = re.compile(r",\s+but\s+(?:he|she|they|it|we|I|the|his|her|their|its|[A-Z][a-z]+\s+[a-z]+)\b")
+_RELATIVE_CLOSED = re.compile(
+    r",\s+(?:is|was|are|were|has|have|had|will|would|can|could|should|may|might|must|does|did|do|[a-z]+s)\b"
+)
+
+
+def _reporter_tail(masked: str, cs: int, ce: int) -> int:
+    """End of reported words ``cs..ce`` before a trailing relative clause or ", but" clause."""
+    cut = ce
+    for pattern in (_TAIL_RELATIVE, _TAIL_BUT):
+        m = pattern.search(masked, cs, cut)
+        if m is None or not _enough(masked, cs, m.start()):
+            continue
+        if pattern is _TAIL_RELATIVE and _RELATIVE_CLOSED.search(masked, m.end(), cut):
+            continue
+        cut = m.start()
+    return cut
+
+
+# A finite verb right after a name that follows the cue: the name is the reported clause's subject
+# ("said Clinton should …"), not an inverted speaker ("…, said Clinton.", "said Clinton on Monday").
+_FINITE_NEXT = re.compile(
+    r"\s+(?:is|was|are|were|has|had|have|will|would|should|could|can|may|might|must|did|does|do|"
+    r"wo|won't|didn't|doesn't|isn't|wasn't|needs|wants|plans)\b"
+)
+
+
+# What may stand before a sentence-opening "According to X, …": nothing, or a connective
+# ("But, according to the poll, …", "Now, according to …").
+_OPENING = re.compile(
+    r"\s*(?:(?:But|And|Yet|Still|Now|However|So|Meanwhile|Instead|Also|Indeed|Moreover)\s*,?\s*)?"
+)
+
+
 _RELATIVE = re.compile(r",\s*who\s+(?:(?:also|has|had|have|later|previously|once)\s+)?$")
 
 
@@ -1259,7 +1347,8 @@ def _np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
         elif w[0].islower() and not (
             low in _NP_WORDS or end is None or "-" in w or low.endswith(("'s", "’s"))
         ):
-            break
+            if not _noun_modifiers(masked, lo, t.end(), start):
+                break
         if end is None:
             end = t.end()
         start = t.start()
@@ -1269,12 +1358,33 @@ def _np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     if start is None or end is None:
         return None
     # a phrase may not open with a connective or a possessive's owner-less tail
-    m = re.match(r"(?:(?:and|or|of|but)(?:\s+|$))+", masked[start:end])
+    m = re.match(r"(?:(?:and|or|of|but|so|yet)(?:\s+|$))+", masked[start:end], re.IGNORECASE)
     if m:
         start += m.end()
     if start >= end:
         return None
     return start, end
+
+
+# ", election officials said", "Campaign finance experts say": up to two lower-case nouns before
+# the speaker's head noun, when a comma, a determiner or the sentence start comes before them
+# (so "the turnout was highest officials said" stays a clause, not a speaker).
+_MODIFIERS = 2
+_MODIFIER_OPEN = re.compile(r"(?:^|[,;:(\u2014\u2013]|\b(?:the|a|an|some|many|most|several|other|two|three|four|five|Some|Many|Most|Several|Other|Two|Three|Four|Five|The|A|An))\s*$")
+
+
+def _noun_modifiers(masked: str, lo: int, hi: int, head: int | None) -> bool:
+    """The lower-case words ending at ``hi`` modify a speaker noun starting at ``head``."""
+    if head is None or masked[head : head + 1].isupper():
+        return False
+    m = re.search(r"((?:[a-z][a-z-]*\s+){1,%d})$" % _MODIFIERS, masked[max(lo, hi - 40) : head])
+    if m is None:
+        return False
+    words = m.group(1).split()
+    if any(w in _NP_STOP or w in _CUE_WORDS or w in _PRE_CUE_SKIP or _adverb(w) or w.endswith(("ed", "ing")) for w in words):
+        return False
+    begin = head - len(m.group(1))
+    return _MODIFIER_OPEN.search(masked, max(lo, begin - 10), begin) is not None or not masked[lo:begin].strip()
 
 
 # Time words that sit between a speaker and the cue ("Trump on Tuesday said").
@@ -1287,7 +1397,9 @@ _TIME_WORDS = frozenset(
 def _appositive_subject(masked: str, rs: int, cs: int) -> tuple[int, int] | None:
     """``NAME, APPOSITIVE, CUE``: the name opening the sentence, when a comma pair follows it."""
     head = masked[rs:cs]
-    m = re.match(r"\s*([^,;:()\x00]{2,80}?),\s*[^,;:\x00]{2,120},\s*$", head)
+    # the appositive may hold commas of its own ("Lance Beebe, 49, a Navy veteran, said",
+    # "Sen. Lindsey Graham, R-S.C., a presidential candidate, said"); three pieces at most
+    m = re.match(r"\s*([^,;:()\x00]{2,80}?),\s*(?:[^,;:\x00]{1,120},\s*){1,3}$", head)
     if not m:
         return None
     name = m.group(1).strip()
