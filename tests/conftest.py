@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from pathlib import Path
 
@@ -117,6 +118,13 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture
 def pg_store(pg_url: str) -> Iterator[Any]:
     """A PostgresStore on a fresh database of its own, dropped afterwards."""
+    with pg_database(pg_url) as store:
+        yield store
+
+
+@contextmanager
+def pg_database(pg_url: str) -> Iterator[Any]:
+    """A PostgresStore on a new database of the test server, dropped on exit."""
     import uuid
 
     import psycopg

@@ -26,11 +26,15 @@ merge the older cluster keeps its id. Thresholds were tuned on ECB+ topics 1-35 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import heapq
+import json
 import math
+import pickle
 import re
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -359,6 +363,20 @@ class _Index:
         return found
 
 
+# Format of ``Clusterer.save_state``: bump it whenever the attributes of Clusterer, _Event, _Story, _Centroid, _Seen or
+# _Index change, so a state saved by older code is not resumed (the pipeline replays the stored assignments instead).
+STATE_VERSION = 1
+
+
+class StateError(Exception):
+    """A saved clusterer state that cannot be resumed (damaged, another format, other options)."""
+
+
+def options_key(options: ClusterOptions) -> str:
+    """The options as canonical text: a saved state is resumed only under the options it was built with."""
+    return json.dumps(dataclasses.asdict(options), sort_keys=True)
+
+
 class Clusterer:
     """Online event and story clustering over a stream of articles."""
 
@@ -374,6 +392,28 @@ class Clusterer:
         self._arrival: dict[str, int] = {}  # article id -> arrival number: the older cluster keeps its id
         self._events_ix = _Index(options.posting_cap)
         self._stories_ix = _Index(options.posting_cap)
+
+    # -- saved state -----------------------------------------------------------------------------------------
+    def save_state(self) -> bytes:
+        """Everything the clusterer knows, as bytes: ``load_state`` of them continues exactly where this one is.
+
+        A pickle (the store is the user's own data, not untrusted input), compressed: floats barely shrink, ids and
+        terms do.
+        """
+        return zlib.compress(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    @classmethod
+    def load_state(cls, blob: bytes, options: ClusterOptions) -> Clusterer:
+        """The clusterer saved in ``blob``; raises ``StateError`` if it cannot be read or was built with other options."""
+        try:
+            state = pickle.loads(zlib.decompress(blob))
+        except Exception as exc:  # damaged bytes raise anything from zlib.error to AttributeError
+            raise StateError(f"saved clusterer state cannot be read: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(state, cls):
+            raise StateError(f"saved clusterer state holds a {type(state).__name__}, not a Clusterer")
+        if state.options != options:
+            raise StateError("saved clusterer state was built with other cluster options")
+        return state
 
     # -- the online step ----------------------------------------------------------------------------------
     def add(

@@ -138,8 +138,30 @@ class Store(Protocol):
         """(time, change) in order; only those naming ``cluster`` (an event or story id) when given."""
         ...
 
+    def cluster_state(self) -> tuple[int, str, bytes] | None:
+        """The clusterer's saved state as (format version, options it was built with, bytes), or None."""
+        ...
+
+    def set_cluster_state(self, state: tuple[int, str, bytes] | None) -> None:
+        """Replace the saved clusterer state (None: forget it); write it in the transaction of ``set_clusters``."""
+        ...
+
     # timelines -------------------------------------------------------------------
-    def set_timeline(self, story: str, entries: Iterable[TimelineEntry]) -> None: ...
+    def set_timeline(self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None) -> None:
+        """Replace a story's timeline; ``digest`` names the inputs it was built from (None: unknown, rebuild next time)."""
+        ...
+
+    def timeline_digests(self) -> dict[str, str]:
+        """Story -> digest of the inputs its stored timeline was built from."""
+        ...
+
+    def timeline_stories(self) -> set[str]:
+        """Stories with a stored timeline (entries or a digest)."""
+        ...
+
+    def drop_timelines(self, stories: Iterable[str]) -> None:
+        """Forget the timelines (entries and digests) of ``stories``."""
+        ...
 
     def timeline(self, story: str) -> list[TimelineEntry]: ...
 

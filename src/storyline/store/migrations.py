@@ -94,4 +94,15 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "DROP INDEX dedupe_keys_article",
         ],
     ),
+    (
+        6,
+        "incremental analyse: the clusterer's saved state and a digest of each timeline's inputs (issue 5)",
+        [
+            # One row (id 1). The state is base64 text, not BLOB/BYTEA, so the statement is the same on both backends.
+            """CREATE TABLE cluster_state (
+                id INTEGER PRIMARY KEY, version INTEGER NOT NULL, options TEXT NOT NULL, state TEXT NOT NULL,
+                saved TEXT NOT NULL)""",
+            "CREATE TABLE timeline_digests (story TEXT PRIMARY KEY, digest TEXT NOT NULL)",
+        ],
+    ),
 ]

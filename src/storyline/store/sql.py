@@ -6,6 +6,7 @@ everything else (record <-> row mapping, migrations, replace semantics) lives he
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
@@ -40,7 +41,7 @@ from storyline.store.migrations import MIGRATIONS
 _TABLES = {
     "articles", "rejections", "duplicates", "passages", "analysed", "date_mentions", "mentions",
     "quotes", "entities", "stories", "events", "event_articles", "audit", "timeline_entries",
-    "fetch_validators", "dedupe_keys", "dedupe_components", "cluster_changes",
+    "fetch_validators", "dedupe_keys", "dedupe_components", "cluster_changes", "cluster_state", "timeline_digests",
 }
 
 
@@ -372,7 +373,8 @@ class SQLStore:
     # clustering ------------------------------------------------------------------
     def set_clusters(self, events: Iterable[Event], stories: Iterable[Story]) -> None:
         with self.atomic():
-            for table in ("events", "stories", "event_articles"):
+            # a saved clusterer state describes the clusters it was saved with: new clusters without one invalidate it
+            for table in ("events", "stories", "event_articles", "cluster_state"):
                 self._exec(f"DELETE FROM {table}")
             self._many(
                 "INSERT INTO stories (id, title, seq) VALUES (?, ?, ?)",
@@ -433,10 +435,34 @@ class SQLStore:
             args = (cluster,) * 5
         return [(row[0], Change(*row[1:])) for row in self._all(sql + " ORDER BY seq", args)]
 
+    def cluster_state(self) -> tuple[int, str, bytes] | None:
+        rows = self._all("SELECT version, options, state FROM cluster_state WHERE id = 1")
+        if not rows:
+            return None
+        version, options, state = rows[0]
+        try:
+            blob = base64.b64decode(state, validate=True)
+        except (ValueError, TypeError):
+            blob = b""  # damaged text: the caller sees a blob it cannot load and falls back
+        return int(version), str(options), blob
+
+    def set_cluster_state(self, state: tuple[int, str, bytes] | None) -> None:
+        with self.atomic():
+            self._exec("DELETE FROM cluster_state")
+            if state is not None:
+                version, options, blob = state
+                self._exec(
+                    "INSERT INTO cluster_state (id, version, options, state, saved) VALUES (1, ?, ?, ?, ?)",
+                    (version, options, base64.b64encode(blob).decode("ascii"), _now()),
+                )
+
     # timelines -------------------------------------------------------------------
-    def set_timeline(self, story: str, entries: Iterable[TimelineEntry]) -> None:
+    def set_timeline(self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None) -> None:
         with self.atomic():
             self._exec("DELETE FROM timeline_entries WHERE story = ?", (story,))
+            self._exec("DELETE FROM timeline_digests WHERE story = ?", (story,))
+            if digest is not None:
+                self._exec("INSERT INTO timeline_digests (story, digest) VALUES (?, ?)", (story, digest))
             self._many(
                 "INSERT INTO timeline_entries (story, rank, date, summary, citations, sources, event) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -444,6 +470,19 @@ class SQLStore:
                     for i, e in enumerate(entries)
                 ),
             )
+
+    def timeline_digests(self) -> dict[str, str]:
+        return {s: d for s, d in self._all("SELECT story, digest FROM timeline_digests")}
+
+    def timeline_stories(self) -> set[str]:
+        return {r[0] for r in self._all("SELECT DISTINCT story FROM timeline_entries")} | set(self.timeline_digests())
+
+    def drop_timelines(self, stories: Iterable[str]) -> None:
+        with self.atomic():
+            for chunk in self._chunks(stories):
+                marks = ", ".join("?" * len(chunk))
+                self._exec(f"DELETE FROM timeline_entries WHERE story IN ({marks})", chunk)
+                self._exec(f"DELETE FROM timeline_digests WHERE story IN ({marks})", chunk)
 
     def timeline(self, story: str) -> list[TimelineEntry]:
         rows = self._all(
