@@ -18,6 +18,7 @@ from storyline.compare import compare
 from storyline.records import Story
 from storyline.render import (
     QUOTES_PER_ENTRY,
+    QuoteIndex,
     comparison_markdown,
     comparison_text,
     search_text,
@@ -196,7 +197,8 @@ def _print_timelines(store: Store, chosen: Sequence[Story], fmt: str, options: T
         mentions.setdefault(m.article, []).append(m)
     timelines = [(s, build_timeline(s, events, articles, mentions, dup, options)) for s in chosen]
     quotes = link_speakers(store.quotes(), store.entities())
-    said = [timeline_quotes(e, quotes, events, limit=QUOTES_PER_ENTRY if fmt != "json" else 5) for _, e in timelines]
+    index = QuoteIndex.build(quotes, events)
+    said = [timeline_quotes(e, index, limit=QUOTES_PER_ENTRY if fmt != "json" else 5) for _, e in timelines]
     if fmt == "json":
         doc = {"schema": "storyline/1", "timelines": [timeline_json(s.id, e, q) for (s, e), q in zip(timelines, said)]}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

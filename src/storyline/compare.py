@@ -13,11 +13,16 @@ Thresholds were set on the labelled sample set ``tests/gold/compare.json`` (benc
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
 
 from storyline.dedupe import independent_sources, is_wire_copy
 from storyline.records import Article, Event, Passage
@@ -67,6 +72,9 @@ class CompareOptions:
     # gold and ../shared/seeds, where one Kremlin remark was paired with six sentences)
     max_tensions_per_claim: int = 2
     fold_tension: float = 0.35  # tf-idf cosine above which two sides against one negation are one claim
+    # an event of hundreds of articles is compared on its articles' leads: sentences are taken by position
+    # (every article's first, then every second, ...) up to this many, which bounds time and memory
+    max_claims: int = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +185,7 @@ def compare(
     present = [a for a in dict.fromkeys(event.articles) if a in articles]
     originals = [articles[a] for a in present if duplicate_of.get(a) not in present]
     root = {a.id: duplicate_of.get(a.id, a.id) for a in originals}
-    all_claims = [c for a in originals for c in claims(a, options)]
+    all_claims = _capped([claims(a, options) for a in originals], options.max_claims)
     # wire copy carried by two of the event's originals, with its carriers folded into their originals
     kept = set(root.values())
     wire = []
@@ -197,12 +205,12 @@ def compare(
             i = parent[i]
         return i
 
-    for i in range(len(all_claims)):
-        for j in range(i + 1, len(all_claims)):
-            if root[all_claims[i].article] == root[all_claims[j].article]:
-                continue
-            if _dot(vectors[i], vectors[j]) >= options.same_claim:
-                parent[find(j)] = find(i)
+    # pairs sharing no word have cosine 0: only pairs found through the words they share are scored
+    for i, j in _pairs_sharing(tokens, 1):
+        if root[all_claims[i].article] == root[all_claims[j].article]:
+            continue
+        if _dot(vectors[i], vectors[j]) >= options.same_claim:
+            parent[find(j)] = find(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(all_claims)):
         groups.setdefault(find(i), []).append(i)
@@ -258,17 +266,27 @@ def _tensions(
     idf = {t: math.log(n / (1 + k)) + 1.0 for t, k in df.items()}
     # (group pair) -> (strength, negated group or None, i, j, kind); one tension per pair of groups
     best: dict[frozenset[int], tuple[float, int | None, int, int, str]] = {}
-    for i in range(len(all_claims)):
-        for j in range(i + 1, len(all_claims)):
-            a, b = all_claims[i], all_claims[j]
-            pair = frozenset((find(i), find(j)))
-            if root[a.article] == root[b.article] or len(pair) == 1:
-                continue
-            found = _tension(a.text, b.text, options, idf)
-            if found and (pair not in best or found[1] > best[pair][0]):
-                kind, strength, side = found
-                neg = None if side is None else find(i if side == 0 else j)
-                best[pair] = (strength, neg, i, j, kind)
+    # ``_tension`` needs a shared name (a demonym matches its country by a common 5-letter prefix) or two
+    # shared content words: only pairs that have one of them are tried, in the order the full scan used
+    content = [set(_content(c.text)) for c in all_claims]
+    prefixes = [{n[:5] for n in _names(c.text) if len(n) >= 5} | (_names(c.text) & content[k])
+                for k, c in enumerate(all_claims)]
+    candidates = sorted(set(_pairs_sharing(content, 2)) | set(_pairs_sharing(prefixes, 1)))
+    # ``_tension`` finds nothing unless one side holds a negation or both hold a number: skip those pairs early
+    negates = [_has_negation(c.text) for c in all_claims]
+    counts = [any(_NUMBER.fullmatch(t) for t in _tokens(c.text)) for c in all_claims]
+    for i, j in candidates:
+        if not (negates[i] or negates[j] or (counts[i] and counts[j])):
+            continue
+        a, b = all_claims[i], all_claims[j]
+        pair = frozenset((find(i), find(j)))
+        if root[a.article] == root[b.article] or len(pair) == 1:
+            continue
+        found = _tension(a.text, b.text, options, idf)
+        if found and (pair not in best or found[1] > best[pair][0]):
+            kind, strength, side = found
+            neg = None if side is None else find(i if side == 0 else j)
+            best[pair] = (strength, neg, i, j, kind)
     kept: dict[int | None, list[tuple[int, int]]] = {}
     out = []
     for strength, neg, i, j, kind in sorted(best.values(), key=lambda x: (-x[0], x[2], x[3])):
@@ -354,9 +372,9 @@ _CALENDAR = frozenset(
 )
 
 
-def _same_names(a: set[str], b: set[str]) -> set[str]:
+def _same_names(a: AbstractSet[str], b: AbstractSet[str]) -> set[str]:
     """Names both sets hold, a country and its demonym counted as one ("Drannia" / "Drannian")."""
-    out = a & b
+    out = set(a & b)
     for x in a:
         for y in b:
             short, long_ = sorted((x, y), key=len)
@@ -365,21 +383,26 @@ def _same_names(a: set[str], b: set[str]) -> set[str]:
     return out
 
 
-def _names(text: str) -> set[str]:
+# The per-sentence analyses below are pure and asked again for every pair a sentence is in: cached.
+@functools.lru_cache(maxsize=1 << 16)
+def _names(text: str) -> frozenset[str]:
     """Capitalised words (names of people, places, bodies); weekdays and months are not names."""
-    return {w.lower() for w in _NAME.findall(text)} - _CALENDAR
+    return frozenset(w.lower() for w in _NAME.findall(text)) - _CALENDAR
 
 
-def _tokens(text: str) -> list[str]:
-    return [t.lower().rstrip(".,") for t in _TOKEN.findall(text)]
+@functools.lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(t.lower().rstrip(".,") for t in _TOKEN.findall(text))
 
 
-def _content(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _content(text: str) -> tuple[str, ...]:
     """Content words with the possessive dropped, so "Russia's" and "Russia" are one name."""
-    return content_tokens(_POSSESSIVE.sub("", text))
+    return tuple(content_tokens(_POSSESSIVE.sub("", text)))
 
 
-def _clause_tokens(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _clause_tokens(text: str) -> tuple[str, ...]:
     """Lower-cased words; clause marks kept as ``|`` (commas, dashes, brackets, "but", "while") and
     ``^`` ("that", "which", "who": they open a clause after the negation, not before it)."""
     out = []
@@ -389,7 +412,16 @@ def _clause_tokens(text: str) -> list[str]:
             out.append("|")
         else:
             out.append("^" if low in _CLAUSE_OPEN else low)
-    return out
+    return tuple(out)
+
+
+def _is_negation(t: str) -> bool:
+    return bool(_NEGATION.fullmatch(t) or t.endswith("n't") or _DENIAL.fullmatch(t))
+
+
+def _has_negation(text: str) -> bool:
+    """Whether ``_negated_scopes`` could find anything in this sentence."""
+    return any(_is_negation(t) for t in _clause_tokens(text))
 
 
 def _clauses(text: str) -> list[set[str]]:
@@ -420,17 +452,30 @@ def _owned(text: str, names: set[str]) -> set[str]:
 
 
 def _negated_scopes(
-    toks: list[str], other: set[str], names: set[str], options: CompareOptions
+    toks: Sequence[str], other: set[str], names: set[str], options: CompareOptions
 ) -> list[set[str]]:
     """What this sentence negates that the other sentence asserts: a shared name and a shared word."""
     out = []
+    for scope in _scopes(tuple(toks), options.negation_window):
+        common = scope & other
+        what = common - names - _GENERIC
+        # a shared name and a shared word, or (no name: "the names of the dead") two shared words
+        if (common & names and what) or len(what) >= 2:
+            out.append(set(common - _GENERIC))
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _scopes(toks: tuple[str, ...], window: int) -> tuple[frozenset[str], ...]:
+    """The content words in the scope of each negation of one sentence (independent of the other sentence)."""
+    out = []
     for i, t in enumerate(toks):
-        if not (_NEGATION.fullmatch(t) or t.endswith("n't") or _DENIAL.fullmatch(t)):
+        if not _is_negation(t):
             continue
         if i + 1 < len(toks) and toks[i + 1] == "only":
             continue  # "not only X but Y" adds, it does not negate
         # a negation's scope stops at its clause ("..., not an accident"; "said that X did not ...")
-        before = ["|" if t == "^" else t for t in toks[max(0, i - options.negation_window) : i]]
+        before = ["|" if t == "^" else t for t in toks[max(0, i - window) : i]]
         if "|" in before:
             before = before[len(before) - before[::-1].index("|") :]
         after = [t for t in toks[i + 1 : i + 6] if t != "^"]
@@ -438,18 +483,13 @@ def _negated_scopes(
             after = after[: after.index("|")]
         if after and after[0] in _SILENCE or after[1:2] and after[0] in ("yet", "been") and after[1] in _SILENCE:
             continue  # "state media did not report on it": a source's silence, not a contradiction
-        scope = {w for tok in before + after for w in content_tokens(_POSSESSIVE.sub("", tok))}
-        common = scope & other
-        what = common - names - _GENERIC
-        # a shared name and a shared word, or (no name: "the names of the dead") two shared words
-        if (common & names and what) or len(what) >= 2:
-            out.append(common - _GENERIC)
-    return out
+        out.append(frozenset(w for tok in before + after for w in content_tokens(_POSSESSIVE.sub("", tok))))
+    return tuple(out)
 
 
-def _number_clash(ta: list[str], tb: list[str]) -> bool:
+def _number_clash(ta: Sequence[str], tb: Sequence[str]) -> bool:
     """The same word carries a different number in the two claims ("11 workers" / "12 workers")."""
-    def pairs(toks: list[str]) -> dict[str, set[float]]:
+    def pairs(toks: Sequence[str]) -> dict[str, set[float]]:
         out: dict[str, set[float]] = {}
         for i, t in enumerate(toks):
             if not _NUMBER.fullmatch(t):
@@ -470,6 +510,44 @@ def _number_clash(ta: list[str], tb: list[str]) -> bool:
 
     pa, pb = pairs(ta), pairs(tb)
     return any(pa[w].isdisjoint(pb[w]) for w in pa.keys() & pb.keys())
+
+
+def _capped(per_article: Sequence[Sequence[Claim]], limit: int) -> list[Claim]:
+    """All claims, article by article; past ``limit``, the leads: every article's sentences by position, in turn."""
+    if sum(len(c) for c in per_article) <= limit:
+        return [c for cs in per_article for c in cs]
+    ranked = sorted(
+        ((pos, k) for k, cs in enumerate(per_article) for pos in range(len(cs))),
+    )[:limit]
+    keep = set(ranked)
+    return [c for k, cs in enumerate(per_article) for pos, c in enumerate(cs) if (pos, k) in keep]
+
+
+def _pairs_sharing(docs: Sequence[Iterable[str]], at_least: int, block: int = 2048) -> list[tuple[int, int]]:
+    """Pairs (i < j) of documents that share at least ``at_least`` distinct words, in (i, j) order.
+
+    A sparse product over an inverted index (scipy), row block by row block, instead of a scan of all pairs:
+    an event of a few hundred articles has tens of thousands of sentences.
+    """
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, d in enumerate(docs):
+        for w in set(d):
+            rows.append(i)
+            cols.append(vocab.setdefault(w, len(vocab)))
+    n = len(docs)
+    if not rows:
+        return []
+    x = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(n, len(vocab)))
+    xt = x.T.tocsr()
+    out: list[tuple[int, int]] = []
+    for lo in range(0, n, block):
+        shared = (x[lo:lo + block] @ xt).tocoo()
+        keep = (shared.data >= at_least) & (shared.row + lo < shared.col)
+        out.extend(zip((shared.row[keep] + lo).tolist(), shared.col[keep].tolist()))
+    out.sort()
+    return out
 
 
 def _tfidf(docs: Sequence[Sequence[str]]) -> list[dict[str, float]]:

@@ -7,9 +7,10 @@ from dataclasses import replace
 from typing import Any
 
 from storyline.compare import Comparison, compare
+from storyline.dedupe import is_wire_copy
 from storyline.errors import NotFound
 from storyline.records import Article, Entity, Event, Passage, Quote, Story, TimelineEntry
-from storyline.render import timeline_quotes
+from storyline.render import QuoteIndex, timeline_quotes
 from storyline.store import Store
 from storyline.text import normalise
 
@@ -96,6 +97,7 @@ def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
 
     entities = store.entities()
     quotes = [q for q in link_speakers(store.quotes(), entities) if mine([q.article])]
+    quote_index = QuoteIndex.build(quotes, events)
     said: dict[str, list[dict[str, Any]]] = {}
     for q in quotes:
         if q.speaker_entity:
@@ -122,13 +124,13 @@ def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
              "origin": {"article": p.origin_article, "agency": p.origin_agency}}
             for p in store.passages() if mine(p.articles)
         ],
-        "timelines": [_timeline(s.id, store.timeline(s.id), quotes, events) for s in stories],
+        "timelines": [_timeline(s.id, store.timeline(s.id), quote_index) for s in stories],
         "comparisons": [c.as_dict() for c in event_comparisons(events, {a.id: a for a in articles}, dup, store.passages())],
     }
 
 
-def _timeline(story: str, entries: Sequence[TimelineEntry], quotes: Sequence[Quote], events: Sequence[Event]) -> dict[str, Any]:
-    return timeline_json(story, entries, timeline_quotes(entries, quotes, events))
+def _timeline(story: str, entries: Sequence[TimelineEntry], quotes: QuoteIndex) -> dict[str, Any]:
+    return timeline_json(story, entries, timeline_quotes(entries, quotes))
 
 
 def event_comparisons(
@@ -138,10 +140,17 @@ def event_comparisons(
     passages: Sequence[Passage] = (),
 ) -> list[Comparison]:
     """The side-by-side of every event that two or more independent sources report."""
+    # each event is given only the wire copy its articles (or their originals) carry
+    carried: dict[str, list[Passage]] = {}
+    for p in passages:
+        if is_wire_copy(p):
+            for a in {x for art in p.articles for x in (art, duplicate_of.get(art, art))}:
+                carried.setdefault(a, []).append(p)
     out = []
     for ev in events:
         if len({duplicate_of.get(a, a) for a in ev.articles if a in articles}) >= 2:
-            out.append(compare(ev, articles, duplicate_of, passages=passages))
+            mine = {p.id: p for a in ev.articles for x in (a, duplicate_of.get(a, a)) for p in carried.get(x, ())}
+            out.append(compare(ev, articles, duplicate_of, passages=list(mine.values())))
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from storyline.compare import Claim, Comparison
 from storyline.records import Article, Event, Quote, SearchHit, Story, TimelineEntry
@@ -114,21 +115,34 @@ def _content_words(text: str) -> list[str]:
     return [w for w in re.findall(r"\w+", normalise(text)) if len(w) > 3]
 
 
+@dataclass(frozen=True)
+class QuoteIndex:
+    """Quotes by article and events' members, built once for all the timelines of an export."""
+
+    by_article: Mapping[str, Sequence[Quote]]
+    members: Mapping[str, Sequence[str]]
+
+    @classmethod
+    def build(cls, quotes: Sequence[Quote], events: Sequence[Event] = ()) -> QuoteIndex:
+        by_article: dict[str, list[Quote]] = {}
+        for q in quotes:
+            by_article.setdefault(q.article, []).append(q)
+        return cls(by_article, {ev.id: ev.articles for ev in events})
+
+
 def timeline_quotes(
     entries: Sequence[TimelineEntry],
-    quotes: Sequence[Quote],
+    quotes: Sequence[Quote] | QuoteIndex,
     events: Sequence[Event] = (),
     limit: int = QUOTES_PER_ENTRY,
 ) -> dict[int, list[Quote]]:
-    """``entry_quotes`` for every entry of a timeline, keyed by the entry's position."""
-    by_article: dict[str, list[Quote]] = {}
-    for q in quotes:
-        by_article.setdefault(q.article, []).append(q)
-    members = {ev.id: ev.articles for ev in events}
+    """``entry_quotes`` for every entry of a timeline, keyed by the entry's position (pass a ``QuoteIndex``
+    when building many timelines)."""
+    index = quotes if isinstance(quotes, QuoteIndex) else QuoteIndex.build(quotes, events)
     out = {}
     seen: list[set[str]] = []
     for i, e in enumerate(entries):
-        found = entry_quotes(e, by_article, members.get(e.event or "", ()), limit, seen)
+        found = entry_quotes(e, index.by_article, index.members.get(e.event or "", ()), limit, seen)
         if found:
             out[i] = found
     return out
