@@ -70,7 +70,9 @@ class ClusterOptions:
     posting_cap: int = 100  # an index entry lists at most this many recently active clusters
     rerank: int = 10  # candidates scored exactly after the index pre-score
     story_rerank: int = 10  # stories scored exactly after the index pre-score
-    # re-clustering pass
+    # re-clustering pass: at the end of every ingest, and every ``recluster_every`` new articles within a large one
+    # (1,000: the cadence bench/bench_cluster.py measures T17 with; 0 turns the in-ingest passes off)
+    recluster_every: int = 1000
     merge_threshold: float = 0.70  # tuned: event centroids this similar merge
     story_merge_threshold: float = 0.45  # tuned: two one-article stories this similar merge
     story_merge_ratio: float = 0.45  # tuned (see attach_size): stories merge at this cross / within similarity

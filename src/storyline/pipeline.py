@@ -170,7 +170,9 @@ def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
     fresh = stream_order(a for a in articles if a.id not in known and a.id not in clusterer.event_of)
     mentions.load([a.id for a in fresh])
     ordered = replay + fresh
-    for art, counts in zip(ordered, _map(terms, ordered, options)):
+    changes = []
+    every = options.cluster.recluster_every
+    for k, (art, counts) in enumerate(zip(ordered, _map(terms, ordered, options))):
         clusterer.add(
             art,
             _interned(counts),
@@ -178,9 +180,12 @@ def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
             duplicate_of=duplicate_of.get(art.id),
             known=known.get(art.id),
         )
+        added = k + 1 - len(replay)  # new articles so far; a large ingest is corrected as it streams
+        if every and added > 0 and added % every == 0 and added < len(fresh):
+            changes += clusterer.recluster()
     clock.lap(f"cluster add ({len(replay)} replayed, {len(fresh)} new)")
     # re-cluster only when something arrived, so re-running on the same input changes nothing
-    changes = clusterer.recluster() if fresh else []
+    changes += clusterer.recluster() if fresh else []
     clock.lap("recluster")
     titles = {a.id: a.title or _first_sentence(a.text) for a in articles}
     events, stories = clusterer.result(titles)
