@@ -87,6 +87,8 @@ def test_quote_line_names_speaker_and_channel() -> None:
     assert quote_line(partial) == 'According to Ana Costa, the accord "a landmark for the coast"'
     sentence = Quote("a-1", "Ana Costa", "said", "The accord holds until 2030", False, 0, 10)
     assert quote_line(sentence) == "According to Ana Costa, the accord holds until 2030"
+    inline = Quote("a-1", "Costa", "said", "The accord, Costa said, holds until 2030", False, 0, 10)
+    assert quote_line(inline) == "The accord, Costa said, holds until 2030"
     assert quote_line(q, width=20).endswith('…"') and len(quote_line(q, width=20)) < 60
 
 

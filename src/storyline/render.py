@@ -170,6 +170,8 @@ def quote_line(q: Quote, width: int = 220) -> str:
         quoting = f", quoting {', '.join(q.via[1:])}," if len(q.via) > 1 else ""
         return f"{q.via[0]}{quoting} {q.cue}: {speaker} {words}"
     via = f" (via {', '.join(q.via)})" if q.via else ""
+    if not q.direct and q.speaker and f"{q.speaker} {q.cue}" in text:
+        return f"{text}{via}"  # "…, Greyholm said, under an agreement …": the words attribute themselves
     if q.direct:
         return f"{speaker[:1].upper()}{speaker[1:]}{via}: {words}"
     first, _, rest = words.partition(" ")
