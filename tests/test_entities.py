@@ -251,3 +251,43 @@ def test_former_and_a_place_before_a_lower_case_title_are_not_a_person() -> None
     found = _found(find_mentions(text, use_nlp=False))
     assert ("Ed Rendell", "PERSON") in found
     assert not [t for t, typ in found if typ == "PERSON" and "Pennsylvania" in t]
+
+
+def test_titled_name_scan_finds_what_the_whole_text_regex_finds() -> None:
+    # merge_entities searches only the runs around a role word; the matches must be those of one
+    # search over the whole text, including case-blind forms, non-ASCII and line breaks inside a title.
+    from storyline.extract.entities import _TITLED_NAME, _titled_names
+
+    texts = [
+        LEAD,
+        "NORTH KOREAN LEADER KIM JONG UN spoke. Russia’s defence minister Sergei Shoigu\nand "
+        "Russian Foreign\nMinister Sergei Lavrov met; Chinese President Xi Jinping, ahead of talks.",
+        # letters that match ASCII ones only case-blind ("ı", "ſ", the Kelvin sign), a no-break space after a title
+        "Japanese Prime Minister\u00a0Fumio Kishida. Turkish Presıdent Recep Erdoğan. British \u212aing "
+        "Charles. The Iranian preſident Ebrahim Raisi.",
+        # "İ" lower-cases to two characters: lower-cased offsets would point past a short title
+        "İZMİR, İSTANBUL, İZMİT, İNEGÖL, İSKENDERUN, ŞİLE, KİLİS, SİİRT, BİTLİS, DİYARBAKIR, GİRESUN, RİZE, "
+        "ESKİŞEHİR, KIRŞEHİR: Turkish President Erdoğan. It rained on Monday.",
+        "A \u212aing? Iranian Supreme Leader Ali Khamenei-Ayatollah's aide, Iraqi envoy",
+        "no role word here at all",
+        "",
+    ]
+    for text in texts:
+        expected = [(m.span(), m.groups()) for m in _TITLED_NAME.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _titled_names(text)] == expected
+    assert [m["name"] for m in _titled_names(texts[1])] == ["KIM JONG UN spoke", "Sergei Shoigu", "Sergei Lavrov met", "Xi Jinping"]
+    assert [m["role"] for m in _titled_names(texts[2])] == ["Prime Minister", "Presıdent", "\u212aing", "preſident"]
+    assert [m["name"] for m in _titled_names(texts[3])] == ["Erdoğan"]
+
+
+def test_merge_resolves_a_bare_title_from_a_non_ascii_text() -> None:
+    text = "Turkish President Recep Tayyip Erdoğan spoke. Later the Turkish president left."
+    mentions = [
+        Mention(article="a1", text="Recep Tayyip Erdoğan", type="PERSON", start=18, end=38),
+        Mention(article="a2", text="the Turkish president", type="PERSON", start=52, end=73),
+    ]
+    (entity,) = merge_entities(mentions, {"a1": text})
+    assert entity.name == "Recep Tayyip Erdoğan"
+    assert entity.aliases == ("the Turkish president",)
+    assert entity.articles == ("a1", "a2")
+    assert len(merge_entities(mentions)) == 2  # without the text nothing names the title's holder

@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from storyline.agencies import AGENCIES, agency_in, agency_spans, canonical_agency
@@ -187,6 +188,7 @@ def _gpe_regex() -> re.Pattern[str]:
 
 # --------------------------------------------------------------------------- normalising
 
+_POSSESSIVE = re.compile(r"['’]s$")
 _DASHES = str.maketrans({c: " " for c in "-‐‑‒–—―_./"})
 
 
@@ -196,9 +198,10 @@ def name_key(name: str) -> str:
 
     "Kim Jong-un", "KIM JONG UN" and "Kim Jong Un" all give "kim jong un".
     """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’]s$", "", text.strip())
+    text = name
+    if not text.isascii():  # ASCII has no decompositions and no combining marks
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = _POSSESSIVE.sub("", text.strip())
     text = text.replace("'", "").replace("’", "").translate(_DASHES).lower()
     parts = text.split()
     if len(parts) > 1 and all(len(p) == 1 for p in parts):
@@ -304,6 +307,54 @@ _TITLED_NAME = re.compile(
     rf"\b(?P<place>{_PLACE_WORD})\s+(?P<role>{_ROLE_MODS}(?:{_ROLE_HEADS}))[ \u00a0]+(?P<name>[A-Z][\w'’-]*(?:[ \u00a0]+[A-Z][\w'’-]*){{0,3}})",
     re.IGNORECASE,
 )
+
+
+# Characters no part of _TITLED_NAME can match (every one it matches is a word character, whitespace, an
+# apostrophe or a hyphen): a match never spans one, so the text can be searched one run between them at a time.
+_NOT_IN_TITLED_NAME = re.compile(r"[^\w\s'’-]")
+# Characters that match an ASCII letter under re.IGNORECASE but do not lower-case to it (checked over every
+# code point with re.match(letter, char, re.I); "İ" lower-cases to two characters and is handled apart).
+_ASCII_FOLDS = (("ſ", "s"), ("ı", "i"))
+
+
+@lru_cache(maxsize=1)
+def _role_head_words() -> tuple[str, ...] | None:
+    """The last word of every role head, lower case: each _TITLED_NAME match has one before its name."""
+    words = {re.split(r"\\s\+", alt)[-1] for alt in _ROLE_HEADS.split("|")}
+    return tuple(sorted(words)) if all(re.fullmatch("[a-z]+", w) for w in words) else None
+
+
+def _titled_names(text: str) -> Iterator[re.Match[str]]:
+    """``_TITLED_NAME.finditer(text)``, found in a fraction of the time.
+
+    The case-blind regex tries every word of the text (~4 s on 30 MB of news); a match needs a role
+    head word ("leader", "minister") after whitespace and before a (no-break) space, which ``str.find`` on
+    the lower-cased text spots quickly. Only the runs of characters the regex can match that hold
+    such a word are searched. A match lies inside one run and the search of a run starts at its
+    beginning, so the matches are exactly those of one search over the whole text.
+    """
+    heads = _role_head_words()
+    low = text.lower()
+    if heads is None or len(low) != len(text):  # "İ" lower-cases to two characters: offsets would shift
+        yield from _TITLED_NAME.finditer(text)
+        return
+    if not low.isascii():
+        for char, ascii_char in _ASCII_FOLDS:
+            low = low.replace(char, ascii_char)
+    backwards = text[::-1]
+    size = len(text)
+    runs: set[tuple[int, int]] = set()
+    for head in heads:
+        i = low.find(head)
+        while i >= 0:
+            j = i + len(head)
+            if i > 0 and low[i - 1].isspace() and j < size and low[j] in " \u00a0":
+                before = _NOT_IN_TITLED_NAME.search(backwards, size - i)
+                after = _NOT_IN_TITLED_NAME.search(text, j)
+                runs.add((size - before.start() if before else 0, after.start() if after else size))
+            i = low.find(head, i + 1)
+    for start, end in sorted(runs):
+        yield from _TITLED_NAME.finditer(text, start, end)
 
 
 def _title_spans(text: str) -> list[tuple[int, int]]:
@@ -797,6 +848,29 @@ _LOWER_TITLE_AFTER = re.compile(
 _ACRONYM_STOP = frozenset("of the and for de la du".split())
 
 
+_TEXT_TYPE = attrgetter("text", "type")
+_TEXT_TYPE_ARTICLE = attrgetter("text", "type", "article")
+
+
+def _mention_key(text: str, typ: str) -> str:
+    """The merge key of a mention spelled ``text`` and typed ``typ`` ("" when it names nothing)."""
+    key = name_key(text)
+    if not key:
+        return ""
+    agency = canonical_agency(text)
+    if agency is not None:
+        return "agency " + name_key(agency)
+    government = government_of(text) if typ == "ORG" else None
+    if government is not None:
+        return "government " + name_key(government)
+    title = _TITLE.fullmatch(text) if typ == "PERSON" else None
+    if title is not None:
+        role = _role_key(title["place"] or title["place2"], title["role"] or title["role2"])
+        if role is not None:
+            return "title " + " ".join(role)
+    return key
+
+
 def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None = None) -> list[Entity]:
     """Fold mentions into entities across spellings and articles, sorted by id.
 
@@ -817,25 +891,23 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     types: dict[str, Counter[str]] = defaultdict(Counter)
     articles: dict[str, set[str]] = defaultdict(set)
-    for m in mentions:
-        key = name_key(m.text)
+    # A corpus repeats few spellings many times (T17: 325k mentions, 48k distinct (text, type) pairs), so
+    # each pair is keyed once. Counting pairs in first-seen order keeps every dict's insertion order the
+    # one a mention-by-mention loop gives: the rules below depend on that order.
+    mentions = list(mentions)
+    pairs = Counter(map(_TEXT_TYPE, mentions))
+    key_of: dict[tuple[str, str], str] = {}
+    for (text, typ), n in pairs.items():
+        key = _mention_key(text, typ)
         if not key:
             continue
-        agency = canonical_agency(m.text)
-        title = _TITLE.fullmatch(m.text) if m.type == "PERSON" else None
-        government = government_of(m.text) if m.type == "ORG" else None
-        if agency is not None:
-            key = "agency " + name_key(agency)
-        elif government is not None:
-            key = "government " + name_key(government)
-        elif title is not None:
-            role = _role_key(title["place"] or title["place2"], title["role"] or title["role2"])
-            if role is not None:
-                key = "title " + " ".join(role)
-        spellings[key][m.text] += 1
-        types[key][m.type] += 1
-        if m.article:
-            articles[key].add(m.article)
+        key_of[text, typ] = key
+        spellings[key][text] += n
+        types[key][typ] += n
+    for text, typ, article in set(map(_TEXT_TYPE_ARTICLE, mentions)):
+        owner = key_of.get((text, typ)) if article else None
+        if owner is not None:
+            articles[owner].add(article)
 
     parent = {k: k for k in spellings}
 
@@ -850,8 +922,13 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    majorities: dict[str, str] = {}
+
     def majority(key: str) -> str:
-        return _majority_type(types[key])
+        typ = majorities.get(key)
+        if typ is None:
+            typ = majorities[key] = _majority_type(types[key])
+        return typ
 
     special = ("agency ", "government ", "title ")
     full_persons = [k for k in spellings if " " in k and majority(k) == "PERSON" and not k.startswith(special)]
@@ -940,7 +1017,7 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     if texts:
         holders: dict[str, set[str]] = defaultdict(set)
         for text in texts.values():
-            for tm in _TITLED_NAME.finditer(text):
+            for tm in _titled_names(text):
                 role = _role_key(tm["place"], tm["role"])
                 holder = _known_prefix(tm["name"], spellings)
                 if role is not None and holder is not None and majority(holder) == "PERSON":
@@ -954,24 +1031,27 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
         clusters[find(key)].append(key)
 
     def build(keys: list[str]) -> Entity:
-        seen: Counter[str] = Counter()
-        typ_counts: Counter[str] = Counter()
-        arts: set[str] = set()
-        for k in keys:
-            seen.update(spellings[k])
-            typ_counts.update(types[k])
-            arts |= articles[k]
+        if len(keys) == 1:  # most clusters: read the key's tallies instead of copying them
+            seen, typ_counts, arts = spellings[keys[0]], types[keys[0]], articles[keys[0]]
+        else:
+            seen, typ_counts, arts = Counter(), Counter(), set()
+            for k in keys:
+                seen.update(spellings[k])
+                typ_counts.update(types[k])
+                arts |= articles[k]
         # a title or a speaking capital names the entity only when nothing else does
         plain = [s for k in keys if not k.startswith(("government ", "title ")) for s in spellings[k]]
-        longest = max(len(name_key(s).split()) for s in plain or seen)
-        full = [s for s in plain or seen if len(name_key(s).split()) == longest]
+        words = {s: len(name_key(s).split()) for s in plain or seen}
+        longest = max(words.values())
+        full = [s for s, n in words.items() if n == longest]
         government = next((k for k in keys if k.startswith("government ")), None)
         if government is not None and not plain:
             full = [government_of(next(iter(spellings[government]))) or government]
+            seen = Counter(seen)  # a copy: the key's own tally stays as counted
             seen[full[0]] += 0
         # most frequent, then longest; at equal length a normal spelling beats a shouted
         # dateline one ("Reuters" over "REUTERS"), then alphabetical for stability
-        name = sorted(full, key=lambda s: (-seen[s], -len(s), s.isupper(), s))[0]
+        name = min(full, key=lambda s: (-seen[s], -len(s), s.isupper(), s))
         aliases = tuple(sorted((s for s in seen if s != name), key=lambda s: (-seen[s], s)))
         typ = _majority_type(typ_counts)
         return Entity(
@@ -985,11 +1065,14 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     # Two clusters whose names share a key and type get the same id ("Syria's envoy" as a title and,
     # mis-spanned with a leading space, as a plain name): the id says they are one entity, so merge them.
     groups = list(clusters.values())
+    done: dict[tuple[str, ...], Entity] = {}  # a group the last round left unchanged is not built again
     while True:
         built: dict[str, Entity] = {}
         by_id: dict[str, list[str]] = defaultdict(list)
         for keys in groups:
-            ent = build(keys)
+            members = tuple(keys)
+            ent = done.get(members) or build(keys)
+            done[members] = ent
             built[ent.id] = ent
             by_id[ent.id].extend(keys)
         if len(by_id) == len(groups):
@@ -1031,17 +1114,23 @@ _SKELETON_SUBS = (
 )
 
 
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ul)(?=[a-z]{3})")
+_VOWELS_H = re.compile(r"[aeiouh]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 16)  # given names and surnames recur across the full names of a corpus
 def _skeleton(word: str) -> str:
     """A word's consonant skeleton: first letter kept, variant spellings unified, vowels and repeats dropped."""
-    w = re.sub(r"^(?:al|el|ul)(?=[a-z]{3})", "", word.replace("-", ""))
+    w = _ARTICLE_PREFIX.sub("", word.replace("-", ""))
     for a, b in _SKELETON_SUBS:
         w = w.replace(a, b)
     if not w:
         return word
-    head, rest = w[0], re.sub(r"[aeiouh]", "", w[1:])
+    head, rest = w[0], _VOWELS_H.sub("", w[1:])
     if head in "aeiou":
         head = "a"
-    return head + re.sub(r"(.)\1+", r"\1", rest)
+    return head + _REPEATS.sub(r"\1", rest)
 
 
 def _name_skeleton(key: str) -> tuple[str, str]:
@@ -1062,6 +1151,8 @@ def _known_prefix(name: str, spellings: Mapping[str, Counter[str]]) -> str | Non
 
 
 def _majority_type(counts: Counter[str]) -> str:
+    if len(counts) == 1:
+        return next(iter(counts))
     return sorted(counts, key=lambda t: (-counts[t], _TYPE_ORDER.get(t, 99), t))[0]
 
 
