@@ -126,3 +126,15 @@ def test_articles_by_id_in_chunks_keep_storage_order(any_store: Store) -> None:
     assert [a.id for a in got] == [a.id for a in arts[::2]]  # more ids than one query's chunk, storage order
     store.set_analyses([Analysis(a.id, dates=(DateMention(a.id, "Monday", 0, 6, "2023-09-11", "day"),)) for a in arts[:3]])
     assert [d.article for d in store.date_mentions([arts[2].id, arts[0].id])] == [arts[0].id, arts[2].id]
+
+
+def test_set_entities_replaces_writing_only_changes(any_store: Store) -> None:
+    a = Entity("n-a", "Ana Costa", "PERSON", ("Costa",), ("a-1",))
+    b = Entity("n-b", "Lisbon", "GPE", (), ("a-1",))
+    any_store.set_entities([a, b])
+    b2 = Entity("n-b", "Lisbon", "GPE", ("Lisboa",), ("a-1", "a-2"))
+    c = Entity("n-c", "Porto", "GPE", (), ("a-2",))
+    any_store.set_entities([b2, c])
+    assert any_store.entities() == [b2, c]
+    any_store.set_entities([b2, c])  # unchanged input writes nothing and changes nothing
+    assert any_store.entities() == [b2, c]

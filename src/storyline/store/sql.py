@@ -359,11 +359,16 @@ class SQLStore:
         return [Quote(a, sp, cue, t, bool(d), s, e, tuple(json.loads(v)), se) for a, sp, cue, t, d, s, e, v, se in rows]
 
     def set_entities(self, entities: Iterable[Entity]) -> None:
+        """Replace the merged entities; only rows that changed are written (an ingest changes a few of many)."""
+        new = {e.id: (e.id, e.name, e.type, _dump(list(e.aliases)), _dump(list(e.articles))) for e in entities}
         with self.atomic():
-            self._exec("DELETE FROM entities")
+            old = {r[0]: tuple(r) for r in self._all("SELECT id, name, type, aliases, articles FROM entities")}
+            gone = [i for i, row in old.items() if new.get(i) != row]
+            for chunk in self._chunks(gone):
+                self._exec(f"DELETE FROM entities WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
             self._many(
                 "INSERT INTO entities (id, name, type, aliases, articles) VALUES (?, ?, ?, ?, ?)",
-                ((e.id, e.name, e.type, _dump(list(e.aliases)), _dump(list(e.articles))) for e in entities),
+                (row for i, row in new.items() if old.get(i) != row),
             )
 
     def entities(self) -> list[Entity]:
