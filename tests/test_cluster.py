@@ -190,3 +190,26 @@ def test_small_story_gets_a_second_chance_to_join_the_story_it_belongs_to() -> N
     joined = [ch for ch in changes if ch.kind == "story-merge"]
     assert [(ch.source, ch.target) for ch in joined] == [(without["a-5"], without["a-0"])]
     assert "runner-up" in joined[0].reason
+
+
+def test_saved_state_cannot_smuggle_code(tmp_path: Path) -> None:
+    """A tampered state blob is refused before anything it names runs (it would have created the file)."""
+    import pickle
+    import zlib
+
+    import pytest
+
+    from storyline.cluster import ClusterOptions, Clusterer, StateError
+
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (Path.touch, (str(marker),))
+
+    blob = zlib.compress(pickle.dumps(Evil()))
+    with pytest.raises(StateError, match="pathlib"):
+        Clusterer.load_state(blob, ClusterOptions())
+    assert not marker.exists()
+    good = Clusterer(ClusterOptions())
+    assert isinstance(Clusterer.load_state(good.save_state(), ClusterOptions()), Clusterer)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import heapq
+import io
 import json
 import math
 import pickle
@@ -37,6 +38,7 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -379,6 +381,17 @@ def options_key(options: ClusterOptions) -> str:
     return json.dumps(dataclasses.asdict(options), sort_keys=True)
 
 
+class _StateUnpickler(pickle.Unpickler):
+    """Unpickles a saved clusterer and nothing else: classes of this module and plain containers only."""
+
+    _CONTAINERS = {("collections", "Counter"), ("collections", "defaultdict"), ("collections", "deque")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module == __name__ and isinstance(globals().get(name), type)) or (module, name) in self._CONTAINERS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"saved clusterer state refers to {module}.{name}, which a state never holds")
+
+
 class Clusterer:
     """Online event and story clustering over a stream of articles."""
 
@@ -399,8 +412,9 @@ class Clusterer:
     def save_state(self) -> bytes:
         """Everything the clusterer knows, as bytes: ``load_state`` of them continues exactly where this one is.
 
-        A pickle (the store is the user's own data, not untrusted input), compressed: floats barely shrink, ids and
-        terms do.
+        A pickle, compressed (floats barely shrink, ids and terms do); ``load_state`` reads it back with an
+        unpickler that only rebuilds this module's own classes and plain containers, so a tampered database
+        cannot make loading run other code.
         """
         return zlib.compress(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
@@ -408,7 +422,7 @@ class Clusterer:
     def load_state(cls, blob: bytes, options: ClusterOptions) -> Clusterer:
         """The clusterer saved in ``blob``; raises ``StateError`` if it cannot be read or was built with other options."""
         try:
-            state = pickle.loads(zlib.decompress(blob))
+            state = _StateUnpickler(io.BytesIO(zlib.decompress(blob))).load()
         except Exception as exc:  # damaged bytes raise anything from zlib.error to AttributeError
             raise StateError(f"saved clusterer state cannot be read: {type(exc).__name__}: {exc}") from exc
         if not isinstance(state, cls):
