@@ -78,7 +78,9 @@ class PostgresStore(SQLStore):
         try:
             self.conn = psycopg.connect(url, autocommit=False)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to {_redact(url)}: {str(exc).strip()} (is the server running?)") from exc
+            why = " ".join(str(exc).split())
+            hint = "" if "server running" in why else " (is the server running?)"
+            raise StoreError(f"cannot connect to {_redact(url)}: {why}{hint}") from exc
         try:
             self.migrate()
         except psycopg.Error as exc:
