@@ -713,11 +713,7 @@ class _Context:
                         r"[\"“‘'\x00]", masked[p:stop]
                     ):
                         p = stop
-            while True:
-                m = _ADJUNCT.match(masked, p, stop)
-                if not m or m.end() == p:
-                    break
-                p = m.end()
+            p = _skip_adjuncts(masked, p, stop)
             m = _THAT.match(masked, p, stop)
             if m:
                 p = m.end()
@@ -765,11 +761,7 @@ class _Context:
     def _quote_follows(self, p: int, stop: int) -> bool:
         """A quotation opens right after the attribution clause ending at ``p`` (adjuncts aside)."""
         masked = self.masked
-        while True:
-            m = _ADJUNCT.match(masked, p, stop)
-            if not m or m.end() == p:
-                break
-            p = m.end()
+        p = _skip_adjuncts(masked, p, stop)
         m = _OBJECT.match(masked, p, stop)
         if m:
             p = m.end()
@@ -778,11 +770,7 @@ class _Context:
     def _continuation(self, p: int, stop: int) -> int | None:
         """End of the words that resume after a parenthetical ``…, X said, …``, if any."""
         masked = self.masked
-        while True:
-            m = _ADJUNCT.match(masked, p, stop)
-            if not m or m.end() == p:
-                break
-            p = m.end()
+        p = _skip_adjuncts(masked, p, stop)
         m = _RESUME.match(masked, p, stop)
         if m is None or not _enough(masked, m.end(), stop):
             return None
@@ -1124,6 +1112,15 @@ def _genders(text: str, mentions: Sequence[Mention], expand: Callable[[Mention],
 _INTRO_OF_QUOTE = re.compile(r"[ \t,:;.\u2014\u2013-]*[\"“‘']")
 # The same, for a clause after which the sentence goes on with a quote ("Later, he wrote, “…”").
 _QUOTE_NEXT = re.compile(r"[ \t,:;\u2014\u2013-]*[\"“‘']")
+
+
+def _skip_adjuncts(masked: str, p: int, stop: int) -> int:
+    """Past the adjuncts that may stand between a cue and what follows it ("on Tuesday", "in a statement")."""
+    while True:
+        m = _ADJUNCT.match(masked, p, stop)
+        if not m or m.end() == p:
+            return p
+        p = m.end()
 
 
 def _touches(text: str, qs: int, qe: int, cs: int, ce: int) -> bool:
