@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -116,9 +118,24 @@ def test_seeds_timeline_shows_kim_quoted_via_kcna(seeds_db: str) -> None:
 
 
 def test_seeds_timeline_json_entries_carry_attributed_quotes(seeds_db: str) -> None:
-    import json
-
     doc: dict[str, Any] = json.loads(CliRunner().invoke(cli, ["timeline", "--all", "--format", "json", "--db", seeds_db]).output)
     quotes = [q for t in doc["timelines"] for e in t["entries"] for q in e["quotes"]]
     assert quotes and all(q["speaker"] for q in quotes)
     assert any(q["speaker_entity"] and "KCNA" in q["via"] for q in quotes)
+
+
+def test_printed_timeline_counts_sources_as_the_export_does(tmp_path: Path) -> None:
+    """`storyline timeline` and `storyline export` give the same entries and independent-source counts
+    (wire copy folded in both), on the bundled sample where wire copy is shared."""
+    from conftest import SAMPLE
+
+    db = str(tmp_path / "sample.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(SAMPLE), "--db", db]).exit_code == 0
+    printed = json.loads(runner.invoke(cli, ["timeline", "--all", "--format", "json", "--db", db]).output)
+    exported = json.loads(runner.invoke(cli, ["export", "--db", db]).output)
+
+    def rows(doc: dict[str, Any]) -> list[tuple[str, str, int]]:
+        return [(t["story"], e["date"], e["sources"]) for t in doc["timelines"] for e in t["entries"]]
+
+    assert rows(printed) and sorted(rows(printed)) == sorted(rows(exported))

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from storyline import pipeline
+from storyline import dedupe, pipeline
 from storyline.records import Change
 from storyline.errors import BadQuery, StorylineError
 from storyline.export import export, link_speakers, timeline_json
@@ -30,7 +30,7 @@ from storyline.render import (
 )
 from storyline.store import Store, open_store
 from storyline.store.sql import SEARCH_KINDS
-from storyline.timeline import TimelineOptions, build_timeline
+from storyline.timeline import TimelineOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -191,11 +191,13 @@ def timeline(
 def _print_timelines(store: Store, chosen: Sequence[Story], fmt: str, options: TimelineOptions) -> None:
     articles = {a.id: a for a in store.articles()}
     events = store.events()
-    dup = {d.article: d.duplicate_of for d in store.duplicates()}
+    duplicates = store.duplicates()
+    dup = {d.article: d.duplicate_of for d in duplicates}
+    source_of = dedupe.source_roots(duplicates, store.passages())  # wire copy counts once, as in the export
     mentions: dict[str, list[Any]] = {}
     for m in store.date_mentions():
         mentions.setdefault(m.article, []).append(m)
-    timelines = [(s, build_timeline(s, events, articles, mentions, dup, options)) for s in chosen]
+    timelines = [(s, pipeline.story_timeline(s, events, articles, mentions, dup, source_of, options)) for s in chosen]
     quotes = link_speakers(store.quotes(), store.entities())
     index = QuoteIndex.build(quotes, events)
     said = [timeline_quotes(e, index, limit=QUOTES_PER_ENTRY if fmt != "json" else 5) for _, e in timelines]

@@ -222,8 +222,10 @@ def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
     with store.atomic():
         store.drop_timelines(gone)
         for story, digest in todo:
-            entries = build_timeline(story, story_events[story.id], by_id, mentions, duplicate_of, options.timeline)
-            store.set_timeline(story.id, _fold_wire_copy(story, entries, by_id, mentions, source_of), digest)
+            entries = story_timeline(
+                story, story_events[story.id], by_id, mentions, duplicate_of, source_of, options.timeline
+            )
+            store.set_timeline(story.id, entries, digest)
     clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped)")
     log.info("analyse: %s", clock)
 
@@ -351,6 +353,21 @@ def update_dedupe(store: Store, articles: Sequence[Article], options: DedupeOpti
         store.update_dedupe(sorted(scope_ids), keys, result.components, result.duplicates, result.passages)
     log.info("dedupe: %d new articles, %d recomputed", len(new), len(scope_ids))
     return sorted(scope_ids)
+
+
+def story_timeline(
+    story: Story,
+    events: Sequence[Event],
+    articles: Mapping[str, Article],
+    mentions: Mapping[str, Sequence[DateMention]],
+    duplicate_of: Mapping[str, str],
+    source_of: Mapping[str, str],
+    options: TimelineOptions = TimelineOptions(),
+) -> list[TimelineEntry]:
+    """The story's timeline as stored and as printed: ``build_timeline``, then wire copy folded in ``sources``
+    (``source_of`` from ``dedupe.source_roots``)."""
+    entries = build_timeline(story, events, articles, mentions, duplicate_of, options)
+    return _fold_wire_copy(story, entries, articles, mentions, source_of)
 
 
 def _fold_wire_copy(
