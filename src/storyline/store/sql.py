@@ -78,12 +78,10 @@ class SQLStore:
     def _all(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self._exec(sql, args).fetchall())
 
-    def _where_in(self, sql: str, values: Iterable[Any], chunk: int = 500) -> list[tuple[Any, ...]]:
+    def _where_in(self, sql: str, values: Iterable[Any]) -> list[tuple[Any, ...]]:
         """Rows of ``sql`` (ending in ``... IN``) for every value, asked in chunks that stay under parameter limits."""
-        unique = list(dict.fromkeys(values))
         rows: list[tuple[Any, ...]] = []
-        for i in range(0, len(unique), chunk):
-            part = unique[i:i + chunk]
+        for part in self._chunks(dict.fromkeys(values)):
             rows += self._all(f"{sql} ({', '.join('?' * len(part))})", part)
         return rows
 
