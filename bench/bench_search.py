@@ -43,9 +43,10 @@ def _articles(limit: int) -> list[Article]:
                 out.append(Article(id=content_id("a", item["text"]), source=item["url"], text=item["text"],
                                    title=item.get("title"), published=item.get("published"),
                                    published_from="header", content_hash=content_id("h", item["text"])))
-    seen: set[str] = set()
-    unique = [a for a in out if not (a.id in seen or seen.add(a.id))]  # type: ignore[func-returns-value]
-    return unique[:limit]
+    first: dict[str, Article] = {}
+    for a in out:
+        first.setdefault(a.id, a)  # one article per text, the first copy
+    return list(first.values())[:limit]
 
 
 def _store(path: Path, articles: list[Article], index: bool) -> float:
