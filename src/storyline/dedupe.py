@@ -37,20 +37,15 @@ from itertools import islice
 import numpy as np
 import numpy.typing as npt
 from datasketch import MinHashLSH
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from storyline.agencies import agency_spans, dateline_credit, local_agencies
 from storyline.records import Article, Duplicate, Event, Passage, content_id
 from storyline.text import normalise, sentence_spans, text_hash
 
 __all__ = [
-    "DedupeBatch",
     "DedupeOptions",
-    "DedupeResult",
     "IndexKeys",
     "dedupe",
-    "dedupe_components",
     "event_sources",
     "find_duplicates",
     "find_passages",
@@ -171,29 +166,6 @@ def dedupe(
     return corpus.duplicates, _Passages(corpus).run()
 
 
-@dataclass(frozen=True, slots=True)
-class DedupeResult:
-    """What ``dedupe_components`` found in a set of articles closed under ``index_keys``."""
-
-    duplicates: list[Duplicate]
-    passages: list[Passage]
-    components: dict[str, str]  # article id -> component id (its earliest article's id)
-
-
-def dedupe_components(articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> DedupeResult:
-    """``dedupe`` plus the components the articles fall into, for the incremental index.
-
-    Duplicates and passages never cross a component: two articles in different components
-    share no ``index_keys`` key, so they share no 10-word span, no quoted 4-word span, no
-    content hash and no LSH band, and neither can copy the other. Running ``dedupe`` on one
-    component therefore gives exactly that component's share of a run over the whole corpus,
-    which is what lets the pipeline add a batch by recomputing only the components it touches.
-    """
-    corpus = _Corpus(articles, options)
-    passages = _Passages(corpus).run()
-    return DedupeResult(corpus.duplicates, passages, corpus.components())
-
-
 def index_keys(articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> dict[str, list[int]]:
     """The keys under which each article goes into the persistent dedupe index (signed 64-bit ints).
 
@@ -235,26 +207,6 @@ class IndexKeys(Mapping[str, list[int]]):
     def flat(self) -> tuple[npt.NDArray[np.int64], _I64]:
         """Every key, and the position of its article in iteration order."""
         return self._keys, self._owners
-
-
-class DedupeBatch:
-    """``index_keys`` and ``dedupe_components`` of one set of articles, tokenising them once.
-
-    The pipeline asks for the keys of the new articles first; when they touch no stored component the
-    new articles are the whole scope to recompute, and ``result`` reuses the same tokens and postings.
-    """
-
-    def __init__(self, articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> None:
-        self._corpus = _Corpus(articles, options)
-
-    def keys(self) -> IndexKeys:
-        """``index_keys`` of the articles."""
-        return self._corpus.keys()
-
-    def result(self) -> DedupeResult:
-        """``dedupe_components`` of the articles."""
-        c = self._corpus
-        return DedupeResult(c.duplicates, _Passages(c).run(), c.components())
 
 
 class _UnionFind:
@@ -588,7 +540,17 @@ class _Corpus:
     offsets (4 + 4) and a quoted flag (1); per selected 5-gram or quoted 4-gram one posting (8 + 8).
     """
 
-    def __init__(self, articles: Sequence[Article], options: DedupeOptions) -> None:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        options: DedupeOptions,
+        groups: Mapping[str, str] | None = None,
+        entries: tuple[set[int], set[tuple[int, str]]] | None = None,
+    ) -> None:
+        """``groups`` (article id -> its duplicate group's canonical id) replaces the duplicate search when the
+        articles are a slice of a larger corpus whose groups are known; ``entries`` then says which postings
+        are first of their group for their key in that corpus: (keys covered, {(key, article id)}); postings
+        of keys not covered are left out (see ``_Passages._collect``)."""
         seen: set[str] = set()
         for a in articles:
             if a.id in seen:
@@ -625,12 +587,21 @@ class _Corpus:
         self.quoted: npt.NDArray[np.bool_] = np.concatenate(quoted)
         self.counts: _I64 = np.concatenate(counts)
         self.offsets: _I64 = np.concatenate([[0], np.cumsum(self.counts)]).astype(np.int64)
-        self.content_hashes = [a.content_hash or text_hash(a.text) for a in self.articles]
-        self.group: list[int] = list(range(n))  # rank of each article's canonical
+        self.group: list[int] = list(range(n))  # rank of each article's canonical (a label, given ``groups``)
         self._shingle_cache: dict[int, _U64] = {}
         self._pairs: tuple[_U64, _I64] | None = None
+        self.entries = entries
         self._postings()
-        self.duplicates = self._find_duplicates()
+        if groups is None:
+            self.duplicates = self._find_duplicates()
+        else:
+            labels: dict[str, int] = {}
+            self.group = [labels.setdefault(groups.get(a.id, a.id), i) for i, a in enumerate(self.articles)]
+            self.duplicates = []
+
+    @functools.cached_property
+    def content_hashes(self) -> list[str]:
+        return [a.content_hash or text_hash(a.text) for a in self.articles]
 
     # ----------------------------------------------------------------- per-article views
     def doc_of(self, gpos: _I64) -> _I64:
@@ -725,7 +696,10 @@ class _Corpus:
 
         hashes = self.content_hashes
         first_with_hash: dict[str, int] = {}
-        reps: list[int] = []  # one article per exact-hash group, for the near-duplicate search
+        # Groups are the connected components of "same content hash" and "share an LSH band and reach the
+        # Jaccard threshold", over every article: a partition that does not depend on the order articles
+        # come in, so the incremental index can grow it one article at a time (``dedupe_update``).
+        reps: list[int] = []
         counts = self.counts.tolist()
         for i in range(n):
             if not counts[i]:  # nothing to compare: an empty article duplicates nothing
@@ -733,8 +707,7 @@ class _Corpus:
             j = first_with_hash.setdefault(hashes[i], i)
             if j != i:
                 union(j, i)
-            else:
-                reps.append(i)
+            reps.append(i)
 
         # Candidates: representatives that share an LSH band; the exact Jaccard decides. Every
         # pair in a bucket is a candidate (as with MinHashLSH's query), so the groups do not depend
@@ -803,28 +776,6 @@ class _Corpus:
         """Per article, the signed 64-bit keys of the persistent index (see ``index_keys``)."""
         keys, docs = self._key_pairs()
         return IndexKeys([a.id for a in self.articles], keys.view(np.int64), docs)
-
-    def components(self) -> dict[str, str]:
-        """Article id -> id of the earliest article of its component (articles linked by shared keys)."""
-        n = len(self.articles)
-        if n == 0:
-            return {}
-        keys, docs = self._key_pairs()
-        order = np.argsort(keys, kind="stable")
-        k, dd = keys[order], docs[order]
-        same = k[1:] == k[:-1]
-        a, b = dd[:-1][same], dd[1:][same]
-        # duplicates are linked through their band and hash keys already; link them anyway
-        g = np.asarray(self.group, dtype=np.int64)
-        a = np.concatenate([a, g])
-        b = np.concatenate([b, np.arange(n, dtype=np.int64)])
-        graph = coo_matrix((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
-        _, labels = connected_components(graph, directed=False)
-        first: dict[int, str] = {}
-        out: dict[str, str] = {}
-        for i, lab in enumerate(labels.tolist()):  # articles are earliest first
-            out[self.articles[i].id] = first.setdefault(lab, self.articles[i].id)
-        return out
 
 
 def _sorted_unique(x: _U64) -> _U64:
@@ -981,14 +932,18 @@ class _Found:
     start: int  # global token position of the span in the first article seen carrying it
     length: int
     occurrences: dict[int, int] = field(default_factory=dict)  # doc rank -> first token index
+    producers: set[int] = field(default_factory=set)  # ranks of the later articles of the pairs that found it
 
 
 class _Passages:
     """Finds shared spans in a ``_Corpus`` and turns them into ``Passage`` records."""
 
-    def __init__(self, corpus: _Corpus) -> None:
+    def __init__(self, corpus: _Corpus, targets: Iterable[int] | None = None) -> None:
+        """``targets``: ranks of the articles whose own reuse is wanted (pairs whose later article is one of
+        them); all articles when None."""
         self.c = corpus
         self.opts = corpus.options
+        self.targets = None if targets is None else np.asarray(sorted(targets), dtype=np.int64)
         # Postings sorted by key; within a key, earliest article first (they were made in rank order).
         order = np.argsort(corpus.post_keys, kind="stable")
         self.keys: _U64 = corpus.post_keys[order]
@@ -1002,11 +957,15 @@ class _Passages:
         self.attributed: dict[tuple[int, int, int], dict[str, int]] = {}
 
     def run(self) -> list[Passage]:
+        found = [f for f in self.found().values() if self._locate(f)]
+        passages = [self._passage(f) for f in _prune(found, self.opts.passage_min_words)]
+        return order_passages(passages, {a.id: a for a in self.c.articles})
+
+    def found(self) -> dict[bytes, _Found]:
+        """The maximal common spans of the pairs (keyed by their token hashes), before carriers are looked up."""
         spans: dict[bytes, _Found] = {}
         self._collect(spans)
-        found = [f for f in spans.values() if self._locate(f)]
-        passages = [self._passage(f) for f in self._prune(found)]
-        return order_passages(passages, {a.id: a for a in self.c.articles})
+        return spans
 
     def _collect(self, spans: dict[bytes, _Found]) -> None:
         """Pair articles that share a posting, and record their maximal common spans."""
@@ -1015,12 +974,29 @@ class _Passages:
         if keys.size < 2:
             return
         group = np.asarray(c.group, dtype=np.int64)[docs]
-        # Copies of one article sit next to each other in a posting list: keep the first of each run.
-        first = np.concatenate(([True], (keys[1:] != keys[:-1]) | (group[1:] != group[:-1])))
+        # A key's list holds one posting per duplicate group: the first of the group's earliest carrier
+        # (copies say nothing new). Inside one corpus that is computed here; a slice of a larger corpus is
+        # told which postings those are (``_Corpus.entries``), so its lists equal the larger corpus's lists
+        # wherever a target article's postings look back.
+        order = np.lexsort((np.arange(keys.size), group, keys))
+        ks, gs = keys[order], group[order]
+        lead = np.concatenate(([True], (ks[1:] != ks[:-1]) | (gs[1:] != gs[:-1])))
+        first = np.zeros(keys.size, dtype=np.bool_)
+        first[order[lead]] = True
+        if c.entries is not None:
+            # (key, article) pairs as one 64-bit hash each, then one vectorised membership test
+            _, allowed = c.entries
+            pairs = [(k, c.rank[a]) for k, a in allowed if a in c.rank]
+            want = _pair_hash(
+                np.asarray([k for k, _ in pairs], dtype=np.int64).view(np.uint64), np.asarray([r for _, r in pairs], dtype=np.int64)
+            )
+            at = np.flatnonzero(first)
+            first[at] = np.isin(_pair_hash(keys[at], docs[at]), want)
         keys, pos, docs, isq, group = keys[first], pos[first], docs[first], isq[first], group[first]
         # Each posting pairs with the nearest earlier posting of its key (another duplicate group) that
-        # shares a run with it; postings that find none look up to _LOOKBACK postings back.
-        need = np.ones(keys.size, dtype=np.bool_)
+        # shares a run with it; postings that find none look up to _LOOKBACK postings back. Only the
+        # target articles' postings look back.
+        need = np.ones(keys.size, dtype=np.bool_) if self.targets is None else np.isin(docs, self.targets)
         pa_l: list[_I64] = []
         pb_l: list[_I64] = []
         for back in range(1, _LOOKBACK + 1):
@@ -1107,6 +1083,7 @@ class _Passages:
             found = spans[tokens] = _Found(oa + i, length)
         found.occurrences.setdefault(a, i)
         found.occurrences.setdefault(b, j)
+        found.producers.add(b)
 
     def _quotation_in(self, a: int, i: int, b: int, j: int, length: int) -> tuple[int, int] | None:
         """A whole quotation in ``a`` inside the shared span, quoted in ``b`` too: (offset, length).
@@ -1146,13 +1123,14 @@ class _Passages:
         h = c.hashes
         length, s = found.length, found.start
         span = h[s : s + length]
-        if length >= self.opts.passage_min_words:
-            grams = _gram_hashes(h[s : s + _WINNOW_K + _WINNOW_W - 1], _WINNOW_K)
-            best = int(np.argmin(grams))
-            key = grams[best]
-        else:
-            best = 0
-            key = _mix(_gram_hashes(h[s : s + self.opts.quoted_min_words], self.opts.quoted_min_words) ^ _TAG_QUOTED)[0]
+        key, best = _anchor(span, self.opts)
+        return self._locate_tokens(found, span, key, best)
+
+    def _locate_tokens(self, found: _Found, span: _U64, key: np.uint64, best: int) -> bool:
+        """``_locate`` for a span given by its tokens, and its anchor posting and that posting's offset."""
+        c = self.c
+        h = c.hashes
+        length = span.size
         lo = int(np.searchsorted(self.keys, key, side="left"))
         hi = int(np.searchsorted(self.keys, key, side="right"))
         starts = self.pos[lo:hi] - best
@@ -1177,37 +1155,6 @@ class _Passages:
             if d not in found.occurrences or found.occurrences[d] > p:
                 found.occurrences[d] = p
         return len({c.group[d] for d in found.occurrences}) >= 2
-
-    def _prune(self, found: list[_Found]) -> list[_Found]:
-        """Fold spans nested in one another into the passage a reader would name.
-
-        For a span S inside a longer span T (in an article carrying T):
-        - the same articles carry both: S is a fragment of T, drop S;
-        - more articles carry S and T adds fewer than ``passage_min_words`` words: T is S with a
-          ragged edge (one outlet kept the word "that" before the quote), drop T. A longer
-          addition is a reused passage of its own, and both stay.
-        """
-        by_doc: dict[int, list[int]] = {}
-        for n, f in enumerate(found):
-            for d in f.occurrences:
-                by_doc.setdefault(d, []).append(n)
-        drop: set[int] = set()
-        for t, outer in enumerate(found):
-            d, ts = min(outer.occurrences.items())
-            te = ts + outer.length
-            docs_t = outer.occurrences.keys()
-            for s in by_doc[d]:
-                inner = found[s]
-                ss = inner.occurrences[d]
-                if s == t or inner.length >= outer.length or ss < ts or ss + inner.length > te:
-                    continue
-                docs_s = inner.occurrences.keys()
-                if docs_s == docs_t:
-                    drop.add(s)
-                elif docs_s >= docs_t and outer.length - inner.length < self.opts.passage_min_words:
-                    drop.add(t)
-        kept = [f for n, f in enumerate(found) if n not in drop]
-        return sorted(kept, key=lambda f: (min(f.occurrences), min(f.occurrences.items())[1], -f.length))
 
     def _passage(self, found: _Found) -> Passage:
         c = self.c
@@ -1280,6 +1227,59 @@ class _Passages:
         if local is None:
             local = self.local[rank] = _local_agencies(self.c.articles[rank].text)
         return local
+
+
+def _prune(found: list[_Found], min_words: int) -> list[_Found]:
+    """Fold spans nested in one another into the passage a reader would name.
+
+    For a span S inside a longer span T (in an article carrying T):
+    - the same articles carry both: S is a fragment of T, drop S;
+    - more articles carry S and T adds fewer than ``min_words`` (``passage_min_words``) words: T is S with a
+      ragged edge (one outlet kept the word "that" before the quote), drop T. A longer
+      addition is a reused passage of its own, and both stay.
+    """
+    by_doc: dict[int, list[int]] = {}
+    for n, f in enumerate(found):
+        for d in f.occurrences:
+            by_doc.setdefault(d, []).append(n)
+    drop: set[int] = set()
+    for t, outer in enumerate(found):
+        d, ts = min(outer.occurrences.items())
+        te = ts + outer.length
+        docs_t = outer.occurrences.keys()
+        for s in by_doc[d]:
+            inner = found[s]
+            ss = inner.occurrences[d]
+            if s == t or inner.length >= outer.length or ss < ts or ss + inner.length > te:
+                continue
+            docs_s = inner.occurrences.keys()
+            if docs_s == docs_t:
+                drop.add(s)
+            elif docs_s >= docs_t and outer.length - inner.length < min_words:
+                drop.add(t)
+    kept = [f for n, f in enumerate(found) if n not in drop]
+    return sorted(kept, key=lambda f: (min(f.occurrences), min(f.occurrences.items())[1], -f.length))
+
+
+def _pair_hash(keys: _U64, docs: _I64) -> _U64:
+    """One 64-bit hash per (key, article rank) pair (a collision is as unlikely as one between keys)."""
+    with np.errstate(over="ignore"):
+        return _mix(keys ^ _mix(docs.astype(np.uint64) + _POLY))
+
+
+def _anchor(span: _U64, options: DedupeOptions) -> tuple[np.uint64, int]:
+    """The index key every carrier of ``span`` has at a fixed offset in it, and that offset.
+
+    A span of ``passage_min_words`` or more: the 5-gram winnowing selects in its first window (the same
+    offset in every carrier, by the winnowing guarantee). A shorter one is a quotation: its first quoted
+    4-gram, which every carrier that quotes it has.
+    """
+    if span.size >= options.passage_min_words:
+        grams = _gram_hashes(span[: _WINNOW_K + _WINNOW_W - 1], _WINNOW_K)
+        best = int(np.argmin(grams))
+        return grams[best], best
+    first = _gram_hashes(span[: options.quoted_min_words], options.quoted_min_words)
+    return _mix(first ^ _TAG_QUOTED)[0], 0
 
 
 def _maximal_spans(

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TypeVar
 
-from storyline import dedupe
+from storyline import dedupe, dedupe_update
 from storyline import text as text_module
 from storyline import timeline as timeline_module
 from storyline.cluster import (
@@ -326,33 +326,13 @@ class _Clock:
 
 
 def update_dedupe(store: Store, articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> list[str]:
-    """Stage 3, incrementally: duplicates and passages of the articles not yet in the dedupe index.
+    """Stage 3, incrementally: index the articles the dedupe index does not hold yet (``dedupe_update``).
 
-    The new articles' index keys find the stored articles they could copy or share text with;
-    their whole components (``dedupe.dedupe_components``) are recomputed together with the new
-    articles, and nothing else is, so the stored result equals a run over the whole corpus.
-    Returns the ids that were recomputed.
+    Only what the new articles can change is re-derived (their duplicate groups, the articles next to them in
+    the index's key lists, the spans they carry), and the stored result equals ``dedupe.dedupe`` over the whole
+    corpus. Returns the ids whose found spans were re-derived.
     """
-    indexed = store.dedupe_components()
-    new = [a for a in articles if a.id not in indexed]
-    if not new:
-        return []
-    batch = dedupe.DedupeBatch(new, options)
-    keys = batch.keys()
-    touched = store.dedupe_articles_with_keys(k for ks in keys.values() for k in ks) if indexed else set()
-    components = {indexed[a] for a in touched if a in indexed}
-    scope_ids = set(store.dedupe_component_members(components)) | {a.id for a in new}
-    if not components:  # the new articles touch nothing stored: they are the whole scope
-        result = batch.result()
-    else:
-        by_id = {a.id: a for a in articles}
-        missing = [a for a in scope_ids if a not in by_id]
-        scope = [by_id[a] for a in scope_ids if a in by_id] + (store.articles(missing) if missing else [])
-        result = dedupe.dedupe_components(scope, options)
-    with store.atomic():
-        store.update_dedupe(sorted(scope_ids), keys, result.components, result.duplicates, result.passages)
-    log.info("dedupe: %d new articles, %d recomputed", len(new), len(scope_ids))
-    return sorted(scope_ids)
+    return dedupe_update.update(store, articles, options)
 
 
 def story_timeline(

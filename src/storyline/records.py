@@ -151,6 +151,37 @@ class Passage(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class SpanRow(_Record):
+    """A span of text the dedupe index found shared (stage 3's persistent state, not an export record).
+
+    ``tokens`` are its word-token hashes as hex, ``anchor`` the index key every carrier has at a fixed
+    offset in it, ``carriers`` article id -> first token position of the span there.
+    """
+
+    id: str
+    anchor: int
+    tokens: str
+    carriers: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeDelta(_Record):
+    """What one incremental dedupe update writes, all in one transaction (``Store.apply_dedupe``)."""
+
+    keys: Any  # Mapping[str, Sequence[int]]: the new articles' index keys (dedupe.IndexKeys)
+    groups: tuple[tuple[str, str], ...]  # (article, its group's canonical), upserted
+    duplicates_of: tuple[str, ...]  # articles whose duplicate marks are replaced by ``duplicates``
+    duplicates: tuple[Duplicate, ...]
+    producers_of: tuple[str, ...]  # articles whose found spans are replaced by ``producers``
+    producers: tuple[tuple[str, str], ...]  # (span, article)
+    spans_removed: tuple[str, ...]
+    spans_added: tuple[SpanRow, ...]  # with their carriers
+    carriers_added: tuple[tuple[str, str, int], ...]  # (span, article, pos) for spans already stored
+    passages_removed: tuple[str, ...]
+    passages: tuple[Passage, ...]  # inserted (replacing any of the same id)
+
+
+@dataclass(frozen=True, slots=True)
 class Duplicate(_Record):
     """``article`` is an exact or near copy of ``duplicate_of`` (the earliest copy)."""
 

@@ -6,7 +6,7 @@ Writes of one batch happen inside ``atomic()`` so a failure stores nothing of th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
@@ -15,6 +15,7 @@ from storyline.records import (
     Analysis,
     Article,
     DateMention,
+    DedupeDelta,
     Duplicate,
     Entity,
     Event,
@@ -23,6 +24,7 @@ from storyline.records import (
     Quote,
     Rejection,
     SearchHit,
+    SpanRow,
     Story,
     TimelineEntry,
 )
@@ -76,26 +78,53 @@ class Store(Protocol):
 
     def passages(self) -> list[Passage]: ...
 
-    def dedupe_components(self, article_ids: Sequence[str] | None = None) -> dict[str, str]:
-        """Article -> dedupe component (see ``dedupe.dedupe_components``), for indexed articles."""
+    # the incremental dedupe index (``dedupe_update``) -----------------------------
+    def dedupe_indexed(self) -> int:
+        """How many articles the dedupe index holds."""
+        ...
+
+    def dedupe_groups(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Indexed article -> its duplicate group's canonical article (itself when it copies nothing)."""
+        ...
+
+    def dedupe_group_members(self, groups: Iterable[str]) -> dict[str, str]:
+        """Every indexed article of the given groups -> its group."""
         ...
 
     def dedupe_articles_with_keys(self, keys: Iterable[int]) -> set[str]:
         """Indexed articles that have any of ``keys`` (``dedupe.index_keys``)."""
         ...
 
-    def dedupe_component_members(self, components: Iterable[str]) -> list[str]: ...
+    def dedupe_key_carriers(self, keys: Iterable[int]) -> list[tuple[int, str]]:
+        """(key, article) for every indexed article holding one of ``keys``."""
+        ...
 
-    def update_dedupe(
-        self,
-        scope: Sequence[str],
-        keys: Mapping[str, Sequence[int]],
-        components: Mapping[str, str],
-        duplicates: Iterable[Duplicate],
-        passages: Iterable[Passage],
-    ) -> None:
-        """Index ``keys`` of new articles; for the articles in ``scope`` replace their components,
-        duplicate marks and the passages they originate."""
+    def published_dates(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """Article id -> its published date (None when undated), without reading texts."""
+        ...
+
+    def dedupe_spans(self, ids: Iterable[str]) -> dict[str, SpanRow]:
+        """The stored found spans among ``ids``, with their carriers."""
+        ...
+
+    def dedupe_spans_anchored(self, anchors: Iterable[int]) -> dict[str, SpanRow]:
+        """The stored found spans whose anchor key is one of ``anchors``."""
+        ...
+
+    def dedupe_spans_produced_by(self, articles: Iterable[str]) -> dict[str, set[str]]:
+        """Spans any of ``articles`` found (as the later article of a pair) -> every article that found them."""
+        ...
+
+    def dedupe_spans_carried_by(self, articles: Iterable[str]) -> dict[str, SpanRow]:
+        """The stored found spans any of ``articles`` carries."""
+        ...
+
+    def passage_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are stored passages."""
+        ...
+
+    def apply_dedupe(self, delta: DedupeDelta) -> None:
+        """Write one incremental dedupe update (see ``DedupeDelta``) in one transaction."""
         ...
 
     # extraction ------------------------------------------------------------------

@@ -105,4 +105,28 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE TABLE timeline_digests (story TEXT PRIMARY KEY, digest TEXT NOT NULL)",
         ],
     ),
+    (
+        7,
+        "dedupe index kept per article: groups, found spans, their producers and carriers (issue 4)",
+        [
+            # Components are gone: adding an article now re-derives only its neighbours (dedupe_update.py).
+            # The keys' meaning is unchanged, but spans must be found again: the index is emptied and the
+            # next analyse rebuilds it (with duplicates and passages) from the stored articles.
+            "DROP TABLE dedupe_components",
+            "DELETE FROM dedupe_keys",
+            "DELETE FROM duplicates",
+            "DELETE FROM passages",
+            "CREATE TABLE dedupe_groups (article TEXT PRIMARY KEY, grp TEXT NOT NULL)",
+            "CREATE INDEX dedupe_groups_grp ON dedupe_groups(grp)",
+            # tokens: the span's token hashes as hex (8 bytes each), so no BLOB/BYTEA difference between backends
+            "CREATE TABLE dedupe_spans (id TEXT PRIMARY KEY, anchor BIGINT NOT NULL, tokens TEXT NOT NULL)",
+            "CREATE INDEX dedupe_spans_anchor ON dedupe_spans(anchor)",
+            """CREATE TABLE dedupe_span_producers (
+                span TEXT NOT NULL, article TEXT NOT NULL, PRIMARY KEY (span, article))""",
+            "CREATE INDEX dedupe_span_producers_article ON dedupe_span_producers(article)",
+            """CREATE TABLE dedupe_span_carriers (
+                span TEXT NOT NULL, article TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (span, article))""",
+            "CREATE INDEX dedupe_span_carriers_article ON dedupe_span_carriers(article)",
+        ],
+    ),
 ]

@@ -11,7 +11,7 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -25,11 +25,13 @@ from storyline.records import (
     Citation,
     DateMention,
     Dateline,
+    DedupeDelta,
     Duplicate,
     Entity,
     Event,
     Mention,
     Passage,
+    SpanRow,
     Quote,
     Rejection,
     Story,
@@ -41,7 +43,8 @@ from storyline.store.migrations import MIGRATIONS
 _TABLES = {
     "articles", "rejections", "duplicates", "passages", "analysed", "date_mentions", "mentions",
     "quotes", "entities", "stories", "events", "event_articles", "audit", "timeline_entries",
-    "fetch_validators", "dedupe_keys", "dedupe_components", "cluster_changes", "cluster_state", "timeline_digests",
+    "fetch_validators", "dedupe_keys", "dedupe_groups", "dedupe_spans", "dedupe_span_producers",
+    "dedupe_span_carriers", "cluster_changes", "cluster_state", "timeline_digests",
 }
 
 
@@ -241,45 +244,71 @@ class SQLStore:
         for i in range(0, len(items), self._CHUNK):
             yield items[i : i + self._CHUNK]
 
-    def dedupe_components(self, article_ids: Sequence[str] | None = None) -> dict[str, str]:
+    def _in(self, sql: str, values: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` (with one ``{marks}`` placeholder list) for ``values``, a chunk at a time."""
+        for chunk in self._chunks(set(values)):
+            yield from self._all(sql.format(marks=", ".join("?" * len(chunk))), chunk)
+
+    def dedupe_indexed(self) -> int:
+        return int(self._all("SELECT COUNT(*) FROM dedupe_groups")[0][0])
+
+    def dedupe_groups(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
         if article_ids is None:
-            return {a: c for a, c in self._all("SELECT article, component FROM dedupe_components")}
-        out: dict[str, str] = {}
-        for chunk in self._chunks(article_ids):
-            marks = ", ".join("?" * len(chunk))
-            out.update(self._all(f"SELECT article, component FROM dedupe_components WHERE article IN ({marks})", chunk))
-        return out
+            return {a: g for a, g in self._all("SELECT article, grp FROM dedupe_groups")}
+        return {a: g for a, g in self._in("SELECT article, grp FROM dedupe_groups WHERE article IN ({marks})", article_ids)}
+
+    def dedupe_group_members(self, groups: Iterable[str]) -> dict[str, str]:
+        return {a: g for a, g in self._in("SELECT article, grp FROM dedupe_groups WHERE grp IN ({marks})", groups)}
 
     def dedupe_articles_with_keys(self, keys: Iterable[int]) -> set[str]:
-        out: set[str] = set()
-        for chunk in self._chunks(set(keys)):
-            marks = ", ".join("?" * len(chunk))
-            out.update(r[0] for r in self._all(f"SELECT DISTINCT article FROM dedupe_keys WHERE key IN ({marks})", chunk))
+        return {r[0] for r in self._in("SELECT DISTINCT article FROM dedupe_keys WHERE key IN ({marks})", keys)}
+
+    def dedupe_key_carriers(self, keys: Iterable[int]) -> list[tuple[int, str]]:
+        return [(int(k), a) for k, a in self._in("SELECT key, article FROM dedupe_keys WHERE key IN ({marks})", keys)]
+
+    def published_dates(self, ids: Iterable[str]) -> dict[str, str | None]:
+        return {a: p for a, p in self._in("SELECT id, published FROM articles WHERE id IN ({marks})", ids)}
+
+    def dedupe_spans(self, ids: Iterable[str]) -> dict[str, SpanRow]:
+        return self._span_rows(r[0] for r in self._in("SELECT id FROM dedupe_spans WHERE id IN ({marks})", ids))
+
+    def dedupe_spans_anchored(self, anchors: Iterable[int]) -> dict[str, SpanRow]:
+        return self._span_rows(r[0] for r in self._in("SELECT id FROM dedupe_spans WHERE anchor IN ({marks})", anchors))
+
+    def dedupe_spans_produced_by(self, articles: Iterable[str]) -> dict[str, set[str]]:
+        spans = {r[0] for r in self._in("SELECT span FROM dedupe_span_producers WHERE article IN ({marks})", articles)}
+        out: dict[str, set[str]] = {sp: set() for sp in spans}
+        for sp, a in self._in("SELECT span, article FROM dedupe_span_producers WHERE span IN ({marks})", spans):
+            out[sp].add(a)
         return out
 
-    def dedupe_component_members(self, components: Iterable[str]) -> list[str]:
-        out: list[str] = []
-        for chunk in self._chunks(set(components)):
-            marks = ", ".join("?" * len(chunk))
-            out.extend(r[0] for r in self._all(f"SELECT article FROM dedupe_components WHERE component IN ({marks})", chunk))
-        return out
+    def dedupe_spans_carried_by(self, articles: Iterable[str]) -> dict[str, SpanRow]:
+        return self._span_rows(
+            r[0] for r in self._in("SELECT DISTINCT span FROM dedupe_span_carriers WHERE article IN ({marks})", articles)
+        )
 
-    def update_dedupe(
-        self,
-        scope: Sequence[str],
-        keys: Mapping[str, Sequence[int]],
-        components: Mapping[str, str],
-        duplicates: Iterable[Duplicate],
-        passages: Iterable[Passage],
-    ) -> None:
+    def _span_rows(self, ids: Iterable[str]) -> dict[str, SpanRow]:
+        wanted = set(ids)
+        carriers: dict[str, list[tuple[str, int]]] = {sp: [] for sp in wanted}
+        for sp, a, pos in self._in("SELECT span, article, pos FROM dedupe_span_carriers WHERE span IN ({marks})", wanted):
+            carriers[sp].append((a, int(pos)))
+        return {
+            i: SpanRow(i, int(anchor), tokens, tuple(sorted(carriers[i])))
+            for i, anchor, tokens in self._in("SELECT id, anchor, tokens FROM dedupe_spans WHERE id IN ({marks})", wanted)
+        }
+
+    def passage_ids(self, ids: Iterable[str]) -> set[str]:
+        return {r[0] for r in self._in("SELECT id FROM passages WHERE id IN ({marks})", ids)}
+
+    def _delete_in(self, table: str, column: str, values: Iterable[Any]) -> None:
+        for chunk in self._chunks(set(values)):
+            self._exec(f"DELETE FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
+
+    def apply_dedupe(self, delta: DedupeDelta) -> None:
         with self.atomic():
-            # An article's keys depend on its text only, so they are written once, when it joins the index;
-            # one indexed before loses its old keys first (a table scan since migration 5; the pipeline never
-            # re-indexes an article).
-            for chunk in self._chunks(self.dedupe_components(list(keys))):
-                marks = ", ".join("?" * len(chunk))
-                self._exec(f"DELETE FROM dedupe_keys WHERE article IN ({marks})", chunk)
+            # An article's keys depend on its text only, so they are written once, when it joins the index.
             # Rows in key order fill the key index page by page: ~4x faster than article by article.
+            keys = delta.keys
             owners = list(keys)
             arrays = getattr(keys, "flat", None)  # dedupe.IndexKeys hands over its arrays
             if arrays is not None:
@@ -294,21 +323,32 @@ class SQLStore:
                 part = order[at : at + (1 << 20)]
                 rows = zip(flat[part].tolist(), map(owners.__getitem__, who[part].tolist()))
                 self.conn.cursor().executemany(insert, rows)
-            for chunk in self._chunks(scope):
-                marks = ", ".join("?" * len(chunk))
-                self._exec(f"DELETE FROM dedupe_components WHERE article IN ({marks})", chunk)
-                self._exec(f"DELETE FROM duplicates WHERE article IN ({marks})", chunk)
-                self._exec(f"DELETE FROM passages WHERE origin_article IN ({marks})", chunk)
-            self._many(
-                "INSERT INTO dedupe_components (article, component) VALUES (?, ?)", list(components.items())
-            )
+            self._delete_in("dedupe_groups", "article", (a for a, _ in delta.groups))
+            self._many("INSERT INTO dedupe_groups (article, grp) VALUES (?, ?)", delta.groups)
+            self._delete_in("duplicates", "article", delta.duplicates_of)
             self._many(
                 "INSERT INTO duplicates (article, duplicate_of, kind, similarity) VALUES (?, ?, ?, ?)",
-                ((d.article, d.duplicate_of, d.kind, d.similarity) for d in duplicates),
+                ((d.article, d.duplicate_of, d.kind, d.similarity) for d in delta.duplicates),
+            )
+            self._delete_in("dedupe_span_producers", "article", delta.producers_of)
+            self._many("INSERT INTO dedupe_span_producers (span, article) VALUES (?, ?)", delta.producers)
+            gone = set(delta.spans_removed) | {sp.id for sp in delta.spans_added}
+            self._delete_in("dedupe_spans", "id", gone)
+            self._delete_in("dedupe_span_carriers", "span", gone)
+            self._many(
+                "INSERT INTO dedupe_spans (id, anchor, tokens) VALUES (?, ?, ?)",
+                ((sp.id, sp.anchor, sp.tokens) for sp in delta.spans_added),
             )
             self._many(
+                "INSERT INTO dedupe_span_carriers (span, article, pos) VALUES (?, ?, ?)",
+                itertools.chain(
+                    ((sp.id, a, pos) for sp in delta.spans_added for a, pos in sp.carriers), delta.carriers_added
+                ),
+            )
+            self._delete_in("passages", "id", set(delta.passages_removed) | {p.id for p in delta.passages})
+            self._many(
                 "INSERT INTO passages (id, text, origin_article, origin_agency, articles) VALUES (?, ?, ?, ?, ?)",
-                ((p.id, p.text, p.origin_article, p.origin_agency, _dump(list(p.articles))) for p in passages),
+                ((p.id, p.text, p.origin_article, p.origin_agency, _dump(list(p.articles))) for p in delta.passages),
             )
 
     # extraction ------------------------------------------------------------------

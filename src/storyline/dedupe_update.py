@@ -1,0 +1,417 @@
+"""Stage 3 kept up to date in a Store: adding articles re-derives only what they can change.
+
+``dedupe.dedupe`` over a whole corpus is the definition; this module keeps a Store equal to it as articles
+arrive in any order, without recomputing the corpus. What the result depends on, and so what an update must
+revisit when articles ``N`` arrive:
+
+- **Duplicate groups** are the connected components of "same content hash" and "share an LSH band and reach
+  the Jaccard threshold". New edges all touch ``N``, so only the stored groups of articles sharing a band or
+  hash key with ``N`` can change; they are recomputed whole (they are small: copies of one story).
+- **Found spans.** For every index key an article selects, the key's list holds one entry per duplicate group
+  (its earliest carrier); an entry's postings pair with the entries up to ``_LOOKBACK`` before it. The spans
+  an article finds ("produces") depend only on its own text and those windows. So an update re-derives the
+  articles ``X`` that are new or whose group label changed, plus every entry whose window in one of ``X``'s
+  keys' lists changed: a handful per key, however many articles carry the key.
+- **Carriers** of a span are every article containing it, found through its anchor key; a new span looks its
+  carriers up in the index, a stored span gains the new articles that contain it.
+- **Pruning** (``dedupe._prune``) compares spans nested in one another inside a shared article, so only the
+  spans whose carriers, validity or existence changed and the spans nested with them are decided again, each
+  against every span its carriers carry.
+- **Passages** (text, origin, agency) are written again only for the spans whose carriers or groups changed,
+  or that were pruned before and are kept now.
+
+tests/test_dedupe_incremental.py checks store == ``dedupe.dedupe`` for many orders and batch splits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from storyline import dedupe as d
+from storyline.records import Article, DedupeDelta, Passage, SpanRow, content_id
+from storyline.store.base import Store
+
+log = logging.getLogger(__name__)
+
+__all__ = ["update"]
+
+Rank = tuple[bool, str, str]
+
+
+def _rank(published: str | None, article: str) -> Rank:
+    """``dedupe``'s "earliest first" order: published ascending, undated last, then id."""
+    return (published is None, published or "", article)
+
+
+def update(store: Store, articles: Sequence[Article], options: d.DedupeOptions = d.DedupeOptions()) -> list[str]:
+    """Index the ``articles`` the dedupe index does not hold yet; return the ids whose found spans were re-derived.
+
+    ``articles`` may include stored ones (they are skipped, and their texts are used instead of reading them
+    again). Everything is written in one transaction.
+    """
+    indexed = store.dedupe_groups([a.id for a in articles])
+    new = [a for a in articles if a.id not in indexed]
+    if not new:
+        return []
+    if store.dedupe_indexed() == 0:
+        return _first(store, new, options)
+    return _Update(store, articles, new, options).run()
+
+
+def _first(store: Store, new: Sequence[Article], options: d.DedupeOptions) -> list[str]:
+    """An empty index: the batch is the corpus, computed at once."""
+    c = d._Corpus(new, options)
+    p = d._Passages(c)
+    found = list(p.found().values())
+    ids = [_span_id(c, f) for f in found]
+    tokens = [c.hashes[f.start : f.start + f.length] for f in found]
+    valid = [f for f in found if p._locate(f)]
+    passages = [p._passage(f) for f in d._prune(valid, options.passage_min_words)]
+    spans = tuple(
+        SpanRow(sid, _signed(d._anchor(tok, options)[0]), tok.tobytes().hex(),
+                tuple((c.articles[r].id, pos) for r, pos in f.occurrences.items()))
+        for sid, tok, f in zip(ids, tokens, found)
+    )
+    producers = tuple((sid, c.articles[r].id) for sid, f in zip(ids, found) for r in f.producers)
+    delta = DedupeDelta(
+        keys=c.keys(),
+        groups=tuple((a.id, c.articles[c.group[i]].id) for i, a in enumerate(c.articles)),
+        duplicates_of=(),
+        duplicates=tuple(c.duplicates),
+        producers_of=(),
+        producers=producers,
+        spans_removed=(),
+        spans_added=spans,
+        carriers_added=(),
+        passages_removed=(),
+        passages=tuple(passages),
+    )
+    store.apply_dedupe(delta)
+    log.info("dedupe: %d new articles indexed at once, %d spans, %d passages", len(new), len(spans), len(passages))
+    return sorted(a.id for a in new)
+
+
+def _signed(key: np.uint64 | int) -> int:
+    return int(np.asarray([key], dtype=np.uint64).view(np.int64)[0])
+
+
+def _span_id(c: d._Corpus, f: d._Found) -> str:
+    """The passage id of a found span (``dedupe._Passages._passage``): a hash of its word tokens."""
+    r, pos = next(iter(f.occurrences.items()))
+    s = int(c.offsets[r]) + pos
+    text = c.articles[r].text[int(c.starts[s]) : int(c.ends[s + f.length - 1])]
+    return content_id("p", " ".join(d._token_strings(text)))
+
+
+def _posting_keys(c: d._Corpus) -> dict[str, set[int]]:
+    """Article id -> the (signed) keys of its postings: winnowed 5-grams and quoted 4-grams."""
+    out: dict[str, set[int]] = {a.id: set() for a in c.articles}
+    for k, doc in zip(c.post_keys.view(np.int64).tolist(), c.post_doc.tolist()):
+        out[c.articles[doc].id].add(k)
+    return out
+
+
+class _Update:
+    """One incremental update; the steps follow the module docstring."""
+
+    def __init__(self, store: Store, known: Sequence[Article], new: Sequence[Article], options: d.DedupeOptions) -> None:
+        self.store = store
+        self.opts = options
+        self.by_id = {a.id: a for a in known}
+        self.new = list(new)
+        self.new_ids = {a.id for a in new}
+        self.labels: dict[str, str] = {}  # article -> group after the update (filled as needed)
+        self.published: dict[str, str | None] = {}  # dates of stored articles not passed in
+
+    # ------------------------------------------------------------------ helpers
+    def load(self, ids: Iterable[str]) -> list[Article]:
+        wanted = list(dict.fromkeys(ids))
+        missing = [i for i in wanted if i not in self.by_id]
+        if missing:
+            for a in self.store.articles(missing):
+                self.by_id[a.id] = a
+        return [self.by_id[i] for i in wanted]
+
+    def rank(self, article: str) -> Rank:
+        a = self.by_id.get(article)
+        if a is not None:
+            return _rank(a.published, a.id)
+        if article not in self.published:
+            self.published.update(self.store.published_dates([article]))
+        return _rank(self.published[article], article)
+
+    def know_dates(self, ids: Iterable[str]) -> None:
+        """Read the published dates of ``ids`` the update does not hold yet, in one query."""
+        missing = {a for a in ids if a not in self.by_id and a not in self.published}
+        if missing:
+            self.published.update(self.store.published_dates(missing))
+
+    def label(self, ids: Iterable[str]) -> dict[str, str]:
+        """Group labels after the update for ``ids``."""
+        ids = set(ids)
+        unknown = [i for i in ids if i not in self.labels]
+        if unknown:
+            self.labels.update(self.store.dedupe_groups(unknown))
+        return {i: self.labels[i] for i in ids}
+
+    def corpus(self, ids: Iterable[str], entries: tuple[set[int], set[tuple[int, str]]] | None = None) -> d._Corpus:
+        ids = list(dict.fromkeys(ids))
+        return d._Corpus(self.load(ids), self.opts, groups=self.label(ids), entries=entries)
+
+    def entry_lists(
+        self, keys: set[int], old_labels: Mapping[str, str] | None
+    ) -> dict[int, tuple[list[str], list[str]]]:
+        """For each key: its list of group entries (earliest carrier per group, earliest first) before and
+        after the update (``old_labels``: stored articles' labels before; None skips the "before" list)."""
+        carriers: dict[int, list[str]] = {k: [] for k in keys}
+        for k, a in self.store.dedupe_key_carriers(keys):
+            carriers[k].append(a)
+        for a, ks in self.new_postings.items():
+            for k in ks & keys:
+                carriers[k].append(a)
+        self.label(a for cs in carriers.values() for a in cs)
+        self.know_dates(a for cs in carriers.values() for a in cs)
+        out: dict[int, tuple[list[str], list[str]]] = {}
+        for k, cs in carriers.items():
+            if len(cs) == 1:  # most keys: only the article itself
+                out[k] = ([] if cs[0] in self.new_ids else list(cs), list(cs))
+                continue
+            after = self._entries(cs, self.labels.__getitem__)
+            if old_labels is None:
+                out[k] = ([], after)
+            else:
+                before = self._entries([a for a in cs if a not in self.new_ids], lambda a: old_labels.get(a, self.labels[a]))
+                out[k] = (before, after)
+        return out
+
+    def _entries(self, carriers: Iterable[str], label: Callable[[str], str]) -> list[str]:
+        best: dict[str, tuple[Rank, str]] = {}
+        for a in carriers:
+            r = self.rank(a)
+            g = label(a)
+            if g not in best or r < best[g][0]:
+                best[g] = (r, a)
+        return [a for _, a in sorted(best.values())]
+
+    # ------------------------------------------------------------------ the update
+    def run(self) -> list[str]:
+        opts, store = self.opts, self.store
+        look = d._LOOKBACK
+        cn = d._Corpus(self.new, opts)
+        self.new_postings = {a: ks for a, ks in _posting_keys(cn).items()}
+
+        # 1. duplicate groups touching the new articles, recomputed whole
+        cand = store.dedupe_articles_with_keys(_dup_keys(cn))
+        old_labels = store.dedupe_groups(cand)
+        members = store.dedupe_group_members(set(old_labels.values()))
+        old_labels.update(members)
+        cd = d._Corpus(self.new + self.load(members), opts) if members else cn
+        for i, art in enumerate(cd.articles):
+            self.labels[art.id] = cd.articles[cd.group[i]].id
+        relabelled = {a for a in members if self.labels[a] != old_labels[a]}
+        x = self.new_ids | relabelled
+
+        # 2. articles whose windows changed in the lists of X's keys
+        cx_keys = _posting_keys(cd)
+        kx = set().union(*(cx_keys[a] for a in x))
+        lists = self.entry_lists(kx, old_labels)
+        targets = set(x)
+        for before, after in lists.values():
+            where = {a: i for i, a in enumerate(before)}
+            for i, a in enumerate(after):
+                j = where.get(a)
+                if j is None or before[max(0, j - look) : j] != after[max(0, i - look) : i]:
+                    targets.add(a)
+            targets.update(set(before) - set(after))
+
+        # 3. re-derive the targets' found spans, on a corpus of them and their windows
+        extra = sorted(targets - x)
+        ka = set(kx)
+        if extra:
+            for ks in _posting_keys(self.corpus(extra)).values():
+                ka |= ks
+        more = ka - kx
+        if more:
+            lists.update(self.entry_lists(more, None))
+        window: set[str] = set()
+        allowed: set[tuple[int, str]] = set()
+        for k, (_, after) in lists.items():
+            for i, e in enumerate(after):
+                allowed.add((k, e))
+                if e in targets:
+                    window.update(after[max(0, i - look) : i])
+        m1 = self.corpus(sorted(targets | window), entries=(ka, allowed))
+        ranks1 = {a.id: i for i, a in enumerate(m1.articles)}
+        p1 = d._Passages(m1, targets=[ranks1[a] for a in targets])
+        produced: dict[str, set[str]] = {}
+        tokens: dict[str, np.ndarray] = {}
+        for f in p1.found().values():
+            sid = _span_id(m1, f)
+            produced.setdefault(sid, set()).update(m1.articles[r].id for r in f.producers)
+            tokens[sid] = m1.hashes[f.start : f.start + f.length]
+
+        # 4. spans gained, lost, and their carriers
+        before_prod = store.dedupe_spans_produced_by(targets)
+        removed = {sp for sp, ps in before_prod.items() if not (ps - targets) and sp not in produced}
+        stored = store.dedupe_spans(produced)
+        added_ids = [sp for sp in produced if sp not in stored]
+        rows: dict[str, SpanRow] = {}  # spans as they are after the update (those looked at)
+        if added_ids:
+            anchors = {sp: d._anchor(tokens[sp], opts) for sp in added_ids}
+            holders = {a for _, a in store.dedupe_key_carriers({_signed(k) for k, _ in anchors.values()})}
+            signed_anchors = {_signed(k) for k, _ in anchors.values()}
+            holders |= {a for a, ks in self.new_postings.items() if ks & signed_anchors}
+            m2 = self.corpus(sorted(holders))
+            p2 = d._Passages(m2)
+            for sp in added_ids:
+                key, best = anchors[sp]
+                f = d._Found(-1, int(tokens[sp].size))
+                p2._locate_tokens(f, tokens[sp], key, best)
+                carriers = tuple(sorted((m2.articles[r].id, pos) for r, pos in f.occurrences.items()))
+                rows[sp] = SpanRow(sp, _signed(key), tokens[sp].tobytes().hex(), carriers)
+        gained: list[tuple[str, str, int]] = []
+        anchored = store.dedupe_spans_anchored(set().union(*self.new_postings.values()))
+        if anchored:
+            pn = d._Passages(cn)
+            for sp, row in anchored.items():
+                if sp in removed or sp in rows:
+                    continue
+                span = np.frombuffer(bytes.fromhex(row.tokens), dtype=np.uint64)
+                key, best = d._anchor(span, opts)
+                f = d._Found(-1, int(span.size))
+                pn._locate_tokens(f, span, key, best)
+                if f.occurrences:
+                    here = tuple((cn.articles[r].id, pos) for r, pos in f.occurrences.items())
+                    gained.extend((sp, a, pos) for a, pos in here)
+                    rows[sp] = SpanRow(sp, row.anchor, row.tokens, tuple(sorted(row.carriers + here)))
+        changed = set(rows) | removed
+        changed |= set(store.dedupe_spans_carried_by(relabelled))
+
+        # 5. decide pruning again for the changed spans and those nested with them
+        region = self.spans_carried_by(self.carriers_of(changed, rows, removed), rows, removed)
+        old_rows = store.dedupe_spans(removed)
+        self.know_dates(a for r in [*region.values(), *old_rows.values()] for a, _ in r.carriers)
+        partners: set[str] = set()
+        for c_id in changed:
+            crow = region.get(c_id) or old_rows.get(c_id)
+            if crow is not None:
+                partners |= _nested_with(c_id, crow, region, self.rank)
+        decide = (changed - removed) | partners
+        region2 = self.spans_carried_by(self.carriers_of(decide, rows, removed), rows, removed)
+        for sp in decide:
+            region2.setdefault(sp, rows[sp] if sp in rows else self.span_row(sp))
+        kept = self.kept(region2)
+
+        # 6. passages written again
+        existing = store.passage_ids(decide | removed)
+        write = [sp for sp in sorted(decide) if sp in kept and (sp in changed or sp not in existing)]
+        drop = [sp for sp in sorted(decide | removed) if sp in existing and sp not in kept]
+        passages = self.materialise([region2[sp] for sp in write])
+
+        new_keys = cn.keys()
+        delta = DedupeDelta(
+            keys=new_keys,
+            groups=tuple((a, self.labels[a]) for a in sorted(self.new_ids | relabelled)),
+            duplicates_of=tuple(a.id for a in cd.articles),
+            duplicates=tuple(cd.duplicates),
+            producers_of=tuple(sorted(targets)),
+            producers=tuple((sp, a) for sp, ps in sorted(produced.items()) for a in sorted(ps)),
+            spans_removed=tuple(sorted(removed)),
+            spans_added=tuple(rows[sp] for sp in added_ids),
+            carriers_added=tuple(gained),
+            passages_removed=tuple(drop),
+            passages=tuple(passages),
+        )
+        store.apply_dedupe(delta)
+        log.info(
+            "dedupe: %d new articles, %d re-derived (%d read for windows), %d spans changed, %d passages written",
+            len(self.new), len(targets), len(window - targets), len(changed), len(passages),
+        )
+        return sorted(targets)
+
+    # ------------------------------------------------------------------ span rows
+    def span_row(self, sp: str) -> SpanRow:
+        return self.store.dedupe_spans([sp])[sp]
+
+    def carriers_of(self, spans: Iterable[str], rows: Mapping[str, SpanRow], removed: set[str]) -> set[str]:
+        """Articles carrying any of ``spans`` (after the update; removed spans as they were)."""
+        spans = set(spans)
+        out: set[str] = set()
+        stored = self.store.dedupe_spans([s for s in spans if s not in rows])
+        for sp in spans:
+            row = rows.get(sp) or stored.get(sp)
+            if row is not None:
+                out.update(a for a, _ in row.carriers)
+        return out
+
+    def spans_carried_by(self, articles: set[str], rows: Mapping[str, SpanRow], removed: set[str]) -> dict[str, SpanRow]:
+        """Every span (after the update) that one of ``articles`` carries."""
+        out = {sp: r for sp, r in self.store.dedupe_spans_carried_by(articles).items() if sp not in removed}
+        for sp, r in rows.items():
+            if sp in out or any(a in articles for a, _ in r.carriers):
+                out[sp] = r
+        return out
+
+    def kept(self, region: Mapping[str, SpanRow]) -> set[str]:
+        """Spans of ``region`` that are passages: carried by two groups and not pruned.
+
+        ``region`` holds every span carried by a carrier of the spans being decided, which is every span
+        ``_prune`` could compare them with.
+        """
+        arts = {a for r in region.values() for a, _ in r.carriers}
+        labels = self.label(arts)
+        self.know_dates(arts)
+        order = {a: i for i, a in enumerate(sorted(arts, key=self.rank))}
+        found: list[d._Found] = []
+        names: list[str] = []
+        for sp, r in region.items():
+            if len({labels[a] for a, _ in r.carriers}) < 2:
+                continue
+            f = d._Found(-1, len(r.tokens) // 16, {order[a]: pos for a, pos in r.carriers})
+            found.append(f)
+            names.append(sp)
+        kept_ids = {id(f) for f in d._prune(found, self.opts.passage_min_words)}
+        return {sp for sp, f in zip(names, found) if id(f) in kept_ids}
+
+    def materialise(self, rows: Sequence[SpanRow]) -> list[Passage]:
+        if not rows:
+            return []
+        c = self.corpus(sorted({a for r in rows for a, _ in r.carriers}))
+        rank = {a.id: i for i, a in enumerate(c.articles)}
+        p = d._Passages(c)
+        return [
+            p._passage(d._Found(-1, len(r.tokens) // 16, {rank[a]: pos for a, pos in sorted(r.carriers, key=lambda x: rank[x[0]])}))
+            for r in rows
+        ]
+
+
+def _dup_keys(c: d._Corpus) -> set[int]:
+    """The content-hash and LSH band keys of the corpus's articles (signed, as in the index)."""
+    has = np.flatnonzero(c.counts > 0)
+    content = np.asarray([int(c.content_hashes[i][:16], 16) for i in has.tolist()], dtype=np.uint64)
+    bands = d._mix(c.bands[has].ravel() ^ d._TAG_BAND)
+    return set(np.concatenate([content, bands]).view(np.int64).tolist())
+
+
+def _nested_with(sp: str, row: SpanRow, region: Mapping[str, SpanRow], rank: Callable[[str], Rank]) -> set[str]:
+    """Spans of ``region`` that ``_prune`` may compare with ``sp`` (``row``): nested in it, or it in them,
+    inside the outer span's earliest carrier."""
+    length = len(row.tokens) // 16
+    where = dict(row.carriers)
+    out: set[str] = set()
+    first_sp = min(where, key=rank)
+    for other, r in region.items():
+        if other == sp:
+            continue
+        olen = len(r.tokens) // 16
+        ow = dict(r.carriers)
+        # sp outer: other inside it in sp's earliest carrier
+        if first_sp in ow and olen < length and where[first_sp] <= ow[first_sp] and ow[first_sp] + olen <= where[first_sp] + length:
+            out.add(other)
+        first_o = min(ow, key=rank)
+        if first_o in where and length < olen and ow[first_o] <= where[first_o] and where[first_o] + length <= ow[first_o] + olen:
+            out.add(other)
+    return out
