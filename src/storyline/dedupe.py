@@ -11,10 +11,13 @@ Two questions, both answered without comparing every pair of articles:
    agency they are attributed to? Each article contributes postings to one sorted index: its
    winnowed word 5-grams (MOSS-style fingerprints, which guarantee a common posting for every
    shared run of 10 words or more; see ``_WINNOW_W``) and every 4-gram inside quotation marks.
-   A posting is paired only with the nearest earlier posting of its key, from another duplicate
-   group, that lies on a common 10-word run (so a passage carried by 500 outlets costs ~499
-   pairs, not 124,750); pairs are grown to maximal common spans all at once with numpy, and each
-   span is looked up again through its first window's posting to find every article carrying it.
+   A key's list holds one entry per duplicate group (its earliest carrier's first posting), and
+   an entry is paired only with the nearest earlier entry of its key that lies on a common
+   10-word run, looking back at most ``_LOOKBACK`` entries (so a passage carried by 500 outlets
+   costs ~499 pairs, not 124,750); pairs are grown to maximal common spans all at once with numpy,
+   and each span is looked up again through its first window's posting (its anchor) to find every
+   article carrying it. What an article finds depends only on its text and those windows, which
+   is what lets ``dedupe_update`` add an article by re-deriving only its neighbours.
 
 Matching works on word tokens of NFKC-normalised, lower-cased text split at anything that
 is not a letter or digit, so curly vs straight quotes, case, punctuation and "Jong-un" vs

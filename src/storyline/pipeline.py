@@ -138,7 +138,7 @@ def analyse(store: Store, options: PipelineOptions = PipelineOptions()) -> None:
     by_id = {a.id: a for a in articles}
     clock.lap("load")
 
-    # 3. dedupe: only the new articles and the stored components they touch are recomputed
+    # 3. dedupe: only what the new articles can change is re-derived (dedupe_update)
     update_dedupe(store, articles, options.dedupe)
     duplicates, passages = store.duplicates(), store.passages()
     clock.lap("dedupe")
