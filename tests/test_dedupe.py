@@ -5,6 +5,7 @@ All article texts here are invented for the tests; the seed test reads /work/sha
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from pathlib import Path
@@ -508,3 +509,47 @@ def test_local_agencies_shortcut_agrees_with_the_full_scan() -> None:
     ]
     for text in texts:
         assert _local_agencies(text) == local_agencies(text)
+
+
+# --------------------------------------------------------------------------- one outlet's furniture
+
+FOOTER = "Readers may send letters about any story to the harbour desk, which answers within three working days."
+TOPICS = ["tram fares", "the lighthouse repairs", "a school concert", "the river ferry timetable", "a bakery fire",
+          "the library extension", "the marathon route"]
+
+
+def _gazette(n: int, outlet: str = "Harbour Gazette") -> list[Article]:
+    """``n`` unrelated stories of one outlet, each ending with the same footer line."""
+    out = []
+    for i, topic in enumerate(TOPICS[:n]):
+        text = (f"Councillors discussed {topic} on day {i + 1} of the autumn session, and residents filled the hall.\n\n"
+                f"A vote on {topic} is expected after the budget hearing next month.\n\n{FOOTER}")
+        out.append(Article(id=f"gz-{i}", source=f"test/gz-{i}.txt", text=text, published=f"2024-06-0{i + 1}",
+                           outlet=outlet))
+    return out
+
+
+def _footer_passages(articles: list[Article]) -> list[Passage]:
+    return [p for p in dedupe(articles)[1] if "harbour desk" in p.text]
+
+
+def test_one_outlets_footer_in_five_stories_is_furniture_not_a_passage() -> None:
+    five = _gazette(5)
+    assert _footer_passages(five) == []
+    # four versions can be one outlet reusing its own copy: still a passage
+    assert [len(p.articles) for p in _footer_passages(five[:4])] == [4]
+    # a second outlet carrying it makes it copy passed between outlets
+    mixed = five[:4] + [dataclasses.replace(five[4], outlet="Coast Herald")]
+    assert [len(p.articles) for p in _footer_passages(mixed)] == [5]
+    # unknown outlets never make furniture
+    unknown = [dataclasses.replace(a, outlet=None) for a in five]
+    assert [len(p.articles) for p in _footer_passages(unknown)] == [5]
+
+
+def test_furniture_is_decided_again_when_the_fifth_story_arrives() -> None:
+    five = _gazette(5)
+    dups, passages, _ = _incremental([five[:4], five[4:]])
+    assert (dups, passages) == dedupe(five)
+    assert not [p for p in passages if "harbour desk" in p.text]
+    _, passages, _ = _incremental([five[:4]])
+    assert [p for p in passages if "harbour desk" in p.text]

@@ -125,6 +125,7 @@ class _Update:
         self.new_ids = {a.id for a in new}
         self.labels: dict[str, str] = {}  # article -> group after the update (filled as needed)
         self.published: dict[str, str | None] = {}  # dates of stored articles not passed in
+        self.outlet: dict[str, str | None] = {}  # and their outlets
 
     # ------------------------------------------------------------------ helpers
     def load(self, ids: Iterable[str]) -> list[Article]:
@@ -139,15 +140,21 @@ class _Update:
         a = self.by_id.get(article)
         if a is not None:
             return _rank(a.published, a.id)
-        if article not in self.published:
-            self.published.update(self.store.published_dates([article]))
+        self.know_dates([article])
         return _rank(self.published[article], article)
 
     def know_dates(self, ids: Iterable[str]) -> None:
-        """Read the published dates of ``ids`` the update does not hold yet, in one query."""
+        """Read the published dates (and outlets) of ``ids`` the update does not hold yet, in one query."""
         missing = {a for a in ids if a not in self.by_id and a not in self.published}
         if missing:
-            self.published.update(self.store.published_dates(missing))
+            for a, (published, outlet) in self.store.article_dates(missing).items():
+                self.published[a] = published
+                self.outlet[a] = outlet
+
+    def outlets(self, ids: Iterable[str]) -> dict[str, str | None]:
+        ids = list(ids)
+        self.know_dates(ids)
+        return {a: (self.by_id[a].outlet if a in self.by_id else self.outlet[a]) for a in ids}
 
     def label(self, ids: Iterable[str]) -> dict[str, str]:
         """Group labels after the update for ``ids``."""
@@ -364,11 +371,12 @@ class _Update:
         arts = {a for r in region.values() for a, _ in r.carriers}
         labels = self.label(arts)
         self.know_dates(arts)
+        outlets = self.outlets(arts)
         order = {a: i for i, a in enumerate(sorted(arts, key=self.rank))}
         found: list[d._Found] = []
         names: list[str] = []
         for sp, r in region.items():
-            if len({labels[a] for a, _ in r.carriers}) < 2:
+            if not d.is_reuse({labels[a] for a, _ in r.carriers}, [outlets[a] for a, _ in r.carriers]):
                 continue
             f = d._Found(-1, len(r.tokens) // 16, {order[a]: pos for a, pos in r.carriers})
             found.append(f)

@@ -99,8 +99,8 @@ class Store(Protocol):
         """(key, article) for every indexed article holding one of ``keys``."""
         ...
 
-    def published_dates(self, ids: Iterable[str]) -> dict[str, str | None]:
-        """Article id -> its published date (None when undated), without reading texts."""
+    def article_dates(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        """Article id -> (published date or None, outlet or None), without reading texts."""
         ...
 
     def dedupe_spans(self, ids: Iterable[str]) -> dict[str, SpanRow]:

@@ -266,8 +266,8 @@ class SQLStore:
     def dedupe_key_carriers(self, keys: Iterable[int]) -> list[tuple[int, str]]:
         return [(int(k), a) for k, a in self._in("SELECT key, article FROM dedupe_keys WHERE key IN ({marks})", keys)]
 
-    def published_dates(self, ids: Iterable[str]) -> dict[str, str | None]:
-        return {a: p for a, p in self._in("SELECT id, published FROM articles WHERE id IN ({marks})", ids)}
+    def article_dates(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        return {a: (p, o) for a, p, o in self._in("SELECT id, published, outlet FROM articles WHERE id IN ({marks})", ids)}
 
     def dedupe_spans(self, ids: Iterable[str]) -> dict[str, SpanRow]:
         return self._span_rows(r[0] for r in self._in("SELECT id FROM dedupe_spans WHERE id IN ({marks})", ids))
