@@ -553,3 +553,16 @@ def test_furniture_is_decided_again_when_the_fifth_story_arrives() -> None:
     assert not [p for p in passages if "harbour desk" in p.text]
     _, passages, _ = _incremental([five[:4]])
     assert [p for p in passages if "harbour desk" in p.text]
+
+
+def test_a_short_shared_quotation_never_folds_sources_even_when_credited() -> None:
+    from storyline.dedupe import event_sources, is_wire_copy
+    from storyline.records import Event
+
+    short = Passage("p1", "\u201cI don't know\u201d", ("a", "b", "c"), "a", "Reuters")
+    wire = Passage("p2", "The council will meet again on Monday to review the state of the northern border defences.",
+                   ("a", "b"), "a", "Reuters")
+    assert not is_wire_copy(short) and is_wire_copy(wire)
+    ev = Event("e", "s", None, "t", ("a", "b", "c"))
+    assert event_sources([ev], [], [short]) == {"e": 3}
+    assert event_sources([ev], [], [short, wire]) == {"e": 2}
