@@ -384,14 +384,15 @@ def _unrelated(id: str, published: str) -> Article:
 
 def _incremental(batches: list[list[Article]]) -> tuple[list[Duplicate], list[Passage], list[list[str]]]:
     from storyline.dedupe import order_duplicates, order_passages
-    from storyline.pipeline import update_dedupe
+    from storyline.dedupe_update import update
     from storyline.store import SQLiteStore
 
     store = SQLiteStore(":memory:")
     recomputed = []
     for batch in batches:
         store.add_articles(batch)
-        recomputed.append(update_dedupe(store, store.articles()))
+        # never the from-scratch shortcut for large batches: these tests are about the incremental path
+        recomputed.append(update(store, store.articles(), rebuild_fraction=float("inf")))
     by_id = {a.id: a for a in store.articles()}
     return order_duplicates(store.duplicates(), by_id), order_passages(store.passages(), by_id), recomputed
 

@@ -14,6 +14,7 @@ acceptance test for updates that touch only the new article's neighbours.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from storyline.dedupe import dedupe, order_duplicates, order_passages
+from storyline import dedupe_update
 from storyline.pipeline import update_dedupe
 from storyline.records import Article, Duplicate, Passage
 from storyline.store import SQLiteStore
@@ -234,12 +236,21 @@ def _stored(store: Any) -> tuple[list[Duplicate], list[Passage]]:
     return order_duplicates(store.duplicates(), by_id), order_passages(store.passages(), by_id)
 
 
-def _run(store: Any, batches: Sequence[Sequence[Article]], pass_stored: bool = False) -> list[list[str]]:
-    """Store and index each batch; ``pass_stored`` hands update_dedupe every stored article, not just the batch."""
+def _run(
+    store: Any, batches: Sequence[Sequence[Article]], pass_stored: bool = False, rebuild_fraction: float | None = None
+) -> list[list[str]]:
+    """Store and index each batch; ``pass_stored`` hands update_dedupe every stored article, not just the batch.
+
+    ``rebuild_fraction`` (``dedupe_update.update``): inf keeps every batch on the incremental path, however large.
+    """
     rederived = []
     for batch in batches:
         store.add_articles(batch)
-        rederived.append(update_dedupe(store, store.articles() if pass_stored else list(batch)))
+        given = store.articles() if pass_stored else list(batch)
+        if rebuild_fraction is None:
+            rederived.append(update_dedupe(store, given))
+        else:
+            rederived.append(dedupe_update.update(store, given, rebuild_fraction=rebuild_fraction))
     return rederived
 
 
@@ -319,14 +330,17 @@ def test_generated_corpus_contains_every_planted_overlap(seed: int, corpora: dic
 # --------------------------------------------------------------------------- (a) any order, any batches
 
 
+@pytest.mark.parametrize("rebuild", [None, math.inf], ids=["default", "never-rebuild"])
 @pytest.mark.parametrize("split", SPLITS)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_incremental_equals_full_dedupe(seed: int, split: str, corpora: dict[int, Any], store: SQLiteStore) -> None:
+def test_incremental_equals_full_dedupe(
+    seed: int, split: str, rebuild: float | None, corpora: dict[int, Any], store: SQLiteStore
+) -> None:
     gen, full = corpora[seed]
     batches = _splits(gen.articles, seed)[split]
     assert sum(len(b) for b in batches) == len(gen.articles)
     # update_dedupe skips the articles already indexed: hand it the whole store in one of the splits
-    _run(store, batches, pass_stored=split == "most-at-once-then-the-rest")
+    _run(store, batches, pass_stored=split == "most-at-once-then-the-rest", rebuild_fraction=rebuild)
     got = _stored(store)
     assert got[0] == full[0]
     assert got[1] == full[1]
@@ -347,6 +361,21 @@ def test_incremental_equals_full_dedupe_at_every_step(store: SQLiteStore) -> Non
         held.extend(batch)
         _run(store, [batch])
         assert _stored(store) == dedupe(held), [a.id for a in batch]
+
+
+def test_a_large_batch_is_indexed_again_from_scratch_with_the_same_result(store: SQLiteStore, corpora: dict[int, Any]) -> None:
+    gen, full = corpora[SEEDS[0]]
+    first, rest = gen.articles[:40], gen.articles[40:]
+    _run(store, [first])
+    # 30+ new against 40 indexed is far above dedupe_update.REBUILD_FRACTION: everything is indexed again
+    assert len(rest) >= dedupe_update.REBUILD_FRACTION * len(first)
+    assert sorted(_run(store, [rest])[0]) == sorted(a.id for a in gen.articles)
+    assert _stored(store) == full
+    # one more article is an ordinary incremental add again
+    extra = _newcomer("2024-03-30")
+    store.add_articles([extra])
+    assert len(update_dedupe(store, [extra])) < len(gen.articles) // 2
+    assert _stored(store) == dedupe([*gen.articles, extra])
 
 
 # --------------------------------------------------------------------------- (b) nothing new, nothing done

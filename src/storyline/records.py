@@ -179,6 +179,7 @@ class DedupeDelta(_Record):
     carriers_added: tuple[tuple[str, str, int], ...]  # (span, article, pos) for spans already stored
     passages_removed: tuple[str, ...]
     passages: tuple[Passage, ...]  # inserted (replacing any of the same id)
+    reset: bool = False  # empty the whole index, duplicates and passages first (a from-scratch run)
 
 
 @dataclass(frozen=True, slots=True)

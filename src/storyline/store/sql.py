@@ -306,6 +306,10 @@ class SQLStore:
 
     def apply_dedupe(self, delta: DedupeDelta) -> None:
         with self.atomic():
+            if delta.reset:
+                for table in ("dedupe_keys", "dedupe_groups", "dedupe_spans", "dedupe_span_producers",
+                              "dedupe_span_carriers", "duplicates", "passages"):
+                    self._exec(f"DELETE FROM {table}")
             # An article's keys depend on its text only, so they are written once, when it joins the index.
             # Rows in key order fill the key index page by page: ~4x faster than article by article.
             keys = delta.keys
