@@ -40,13 +40,15 @@ BOILERPLATE = [
 SWAPS = {"said": "stated", "says": "states", "the": "a", "that": "which", "also": "further", "but": "however"}
 
 
-def load() -> list[Article]:
+def load(outlets: bool = False) -> list[Article]:
+    """T17's articles; ``outlets`` sets each one's outlet as ingest does (the perturbation benches leave it unset)."""
     try:
         from datasets_to_text import load_t17  # type: ignore[import-not-found]
     except ImportError:
         sys.exit(f"{SHARED}/eval/datasets_to_text.py not found")
     docs = load_t17(SHARED / "datasets" / "timeline17")
-    return [Article(id=d.doc_id, source=d.doc_id, text=d.text, published=d.date or None) for d in docs]
+    return [Article(id=d.doc_id, source=d.doc_id, text=d.text, published=d.date or None,
+                    outlet=d.source if outlets else None) for d in docs]
 
 
 def singletons(articles: list[Article]) -> list[Article]:

@@ -26,6 +26,7 @@ tests/test_dedupe_incremental.py checks store == ``dedupe.dedupe`` for many orde
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -232,6 +233,7 @@ class _Update:
         cn = d._Corpus(self.new, opts)
         self.new_postings = {a: ks for a, ks in _posting_keys(cn).items()}
 
+        laps = [("start", time.perf_counter())]
         # 1. duplicate groups touching the new articles, recomputed whole
         cand = store.dedupe_articles_with_keys(_dup_keys(cn))
         old_labels = store.dedupe_groups(cand)
@@ -243,6 +245,7 @@ class _Update:
         relabelled = {a for a in members if self.labels[a] != old_labels[a]}
         x = self.new_ids | relabelled
 
+        laps.append(("step 1", time.perf_counter()))
         # 2. articles whose windows changed in the lists of X's keys
         cx_keys = _posting_keys(cd)
         kx = set().union(*(cx_keys[a] for a in x))
@@ -256,6 +259,7 @@ class _Update:
                     targets.add(a)
             targets.update(set(before) - set(after))
 
+        laps.append(("step 2", time.perf_counter()))
         # 3. re-derive the targets' found spans, on a corpus of them and their windows
         extra = sorted(targets - x)
         ka = set(kx)
@@ -282,6 +286,7 @@ class _Update:
             produced.setdefault(sid, set()).update(m1.articles[r].id for r in f.producers)
             tokens[sid] = m1.hashes[f.start : f.start + f.length]
 
+        laps.append(("step 3", time.perf_counter()))
         # 4. spans gained, lost, and their carriers
         before_prod = store.dedupe_spans_produced_by(targets)
         removed = {sp for sp, ps in before_prod.items() if not (ps - targets) and sp not in produced}
@@ -319,6 +324,7 @@ class _Update:
         changed = set(rows) | removed
         changed |= set(store.dedupe_spans_carried_by(relabelled))
 
+        laps.append(("step 4", time.perf_counter()))
         # 5. decide pruning again for the changed spans and those nested with them
         region = self.spans_carried_by(self.carriers_of(changed, rows, removed), rows, removed)
         old_rows = store.dedupe_spans(removed)
@@ -335,6 +341,7 @@ class _Update:
             region2.setdefault(sp, rows[sp] if sp in rows else self.span_row(sp))
         kept = self.kept(region2)
 
+        laps.append(("step 5", time.perf_counter()))
         # 6. passages written again
         existing = store.passage_ids(decide | removed)
         write = [sp for sp in sorted(decide) if sp in kept and (sp in changed or sp not in existing)]
@@ -355,7 +362,10 @@ class _Update:
             passages_removed=tuple(drop),
             passages=tuple(passages),
         )
+        laps.append(("step 6", time.perf_counter()))
         store.apply_dedupe(delta)
+        laps.append(("write", time.perf_counter()))
+        log.debug("dedupe update: %s", ", ".join(f"{n} {t - p:.2f} s" for (_, p), (n, t) in zip(laps, laps[1:])))
         log.info(
             "dedupe: %d new articles, %d re-derived (%d read for windows), %d spans changed, %d passages written",
             len(self.new), len(targets), len(window - targets), len(changed), len(passages),
