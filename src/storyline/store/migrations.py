@@ -113,10 +113,13 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             # The keys' meaning is unchanged, but spans must be found again: the index is emptied and the
             # next analyse rebuilds it (with duplicates and passages) from the stored articles.
             "DROP TABLE dedupe_components",
-            "DELETE FROM dedupe_keys",
+            "DROP TABLE dedupe_keys",
             "DELETE FROM duplicates",
             "DELETE FROM passages",
-            "CREATE TABLE dedupe_groups (article TEXT PRIMARY KEY, grp TEXT NOT NULL)",
+            # Articles are numbered in the index (doc), so a key row is two integers: a third of the size of
+            # (key, article id) rows, and one B-tree (SQLite rebuilds it WITHOUT ROWID in its migration 102).
+            "CREATE TABLE dedupe_keys (key BIGINT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))",
+            "CREATE TABLE dedupe_groups (article TEXT PRIMARY KEY, doc INTEGER NOT NULL UNIQUE, grp TEXT NOT NULL)",
             "CREATE INDEX dedupe_groups_grp ON dedupe_groups(grp)",
             # tokens: the span's token hashes as hex (8 bytes each), so no BLOB/BYTEA difference between backends
             "CREATE TABLE dedupe_spans (id TEXT PRIMARY KEY, anchor BIGINT NOT NULL, tokens TEXT NOT NULL)",

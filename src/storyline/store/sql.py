@@ -260,11 +260,15 @@ class SQLStore:
     def dedupe_group_members(self, groups: Iterable[str]) -> dict[str, str]:
         return {a: g for a, g in self._in("SELECT article, grp FROM dedupe_groups WHERE grp IN ({marks})", groups)}
 
+    _KEY_ARTICLES = (
+        "SELECT k.key, g.article FROM dedupe_keys k JOIN dedupe_groups g ON g.doc = k.doc WHERE k.key IN ({marks})"
+    )
+
     def dedupe_articles_with_keys(self, keys: Iterable[int]) -> set[str]:
-        return {r[0] for r in self._in("SELECT DISTINCT article FROM dedupe_keys WHERE key IN ({marks})", keys)}
+        return {a for _, a in self._in(self._KEY_ARTICLES, keys)}
 
     def dedupe_key_carriers(self, keys: Iterable[int]) -> list[tuple[int, str]]:
-        return [(int(k), a) for k, a in self._in("SELECT key, article FROM dedupe_keys WHERE key IN ({marks})", keys)]
+        return [(int(k), a) for k, a in self._in(self._KEY_ARTICLES, keys)]
 
     def article_dates(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
         return {a: (p, o) for a, p, o in self._in("SELECT id, published, outlet FROM articles WHERE id IN ({marks})", ids)}
@@ -310,10 +314,20 @@ class SQLStore:
                 for table in ("dedupe_keys", "dedupe_groups", "dedupe_spans", "dedupe_span_producers",
                               "dedupe_span_carriers", "duplicates", "passages"):
                     self._exec(f"DELETE FROM {table}")
+            # Index numbers (doc) for the articles joining the index; articles already in it keep theirs.
+            grouped = [a for a, _ in delta.groups]
+            docs = {a: int(n) for a, n in self._in("SELECT article, doc FROM dedupe_groups WHERE article IN ({marks})", grouped)}
+            top = self._all("SELECT MAX(doc) FROM dedupe_groups")[0][0]
+            nxt = -1 if top is None else int(top)
+            for a in grouped:
+                if a not in docs:
+                    nxt += 1
+                    docs[a] = nxt
             # An article's keys depend on its text only, so they are written once, when it joins the index.
             # Rows in key order fill the key index page by page: ~4x faster than article by article.
             keys = delta.keys
             owners = list(keys)
+            doc_of = [docs[a] for a in owners]
             arrays = getattr(keys, "flat", None)  # dedupe.IndexKeys hands over its arrays
             if arrays is not None:
                 flat, who = arrays()
@@ -322,13 +336,16 @@ class SQLStore:
                 flat = np.fromiter(itertools.chain.from_iterable(keys[a] for a in owners), dtype=np.int64, count=sum(sizes))
                 who = np.repeat(np.arange(len(owners)), sizes)
             order = np.argsort(flat, kind="stable")
-            insert = self._q("INSERT INTO dedupe_keys (key, article) VALUES (?, ?)")
+            insert = self._q("INSERT INTO dedupe_keys (key, doc) VALUES (?, ?)")
+            doc_arr = np.asarray(doc_of, dtype=np.int64)
             for at in range(0, order.size, 1 << 20):  # a million rows at a time: Python rows stay small
                 part = order[at : at + (1 << 20)]
-                rows = zip(flat[part].tolist(), map(owners.__getitem__, who[part].tolist()))
+                rows = zip(flat[part].tolist(), doc_arr[who[part]].tolist())
                 self.conn.cursor().executemany(insert, rows)
-            self._delete_in("dedupe_groups", "article", (a for a, _ in delta.groups))
-            self._many("INSERT INTO dedupe_groups (article, grp) VALUES (?, ?)", delta.groups)
+            self._delete_in("dedupe_groups", "article", grouped)
+            self._many(
+                "INSERT INTO dedupe_groups (article, doc, grp) VALUES (?, ?, ?)", ((a, docs[a], g) for a, g in delta.groups)
+            )
             self._delete_in("duplicates", "article", delta.duplicates_of)
             self._many(
                 "INSERT INTO duplicates (article, duplicate_of, kind, similarity) VALUES (?, ?, ?, ?)",
