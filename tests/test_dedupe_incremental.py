@@ -437,3 +437,41 @@ def test_adding_one_article_rederives_far_fewer_than_the_footer_carriers(
     _, rederived = _add_newcomer(store, gen, published)
     assert len(rederived) <= 17, sorted(rederived)
 
+
+
+# --------------------------------------------------------------------------- upgrading an older store
+
+
+def test_a_store_from_before_the_per_article_index_keeps_its_results_until_rebuilt(
+    tmp_path: Any, corpora: dict[int, Any]
+) -> None:
+    import sqlite3
+
+    gen, full = corpora[SEEDS[0]]
+    db = tmp_path / "old.db"
+    store = SQLiteStore(str(db))
+    _run(store, [gen.articles])
+    store.close()
+    # put the dedupe index back as the component-based schema (migrations 2-6) left it
+    con = sqlite3.connect(db)
+    for table in ("dedupe_keys", "dedupe_groups", "dedupe_spans", "dedupe_span_producers", "dedupe_span_carriers"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("CREATE TABLE dedupe_keys (key BIGINT NOT NULL, article TEXT NOT NULL)")
+    con.execute("CREATE INDEX dedupe_keys_key ON dedupe_keys(key)")
+    con.execute("CREATE TABLE dedupe_components (article TEXT PRIMARY KEY, component TEXT NOT NULL)")
+    con.execute("INSERT INTO dedupe_keys VALUES (1, ?)", (gen.articles[0].id,))
+    con.execute("INSERT INTO dedupe_components VALUES (?, ?)", (gen.articles[0].id, gen.articles[0].id))
+    con.execute("DELETE FROM schema_migrations WHERE version IN (7, 102)")
+    con.commit()
+    con.close()
+
+    upgraded = SQLiteStore(str(db))  # runs migrations 7 and 102
+    try:
+        assert upgraded.dedupe_indexed() == 0
+        assert _stored(upgraded) == full  # still readable until the next analyse
+        one = [gen.articles[0]]  # handed one article, the update indexes every stored one
+        assert sorted(update_dedupe(upgraded, one)) == sorted(a.id for a in gen.articles)
+        assert upgraded.dedupe_indexed() == len(gen.articles)
+        assert _stored(upgraded) == full
+    finally:
+        upgraded.close()

@@ -72,13 +72,14 @@ def update(
     if not new:
         return []
     size = store.dedupe_indexed()
-    if size == 0:
-        return _first(store, new, options)
-    if len(new) >= rebuild_fraction * size:
+    if size == 0 or len(new) >= rebuild_fraction * size:
+        # An empty index (whatever duplicates and passages are stored predate it: migration 7), or a batch
+        # large against it: index every stored article from scratch, replacing everything in one transaction.
         known = {a.id: a for a in articles}
         missing = [i for i in store.article_ids() if i not in known]
         everything = [*articles, *store.articles(missing)] if missing else list(articles)
-        log.info("dedupe: %d new articles against %d indexed: indexing everything again", len(new), size)
+        if size:
+            log.info("dedupe: %d new articles against %d indexed: indexing everything again", len(new), size)
         return _first(store, everything, options, reset=True)
     return _Update(store, articles, new, options).run()
 

@@ -110,12 +110,11 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "dedupe index kept per article: groups, found spans, their producers and carriers (issue 4)",
         [
             # Components are gone: adding an article now re-derives only its neighbours (dedupe_update.py).
-            # The keys' meaning is unchanged, but spans must be found again: the index is emptied and the
-            # next analyse rebuilds it (with duplicates and passages) from the stored articles.
+            # The keys' meaning is unchanged, but spans must be found again: the index is emptied and the next
+            # analyse rebuilds it, replacing duplicates and passages in the same transaction (until then the
+            # stored ones stay readable).
             "DROP TABLE dedupe_components",
             "DROP TABLE dedupe_keys",
-            "DELETE FROM duplicates",
-            "DELETE FROM passages",
             # Articles are numbered in the index (doc), so a key row is two integers: a third of the size of
             # (key, article id) rows, and one B-tree (SQLite rebuilds it WITHOUT ROWID in its migration 102).
             "CREATE TABLE dedupe_keys (key BIGINT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))",
