@@ -67,6 +67,15 @@ def update(
     again). When the new articles are at least ``rebuild_fraction`` of the indexed ones, everything stored is
     indexed again from scratch instead (the same result, sooner). Everything is written in one transaction.
     """
+    # One transaction from the first read to the last write: on SQLite it holds the write lock throughout, so a
+    # concurrent ingest waits instead of updating from what this one is about to change.
+    with store.atomic():
+        return _update(store, articles, options, rebuild_fraction)
+
+
+def _update(
+    store: Store, articles: Sequence[Article], options: d.DedupeOptions, rebuild_fraction: float
+) -> list[str]:
     indexed = store.dedupe_groups([a.id for a in articles])
     new = [a for a in articles if a.id not in indexed]
     if not new:
