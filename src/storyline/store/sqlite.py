@@ -72,7 +72,8 @@ class SQLiteStore(SQLStore):
                 raise StoreError(f"cannot create database {self.path}: folder {parent} does not exist")
         try:
             # isolation_level=None: we issue BEGIN ourselves, so one batch is one transaction
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # timeout: a concurrent writer waits up to a minute for the lock (an analyse holds it through its dedupe update)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
             if self.path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
