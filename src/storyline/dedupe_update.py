@@ -67,9 +67,10 @@ def update(
     again). When the new articles are at least ``rebuild_fraction`` of the indexed ones, everything stored is
     indexed again from scratch instead (the same result, sooner). Everything is written in one transaction.
     """
-    # One transaction from the first read to the last write: on SQLite it holds the write lock throughout, so a
-    # concurrent ingest waits instead of updating from what this one is about to change.
+    # One transaction from the first read to the last write, holding the writer lock throughout, so a concurrent
+    # ingest waits instead of updating from what this one is about to change.
     with store.atomic():
+        store.lock_writes()  # PostgreSQL too: an advisory lock for the transaction
         return _update(store, articles, options, rebuild_fraction)
 
 

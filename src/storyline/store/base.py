@@ -123,6 +123,11 @@ class Store(Protocol):
         """Which of ``ids`` are stored passages."""
         ...
 
+    def lock_writes(self) -> None:
+        """Inside ``atomic``: hold the store's writer lock until the transaction ends, so concurrent writers that
+        read before they write (the dedupe update) take turns."""
+        ...
+
     def apply_dedupe(self, delta: DedupeDelta) -> None:
         """Write one incremental dedupe update (see ``DedupeDelta``) in one transaction."""
         ...

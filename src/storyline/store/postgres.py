@@ -86,6 +86,12 @@ class PostgresStore(SQLStore):
         except psycopg.Error as exc:
             raise StoreError(f"{_redact(url)} is not a storyline database or cannot be migrated: {exc}") from exc
 
+    # pg_advisory_xact_lock key: any constant; every storyline writer that must not interleave takes this one
+    _WRITER_LOCK = 0x5354_4F52_594C  # "STORYL"
+
+    def lock_writes(self) -> None:
+        self._exec("SELECT pg_advisory_xact_lock(?)", (self._WRITER_LOCK,))
+
     def _q(self, sql: str) -> str:
         # DB-API "format" style: "?" placeholders become "%s"; a literal "%" must be doubled first
         return sql.replace("%", "%%").replace("?", "%s")

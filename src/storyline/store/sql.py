@@ -118,6 +118,10 @@ class SQLStore:
     def _begin(self) -> None:
         """Start a transaction (backends whose driver does it implicitly do nothing)."""
 
+    def lock_writes(self) -> None:
+        """Inside ``atomic``: hold the store's one writer lock until the transaction ends (SQLite's
+        ``BEGIN IMMEDIATE`` already does; PostgreSQL takes an advisory lock)."""
+
     def migrate(self) -> list[int]:
         """Apply the migrations not yet applied; returns their versions."""
         with self.atomic():
