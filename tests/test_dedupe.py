@@ -567,3 +567,33 @@ def test_a_short_shared_quotation_never_folds_sources_even_when_credited() -> No
     ev = Event("e", "s", None, "t", ("a", "b", "c"))
     assert event_sources([ev], [], [short]) == {"e": 3}
     assert event_sources([ev], [], [short, wire]) == {"e": 2}
+
+
+def test_show_lists_an_articles_copies_and_the_passages_it_shares(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    src = _source()
+    items = [
+        {"text": src.text, "title": "Port", "published": "2024-03-02", "outlet": "Harbour Wire", "url": "https://hw.example/1"},
+        {"text": _near_copy().text, "title": "Port", "published": "2024-03-03", "outlet": "Coast Herald",
+         "url": "https://ch.example/1"},
+        {"text": _quoting_report().text, "title": "Port", "published": "2024-03-04", "outlet": "Daily Tide",
+         "url": "https://dt.example/1"},
+    ]
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(path), "--db", db, "--no-nlp"]).exit_code == 0
+    out = runner.invoke(cli, ["show", "https://hw.example/1", "--db", db, "--no-color"]).output
+    copies = out[out.index("\ncopies:") :]
+    assert "copied (near" in copies and "(Coast Herald)" in copies
+    shared = copies[copies.index("shared passages:") :]
+    # the near copy carries it too (copies are listed as carriers; they count once as sources)
+    assert "origin this article" in shared and "also in 2: Coast Herald, Daily Tide" in shared
+    other = runner.invoke(cli, ["show", "https://ch.example/1", "--db", db, "--no-color"]).output
+    assert "copy (near" in other and "(Harbour Wire)" in other

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from storyline.records import Change
 from storyline.errors import BadQuery, StorylineError
 from storyline.export import export, link_speakers, timeline_json
 from storyline.compare import compare
-from storyline.records import Story
+from storyline.records import Article, Story
 from storyline.render import (
     QUOTES_PER_ENTRY,
     QuoteIndex,
@@ -315,7 +316,8 @@ def change_dict(change: Change) -> dict[str, str]:
 @db_option
 @click.option("--color/--no-color", "color", default=None, help="ANSI colours (default: when printing to a terminal).")
 def show(article: str, db: str | None, color: bool | None) -> None:
-    """An article's text with dates, entities and quotes highlighted, then a list of each.
+    """An article's text with dates, entities and quotes highlighted, then a list of each, its copies
+    (or the article it copies) and the passages it shares with other articles, with their origin.
 
     ARTICLE is an article id (or a unique prefix) or its source path. Colours on a terminal;
     otherwise [entity]{TYPE}, [date]{value} and <<quote>> markers.
@@ -352,6 +354,45 @@ def show(article: str, db: str | None, color: bool | None) -> None:
         via = f" via {' < '.join(q.via)}" if q.via else ""
         kind = "direct" if q.direct else "reported"
         click.echo(f"  {q.start:>6}  {q.speaker or '(unknown)'} [{q.cue or '-'}, {kind}{via}]: {q.text[:100]!r}")
+    _show_reuse(store, art)
+
+
+def _show_reuse(store: Store, art: Article) -> None:
+    """Who copied whom, seen from one article: its copies or its original, and the passages it shares."""
+    dups = store.duplicates()
+    outlets = {a.id: a.outlet or a.source for a in store.articles([d for x in dups for d in (x.article, x.duplicate_of)])}
+    click.echo("copies:")
+    for d in dups:
+        if d.article == art.id:
+            click.echo(f"  copy ({d.kind}, {d.similarity:.2f}) of {d.duplicate_of} ({outlets.get(d.duplicate_of, '?')})")
+        elif d.duplicate_of == art.id:
+            click.echo(f"  copied ({d.kind}, {d.similarity:.2f}) by {d.article} ({outlets.get(d.article, '?')})")
+    shared = [p for p in store.passages() if art.id in p.articles]
+    others = {a.id: a for a in store.articles(sorted({o for p in shared for o in p.articles}))}
+    click.echo("shared passages:")
+    found = {p.id: _find_words(art.text, p.text) for p in shared}
+    for p in sorted(shared, key=lambda p: found[p.id]):
+        at = found[p.id]
+        origin = p.origin_agency or (
+            "this article" if p.origin_article == art.id
+            else f"{p.origin_article} ({others[p.origin_article].outlet or 'no outlet'})"
+            if p.origin_article in others else str(p.origin_article)
+        )
+        carriers = [others[o].outlet or o for o in p.articles if o != art.id and o in others]
+        click.echo(
+            f"  {at if at >= 0 else '-':>6}  origin {origin}; also in {len(carriers)}: {', '.join(carriers[:6])}"
+            f"{' …' if len(carriers) > 6 else ''}: {p.text[:90]!r}"
+        )
+
+
+def _find_words(text: str, passage: str) -> int:
+    """Where ``passage`` (as its origin writes it) stands in ``text``: its words in order, whatever the quote
+    marks, case and punctuation between them (as dedupe matched them); -1 when absent."""
+    words = re.findall(r"[^\W_]+", passage)
+    if not words:
+        return -1
+    m = re.search(r"[\W_]+".join(map(re.escape, words)), text, re.I)
+    return m.start() if m else -1
 
 
 def highlight(text: str, dates: Sequence[Any], mentions: Sequence[Any], quotes: Sequence[Any], color: bool) -> str:
