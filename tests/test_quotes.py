@@ -525,3 +525,68 @@ def test_told_any_object_then_that_and_told_an_object_only() -> None:
     q = _one(quotes, "four brigades")
     assert q.text == "The force will grow to four brigades"
     assert q.speaker == "Ann Roe"
+
+
+def test_quotation_resumed_after_its_attribution_sentence_is_one_statement() -> None:
+    # a quotation attributed once after its first sentence goes on in the next sentence
+    text = (
+        "The council met on Monday.\n"
+        "\u201cThe budget is not balanced yet,\u201d said Mara Quell, a councillor from the east ward "
+        "who chairs the finance committee. \u201cWe will need another month to close the gap.\u201d\n"
+    )
+    quotes = [q for q in _quotes(text) if q.direct]
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.speaker == "Mara Quell"
+    assert q.text.startswith("The budget is not balanced yet")
+    assert q.text.endswith("close the gap.")
+
+
+def test_quotation_is_not_resumed_across_a_second_verb_or_a_paragraph() -> None:
+    # ", adding that …" opens words of its own; a new paragraph may start a new statement
+    text = (
+        "\u201cThe budget is not balanced yet,\u201d said Mara Quell, adding that talks would go on. "
+        "\u201cWe will need another month to close the gap.\u201d\n"
+        "\u201cThe roads come first,\u201d Quell said.\n"
+        "\u201cEverything else can wait until the spring.\u201d\n"
+    )
+    direct = [q for q in _quotes(text) if q.direct]
+    assert [q.text for q in direct] == [
+        "The budget is not balanced yet",
+        "We will need another month to close the gap.",
+        "The roads come first",
+        "Everything else can wait until the spring.",
+    ]
+
+
+def test_a_quote_closing_its_paragraph_joins_its_split_half() -> None:
+    # the attribution in the next paragraph belongs to the next quote, not to this one
+    text = (
+        "\u201cThe plan is sound,\u201d Quell told reporters. \u201cIt will pass. It has the votes.\u201d\n"
+        "\u201cThey do not care about politics,\u201d Quell said of the residents.\n"
+    )
+    direct = [q for q in _quotes(text) if q.direct]
+    assert direct[0].text.startswith("The plan is sound") and direct[0].text.endswith("It has the votes.")
+    assert direct[1].text == "They do not care about politics"
+
+
+def test_responding_by_an_action_is_not_speech() -> None:
+    text = (
+        "Ostrelin Steel cut its output last week. The regulator responded within days by halting "
+        "every shipment from the northern plant. The union responded to the ruling with a strike "
+        "that closed the port. The mayor responded that the city would cover the lost wages.\n"
+    )
+    quotes = _quotes(text)
+    assert not any("halting" in q.text or "strike" in q.text for q in quotes)
+    assert any(q.text.startswith("the city would cover") and q.cue == "responded" for q in quotes)
+
+
+def test_maintained_an_object_and_pledged_as_an_adjective_are_not_speech() -> None:
+    text = (
+        "Senator Ana Ruiz maintained her lead in the polls through the summer. She has a majority of "
+        "pledged delegates and the backing of the party. Her campaign has long maintained that the "
+        "count in the northern counties was wrong.\n"
+    )
+    quotes = _quotes(text)
+    assert not any(q.text.startswith(("her lead", "delegates")) for q in quotes)
+    assert any(q.text.startswith("the count in the northern counties") for q in quotes)

@@ -309,6 +309,16 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
     return [dataclasses.replace(q, text=original[q.start : q.end]) for q in quotes]
 
 
+# Verbs of answering report words only when the words follow ("responded that …", "replied: “…”",
+# "…, she responded."); followed by what was answered ("responded to the ruling") or by how ("responded
+# by halting shipments", "replied with a lawsuit", "responded as if hurt") they tell of an action.
+_RESPONSES = frozenset("responded responds responding replied replies replying answered countered".split())
+_RESPONSE_ACTION = re.compile(
+    r"(?:to|as\s+if|as\s+though|from|in\s+kind)\b"
+    r"|(?:(?:[a-z]+ly|within\s+\w+|later|again|quickly|immediately)\s+){0,2}(?:by|with)\b"
+)
+
+
 # A quote introduced by a colon ("He was blunt: “…”").
 _COLON_BEFORE = re.compile(r":\s*[\"“”‘']?$")
 # Verbs that name something with a quoted label ("called Palin a “clown”", "dubbed the plan
@@ -404,9 +414,20 @@ _NEW_STATEMENT = re.compile(r"\b(?:adding|and|before|then|continuing|concluding|
 
 
 def _clause_end(text: str, pos: int) -> int:
-    """Where the sentence that a closing quote mark at ``pos`` stands in ends."""
-    m = re.compile(r"[.!?\n]").search(text, pos + 2)
+    """Where the sentence that quoted words ending at ``pos`` stand in ends.
+
+    The words' own comma and closing mark are skipped, but not a paragraph break: a quote that
+    closes its paragraph (`…community.”` then a new paragraph `“They …,” Obama said`) ends its
+    clause there, and the next paragraph's attribution belongs to the next quote.
+    """
+    i = pos
+    while i < len(text) and text[i] in ",;: \t" + _DOUBLE + _SINGLE:
+        i += 1
+    m = _CLAUSE_END.search(text, i)
     return m.start() if m else len(text)
+
+
+_CLAUSE_END = re.compile(r"[.!?\n]")
 
 
 def _join_split_quotes(text: str, quotes: list[Quote]) -> list[Quote]:
@@ -430,8 +451,54 @@ def _join_split_quotes(text: str, quotes: list[Quote]) -> list[Quote]:
         ):
             out[-1] = dataclasses.replace(prev, end=q.end, text=text[prev.start : q.end], cue=prev.cue or q.cue)
             continue
+        if prev is not None and _continues_after_attribution(text, prev, q):
+            out[-1] = dataclasses.replace(prev, end=q.end, text=text[prev.start : q.end])
+            continue
         out.append(q)
     return out
+
+
+# `“A,” said Dave Majernik, a one-time Cruz backer who serves as vice chairman of the county GOP. “B.”`:
+# the attribution sentence between two quotes of one speaker, which news writes after the first
+# sentence of a quotation, holds at most this many words (a name and a two-clause appositive).
+_CONTINUED_GAP_WORDS = 20
+# What may stand between the first quote's words and its closing mark, and between the
+# attribution sentence's end and the next quote's opening mark.
+_CONTINUED_GAP = re.compile(r"[,?!]?[\"”’']\s+(?P<clause>[^\"“”‘\n]+?[.?!])\s+[\"“‘']$")
+
+
+def _continues_after_attribution(text: str, prev: Quote, q: Quote) -> bool:
+    """``“A,” SPEAKER CUE …. “B.”``: B, with no attribution of its own, goes on with A's statement.
+
+    News attributes a long quotation once, after its first sentence, and the quotation resumes
+    in the next sentence; PolNeAR and PARC annotate both parts as one statement. Only the
+    sentence right after the attribution, in the same paragraph, continues it.
+    """
+    if not (prev.direct and q.direct and prev.speaker is not None and q.speaker == prev.speaker):
+        return False
+    if prev.cue is None or q.cue is not None or q.start <= prev.end:
+        return False
+    if "\n" in text[prev.end : q.start]:
+        return False  # a new paragraph may be a new statement, or another speaker's
+    m = _CONTINUED_GAP.fullmatch(text, prev.end, q.start)
+    if m is None or len(_WORD.findall(m.group("clause"))) > _CONTINUED_GAP_WORDS:
+        return False
+    clause = m.group("clause")
+    if _SECOND_PREDICATE.search(clause):
+        return False  # `“A,” he said, adding that …. “B.”`: B goes on with the added words, not with A
+    if _SENTENCE_INSIDE.search(clause):
+        return False  # `“A,” said X, who stars in the show. But the face …`: the reporter's own sentence
+    return _CUE.search(clause) is not None
+
+
+# A second verb of the attribution sentence (", and her husband cut in", ", then referred to",
+# "adding that …"): the next quote may go on with that, not with the first quote.
+_SECOND_PREDICATE = re.compile(
+    r"(?:,|\s[-\u2013\u2014])\s*(?:and|then|but|before|while|as)\b|\b(?:adding|noting|explaining|continuing|concluding)\b"
+)
+# A sentence end inside the gap: a lower-case word, a full stop and another word ("the show. But");
+# abbreviations in names and places ("James B. Cunningham", "Calif.", "Mr.") are capitalised.
+_SENTENCE_INSIDE = re.compile(r"\b[a-z]{2,}[.!?]\s+\S")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -724,7 +791,9 @@ class _Context:
             rest = masked[p:stop].lstrip()
             # a comma right after the cue opens an appositive ("…, the military said, the
             # latest in a string of tests"), not the reported words
-            if (rest and rest[0] in _DOUBLE + _SINGLE) or (rest[:1] not in ("", ",") and _enough(masked, p, stop)):
+            if att.cue in _RESPONSES and _RESPONSE_ACTION.match(rest):
+                pass  # "responded within days by halting …", "responded to the ruling": a reaction, not words
+            elif (rest and rest[0] in _DOUBLE + _SINGLE) or (rest[:1] not in ("", ",") and _enough(masked, p, stop)):
                 return _replace(att, content=(p, stop), speaker=speaker, channel=channel, via_prefix=via_prefix)
         # trailing: "CONTENT, KCNA said." — what stands before the clause's comma
         kind = "trailing" if att.kind == "forward" else att.kind
@@ -1282,8 +1351,15 @@ def _noun_use(masked: str, rs: int, cs: int, ce: int) -> bool:
     if nxt and nxt.group(1).lower() in _CUE_WORDS:
         return True
     prv = re.search(r"(\w+)\s+$", masked[max(rs, cs - 20) : cs])
-    # "271 pledged delegates", "3 reported cases": a participle after a number is an adjective
+    # "271 pledged delegates", "3 reported cases": a participle after a number is an adjective, and
+    # so is one right after a preposition ("a majority of pledged delegates", "with reported losses"):
+    # a speech verb there would have no subject
+    if prv and masked[cs:ce].lower().endswith("ed") and prv.group(1).lower() in _PARTICIPLE_PREPS:
+        return True
     return bool(prv and (prv.group(1).lower() in _DETERMINERS or prv.group(1).isdigit()))
+
+
+_PARTICIPLE_PREPS = frozenset("of with among including".split())
 
 
 def _adverb(w: str) -> bool:
@@ -1301,9 +1377,18 @@ _CONTINUE_SPEECH = re.compile(r"\s*(?:[,:;\"“”‘'\u2014\u2013.!?]|$)")
 _BARE = frozenset("think believe acknowledge insist warn predict contend maintain complain argue".split())
 
 
+# "maintained" reports a claim only before "that" or the words themselves ("has long maintained they
+# were not marked"), not before an object it keeps ("maintained a lead", "maintained an energetic pace"):
+# a determiner or possessive after it opens such an object.
+_MAINTAIN = frozenset("maintained maintains maintain".split())
+_KEPT_OBJECT = re.compile(r"\s+(?:a|an|the|his|her|its|their|our|this|these)\b")
+
+
 def _not_speech(masked: str, cue: str, cs: int, ce: int) -> bool:
     if cue in ("continued", "continues"):
         return _CONTINUE_SPEECH.match(masked, ce) is None
+    if cue in _MAINTAIN and _KEPT_OBJECT.match(masked, ce):
+        return True
     if cue in _BARE:
         if re.search(r"\bto\s+$", masked[max(0, cs - 4) : cs]):
             return True
