@@ -139,3 +139,13 @@ def test_printed_timeline_counts_sources_as_the_export_does(tmp_path: Path) -> N
         return [(t["story"], e["date"], e["sources"]) for t in doc["timelines"] for e in t["entries"]]
 
     assert rows(printed) and sorted(rows(printed)) == sorted(rows(exported))
+
+
+def test_quote_line_prints_a_split_quotation_without_its_attribution() -> None:
+    text = 'The bridge stays shut," said a council engineer in Marlow. "We will know more on Friday.'
+    q = Quote("a", "council engineer", "said", text, True, 10, 10 + len(text))
+    line = quote_line(q)
+    assert line == 'The council engineer: "The bridge stays shut … We will know more on Friday."'
+    # reported speech keeps its words as they are
+    reported = Quote("a", "Mayor Bell", "said", 'the plan, "a disgrace," would go ahead', False, 0, 40)
+    assert '"a disgrace,"' in quote_line(reported)

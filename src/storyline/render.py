@@ -152,11 +152,17 @@ _FUNCTION_WORDS = frozenset("The A An It Its This That These Those There Their T
 _CHANNEL_CUES = frozenset({"report", "reports", "reported", "reporting", "quoting", "quoted", "carried", "cited", "citing"})
 
 
+# Between two quoted parts of one statement: the first part's closing mark, the attribution, the next opening mark.
+_ATTRIBUTION_BETWEEN = re.compile(r"[,;:]?[\"”]\s+[^\"“”]{1,200}?\s+[\"“]")
+
+
 def quote_line(q: Quote, width: int = 220) -> str:
     """One quote as a chronology prints it: ``Kim Jong Un (via KCNA): "…"`` for direct words,
     ``According to Odile Franssen, work would begin …`` for reported speech, and the channel first when
     the verb is the channel's (``Yonhap, quoting KCNA, reports: Kim and Putin "…"``)."""
     text = " ".join(q.text.split())
+    if q.direct:  # "A," said X in Brenholt. "B.": one statement quoted in parts; print the parts, not the attribution
+        text = _ATTRIBUTION_BETWEEN.sub(" … ", text)
     if len(text) > width:
         text = text[: width - 1].rsplit(" ", 1)[0] + "…"
     if text.count('"') % 2:  # a partial quote cut by its attribution: close it so the line reads
