@@ -242,7 +242,7 @@ class _Update:
         opts, store = self.opts, self.store
         look = d._LOOKBACK
         cn = d._Corpus(self.new, opts)
-        self.new_postings = {a: ks for a, ks in _posting_keys(cn).items()}
+        self.new_postings = _posting_keys(cn)
 
         laps = [("start", time.perf_counter())]
         # 1. duplicate groups touching the new articles, recomputed whole
@@ -337,7 +337,7 @@ class _Update:
 
         laps.append(("step 4", time.perf_counter()))
         # 5. decide pruning again for the changed spans and those nested with them
-        region = self.spans_carried_by(self.carriers_of(changed, rows, removed), rows, removed)
+        region = self.spans_carried_by(self.carriers_of(changed, rows), rows, removed)
         old_rows = store.dedupe_spans(removed)
         self.know_dates(a for r in [*region.values(), *old_rows.values()] for a, _ in r.carriers)
         nesting = _Nesting(region, self.rank)
@@ -347,7 +347,7 @@ class _Update:
             if crow is not None:
                 partners |= nesting.partners(c_id, crow)
         decide = (changed - removed) | partners
-        region2 = self.spans_carried_by(self.carriers_of(decide, rows, removed), rows, removed)
+        region2 = self.spans_carried_by(self.carriers_of(decide, rows), rows, removed)
         for sp in decide:
             region2.setdefault(sp, rows[sp] if sp in rows else self.span_row(sp))
         kept = self.kept(region2)
@@ -387,7 +387,7 @@ class _Update:
     def span_row(self, sp: str) -> SpanRow:
         return self.store.dedupe_spans([sp])[sp]
 
-    def carriers_of(self, spans: Iterable[str], rows: Mapping[str, SpanRow], removed: set[str]) -> set[str]:
+    def carriers_of(self, spans: Iterable[str], rows: Mapping[str, SpanRow]) -> set[str]:
         """Articles carrying any of ``spans`` (after the update; removed spans as they were)."""
         spans = set(spans)
         out: set[str] = set()
