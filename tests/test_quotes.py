@@ -590,3 +590,75 @@ def test_maintained_an_object_and_pledged_as_an_adjective_are_not_speech() -> No
     quotes = _quotes(text)
     assert not any(q.text.startswith(("her lead", "delegates")) for q in quotes)
     assert any(q.text.startswith("the count in the northern counties") for q in quotes)
+
+
+def test_saying_verbs_right_after_a_quote_attribute_it() -> None:
+    # "fumed", "pressed", "opined": verbs of saying that news uses next to a closing quote mark
+    text = (
+        "The council met late on Monday. \u201cWe were promised a bridge and got a pothole,\u201d "
+        "Idris Vane fumed.\n"
+        "\u201cWill the money come back next year?\u201d Marta Quell pressed.\n"
+        "\u201cThe city should publish every contract online,\u201d opined the Harbour Gazette.\n"
+    )
+    quotes = _quotes(text)
+    assert _one(quotes, "promised a bridge").speaker == "Idris Vane"
+    assert _one(quotes, "promised a bridge").cue == "fumed"
+    assert _one(quotes, "money come back").speaker == "Marta Quell"
+    assert _one(quotes, "publish every contract").cue == "opined"
+
+
+def test_saying_verbs_of_the_tail_list_elsewhere_are_not_cues() -> None:
+    # away from a quotation these verbs tell of actions: a charge, pressure, a demand
+    text = (
+        "Police charged the driver with reckless endangerment after the crash. Union leaders "
+        "pressed the company for a new contract that covers night shifts. The mayor offered the "
+        "families a meeting at city hall next week.\n"
+    )
+    assert _quotes(text) == []
+
+
+def test_tell_after_to_a_modal_or_a_negation_is_not_an_attribution() -> None:
+    text = (
+        "Only time will tell whether the new coalition can survive the budget vote. The numbers "
+        "don't tell voters much about the candidates' plans. The governor urged the minister to "
+        "tell the unions that the strike must end. Residents tell pollsters that the roads are worse "
+        "than a year ago.\n"
+    )
+    quotes = _quotes(text)
+    assert not any(q.cue == "tell" and q.text.startswith(("whether", "voters", "the unions")) for q in quotes)
+    assert any(q.text.startswith("the roads are worse") and q.cue == "tell" for q in quotes)
+
+
+def test_titles_of_shows_and_books_are_not_quotes() -> None:
+    text = (
+        "Speaking on Channel Nine\u2019s \u201cMorning Report With Dana Hill,\u201d Senator Ruiz said the "
+        "budget would pass. Her memoir, the author of \u201cThe Long Road Home\u201d wrote, sold well. "
+        "\u201cWe will not raise taxes on families,\u201d Ruiz said.\n"
+    )
+    quotes = _quotes(text)
+    assert not any("Morning Report" in q.text or q.text == "The Long Road Home" for q in quotes)
+    assert _one(quotes, "raise taxes").speaker == "Ruiz"
+    # a chant keeps its exclamation marks and stays a quote
+    chant = "Supporters answered with chants of \u201cVote! Vote! Vote!\u201d as the senator left the stage.\n"
+    assert any(q.text.startswith("Vote! Vote!") for q in _quotes(chant))
+
+
+def test_reported_from_and_so_called_are_not_attributions() -> None:
+    text = (
+        "Lena Ortiz reported from Lagos, and Tom Reyes reported from Abuja. The report was first "
+        "reported by the Daily Ledger on Tuesday. The so-called \u201cpeace dividend for the "
+        "north\u201d never arrived.\n"
+    )
+    quotes = _quotes(text)
+    assert not any(q.text.startswith(("from", "by")) for q in quotes)
+    assert not any("peace dividend" in q.text and q.speaker is not None for q in quotes)
+
+
+def test_adjunct_after_a_quote_attribution_is_not_a_statement() -> None:
+    text = (
+        "\u201cThe shift started after the first caucus,\u201d Ana Lopes, director of research at "
+        "Harbour Polling, said at the time.\n"
+    )
+    quotes = _quotes(text)
+    assert not any(q.text.startswith("at the time") for q in quotes)
+    assert _one(quotes, "shift started").speaker == "Ana Lopes"
