@@ -48,10 +48,11 @@ def _rank(published: str | None, article: str) -> Rank:
 
 
 # A batch this large against the index is cheaper to index with everything stored, from scratch: the
-# from-scratch run costs ~1.8 ms per article of the whole corpus (bench_dedupe.py speed), an update ~50 ms per
-# new article once a batch is large (its neighbourhoods overlap and cover most of the store: 1,000 articles
-# added to 5,000 re-derive 4,876; /tmp measurement 2026-11-23) and ~1 s for a single article on T17. Both give
-# the same result.
+# from-scratch run costs ~1.6-2 ms per article of the whole corpus (`bench/bench_dedupe.py speed`), an update
+# ~35 ms per new article once a batch is large (its neighbourhoods overlap and cover most of the store: 1,000
+# T17 articles added to 3,625 re-derive 4,209 in 34.6 s, against 8.5 s from scratch;
+# `bench/bench_dedupe_incremental.py --k 1000 --batch [--never-rebuild]`) and ~1 s for a single T17 article.
+# Both give the same result.
 REBUILD_FRACTION = 0.05
 
 
