@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 EXTRAS ?= nlp,feeds,warc,postgres,dev
 
-.PHONY: demo test typecheck clean
+.PHONY: demo test lint typecheck clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: $(VENV)/.installed
 # pytest exits 5 when it collects no test: that is a failure of the suite, not a pass
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -rs; status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; fi; exit $$status
+
+# ruff's rules and their exceptions are in pyproject.toml ([tool.ruff]); `ruff format` owns the layout
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy src/storyline

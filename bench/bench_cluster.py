@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storyline.cluster import Change, ClusterOptions, Clusterer, article_event_date, terms
-from storyline.records import Article
+from storyline.cluster import Clusterer, ClusterOptions, article_event_date, terms
+from storyline.records import Article, Change
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 sys.path.insert(0, str(SHARED / "eval"))

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from storyline.cluster import ClusterOptions
-from storyline.export import export
+from storyline.query import export
 from storyline.pipeline import PipelineOptions, run
 from storyline.store import SQLiteStore
 

@@ -39,7 +39,7 @@ def evaluate() -> dict[str, float]:
 
         def group_of(c: Claim) -> str | None:
             src = next(s for s, a in arts.items() if a.id == c.article)
-            for name, members in ev["shared"].items():
+            for name, members in ev["shared"].items():  # noqa: B023 (used only within this iteration)
                 if any(src == m[0] and m[1] in c.text for m in members):
                     return name
             return None

@@ -184,7 +184,7 @@ def speed(n: int, what: str) -> None:
     """
     import tempfile
 
-    from storyline.dedupe import _word_chars
+    from storyline.dedupe.tokens import word_chars
     from storyline.pipeline import update_dedupe
     from storyline.store import SQLiteStore
 
@@ -192,7 +192,7 @@ def speed(n: int, what: str) -> None:
     articles = [Article(id=a.id, source=a.source, text=a.text, published=a.published, content_hash=text_hash(a.text))
                 for a in articles]  # ingest stores the content hash; the stage does not recompute it
     words = sum(len(a.text.split()) for a in articles) / len(articles)
-    _word_chars()  # the one-time 1.1M-entry character table, built lazily on first use
+    word_chars()  # the one-time 1.1M-entry character table, built lazily on first use
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(str(Path(tmp) / "bench.db"))
         if what == "stage":

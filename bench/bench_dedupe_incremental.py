@@ -24,12 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_dedupe import load  # noqa: E402
+from bench_dedupe import load
 
-from storyline.dedupe import dedupe, order_duplicates, order_passages  # noqa: E402
-from storyline import dedupe_update  # noqa: E402
-from storyline.pipeline import update_dedupe  # noqa: E402
-from storyline.store import SQLiteStore  # noqa: E402
+from storyline.dedupe import REBUILD_FRACTION, dedupe, order_duplicates, order_passages, update
+from storyline.pipeline import update_dedupe
+from storyline.store import SQLiteStore
 
 
 def _p95(values: list[float]) -> float:
@@ -49,7 +48,7 @@ def main() -> None:
                     help="leave outlets unset (ingest sets them; without them no text counts as one outlet's furniture)")
     ap.add_argument("--batch", action="store_true", help="add the K held-out articles in one batch, not one at a time")
     ap.add_argument("--never-rebuild", action="store_true",
-                    help="keep a large batch on the incremental path (dedupe_update.update rebuild_fraction=inf)")
+                    help="keep a large batch on the incremental path (dedupe.update rebuild_fraction=inf)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -80,8 +79,13 @@ def main() -> None:
         if args.batch:
             store.add_articles(held)
             t0 = time.perf_counter()
-            fraction = math.inf if args.never_rebuild else dedupe_update.REBUILD_FRACTION
-            rederived = dedupe_update.update(store, held, rebuild_fraction=fraction)
+            fraction = math.inf if args.never_rebuild else REBUILD_FRACTION
+            with store.atomic():
+                store.lock_writes()
+                delta = update(store.dedupe_index(), held, rebuild_fraction=fraction)
+                if delta is not None:
+                    store.apply_dedupe(delta)
+            rederived = list(delta.rederived) if delta is not None else []
             el = time.perf_counter() - t0
             counts.append(len(rederived))
             times.append(el)
@@ -107,7 +111,7 @@ def main() -> None:
             print(f"check: store {'EQUALS' if equal else 'DIFFERS FROM'} dedupe(all) "
                   f"({len(want[0])} duplicates, {len(want[1])} passages; stored {len(got[0])}, {len(got[1])}) "
                   f"in {time.perf_counter() - t0:.1f} s", flush=True)
-        size = store.count("articles")
+        size = len(store.article_ids())
     finally:
         store.close()
         tmp.cleanup()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
-from storyline.export import export
+from storyline.query import export
 from storyline.store import open_store
 
 

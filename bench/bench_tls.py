@@ -44,7 +44,7 @@ def main() -> int:
     t_all = time.perf_counter()
     store = open_store(db)
     opts = pipeline.PipelineOptions(use_nlp=False)
-    if not (args.reuse and store.count("articles") > 0):
+    if not (args.reuse and store.article_ids()):
         with tempfile.TemporaryDirectory() as jl:
             t0 = time.perf_counter()
             _t17.write_jsonl(Path(jl))

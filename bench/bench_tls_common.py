@@ -34,7 +34,7 @@ def write_jsonl(folder: Path) -> int:
     files: dict[str, Any] = {}
     for d in docs:
         if d.story not in files:
-            files[d.story] = open(folder / f"{d.story}.jsonl", "w", encoding="utf-8")
+            files[d.story] = open(folder / f"{d.story}.jsonl", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
         rec = {"text": d.text, "url": d.doc_id, "published": d.date, "outlet": d.source}
         files[d.story].write(json.dumps(rec, ensure_ascii=False) + "\n")
     for f in files.values():

@@ -61,7 +61,7 @@ def main() -> int:
         train = [k for k in specs if topic[k] != t]
 
         def objective(p: tuple) -> float:
-            a = _t17.average([per_point[p][k] for k in train])
+            a = _t17.average([per_point[p][k] for k in train])  # noqa: B023 (used only within this iteration)
             return a["ar1"]["f_score"] + a["date"]["f_score"]
 
         best = max(points, key=objective)

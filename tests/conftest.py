@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,12 +72,11 @@ def _pg_bindir() -> Path | None:
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
+    import importlib.util
     import os
     import shutil
     import socket
     import subprocess
-
-    import importlib.util
 
     if importlib.util.find_spec("psycopg") is None:
         _skip_or_fail('psycopg is not installed: pip install "storyline[postgres]"')

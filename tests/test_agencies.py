@@ -10,10 +10,13 @@ from storyline.agencies import (
     agency_context,
     agency_in,
     agency_spans,
+    attributions,
     canonical_agency,
     dateline_credit,
     local_agencies,
+    wire_credit,
 )
+from storyline.records import Article
 
 
 def _names(text: str) -> list[str]:
@@ -92,7 +95,10 @@ def test_dateline_credit(paragraph: str, credit: str | None) -> None:
     found = dateline_credit(paragraph)
     assert (found.name if found else None) == credit
     if found is not None:
-        assert canonical_agency(paragraph[found.start : found.end]) in (credit, None)
+        span = paragraph[found.start : found.end]
+        assert span.casefold().startswith(credit.casefold())  # the credit as printed ("YONHAP", "Reuters Breakingviews")
+        # the agency table knows TASS, Yonhap and AP; NNS and QNX are codes outside it, "Reuters Breakingviews" a desk
+        assert canonical_agency(span) == (credit if credit in {"TASS", "Yonhap", "AP"} else None)
 
 
 def test_document_defines_unknown_agencies() -> None:
@@ -146,3 +152,19 @@ def test_agency_in_a_phrase() -> None:
     assert agency_in("the Meridian Press Agency (MPA)") == "MPA"
     assert agency_in("AFP") == "AFP"  # a phrase already known to name a source needs no context
     assert agency_in("the spy agency") is None
+
+
+def test_attributions_rank_quoting_above_saying_and_ignore_bare_mentions() -> None:
+    assert attributions("Yonhap reported, quoting KCNA, that the launch", {}) == {"Yonhap": 1, "KCNA": 2}
+    assert attributions("a reporter who once worked for Reuters in Seoul", {}) == {}
+    # an agency the article defined itself counts once it is passed in
+    assert attributions("MPA said the talks would resume", {}) == {}
+    assert attributions("MPA said the talks would resume", {"MPA": "MPA"}) == {"MPA": 1}
+
+
+def test_wire_credit_prefers_the_recorded_agency_then_an_early_dateline() -> None:
+    dated = Article(id="a", source="x", text="Standfirst line.\n\nEBBERSFELD, July 8 /NNS/ - Three miners were killed.")
+    assert wire_credit(dated) == "NNS"
+    assert wire_credit(Article(id="b", source="x", text=dated.text, wire_agencies=("AFP",))) == "AFP"
+    late = "\n\n".join(["One.", "Two.", "Three.", "EBBERSFELD, July 8 /NNS/ - Four."])
+    assert wire_credit(Article(id="c", source="x", text=late)) is None

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.extract.entities import find_mentions, government_of, merge_entities
+from storyline.extract.entities import find_mentions, government_of
+from storyline.link import merge_entities
 from storyline.records import Entity, Mention
 
 SAME: list[list[tuple[str, str]]] = [

@@ -7,9 +7,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from storyline.cli import cli
-from storyline.cluster import Change, ClusterOptions, Clusterer, article_event_date, cosine, stream_order, terms
-from storyline.records import Article, DateMention, content_id
+from storyline.cluster import Clusterer, ClusterOptions, article_event_date, stream_order, terms
+from storyline.records import Article, Change, DateMention, content_id
 from storyline.store import SQLiteStore
+from storyline.vectors import cosine
 
 
 def art(i: int, text: str, published: str | None) -> Article:
@@ -26,7 +27,7 @@ def run(articles: list[Article]) -> dict[str, str]:
     c = Clusterer(ClusterOptions())
     for a in stream_order(articles):
         c.add(a, terms(a), a.published)
-    events, stories = c.result({})
+    events, _ = c.result({})
     story_of_event = {e.id: e.story for e in events}
     return {a: story_of_event[c.event_of[a]] + "|" + c.event_of[a] for a in c.event_of}
 
@@ -199,7 +200,7 @@ def test_saved_state_cannot_smuggle_code(tmp_path: Path) -> None:
 
     import pytest
 
-    from storyline.cluster import ClusterOptions, Clusterer, StateError
+    from storyline.cluster import Clusterer, ClusterOptions, StateError
 
     marker = tmp_path / "ran"
 
@@ -213,3 +214,47 @@ def test_saved_state_cannot_smuggle_code(tmp_path: Path) -> None:
     assert not marker.exists()
     good = Clusterer(ClusterOptions())
     assert isinstance(Clusterer.load_state(good.save_state(), ClusterOptions()), Clusterer)
+
+
+# A state saved by the single-module ``storyline/cluster.py`` (STATE_VERSION 1, before the package split): DAM_1 and
+# CHESS on 2024-03-04, DAM_2 on 2024-03-05, then one ``recluster()``. Its pickle names ``storyline.cluster._Event``,
+# ``Clusterer._seen`` and the like.
+STATE_BEFORE_SPLIT = (
+    "eAHVVmtrFFcYzmadbHZTlGq83+MtURNz2TUXlQmmYRrGJEWhFUSW2Z0zOUN3dzYzO/GG0Au1Kqe06Ahtwd6kSAu2TaFF+lmwYv1ghTbFfKgURF"
+    "paSqGXL4W+75lzdjb6B+qw7PPMO2fmnOe9nfOCcmF6fh2/2JNexXGPFewS6cgXfK9C3IAlh0IG/HzQ9mJwMmhlCadcsZ2SF9A6Nl88HxcmPuhw"
+    "0Kqp11N7ype+T2nqjbfweltT/wnn0dQHkgiLHtNTuqmbmvqjfPJR+NLo9tjorKIvgKcpPTX6IK6p9y1+aersN3jdqiHB8XvaJ80nqp/RG0ZPL9"
+    "Jb9XodlnGnh1/VZZAci9umhSLiI4BVefVww5ryTqFA8qFOlhhy/BL64zx3QJKUJsBLxPUCvZ41FBx3yn4eaWIw4nHTKPLHTpmUiIm00SvbhcIR"
+    "4xjeKBNGhfAPKJQYU2CLsXmuYZf4S0A8fCnGki7xiDvl2C4+aJpwjZJZNHh04KlSJhXXwHENg1WqTPowT2is0vgRBz4N46hRMAmnicGIK3lKPF"
+    "gOLAIXzEnOKfAlwPdIaEp6Rt61LTtPcIBi2SWDz6O44CA+NuEdIeC5cOmOBUNto4Df9V8J9gcsBl+O+znWQKZIqeJxdy4k7TnLJJnu/pyVy/Va"
+    "pLMfo9KQHcYxYWDGMPHqbTOgGabwPA3YQq/d3NmXJ2mD5A3TMnusvoA15uEd18GRdSyZHZJ3PLz8K/Epksd5abOm3rux4/1Piy10cUSXaOrPV6"
+    "67r274nC6NrMsiujyiKyK6UlO/Hdl4Dn50VWRdHVnXRNYOTf3uqw9T2SvDdEeV+qzemwy0wScu37f6k28ypWAX7UoAFeCfCnIs6UXCVChElEL3"
+    "Chk/LZoc+/NuB8qQFGTMXmz7q/z1NZQhrSBDUpAhKciQFGTcmd61aHpXM8qQVpAhrSBDWkHGzPDHv/17UkcZgvr0KdDQeq6paTJNh+XqE0VSzG"
+    "G9HIYwxo32rgD/uwPCFJOXAV0IUliqu7M73d7Z096ZxvyKbjPVBGpwCToCaoG7BXKnj/Tk8pZhdPX39Zi5dG9Ae6V/BuhBugvzJN25s7crk97Z"
+    "lclAdvXCmD10rhfXauqt193G+1c76LqIrofwbLtw6kqqhbZE1g2RdWNk3RTRzdGALZEVmqKcoi2iWyO6LaLbI9pepehb9fewRVZ9S7VHldze93"
+    "L30vGXUImkoOTGH9dutvy9F5VIKyiRVlAiraBEUlAiB4ASaQUlkoISSUGJpKBEUlAiKSgRtEZJLFKy7zBPi3Rg0GcwIeh+PeZh26DPQv+AKvBZ"
+    "Amvfhr6Jmb+bd4kDuGtFXYIOgP3h6EKpy6z9/9XIrILaaA8Izox5bJ5nH4f2yvObHqLFKJkPPaILslY693GJdY3ag2Me9WVkG/mOkHUsHtoxmq"
+    "EEqnecZnzWVCTuBDGzdqniwFOmZD3cjzAFxiAFlOwBvK12+GpblA0ZQi4ptMW7xS/xh21RWqEtSgptUVJoi5LO7e7SOre7C6sPAazZYWTfhDVI"
+    "Cmu4dWbm4pmZd3AN0gprkBTWICmsQdK5rVla57ZmYYU1YFuFAmIL8nh08bKW42a57TRPNkJPybzim8jj0f7OYsgfj5xndD99LfT1+EO+hlS4PT"
+    "IwvfiLaQqp8MOvM8n33jiLqSCtEH9JIf6SQoJICu1MUtilJa05VsAuLa01JwzK/YfV4F8+O3DiaZz+5mcnxp+7+guvBmHFEhAUS0BQrBFBYXpJ"
+    "YXpJa44DML201p4MGD0gfOLD6c603coxLOfGrOG69hScJHlF63WU6DE6Dh2QpbLhOTFrHw2PhCMlkxwNSx0Gs3jeKAe6yRrLjlexSxPhvrAk7K"
+    "S0WeBigUsFLhO4XOAKgSsFrhK4WuAagesBsWdtELhZ4FqB6wS2CNwocJPALQJbBbYJ3Cpwm8DtAtsFdgDCzkB3hOjD+bkpKzZC7pl3oZbRdx/o"
+    "Jr2EBJXvhjdQOSIqR0TliKgcEZUjonJEVI6IyhFROSJ6FBGVHgJEpYioFBGVIqJSRFSKiEoRUSkiKkVEpYioFBGVIqKHEdHDiOhhRPQAzo8eAA"
+    "QP+LmO/wABeK7V"
+)
+
+
+def test_a_state_saved_before_the_package_split_resumes_exactly() -> None:
+    import base64
+
+    old = Clusterer.load_state(base64.b64decode(STATE_BEFORE_SPLIT), ClusterOptions())
+    new = Clusterer(ClusterOptions())
+    for a in (art(1, DAM_1, "2024-03-04"), art(4, CHESS, "2024-03-04"), art(2, DAM_2, "2024-03-05")):
+        new.add(a, terms(a), a.published)
+    new.recluster()
+    assert sorted(vars(old)) == sorted(vars(new))  # attributes under today's names
+    assert old.seen.keys() == new.seen.keys() and old.arrival == new.arrival
+    for c in (old, new):
+        later = art(3, DAM_3, "2024-09-20")
+        c.add(later, terms(later), later.published)
+    assert old.recluster() == new.recluster()
+    assert old.result({}) == new.result({})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 
 
 from storyline.extract.dates import find_dates, find_timexes
@@ -235,7 +237,7 @@ def test_result_is_sorted_and_non_overlapping() -> None:
     mentions = find_dates(text, THURSDAY)
     assert all(isinstance(m, DateMention) for m in mentions)
     assert [m.text for m in mentions] == ["Wednesday, September 13, 2023", "last week", "July"]
-    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(mentions))
 
 
 # -- real articles (read at test time, never copied into the repo) ---------------------------

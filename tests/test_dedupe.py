@@ -383,8 +383,7 @@ def _unrelated(id: str, published: str) -> Article:
 
 
 def _incremental(batches: list[list[Article]]) -> tuple[list[Duplicate], list[Passage], list[list[str]]]:
-    from storyline.dedupe import order_duplicates, order_passages
-    from storyline.dedupe_update import update
+    from storyline.dedupe import order_duplicates, order_passages, update
     from storyline.store import SQLiteStore
 
     store = SQLiteStore(":memory:")
@@ -392,7 +391,11 @@ def _incremental(batches: list[list[Article]]) -> tuple[list[Duplicate], list[Pa
     for batch in batches:
         store.add_articles(batch)
         # never the from-scratch shortcut for large batches: these tests are about the incremental path
-        recomputed.append(update(store, store.articles(), rebuild_fraction=float("inf")))
+        with store.atomic():
+            delta = update(store.dedupe_index(), store.articles(), rebuild_fraction=float("inf"))
+            if delta is not None:
+                store.apply_dedupe(delta)
+        recomputed.append(list(delta.rederived) if delta is not None else [])
     by_id = {a.id: a for a in store.articles()}
     return order_duplicates(store.duplicates(), by_id), order_passages(store.passages(), by_id), recomputed
 
@@ -463,7 +466,7 @@ def test_event_sources_fold_copies_and_wire_copy_but_not_short_quotes() -> None:
 
 
 def test_batch_tokenising_equals_article_by_article() -> None:
-    from storyline.dedupe import _quoted_tokens, _tokenise, _tokenise_batch
+    from storyline.dedupe.tokens import quoted_tokens, tokenise, tokenise_batch
 
     texts = [
         SOURCE_TEXT,
@@ -473,13 +476,13 @@ def test_batch_tokenising_equals_article_by_article() -> None:
         'An open "quote runs to the end',
         "'Single quoted stretch' and Kim's dog",
     ]
-    hashes, starts, ends, quoted, counts = _tokenise_batch(texts)
+    hashes, starts, ends, quoted, counts = tokenise_batch(texts)
     at = 0
     for text, n in zip(texts, counts.tolist()):
-        h, s, e = _tokenise(text)
+        h, s, e = tokenise(text)
         assert hashes[at : at + n].tolist() == h.tolist()
         assert starts[at : at + n].tolist() == s.tolist() and ends[at : at + n].tolist() == e.tolist()
-        assert quoted[at : at + n].tolist() == _quoted_tokens(text, s).tolist()
+        assert quoted[at : at + n].tolist() == quoted_tokens(text, s).tolist()
         at += n
     assert at == hashes.size
 
@@ -496,8 +499,7 @@ def test_winnowing_finds_every_shared_run_of_ten_words() -> None:
 
 
 def test_local_agencies_shortcut_agrees_with_the_full_scan() -> None:
-    from storyline.agencies import local_agencies
-    from storyline.dedupe import _local_agencies
+    from storyline.agencies import local_agencies, local_agencies_quick
 
     texts = [
         "PORTVALE, May 2 (NNS) - Talks ended, the Meridian Press Agency (MPA) said.",
@@ -509,7 +511,7 @@ def test_local_agencies_shortcut_agrees_with_the_full_scan() -> None:
         SOURCE_TEXT,
     ]
     for text in texts:
-        assert _local_agencies(text) == local_agencies(text)
+        assert local_agencies_quick(text) == local_agencies(text)
 
 
 # --------------------------------------------------------------------------- one outlet's furniture

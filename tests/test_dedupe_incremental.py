@@ -22,8 +22,7 @@ from typing import Any
 
 import pytest
 
-from storyline.dedupe import dedupe, order_duplicates, order_passages
-from storyline import dedupe_update
+from storyline.dedupe import REBUILD_FRACTION, dedupe, order_duplicates, order_passages, update
 from storyline.pipeline import update_dedupe
 from storyline.records import Article, Duplicate, Passage
 from storyline.store import SQLiteStore
@@ -241,7 +240,7 @@ def _run(
 ) -> list[list[str]]:
     """Store and index each batch; ``pass_stored`` hands update_dedupe every stored article, not just the batch.
 
-    ``rebuild_fraction`` (``dedupe_update.update``): inf keeps every batch on the incremental path, however large.
+    ``rebuild_fraction`` (``dedupe.update``): inf keeps every batch on the incremental path, however large.
     """
     rederived = []
     for batch in batches:
@@ -250,7 +249,11 @@ def _run(
         if rebuild_fraction is None:
             rederived.append(update_dedupe(store, given))
         else:
-            rederived.append(dedupe_update.update(store, given, rebuild_fraction=rebuild_fraction))
+            with store.atomic():
+                delta = update(store.dedupe_index(), given, rebuild_fraction=rebuild_fraction)
+                if delta is not None:
+                    store.apply_dedupe(delta)
+            rederived.append(list(delta.rederived) if delta is not None else [])
     return rederived
 
 
@@ -316,7 +319,7 @@ def test_generated_corpus_contains_every_planted_overlap(seed: int, corpora: dic
     footer = [p for p in passages if "morning letter" in p.text]
     assert footer and max(len(p.articles) for p in footer) >= 25
     # shared quotations (4-9 words) are passages (a longer one may fold into the excerpt more articles
-    # quote, dedupe._prune), and the chance phrase never is
+    # quote, dedupe.passages.prune), and the chance phrase never is
     for q, quoting in gen.quoting.items():
         assert len(quoting) >= 2
         assert any(q.lower() in p.text.lower() or p.text.lower() in q.lower() for p in passages), q
@@ -367,8 +370,8 @@ def test_a_large_batch_is_indexed_again_from_scratch_with_the_same_result(store:
     gen, full = corpora[SEEDS[0]]
     first, rest = gen.articles[:40], gen.articles[40:]
     _run(store, [first])
-    # 30+ new against 40 indexed is far above dedupe_update.REBUILD_FRACTION: everything is indexed again
-    assert len(rest) >= dedupe_update.REBUILD_FRACTION * len(first)
+    # 30+ new against 40 indexed is far above dedupe.REBUILD_FRACTION: everything is indexed again
+    assert len(rest) >= REBUILD_FRACTION * len(first)
     assert sorted(_run(store, [rest])[0]) == sorted(a.id for a in gen.articles)
     assert _stored(store) == full
     # one more article is an ordinary incremental add again
@@ -430,7 +433,7 @@ def test_adding_one_article_rederives_far_fewer_than_the_footer_carriers(
     published: str | None, store: SQLiteStore, corpora: dict[int, Any]
 ) -> None:
     # Holds for the look-back design (2026-11-23: 1-16 re-derived): the newcomer shares two key lists with
-    # the corpus (the footer's 5-grams, the chance phrase's), and in each at most dedupe._LOOKBACK = 8 later
+    # the corpus (the footer's 5-grams, the chance phrase's), and in each at most dedupe.index.LOOKBACK = 8 later
     # entries have it in their look-back window, so 1 + 2 * 8 = 17; recomputing the key-linked component
     # would re-derive the 28+ footer carriers and the chance phrase's 14+ as well.
     gen, _ = corpora[SEEDS[0]]
@@ -467,11 +470,11 @@ def test_a_store_from_before_the_per_article_index_keeps_its_results_until_rebui
 
     upgraded = SQLiteStore(str(db))  # runs migrations 7 and 102
     try:
-        assert upgraded.dedupe_indexed() == 0
+        assert upgraded.dedupe_index().size() == 0
         assert _stored(upgraded) == full  # still readable until the next analyse
         one = [gen.articles[0]]  # handed one article, the update indexes every stored one
         assert sorted(update_dedupe(upgraded, one)) == sorted(a.id for a in gen.articles)
-        assert upgraded.dedupe_indexed() == len(gen.articles)
+        assert upgraded.dedupe_index().size() == len(gen.articles)
         assert _stored(upgraded) == full
     finally:
         upgraded.close()

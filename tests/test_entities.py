@@ -11,9 +11,9 @@ from storyline.extract.entities import (
     canonical_agency,
     find_mentions,
     load_nlp,
-    merge_entities,
     name_key,
 )
+from storyline.link import merge_entities
 from storyline.records import Mention, content_id
 from conftest import read_seed
 
@@ -256,7 +256,7 @@ def test_former_and_a_place_before_a_lower_case_title_are_not_a_person() -> None
 def test_titled_name_scan_finds_what_the_whole_text_regex_finds() -> None:
     # merge_entities searches only the runs around a role word; the matches must be those of one
     # search over the whole text, including case-blind forms, non-ASCII and line breaks inside a title.
-    from storyline.extract.entities import _TITLED_NAME, _titled_names
+    from storyline.extract.entities.titles import _TITLED_NAME, titled_names
 
     texts = [
         LEAD,
@@ -274,10 +274,10 @@ def test_titled_name_scan_finds_what_the_whole_text_regex_finds() -> None:
     ]
     for text in texts:
         expected = [(m.span(), m.groups()) for m in _TITLED_NAME.finditer(text)]
-        assert [(m.span(), m.groups()) for m in _titled_names(text)] == expected
-    assert [m["name"] for m in _titled_names(texts[1])] == ["KIM JONG UN spoke", "Sergei Shoigu", "Sergei Lavrov met", "Xi Jinping"]
-    assert [m["role"] for m in _titled_names(texts[2])] == ["Prime Minister", "Presıdent", "\u212aing", "preſident"]
-    assert [m["name"] for m in _titled_names(texts[3])] == ["Erdoğan"]
+        assert [(m.span(), m.groups()) for m in titled_names(text)] == expected
+    assert [m["name"] for m in titled_names(texts[1])] == ["KIM JONG UN spoke", "Sergei Shoigu", "Sergei Lavrov met", "Xi Jinping"]
+    assert [m["role"] for m in titled_names(texts[2])] == ["Prime Minister", "Presıdent", "\u212aing", "preſident"]
+    assert [m["name"] for m in titled_names(texts[3])] == ["Erdoğan"]
 
 
 def test_merge_resolves_a_bare_title_from_a_non_ascii_text() -> None:

@@ -277,7 +277,7 @@ def test_seed_titles_and_dates(seeds: Path) -> None:
     assert p["001"].title is None  # the header line runs straight into the dateline
     assert (p["000"].published, p["000"].published_from) == ("2023-09-14", "header")
     assert p["003"].published is None and p["003"].published_from == "none"
-    assert p["004"].published in ("2025-09-04", None)
+    assert (p["004"].published, p["004"].published_from) == ("2025-09-04", "text")
 
 
 def test_seed_datelines(seeds: Path) -> None:

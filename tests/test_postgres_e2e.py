@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import SAMPLE
 from storyline.cli import cli
-from storyline.export import export
+from storyline.query import export
 from storyline.pipeline import PipelineOptions, run
 from storyline.store import SQLiteStore, open_store
 
@@ -47,5 +47,5 @@ def test_unreachable_server_is_a_clear_error() -> None:
     from storyline.errors import StoreError
 
     pytest.importorskip("psycopg", reason='psycopg is not installed: pip install "storyline[postgres]"')
-    with pytest.raises(StoreError, match="cannot connect to postgresql://nobody:\\*\\*\\*@127.0.0.1:9/x"):
+    with pytest.raises(StoreError, match=r"cannot connect to postgresql://nobody:\*\*\*@127\.0\.0\.1:9/x"):
         open_store("postgresql://nobody:secret@127.0.0.1:9/x?connect_timeout=2")

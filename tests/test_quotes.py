@@ -187,7 +187,8 @@ def test_mentions_default_to_rule_based() -> None:
 def test_seed_000_kcna_and_peskov() -> None:
     text = read_seed("000")
     quotes = _quotes(text)
-    assert any(q.speaker == "KCNA" or "KCNA" in q.via for q in quotes)
+    assert any(q.speaker == "KCNA" and q.via == () for q in quotes)  # the agency's own report
+    assert any(q.speaker == "Kim Jong Un" and q.via == ("KCNA",) for q in quotes)  # Kim's words, through KCNA
     assert any(q.speaker and "Peskov" in q.speaker for q in quotes)
 
 

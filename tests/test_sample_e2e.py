@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import GOLD, SAMPLE
-from storyline.export import export
+from storyline.query import export
 from storyline.pipeline import PipelineOptions, run
 from storyline.store import SQLiteStore
 

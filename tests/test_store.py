@@ -9,8 +9,20 @@ import pytest
 
 from storyline.errors import StoreError
 from storyline.records import (
-    Analysis, Article, Citation, DateMention, Dateline, Duplicate, Entity, Event, Mention, Passage, Quote,
-    Rejection, Story, TimelineEntry,
+    Analysis,
+    Article,
+    Citation,
+    Dateline,
+    DateMention,
+    Duplicate,
+    Entity,
+    Event,
+    Mention,
+    Passage,
+    Quote,
+    Rejection,
+    Story,
+    TimelineEntry,
 )
 from storyline.store import SQLiteStore, Store, open_store
 from storyline.store.migrations import MIGRATIONS
@@ -18,9 +30,17 @@ from storyline.store.migrations import MIGRATIONS
 
 def _article(i: int, **kw: object) -> Article:
     base: dict[str, object] = dict(
-        id=f"a-{i:016x}", source=f"f{i}.txt", text=f"Body number {i} with words.", title=f"T{i}",
-        published="2023-09-14", published_from="header", wire_agencies=("TASS",), cited_agencies=("KCNA",),
-        dateline=Dateline("TOKYO, September 14. /TASS/.", "Tokyo", 9, 14, None), language="en", content_hash=f"h{i}",
+        id=f"a-{i:016x}",
+        source=f"f{i}.txt",
+        text=f"Body number {i} with words.",
+        title=f"T{i}",
+        published="2023-09-14",
+        published_from="header",
+        wire_agencies=("TASS",),
+        cited_agencies=("KCNA",),
+        dateline=Dateline("TOKYO, September 14. /TASS/.", "Tokyo", 9, 14, None),
+        language="en",
+        content_hash=f"h{i}",
     )
     base.update(kw)
     return Article(**base)  # type: ignore[arg-type]
@@ -37,17 +57,16 @@ def test_add_is_idempotent(any_store: Store) -> None:
     store = any_store
     assert store.add_articles([_article(1), _article(2)]) == ["a-0000000000000001", "a-0000000000000002"]
     assert store.add_articles([_article(2), _article(1)]) == []
-    assert store.count("articles") == 2
+    assert store.article_ids() == ["a-0000000000000001", "a-0000000000000002"]
 
 
 def test_failed_batch_stores_nothing_and_keeps_earlier(any_store: Store) -> None:
     store = any_store
     store.add_articles([_article(1)])
-    with pytest.raises(RuntimeError):
-        with store.atomic():
-            store.add_articles([_article(2)])
-            store.add_rejections([Rejection("x", "bad")])
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.atomic():
+        store.add_articles([_article(2)])
+        store.add_rejections([Rejection("x", "bad")])
+        raise RuntimeError("boom")
     assert [a.id for a in store.articles()] == ["a-0000000000000001"]
     assert store.rejections() == []
 
@@ -56,11 +75,10 @@ def test_nested_atomic_rolls_back_only_inner(any_store: Store) -> None:
     store = any_store
     with store.atomic():
         store.add_articles([_article(1)])
-        with pytest.raises(ValueError):
-            with store.atomic():
-                store.add_articles([_article(2)])
-                raise ValueError("inner")
-    assert store.count("articles") == 1
+        with pytest.raises(ValueError), store.atomic():
+            store.add_articles([_article(2)])
+            raise ValueError("inner")
+    assert store.article_ids() == ["a-0000000000000001"]
 
 
 def test_derived_records_round_trip(any_store: Store) -> None:
@@ -97,18 +115,20 @@ def test_file_store_uses_wal_and_migrates_once(db_path: Path) -> None:
     s.add_articles([_article(1)])
     s.close()
     s2 = open_store(f"sqlite:///{db_path}")
-    assert s2.count("articles") == 1
+    assert s2.article_ids() == [_article(1).id]
     assert isinstance(s2, SQLiteStore) and s2.migrate() == []
     s2.close()
     con = sqlite3.connect(db_path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS) + len(SQLiteStore.backend_migrations)
+    assert con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS) + len(
+        SQLiteStore.backend_migrations
+    )
 
 
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="bad.db"):
+    with pytest.raises(StoreError, match=r"bad\.db"):
         SQLiteStore(bad)
 
 
@@ -124,7 +144,9 @@ def test_articles_by_id_in_chunks_keep_storage_order(any_store: Store) -> None:
     wanted = [a.id for a in reversed(arts[::2])] + ["a-missing"]
     got = store.articles(wanted)
     assert [a.id for a in got] == [a.id for a in arts[::2]]  # more ids than one query's chunk, storage order
-    store.set_analyses([Analysis(a.id, dates=(DateMention(a.id, "Monday", 0, 6, "2023-09-11", "day"),)) for a in arts[:3]])
+    store.set_analyses(
+        [Analysis(a.id, dates=(DateMention(a.id, "Monday", 0, 6, "2023-09-11", "day"),)) for a in arts[:3]]
+    )
     assert [d.article for d in store.date_mentions([arts[2].id, arts[0].id])] == [arts[0].id, arts[2].id]
 
 
@@ -138,3 +160,23 @@ def test_set_entities_replaces_writing_only_changes(any_store: Store) -> None:
     assert any_store.entities() == [b2, c]
     any_store.set_entities([b2, c])  # unchanged input writes nothing and changes nothing
     assert any_store.entities() == [b2, c]
+
+
+def test_migration_8_indexes_the_passages_an_older_database_holds(db_path: Path) -> None:
+    con = sqlite3.connect(db_path)  # a database as the store left it before migration 8
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"
+    )
+    for version, name, statements in sorted([*MIGRATIONS, *SQLiteStore.backend_migrations]):
+        if version in (8, 103):
+            continue
+        for statement in statements:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01')", (version, name))
+    con.execute("INSERT INTO passages VALUES ('p-1', 'words', 'a-1', NULL, '[\"a-1\", \"a-2\"]')")
+    con.commit()
+    con.close()
+    s = SQLiteStore(db_path)
+    assert s.passages(["a-2"]) == [Passage("p-1", "words", ("a-1", "a-2"), "a-1", None)]
+    assert s.passages(["a-3"]) == []
+    s.close()

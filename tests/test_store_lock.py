@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,11 @@ from storyline.store import SQLiteStore
 def test_a_second_writer_waits_for_the_first_ones_transaction(
     backend: str, db_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    # Contention is observed, not assumed from a sleep: the test holds the first writer's transaction open until it
+    # has seen the second writer's lock attempt under way (SQLite: its BEGIN IMMEDIATE has started executing, traced
+    # on its connection; PostgreSQL: the server lists its lock as not granted), checks that the attempt is
+    # still pending, and only then commits; the second must get the lock after that commit. (Checked by hand: with
+    # the second writer on another database file, so no contention, the test fails.)
     make: Callable[[], Any]
     if backend == "sqlite":
         first: Any = SQLiteStore(db_path)
@@ -26,22 +32,47 @@ def test_a_second_writer_waits_for_the_first_ones_transaction(
         first = request.getfixturevalue("pg_store")
         make = lambda: PostgresStore(first.url)  # noqa: E731
     second = make()
-    events: list[tuple[str, float]] = []
-    held = threading.Event()
+    attempting = threading.Event()  # the second writer's lock attempt is in the database (see above)
+    acquired = threading.Event()
+    order: list[str] = []
 
     def other() -> None:
-        held.wait(10)
+        if backend == "sqlite":  # this thread's connection: a store may open one per thread
+            second.conn.set_trace_callback(lambda sql: attempting.set() if sql.startswith("BEGIN IMMEDIATE") else None)
         with second.atomic():
             second.lock_writes()
-            events.append(("second has the lock", time.monotonic()))
+            order.append("second has the lock")
+            acquired.set()
 
     worker = threading.Thread(target=other)
-    worker.start()
     with first.atomic():
         first.lock_writes()
-        held.set()
-        time.sleep(0.5)  # the second writer is blocked meanwhile
-        events.append(("first commits", time.monotonic()))
+        worker.start()
+        if backend == "postgres":
+            _wait_for_a_waiting_session(first.url, attempting)
+        assert attempting.wait(20), "the second writer never tried to take the lock"
+        # still pending: given a moment (with the lock free it takes microseconds), it must not get the lock
+        assert not acquired.wait(0.2), "the second writer got the lock while the first held it"
+        order.append("first commits")
+    assert acquired.wait(20), "the second writer never got the lock after the first committed"
     worker.join(20)
     second.close()
-    assert [name for name, _ in events] == ["first commits", "second has the lock"]
+    assert order == ["first commits", "second has the lock"]
+
+
+def _wait_for_a_waiting_session(url: str, seen: threading.Event, deadline: float = 20.0) -> None:
+    """Poll the server (from a connection of its own) until a session of this database waits for a lock (whatever its
+    kind: today an advisory lock); sets ``seen``."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as watcher:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            row = watcher.execute(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE NOT l.granted AND a.datname = current_database()"
+            ).fetchone()
+            if row is not None and row[0] > 0:
+                seen.set()
+                return
+            time.sleep(0.01)

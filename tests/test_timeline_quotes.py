@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from storyline.cli import cli
 from storyline.records import Citation, Event, Quote, TimelineEntry
-from storyline.render import entry_quotes, quote_line, timeline_quotes
+from storyline.render import quote_line
+from storyline.timeline_quotes import entry_quotes, timeline_quotes
 
 TEXT_A = (
     "The ministers met in Lisbon on Monday to sign the fisheries accord. "

@@ -27,7 +27,7 @@ _EXPORTS = {
     "analyse": "storyline.pipeline",
     "ingest": "storyline.pipeline",
     "run": "storyline.pipeline",
-    "export": "storyline.export",
+    "export": "storyline.query",
     "Store": "storyline.store",
     "open_store": "storyline.store",
 }

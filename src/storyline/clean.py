@@ -16,16 +16,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storyline.calendar_words import MONTH_NAMES, WEEKDAYS, month_abbreviations
+
 __all__ = [
     "ALL_RULES", "DATELINE_RE", "MONTHS", "clean_text", "is_boilerplate", "is_caption", "is_chrome", "is_credit", "is_dateline_line",
     "match_dateline", "split_credits",
 ]
 
+# Lower-case month spelling -> number; each full name, then its abbreviations, longest first.
 MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    m: n
+    for n, name in enumerate(MONTH_NAMES, 1)
+    for m in (name.lower(), *(a.lower() for a in reversed(month_abbreviations(n))))
 }
 
 _MONTH = r"(?:" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r"|" + "|".join(
@@ -205,7 +207,7 @@ def match_dateline(line: str) -> re.Match[str] | None:
 _NOT_PLACE_WORDS = {
     "on", "in", "at", "by", "from", "since", "until", "till", "before", "after", "last", "next", "this", "that",
     "the", "a", "an", "during", "as", "of", "for", "early", "late", "earlier", "later", "then", "and", "but",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+    *WEEKDAYS, "today", "yesterday",
 }
 
 

@@ -14,20 +14,24 @@ Thresholds were set on the labelled sample set ``tests/gold/compare.json`` (benc
 from __future__ import annotations
 
 import functools
-import math
+import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from storyline.calendar_words import MONTH_NAMES, WEEKDAYS
 from storyline.dedupe import independent_sources, is_wire_copy
 from storyline.records import Article, Event, Passage
 from storyline.text import sentence_spans, words
-from storyline.timeline import _CAPTION, _LEAD_CREDIT, content_tokens
+from storyline.timeline import CAPTION, LEAD_CREDIT, content_tokens
+from storyline.unionfind import UnionFind
+from storyline.vectors import dot, idf_table, tfidf
 
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nothing|cannot|n't)\b|n't\b", re.I)
 # only verbs of denying a claim: "rejected" and "dismissed" usually report an event (a court dismissed a suit)
@@ -142,6 +146,32 @@ class Comparison:
         }
 
 
+    def to_record(self) -> dict[str, Any]:
+        """Everything in the comparison as JSON-ready data, for the store (``from_record`` reads it back)."""
+        return {
+            "event": self.event,
+            "first": list(self.first),
+            "shared": [{"claims": [_claim_row(c) for c in s.claims], "sources": s.sources} for s in self.shared],
+            "unique": [_claim_row(c) for c in self.unique],
+            "tensions": [{"a": _claim_row(t.a), "b": _claim_row(t.b), "kind": t.kind} for t in self.tensions],
+        }
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> Comparison:
+        """The comparison ``to_record`` wrote."""
+        return cls(
+            data["event"],
+            tuple(SharedClaim(tuple(Claim(*c) for c in s["claims"]), s["sources"]) for s in data["shared"]),
+            tuple(Claim(*c) for c in data["unique"]),
+            tuple(Tension(Claim(*t["a"]), Claim(*t["b"]), t["kind"]) for t in data["tensions"]),
+            tuple(data["first"]),
+        )
+
+
+def _claim_row(c: Claim) -> list[Any]:
+    return [c.article, c.start, c.end, c.text, c.published, c.outlet]
+
+
 def _claim_json(c: Claim) -> dict[str, object]:
     return {"claim": c.text, "article": c.article, "start": c.start, "end": c.end}
 
@@ -150,12 +180,12 @@ def claims(article: Article, options: CompareOptions = CompareOptions()) -> list
     """The article's sentences that state something: captions, credits and fragments dropped."""
     out = []
     for pos, (s, e) in enumerate(sentence_spans(article.text)):
-        credit = _LEAD_CREDIT.match(article.text, s, e) if pos < 2 else None
+        credit = LEAD_CREDIT.match(article.text, s, e) if pos < 2 else None
         if credit and credit.end() < e:
             s = credit.end()
         text = article.text[s:e]
         n = len(text.split())
-        if n < options.min_words or n > options.max_words or _CAPTION.search(text):
+        if n < options.min_words or n > options.max_words or CAPTION.search(text):
             continue
         out.append(Claim(article.id, s, e, text, article.published, article.outlet))
     return out
@@ -194,26 +224,18 @@ def compare(
         if is_wire_copy(p) and sum(1 for a in carriers if a in kept) >= 2:
             wire.append(Passage(p.id, p.text, carriers))
     tokens = [content_tokens(c.text) for c in all_claims]
-    vectors = _tfidf(tokens)
+    idf = idf_table(tokens)
+    vectors = [tfidf(Counter(d), idf) for d in tokens]
 
-    # same claim: union of cross-source pairs above the threshold
-    parent = list(range(len(all_claims)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    # same claim: union of cross-source pairs above the threshold (the earlier claim's group names the union)
+    same = UnionFind(range(len(all_claims)))
     # pairs sharing no word have cosine 0: only pairs found through the words they share are scored
     for i, j in _pairs_sharing(tokens, 1):
         if root[all_claims[i].article] == root[all_claims[j].article]:
             continue
-        if _dot(vectors[i], vectors[j]) >= options.same_claim:
-            parent[find(j)] = find(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(all_claims)):
-        groups.setdefault(find(i), []).append(i)
+        if dot(vectors[i], vectors[j]) >= options.same_claim:
+            same.union(i, j)
+    groups = same.groups()
     shared: list[SharedClaim] = []
     unique: list[Claim] = []
     for members in groups.values():
@@ -226,7 +248,7 @@ def compare(
     shared.sort(key=lambda s: (-s.sources, _earliest(s.first)))
     unique.sort(key=lambda c: (c.article, c.start))
 
-    tensions = _tensions(all_claims, root, find, vectors, options)
+    tensions = _tensions(all_claims, root, same.find, vectors, options)
     dates = [a.published for a in originals if a.published]
     earliest = tuple(a.id for a in originals if dates and a.published == min(dates))
     return Comparison(event.id, tuple(shared), tuple(unique), tuple(tensions), earliest)
@@ -259,11 +281,7 @@ def _tensions(
 ) -> list[Tension]:
     """Tensions between claim groups: the strongest pair of each two groups, then at most
     ``max_tensions_per_claim`` per negated group, near-identical other sides folded into one."""
-    df: Counter[str] = Counter()
-    for c in all_claims:
-        df.update(set(_content(c.text)))
-    n = len(all_claims) + 1
-    idf = {t: math.log(n / (1 + k)) + 1.0 for t, k in df.items()}
+    idf = idf_table(_content(c.text) for c in all_claims)
     # (group pair) -> (strength, negated group or None, i, j, kind); one tension per pair of groups
     best: dict[frozenset[int], tuple[float, int | None, int, int, str]] = {}
     # ``_tension`` needs a shared name (a demonym matches its country by a common 5-letter prefix) or two
@@ -296,7 +314,7 @@ def _tensions(
             if len(mine) >= options.max_tensions_per_claim:
                 continue
             # "the same claim, said twice against one denial" is one tension
-            if any(_dot(vectors[other], vectors[o]) >= options.fold_tension for _, o in mine):
+            if any(dot(vectors[other], vectors[o]) >= options.fold_tension for _, o in mine):
                 continue
             mine.append((i if other == j else j, other))
         first, second = sorted((all_claims[i], all_claims[j]), key=_earliest)
@@ -366,10 +384,7 @@ def _tension(
     return None
 
 
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december".split()
-)
+_CALENDAR = frozenset(WEEKDAYS) | {name.lower() for name in MONTH_NAMES}
 
 
 def _same_names(a: AbstractSet[str], b: AbstractSet[str]) -> set[str]:
@@ -550,20 +565,57 @@ def _pairs_sharing(docs: Sequence[Iterable[str]], at_least: int, block: int = 20
     return out
 
 
-def _tfidf(docs: Sequence[Sequence[str]]) -> list[dict[str, float]]:
-    df: Counter[str] = Counter()
-    for d in docs:
-        df.update(set(d))
-    n = len(docs) + 1
-    out = []
-    for d in docs:
-        vec = {t: c * (math.log(n / (1 + df[t])) + 1.0) for t, c in Counter(d).items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        out.append({t: v / norm for t, v in vec.items()})
-    return out
+# Bump when ``compare`` changes what it produces: stored comparisons built by older code are built again.
+COMPARE_VERSION = 1
 
 
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(t, 0.0) for t, x in a.items())
+def wire_carried(passages: Iterable[Passage], duplicate_of: Mapping[str, str]) -> dict[str, list[Passage]]:
+    """Article -> the wire copy (``is_wire_copy`` passages) it or its original carries."""
+    carried: dict[str, list[Passage]] = {}
+    for p in passages:
+        if is_wire_copy(p):
+            for a in {x for art in p.articles for x in (art, duplicate_of.get(art, art))}:
+                carried.setdefault(a, []).append(p)
+    return carried
+
+
+def is_compared(event: Event, duplicate_of: Mapping[str, str], articles: Container[str] | None = None) -> bool:
+    """Whether an event has a side-by-side: two or more independent sources (copies folded) report it."""
+    return len({duplicate_of.get(a, a) for a in event.articles if articles is None or a in articles}) >= 2
+
+
+def event_wire(event: Event, carried: Mapping[str, Sequence[Passage]], duplicate_of: Mapping[str, str]) -> list[Passage]:
+    """The wire copy an event's articles (or their originals) carry, each passage once, in a stable order."""
+    mine = {p.id: p for a in event.articles for x in (a, duplicate_of.get(a, a)) for p in carried.get(x, ())}
+    return list(mine.values())
+
+
+def event_comparisons(
+    events: Sequence[Event],
+    articles: Mapping[str, Article],
+    duplicate_of: Mapping[str, str],
+    passages: Sequence[Passage] = (),
+) -> list[Comparison]:
+    """The side-by-side of every event that two or more independent sources report."""
+    carried = wire_carried(passages, duplicate_of)  # each event is given only the wire copy its articles carry
+    return [
+        compare(ev, articles, duplicate_of, passages=event_wire(ev, carried, duplicate_of))
+        for ev in events
+        if is_compared(ev, duplicate_of, articles)
+    ]
+
+
+def comparison_digest(
+    event: Event, duplicate_of: Mapping[str, str], wire: Iterable[Passage], options: CompareOptions = CompareOptions()
+) -> str:
+    """What an event's comparison is built from, as a digest: the same digest, the same comparison.
+
+    Its articles (ids are content hashes: a stored article never changes), their duplicate marks, the wire copy
+    they carry (``wire``: the passages ``event_comparisons`` would give it), the options and the code's version.
+    """
+    parts = (
+        str(COMPARE_VERSION), repr(options), repr(event),
+        repr([(a, duplicate_of.get(a)) for a in event.articles]),
+        repr(sorted((p.id, tuple(p.articles)) for p in wire)),
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.calendar_words import MONTH_NAMES, month_abbreviations
+
 __all__ = ["HtmlPage", "PageDates", "extract_page", "page_dates", "url_date"]
 
 log = logging.getLogger(__name__)
@@ -57,13 +59,9 @@ _URL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)([/_-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?=[/_.\-]|$)"
 )
 _MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")]
-    )
-    for m in names
+    m: n
+    for n, name in enumerate(MONTH_NAMES, 1)
+    for m in (*(a.lower() for a in month_abbreviations(n)), name.lower())
 }
 _MON = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 # A date as printed after "Published" or "Updated": "September 14, 2023", "14 Sep 2023", "2023-09-14", "14.09.2023".

@@ -114,7 +114,7 @@ def read(
     files = []
     for raw in paths:
         if is_url(raw):
-            yield from _guard(raw, lambda: read_url(raw, options))
+            yield from _guard(raw, lambda: read_url(raw, options))  # noqa: B023 (called before the loop moves on)
         else:
             files.append(raw)
     for item in discover(files):
@@ -125,7 +125,7 @@ def read(
             yield from read_jsonl_lines(stdin or sys.stdin, "-")
             continue
         path = item.path
-        yield from _guard(item.source, lambda: read_file(path, item.source, options, workers=workers))
+        yield from _guard(item.source, lambda: read_file(path, item.source, options, workers=workers))  # noqa: B023
 
 
 def _guard(source: str, make: Any) -> Iterator[Article | Rejection]:
@@ -380,7 +380,7 @@ def read_feed(
         yield Rejection(source, "the feed has no items")
     for n, item in enumerate(items, 1):
         where = item.link or f"{source}#{item.guid or n}"
-        yield from _single(where, lambda: from_feed_item(item, where, options))
+        yield from _single(where, lambda: from_feed_item(item, where, options))  # noqa: B023 (called at once)
 
 
 def from_feed_item(item: FeedItem, where: str, options: FetchOptions) -> Article:
@@ -418,7 +418,7 @@ def read_warc_stream(stream: IO[bytes], source: str) -> Iterator[Article | Rejec
         if isinstance(rec, Rejection):
             yield rec
             continue
-        yield from _single(rec.url or source, lambda: from_warc_page(rec))
+        yield from _single(rec.url or source, lambda: from_warc_page(rec))  # noqa: B023 (called at once)
 
 
 def from_warc_page(page: WarcPage) -> Article:

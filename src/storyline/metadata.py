@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from storyline.agencies import AgencySpan, agency_spans, canonical_agency, local_agencies
+from storyline.calendar_words import WEEKDAY_NAMES
 from storyline.clean import (
     ALL_RULES,
     DATELINE_RE,
@@ -204,7 +205,7 @@ def _valid_day(year: int, month: int, day: int) -> bool:
 
 # --- year inference ---------------------------------------------------------------------------------
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = WEEKDAY_NAMES
 _WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
 
 # Events whose anniversaries news copy dates itself by. Small on purpose: each entry must name one year

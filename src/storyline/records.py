@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,9 +167,12 @@ class SpanRow(_Record):
 
 @dataclass(frozen=True, slots=True)
 class DedupeDelta(_Record):
-    """What one incremental dedupe update writes, all in one transaction (``Store.apply_dedupe``)."""
+    """What one dedupe update (``dedupe.update``) changes in the stored index; ``Store.apply_dedupe`` writes it
+    in one transaction."""
 
-    keys: Any  # Mapping[str, Sequence[int]]: the new articles' index keys (dedupe.IndexKeys)
+    # The new articles' index keys (signed 64-bit). ``dedupe.IndexKeys`` holds them as flat arrays and also
+    # offers ``flat()``, which a store may use to write them all at once.
+    keys: Mapping[str, Sequence[int]]
     groups: tuple[tuple[str, str], ...]  # (article, its group's canonical), upserted
     duplicates_of: tuple[str, ...]  # articles whose duplicate marks are replaced by ``duplicates``
     duplicates: tuple[Duplicate, ...]
@@ -180,6 +184,7 @@ class DedupeDelta(_Record):
     passages_removed: tuple[str, ...]
     passages: tuple[Passage, ...]  # inserted (replacing any of the same id)
     reset: bool = False  # empty the whole index, duplicates and passages first (a from-scratch run)
+    rederived: tuple[str, ...] = ()  # articles whose found spans were derived again (not written; for callers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,3 +285,6 @@ class SearchHit(_Record):
     duplicate_of: str | None = None
     start: int | None = None
     end: int | None = None
+
+
+SEARCH_KINDS = ("article", "quote", "entity")  # what full-text search finds (``Store.search``)

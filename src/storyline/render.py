@@ -1,48 +1,35 @@
-"""Human-readable output: stories and timelines as plain text (a wire-service chronology) or Markdown."""
+"""Human-readable output of what the query layer returns: stories, timelines (a wire-service chronology, or
+Markdown), comparisons, an article with its spans highlighted, search hits, the audit trail. Text in, text out."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 
-from storyline.compare import Claim, Comparison
-from storyline.records import Article, Event, Quote, SearchHit, Story, TimelineEntry
-from storyline.text import normalise
+from typing import TYPE_CHECKING, Any
 
+from storyline.calendar_words import AP_MONTHS
+from storyline.records import Article, Change, Quote, SearchHit
 
-def story_summary(story: Story, events: Sequence[Event], articles: Mapping[str, Article]) -> dict[str, object]:
-    """Date span, counts and outlets of one story."""
-    evs = [e for e in events if e.story == story.id]
-    dates = sorted(e.date for e in evs if e.date)
-    outlets = sorted({_outlet(articles[a]) for a in story.articles if a in articles} - {""})
-    return {
-        "id": story.id,
-        "title": story.title,
-        "first": dates[0] if dates else None,
-        "last": dates[-1] if dates else None,
-        "events": len(evs),
-        "articles": len(story.articles),
-        "outlets": outlets,
-    }
+if TYPE_CHECKING:
+    from storyline.compare import Claim, Comparison
+    from storyline.query import ArticleView, History, StorySummary, TimelineView
+
+Style = Callable[..., str]  # click.style's shape: (text, fg=..., bold=...) -> text with ANSI codes
 
 
-def _outlet(a: Article) -> str:
-    return a.outlet or (a.wire_agencies[0] if a.wire_agencies else "")
-
-
-def stories_text(stories: Sequence[Story], events: Sequence[Event], articles: Mapping[str, Article]) -> str:
+def stories_text(summaries: Sequence[StorySummary]) -> str:
+    """Stories as a list: id and title, then date span, counts and outlets."""
     lines = []
-    for s in stories:
-        info = story_summary(s, events, articles)
-        span = f"{info['first']} to {info['last']}" if info["first"] else "undated"
-        outlets = ", ".join(info["outlets"]) or "outlets unknown"  # type: ignore[arg-type]
-        lines.append(f"{s.id}  {s.title}")
-        lines.append(f"    {span} · {info['events']} events · {info['articles']} articles · {outlets}")
+    for info in summaries:
+        span = f"{info.first} to {info.last}" if info.first else "undated"
+        outlets = ", ".join(info.outlets) or "outlets unknown"
+        lines.append(f"{info.id}  {info.title}")
+        lines.append(f"    {span} · {info.events} events · {info.articles} articles · {outlets}")
     return "\n".join(lines)
 
 
-_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+_MONTHS = AP_MONTHS
 
 
 def wire_date(iso: str) -> str:
@@ -58,94 +45,6 @@ def _label(a: Article | None, fallback: str) -> str:
     if a is None:
         return fallback
     return a.outlet or (a.wire_agencies[0] if a.wire_agencies else "") or a.source
-
-
-QUOTES_PER_ENTRY = 2  # a chronology line carries at most two voices; JSON and `show` have the rest
-_MIN_QUOTE_WORDS = 4  # shorter "quotes" are scare quotes or names ("satisfactory"), not statements
-
-
-def entry_quotes(
-    entry: TimelineEntry,
-    quotes_by_article: Mapping[str, Sequence[Quote]],
-    event_articles: Sequence[str] = (),
-    limit: int = QUOTES_PER_ENTRY,
-    seen: list[set[str]] | None = None,
-) -> list[Quote]:
-    """Who said what behind one timeline entry: attributed quotes from the articles it cites.
-
-    Quotes inside a cited span come first (they are the entry's own words), then direct before reported
-    speech, then quotes nearer the top of their article (news puts the main statement first). Quotes with
-    no speaker are left out, and the same words carried by several articles (wire copy) appear once.
-    The entry's event's other articles are searched when the cited ones hold fewer than ``limit`` quotes.
-    A quote whose words the summary or an earlier quote already gives is left out; ``seen`` (the words of
-    quotes shown by earlier entries) keeps one statement from being repeated down the timeline.
-    """
-    summary_words = set(_content_words(entry.summary))
-    cited = list(dict.fromkeys(c.article for c in entry.citations))
-    spans = {(c.article, c.start, c.end) for c in entry.citations}
-    pool = cited + [a for a in event_articles if a not in set(cited)]
-    ranked: list[tuple[tuple[int, int, int, int, int], Quote]] = []
-    for order, art in enumerate(pool):
-        for q in quotes_by_article.get(art, ()):
-            if not q.speaker or len(q.text.split()) < _MIN_QUOTE_WORDS:
-                continue
-            inside = any(a == q.article and q.start < e and s < q.end for a, s, e in spans)
-            rank = (0 if inside else 1, 0 if art in cited else 1, 0 if q.direct else 1, q.start, order)
-            ranked.append((rank, q))
-    ranked.sort(key=lambda kq: kq[0])
-    out: list[Quote] = []
-    seen = [] if seen is None else seen
-    for _, q in ranked:
-        words = set(_content_words(q.text))
-        recent = summary_words.union(*seen[-_RECENT:])
-        if not words or len(words & recent) >= _REPEATS * len(words):
-            continue
-        seen.append(words)
-        out.append(q)
-        if len(out) >= limit:
-            break
-    return out
-
-
-_REPEATS = 0.7  # share of a quote's words already in the summary above which it would only repeat it
-_RECENT = 6  # quotes shown just before that a new one must add to (a window, so common words do not pile up)
-
-
-def _content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"\w+", normalise(text)) if len(w) > 3]
-
-
-@dataclass(frozen=True)
-class QuoteIndex:
-    """Quotes by article and events' members, built once for all the timelines of an export."""
-
-    by_article: Mapping[str, Sequence[Quote]]
-    members: Mapping[str, Sequence[str]]
-
-    @classmethod
-    def build(cls, quotes: Sequence[Quote], events: Sequence[Event] = ()) -> QuoteIndex:
-        by_article: dict[str, list[Quote]] = {}
-        for q in quotes:
-            by_article.setdefault(q.article, []).append(q)
-        return cls(by_article, {ev.id: ev.articles for ev in events})
-
-
-def timeline_quotes(
-    entries: Sequence[TimelineEntry],
-    quotes: Sequence[Quote] | QuoteIndex,
-    events: Sequence[Event] = (),
-    limit: int = QUOTES_PER_ENTRY,
-) -> dict[int, list[Quote]]:
-    """``entry_quotes`` for every entry of a timeline, keyed by the entry's position (pass a ``QuoteIndex``
-    when building many timelines)."""
-    index = quotes if isinstance(quotes, QuoteIndex) else QuoteIndex.build(quotes, events)
-    out = {}
-    seen: list[set[str]] = []
-    for i, e in enumerate(entries):
-        found = entry_quotes(e, index.by_article, index.members.get(e.event or "", ()), limit, seen)
-        if found:
-            out[i] = found
-    return out
 
 
 _FUNCTION_WORDS = frozenset("The A An It Its This That These Those There Their They We He She".split())
@@ -186,27 +85,21 @@ def quote_line(q: Quote, width: int = 220) -> str:
     return f"According to {speaker}{via}, {words}"
 
 
-def timeline_text(
-    story: Story,
-    entries: Sequence[TimelineEntry],
-    articles: Mapping[str, Article],
-    events: Sequence[Event] = (),
-    quotes: Mapping[int, Sequence[Quote]] | None = None,
-) -> str:
+def timeline_text(view: TimelineView) -> str:
     """One story as a wire-service chronology; each entry names its outlets and cites its spans."""
+    story, articles, quotes, info = view.story, view.articles, view.quotes, view.summary
     out = [f"== {story.title} ==", f"   story {story.id}"]
-    if events:
-        info = story_summary(story, events, articles)
-        outlets = ", ".join(info["outlets"]) or "outlets unknown"  # type: ignore[arg-type]
-        out.append(f"   {info['events']} events · {info['articles']} articles · {outlets}")
+    if view.events:
+        outlets = ", ".join(info.outlets) or "outlets unknown"
+        out.append(f"   {info.events} events · {info.articles} articles · {outlets}")
     out.append("")
-    if not entries:
+    if not view.entries:
         out.append("   (no dated entries yet)")
-    for i, e in enumerate(entries):
+    for i, e in enumerate(view.entries):
         src = "source" if e.sources == 1 else "sources"
         outlets = ", ".join(dict.fromkeys(_label(articles.get(c.article), c.article) for c in e.citations))
         out.append(f"{wire_date(e.date)} — {e.summary} ({outlets}; {e.sources} independent {src})")
-        for q in (quotes or {}).get(i, ()):
+        for q in quotes.get(i, ()):
             out.append(f"    > {quote_line(q)} [{q.article} chars {q.start}-{q.end}]")
         for c in e.citations:
             a = articles.get(c.article)
@@ -214,21 +107,17 @@ def timeline_text(
     return "\n".join(out)
 
 
-def timeline_markdown(
-    story: Story,
-    entries: Sequence[TimelineEntry],
-    articles: Mapping[str, Article],
-    quotes: Mapping[int, Sequence[Quote]] | None = None,
-) -> str:
+def timeline_markdown(view: TimelineView) -> str:
     """One story as a Markdown chronology: a bold wire date, the summary, then its sources and spans."""
+    story, articles = view.story, view.articles
     out = [f"## {story.title}", "", f"*Story `{story.id}`*", ""]
-    for i, e in enumerate(entries):
+    for i, e in enumerate(view.entries):
         refs = ", ".join(
             f"{_label(articles.get(c.article), c.article)} `{c.article}` {c.start}-{c.end}" for c in e.citations
         )
         src = "source" if e.sources == 1 else "sources"
         out.append(f"- **{wire_date(e.date)}** — {e.summary} *({e.sources} independent {src}; {refs})*")
-        for q in (quotes or {}).get(i, ()):
+        for q in view.quotes.get(i, ()):
             out.append(f"  - > {quote_line(q)} (`{q.article}` {q.start}-{q.end})")
     return "\n".join(out) + "\n"
 
@@ -303,3 +192,103 @@ def search_text(hits: Sequence[SearchHit]) -> str:
             out.append(f"      {' '.join(h.snippet.split())}")
         out.append("")
     return "\n".join(out).rstrip()
+
+
+def change_dict(change: Change) -> dict[str, str]:
+    """One audit-trail change as a JSON-ready dict."""
+    return {k: str(v) for k, v in change.as_dict().items()}
+
+
+def history_text(found: History) -> str:
+    """The audit trail of one story or event, one change a line."""
+    if not found.changes:
+        return f"{found.id}: no re-clustering changes (its members are as first assigned)"
+    out = []
+    for at, c in found.changes:
+        where = f"{c.source} -> {c.target}"
+        if c.source_story != c.target_story:
+            where += f" (story {c.source_story} -> {c.target_story})"
+        out.append(f"{at}  {c.kind:<11} {c.subject}  {where}: {c.reason}")
+    return "\n".join(out)
+
+
+def article_text(view: ArticleView, style: Style | None = None) -> str:
+    """An article with its spans highlighted (``style``: ANSI colours; None: bracket markers), then its dates,
+    entities and quotes one a line, its copies and the passages it shares."""
+    art = view.article
+    out = [f"{art.id}  {art.title or ''}  ({art.published or 'undated'}, {art.outlet or art.source})"]
+    out.append(highlight(art.text, view.dates, view.mentions, view.quotes, style))
+    out.append("\ndates:")
+    for d in view.dates:
+        out.append(f"  {d.start:>6}  {d.text!r} -> {d.value or 'unresolved'} ({d.granularity})")
+    out.append("entities:")
+    for m in view.mentions:
+        merged = view.entity_names.get(m.text)
+        out.append(f"  {m.start:>6}  {m.text!r} {m.type}" + (f" = {merged}" if merged and merged != m.text else ""))
+    out.append("quotes:")
+    for q in view.quotes:
+        via = f" via {' < '.join(q.via)}" if q.via else ""
+        kind = "direct" if q.direct else "reported"
+        out.append(f"  {q.start:>6}  {q.speaker or '(unknown)'} [{q.cue or '-'}, {kind}{via}]: {q.text[:100]!r}")
+    out.append("copies:")
+    for c in view.copies:
+        verb = "copy" if c.role == "copy" else "copied"
+        prep = "of" if c.role == "copy" else "by"
+        out.append(f"  {verb} ({c.kind}, {c.similarity:.2f}) {prep} {c.other} ({c.other_outlet})")
+    out.append("shared passages:")
+    for sp in view.passages:
+        carriers = sp.carriers
+        out.append(
+            f"  {sp.start if sp.start >= 0 else '-':>6}  origin {sp.origin}; also in {len(carriers)}: "
+            f"{', '.join(carriers[:6])}{' …' if len(carriers) > 6 else ''}: {sp.passage.text[:90]!r}"
+        )
+    return "\n".join(out)
+
+
+def highlight(
+    text: str, dates: Sequence[Any], mentions: Sequence[Any], quotes: Sequence[Any], style: Style | None
+) -> str:
+    """``text`` with spans marked: ANSI colours through ``style``, or bracket markers when ``style`` is None.
+
+    Dates win over entities, entities over quotes, where spans overlap.
+    """
+    # one layer per kind; a character takes the first layer that covers it
+    layers: list[tuple[str, list[tuple[int, int, str]]]] = [
+        ("date", [(d.start, d.end, d.value or "?") for d in dates]),
+        ("entity", [(m.start, m.end, m.type) for m in mentions]),
+    ]
+    owner: list[tuple[str, int] | None] = [None] * len(text)
+    for kind, spans in layers:
+        for i, (s, e, _) in enumerate(spans):
+            if all(owner[p] is None for p in range(s, min(e, len(text)))):
+                for p in range(s, min(e, len(text))):
+                    owner[p] = (kind, i)
+    labels = {kind: spans for kind, spans in layers}
+    quote_at = [False] * len(text)
+    for q in quotes:
+        for p in range(q.start, min(q.end, len(text))):
+            quote_at[p] = True
+    colours = {"date": "yellow", "entity": "cyan"}
+    out: list[str] = []
+    p = 0
+    while p < len(text):
+        if quote_at[p] and (p == 0 or not quote_at[p - 1]) and style is None:
+            out.append("<<")
+        o = owner[p]
+        if o is not None:
+            kind, i = o
+            s, e, label = labels[kind][i]
+            piece = text[p:e]
+            out.append(style(piece, fg=colours[kind], bold=True) if style else f"[{piece}]{{{label}}}")
+            p = e
+        else:
+            q = p
+            while q < len(text) and owner[q] is None and quote_at[q] == quote_at[p]:
+                q += 1
+            piece = text[p:q]
+            out.append(style(piece, fg="green") if style and quote_at[p] else piece)
+            p = q
+        if style is None and quote_at[p - 1] and (p == len(text) or not quote_at[p]):
+            out.append(">>")
+    return "".join(out)
+

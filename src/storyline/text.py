@@ -6,12 +6,13 @@ import hashlib
 import re
 import unicodedata
 
+from storyline.calendar_words import MONTH_ABBREVIATIONS
+
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm",
     "gov", "sen", "rep", "pres", "st", "jr", "sr", "inc", "ltd", "co", "corp", "no",
-    "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.g", "i.e", "approx", "dept", "est",
+    "vs", "etc", *(a.lower() for a in MONTH_ABBREVIATIONS), "u.s", "u.n", "u.k", "e.g", "i.e", "approx", "dept", "est",
     "mt", "ft", "fig", "vol", "n", "s",
 }
 
@@ -78,3 +79,27 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+")
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (letters, apostrophes and hyphens; or digit runs)."""
     return [w.lower() for w in _WORD.findall(normalise(text))]
+
+
+# What may stand between a sentence's start and its first word: spaces, opening quotes and brackets, bullets.
+_SENTENCE_OPENING = " \t\u00a0\"'“‘([«*•"
+
+
+def sentence_initial(text: str, pos: int, *, after_colon: bool = True) -> bool:
+    """Whether the word at ``pos`` opens a sentence: only spaces, opening quotes, brackets and bullets stand
+    between it and the start of the text, a sentence end (``.!?``) or a line break.
+
+    With ``after_colon`` (the default) a clause after a colon or a semicolon, and a line opened by a dash (a list
+    item), open a sentence too: a capitalised word there is no evidence of a name. The date finder passes False:
+    it keeps a month name after a colon ("area: June: ...") as a month.
+    """
+    i = pos - 1
+    while i >= 0 and text[i] in _SENTENCE_OPENING:
+        i -= 1
+    if i < 0 or text[i] in ".!?\n":
+        return True
+    if not after_colon:
+        return False
+    if text[i] in ":;":
+        return True
+    return text[i] in "-–—" and (i == 0 or text[i - 1] == "\n")

@@ -23,7 +23,7 @@ as new articles arrive; it is a pure function of the records.
 
 from __future__ import annotations
 
-import math
+import hashlib
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -33,9 +33,10 @@ from datetime import date, timedelta
 
 from storyline.records import Article, Citation, DateMention, Event, Story, TimelineEntry
 from storyline.text import sentence_spans, words
+from storyline.vectors import centroid, dot, idf_table, tfidf
 
 # a wire credit or dateline opening a sentence ("KYODO - ", "AMSELBURG, February 5 (MPA) - ") is not news
-_LEAD_CREDIT = re.compile(
+LEAD_CREDIT = re.compile(
     r"^(?:[A-Z][A-Za-z .'’]{1,40},\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\.?\s*)?(?:\([A-Za-z]{2,10}\)|/[A-Za-z]{2,10}/\.?)?\s*"
     r"(?:--?|—|–)\s+|^[A-Z][A-Z .'’]{2,40}(?:\s*\([A-Za-z]{2,10}\))?\s*(?:--?|—|–)\s+"
 )
@@ -48,7 +49,7 @@ _LEAD_STAMP = re.compile(
     r"|\b[Uu]pdated(?:\s+at)?\s+\d{1,2}[.:]\d\d(?:\s+(?:GMT|BST|UTC|ET|EDT|EST)\b)?\s+"
     r"|\((?:Reuters|AP|AFP|CNN|UPI|Bloomberg|dpa|[A-Z]{2,5})\)\s*(?:--?|—|–)\s+"
 )
-_CAPTION = re.compile(r"^(this|the) (picture|photo|image)|\(photo|photo:|file photo|^watch:|^video:|^audio:", re.I)
+CAPTION = re.compile(r"^(this|the) (picture|photo|image)|\(photo|photo:|file photo|^watch:|^video:|^audio:", re.I)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _QUOTE_CHARS = ('"', "“", "”")
 _REPORTING = re.compile(r"\b(?:said|says|told|according to|reported|announced)\b")
@@ -246,8 +247,9 @@ def select_timeline(
     # story costs more than the rest of the timeline together)
     head = wanted if options.dates is None else wanted[: 2 * options.dates]
     head_sents = [c for d in head for c in _usable(by_day.get(d, ()), by_id, options)]
-    idf = _idf(head_sents)
-    topic = _centroid([_vector(c.counts, idf) for c in {id(c): c for c in head_sents}.values()])
+    head_unique = list({id(c): c for c in head_sents}.values())  # a sentence can be a candidate of several days
+    idf = idf_table(c.tokens for c in head_unique)
+    topic = centroid([tfidf(c.counts, idf) for c in head_unique])
     chosen_tokens: list[frozenset[str]] = []
     entries: list[TimelineEntry] = []
     for day in wanted:
@@ -353,7 +355,7 @@ def _usable(
 
 def _check(sent: _Sentence, text: str, options: TimelineOptions) -> bool:
     s, e = sent.start, sent.end
-    credit = _LEAD_CREDIT.match(text, s, e) if sent.pos < 2 else None
+    credit = LEAD_CREDIT.match(text, s, e) if sent.pos < 2 else None
     if credit and credit.end() < e:
         s = sent.start = credit.end()
     if options.strip_header and sent.pos < 2:
@@ -364,7 +366,7 @@ def _check(sent: _Sentence, text: str, options: TimelineOptions) -> bool:
     n_words = body.count(" ") + 1
     if not (options.min_words <= n_words <= options.max_words) or body.rstrip().endswith("?"):
         return False  # too short or long for one line; questions summarise nothing
-    if _CAPTION.search(body):
+    if CAPTION.search(body):
         return False
     if sum(body.count(q) for q in _QUOTE_CHARS) >= 2 and not _REPORTING.search(body):
         return False  # a bare quotation reads badly as a summary
@@ -375,39 +377,6 @@ def _check(sent: _Sentence, text: str, options: TimelineOptions) -> bool:
     sent.tokens = frozenset(toks)
     sent.counts = Counter(toks)
     return True
-
-
-def _idf(sentences: Iterable[_Sentence]) -> dict[str, float]:
-    df: Counter[str] = Counter()
-    seen: set[int] = set()
-    for s in sentences:
-        if id(s) not in seen:
-            seen.add(id(s))
-            df.update(s.tokens)
-    n = len(seen) + 1
-    return {t: math.log(n / (1 + c)) + 1.0 for t, c in df.items()}
-
-
-def _vector(counts: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float]:
-    vec = {t: c * idf.get(t, 1.0) for t, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {t: v / norm for t, v in vec.items()}
-
-
-def _centroid(vectors: Iterable[Mapping[str, float]]) -> dict[str, float]:
-    """The normalised sum of unit vectors: what most of them say."""
-    out: dict[str, float] = defaultdict(float)
-    for v in vectors:
-        for t, x in v.items():
-            out[t] += x
-    norm = math.sqrt(sum(x * x for x in out.values())) or 1.0
-    return {t: x / norm for t, x in out.items()}
-
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(t, 0.0) for t, x in a.items())
 
 
 def _pick(
@@ -427,13 +396,13 @@ def _pick(
         if (c.article, c.start) not in seen:
             seen.add((c.article, c.start))
             unique.append(c)
-    vectors = [_vector(c.counts, idf) for c in unique]
-    centroid = _centroid(vectors)
+    vectors = [tfidf(c.counts, idf) for c in unique]
+    day_centre = centroid(vectors)
     scored = []
     for c, v in zip(unique, vectors):
         score = (
-            _dot(v, centroid)
-            + options.topic_weight * _dot(v, topic)
+            dot(v, day_centre)
+            + options.topic_weight * dot(v, topic)
             + options.names_day_bonus * (day in c.days)
             + options.hindsight_bonus * (day in c.days and c.published is not None and c.published > day)
             + options.position_weight / (1 + c.pos)
@@ -484,3 +453,61 @@ def build_timeline(
         arts, mentions, duplicate_of, options,
         story=story.id, required_days=event_of_day, event_of_day=event_of_day, day_articles=day_articles,
     )
+
+
+# Bump when the timeline stage changes what it produces: stored timelines built by older code are built again.
+TIMELINE_VERSION = 1
+
+
+def story_timeline(
+    story: Story,
+    events: Sequence[Event],
+    articles: Mapping[str, Article],
+    mentions: Mapping[str, Sequence[DateMention]],
+    duplicate_of: Mapping[str, str],
+    source_of: Mapping[str, str],
+    options: TimelineOptions = TimelineOptions(),
+) -> list[TimelineEntry]:
+    """The story's timeline as stored and as printed: ``build_timeline``, then wire copy folded in ``sources``
+    (``source_of`` from ``dedupe.source_roots``)."""
+    entries = build_timeline(story, events, articles, mentions, duplicate_of, options)
+    return fold_wire_copy(story, entries, articles, mentions, source_of)
+
+
+def fold_wire_copy(
+    story: Story,
+    entries: Sequence[TimelineEntry],
+    articles: Mapping[str, Article],
+    mentions: Mapping[str, Sequence[DateMention]],
+    source_of: Mapping[str, str],
+) -> list[TimelineEntry]:
+    """Entries whose ``sources`` count articles sharing wire copy (``dedupe.source_roots``) once."""
+    arts = [articles[a] for a in story.articles if a in articles]
+    support = day_support(arts, mentions, source_of)
+    return [
+        replace(e, sources=max(1, min(e.sources, len(support[e.date].sources)))) if e.date in support else e
+        for e in entries
+    ]
+
+
+def timeline_digest(
+    story: Story,
+    events: Sequence[Event],
+    duplicate_of: Mapping[str, str],
+    source_of: Mapping[str, str],
+    options: TimelineOptions,
+) -> str:
+    """What a story's timeline is built from, as a digest: the same digest, the same timeline.
+
+    A timeline is a pure function of the story and its events, its articles with their date mentions, their
+    duplicate marks and wire-copy roots, the options and the code (``TIMELINE_VERSION``). Articles and their
+    mentions never change once stored (ids are content hashes; extraction runs once per article), so the ids
+    stand for them.
+    """
+    ids = list(dict.fromkeys([*story.articles, *(a for e in events for a in e.articles)]))
+    inputs = (
+        f"timeline/{TIMELINE_VERSION}", repr(options), repr(story), repr(list(events)),
+        repr([(a, duplicate_of.get(a), source_of.get(a)) for a in ids]),
+    )
+    return hashlib.sha256("\x1f".join(inputs).encode("utf-8")).hexdigest()
+

@@ -32,4 +32,4 @@ def open_store(url: str | None = None) -> Store:
     return SQLiteStore(url)
 
 
-__all__ = ["Store", "SQLiteStore", "open_store", "resolve_url", "DEFAULT_DB"]
+__all__ = ["DEFAULT_DB", "SQLiteStore", "Store", "open_store", "resolve_url"]

@@ -6,14 +6,14 @@ Writes of one batch happen inside ``atomic()`` so a failure stores nothing of th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from storyline.records import Change
 from storyline.records import (
     Analysis,
     Article,
+    Change,
     DateMention,
     DedupeDelta,
     Duplicate,
@@ -24,10 +24,12 @@ from storyline.records import (
     Quote,
     Rejection,
     SearchHit,
-    SpanRow,
     Story,
     TimelineEntry,
 )
+
+if TYPE_CHECKING:  # the dedupe stage's own storage protocol; not imported at run time
+    from storyline.dedupe.storage import DedupeIndexReader
 
 
 @runtime_checkable
@@ -47,13 +49,25 @@ class Store(Protocol):
         """Store articles not yet stored (by id); returns the ids that were new."""
         ...
 
-    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
-        """Articles in ingest order (all, or those with the given ids)."""
+    def article(self, id: str) -> Article | None:
+        """The stored article ``id``, or None."""
+        ...
+
+    def articles(self, ids: Sequence[str] | None = None, *, offset: int = 0, limit: int | None = None) -> list[Article]:
+        """Articles in ingest order (all, or those with the given ids); ``offset``/``limit`` page through them."""
         ...
 
     def article_ids(self) -> list[str]: ...
 
-    def count(self, table: str) -> int: ...
+    def article_heads(self) -> dict[str, tuple[str | None, str]]:
+        """Article id -> (title, the first 200 characters of its text), in ingest order, without reading whole texts."""
+        ...
+
+    def find_ids(self, kind: str, prefix: str, limit: int = 20) -> list[str]:
+        """Ids of ``kind`` ("article", "event", "story") starting with ``prefix`` (case-sensitive), at most ``limit``:
+        for articles first those whose source is ``prefix`` exactly (ingest order), then the prefix matches by id.
+        Raises ``ValueError`` for another kind."""
+        ...
 
     def add_rejections(self, rejections: Iterable[Rejection]) -> None: ...
 
@@ -70,57 +84,21 @@ class Store(Protocol):
         """Replace the duplicate marks."""
         ...
 
-    def duplicates(self) -> list[Duplicate]: ...
+    def duplicates(self, article_ids: Sequence[str] | None = None) -> list[Duplicate]:
+        """The duplicate marks by article (all, or those where ``article`` or ``duplicate_of`` is one of the ids)."""
+        ...
 
     def set_passages(self, passages: Iterable[Passage]) -> None:
         """Replace the reused passages."""
         ...
 
-    def passages(self) -> list[Passage]: ...
-
-    # the incremental dedupe index (``dedupe_update``) -----------------------------
-    def dedupe_indexed(self) -> int:
-        """How many articles the dedupe index holds."""
+    def passages(self, article_ids: Sequence[str] | None = None) -> list[Passage]:
+        """The reused passages by id (all, or those any of the ids carries)."""
         ...
 
-    def dedupe_groups(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
-        """Indexed article -> its duplicate group's canonical article (itself when it copies nothing)."""
-        ...
-
-    def dedupe_group_members(self, groups: Iterable[str]) -> dict[str, str]:
-        """Every indexed article of the given groups -> its group."""
-        ...
-
-    def dedupe_articles_with_keys(self, keys: Iterable[int]) -> set[str]:
-        """Indexed articles that have any of ``keys`` (``dedupe.index_keys``)."""
-        ...
-
-    def dedupe_key_carriers(self, keys: Iterable[int]) -> list[tuple[int, str]]:
-        """(key, article) for every indexed article holding one of ``keys``."""
-        ...
-
-    def article_dates(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
-        """Article id -> (published date or None, outlet or None), without reading texts."""
-        ...
-
-    def dedupe_spans(self, ids: Iterable[str]) -> dict[str, SpanRow]:
-        """The stored found spans among ``ids``, with their carriers."""
-        ...
-
-    def dedupe_spans_anchored(self, anchors: Iterable[int]) -> dict[str, SpanRow]:
-        """The stored found spans whose anchor key is one of ``anchors``."""
-        ...
-
-    def dedupe_spans_produced_by(self, articles: Iterable[str]) -> dict[str, set[str]]:
-        """Spans any of ``articles`` found (as the later article of a pair) -> every article that found them."""
-        ...
-
-    def dedupe_spans_carried_by(self, articles: Iterable[str]) -> dict[str, SpanRow]:
-        """The stored found spans any of ``articles`` carries."""
-        ...
-
-    def passage_ids(self, ids: Iterable[str]) -> set[str]:
-        """Which of ``ids`` are stored passages."""
+    # the incremental dedupe index (``dedupe.update`` reads it, the pipeline writes its delta) -----
+    def dedupe_index(self) -> DedupeIndexReader:
+        """The reads ``dedupe.update`` makes over this store."""
         ...
 
     def lock_writes(self) -> None:
@@ -129,40 +107,54 @@ class Store(Protocol):
         ...
 
     def apply_dedupe(self, delta: DedupeDelta) -> None:
-        """Write one incremental dedupe update (see ``DedupeDelta``) in one transaction."""
+        """Write one dedupe update (``dedupe.update``'s ``DedupeDelta``) in one transaction."""
         ...
 
     # extraction ------------------------------------------------------------------
     def set_analyses(self, analyses: Iterable[Analysis]) -> None:
-        """Store (replacing) what extraction found in each article."""
+        """Store (replacing) what extraction found in each article; quotes keep ``speaker_entity`` as given."""
+        ...
+
+    def set_quote_speakers(self, links: Iterable[tuple[str, int, int, str | None]]) -> None:
+        """Set ``speaker_entity`` of stored quotes, each link keyed (article, start, end)."""
         ...
 
     def analysed_ids(self) -> set[str]: ...
 
-    def date_mentions(self, article_ids: Sequence[str] | None = None) -> list[DateMention]: ...
+    def unanalysed_ids(self) -> list[str]:
+        """Stored articles with no analysis yet, in ingest order."""
+        ...
 
-    def mentions(self) -> list[Mention]: ...
+    def date_mentions(self, article_ids: Sequence[str] | None = None) -> list[DateMention]:
+        """Date mentions by article and span (all, or those of the given articles); so are ``mentions`` and ``quotes``."""
+        ...
 
-    def quotes(self) -> list[Quote]: ...
+    def mentions(self, article_ids: Sequence[str] | None = None) -> list[Mention]: ...
+
+    def quotes(self, article_ids: Sequence[str] | None = None) -> list[Quote]: ...
 
     def set_entities(self, entities: Iterable[Entity]) -> None: ...
 
-    def entities(self) -> list[Entity]: ...
+    def entities(self, ids: Sequence[str] | None = None) -> list[Entity]:
+        """Merged entities by id (all, or those with the given ids)."""
+        ...
 
     # clustering ------------------------------------------------------------------
     def set_clusters(self, events: Iterable[Event], stories: Iterable[Story]) -> None:
         """Replace events and stories (with their article memberships)."""
         ...
 
-    def events(self) -> list[Event]: ...
-
-    def stories(self) -> list[Story]: ...
-
-    def log(self, kind: str, detail: str) -> None:
-        """Append to the audit trail (merges, splits, re-clustering)."""
+    def events(self, ids: Sequence[str] | None = None, *, story: str | None = None) -> list[Event]:
+        """Events in cluster order (all, those with the given ids, and/or those of ``story``), with their articles."""
         ...
 
-    def audit(self) -> Iterator[tuple[str, str, str]]: ...
+    def stories(self, ids: Sequence[str] | None = None, *, offset: int = 0, limit: int | None = None) -> list[Story]:
+        """Stories in cluster order (all, or those with the given ids), a page at a time, with their events and articles."""
+        ...
+
+    def clustered_count(self) -> int:
+        """How many articles belong to an event."""
+        ...
 
     def add_changes(self, changes: Iterable[Change]) -> None:
         """Append re-clustering changes (moves, splits, merges, relinks) to the cluster audit trail."""
@@ -178,6 +170,25 @@ class Store(Protocol):
 
     def set_cluster_state(self, state: tuple[int, str, bytes] | None) -> None:
         """Replace the saved clusterer state (None: forget it); write it in the transaction of ``set_clusters``."""
+        ...
+
+    # comparisons -----------------------------------------------------------------
+    def set_comparisons(self, items: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """Store (replacing) each event's comparison: (event id, digest of its inputs, the comparison as a
+        JSON-ready dict, kept as JSON text in its own key order so it reads back equal, keys in the same order)."""
+        ...
+
+    def comparison_digests(self) -> dict[str, str]:
+        """Event -> digest of the inputs its stored comparison was computed from."""
+        ...
+
+    def comparisons(self, event_ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Event -> its stored comparison: in the order of ``event_ids`` when given (those stored), else in the
+        events' cluster order (comparisons of events no longer stored last, by id)."""
+        ...
+
+    def drop_comparisons(self, event_ids: Iterable[str]) -> None:
+        """Forget the stored comparisons of ``event_ids``."""
         ...
 
     # timelines -------------------------------------------------------------------
@@ -200,7 +211,9 @@ class Store(Protocol):
     def timeline(self, story: str) -> list[TimelineEntry]: ...
 
     # search -----------------------------------------------------------------------
-    def search(self, query: str, kinds: Sequence[str] = ("article", "quote", "entity"), limit: int = 20) -> list[SearchHit]:
+    def search(
+        self, query: str, kinds: Sequence[str] = ("article", "quote", "entity"), limit: int = 20
+    ) -> list[SearchHit]:
         """Full-text search over article titles and texts, quotes (speaker and words) and entity names and aliases.
 
         Words are matched after stemming and folding accents; ``"a phrase"`` in double quotes must match in order.

@@ -109,7 +109,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         7,
         "dedupe index kept per article: groups, found spans, their producers and carriers (issue 4)",
         [
-            # Components are gone: adding an article now re-derives only its neighbours (dedupe_update.py).
+            # Components are gone: adding an article now re-derives only its neighbours (dedupe/incremental.py).
             # The keys' meaning is unchanged, but spans must be found again: the index is emptied and the next
             # analyse rebuilds it, replacing duplicates and passages in the same transaction (until then the
             # stored ones stay readable).
@@ -129,6 +129,24 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             """CREATE TABLE dedupe_span_carriers (
                 span TEXT NOT NULL, article TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (span, article))""",
             "CREATE INDEX dedupe_span_carriers_article ON dedupe_span_carriers(article)",
+        ],
+    ),
+    (
+        8,
+        "narrow store (issue 12): stored comparisons, passage carriers, indexes for targeted and paged reads",
+        [
+            # One row per event: the comparison as JSON text in its own key order, and a digest of its inputs.
+            "CREATE TABLE comparisons (event TEXT PRIMARY KEY, digest TEXT NOT NULL, body TEXT NOT NULL)",
+            # passage -> article for each carrier (passages.articles is a JSON list); each backend keeps it in step
+            # with passages by triggers (its own migration), so every write path (set_passages, apply_dedupe) does.
+            "CREATE TABLE passage_articles (passage TEXT NOT NULL, article TEXT NOT NULL, PRIMARY KEY (passage, article))",
+            "CREATE INDEX passage_articles_article ON passage_articles(article)",
+            "CREATE INDEX articles_seq ON articles(seq)",  # ingest order and pages; the next seq is MAX(seq) + 1
+            "CREATE INDEX articles_source ON articles(source)",  # find_ids("article", a source path)
+            "CREATE INDEX duplicates_duplicate_of ON duplicates(duplicate_of)",  # duplicates(ids): marks pointing at ids
+            "CREATE INDEX events_story ON events(story)",  # events(story=...), stories by page
+            # the audit trail (Store.log) was written and never read: cluster_changes is the trail users see
+            "DROP TABLE audit",
         ],
     ),
 ]

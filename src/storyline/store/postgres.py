@@ -8,14 +8,13 @@ rows (English stemming, Latin accents folded) with GIN indexes.
 from __future__ import annotations
 
 import json
-import threading
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 from storyline.errors import MissingExtra, StoreError
 from storyline.records import SearchHit
 from storyline.store.sql import SEARCH_KINDS, SQLStore, check_kinds, entity_line, query_terms
-
 
 
 def _latin_folds() -> tuple[str, str]:
@@ -61,11 +60,38 @@ def _fts_statements() -> list[str]:
     return out
 
 
+def _narrow_statements() -> list[str]:
+    """Indexes for ``LIKE 'prefix%'`` on ids (whatever the collation), and passage_articles following passages.articles."""
+    out = [f"CREATE INDEX {t}_id_prefix ON {t} (id text_pattern_ops)" for t in ("articles", "events", "stories")]
+    fill = (
+        "INSERT INTO passage_articles (passage, article) SELECT {r}.id, a FROM {src}json_array_elements_text({r}.articles::json) a "
+        "ON CONFLICT DO NOTHING"
+    )
+    out += [
+        "CREATE FUNCTION passages_carriers() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF TG_OP <> 'INSERT' THEN DELETE FROM passage_articles WHERE passage = OLD.id; END IF; "
+        f"IF TG_OP <> 'DELETE' THEN {fill.format(r='NEW', src='')}; END IF; "
+        "RETURN NULL; END $$",
+        "CREATE TRIGGER passages_carriers AFTER INSERT OR UPDATE OR DELETE ON passages "
+        "FOR EACH ROW EXECUTE FUNCTION passages_carriers()",
+        fill.format(r="p", src="passages p, "),  # the passages an older database already holds
+    ]
+    return out
+
+
 class PostgresStore(SQLStore):
     """PostgreSQL backend: ``PostgresStore("postgresql://user@host:5432/db")``."""
 
     param = "%s"
-    backend_migrations = [(101, "postgresql: full-text search over articles, quotes and entities (tsvector)", _fts_statements())]
+    _differs = "IS DISTINCT FROM"
+    backend_migrations = (
+        (101, "postgresql: full-text search over articles, quotes and entities (tsvector)", _fts_statements()),
+        (
+            102,
+            "postgresql: prefix indexes for find_ids; passage_articles kept in step with passages",
+            _narrow_statements(),
+        ),
+    )
 
     def __init__(self, url: str) -> None:
         try:
@@ -73,10 +99,10 @@ class PostgresStore(SQLStore):
         except ImportError as exc:
             raise MissingExtra("the PostgreSQL store", "postgres") from exc
         self.url = url
-        self._depth = 0
-        self._lock = threading.RLock()
+        # a connection per thread, opened on first use (psycopg_pool would be one more dependency for the same)
+        self._open(shared=False)
         try:
-            self.conn = psycopg.connect(url, autocommit=False)
+            _ = self.conn  # connect now, so a bad URL fails here with a clear message
         except psycopg.Error as exc:
             why = " ".join(str(exc).split())
             hint = "" if "server running" in why else " (is the server running?)"
@@ -85,6 +111,25 @@ class PostgresStore(SQLStore):
             self.migrate()
         except psycopg.Error as exc:
             raise StoreError(f"{_redact(url)} is not a storyline database or cannot be migrated: {exc}") from exc
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        # autocommit: a read outside atomic() is its own statement and leaves no transaction open ("idle in
+        # transaction" would hold a snapshot and block DDL); atomic() and _reading() issue BEGIN themselves
+        return psycopg.connect(self.url, autocommit=True)
+
+    def _begin(self) -> None:
+        self._exec("BEGIN")
+
+    def _begin_read(self) -> None:
+        self._exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def _prefix(self, column: str, prefix: str) -> tuple[str, tuple[str, ...]]:
+        # LIKE is exact whatever the database's collation (a range is not, under a linguistic one); the
+        # text_pattern_ops indexes of migration 102 serve it
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return f"{column} LIKE ? ESCAPE '\\'", (escaped + "%",)
 
     # pg_advisory_xact_lock key: any constant; every storyline writer that must not interleave takes this one
     _WRITER_LOCK = 0x5354_4F52_594C  # "STORYL"
@@ -129,8 +174,10 @@ class PostgresStore(SQLStore):
                 f"FROM entities e, (SELECT {tsq} AS q) AS sq WHERE e.tsv @@ q ORDER BY rank DESC, e.id LIMIT ?",
                 (*words, limit),
             )
-            hits += [SearchHit("entity", i, n, entity_line(ty, json.loads(al), len(json.loads(arts))), float(r))
-                     for i, n, ty, al, arts, r in rows]
+            hits += [
+                SearchHit("entity", i, n, entity_line(ty, json.loads(al), len(json.loads(arts))), float(r))
+                for i, n, ty, al, arts, r in rows
+            ]
         return hits
 
 
@@ -141,4 +188,3 @@ def _redact(url: str) -> str:
         return url
     scheme, _, cred = head.partition("//")
     return f"{scheme}//{cred.split(':', 1)[0]}:***@{tail}"
-

@@ -1,67 +1,124 @@
 """Store logic shared by the SQL backends, written against DB-API 2.
 
-A backend supplies a connection, its parameter placeholder and its transaction handling;
+A backend supplies connections (``_connect``), its parameter placeholder and its transaction handling;
 everything else (record <-> row mapping, migrations, replace semantics) lives here once.
+
+Connections: each thread gets its own (``threading.local``), so readers in worker threads (the HTTP API) never
+wait behind one another or behind a writer: SQLite in WAL mode and PostgreSQL both let readers see the last
+committed state while a write transaction is open. Writes run in ``atomic()`` on the calling thread's connection.
+A thread's connection stays open until ``close()`` (worker pools reuse their threads, so their number is bounded).
+A backend that cannot share a database between connections (SQLite ``:memory:``) uses one connection for every
+thread instead, and then every statement and transaction holds one lock, so readers wait for a writer to commit.
+Reads that take several statements run in one read transaction (``_reading``), so they see one state.
 """
 
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import datetime, timezone
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
-
-from storyline.records import Change
+from storyline.errors import BadQuery
 from storyline.records import (
     Analysis,
     Article,
+    Change,
     Citation,
-    DateMention,
     Dateline,
-    DedupeDelta,
+    DateMention,
     Duplicate,
     Entity,
     Event,
     Mention,
     Passage,
-    SpanRow,
     Quote,
     Rejection,
     Story,
     TimelineEntry,
 )
-from storyline.errors import BadQuery
+from storyline.store.dedupe_index import DedupeIndexSQL
 from storyline.store.migrations import MIGRATIONS
 
-_TABLES = {
-    "articles", "rejections", "duplicates", "passages", "analysed", "date_mentions", "mentions",
-    "quotes", "entities", "stories", "events", "event_articles", "audit", "timeline_entries",
-    "fetch_validators", "dedupe_keys", "dedupe_groups", "dedupe_spans", "dedupe_span_producers",
-    "dedupe_span_carriers", "cluster_changes", "cluster_state", "timeline_digests",
-}
+# find_ids: kind -> table
+_ID_TABLES = {"article": "articles", "event": "events", "story": "stories"}
+# LIMIT for "no limit" with an OFFSET (SQLite needs a LIMIT before OFFSET; PostgreSQL refuses a negative one)
+_NO_LIMIT = 2**62
+HEAD_CHARS = 200  # article_heads: enough of a text for a one-line preview
 
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-class SQLStore:
-    """Common implementation; subclasses set ``conn``, ``param`` and ``atomic``."""
+def dump_comparison(value: dict[str, Any]) -> str:
+    """A comparison as stored: its own key order kept (``sort_keys=False``), so a round trip gives the same dict."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=False)
+
+
+class SQLStore(DedupeIndexSQL):
+    """Common implementation; a backend's ``__init__`` calls ``_open`` and supplies ``_connect`` and ``_begin``."""
 
     url: str
     param = "?"
     # migrations only this backend runs (its own full-text index), numbered from 101 so they never meet the shared ones
-    backend_migrations: list[tuple[int, str, list[str]]] = []
-    conn: Any
-    _depth: int
+    backend_migrations: tuple[tuple[int, str, list[str]], ...] = ()
+    # how SQL says "these two values differ, NULLs included" (SQLite: IS NOT; PostgreSQL: IS DISTINCT FROM)
+    _differs = "IS NOT"
+    _local: threading.local
     _lock: threading.RLock
+    _guard: AbstractContextManager[Any]
+    _shared: Any
+    _conns: list[Any]
+    _conns_lock: threading.Lock
+
+    # connections -----------------------------------------------------------------
+    def _connect(self) -> Any:
+        """A new DB-API connection to this store's database (backend-specific)."""
+        raise NotImplementedError
+
+    def _open(self, *, shared: bool) -> None:
+        """Set up the connections; ``shared``: one connection serves every thread (statements take turns)."""
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._conns = []
+        self._conns_lock = threading.Lock()
+        self._shared = None
+        self._guard = self._lock if shared else nullcontext()
+        if shared:
+            self._shared = self._new_connection()
+
+    def _new_connection(self) -> Any:
+        conn = self._connect()
+        with self._conns_lock:
+            self._conns.append(conn)
+        return conn
+
+    @property
+    def conn(self) -> Any:
+        """The calling thread's connection (opened on first use)."""
+        if self._shared is not None:
+            return self._shared
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._new_connection()
+        return conn
+
+    @conn.setter
+    def conn(self, value: Any) -> None:
+        raise AttributeError("a store's connections are its own: each thread opens one on first use")
+
+    def close(self) -> None:
+        """Close every connection this store opened (in any thread)."""
+        with self._conns_lock:
+            conns, self._conns = self._conns, []
+        self._local = threading.local()
+        for conn in conns:
+            conn.close()
 
     # plumbing --------------------------------------------------------------------
     def _q(self, sql: str) -> str:
@@ -75,48 +132,145 @@ class SQLStore:
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = [tuple(r) for r in rows]
         if rows:
-            cur = self.conn.cursor()
-            cur.executemany(self._q(sql), rows)
+            with self._guard:
+                self.conn.cursor().executemany(self._q(sql), rows)
 
     def _all(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self._exec(sql, args).fetchall())
+        with self._guard:
+            return list(self._exec(sql, args).fetchall())
 
     def _where_in(self, sql: str, values: Iterable[Any]) -> list[tuple[Any, ...]]:
         """Rows of ``sql`` (ending in ``... IN``) for every value, asked in chunks that stay under parameter limits."""
         rows: list[tuple[Any, ...]] = []
-        for part in self._chunks(dict.fromkeys(values)):
-            rows += self._all(f"{sql} ({', '.join('?' * len(part))})", part)
+        with self._reading():
+            for part in self._chunks(dict.fromkeys(values)):
+                rows += self._all(f"{sql} ({', '.join('?' * len(part))})", part)
         return rows
+
+    _CHUNK = 500  # parameters per IN (...) list; well under every driver's limit
+
+    def _chunks(self, values: Iterable[Any]) -> Iterator[list[Any]]:
+        items = list(values)
+        for i in range(0, len(items), self._CHUNK):
+            yield items[i : i + self._CHUNK]
+
+    def _delete_keys(self, table: str, key: Sequence[str], values: Iterable[Sequence[Any]]) -> None:
+        """Delete the rows of ``table`` whose ``key`` columns equal one of ``values``."""
+        where = " AND ".join(f"{c} = ?" for c in key)
+        self._many(f"DELETE FROM {table} WHERE {where}", values)
+
+    def _upsert(self, table: str, columns: Sequence[str], key: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Insert ``rows``; a row whose ``key`` is stored replaces it, and only where a value differs (no idle writes)."""
+        rest = [c for c in columns if c not in key]
+        if rest:
+            sets = ", ".join(f"{c} = excluded.{c}" for c in rest)
+            differs = " OR ".join(f"{table}.{c} {self._differs} excluded.{c}" for c in rest)
+            conflict = f"DO UPDATE SET {sets} WHERE {differs}"
+        else:
+            conflict = "DO NOTHING"
+        self._many(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({', '.join(key)}) {conflict}",
+            rows,
+        )
+
+    def _replace(
+        self,
+        table: str,
+        columns: Sequence[str],
+        key: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        where: str = "",
+        args: Sequence[Any] = (),
+    ) -> None:
+        """Make ``table`` (or its rows matching ``where``) hold exactly ``rows``, by difference: rows no longer
+        present are deleted, changed ones updated, new ones inserted; unchanged rows are not written."""
+        rows = [tuple(r) for r in rows]
+        at = [columns.index(c) for c in key]
+        keep = {tuple(r[i] for i in at) for r in rows}
+        cols = ", ".join(key)
+        stored = self._all(f"SELECT {cols} FROM {table}" + (f" WHERE {where}" if where else ""), args)
+        self._delete_keys(table, key, (tuple(k) for k in stored if tuple(k) not in keep))
+        self._upsert(table, columns, key, rows)
+
+    @staticmethod
+    def _page(offset: int, limit: int | None) -> tuple[str, tuple[int, ...]]:
+        """SQL and arguments for a page (``offset`` rows skipped, at most ``limit``)."""
+        if offset < 0 or (limit is not None and limit < 0):
+            raise ValueError(f"offset and limit must not be negative (got offset={offset}, limit={limit})")
+        if offset == 0 and limit is None:
+            return "", ()
+        return " LIMIT ? OFFSET ?", (_NO_LIMIT if limit is None else limit, offset)
+
+    def _prefix(self, column: str, prefix: str) -> tuple[str, tuple[str, ...]]:
+        """A condition (index-backed) for ``column`` starting with ``prefix``, case-sensitive like ``str.startswith``.
+
+        SQLite compares text as UTF-8 bytes, whose order is code-point order, so the strings starting with
+        ``prefix`` are exactly those in [prefix, prefix with its last character's successor).
+        """
+        if not prefix:
+            return "1 = 1", ()
+        last = ord(prefix[-1])
+        if last >= 0x10FFFF:
+            return f"{column} >= ?", (prefix,)  # no successor: only an open range (no id has such a character)
+        return f"{column} >= ? AND {column} < ?", (prefix, prefix[:-1] + chr(last + 1))
+
+    # transactions ----------------------------------------------------------------
+    def _depth(self) -> int:
+        return int(getattr(self._local, "depth", 0))
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
         """A transaction; nested calls use savepoints so an inner failure undoes only itself."""
-        with self._lock:
-            self._depth += 1
-            name = f"sp{self._depth}"
+        with self._guard:
+            if getattr(self._local, "reading", False):
+                raise RuntimeError("a write inside a read snapshot: open atomic() first")
+            depth = self._depth() + 1
+            self._local.depth = depth
+            conn = self.conn
+            name = f"sp{depth}"
             try:
-                if self._depth == 1:
+                if depth == 1:
                     self._begin()
                 else:
                     self._exec(f"SAVEPOINT {name}")
                 yield
             except BaseException:
-                if self._depth == 1:
-                    self.conn.rollback()
+                if depth == 1:
+                    conn.rollback()
                 else:
                     self._exec(f"ROLLBACK TO SAVEPOINT {name}")
                     self._exec(f"RELEASE SAVEPOINT {name}")
                 raise
             else:
-                if self._depth == 1:
-                    self.conn.commit()
+                if depth == 1:
+                    conn.commit()
                 else:
                     self._exec(f"RELEASE SAVEPOINT {name}")
             finally:
-                self._depth -= 1
+                self._local.depth = depth - 1
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Several reads that see one committed state: a read-only transaction, unless one is already open."""
+        with self._guard:
+            if self._depth() or getattr(self._local, "reading", False):
+                yield
+                return
+            self._local.reading = True
+            try:
+                self._begin_read()
+                yield
+            finally:
+                self._local.reading = False
+                self.conn.rollback()  # nothing was written: ending the snapshot is all
 
     def _begin(self) -> None:
-        """Start a transaction (backends whose driver does it implicitly do nothing)."""
+        """Start a write transaction (backends whose driver does it implicitly do nothing)."""
+
+    def _begin_read(self) -> None:
+        """Start a read transaction that sees one snapshot until it ends."""
+        self._exec("BEGIN")
 
     def lock_writes(self) -> None:
         """Inside ``atomic``: hold the store's one writer lock until the transaction ends (SQLite's
@@ -142,13 +296,21 @@ class SQLStore:
                 applied.append(version)
         return applied
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def count(self, table: str) -> int:
-        if table not in _TABLES:
-            raise ValueError(f"unknown table {table!r}; one of {sorted(_TABLES)}")
-        return int(self._all(f"SELECT COUNT(*) FROM {table}")[0][0])
+    def find_ids(self, kind: str, prefix: str, limit: int = 20) -> list[str]:
+        """Ids of ``kind`` ("article", "event", "story") starting with ``prefix``, at most ``limit``: for articles
+        first those whose source is ``prefix`` exactly (ingest order), then the prefix matches by id."""
+        table = _ID_TABLES.get(kind)
+        if table is None:
+            raise ValueError(f"unknown kind {kind!r}; one of {', '.join(_ID_TABLES)}")
+        found: list[str] = []
+        if kind == "article":
+            found += [
+                r[0]
+                for r in self._all("SELECT id FROM articles WHERE source = ? ORDER BY seq LIMIT ?", (prefix, limit))
+            ]
+        cond, args = self._prefix("id", prefix)
+        found += [r[0] for r in self._all(f"SELECT id FROM {table} WHERE {cond} ORDER BY id LIMIT ?", (*args, limit))]
+        return list(dict.fromkeys(found))[:limit]
 
     # articles --------------------------------------------------------------------
     _ARTICLE_COLS = (
@@ -157,49 +319,77 @@ class SQLStore:
     )
 
     def add_articles(self, articles: Iterable[Article]) -> list[str]:
+        batch: dict[str, Article] = {}
+        for a in articles:
+            batch.setdefault(a.id, a)
         with self.atomic():
-            known = set(self.article_ids())
-            seq = self.count("articles")
-            new: list[str] = []
-            rows = []
-            for a in articles:
-                if a.id in known:
-                    continue
-                known.add(a.id)
-                new.append(a.id)
-                rows.append(
-                    (
-                        a.id, seq, a.source, a.url, a.title, a.published, a.published_from, a.updated,
-                        a.outlet, a.author, _dump(list(a.wire_agencies)), _dump(list(a.cited_agencies)),
-                        _dump(a.dateline.as_dict()) if a.dateline else None, a.language, a.content_hash, a.text,
-                    )
-                )
-                seq += 1
+            # one writer at a time: the ids found new and the sequence numbers stay right beside another writer
+            self.lock_writes()
+            known = {r[0] for r in self._where_in("SELECT id FROM articles WHERE id IN", batch)}
+            new = [i for i in batch if i not in known]
+            seq = int(self._all("SELECT COALESCE(MAX(seq) + 1, 0) FROM articles")[0][0])
             self._many(
                 "INSERT INTO articles (id, seq, source, url, title, published, published_from, updated, outlet, "
                 "author, wire, cited, dateline, language, content_hash, text) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                (
+                    (
+                        a.id,
+                        seq + n,
+                        a.source,
+                        a.url,
+                        a.title,
+                        a.published,
+                        a.published_from,
+                        a.updated,
+                        a.outlet,
+                        a.author,
+                        _dump(list(a.wire_agencies)),
+                        _dump(list(a.cited_agencies)),
+                        _dump(a.dateline.as_dict()) if a.dateline else None,
+                        a.language,
+                        a.content_hash,
+                        a.text,
+                    )
+                    for n, a in enumerate(batch[i] for i in new)
+                ),
             )
         return new
 
-    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+    def article(self, id: str) -> Article | None:
+        """The stored article ``id``, or None."""
+        rows = self._all(f"SELECT {self._ARTICLE_COLS} FROM articles WHERE id = ?", (id,))
+        return _article(rows[0]) if rows else None
+
+    def articles(self, ids: Sequence[str] | None = None, *, offset: int = 0, limit: int | None = None) -> list[Article]:
+        """Articles in ingest order (all, or those with the given ids); ``offset``/``limit`` page through them."""
+        page, args = self._page(offset, limit)
         if ids is None:
-            return [_article(r) for r in self._all(f"SELECT {self._ARTICLE_COLS} FROM articles ORDER BY seq")]
-        rows = self._where_in(f"SELECT seq, {self._ARTICLE_COLS} FROM articles WHERE id IN", ids)
-        return [_article(r[1:]) for r in sorted(rows, key=lambda r: int(r[0]))]
+            return [
+                _article(r) for r in self._all(f"SELECT {self._ARTICLE_COLS} FROM articles ORDER BY seq{page}", args)
+            ]
+        rows = sorted(
+            self._where_in(f"SELECT seq, {self._ARTICLE_COLS} FROM articles WHERE id IN", ids), key=lambda r: int(r[0])
+        )
+        end = None if limit is None else offset + limit
+        return [_article(r[1:]) for r in rows[offset:end]]
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self._all("SELECT id FROM articles ORDER BY seq")]
 
+    def article_heads(self) -> dict[str, tuple[str | None, str]]:
+        """Article id -> (title, the first 200 characters of its text), in ingest order, without reading whole texts."""
+        rows = self._all(f"SELECT id, title, substr(text, 1, {HEAD_CHARS}) FROM articles ORDER BY seq")
+        return {i: (t, h) for i, t, h in rows}
+
     def add_rejections(self, rejections: Iterable[Rejection]) -> None:
         with self.atomic():
-            for r in rejections:
-                self._exec("DELETE FROM rejections WHERE source = ? AND reason = ?", (r.source, r.reason))
-                self._exec("INSERT INTO rejections (source, reason) VALUES (?, ?)", (r.source, r.reason))
+            self._upsert(
+                "rejections", ("source", "reason"), ("source", "reason"), ((r.source, r.reason) for r in rejections)
+            )
 
     def rejections(self) -> list[Rejection]:
-        return [Rejection(s, r) for s, r in self._all("SELECT source, reason FROM rejections ORDER BY source")]
+        return [Rejection(s, r) for s, r in self._all("SELECT source, reason FROM rejections ORDER BY source, reason")]
 
     def fetch_validators(self) -> dict[str, tuple[str | None, str | None]]:
         """URL -> (ETag, Last-Modified) of its last response, for conditional GET."""
@@ -207,285 +397,244 @@ class SQLStore:
 
     def set_fetch_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None:
         """Remember the validators of fetched URLs (replacing older ones for the same URL)."""
+        now = _now()
         with self.atomic():
-            for url, (etag, modified) in validators.items():
-                self._exec("DELETE FROM fetch_validators WHERE url = ?", (url,))
-                self._exec(
-                    "INSERT INTO fetch_validators (url, etag, last_modified, fetched) VALUES (?, ?, ?, ?)",
-                    (url, etag, modified, _now()),
-                )
+            self._upsert(
+                "fetch_validators",
+                ("url", "etag", "last_modified", "fetched"),
+                ("url",),
+                ((url, etag, modified, now) for url, (etag, modified) in validators.items()),
+            )
 
     # dedupe ----------------------------------------------------------------------
     def set_duplicates(self, duplicates: Iterable[Duplicate]) -> None:
         with self.atomic():
-            self._exec("DELETE FROM duplicates")
-            self._many(
-                "INSERT INTO duplicates (article, duplicate_of, kind, similarity) VALUES (?, ?, ?, ?)",
+            self._replace(
+                "duplicates",
+                ("article", "duplicate_of", "kind", "similarity"),
+                ("article",),
                 ((d.article, d.duplicate_of, d.kind, d.similarity) for d in duplicates),
             )
 
-    def duplicates(self) -> list[Duplicate]:
-        rows = self._all("SELECT article, duplicate_of, kind, similarity FROM duplicates ORDER BY article")
+    def duplicates(self, article_ids: Sequence[str] | None = None) -> list[Duplicate]:
+        """The duplicate marks by article (all, or those where ``article`` or ``duplicate_of`` is one of the ids)."""
+        cols = "SELECT article, duplicate_of, kind, similarity FROM duplicates"
+        if article_ids is None:
+            rows = self._all(f"{cols} ORDER BY article")
+        else:
+            with self._reading():
+                rows = self._where_in(f"{cols} WHERE article IN", article_ids)
+                rows += self._where_in(f"{cols} WHERE duplicate_of IN", article_ids)
+            rows = sorted({r[0]: r for r in rows}.values(), key=lambda r: r[0])
         return [Duplicate(a, d, k, float(s)) for a, d, k, s in rows]
 
     def set_passages(self, passages: Iterable[Passage]) -> None:
         with self.atomic():
-            self._exec("DELETE FROM passages")
-            self._many(
-                "INSERT INTO passages (id, text, origin_article, origin_agency, articles) VALUES (?, ?, ?, ?, ?)",
+            self._replace(
+                "passages",
+                ("id", "text", "origin_article", "origin_agency", "articles"),
+                ("id",),
                 ((p.id, p.text, p.origin_article, p.origin_agency, _dump(list(p.articles))) for p in passages),
             )
 
-    def passages(self) -> list[Passage]:
-        rows = self._all("SELECT id, text, origin_article, origin_agency, articles FROM passages ORDER BY id")
+    def passages(self, article_ids: Sequence[str] | None = None) -> list[Passage]:
+        """The reused passages by id (all, or those any of the ids carries)."""
+        cols = "SELECT id, text, origin_article, origin_agency, articles FROM passages"
+        if article_ids is None:
+            rows = self._all(f"{cols} ORDER BY id")
+        else:
+            with self._reading():
+                ids = {
+                    r[0] for r in self._where_in("SELECT passage FROM passage_articles WHERE article IN", article_ids)
+                }
+                rows = sorted(self._where_in(f"{cols} WHERE id IN", ids), key=lambda r: r[0])
         return [Passage(i, t, tuple(json.loads(arts)), oa, ag) for i, t, oa, ag, arts in rows]
 
-    # dedupe index ----------------------------------------------------------------
-    _CHUNK = 500  # parameters per IN (...) list; well under every driver's limit
-
-    def _chunks(self, values: Iterable[Any]) -> Iterator[list[Any]]:
-        items = list(values)
-        for i in range(0, len(items), self._CHUNK):
-            yield items[i : i + self._CHUNK]
-
-    def _in(self, sql: str, values: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
-        """Rows of ``sql`` (with one ``{marks}`` placeholder list) for ``values``, a chunk at a time."""
-        for chunk in self._chunks(set(values)):
-            yield from self._all(sql.format(marks=", ".join("?" * len(chunk))), chunk)
-
-    def dedupe_indexed(self) -> int:
-        return int(self._all("SELECT COUNT(*) FROM dedupe_groups")[0][0])
-
-    def dedupe_groups(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
-        if article_ids is None:
-            return {a: g for a, g in self._all("SELECT article, grp FROM dedupe_groups")}
-        return {a: g for a, g in self._in("SELECT article, grp FROM dedupe_groups WHERE article IN ({marks})", article_ids)}
-
-    def dedupe_group_members(self, groups: Iterable[str]) -> dict[str, str]:
-        return {a: g for a, g in self._in("SELECT article, grp FROM dedupe_groups WHERE grp IN ({marks})", groups)}
-
-    _KEY_ARTICLES = (
-        "SELECT k.key, g.article FROM dedupe_keys k JOIN dedupe_groups g ON g.doc = k.doc WHERE k.key IN ({marks})"
-    )
-
-    def dedupe_articles_with_keys(self, keys: Iterable[int]) -> set[str]:
-        return {a for _, a in self._in(self._KEY_ARTICLES, keys)}
-
-    def dedupe_key_carriers(self, keys: Iterable[int]) -> list[tuple[int, str]]:
-        return [(int(k), a) for k, a in self._in(self._KEY_ARTICLES, keys)]
-
-    def article_dates(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
-        return {a: (p, o) for a, p, o in self._in("SELECT id, published, outlet FROM articles WHERE id IN ({marks})", ids)}
-
-    def dedupe_spans(self, ids: Iterable[str]) -> dict[str, SpanRow]:
-        return self._span_rows(r[0] for r in self._in("SELECT id FROM dedupe_spans WHERE id IN ({marks})", ids))
-
-    def dedupe_spans_anchored(self, anchors: Iterable[int]) -> dict[str, SpanRow]:
-        return self._span_rows(r[0] for r in self._in("SELECT id FROM dedupe_spans WHERE anchor IN ({marks})", anchors))
-
-    def dedupe_spans_produced_by(self, articles: Iterable[str]) -> dict[str, set[str]]:
-        spans = {r[0] for r in self._in("SELECT span FROM dedupe_span_producers WHERE article IN ({marks})", articles)}
-        out: dict[str, set[str]] = {sp: set() for sp in spans}
-        for sp, a in self._in("SELECT span, article FROM dedupe_span_producers WHERE span IN ({marks})", spans):
-            out[sp].add(a)
-        return out
-
-    def dedupe_spans_carried_by(self, articles: Iterable[str]) -> dict[str, SpanRow]:
-        return self._span_rows(
-            r[0] for r in self._in("SELECT DISTINCT span FROM dedupe_span_carriers WHERE article IN ({marks})", articles)
-        )
-
-    def _span_rows(self, ids: Iterable[str]) -> dict[str, SpanRow]:
-        wanted = set(ids)
-        carriers: dict[str, list[tuple[str, int]]] = {sp: [] for sp in wanted}
-        for sp, a, pos in self._in("SELECT span, article, pos FROM dedupe_span_carriers WHERE span IN ({marks})", wanted):
-            carriers[sp].append((a, int(pos)))
-        return {
-            i: SpanRow(i, int(anchor), tokens, tuple(sorted(carriers[i])))
-            for i, anchor, tokens in self._in("SELECT id, anchor, tokens FROM dedupe_spans WHERE id IN ({marks})", wanted)
-        }
-
-    def passage_ids(self, ids: Iterable[str]) -> set[str]:
-        return {r[0] for r in self._in("SELECT id FROM passages WHERE id IN ({marks})", ids)}
-
-    def _delete_in(self, table: str, column: str, values: Iterable[Any]) -> None:
-        for chunk in self._chunks(set(values)):
-            self._exec(f"DELETE FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
-
-    def apply_dedupe(self, delta: DedupeDelta) -> None:
-        with self.atomic():
-            if delta.reset:
-                for table in ("dedupe_keys", "dedupe_groups", "dedupe_spans", "dedupe_span_producers",
-                              "dedupe_span_carriers", "duplicates", "passages"):
-                    self._exec(f"DELETE FROM {table}")
-            # Index numbers (doc) for the articles joining the index; articles already in it keep theirs.
-            grouped = [a for a, _ in delta.groups]
-            docs = {a: int(n) for a, n in self._in("SELECT article, doc FROM dedupe_groups WHERE article IN ({marks})", grouped)}
-            top = self._all("SELECT MAX(doc) FROM dedupe_groups")[0][0]
-            nxt = -1 if top is None else int(top)
-            for a in grouped:
-                if a not in docs:
-                    nxt += 1
-                    docs[a] = nxt
-            # An article's keys depend on its text only, so they are written once, when it joins the index.
-            # Rows in key order fill the key index page by page: ~4x faster than article by article.
-            keys = delta.keys
-            owners = list(keys)
-            doc_of = [docs[a] for a in owners]
-            arrays = getattr(keys, "flat", None)  # dedupe.IndexKeys hands over its arrays
-            if arrays is not None:
-                flat, who = arrays()
-            else:
-                sizes = [len(keys[a]) for a in owners]
-                flat = np.fromiter(itertools.chain.from_iterable(keys[a] for a in owners), dtype=np.int64, count=sum(sizes))
-                who = np.repeat(np.arange(len(owners)), sizes)
-            order = np.argsort(flat, kind="stable")
-            insert = self._q("INSERT INTO dedupe_keys (key, doc) VALUES (?, ?)")
-            doc_arr = np.asarray(doc_of, dtype=np.int64)
-            for at in range(0, order.size, 1 << 20):  # a million rows at a time: Python rows stay small
-                part = order[at : at + (1 << 20)]
-                rows = zip(flat[part].tolist(), doc_arr[who[part]].tolist())
-                self.conn.cursor().executemany(insert, rows)
-            self._delete_in("dedupe_groups", "article", grouped)
-            self._many(
-                "INSERT INTO dedupe_groups (article, doc, grp) VALUES (?, ?, ?)", ((a, docs[a], g) for a, g in delta.groups)
-            )
-            self._delete_in("duplicates", "article", delta.duplicates_of)
-            self._many(
-                "INSERT INTO duplicates (article, duplicate_of, kind, similarity) VALUES (?, ?, ?, ?)",
-                ((d.article, d.duplicate_of, d.kind, d.similarity) for d in delta.duplicates),
-            )
-            self._delete_in("dedupe_span_producers", "article", delta.producers_of)
-            self._many("INSERT INTO dedupe_span_producers (span, article) VALUES (?, ?)", delta.producers)
-            gone = set(delta.spans_removed) | {sp.id for sp in delta.spans_added}
-            self._delete_in("dedupe_spans", "id", gone)
-            self._delete_in("dedupe_span_carriers", "span", gone)
-            self._many(
-                "INSERT INTO dedupe_spans (id, anchor, tokens) VALUES (?, ?, ?)",
-                ((sp.id, sp.anchor, sp.tokens) for sp in delta.spans_added),
-            )
-            self._many(
-                "INSERT INTO dedupe_span_carriers (span, article, pos) VALUES (?, ?, ?)",
-                itertools.chain(
-                    ((sp.id, a, pos) for sp in delta.spans_added for a, pos in sp.carriers), delta.carriers_added
-                ),
-            )
-            self._delete_in("passages", "id", set(delta.passages_removed) | {p.id for p in delta.passages})
-            self._many(
-                "INSERT INTO passages (id, text, origin_article, origin_agency, articles) VALUES (?, ?, ?, ?, ?)",
-                ((p.id, p.text, p.origin_article, p.origin_agency, _dump(list(p.articles))) for p in delta.passages),
-            )
-
     # extraction ------------------------------------------------------------------
+    _SPAN_KEY = ("article", "start_", "end_")
+    _DATE_COLS = ("article", "start_", "end_", "text", "value", "granularity")
+    _MENTION_COLS = ("article", "start_", "end_", "text", "type")
+    _QUOTE_COLS = ("article", "start_", "end_", "text", "speaker", "speaker_entity", "cue", "via", "direct")
+
     def set_analyses(self, analyses: Iterable[Analysis]) -> None:
+        """Store (replacing) what extraction found in each article; quotes keep ``speaker_entity`` as given."""
         with self.atomic():
             for an in analyses:
-                for table in ("analysed", "date_mentions", "mentions", "quotes"):
-                    self._exec(f"DELETE FROM {table} WHERE article = ?", (an.article,))
-                self._exec("INSERT INTO analysed (article) VALUES (?)", (an.article,))
-                self._many(
-                    "INSERT INTO date_mentions (article, start_, end_, text, value, granularity) VALUES (?, ?, ?, ?, ?, ?)",
-                    ((d.article, d.start, d.end, d.text, d.value, d.granularity) for d in _unique_spans(an.dates)),
-                )
-                self._many(
-                    "INSERT INTO mentions (article, start_, end_, text, type) VALUES (?, ?, ?, ?, ?)",
-                    ((m.article, m.start, m.end, m.text, m.type) for m in _unique_spans(an.mentions)),
-                )
-                self._many(
-                    "INSERT INTO quotes (article, start_, end_, text, speaker, speaker_entity, cue, via, direct) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._upsert("analysed", ("article",), ("article",), [(an.article,)])
+                tables = (
                     (
-                        (q.article, q.start, q.end, q.text, q.speaker, q.speaker_entity, q.cue, _dump(list(q.via)), int(q.direct))
-                        for q in _unique_spans(an.quotes)
+                        "date_mentions",
+                        self._DATE_COLS,
+                        [(d.article, d.start, d.end, d.text, d.value, d.granularity) for d in _unique_spans(an.dates)],
+                    ),
+                    (
+                        "mentions",
+                        self._MENTION_COLS,
+                        [(m.article, m.start, m.end, m.text, m.type) for m in _unique_spans(an.mentions)],
+                    ),
+                    (
+                        "quotes",
+                        self._QUOTE_COLS,
+                        [
+                            (
+                                q.article,
+                                q.start,
+                                q.end,
+                                q.text,
+                                q.speaker,
+                                q.speaker_entity,
+                                q.cue,
+                                _dump(list(q.via)),
+                                int(q.direct),
+                            )
+                            for q in _unique_spans(an.quotes)
+                        ],
                     ),
                 )
+                for table, cols, rows in tables:
+                    self._replace(table, cols, self._SPAN_KEY, rows, "article = ?", (an.article,))
+
+    def set_quote_speakers(self, links: Iterable[tuple[str, int, int, str | None]]) -> None:
+        """Set ``speaker_entity`` of stored quotes, each keyed (article, start, end)."""
+        with self.atomic():
+            self._many(
+                "UPDATE quotes SET speaker_entity = ? WHERE article = ? AND start_ = ? AND end_ = ?",
+                ((entity, article, start, end) for article, start, end, entity in links),
+            )
 
     def analysed_ids(self) -> set[str]:
         return {r[0] for r in self._all("SELECT article FROM analysed")}
 
-    def date_mentions(self, article_ids: Sequence[str] | None = None) -> list[DateMention]:
-        cols = "SELECT article, text, start_, end_, value, granularity FROM date_mentions"
+    def unanalysed_ids(self) -> list[str]:
+        """Stored articles with no analysis yet, in ingest order."""
+        return [
+            r[0]
+            for r in self._all(
+                "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM analysed n WHERE n.article = a.id) ORDER BY a.seq"
+            )
+        ]
+
+    def _by_article(self, cols: str, table: str, article_ids: Sequence[str] | None) -> list[tuple[Any, ...]]:
+        """Rows (article, ..., start_, end_ last) of ``table`` by article and span, for all or some articles."""
+        sql = f"SELECT {cols} FROM {table}"
         if article_ids is None:
-            rows = self._all(f"{cols} ORDER BY article, start_")
-        else:
-            rows = sorted(self._where_in(f"{cols} WHERE article IN", article_ids), key=lambda r: (r[0], r[2]))
-        return [DateMention(a, t, s, e, v, g) for a, t, s, e, v, g in rows]
+            return self._all(f"{sql} ORDER BY article, start_, end_")
+        return sorted(self._where_in(f"{sql} WHERE article IN", article_ids), key=lambda r: (r[0], r[-2], r[-1]))
 
-    def mentions(self) -> list[Mention]:
-        rows = self._all("SELECT article, text, start_, end_, type FROM mentions ORDER BY article, start_")
-        return [Mention(a, t, s, e, ty) for a, t, s, e, ty in rows]
+    def date_mentions(self, article_ids: Sequence[str] | None = None) -> list[DateMention]:
+        rows = self._by_article("article, text, value, granularity, start_, end_", "date_mentions", article_ids)
+        return [DateMention(a, t, s, e, v, g) for a, t, v, g, s, e in rows]
 
-    def quotes(self) -> list[Quote]:
-        rows = self._all(
-            "SELECT article, speaker, cue, text, direct, start_, end_, via, speaker_entity FROM quotes ORDER BY article, start_"
+    def mentions(self, article_ids: Sequence[str] | None = None) -> list[Mention]:
+        rows = self._by_article("article, text, type, start_, end_", "mentions", article_ids)
+        return [Mention(a, t, s, e, ty) for a, t, ty, s, e in rows]
+
+    def quotes(self, article_ids: Sequence[str] | None = None) -> list[Quote]:
+        rows = self._by_article(
+            "article, speaker, cue, text, direct, via, speaker_entity, start_, end_", "quotes", article_ids
         )
-        return [Quote(a, sp, cue, t, bool(d), s, e, tuple(json.loads(v)), se) for a, sp, cue, t, d, s, e, v, se in rows]
+        return [Quote(a, sp, cue, t, bool(d), s, e, tuple(json.loads(v)), se) for a, sp, cue, t, d, v, se, s, e in rows]
 
     def set_entities(self, entities: Iterable[Entity]) -> None:
         """Replace the merged entities; only rows that changed are written (an ingest changes a few of many)."""
-        new = {e.id: (e.id, e.name, e.type, _dump(list(e.aliases)), _dump(list(e.articles))) for e in entities}
         with self.atomic():
-            old = {r[0]: tuple(r) for r in self._all("SELECT id, name, type, aliases, articles FROM entities")}
-            gone = [i for i, row in old.items() if new.get(i) != row]
-            for chunk in self._chunks(gone):
-                self._exec(f"DELETE FROM entities WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
-            self._many(
-                "INSERT INTO entities (id, name, type, aliases, articles) VALUES (?, ?, ?, ?, ?)",
-                (row for i, row in new.items() if old.get(i) != row),
+            self._replace(
+                "entities",
+                ("id", "name", "type", "aliases", "articles"),
+                ("id",),
+                ((e.id, e.name, e.type, _dump(list(e.aliases)), _dump(list(e.articles))) for e in entities),
             )
 
-    def entities(self) -> list[Entity]:
-        rows = self._all("SELECT id, name, type, aliases, articles FROM entities ORDER BY id")
+    def entities(self, ids: Sequence[str] | None = None) -> list[Entity]:
+        """Merged entities by id (all, or those with the given ids)."""
+        cols = "SELECT id, name, type, aliases, articles FROM entities"
+        if ids is None:
+            rows = self._all(f"{cols} ORDER BY id")
+        else:
+            rows = sorted(self._where_in(f"{cols} WHERE id IN", ids), key=lambda r: r[0])
         return [Entity(i, n, t, tuple(json.loads(al)), tuple(json.loads(ar))) for i, n, t, al, ar in rows]
 
     # clustering ------------------------------------------------------------------
     def set_clusters(self, events: Iterable[Event], stories: Iterable[Story]) -> None:
+        events = list(events)
         with self.atomic():
-            # a saved clusterer state describes the clusters it was saved with: new clusters without one invalidate it
-            for table in ("events", "stories", "event_articles", "cluster_state"):
-                self._exec(f"DELETE FROM {table}")
-            self._many(
-                "INSERT INTO stories (id, title, seq) VALUES (?, ?, ?)",
-                ((s.id, s.title, i) for i, s in enumerate(stories)),
+            self._replace(
+                "stories", ("id", "title", "seq"), ("id",), ((s.id, s.title, i) for i, s in enumerate(stories))
             )
-            events = list(events)
-            self._many(
-                "INSERT INTO events (id, story, date, title, seq) VALUES (?, ?, ?, ?, ?)",
+            self._replace(
+                "events",
+                ("id", "story", "date", "title", "seq"),
+                ("id",),
                 ((e.id, e.story, e.date, e.title, i) for i, e in enumerate(events)),
             )
-            self._many(
-                "INSERT INTO event_articles (article, event, seq) VALUES (?, ?, ?)",
+            self._replace(
+                "event_articles",
+                ("article", "event", "seq"),
+                ("article",),
                 ((a, e.id, i) for e in events for i, a in enumerate(e.articles)),
             )
+            # a saved clusterer state describes the clusters it was saved with: new clusters without one invalidate it
+            self._exec("DELETE FROM cluster_state")
 
-    def events(self) -> list[Event]:
+    _EVENT_COLS = "SELECT id, story, date, title, seq FROM events"
+
+    def _with_members(self, rows: Sequence[tuple[Any, ...]], every: bool) -> list[Event]:
+        """Events of ``rows`` (id, story, date, title, seq) in cluster order with their articles (``every``: all events)."""
+        if every:
+            pairs = self._all("SELECT article, event, seq FROM event_articles")
+        else:
+            pairs = self._where_in(
+                "SELECT article, event, seq FROM event_articles WHERE event IN", [r[0] for r in rows]
+            )
         members: dict[str, list[str]] = {}
-        for article, event in self._all("SELECT article, event FROM event_articles ORDER BY event, seq"):
+        for article, event, _ in sorted(pairs, key=lambda p: (p[1], int(p[2]))):
             members.setdefault(event, []).append(article)
-        rows = self._all("SELECT id, story, date, title FROM events ORDER BY seq")
-        return [Event(i, s, d, t, tuple(members.get(i, ()))) for i, s, d, t in rows]
+        return [Event(i, s, d, t, tuple(members.get(i, ()))) for i, s, d, t, _ in sorted(rows, key=lambda r: int(r[4]))]
 
-    def stories(self) -> list[Story]:
-        events = self.events()
+    def events(self, ids: Sequence[str] | None = None, *, story: str | None = None) -> list[Event]:
+        """Events in cluster order (all, those with the given ids, and/or those of ``story``), with their articles."""
+        with self._reading():
+            if ids is None:
+                where, args = (" WHERE story = ?", (story,)) if story is not None else ("", ())
+                rows = self._all(f"{self._EVENT_COLS}{where}", args)
+            else:
+                rows = [r for r in self._where_in(f"{self._EVENT_COLS} WHERE id IN", ids) if story in (None, r[1])]
+            return self._with_members(rows, every=ids is None and story is None)
+
+    def stories(self, ids: Sequence[str] | None = None, *, offset: int = 0, limit: int | None = None) -> list[Story]:
+        """Stories in cluster order (all, or those with the given ids), a page at a time, with their events and articles."""
+        page, page_args = self._page(offset, limit)
+        with self._reading():
+            if ids is None:
+                rows = self._all(f"SELECT id, title, seq FROM stories ORDER BY seq{page}", page_args)
+            else:
+                end = None if limit is None else offset + limit
+                rows = sorted(
+                    self._where_in("SELECT id, title, seq FROM stories WHERE id IN", ids), key=lambda r: int(r[2])
+                )
+                rows = rows[offset:end]
+            if ids is None and not page:
+                events = self._with_members(self._all(self._EVENT_COLS), every=True)
+            else:
+                found = self._where_in(f"{self._EVENT_COLS} WHERE story IN", [r[0] for r in rows])
+                events = self._with_members(found, every=False)
+        by_story: dict[str, list[Event]] = {}
+        for e in events:
+            by_story.setdefault(e.story, []).append(e)
         out = []
-        for sid, title in self._all("SELECT id, title FROM stories ORDER BY seq"):
-            evs = [e for e in events if e.story == sid]
-            arts = tuple(a for e in evs for a in e.articles)
-            out.append(Story(sid, title, tuple(e.id for e in evs), arts))
+        for sid, title, _ in rows:
+            evs = by_story.get(sid, [])
+            out.append(Story(sid, title, tuple(e.id for e in evs), tuple(a for e in evs for a in e.articles)))
         return out
 
-    def log(self, kind: str, detail: str) -> None:
-        with self.atomic():
-            seq = self.count("audit")
-            self._exec("INSERT INTO audit (seq, at, kind, detail) VALUES (?, ?, ?, ?)", (seq, _now(), kind, detail))
-
-    def audit(self) -> Iterator[tuple[str, str, str]]:
-        for at, kind, detail in self._all("SELECT at, kind, detail FROM audit ORDER BY seq"):
-            yield at, kind, detail
+    def clustered_count(self) -> int:
+        """How many articles belong to an event."""
+        return int(self._all("SELECT COUNT(*) FROM event_articles")[0][0])
 
     def add_changes(self, changes: Iterable[Change]) -> None:
         with self.atomic():
-            seq, at = self.count("cluster_changes"), _now()
+            seq = int(self._all("SELECT COALESCE(MAX(seq) + 1, 0) FROM cluster_changes")[0][0])
+            at = _now()
             self._many(
                 "INSERT INTO cluster_changes (seq, at, kind, subject, source, target, source_story, target_story, reason)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -516,45 +665,88 @@ class SQLStore:
 
     def set_cluster_state(self, state: tuple[int, str, bytes] | None) -> None:
         with self.atomic():
-            self._exec("DELETE FROM cluster_state")
-            if state is not None:
-                version, options, blob = state
-                self._exec(
-                    "INSERT INTO cluster_state (id, version, options, state, saved) VALUES (1, ?, ?, ?, ?)",
-                    (version, options, base64.b64encode(blob).decode("ascii"), _now()),
-                )
+            if state is None:
+                self._exec("DELETE FROM cluster_state")
+                return
+            version, options, blob = state
+            self._upsert(
+                "cluster_state",
+                ("id", "version", "options", "state", "saved"),
+                ("id",),
+                [(1, version, options, base64.b64encode(blob).decode("ascii"), _now())],
+            )
+
+    # comparisons -----------------------------------------------------------------
+    def set_comparisons(self, items: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """Store (replacing) each event's comparison: (event id, digest of its inputs, the comparison as a JSON-ready dict)."""
+        with self.atomic():
+            self._upsert(
+                "comparisons",
+                ("event", "digest", "body"),
+                ("event",),
+                ((event, digest, dump_comparison(body)) for event, digest, body in items),
+            )
+
+    def comparison_digests(self) -> dict[str, str]:
+        """Event -> digest of the inputs its stored comparison was computed from."""
+        return {e: d for e, d in self._all("SELECT event, digest FROM comparisons")}
+
+    def comparisons(self, event_ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Event -> its stored comparison: in the order of ``event_ids`` when given (those stored), else in the
+        events' cluster order (comparisons of events no longer stored last, by id)."""
+        if event_ids is not None:
+            found = {e: b for e, b in self._where_in("SELECT event, body FROM comparisons WHERE event IN", event_ids)}
+            return {e: json.loads(found[e]) for e in dict.fromkeys(event_ids) if e in found}
+        rows = self._all(
+            "SELECT c.event, c.body FROM comparisons c LEFT JOIN events e ON e.id = c.event "
+            "ORDER BY (e.seq IS NULL), e.seq, c.event"
+        )
+        return {e: json.loads(b) for e, b in rows}
+
+    def drop_comparisons(self, event_ids: Iterable[str]) -> None:
+        """Forget the stored comparisons of ``event_ids``."""
+        with self.atomic():
+            self._delete_keys("comparisons", ("event",), ((e,) for e in dict.fromkeys(event_ids)))
 
     # timelines -------------------------------------------------------------------
     def set_timeline(self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None) -> None:
         with self.atomic():
-            self._exec("DELETE FROM timeline_entries WHERE story = ?", (story,))
-            self._exec("DELETE FROM timeline_digests WHERE story = ?", (story,))
-            if digest is not None:
-                self._exec("INSERT INTO timeline_digests (story, digest) VALUES (?, ?)", (story, digest))
-            self._many(
-                "INSERT INTO timeline_entries (story, rank, date, summary, citations, sources, event) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            if digest is None:
+                self._exec("DELETE FROM timeline_digests WHERE story = ?", (story,))
+            else:
+                self._upsert("timeline_digests", ("story", "digest"), ("story",), [(story, digest)])
+            self._replace(
+                "timeline_entries",
+                ("story", "rank", "date", "summary", "citations", "sources", "event"),
+                ("story", "rank"),
                 (
                     (story, i, e.date, e.summary, _dump([c.as_dict() for c in e.citations]), e.sources, e.event)
                     for i, e in enumerate(entries)
                 ),
+                "story = ?",
+                (story,),
             )
 
     def timeline_digests(self) -> dict[str, str]:
         return {s: d for s, d in self._all("SELECT story, digest FROM timeline_digests")}
 
     def timeline_stories(self) -> set[str]:
-        return {r[0] for r in self._all("SELECT DISTINCT story FROM timeline_entries")} | set(self.timeline_digests())
+        with self._reading():
+            return {r[0] for r in self._all("SELECT DISTINCT story FROM timeline_entries")} | set(
+                self.timeline_digests()
+            )
 
     def drop_timelines(self, stories: Iterable[str]) -> None:
         with self.atomic():
-            for chunk in self._chunks(stories):
+            for chunk in self._chunks(dict.fromkeys(stories)):
                 marks = ", ".join("?" * len(chunk))
                 self._exec(f"DELETE FROM timeline_entries WHERE story IN ({marks})", chunk)
                 self._exec(f"DELETE FROM timeline_digests WHERE story IN ({marks})", chunk)
 
     def timeline(self, story: str) -> list[TimelineEntry]:
         rows = self._all(
-            "SELECT date, summary, citations, sources, event FROM timeline_entries WHERE story = ? ORDER BY rank", (story,)
+            "SELECT date, summary, citations, sources, event FROM timeline_entries WHERE story = ? ORDER BY rank",
+            (story,),
         )
         return [
             TimelineEntry(story, d, s, tuple(Citation(**c) for c in json.loads(cs)), int(n), ev)
@@ -574,18 +766,44 @@ def _unique_spans(items: Iterable[Any]) -> list[Any]:
 
 
 def _article(row: Sequence[Any]) -> Article:
-    (id_, source, url, title, published, published_from, updated, outlet, author, wire, cited, dateline,
-     language, content_hash, text) = row
+    (
+        id_,
+        source,
+        url,
+        title,
+        published,
+        published_from,
+        updated,
+        outlet,
+        author,
+        wire,
+        cited,
+        dateline,
+        language,
+        content_hash,
+        text,
+    ) = row
     return Article(
-        id=id_, source=source, url=url, title=title, published=published, published_from=published_from,
-        updated=updated, outlet=outlet, author=author, wire_agencies=tuple(json.loads(wire)),
-        cited_agencies=tuple(json.loads(cited)), dateline=Dateline(**json.loads(dateline)) if dateline else None,
-        language=language, content_hash=content_hash, text=text,
+        id=id_,
+        source=source,
+        url=url,
+        title=title,
+        published=published,
+        published_from=published_from,
+        updated=updated,
+        outlet=outlet,
+        author=author,
+        wire_agencies=tuple(json.loads(wire)),
+        cited_agencies=tuple(json.loads(cited)),
+        dateline=Dateline(**json.loads(dateline)) if dateline else None,
+        language=language,
+        content_hash=content_hash,
+        text=text,
     )
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 SEARCH_KINDS = ("article", "quote", "entity")
@@ -603,7 +821,7 @@ def query_terms(query: str) -> list[list[str]]:
         if parts:
             terms.append(parts)
     if not terms:
-        raise BadQuery(f"search query {query!r} has no words to search for; give a word or a \"phrase\"")
+        raise BadQuery(f'search query {query!r} has no words to search for; give a word or a "phrase"')
     return terms
 
 

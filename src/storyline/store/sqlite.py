@@ -1,13 +1,11 @@
-"""The default store: one SQLite file in WAL mode (or ``:memory:`` for tests)."""
+"""The default store: one SQLite file in WAL mode, a connection per thread (or ``:memory:`` for tests, one connection)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from pathlib import Path
-
 from collections.abc import Sequence
+from pathlib import Path
 
 from storyline.errors import StoreError
 from storyline.records import SearchHit
@@ -45,11 +43,24 @@ def _fts_statements() -> list[str]:
     return out
 
 
+def _carrier_statements() -> list[str]:
+    """passage_articles follows passages.articles (a JSON list) on every insert, update and delete."""
+    fill = "INSERT OR IGNORE INTO passage_articles (passage, article) SELECT {r}.id, j.value FROM {src}json_each({r}.articles) j"
+    return [
+        f"CREATE TRIGGER passages_carriers_ai AFTER INSERT ON passages BEGIN {fill.format(r='new', src='')}; END",
+        "CREATE TRIGGER passages_carriers_ad AFTER DELETE ON passages BEGIN "
+        "DELETE FROM passage_articles WHERE passage = old.id; END",
+        "CREATE TRIGGER passages_carriers_au AFTER UPDATE ON passages BEGIN "
+        f"DELETE FROM passage_articles WHERE passage = old.id; {fill.format(r='new', src='')}; END",
+        fill.format(r="p", src="passages p, "),  # the passages an older database already holds
+    ]
+
+
 class SQLiteStore(SQLStore):
     """SQLite backend; ``SQLiteStore(":memory:")`` for a throwaway database."""
 
     param = "?"
-    backend_migrations = [
+    backend_migrations = (
         (101, "sqlite: full-text search over articles, quotes and entities (FTS5)", _fts_statements()),
         (
             102,
@@ -59,31 +70,37 @@ class SQLiteStore(SQLStore):
                 "CREATE TABLE dedupe_keys (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID",
             ],
         ),
-    ]
+        (103, "sqlite: passage_articles kept in step with passages by triggers", _carrier_statements()),
+    )
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
         self.url = f"sqlite:///{self.path}"
-        self._depth = 0
-        self._lock = threading.RLock()
         if self.path != ":memory:":
             parent = Path(self.path).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"cannot create database {self.path}: folder {parent} does not exist")
         try:
-            # isolation_level=None: we issue BEGIN ourselves, so one batch is one transaction
-            # timeout: a concurrent writer waits up to a minute for the lock (an analyse holds it through its dedupe update)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+            # ":memory:" is a database per connection, so there one connection serves every thread (taking turns);
+            # a file gets a connection per thread, and WAL lets readers go on while one thread writes
+            self._open(shared=self.path == ":memory:")
             if self.path != ":memory:":
-                self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
+                self.conn.execute("PRAGMA journal_mode=WAL")  # stored in the file: later connections inherit it
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         try:
             self.migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a storyline database or is damaged: {exc}") from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN ourselves, so one batch is one transaction
+        # timeout: a concurrent writer waits up to a minute for the lock (an analyse holds it through its dedupe update)
+        # check_same_thread=False: close() closes every thread's connection, and ":memory:" shares one
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
 
     def _begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
@@ -121,4 +138,3 @@ class SQLiteStore(SQLStore):
             )
             hits += [SearchHit("entity", i, n, entity_line(ty, json.loads(al), k), -b) for i, n, ty, al, k, b in rows]
         return hits
-

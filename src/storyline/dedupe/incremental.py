@@ -1,20 +1,30 @@
-"""Stage 3 kept up to date in a Store: adding articles re-derives only what they can change.
+"""The dedupe stage kept up to date: adding articles re-derives only what they can change.
 
-``dedupe.dedupe`` over a whole corpus is the definition; this module keeps a Store equal to it as articles
-arrive in any order, without recomputing the corpus. What the result depends on, and so what an update must
-revisit when articles ``N`` arrive:
+``dedupe`` over a whole corpus is the definition; ``update`` computes what a stored index must change so that
+it stays equal to it as articles arrive in any order, without recomputing the corpus. It reads the index
+through ``DedupeIndexReader`` and returns a ``DedupeDelta``; it never writes. The caller holds one
+transaction and the store's writer lock from the first read to the write, so a concurrent ingest waits
+instead of updating from what this one is about to change::
+
+    with store.atomic():
+        store.lock_writes()
+        delta = dedupe.update(store.dedupe_index(), new_articles, options)
+        if delta is not None:
+            store.apply_dedupe(delta)
+
+What the result depends on, and so what an update must revisit when articles ``N`` arrive:
 
 - **Duplicate groups** are the connected components of "same content hash" and "share an LSH band and reach
   the Jaccard threshold". New edges all touch ``N``, so only the stored groups of articles sharing a band or
   hash key with ``N`` can change; they are recomputed whole (they are small: copies of one story).
 - **Found spans.** For every index key an article selects, the key's list holds one entry per duplicate group
-  (its earliest carrier); an entry's postings pair with the entries up to ``_LOOKBACK`` before it. The spans
+  (its earliest carrier); an entry's postings pair with the entries up to ``LOOKBACK`` before it. The spans
   an article finds ("produces") depend only on its own text and those windows. So an update re-derives the
   articles ``X`` that are new or whose group label changed, plus every entry whose window in one of ``X``'s
   keys' lists changed: a handful per key, however many articles carry the key.
 - **Carriers** of a span are every article containing it, found through its anchor key; a new span looks its
   carriers up in the index, a stored span gains the new articles that contain it.
-- **Pruning** (``dedupe._prune``) compares spans nested in one another inside a shared article, so only the
+- **Pruning** (``passages.prune``) compares spans nested in one another inside a shared article, so only the
   spans whose carriers, validity or existence changed and the spans nested with them are decided again, each
   against every span its carriers carry.
 - **Passages** (text, origin, agency) are written again only for the spans whose carriers or groups changed,
@@ -25,19 +35,22 @@ tests/test_dedupe_incremental.py checks store == ``dedupe.dedupe`` for many orde
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from storyline import dedupe as d
-from storyline.records import Article, DedupeDelta, Passage, SpanRow, content_id
-from storyline.store.base import Store
+from storyline.dedupe.index import LOOKBACK, Corpus
+from storyline.dedupe.options import DedupeOptions
+from storyline.dedupe.passages import Found, Passages, anchor, is_reuse, prune, span_id
+from storyline.dedupe.storage import DedupeIndexReader
+from storyline.records import Article, DedupeDelta, Passage, SpanRow
 
 log = logging.getLogger(__name__)
 
-__all__ = ["update"]
+__all__ = ["REBUILD_FRACTION", "update"]
 
 Rank = tuple[bool, str, str]
 
@@ -57,56 +70,59 @@ REBUILD_FRACTION = 0.05
 
 
 def update(
-    store: Store,
-    articles: Sequence[Article],
-    options: d.DedupeOptions = d.DedupeOptions(),
+    index: DedupeIndexReader,
+    new: Sequence[Article],
+    options: DedupeOptions = DedupeOptions(),
     rebuild_fraction: float = REBUILD_FRACTION,
-) -> list[str]:
-    """Index the ``articles`` the dedupe index does not hold yet; return the ids whose found spans were re-derived.
+) -> DedupeDelta | None:
+    """What adding ``new`` to the dedupe ``index`` changes; None when there is nothing to do.
 
-    ``articles`` may include stored ones (they are skipped, and their texts are used instead of reading them
-    again). When the new articles are at least ``rebuild_fraction`` of the indexed ones, everything stored is
-    indexed again from scratch instead (the same result, sooner). Everything is written in one transaction.
+    Args:
+        index: the stored index (``store.dedupe_index()``), read only.
+        new: the articles to add; any the index holds already are skipped. Other articles' texts are read
+            through ``index``.
+        options: thresholds (see ``DedupeOptions``); the index must have been built with the same.
+        rebuild_fraction: when the new articles are at least this fraction of the indexed ones, everything
+            stored (plus ``new``) is indexed from scratch instead (the same result, sooner): the delta
+            then has ``reset`` set.
+
+    Returns:
+        The ``DedupeDelta`` for ``store.apply_dedupe``, whose ``rederived`` names the articles whose found
+        spans were derived again; None when every article of ``new`` is indexed already.
     """
-    # One transaction from the first read to the last write, holding the writer lock throughout, so a concurrent
-    # ingest waits instead of updating from what this one is about to change.
-    with store.atomic():
-        store.lock_writes()  # PostgreSQL too: an advisory lock for the transaction
-        return _update(store, articles, options, rebuild_fraction)
-
-
-def _update(
-    store: Store, articles: Sequence[Article], options: d.DedupeOptions, rebuild_fraction: float
-) -> list[str]:
-    indexed = store.dedupe_groups([a.id for a in articles])
-    new = [a for a in articles if a.id not in indexed]
-    if not new:
-        return []
-    size = store.dedupe_indexed()
-    if size == 0 or len(new) >= rebuild_fraction * size:
+    indexed = index.groups([a.id for a in new])
+    added = [a for a in new if a.id not in indexed]
+    if not added:
+        return None
+    size = index.size()
+    if size == 0 or len(added) >= rebuild_fraction * size:
         # An empty index (whatever duplicates and passages are stored predate it: migration 7), or a batch
-        # large against it: index every stored article from scratch, replacing everything in one transaction.
-        known = {a.id: a for a in articles}
-        missing = [i for i in store.article_ids() if i not in known]
-        everything = [*articles, *store.articles(missing)] if missing else list(articles)
+        # large against it: index every stored article from scratch, replacing everything.
+        known = {a.id for a in added}
+        missing = [i for i in index.article_ids() if i not in known]
+        everything = [*added, *index.articles(missing)] if missing else added
         if size:
-            log.info("dedupe: %d new articles against %d indexed: indexing everything again", len(new), size)
-        return _first(store, everything, options, reset=True)
-    return _Update(store, articles, new, options).run()
+            log.info("dedupe: %d new articles against %d indexed: indexing everything again", len(added), size)
+        return _first(everything, options, reset=True)
+    return _Update(index, added, options).run()
 
 
-def _first(store: Store, new: Sequence[Article], options: d.DedupeOptions, reset: bool = False) -> list[str]:
+def _first(new: Sequence[Article], options: DedupeOptions, reset: bool = False) -> DedupeDelta:
     """An empty index (or one being ``reset``): the batch is the corpus, computed at once."""
-    c = d._Corpus(new, options)
-    p = d._Passages(c)
+    c = Corpus(new, options)
+    p = Passages(c)
     found = list(p.found().values())
-    ids = [_span_id(c, f) for f in found]
+    ids = [span_id(c, f) for f in found]
     tokens = [c.hashes[f.start : f.start + f.length] for f in found]
-    valid = [f for f in found if p._locate(f)]
-    passages = [p._passage(f) for f in d._prune(valid, options.passage_min_words)]
+    valid = [f for f in found if p.locate(f)]
+    passages = [p.passage(f) for f in prune(valid, options.passage_min_words)]
     spans = tuple(
-        SpanRow(sid, _signed(d._anchor(tok, options)[0]), tok.tobytes().hex(),
-                tuple((c.articles[r].id, pos) for r, pos in f.occurrences.items()))
+        SpanRow(
+            sid,
+            _signed(anchor(tok, options)[0]),
+            tok.tobytes().hex(),
+            tuple((c.articles[r].id, pos) for r, pos in f.occurrences.items()),
+        )
         for sid, tok, f in zip(ids, tokens, found)
     )
     producers = tuple((sid, c.articles[r].id) for sid, f in zip(ids, found) for r in f.producers)
@@ -123,25 +139,17 @@ def _first(store: Store, new: Sequence[Article], options: d.DedupeOptions, reset
         carriers_added=(),
         passages_removed=(),
         passages=tuple(passages),
+        rederived=tuple(sorted(a.id for a in new)),
     )
-    store.apply_dedupe(delta)
     log.info("dedupe: %d new articles indexed at once, %d spans, %d passages", len(new), len(spans), len(passages))
-    return sorted(a.id for a in new)
+    return delta
 
 
 def _signed(key: np.uint64 | int) -> int:
     return int(np.asarray([key], dtype=np.uint64).view(np.int64)[0])
 
 
-def _span_id(c: d._Corpus, f: d._Found) -> str:
-    """The passage id of a found span (``dedupe._Passages._passage``): a hash of its word tokens."""
-    r, pos = next(iter(f.occurrences.items()))
-    s = int(c.offsets[r]) + pos
-    text = c.articles[r].text[int(c.starts[s]) : int(c.ends[s + f.length - 1])]
-    return content_id("p", " ".join(d._token_strings(text)))
-
-
-def _posting_keys(c: d._Corpus) -> dict[str, set[int]]:
+def _posting_keys(c: Corpus) -> dict[str, set[int]]:
     """Article id -> the (signed) keys of its postings: winnowed 5-grams and quoted 4-grams."""
     out: dict[str, set[int]] = {a.id: set() for a in c.articles}
     for k, doc in zip(c.post_keys.view(np.int64).tolist(), c.post_doc.tolist()):
@@ -152,10 +160,10 @@ def _posting_keys(c: d._Corpus) -> dict[str, set[int]]:
 class _Update:
     """One incremental update; the steps follow the module docstring."""
 
-    def __init__(self, store: Store, known: Sequence[Article], new: Sequence[Article], options: d.DedupeOptions) -> None:
-        self.store = store
+    def __init__(self, index: DedupeIndexReader, new: Sequence[Article], options: DedupeOptions) -> None:
+        self.index = index
         self.opts = options
-        self.by_id = {a.id: a for a in known}
+        self.by_id = {a.id: a for a in new}  # articles read so far (stored ones are read as needed)
         self.new = list(new)
         self.new_ids = {a.id for a in new}
         self.labels: dict[str, str] = {}  # article -> group after the update (filled as needed)
@@ -167,7 +175,7 @@ class _Update:
         wanted = list(dict.fromkeys(ids))
         missing = [i for i in wanted if i not in self.by_id]
         if missing:
-            for a in self.store.articles(missing):
+            for a in self.index.articles(missing):
                 self.by_id[a.id] = a
         return [self.by_id[i] for i in wanted]
 
@@ -182,7 +190,7 @@ class _Update:
         """Read the published dates (and outlets) of ``ids`` the update does not hold yet, in one query."""
         missing = {a for a in ids if a not in self.by_id and a not in self.published}
         if missing:
-            for a, (published, outlet) in self.store.article_dates(missing).items():
+            for a, (published, outlet) in self.index.article_dates(missing).items():
                 self.published[a] = published
                 self.outlet[a] = outlet
 
@@ -196,12 +204,12 @@ class _Update:
         ids = set(ids)
         unknown = [i for i in ids if i not in self.labels]
         if unknown:
-            self.labels.update(self.store.dedupe_groups(unknown))
+            self.labels.update(self.index.groups(unknown))
         return {i: self.labels[i] for i in ids}
 
-    def corpus(self, ids: Iterable[str], entries: tuple[set[int], set[tuple[int, str]]] | None = None) -> d._Corpus:
+    def corpus(self, ids: Iterable[str], entries: tuple[set[int], set[tuple[int, str]]] | None = None) -> Corpus:
         ids = list(dict.fromkeys(ids))
-        return d._Corpus(self.load(ids), self.opts, groups=self.label(ids), entries=entries)
+        return Corpus(self.load(ids), self.opts, groups=self.label(ids), entries=entries)
 
     def entry_lists(
         self, keys: set[int], old_labels: Mapping[str, str] | None
@@ -209,7 +217,7 @@ class _Update:
         """For each key: its list of group entries (earliest carrier per group, earliest first) before and
         after the update (``old_labels``: stored articles' labels before; None skips the "before" list)."""
         carriers: dict[int, list[str]] = {k: [] for k in keys}
-        for k, a in self.store.dedupe_key_carriers(keys):
+        for k, a in self.index.key_carriers(keys):
             carriers[k].append(a)
         for a, ks in self.new_postings.items():
             for k in ks & keys:
@@ -225,7 +233,9 @@ class _Update:
             if old_labels is None:
                 out[k] = ([], after)
             else:
-                before = self._entries([a for a in cs if a not in self.new_ids], lambda a: old_labels.get(a, self.labels[a]))
+                before = self._entries(
+                    [a for a in cs if a not in self.new_ids], lambda a: old_labels.get(a, self.labels[a])
+                )
                 out[k] = (before, after)
         return out
 
@@ -239,19 +249,19 @@ class _Update:
         return [a for _, a in sorted(best.values())]
 
     # ------------------------------------------------------------------ the update
-    def run(self) -> list[str]:
-        opts, store = self.opts, self.store
-        look = d._LOOKBACK
-        cn = d._Corpus(self.new, opts)
+    def run(self) -> DedupeDelta:
+        opts, index = self.opts, self.index
+        look = LOOKBACK
+        cn = Corpus(self.new, opts)
         self.new_postings = _posting_keys(cn)
 
         laps = [("start", time.perf_counter())]
         # 1. duplicate groups touching the new articles, recomputed whole
-        cand = store.dedupe_articles_with_keys(_dup_keys(cn))
-        old_labels = store.dedupe_groups(cand)
-        members = store.dedupe_group_members(set(old_labels.values()))
+        cand = index.articles_with_keys(cn.duplicate_keys())
+        old_labels = index.groups(cand)
+        members = index.group_members(set(old_labels.values()))
         old_labels.update(members)
-        cd = d._Corpus(self.new + self.load(members), opts) if members else cn
+        cd = Corpus(self.new + self.load(members), opts) if members else cn
         for i, art in enumerate(cd.articles):
             self.labels[art.id] = cd.articles[cd.group[i]].id
         relabelled = {a for a in members if self.labels[a] != old_labels[a]}
@@ -290,56 +300,56 @@ class _Update:
                     window.update(after[max(0, i - look) : i])
         m1 = self.corpus(sorted(targets | window), entries=(ka, allowed))
         ranks1 = {a.id: i for i, a in enumerate(m1.articles)}
-        p1 = d._Passages(m1, targets=[ranks1[a] for a in targets])
+        p1 = Passages(m1, targets=[ranks1[a] for a in targets])
         produced: dict[str, set[str]] = {}
         tokens: dict[str, np.ndarray] = {}
         for f in p1.found().values():
-            sid = _span_id(m1, f)
+            sid = span_id(m1, f)
             produced.setdefault(sid, set()).update(m1.articles[r].id for r in f.producers)
             tokens[sid] = m1.hashes[f.start : f.start + f.length]
 
         laps.append(("step 3", time.perf_counter()))
         # 4. spans gained, lost, and their carriers
-        before_prod = store.dedupe_spans_produced_by(targets)
+        before_prod = index.spans_produced_by(targets)
         removed = {sp for sp, ps in before_prod.items() if not (ps - targets) and sp not in produced}
-        stored = store.dedupe_spans(produced)
+        stored = index.spans(produced)
         added_ids = [sp for sp in produced if sp not in stored]
         rows: dict[str, SpanRow] = {}  # spans as they are after the update (those looked at)
         if added_ids:
-            anchors = {sp: d._anchor(tokens[sp], opts) for sp in added_ids}
-            holders = {a for _, a in store.dedupe_key_carriers({_signed(k) for k, _ in anchors.values()})}
+            anchors = {sp: anchor(tokens[sp], opts) for sp in added_ids}
+            holders = {a for _, a in index.key_carriers({_signed(k) for k, _ in anchors.values()})}
             signed_anchors = {_signed(k) for k, _ in anchors.values()}
             holders |= {a for a, ks in self.new_postings.items() if ks & signed_anchors}
             m2 = self.corpus(sorted(holders))
-            p2 = d._Passages(m2)
+            p2 = Passages(m2)
             for sp in added_ids:
                 key, best = anchors[sp]
-                f = d._Found(-1, int(tokens[sp].size))
-                p2._locate_tokens(f, tokens[sp], key, best)
+                f = Found(-1, int(tokens[sp].size))
+                p2.locate_tokens(f, tokens[sp], key, best)
                 carriers = tuple(sorted((m2.articles[r].id, pos) for r, pos in f.occurrences.items()))
                 rows[sp] = SpanRow(sp, _signed(key), tokens[sp].tobytes().hex(), carriers)
         gained: list[tuple[str, str, int]] = []
-        anchored = store.dedupe_spans_anchored(set().union(*self.new_postings.values()))
+        anchored = index.spans_anchored(set().union(*self.new_postings.values()))
         if anchored:
-            pn = d._Passages(cn)
+            pn = Passages(cn)
             for sp, row in anchored.items():
                 if sp in removed or sp in rows:
                     continue
                 span = np.frombuffer(bytes.fromhex(row.tokens), dtype=np.uint64)
-                key, best = d._anchor(span, opts)
-                f = d._Found(-1, int(span.size))
-                pn._locate_tokens(f, span, key, best)
+                key, best = anchor(span, opts)
+                f = Found(-1, int(span.size))
+                pn.locate_tokens(f, span, key, best)
                 if f.occurrences:
                     here = tuple((cn.articles[r].id, pos) for r, pos in f.occurrences.items())
                     gained.extend((sp, a, pos) for a, pos in here)
                     rows[sp] = SpanRow(sp, row.anchor, row.tokens, tuple(sorted(row.carriers + here)))
         changed = set(rows) | removed
-        changed |= set(store.dedupe_spans_carried_by(relabelled))
+        changed |= set(index.spans_carried_by(relabelled))
 
         laps.append(("step 4", time.perf_counter()))
         # 5. decide pruning again for the changed spans and those nested with them
         region = self.spans_carried_by(self.carriers_of(changed, rows), rows, removed)
-        old_rows = store.dedupe_spans(removed)
+        old_rows = index.spans(removed)
         self.know_dates(a for r in [*region.values(), *old_rows.values()] for a, _ in r.carriers)
         nesting = _Nesting(region, self.rank)
         partners: set[str] = set()
@@ -355,7 +365,7 @@ class _Update:
 
         laps.append(("step 5", time.perf_counter()))
         # 6. passages written again
-        existing = store.passage_ids(decide | removed)
+        existing = index.passage_ids(decide | removed)
         write = [sp for sp in sorted(decide) if sp in kept and (sp in changed or sp not in existing)]
         drop = [sp for sp in sorted(decide | removed) if sp in existing and sp not in kept]
         passages = self.materialise([region2[sp] for sp in write])
@@ -373,35 +383,40 @@ class _Update:
             carriers_added=tuple(gained),
             passages_removed=tuple(drop),
             passages=tuple(passages),
+            rederived=tuple(sorted(targets)),
         )
         laps.append(("step 6", time.perf_counter()))
-        store.apply_dedupe(delta)
-        laps.append(("write", time.perf_counter()))
-        log.debug("dedupe update: %s", ", ".join(f"{n} {t - p:.2f} s" for (_, p), (n, t) in zip(laps, laps[1:])))
+        log.debug("dedupe update: %s", ", ".join(f"{n} {t - p:.2f} s" for (_, p), (n, t) in itertools.pairwise(laps)))
         log.info(
             "dedupe: %d new articles, %d re-derived (%d read for windows), %d spans changed, %d passages written",
-            len(self.new), len(targets), len(window - targets), len(changed), len(passages),
+            len(self.new),
+            len(targets),
+            len(window - targets),
+            len(changed),
+            len(passages),
         )
-        return sorted(targets)
+        return delta
 
     # ------------------------------------------------------------------ span rows
     def span_row(self, sp: str) -> SpanRow:
-        return self.store.dedupe_spans([sp])[sp]
+        return self.index.spans([sp])[sp]
 
     def carriers_of(self, spans: Iterable[str], rows: Mapping[str, SpanRow]) -> set[str]:
         """Articles carrying any of ``spans`` (after the update; removed spans as they were)."""
         spans = set(spans)
         out: set[str] = set()
-        stored = self.store.dedupe_spans([s for s in spans if s not in rows])
+        stored = self.index.spans([s for s in spans if s not in rows])
         for sp in spans:
             row = rows.get(sp) or stored.get(sp)
             if row is not None:
                 out.update(a for a, _ in row.carriers)
         return out
 
-    def spans_carried_by(self, articles: set[str], rows: Mapping[str, SpanRow], removed: set[str]) -> dict[str, SpanRow]:
+    def spans_carried_by(
+        self, articles: set[str], rows: Mapping[str, SpanRow], removed: set[str]
+    ) -> dict[str, SpanRow]:
         """Every span (after the update) that one of ``articles`` carries."""
-        out = {sp: r for sp, r in self.store.dedupe_spans_carried_by(articles).items() if sp not in removed}
+        out = {sp: r for sp, r in self.index.spans_carried_by(articles).items() if sp not in removed}
         for sp, r in rows.items():
             if sp in out or any(a in articles for a, _ in r.carriers):
                 out[sp] = r
@@ -411,22 +426,22 @@ class _Update:
         """Spans of ``region`` that are passages: carried by two groups and not pruned.
 
         ``region`` holds every span carried by a carrier of the spans being decided, which is every span
-        ``_prune`` could compare them with.
+        ``prune`` could compare them with.
         """
         arts = {a for r in region.values() for a, _ in r.carriers}
         labels = self.label(arts)
         self.know_dates(arts)
         outlets = self.outlets(arts)
         order = {a: i for i, a in enumerate(sorted(arts, key=self.rank))}
-        found: list[d._Found] = []
+        found: list[Found] = []
         names: list[str] = []
         for sp, r in region.items():
-            if not d.is_reuse({labels[a] for a, _ in r.carriers}, [outlets[a] for a, _ in r.carriers]):
+            if not is_reuse({labels[a] for a, _ in r.carriers}, [outlets[a] for a, _ in r.carriers]):
                 continue
-            f = d._Found(-1, len(r.tokens) // 16, {order[a]: pos for a, pos in r.carriers})
+            f = Found(-1, len(r.tokens) // 16, {order[a]: pos for a, pos in r.carriers})
             found.append(f)
             names.append(sp)
-        kept_ids = {id(f) for f in d._prune(found, self.opts.passage_min_words)}
+        kept_ids = {id(f) for f in prune(found, self.opts.passage_min_words)}
         return {sp for sp, f in zip(names, found) if id(f) in kept_ids}
 
     def materialise(self, rows: Sequence[SpanRow]) -> list[Passage]:
@@ -434,23 +449,19 @@ class _Update:
             return []
         c = self.corpus(sorted({a for r in rows for a, _ in r.carriers}))
         rank = {a.id: i for i, a in enumerate(c.articles)}
-        p = d._Passages(c)
+        p = Passages(c)
         return [
-            p._passage(d._Found(-1, len(r.tokens) // 16, {rank[a]: pos for a, pos in sorted(r.carriers, key=lambda x: rank[x[0]])}))
+            p.passage(
+                Found(
+                    -1, len(r.tokens) // 16, {rank[a]: pos for a, pos in sorted(r.carriers, key=lambda x: rank[x[0]])}
+                )
+            )
             for r in rows
         ]
 
 
-def _dup_keys(c: d._Corpus) -> set[int]:
-    """The content-hash and LSH band keys of the corpus's articles (signed, as in the index)."""
-    has = np.flatnonzero(c.counts > 0)
-    content = np.asarray([int(c.content_hashes[i][:16], 16) for i in has.tolist()], dtype=np.uint64)
-    bands = d._mix(c.bands[has].ravel() ^ d._TAG_BAND)
-    return set(np.concatenate([content, bands]).view(np.int64).tolist())
-
-
 class _Nesting:
-    """Which spans of a region ``_prune`` may compare with a given span: nested in it, or it in them, inside
+    """Which spans of a region ``prune`` may compare with a given span: nested in it, or it in them, inside
     the outer span's earliest carrier."""
 
     def __init__(self, region: Mapping[str, SpanRow], rank: Callable[[str], Rank]) -> None:

@@ -1,0 +1,155 @@
+"""What the clusterer compares: an article's terms, their stream idf, its two weighted vectors, and centroids.
+
+An article's terms (content words; capitalised words mid-sentence also as ``@name`` terms; years as ``#year``)
+become a sublinear TF-IDF vector with the document frequencies of the stream so far, cut to its heaviest terms.
+Two weightings of the same terms are kept: the *event space* stresses names (who and where tell one happening from
+a similar one), the *story space* stresses names less (a story is a theme that outlives them).
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import math
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from storyline.cluster.options import ClusterOptions
+from storyline.records import Article
+from storyline.stopwords import ENGLISH_STOP_WORDS
+from storyline.text import normalise, sentence_spans
+from storyline.vectors import Vector, norm, smooth_idf
+
+# reporting and calendar words: nearly every news article has them, so they tell no happening from another
+_NEWS_WORDS = """
+    said says told according reported report reports year years week monday tuesday wednesday thursday friday
+    saturday sunday mr ms mrs january february march april may june july august september october november december
+    time day days new also would could including
+"""
+# web furniture that survives cleaning (URLs in the text, "PUBLISHED: ..." lines)
+_WEB_WORDS = """
+    http https www com html htm php aspx org net published updated gmt bst edt est pdt pst utc am pm jan
+    feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+"""
+_STOP = ENGLISH_STOP_WORDS | frozenset(_NEWS_WORDS.split()) | frozenset(_WEB_WORDS.split())
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]+|(?<![\d.,])(?:19|20)\d\d(?![\d.,])")
+
+
+def terms(article: Article, entities: Iterable[str] = ()) -> Counter[str]:
+    """Term counts: lower-cased content words; capitalised mid-sentence words again as ``@name``; years as ``#year``.
+
+    ``entities`` (merged entity names from the extract stage) are added as ``@name`` terms, so spellings that
+    the entity merge unified (Kim Jong Un, Kim Jong-un) count as one name.
+    """
+    counts: Counter[str] = Counter()
+    text = (article.title or "") + "\n" + article.text
+    for start, end in sentence_spans(text):
+        for i, m in enumerate(_TOKEN.finditer(text, start, end)):
+            raw = m.group(0)
+            if raw[0].isdigit():
+                counts["#" + raw] += 1
+                continue
+            word = _term(raw)
+            if word is None:
+                continue
+            counts[word] += 1
+            if i > 0 and raw[0].isupper() and not raw.isupper():
+                counts[sys.intern("@" + word)] += 1
+    for name in entities:
+        counts["@" + normalise(name)] += 1
+    return counts
+
+
+@functools.lru_cache(maxsize=1 << 18)  # a corpus's vocabulary: normalising each token again dominated terms()
+def _term(raw: str) -> str | None:
+    """A token's term, or None for short words and stop words."""
+    word = normalise(raw).strip("'-")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) < 3 or word in _STOP:
+        return None
+    return sys.intern(word)  # one string per term, however many articles use it (memory at 1M)
+
+
+class Idf:
+    """Document frequencies over the stream so far (updated as articles arrive)."""
+
+    def __init__(self) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+
+    def add(self, counts: Mapping[str, int]) -> None:
+        """Count one more article with these terms."""
+        self.n += 1
+        self.df.update(counts.keys())
+
+    def weight(self, term: str) -> float:
+        """The term's smoothed idf over the articles seen so far."""
+        return smooth_idf(self.n, self.df[term])
+
+
+def vectorise(counts: Mapping[str, int], idf: Idf, options: ClusterOptions) -> tuple[Vector, Vector]:
+    """Event-space and story-space vectors: sublinear TF-IDF, cut to the heaviest terms, L2-normalised."""
+    base = {t: (1.0 + math.log(c)) * idf.weight(t) for t, c in counts.items()}
+    return _space(base, options.name_weight, options.vector_terms), _space(
+        base, options.story_name_weight, options.story_vector_terms
+    )
+
+
+def _space(base: Mapping[str, float], name_weight: float, keep: int) -> Vector:
+    """One space: names weighed by ``name_weight``, the ``keep`` heaviest terms, unit length (zeros dropped)."""
+    vec = {t: (w * name_weight if t[0] == "@" else w) for t, w in base.items()}
+    if len(vec) > keep:
+        vec = dict(heapq.nlargest(keep, vec.items(), key=lambda kv: kv[1]))
+    length = norm(vec) or 1.0
+    return {t: v / length for t, v in vec.items() if v > 0}
+
+
+class Centroid:
+    """A sum of unit vectors with its squared norm kept up to date; pruned to its heaviest terms."""
+
+    __slots__ = ("limit", "sq", "vec")
+
+    def __init__(self, limit: int) -> None:
+        self.vec: Vector = {}
+        self.sq = 0.0
+        self.limit = limit
+
+    def add(self, v: Mapping[str, float], sign: float = 1.0) -> None:
+        c = self.vec
+        if sign > 0:
+            self.sq += 2.0 * sum(w * c.get(t, 0.0) for t, w in v.items()) + sum(w * w for w in v.values())
+            for t, w in v.items():
+                c[t] = c.get(t, 0.0) + w
+            if len(c) > 2 * self.limit:
+                self.vec = dict(heapq.nlargest(self.limit, c.items(), key=lambda kv: kv[1]))
+                self.sq = sum(w * w for w in self.vec.values())
+        else:
+            for t, w in v.items():
+                left = c.get(t, 0.0) - w
+                if left > 1e-9:
+                    c[t] = left
+                else:
+                    c.pop(t, None)
+            self.sq = sum(w * w for w in c.values())
+
+    def merge(self, other: Centroid) -> None:
+        self.add(other.vec)
+
+    def cos(self, v: Mapping[str, float]) -> float:
+        """Cosine with a unit vector."""
+        if self.sq <= 0.0:
+            return 0.0
+        c = self.vec
+        return sum(w * c.get(t, 0.0) for t, w in v.items()) / math.sqrt(self.sq)
+
+    def cos_without(self, v: Mapping[str, float]) -> float:
+        """Cosine of a member unit vector with the centroid of the other members (leave-one-out)."""
+        c = self.vec
+        dot = sum(w * c.get(t, 0.0) for t, w in v.items())
+        rest_sq = self.sq - 2.0 * dot + 1.0
+        if rest_sq <= 1e-9:
+            return 0.0
+        return (dot - 1.0) / math.sqrt(rest_sq)

@@ -1,0 +1,82 @@
+"""``Settings``: every knob a shell passes to the library, read from flags and ``STORYLINE_*`` environment variables.
+
+Declared once as data (``SETTINGS``): the same table feeds the environment reader, the CLI's help and the docs
+test. A flag wins over its variable, a variable over the default. The CLI, the coming HTTP API and the tests build
+a ``Settings`` and hand it down; nothing reads the environment anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from storyline.errors import StorylineError
+
+DEFAULT_DB = "storyline.db"
+
+
+def _flag(value: str) -> bool:
+    v = value.strip().lower()
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected 1/0, true/false, yes/no or on/off, got {value!r}")
+
+
+def _workers(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise ValueError(f"expected a positive number of processes, got {value!r}")
+    return n
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting: its name, the environment variable that sets it, how to parse it, and what it does."""
+
+    name: str
+    env: str
+    parse: Callable[[str], Any]
+    help: str
+
+
+SETTINGS = (
+    Setting("db", "STORYLINE_DB", str, "store URL: a SQLite file, sqlite:///PATH, or postgresql://… (default ./storyline.db)"),
+    Setting("use_nlp", "STORYLINE_NLP", _flag, "spaCy named-entity recognition (default: when storyline[nlp] is installed)"),
+    Setting("workers", "STORYLINE_WORKERS", _workers, "worker processes for extraction and comparison (default: one per core)"),
+    Setting("allow_private", "STORYLINE_ALLOW_PRIVATE", _flag, "fetch URLs on private, loopback and link-local addresses"),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """What a shell runs storyline with."""
+
+    db: str = DEFAULT_DB
+    use_nlp: bool | None = None
+    workers: int | None = None
+    allow_private: bool = False
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+        """Defaults, then ``STORYLINE_*`` variables, then ``flags`` that are not None.
+
+        Raises ``StorylineError`` naming the variable when one cannot be read."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for s in SETTINGS:
+            raw = env.get(s.env)
+            if raw:
+                try:
+                    values[s.name] = s.parse(raw)
+                except ValueError as exc:
+                    raise StorylineError(f"${s.env}: {exc}") from None
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(flags) - known)
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(unknown)}")
+        values.update({k: v for k, v in flags.items() if v is not None})
+        return replace(cls(), **values)

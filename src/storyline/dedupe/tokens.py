@@ -1,0 +1,254 @@
+"""Word tokens as 64-bit hashes, the n-gram hashes built on them, and which tokens are quoted.
+
+Matching works on word tokens of NFKC-normalised, lower-cased text split at anything that
+is not a letter or digit, so curly vs straight quotes, case, punctuation and "Jong-un" vs
+"Jong Un" do not break a match; token character offsets map every span back to the exact
+characters of each article. ``tokenise`` is the definition for one text; the stage runs
+``tokenise_batch``, which must give the same result.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.text import normalise
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+_WORD_SPLIT = re.compile(r"[^\W_]+")
+# Letters and digits; everything else (quotes, hyphens, apostrophes) separates words.
+_TOKEN_SPLIT = re.compile(r"([^\W_]+)")
+# Multiplier of the polynomial hashes (odd, so it is invertible mod 2**64, which the prefix-sum
+# token hash below relies on).
+POLY = np.uint64(0x9E3779B97F4A7C15)
+_POLY_INV = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))
+# Characters tokenised per numpy batch: big enough that per-call overhead vanishes (a T17 article is ~7k
+# characters), small enough that the batch's temporaries (~40 bytes per character) stay in the caches' reach.
+BATCH_CHARS = 1 << 20
+
+
+@functools.lru_cache(maxsize=1)
+def word_chars() -> npt.NDArray[np.bool_]:
+    """Code point -> is a letter or digit (``[^\\W_]``), for every Unicode code point."""
+    table = np.zeros(0x110000, dtype=np.bool_)
+    ascii_word = [c for c in range(128) if chr(c).isalnum()]
+    table[ascii_word] = True
+    # Outside ASCII, ask re (the same definition the slow path and _TOKEN_SPLIT use).
+    chars = "".join(map(chr, range(128, 0x110000))).encode("utf-32-le", "surrogatepass")
+    text = chars.decode("utf-32-le", "surrogatepass")
+    for m in _WORD_SPLIT.finditer(text):
+        table[128 + m.start() : 128 + m.end()] = True
+    return table
+
+
+@functools.lru_cache(maxsize=8)
+def _powers(size: int) -> tuple[U64, U64]:
+    """``POLY ** i`` and ``_POLY_INV ** i`` for ``i < size``, wrapping mod 2**64."""
+    with np.errstate(over="ignore"):
+        p = np.cumprod(np.full(size, POLY, dtype=np.uint64))
+        q = np.cumprod(np.full(size, _POLY_INV, dtype=np.uint64))
+    one = np.ones(1, dtype=np.uint64)
+    return np.concatenate([one, p[:-1]]), np.concatenate([one, q[:-1]])
+
+
+def mix(x: U64) -> U64:
+    """splitmix64's finaliser: spreads the bits of polynomial hashes (vectorised, wrapping)."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def _string_hash(token: str) -> int:
+    """The hash ``tokenise`` gives a token, computed for one string (the slow path)."""
+    h = 0
+    for ch in token:
+        h = (h * int(POLY) + ord(ch)) % 2**64
+    return int(mix(np.asarray([h], dtype=np.uint64))[0])
+
+
+def tokenise(text: str) -> tuple[U64, I64, I64]:
+    """Hashes of the normalised word tokens of ``text``, with their character offsets in ``text``.
+
+    The definition for one text; the stage runs ``tokenise_batch``, which must give the same result.
+
+    A token is a run of letters and digits of the lower-cased text; its hash is a polynomial over
+    its code points computed for all tokens at once from prefix sums (hash(s, e) =
+    P**(e-1) * (G[e] - G[s]) with G the prefix sums of c_j * P**-j), then mixed. Tokens that
+    NFKC changes (ligatures, full-width letters) are hashed in their NFKC form one by one.
+    """
+    low = text.lower()
+    slow_all = len(low) != len(text)  # lower() lengthens a few characters (e.g. "İ"): keep offsets true
+    if slow_all:
+        low = text
+    cp = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    word = word_chars()[cp]
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], word, [False])).view(np.int8)))
+    starts = edges[0::2].astype(np.int64)
+    ends = edges[1::2].astype(np.int64)
+    if starts.size == 0:
+        return np.zeros(0, np.uint64), starts, ends
+    size = 1 << int(cp.size).bit_length()  # a few cached table sizes serve every text
+    pw, pinv = _powers(size + 1)
+    with np.errstate(over="ignore"):
+        g = np.concatenate(([np.uint64(0)], np.cumsum(cp.astype(np.uint64) * pinv[: cp.size], dtype=np.uint64)))
+        hashes = mix(pw[ends - 1] * (g[ends] - g[starts]))
+    if slow_all or not low.isascii():
+        fixed = hashes.tolist()
+        for n, (s, e) in enumerate(zip(starts.tolist(), ends.tolist())):
+            tok = low[s:e]
+            if slow_all or not tok.isascii():
+                norm = normalise(tok).replace(" ", "")
+                if norm != tok:
+                    fixed[n] = _string_hash(norm)
+        hashes = np.asarray(fixed, dtype=np.uint64)
+    return hashes, starts, ends
+
+
+_DOUBLE_QUOTES = re.compile(r'["“”„«»]')
+_ANY_QUOTE = re.compile(r"[\"“”„«»'‘’]")
+# A single-quoted stretch: opening quote at a word start, closing quote at a word end and
+# not followed by a letter (so the apostrophe in "Kim's" neither opens nor closes). The
+# look-behind sits after the opening quote so the regex engine can skip ahead to quote characters.
+_SINGLE_QUOTED = re.compile(r"['‘](?<![\w'’‘]['‘])(?=[^\W_])[^\n]*?(?<=\S)['’](?![^\W_])")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of ``text`` inside quotation marks (quotes are paired within a paragraph).
+
+    A line break closes a quotation left open (it runs to the end of its paragraph), as does the end of the text.
+    """
+    if not _ANY_QUOTE.search(text):
+        return []
+    spans: list[tuple[int, int]] = []
+    opened = -1
+    line_end = -1  # end of the paragraph holding the open quotation
+    for m in _DOUBLE_QUOTES.finditer(text):
+        ch, pos = m.group(), m.start()
+        if opened >= 0 and pos > line_end:  # the quotation's paragraph ended before this mark
+            spans.append((opened, line_end))
+            opened = -1
+        if ch in "“„«" or (ch == '"' and opened < 0):
+            if opened < 0:
+                opened = pos
+                nl = text.find("\n", pos)
+                line_end = len(text) if nl < 0 else nl
+        elif opened >= 0:
+            spans.append((opened, pos + 1))
+            opened = -1
+    if opened >= 0:
+        spans.append((opened, line_end))
+    spans.extend((m.start(), m.end()) for m in _SINGLE_QUOTED.finditer(text))
+    return spans
+
+
+def quoted_tokens(text: str, starts: I64) -> npt.NDArray[np.bool_]:
+    """Which tokens (by start offset) lie inside quotation marks."""
+    spans = quoted_spans(text)
+    if not spans or starts.size == 0:
+        return np.zeros(starts.size, dtype=np.bool_)
+    delta = np.zeros(len(text) + 1, dtype=np.int32)
+    for s, e in spans:
+        delta[s] += 1
+        delta[e] -= 1
+    return np.cumsum(delta)[starts] > 0
+
+
+def gram_hashes(h: U64, k: int) -> U64:
+    """Polynomial hash of every k consecutive tokens of ``h`` (``len(h) - k + 1`` values, wrapping)."""
+    n = h.size - k + 1
+    if n <= 0:
+        return np.zeros(0, np.uint64)
+    keys = h[:n].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, k):
+            keys = keys * POLY + h[j : j + n]  # wraps mod 2**64 by design
+    return keys
+
+
+def sorted_unique(x: U64) -> U64:
+    """``np.unique`` by sorting (numpy's hash-based unique is several times slower on ~1,000 values)."""
+    x = np.sort(x)
+    return x[np.concatenate(([True], x[1:] != x[:-1]))] if x.size else x
+
+
+def short_shingle(h: U64) -> int:
+    """The one shingle of an article shorter than a shingle: a hash of all its tokens."""
+    v = h.size
+    for t in h.tolist():
+        v = (v * int(POLY) + t) % 2**64
+    return v
+
+
+def tokenise_batch(
+    texts: Sequence[str],
+) -> tuple[U64, npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.bool_], I64]:
+    """``tokenise`` and ``quoted_tokens`` for many texts in one set of numpy calls.
+
+    The texts are joined with line breaks: a line break separates tokens and closes every quotation
+    (``quoted_spans``), so no token or quotation crosses from one text into the next and every
+    result equals the text-by-text one. Returns token hashes, start and end offsets within each
+    text, the quoted flags, and the number of tokens of each text.
+    """
+    lows: list[str] = []
+    slow_docs: list[int] = []
+    for i, t in enumerate(texts):
+        low = t.lower()
+        if len(low) != len(t):  # lower() lengthens a few characters (e.g. "İ"): keep offsets true
+            low = t
+            slow_docs.append(i)
+        lows.append(low)
+    joined = "\n".join(lows) + "\n"
+    base = np.concatenate([[0], np.cumsum([len(x) + 1 for x in lows])]).astype(np.int64)
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    word = word_chars()[cp]
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], word, [False])).view(np.int8)))
+    starts = edges[0::2].astype(np.int64)
+    ends = edges[1::2].astype(np.int64)
+    doc = np.searchsorted(base, starts, side="right") - 1
+    counts = np.bincount(doc, minlength=len(texts)).astype(np.int64)
+    if starts.size == 0:
+        empty = np.zeros(0, np.int32)
+        return np.zeros(0, np.uint64), empty, empty, np.zeros(0, np.bool_), counts
+    size = max(BATCH_CHARS, 1 << int(cp.size).bit_length())  # one cached table serves most batches
+    pw, pinv = _powers(size + 1)
+    with np.errstate(over="ignore"):
+        g = np.concatenate(([np.uint64(0)], np.cumsum(cp.astype(np.uint64) * pinv[: cp.size], dtype=np.uint64)))
+        hashes = mix(pw[ends - 1] * (g[ends] - g[starts]))
+    slow = np.zeros(starts.size, dtype=np.bool_)
+    wide = np.flatnonzero(cp >= 128)  # few: tokens holding a non-ASCII character may change under NFKC
+    if wide.size:
+        holder = np.searchsorted(starts, wide, side="right") - 1
+        slow[holder[(holder >= 0) & (wide < ends[np.maximum(holder, 0)])]] = True
+    for d in slow_docs:
+        slow[doc == d] = True
+    for n in np.flatnonzero(slow).tolist():
+        tok = joined[starts[n] : ends[n]]
+        norm = normalise(tok).replace(" ", "")
+        if norm != tok:
+            hashes[n] = _string_hash(norm)
+    quoted = np.zeros(starts.size, dtype=np.bool_)
+    spans = quoted_spans(joined)
+    if spans:
+        # inside = more quotations opened than closed at or before the token's start (spans may nest)
+        sp = np.asarray(spans, dtype=np.int64)
+        opened = np.searchsorted(np.sort(sp[:, 0]), starts, side="right")
+        closed = np.searchsorted(np.sort(sp[:, 1]), starts, side="right")
+        quoted = opened > closed
+    local_starts = (starts - base[doc]).astype(np.int32)
+    local_ends = (ends - base[doc]).astype(np.int32)
+    return hashes, local_starts, local_ends, quoted, counts
+
+
+def token_strings(text: str) -> list[str]:
+    """The normalised word tokens of ``text`` as strings (for passage ids)."""
+    tokens = _TOKEN_SPLIT.split(text.lower())[1::2]
+    return [t if t.isascii() else normalise(t).replace(" ", "") for t in tokens]

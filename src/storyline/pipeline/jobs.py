@@ -1,0 +1,450 @@
+"""The two jobs, ingest and analyse, step by step: each step reads what it needs from the store, hands records to
+a stage function (through the runner when it is per item) and writes what the stage returned, in one transaction.
+
+Only this module talks to the store; stages (``stages``, ``dedupe``, ``timeline``, ``compare``, ``cluster``) never
+do. ``analyse`` keeps nothing of the corpus in memory that a step does not need: extraction reads the articles
+not analysed yet, in batches; timelines and comparisons read the articles of what they rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import IO, TypeVar
+
+from storyline.cluster import (
+    STATE_VERSION, ClusterOptions, Clusterer, StateError, article_event_date, options_key, stream_order,
+)
+from storyline.config import Settings
+from storyline.compare import comparison_digest, event_wire, is_compared, wire_carried
+from storyline.dedupe import DedupeOptions, source_roots
+from storyline.dedupe import update as dedupe_update
+from storyline.fetch import FetchOptions
+from storyline.ingest import read
+from storyline.pipeline import stages
+from storyline.pipeline.policy import Failure, Guarded
+from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
+from storyline.records import Analysis, Article, DateMention, Duplicate, Event, Passage, Rejection, Story
+from storyline.store import Store
+from storyline.timeline import TimelineOptions, story_timeline, timeline_digest
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PipelineOptions:
+    """Options of every stage, passed down explicitly."""
+
+    use_nlp: bool | None = None  # None: spaCy NER when installed, else the rule-based fallback
+    batch_size: int = 200  # articles stored per ingest transaction
+    extract_batch: int = 2000  # articles extracted and stored per analyse transaction (bounds memory)
+    dedupe: DedupeOptions = field(default_factory=DedupeOptions)
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)
+    timeline: TimelineOptions = field(default_factory=TimelineOptions)
+    allow_private: bool = False  # fetch URLs on private, loopback and link-local addresses (tests, intranets)
+    workers: int | None = None  # worker processes; None: one per core
+    parallel_min: int = 64  # fewer items than this run in-process (a pool costs ~0.2 s to start)
+    start_method: str | None = None  # multiprocessing start method; None: forkserver where available, else spawn
+    on_error: str = "skip"  # skip: a failing article becomes a rejection row, the rest goes on; raise: stop
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, dates: int | None = None, per_date: int = 1) -> PipelineOptions:
+        """The options a shell's ``Settings`` ask for; ``dates``/``per_date`` shape the stored timelines."""
+        return cls(
+            use_nlp=settings.use_nlp, workers=settings.workers, allow_private=settings.allow_private,
+            timeline=TimelineOptions(dates=dates, per_date=per_date),
+        )
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest did."""
+
+    new: int = 0
+    seen: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def make_runner(options: PipelineOptions) -> Runner:
+    """The runner the options ask for: a process pool unless one worker is asked for."""
+    workers = options.workers
+    if workers == 1:
+        return InlineRunner()
+    return ProcessRunner(workers, start_method=options.start_method, min_items=options.parallel_min)
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for it in items:
+        batch.append(it)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def ingest(
+    store: Store,
+    paths: Sequence[str],
+    options: PipelineOptions = PipelineOptions(),
+    *,
+    stdin: IO[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Read every input and store new articles, one transaction per batch."""
+    report = IngestReport()
+    # conditional GET: validators of earlier fetches come from the store and go back to it after each batch
+    fetch_options = FetchOptions(allow_private=options.allow_private, validators=store.fetch_validators())
+    workers = options.workers or os.cpu_count() or 1
+    items = read(paths, stdin=stdin, fetch_options=fetch_options, workers=workers)
+    for batch in _batches(items, options.batch_size):
+        articles = [a for a in batch if isinstance(a, Article)]
+        rejections = [r for r in batch if isinstance(r, Rejection)]
+        with store.atomic():
+            new = store.add_articles(articles)
+            store.add_rejections(rejections)
+            store.set_fetch_validators(dict(fetch_options.validators))
+        report.new += len(new)
+        report.seen += len(articles) - len(new)
+        report.rejected.extend(rejections)
+        if progress:
+            progress(len(batch))
+    log.info("ingest: %d new, %d already stored, %d rejected", report.new, report.seen, len(report.rejected))
+    return report
+
+
+def run(
+    store: Store,
+    paths: Sequence[str],
+    options: PipelineOptions = PipelineOptions(),
+    *,
+    stdin: IO[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    runner: Runner | None = None,
+) -> IngestReport:
+    """The main job: ingest ``paths``, then analyse everything stored."""
+    report = ingest(store, paths, options, stdin=stdin, progress=progress)
+    report.rejected.extend(analyse(store, options, runner=runner))
+    return report
+
+
+# --------------------------------------------------------------------------- analyse
+
+
+def analyse(store: Store, options: PipelineOptions = PipelineOptions(), *, runner: Runner | None = None) -> list[Rejection]:
+    """Dedupe, extract what is new, link entities and speakers, cluster new articles, rebuild what changed.
+
+    Steps in order; each is one or a few transactions, so a crash loses at most the step it was in and a re-run
+    resumes (every step is idempotent: unchanged input, same output). Returns the articles a stage failed on,
+    as rejections (also stored); with ``on_error="raise"`` the first failure stops the run instead.
+    """
+    own = runner is None
+    runner = runner if runner is not None else make_runner(options)
+    job = _Analyse(store, options, runner)
+    try:
+        job.dedupe()
+        job.extract()
+        job.link()
+        events, stories = job.cluster()
+        job.timelines(events, stories)
+        job.comparisons(events)
+    finally:
+        if own:
+            runner.close()
+    log.info("analyse: %s", job.clock)
+    return job.rejected
+
+
+def update_dedupe(store: Store, articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> list[str]:
+    """The dedupe step alone: index the ``articles`` the dedupe index does not hold yet, in one transaction
+    holding the writer lock; returns the ids whose found spans were re-derived."""
+    with store.atomic():
+        store.lock_writes()  # concurrent ingests take turns: the update reads what it is about to change
+        delta = dedupe_update(store.dedupe_index(), articles, options)
+        if delta is None:
+            return []
+        store.apply_dedupe(delta)
+        return list(delta.rederived)
+
+
+class _Analyse:
+    """One analyse run: the steps share the store, the options, the runner and what earlier steps found."""
+
+    def __init__(self, store: Store, options: PipelineOptions, runner: Runner) -> None:
+        self.store = store
+        self.options = options
+        self.runner = runner
+        self.clock = _Clock()
+        self.rejected: list[Rejection] = []
+        self.duplicates: list[Duplicate] = []
+        self.passages: list[Passage] = []
+        self.fresh: list[str] = []  # articles clustered for the first time by this run
+        self.mentions = _MentionCache(store)
+
+    def _guard(self, fn: Callable[[T], object], stage: str) -> Guarded[T, object]:
+        return Guarded(fn, stage, self.options.on_error)
+
+    def _failed(self, failures: Sequence[Failure]) -> None:
+        rows = [f.rejection() for f in failures]
+        self.rejected += rows
+        with self.store.atomic():
+            self.store.add_rejections(rows)
+
+    def dedupe(self) -> None:
+        """Index the articles the dedupe index does not hold: only what they can change is re-derived."""
+        index = self.store.dedupe_index()
+        ids = self.store.article_ids()
+        held = index.groups(ids)
+        new = self.store.articles([a for a in ids if a not in held])
+        if new:
+            update_dedupe(self.store, new, self.options.dedupe)
+        self.duplicates, self.passages = self.store.duplicates(), self.store.passages()
+        self.clock.lap(f"dedupe ({len(new)} new)")
+
+    def extract(self) -> None:
+        """Dates, entity mentions and quotes of the articles not analysed yet, stored a batch at a time."""
+        todo = self.store.unanalysed_ids()
+        self.first_analysis = not self.store.analysed_ids()
+        self.extracted = 0
+        if not todo:
+            self.clock.lap("extract (nothing new)")
+            return
+        use_nlp = stages.nlp_available() if self.options.use_nlp is None else self.options.use_nlp
+        fn = self._guard(partial(stages.extract, use_nlp=use_nlp), "extract")
+        for ids in _batches(todo, self.options.extract_batch):
+            arts = self.store.articles(ids)
+            results = self.runner.map(fn, arts)
+            failures = [r for r in results if isinstance(r, Failure)]
+            # a failed article is stored with nothing found, so it is not tried again at every run
+            analyses = [r if isinstance(r, Analysis) else Analysis(a.id) for a, r in zip(arts, results)]
+            with self.store.atomic():
+                self.store.set_analyses(analyses)
+            if failures:
+                self._failed(failures)
+            self.extracted += len(analyses)
+        self.clock.lap(f"extract ({self.extracted} articles)")
+
+    def link(self) -> None:
+        """Entities merged across the corpus and quotes' speakers linked to them, when there are new mentions.
+
+        The merge is corpus-wide (its rules look at every spelling in the corpus), so it runs only when something
+        was extracted: unchanged input, same output."""
+        if not (self.extracted or self.first_analysis):
+            return
+        texts = {a.id: a.text for a in self.store.articles()}
+        entities, quotes = stages.link(self.store.mentions(), texts, self.store.quotes())
+        with self.store.atomic():
+            self.store.set_entities(entities)
+            self.store.set_quote_speakers((q.article, q.start, q.end, q.speaker_entity) for q in quotes)
+        self.clock.lap(f"link ({len(entities)} entities, {len(quotes)} quotes)")
+
+    def cluster(self) -> tuple[list[Event], list[Story]]:
+        """Resume the saved clusterer (or replay stored assignments), add the new articles in stream order,
+        re-cluster when something arrived; store clusters, state and the audit trail together."""
+        store, options = self.store, self.options.cluster
+        duplicate_of = {d.article: d.duplicate_of for d in self.duplicates}
+        clusterer = _resume(store, options)
+        replay: list[Article] = []
+        if clusterer is None:
+            clusterer = Clusterer(options)
+            stored_events = store.events()
+            known = {a: (ev.id, ev.story) for ev in stored_events for a in ev.articles}
+            order = [a for ev in stored_events for a in ev.articles]  # first-assignment order
+            by_id = {a.id: a for a in store.articles(order)} if order else {}
+            replay = [by_id[a] for a in order if a in by_id]
+        else:
+            known = {}
+        ids = store.article_ids()
+        fresh = stream_order(store.articles([a for a in ids if a not in known and a not in clusterer.event_of]))
+        self.mentions.load([a.id for a in replay])
+        self.mentions.load([a.id for a in fresh])
+        ordered = replay + fresh
+        changes = []
+        every = options.recluster_every
+        results = self.runner.map(self._guard(stages.cluster_terms, "cluster"), ordered)
+        failures = [r for r in results if isinstance(r, Failure)]
+        for k, (art, counts) in enumerate(zip(ordered, results)):
+            terms = _interned(counts) if isinstance(counts, Counter) else Counter()  # a failed article: no terms
+            clusterer.add(
+                art, terms, article_event_date(art, self.mentions.get(art.id), options),
+                duplicate_of=duplicate_of.get(art.id), known=known.get(art.id),
+            )
+            added = k + 1 - len(replay)  # new articles so far; a large ingest is corrected as it streams
+            if every and added > 0 and added % every == 0 and added < len(fresh):
+                changes += clusterer.recluster()
+        if failures:
+            self._failed(failures)
+        self.clock.lap(f"cluster add ({len(replay)} replayed, {len(fresh)} new)")
+        # re-cluster only when something arrived, so re-running on the same input changes nothing
+        changes += clusterer.recluster() if fresh else []
+        self.clock.lap("recluster")
+        titles = {a: title or _first_line(head) for a, (title, head) in store.article_heads().items()}
+        events, stories = clusterer.result(titles)
+        saved = 0
+        if fresh or replay:  # resumed with nothing new: the stored clusters and state are already these
+            state = (STATE_VERSION, options_key(options), clusterer.save_state())
+            saved = len(state[2])
+            with store.atomic():
+                store.set_clusters(events, stories)
+                store.set_cluster_state(state)  # same transaction: the state always describes the stored clusters
+                store.add_changes(changes)
+            log.info("cluster: %d new articles assigned; %d re-clustering changes; %d events, %d stories",
+                     len(fresh), len(changes), len(events), len(stories))
+        self.clock.lap(f"store clusters ({saved} state bytes)")
+        return events, stories
+
+    def timelines(self, events: Sequence[Event], stories: Sequence[Story]) -> None:
+        """Timelines of the stories whose inputs changed; an entry's independent sources also fold wire copy."""
+        store, options = self.store, self.options.timeline
+        duplicate_of = {d.article: d.duplicate_of for d in self.duplicates}
+        source_of = source_roots(self.duplicates, self.passages)
+        story_events: dict[str, list[Event]] = defaultdict(list)
+        for ev in events:
+            story_events[ev.story].append(ev)
+        stored = store.timeline_digests()
+        todo: list[tuple[Story, str]] = []
+        for story in stories:
+            digest = timeline_digest(story, story_events[story.id], duplicate_of, source_of, options)
+            if stored.get(story.id) != digest:
+                todo.append((story, digest))
+        live = {s.id for s in stories}
+        gone = sorted(s for s in store.timeline_stories() if s not in live)
+        self.mentions.load([a for story, _ in todo for a in story.articles])
+        members = [a for story, _ in todo for a in story.articles]
+        members += [a for story, _ in todo for ev in story_events[story.id] for a in ev.articles]
+        ids = list(dict.fromkeys(members))
+        by_id = {a.id: a for a in store.articles(ids)} if ids else {}
+        built = [
+            (story.id, story_timeline(story, story_events[story.id], by_id, self.mentions, duplicate_of, source_of,
+                                      options), digest)
+            for story, digest in todo
+        ]
+        with store.atomic():
+            store.drop_timelines(gone)
+            for story_id, entries, digest in built:
+                store.set_timeline(story_id, entries, digest)
+        self.clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped)")
+
+    def comparisons(self, events: Sequence[Event]) -> None:
+        """The side-by-side of every event two or more independent sources report, rebuilt when its inputs
+        changed (its articles, their copies, the wire copy they carry)."""
+        store = self.store
+        duplicate_of = {d.article: d.duplicate_of for d in self.duplicates}
+        carried = wire_carried(self.passages, duplicate_of)
+        stored = store.comparison_digests()
+        todo: list[tuple[Event, list[Passage], str]] = []
+        live = set()
+        for ev in events:
+            if not is_compared(ev, duplicate_of):
+                continue
+            live.add(ev.id)
+            wire = event_wire(ev, carried, duplicate_of)
+            digest = comparison_digest(ev, duplicate_of, wire)
+            if stored.get(ev.id) != digest:
+                todo.append((ev, wire, digest))
+        gone = sorted(e for e in stored if e not in live)
+        ids = list(dict.fromkeys(a for ev, _, _ in todo for a in ev.articles))
+        by_id = {a.id: a for a in store.articles(ids)} if ids else {}
+        items = [
+            stages.CompareItem(
+                ev, {a: by_id[a] for a in ev.articles if a in by_id},
+                {a: duplicate_of[a] for a in ev.articles if a in duplicate_of}, wire, digest,
+            )
+            for ev, wire, digest in todo
+        ]
+        results = self.runner.map(self._guard(stages.compare_event, "compare"), items)
+        with store.atomic():
+            store.drop_comparisons(gone)
+            store.set_comparisons(
+                (item.event.id, item.digest, r) for item, r in zip(items, results) if isinstance(r, dict)
+            )
+        failures = [r for r in results if isinstance(r, Failure)]
+        if failures:
+            self._failed(failures)
+        self.clock.lap(f"comparisons ({len(todo)} of {len(live)} rebuilt, {len(gone)} dropped)")
+
+
+def _resume(store: Store, options: ClusterOptions) -> Clusterer | None:
+    """The clusterer saved with the stored clusters, or None (logged) when there is none usable: replay then."""
+    saved = store.cluster_state()
+    clustered = store.clustered_count()
+    if saved is None:
+        if clustered:
+            log.info("cluster: no saved clusterer state; replaying %d stored assignments", clustered)
+        return None
+    version, key, blob = saved
+    if version != STATE_VERSION:
+        log.info("cluster: saved state has format %d, not %d; replaying %d stored assignments",
+                 version, STATE_VERSION, clustered)
+        return None
+    if key != options_key(options):
+        log.info("cluster: saved state was built with other cluster options; replaying %d stored assignments", clustered)
+        return None
+    try:
+        clusterer = Clusterer.load_state(blob, options)
+    except StateError as exc:
+        log.warning("cluster: %s; replaying %d stored assignments", exc, clustered)
+        return None
+    if len(clusterer.event_of) != clustered:
+        log.warning("cluster: saved state knows %d articles, the store %d; replaying the stored assignments",
+                    len(clusterer.event_of), clustered)
+        return None
+    return clusterer
+
+
+class _MentionCache(dict[str, list[DateMention]]):
+    """Date mentions of the articles asked for so far, loaded from the store in one query per ``load``."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self._store = store
+
+    def load(self, ids: Iterable[str]) -> None:
+        missing = [a for a in dict.fromkeys(ids) if a not in self]
+        if not missing:
+            return
+        for a in missing:
+            self[a] = []
+        for m in self._store.date_mentions(missing):
+            self[m.article].append(m)
+
+    def get(self, key: str, default: Sequence[DateMention] = ()) -> Sequence[DateMention]:  # type: ignore[override]
+        return super().get(key, default)
+
+
+class _Clock:
+    """Wall time per step, for the ``analyse:`` log line."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self._laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self._laps.append((name, now - self._last))
+        self._last = now
+
+    def __str__(self) -> str:
+        total = sum(t for _, t in self._laps)
+        return f"{total:.2f} s: " + ", ".join(f"{n} {t:.2f} s" for n, t in self._laps)
+
+
+def _first_line(text: str) -> str:
+    """An untitled article's label: its first line, at most 120 characters."""
+    return text.strip().split("\n", 1)[0][:120]
+
+
+def _interned(counts: Counter[str]) -> Counter[str]:
+    """Terms from another process are copies: intern them again, one string per term (memory at 1M articles)."""
+    return Counter({sys.intern(t): c for t, c in counts.items()})

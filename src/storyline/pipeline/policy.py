@@ -1,0 +1,58 @@
+"""The error policy: what one bad item does to a run.
+
+By default (``skip``) an item a stage fails on becomes a ``Rejection`` naming the item, the stage and the error,
+and the run goes on with the rest; ``raise`` stops the run at the first failure (tests, debugging). A stage
+function is wrapped in ``Guarded`` before it goes to a runner, so the policy holds in worker processes too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from storyline.records import Rejection
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+POLICIES = ("skip", "raise")
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A stage that failed on one item: which item (its id and source), which stage, and why."""
+
+    item: str
+    source: str
+    stage: str
+    reason: str
+
+    def rejection(self) -> Rejection:
+        return Rejection(self.source, f"{self.stage} failed on article {self.item}: {self.reason}")
+
+
+@dataclass(frozen=True)
+class Guarded(Generic[T, R]):
+    """``fn`` under the error policy: its result, or a ``Failure`` when it raises and the policy is ``skip``.
+
+    ``fn`` must be picklable (a module-level function or a ``functools.partial`` of one) to run in a pool.
+    """
+
+    fn: Callable[[T], R]
+    stage: str
+    policy: str = "skip"
+
+    def __call__(self, item: T) -> R | Failure:
+        try:
+            return self.fn(item)
+        except Exception as exc:  # one bad item must not stop the run: it becomes a rejection row
+            if self.policy == "raise":
+                raise
+            ident = str(getattr(item, "id", "?"))
+            source = str(getattr(item, "source", ident))
+            log.warning("%s failed on %s (%s): %s: %s", self.stage, ident, source, type(exc).__name__, exc)
+            return Failure(ident, source, self.stage, f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,124 @@
+"""The pipeline's seams: runners give the same results in input order, the error policy turns one bad article
+into a rejection row while the rest is stored, and ``Settings`` reads flags over ``STORYLINE_*`` variables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
+from typing import Any, TypeVar
+
+import pytest
+
+from conftest import SAMPLE
+from storyline.config import Settings
+from storyline.errors import StorylineError
+from storyline.pipeline import (
+    Failure, Guarded, InlineRunner, PipelineOptions, ProcessRunner, analyse, extract, ingest, run,
+)
+from storyline.records import Article
+from storyline.store import SQLiteStore
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def _fails_on_three(x: int) -> int:
+    if x == 3:
+        raise ValueError("three is bad")
+    return x
+
+
+def test_process_runner_equals_inline_in_input_order() -> None:
+    items = list(range(200))
+    with ProcessRunner(2, min_items=1) as pool:
+        assert pool.map(_square, items) == InlineRunner().map(_square, items)
+        assert pool.start_method in ("forkserver", "spawn")
+
+
+def test_extraction_in_worker_processes_equals_inline() -> None:
+    arts = [a for a in _sample_articles()][:8]
+    fn = partial(extract, use_nlp=False)
+    with ProcessRunner(2, min_items=1) as pool:
+        assert pool.map(fn, arts) == [fn(a) for a in arts]
+
+
+def _sample_articles() -> list[Article]:
+    store = SQLiteStore(":memory:")
+    ingest(store, [str(SAMPLE)], PipelineOptions(workers=1))
+    return store.articles()
+
+
+def test_guarded_turns_an_exception_into_a_failure_or_raises() -> None:
+    skip = Guarded(_fails_on_three, "extract")
+    assert [skip(i) for i in (1, 2)] == [1, 2]
+    failed = skip(3)
+    assert isinstance(failed, Failure) and failed.stage == "extract" and "three is bad" in failed.reason
+    with pytest.raises(ValueError, match="three is bad"):
+        Guarded(_fails_on_three, "extract", "raise")(3)
+
+
+class _BreakOne:
+    """A runner handing one article to the stages with its text missing: the real extractor fails on it."""
+
+    def __init__(self, victim: str) -> None:
+        self.victim = victim
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        out = []
+        for x in items:
+            if isinstance(x, Article) and x.id == self.victim:
+                x = replace(x, text=None)  # type: ignore[arg-type]
+            out.append(fn(x))
+        return out
+
+    def close(self) -> None:
+        return None
+
+
+def test_one_bad_article_becomes_a_rejection_and_the_rest_is_analysed(tmp_path: Any) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    ingest(store, [str(SAMPLE)], PipelineOptions(use_nlp=False, workers=1))
+    victim = store.article_ids()[3]
+    failed = analyse(store, PipelineOptions(use_nlp=False), runner=_BreakOne(victim))
+    stages = {r.reason.split(" failed", 1)[0] for r in failed}
+    assert stages == {"extract", "cluster"} and all(victim in r.reason for r in failed)
+    stored = [r.reason for r in store.rejections()]
+    assert sorted(r.reason for r in failed) == sorted(stored)
+    assert store.unanalysed_ids() == []  # the bad one is marked done (nothing found), not retried forever
+    others = [a for a in store.article_ids() if a != victim]
+    found = {m.article for m in store.mentions()}
+    assert victim not in found and len(found & set(others)) >= len(others) - 2  # entities in (nearly) every other
+    assert store.stories(), "the other articles were clustered into stories"
+    with pytest.raises(TypeError):
+        fresh = SQLiteStore(tmp_path / "t.db")
+        ingest(fresh, [str(SAMPLE)], PipelineOptions(workers=1))
+        analyse(fresh, PipelineOptions(use_nlp=False, on_error="raise"), runner=_BreakOne(victim))
+
+
+def test_same_result_with_a_process_pool_and_inline(tmp_path: Any) -> None:
+    a, b = SQLiteStore(tmp_path / "a.db"), SQLiteStore(tmp_path / "b.db")
+    run(a, [str(SAMPLE)], PipelineOptions(use_nlp=False, workers=1))
+    run(b, [str(SAMPLE)], PipelineOptions(use_nlp=False, workers=2, parallel_min=1))
+    assert a.stories() == b.stories() and a.quotes() == b.quotes()
+    assert [a.timeline(s.id) for s in a.stories()] == [b.timeline(s.id) for s in b.stories()]
+    assert a.comparisons() == b.comparisons()
+
+
+def test_settings_flags_over_environment_over_defaults() -> None:
+    env = {"STORYLINE_DB": "env.db", "STORYLINE_NLP": "0", "STORYLINE_WORKERS": "3"}
+    s = Settings.load(env)
+    assert (s.db, s.use_nlp, s.workers, s.allow_private) == ("env.db", False, 3, False)
+    s = Settings.load(env, db="flag.db", use_nlp=None, workers=1)
+    assert (s.db, s.use_nlp, s.workers) == ("flag.db", False, 1)
+    assert Settings.load({}) == Settings()
+    with pytest.raises(StorylineError, match=r"\$STORYLINE_WORKERS"):
+        Settings.load({"STORYLINE_WORKERS": "many"})
+    with pytest.raises(StorylineError, match=r"\$STORYLINE_NLP"):
+        Settings.load({"STORYLINE_NLP": "perhaps"})
+    options = PipelineOptions.from_settings(Settings.load(env), dates=4)
+    assert (options.use_nlp, options.workers, options.timeline.dates) == (False, 3, 4)
