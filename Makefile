@@ -18,7 +18,8 @@ demo: $(VENV)/.installed
 	$(BIN)/storyline run examples/sample --db demo.db
 
 # pytest exits 5 when it collects no test: that is a failure of the suite, not a pass
-test: $(VENV)/.installed
+# lint first (ruff: rules and exceptions in pyproject.toml), then the whole suite
+test: lint
 	$(BIN)/python -m pytest -q -rs; status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; fi; exit $$status
 
 # ruff's rules and their exceptions are in pyproject.toml ([tool.ruff]); `ruff format` owns the layout

@@ -81,8 +81,14 @@ class Run:
     latencies: list[float]
 
 
-def stream(items: Sequence[Item], options: ClusterOptions, *, recluster_every: int = 0,
-           final_recluster: bool = True, time_terms: bool = False) -> Run:
+def stream(
+    items: Sequence[Item],
+    options: ClusterOptions,
+    *,
+    recluster_every: int = 0,
+    final_recluster: bool = True,
+    time_terms: bool = False,
+) -> Run:
     """Feed the items in the given order; optionally re-cluster every N articles and at the end."""
     c = Clusterer(options)
     changes: list[Change] = []
@@ -133,32 +139,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         for label, rs in (("online + re-clustering", runs), ("online only", online)):
             ev = [b3(r.event_of, data.gold_event) for r in rs]
             st = [b3(r.story_of, data.gold_story) for r in rs]
-            print(f"ECB+ 1-35 ({len(data.items)} docs) {label}: event B3-F1 {statistics.mean(ev):.3f} "
-                  f"(min {min(ev):.3f}), topic B3-F1 {statistics.mean(st):.3f} (min {min(st):.3f}) over {len(rs)} orders; "
-                  f"events {statistics.mean(len(set(r.event_of.values())) for r in rs):.0f}/66, "
-                  f"stories {statistics.mean(len(set(r.story_of.values())) for r in rs):.0f}/33, "
-                  f"changes {statistics.mean(len(r.changes) for r in rs):.0f}")
+            print(
+                f"ECB+ 1-35 ({len(data.items)} docs) {label}: event B3-F1 {statistics.mean(ev):.3f} "
+                f"(min {min(ev):.3f}), topic B3-F1 {statistics.mean(st):.3f} (min {min(st):.3f}) over {len(rs)} orders; "
+                f"events {statistics.mean(len(set(r.event_of.values())) for r in rs):.0f}/66, "
+                f"stories {statistics.mean(len(set(r.story_of.values())) for r in rs):.0f}/33, "
+                f"changes {statistics.mean(len(r.changes) for r in rs):.0f}"
+            )
         ag_e, ag_s = agreement(runs, "event"), agreement(runs, "story")
-        print(f"ECB+ order agreement (B3-F1 between {len(runs)} orders): event {statistics.mean(ag_e):.3f} "
-              f"(min {min(ag_e):.3f}), topic {statistics.mean(ag_s):.3f} (min {min(ag_s):.3f})")
-        head.append(f"ECB+ event {statistics.mean(b3(r.event_of, data.gold_event) for r in runs):.3f} "
-                    f"topic {statistics.mean(b3(r.story_of, data.gold_story) for r in runs):.3f}")
+        print(
+            f"ECB+ order agreement (B3-F1 between {len(runs)} orders): event {statistics.mean(ag_e):.3f} "
+            f"(min {min(ag_e):.3f}), topic {statistics.mean(ag_s):.3f} (min {min(ag_s):.3f})"
+        )
+        head.append(
+            f"ECB+ event {statistics.mean(b3(r.event_of, data.gold_event) for r in runs):.3f} "
+            f"topic {statistics.mean(b3(r.story_of, data.gold_story) for r in runs):.3f}"
+        )
     if args.only in (None, "t17"):
         data = load_t17_data()
         run = stream(data.items, opts, recluster_every=args.recluster_every * 5, time_terms=True)
         f1 = b3(run.story_of, data.gold_story)
         sc = score(run.story_of, data.gold_story)
         sizes = Counter(run.story_of.values())
-        print(f"T17 ({len(data.items)} docs) date order: story B3-F1 {f1:.3f} (P {sc['b3_p']:.3f}, R {sc['b3_r']:.3f}), "
-              f"{len(sizes)} stories ({sum(1 for n in sizes.values() if n == 1)} of one article), "
-              f"{len(set(run.event_of.values()))} events, {run.seconds:.1f} s clustering (terms + add + re-clustering), "
-              f"{len(run.changes)} changes")
-        orders = [run] + [stream(shuffled(data.items, s), opts, recluster_every=args.recluster_every * 5)
-                          for s in range(1, args.orders)]
+        print(
+            f"T17 ({len(data.items)} docs) date order: story B3-F1 {f1:.3f} (P {sc['b3_p']:.3f}, R {sc['b3_r']:.3f}), "
+            f"{len(sizes)} stories ({sum(1 for n in sizes.values() if n == 1)} of one article), "
+            f"{len(set(run.event_of.values()))} events, {run.seconds:.1f} s clustering (terms + add + re-clustering), "
+            f"{len(run.changes)} changes"
+        )
+        orders = [run] + [
+            stream(shuffled(data.items, s), opts, recluster_every=args.recluster_every * 5)
+            for s in range(1, args.orders)
+        ]
         fs = [b3(r.story_of, data.gold_story) for r in orders]
         ag = agreement(orders, "story")
-        print(f"T17 {len(orders)} orders (date order + {len(orders) - 1} shuffles): story B3-F1 {statistics.mean(fs):.3f} "
-              f"(min {min(fs):.3f}); agreement {statistics.mean(ag):.3f} (min {min(ag):.3f})")
+        print(
+            f"T17 {len(orders)} orders (date order + {len(orders) - 1} shuffles): story B3-F1 {statistics.mean(fs):.3f} "
+            f"(min {min(fs):.3f}); agreement {statistics.mean(ag):.3f} (min {min(ag):.3f})"
+        )
         head.append(f"T17 story {f1:.3f} in {run.seconds:.1f} s")
     print("; ".join(head))
     return 0

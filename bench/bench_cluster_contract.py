@@ -14,8 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from storyline.cluster import ClusterOptions
-from storyline.query import export
 from storyline.pipeline import PipelineOptions, run
+from storyline.query import export
 from storyline.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from bench_cluster import load_t17_data
 
-from storyline.cluster import ClusterOptions, Clusterer, terms
+from storyline.cluster import Clusterer, ClusterOptions, terms
 from storyline.records import Article
 
 
@@ -53,7 +53,9 @@ def main() -> int:
         counts = terms(it.article)
         t_terms.append(time.perf_counter() - t)
         base.append((it.article, counts))
-    print(f"terms() on T17 texts: p50 {pct(t_terms, .5) * 1e3:.2f} ms, p95 {pct(t_terms, .95) * 1e3:.2f} ms", flush=True)
+    print(
+        f"terms() on T17 texts: p50 {pct(t_terms, 0.5) * 1e3:.2f} ms, p95 {pct(t_terms, 0.95) * 1e3:.2f} ms", flush=True
+    )
     rng = random.Random(0)
     c = Clusterer(ClusterOptions())
     lat: list[float] = []
@@ -74,16 +76,21 @@ def main() -> int:
                 t = time.perf_counter()
                 c.recluster()
                 recl.append(time.perf_counter() - t)
-        window = lat[-min(len(lat), 10000):]
+        window = lat[-min(len(lat), 10000) :]
         amort = sum(recl) / n
-        p95 = pct(window, .95) + amort + pct(t_terms, .95)
+        p95 = pct(window, 0.95) + amort + pct(t_terms, 0.95)
         mem = rss_mb() - start_rss
-        print(f"{n} articles: add p50 {pct(window, .5) * 1e3:.2f} ms, p95 {pct(window, .95) * 1e3:.2f} ms, "
-              f"p99 {pct(window, .99) * 1e3:.2f} ms (last 10k); re-clustering every {args.recluster_every}: "
-              f"mean {statistics.mean(recl):.2f} s, max {max(recl):.2f} s ({amort * 1e3:.2f} ms/article amortised); "
-              f"clustering stage p95 incl. terms {p95 * 1e3:.1f} ms; memory +{mem:.0f} MB "
-              f"({mem / n * 1000:.1f} MB per 1k articles); events {len(c.events)}, stories {len(c.stories)}", flush=True)
-    print(f"at {n} articles: clustering-stage p95 {p95 * 1e3:.1f} ms/article, memory {mem / n * 1000:.1f} MB per 1k articles")
+        print(
+            f"{n} articles: add p50 {pct(window, 0.5) * 1e3:.2f} ms, p95 {pct(window, 0.95) * 1e3:.2f} ms, "
+            f"p99 {pct(window, 0.99) * 1e3:.2f} ms (last 10k); re-clustering every {args.recluster_every}: "
+            f"mean {statistics.mean(recl):.2f} s, max {max(recl):.2f} s ({amort * 1e3:.2f} ms/article amortised); "
+            f"clustering stage p95 incl. terms {p95 * 1e3:.1f} ms; memory +{mem:.0f} MB "
+            f"({mem / n * 1000:.1f} MB per 1k articles); events {len(c.events)}, stories {len(c.stories)}",
+            flush=True,
+        )
+    print(
+        f"at {n} articles: clustering-stage p95 {p95 * 1e3:.1f} ms/article, memory {mem / n * 1000:.1f} MB per 1k articles"
+    )
     return 0
 
 

@@ -75,9 +75,15 @@ def evaluate() -> dict[str, float]:
         for miss in wanted - found:
             print(f"missed tension: {sorted(miss)}", file=sys.stderr)
     return {
-        "shared_p": tp_s / max(1, tp_s + fp_s), "shared_r": tp_s / max(1, tp_s + fn_s),
+        "shared_p": tp_s / max(1, tp_s + fp_s),
+        "shared_r": tp_s / max(1, tp_s + fn_s),
         "tension_p": tp_t / max(1, tp_t + fp_t),
-        "_tp_t": tp_t, "_fn_t": fn_t, "_fp_t": fp_t, "_tp_s": tp_s, "_fp_s": fp_s, "_fn_s": fn_s,
+        "_tp_t": tp_t,
+        "_fn_t": fn_t,
+        "_fp_t": fp_t,
+        "_tp_s": tp_s,
+        "_fp_s": fp_s,
+        "_fn_s": fn_s,
     }
 
 
@@ -86,7 +92,9 @@ def main() -> int:
     gold = json.loads((ROOT / "tests" / "gold" / "compare.json").read_text())
     n_tensions = sum(len(e["tensions"]) for e in gold["events"])
     tension_r = (n_tensions - r["_fn_t"]) / max(1, n_tensions)
-    print(f"shared pairs: tp {r['_tp_s']} fp {r['_fp_s']} fn {r['_fn_s']}; tensions: right {r['_tp_t']} wrong {r['_fp_t']} missed {r['_fn_t']}")
+    print(
+        f"shared pairs: tp {r['_tp_s']} fp {r['_fp_s']} fn {r['_fn_s']}; tensions: right {r['_tp_t']} wrong {r['_fp_t']} missed {r['_fn_t']}"
+    )
     print(f"shared P={r['shared_p']:.3f} R={r['shared_r']:.3f} tension P={r['tension_p']:.3f} R={tension_r:.3f}")
     return 0
 

@@ -47,8 +47,12 @@ def load(outlets: bool = False) -> list[Article]:
     except ImportError:
         sys.exit(f"{SHARED}/eval/datasets_to_text.py not found")
     docs = load_t17(SHARED / "datasets" / "timeline17")
-    return [Article(id=d.doc_id, source=d.doc_id, text=d.text, published=d.date or None,
-                    outlet=d.source if outlets else None) for d in docs]
+    return [
+        Article(
+            id=d.doc_id, source=d.doc_id, text=d.text, published=d.date or None, outlet=d.source if outlets else None
+        )
+        for d in docs
+    ]
 
 
 def singletons(articles: list[Article]) -> list[Article]:
@@ -132,8 +136,10 @@ def quality(n: int) -> None:
     hosts = {h for h, _, _ in excerpts}
     precision = tp / max(1, len(predicted))
     recall = sum(1 for v in truth if v in predicted and family(predicted[v]) == truth[v]) / max(1, len(truth))
-    print(f"near-duplicates: {len(truth)} made, {len(predicted)} found, P={precision:.4f} R={recall:.4f} "
-          f"(of them excerpt hosts: {sum(1 for v in truth if v in hosts)})")
+    print(
+        f"near-duplicates: {len(truth)} made, {len(predicted)} found, P={precision:.4f} R={recall:.4f} "
+        f"(of them excerpt hosts: {sum(1 for v in truth if v in hosts)})"
+    )
     by_article: dict[str, list[int]] = {}
     for i, p in enumerate(passages):
         for a in p.articles:
@@ -159,18 +165,23 @@ def quality(n: int) -> None:
             oks = []
             for p in mine:
                 origin = texts[p.origin_article or host]
-                oks.append(origin.id == src or (
-                    (origin.published or "9999", origin.id) <= (texts[src].published or "9999", src)
-                    and p.text in origin.text
-                ))
+                oks.append(
+                    origin.id == src
+                    or (
+                        (origin.published or "9999", origin.id) <= (texts[src].published or "9999", src)
+                        and p.text in origin.text
+                    )
+                )
             origin_ok += all(oks)
     recall_p = found / max(1, len(excerpts))
     for k in range(2, 6):  # recall by excerpt length in sentences (T17 text has one sentence per line)
         of_k = [e for e in excerpts if e[2].count("\n") + 1 == k]
         hit = sum(1 for e in of_k if e[0] in found_hosts)
         print(f"  excerpts of {k} sentences: {len(of_k)}, recall={hit / max(1, len(of_k)):.4f}")
-    print(f"passages: {len(excerpts)} excerpts of 2-5 sentences, recall={recall_p:.4f}, "
-          f"origin correct={origin_ok / max(1, found):.4f}; {len(passages)} passages in all")
+    print(
+        f"passages: {len(excerpts)} excerpts of 2-5 sentences, recall={recall_p:.4f}, "
+        f"origin correct={origin_ok / max(1, found):.4f}; {len(passages)} passages in all"
+    )
     print(f"RESULT near-dup P={precision:.4f} R={recall:.4f}; passage recall={recall_p:.4f}")
 
 
@@ -189,8 +200,10 @@ def speed(n: int, what: str) -> None:
     from storyline.store import SQLiteStore
 
     articles, _, _ = build(n)
-    articles = [Article(id=a.id, source=a.source, text=a.text, published=a.published, content_hash=text_hash(a.text))
-                for a in articles]  # ingest stores the content hash; the stage does not recompute it
+    articles = [
+        Article(id=a.id, source=a.source, text=a.text, published=a.published, content_hash=text_hash(a.text))
+        for a in articles
+    ]  # ingest stores the content hash; the stage does not recompute it
     words = sum(len(a.text.split()) for a in articles) / len(articles)
     word_chars()  # the one-time 1.1M-entry character table, built lazily on first use
     with tempfile.TemporaryDirectory() as tmp:
@@ -209,11 +222,19 @@ def speed(n: int, what: str) -> None:
         el, cpu = time.perf_counter() - t, time.process_time() - c
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         found = f"{len(store.duplicates())} duplicates, {len(store.passages())} passages, " if what == "stage" else ""
-    label = {"stage": "dedupe stage (update_dedupe into SQLite)", "core": "dedupe() alone", "dups": "find_duplicates alone"}
-    print(f"{len(articles)} articles, {words:.0f} words avg: {found}{el:.1f} s wall, {cpu:.1f} s CPU; "
-          f"peak RSS {rss:.0f} MiB ({rss0:.0f} MiB before the stage)")
-    print(f"RESULT {label[what]}: {len(articles) / el:.0f} articles/s wall, {len(articles) / cpu:.0f} per CPU-second "
-          f"at {len(articles)}; peak RSS {rss / 1024:.1f} GiB")
+    label = {
+        "stage": "dedupe stage (update_dedupe into SQLite)",
+        "core": "dedupe() alone",
+        "dups": "find_duplicates alone",
+    }
+    print(
+        f"{len(articles)} articles, {words:.0f} words avg: {found}{el:.1f} s wall, {cpu:.1f} s CPU; "
+        f"peak RSS {rss:.0f} MiB ({rss0:.0f} MiB before the stage)"
+    )
+    print(
+        f"RESULT {label[what]}: {len(articles) / el:.0f} articles/s wall, {len(articles) / cpu:.0f} per CPU-second "
+        f"at {len(articles)}; peak RSS {rss / 1024:.1f} GiB"
+    )
 
 
 def main() -> None:

@@ -44,11 +44,17 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="SQLite file to create (default: one in a temporary directory)")
     ap.add_argument("--n", type=int, default=None, help="use only the first N T17 articles")
     ap.add_argument("--check", action="store_true", help="compare the final store with dedupe() over all articles")
-    ap.add_argument("--no-outlets", action="store_true",
-                    help="leave outlets unset (ingest sets them; without them no text counts as one outlet's furniture)")
+    ap.add_argument(
+        "--no-outlets",
+        action="store_true",
+        help="leave outlets unset (ingest sets them; without them no text counts as one outlet's furniture)",
+    )
     ap.add_argument("--batch", action="store_true", help="add the K held-out articles in one batch, not one at a time")
-    ap.add_argument("--never-rebuild", action="store_true",
-                    help="keep a large batch on the incremental path (dedupe.update rebuild_fraction=inf)")
+    ap.add_argument(
+        "--never-rebuild",
+        action="store_true",
+        help="keep a large batch on the incremental path (dedupe.update rebuild_fraction=inf)",
+    )
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -90,8 +96,11 @@ def main() -> None:
             counts.append(len(rederived))
             times.append(el)
             held = []
-            print(f"batch of {args.k} ({'incremental path' if args.never_rebuild else 'default'}): "
-                  f"re-derived {len(rederived)} in {el:.1f} s", flush=True)
+            print(
+                f"batch of {args.k} ({'incremental path' if args.never_rebuild else 'default'}): "
+                f"re-derived {len(rederived)} in {el:.1f} s",
+                flush=True,
+            )
         for n, a in enumerate(held, 1):
             store.add_articles([a])
             t0 = time.perf_counter()
@@ -99,8 +108,11 @@ def main() -> None:
             el = time.perf_counter() - t0
             counts.append(len(rederived))
             times.append(el)
-            print(f"add {n:2d}/{args.k} {a.id[:60]:60s} published {a.published or '-':10s} "
-                  f"re-derived {len(rederived):5d}  {el:6.2f} s", flush=True)
+            print(
+                f"add {n:2d}/{args.k} {a.id[:60]:60s} published {a.published or '-':10s} "
+                f"re-derived {len(rederived):5d}  {el:6.2f} s",
+                flush=True,
+            )
 
         if args.check:
             t0 = time.perf_counter()
@@ -108,23 +120,30 @@ def main() -> None:
             got = (order_duplicates(store.duplicates(), by_id), order_passages(store.passages(), by_id))
             want = dedupe(articles)
             equal = got == want
-            print(f"check: store {'EQUALS' if equal else 'DIFFERS FROM'} dedupe(all) "
-                  f"({len(want[0])} duplicates, {len(want[1])} passages; stored {len(got[0])}, {len(got[1])}) "
-                  f"in {time.perf_counter() - t0:.1f} s", flush=True)
+            print(
+                f"check: store {'EQUALS' if equal else 'DIFFERS FROM'} dedupe(all) "
+                f"({len(want[0])} duplicates, {len(want[1])} passages; stored {len(got[0])}, {len(got[1])}) "
+                f"in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
         size = len(store.article_ids())
     finally:
         store.close()
         tmp.cleanup()
 
     if args.batch:
-        print(f"incremental dedupe on T17: one batch of {args.k} "
-              f"({'incremental path' if args.never_rebuild else 'default: rebuilt when >= 5% of the index'}), "
-              f"re-derived {counts[0]}, {times[0]:.1f} s (store of {size} articles; initial index of {len(base)} "
-              f"in {t_base:.1f} s)")
+        print(
+            f"incremental dedupe on T17: one batch of {args.k} "
+            f"({'incremental path' if args.never_rebuild else 'default: rebuilt when >= 5% of the index'}), "
+            f"re-derived {counts[0]}, {times[0]:.1f} s (store of {size} articles; initial index of {len(base)} "
+            f"in {t_base:.1f} s)"
+        )
         return
-    print(f"incremental dedupe on T17: K={args.k} adds, median re-derived {statistics.median(counts):g}, "
-          f"max {max(counts)}, median time {statistics.median(times):.2f} s, p95 {_p95(times):.2f} s "
-          f"(store of {size} articles; initial index of {len(base)} in {t_base:.1f} s)")
+    print(
+        f"incremental dedupe on T17: K={args.k} adds, median re-derived {statistics.median(counts):g}, "
+        f"max {max(counts)}, median time {statistics.median(times):.2f} s, p95 {_p95(times):.2f} s "
+        f"(store of {size} articles; initial index of {len(base)} in {t_base:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

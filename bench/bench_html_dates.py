@@ -50,7 +50,10 @@ def main() -> int:
     lines = []
     results = {}
     for name, fn in systems.items():
-        fn("http://example.org/", "<html><head><meta name='date' content='2020-01-01'></head><body><p>x</p></body></html>")
+        fn(
+            "http://example.org/",
+            "<html><head><meta name='date' content='2020-01-01'></head><body><p>x</p></body></html>",
+        )
         out: dict[str, str | None] = {}
         spent = 0.0
         for url, html in docs.items():

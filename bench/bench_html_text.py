@@ -73,7 +73,10 @@ def main() -> int:
     for bench in args.bench.split(","):
         docs = traf_docs() if bench == "traf" else aeb_docs()
         for name, fn in systems(bench).items():
-            fn("http://example.org/", "<html><body><article><p>warm up text here, long enough.</p></article></body></html>")
+            fn(
+                "http://example.org/",
+                "<html><body><article><p>warm up text here, long enough.</p></article></body></html>",
+            )
             out: dict[str, str | None] = {}
             spent = 0.0
             errors = 0
@@ -93,7 +96,10 @@ def main() -> int:
                 r = text_score.aeb_evaluate(out, text_score.load_aeb_gold(), n_bootstrap=200)
                 line = text_score.aeb_headline(r)
             summary.setdefault(bench, {})[name] = (r["f1"], len(docs) / spent)
-            print(f"{bench} {name:15s} {line}  {spent:.1f}s ({len(docs) / spent:.1f} pages/s), errors {errors}", flush=True)
+            print(
+                f"{bench} {name:15s} {line}  {spent:.1f}s ({len(docs) / spent:.1f} pages/s), errors {errors}",
+                flush=True,
+            )
     parts = []
     for bench, res in summary.items():
         parts.append(

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_cluster import b3, load_t17_data  # noqa: E402
+from bench_cluster import b3, load_t17_data
 
-from storyline.store import open_store  # noqa: E402
+from storyline.store import open_store
 
 
 def main() -> None:
@@ -28,8 +28,10 @@ def main() -> None:
     pred = {source[a]: s.id for s in store.stories() for a in s.articles if source.get(a) in gold}
     gold = {k: v for k, v in gold.items() if k in pred}
     singles = sum(1 for s in store.stories() if len(s.articles) == 1)
-    print(f"{len(pred)} articles matched; {len(store.stories())} stories ({singles} of one article) for "
-          f"{len(set(gold.values()))} gold")
+    print(
+        f"{len(pred)} articles matched; {len(store.stories())} stories ({singles} of one article) for "
+        f"{len(set(gold.values()))} gold"
+    )
     print(f"pipeline story B3-F1 {b3(pred, gold):.3f}")
 
 

@@ -50,8 +50,11 @@ def main() -> int:
         mentions = find_mentions(text, doc_id, use_nlp=args.nlp)
         pred[doc_id] = [
             {
-                "source": q.speaker or "", "cue": q.cue or "", "content": q.text,
-                "content_start": q.start, "content_end": q.end,
+                "source": q.speaker or "",
+                "cue": q.cue or "",
+                "content": q.text,
+                "content_start": q.start,
+                "content_end": q.end,
             }
             for q in find_quotes(text, doc_id, mentions)
         ]

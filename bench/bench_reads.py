@@ -43,7 +43,9 @@ def main() -> None:
     args = ap.parse_args()
     listed = subprocess.run(
         [sys.executable, "-c", ENTRY, "stories", "--format", "json", "--db", args.db],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     biggest = max(json.loads(listed), key=lambda s: s["articles"])["id"]
     commands = {

@@ -20,16 +20,42 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_tls_common import write_jsonl  # noqa: E402
+from bench_tls_common import write_jsonl
 
-from storyline.records import Article, content_id  # noqa: E402
-from storyline.store import SQLiteStore  # noqa: E402
+from storyline.records import Article, content_id
+from storyline.store import SQLiteStore
 
 QUERIES = [
-    "Mubarak", "Gaddafi", "oil spill", '"oil spill"', "BP Hayward", "Michael Jackson", "swine flu", "H1N1 vaccine",
-    "earthquake Haiti", "Assad", "Saleh Yemen", "Lehman", "protest", "government", "said", "Tahrir Square",
-    '"Tahrir Square"', "Benghazi rebels", "Deepwater Horizon", "Conrad Murray", "propofol", "Port-au-Prince",
-    "Homs", "Sanaa", "bailout", "Obama", "United Nations", "ceasefire", "vaccine shortage", "embargo",
+    "Mubarak",
+    "Gaddafi",
+    "oil spill",
+    '"oil spill"',
+    "BP Hayward",
+    "Michael Jackson",
+    "swine flu",
+    "H1N1 vaccine",
+    "earthquake Haiti",
+    "Assad",
+    "Saleh Yemen",
+    "Lehman",
+    "protest",
+    "government",
+    "said",
+    "Tahrir Square",
+    '"Tahrir Square"',
+    "Benghazi rebels",
+    "Deepwater Horizon",
+    "Conrad Murray",
+    "propofol",
+    "Port-au-Prince",
+    "Homs",
+    "Sanaa",
+    "bailout",
+    "Obama",
+    "United Nations",
+    "ceasefire",
+    "vaccine shortage",
+    "embargo",
 ]
 
 
@@ -40,9 +66,17 @@ def _articles(limit: int) -> list[Article]:
         for f in sorted(Path(tmp).glob("*.jsonl")):
             for line in f.read_text(encoding="utf-8").splitlines():
                 item = json.loads(line)
-                out.append(Article(id=content_id("a", item["text"]), source=item["url"], text=item["text"],
-                                   title=item.get("title"), published=item.get("published"),
-                                   published_from="header", content_hash=content_id("h", item["text"])))
+                out.append(
+                    Article(
+                        id=content_id("a", item["text"]),
+                        source=item["url"],
+                        text=item["text"],
+                        title=item.get("title"),
+                        published=item.get("published"),
+                        published_from="header",
+                        content_hash=content_id("h", item["text"]),
+                    )
+                )
     first: dict[str, Article] = {}
     for a in out:
         first.setdefault(a.id, a)  # one article per text, the first copy
@@ -57,7 +91,7 @@ def _store(path: Path, articles: list[Article], index: bool) -> float:
                 s.conn.execute(f"DROP TRIGGER {t}_{suffix}")
     t0 = time.perf_counter()
     for i in range(0, len(articles), 500):
-        s.add_articles(articles[i:i + 500])
+        s.add_articles(articles[i : i + 500])
     took = time.perf_counter() - t0
     s.close()
     return took
@@ -85,12 +119,18 @@ def main() -> None:
         n = con.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0]
     lat.sort()
     print(f"{len(articles)} articles, {words / 1e6:.2f} M words; indexed rows {n}")
-    print(f"store without index {plain:.1f} s, with index {indexed:.1f} s (+{indexed - plain:.1f} s, "
-          f"{words / max(indexed - plain, 1e-9) / 1e6:.1f} M words/s); file {size_plain / 2**20:.0f} -> {size_fts / 2**20:.0f} MiB")
-    print(f"queries: {len(lat)}, {hits} hits; latency p50 {statistics.median(lat):.1f} ms, "
-          f"p95 {lat[int(0.95 * len(lat)) - 1]:.1f} ms, max {lat[-1]:.1f} ms")
-    print(f"search: index adds {indexed - plain:.1f} s to storing {len(articles)} articles; "
-          f"query p95 {lat[int(0.95 * len(lat)) - 1]:.1f} ms")
+    print(
+        f"store without index {plain:.1f} s, with index {indexed:.1f} s (+{indexed - plain:.1f} s, "
+        f"{words / max(indexed - plain, 1e-9) / 1e6:.1f} M words/s); file {size_plain / 2**20:.0f} -> {size_fts / 2**20:.0f} MiB"
+    )
+    print(
+        f"queries: {len(lat)}, {hits} hits; latency p50 {statistics.median(lat):.1f} ms, "
+        f"p95 {lat[int(0.95 * len(lat)) - 1]:.1f} ms, max {lat[-1]:.1f} ms"
+    )
+    print(
+        f"search: index adds {indexed - plain:.1f} s to storing {len(articles)} articles; "
+        f"query p95 {lat[int(0.95 * len(lat)) - 1]:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -44,7 +44,8 @@ def main() -> int:
     ap.add_argument("--out", default=tempfile.gettempdir())
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument(
-        "--meantime-all-lines", action="store_true",
+        "--meantime-all-lines",
+        action="store_true",
         help="keep predictions past MEANTIME's annotated part (title + first five sentences)",
     )
     args = ap.parse_args()

@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_tls_common as _t17  # noqa: E402
+import bench_tls_common as _t17
 
-from storyline import dedupe, pipeline  # noqa: E402
-from storyline.extract.dates import find_dates  # noqa: E402
-from storyline.store import open_store  # noqa: E402
-from storyline.timeline import TimelineOptions  # noqa: E402
+from storyline import dedupe, pipeline
+from storyline.extract.dates import find_dates
+from storyline.store import open_store
+from storyline.timeline import TimelineOptions
 
 
 def main() -> int:
@@ -78,11 +78,15 @@ def main() -> int:
         Path(args.out).write_text(json.dumps(preds, indent=1))
     res = _t17.score(preds, specs)
     for k, r in res.items():
-        print(f"{k:60s} AR1-F {r['ar1']['f_score']:.4f} AR2-F {r['ar2']['f_score']:.4f} Date-F1 {r['date']['f_score']:.4f}")
+        print(
+            f"{k:60s} AR1-F {r['ar1']['f_score']:.4f} AR2-F {r['ar2']['f_score']:.4f} Date-F1 {r['date']['f_score']:.4f}"
+        )
     avg = _t17.average(list(res.values()))
     print("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in times.items()))
-    print(f"AR1-F={avg['ar1']['f_score']:.4f} AR2-F={avg['ar2']['f_score']:.4f} Date-F1={avg['date']['f_score']:.4f} "
-          f"timelines={times['timelines']:.1f}s total={times['total']:.1f}s articles={len(articles)}")
+    print(
+        f"AR1-F={avg['ar1']['f_score']:.4f} AR2-F={avg['ar2']['f_score']:.4f} Date-F1={avg['date']['f_score']:.4f} "
+        f"timelines={times['timelines']:.1f}s total={times['total']:.1f}s articles={len(articles)}"
+    )
     return 0
 
 

@@ -120,8 +120,9 @@ def predict(corpus: Corpus, spec: Mapping[str, Any], key: str, options: Timeline
     out = []
     for e in entries:
         sents = [ptb(texts[c.article][c.start : c.end]) for c in e.citations]
-        out.append({"date": e.date, "sentences": sents,
-                    "citations": [c.as_dict() for c in e.citations], "sources": e.sources})
+        out.append(
+            {"date": e.date, "sentences": sents, "citations": [c.as_dict() for c in e.citations], "sources": e.sources}
+        )
     return out
 
 
@@ -131,8 +132,9 @@ def _with(options: TimelineOptions, **kw: Any) -> TimelineOptions:
     return replace(options, **kw)
 
 
-def score(preds: Mapping[str, Sequence[Mapping[str, Any]]], specs: Mapping[str, Mapping[str, Any]],
-          rouge: Any = None) -> dict[str, dict[str, Any]]:
+def score(
+    preds: Mapping[str, Sequence[Mapping[str, Any]]], specs: Mapping[str, Mapping[str, Any]], rouge: Any = None
+) -> dict[str, dict[str, Any]]:
     """Per-task scores with tls_score's own functions (python ROUGE-1.5.5 re-implementation)."""
     rouge = rouge or tls_score.Rouge155()
     out = {}

@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_tls_common as _t17  # noqa: E402
+import bench_tls_common as _t17
 
-from storyline import dedupe  # noqa: E402
-from storyline.extract.dates import find_dates  # noqa: E402
-from storyline.store import open_store  # noqa: E402
-from storyline.timeline import TimelineOptions  # noqa: E402
+from storyline import dedupe
+from storyline.extract.dates import find_dates
+from storyline.store import open_store
+from storyline.timeline import TimelineOptions
 
 GRID = {
     "pub_days": [1, 2],  # lead sentences of the day's and the next day's publications speak for it
@@ -42,8 +42,9 @@ def main() -> int:
     store = open_store(args.db)
     articles = store.articles()
     dups = dedupe.find_duplicates(articles)
-    corpus = _t17.Corpus({}, {a.id: find_dates(a.text, a.published, a.id) for a in articles},
-                         {d.article: d.duplicate_of for d in dups})
+    corpus = _t17.Corpus(
+        {}, {a.id: find_dates(a.text, a.published, a.id) for a in articles}, {d.article: d.duplicate_of for d in dups}
+    )
     for a in articles:
         corpus.by_topic.setdefault((a.url or a.source).split("_", 1)[0], []).append(a)
     specs = _t17.tasks()
@@ -54,7 +55,11 @@ def main() -> int:
         preds = {k: _t17.predict(corpus, s, k, opts) for k, s in specs.items()}
         per_point[p] = _t17.score(preds, specs)
         avg = _t17.average(list(per_point[p].values()))
-        print(dict(zip(GRID, p)), f"in-sample AR1-F {avg['ar1']['f_score']:.4f} Date-F1 {avg['date']['f_score']:.4f}", flush=True)
+        print(
+            dict(zip(GRID, p)),
+            f"in-sample AR1-F {avg['ar1']['f_score']:.4f} Date-F1 {avg['date']['f_score']:.4f}",
+            flush=True,
+        )
     topic = {k: k.split("/")[0].split("_")[0] for k in specs}
     held, chosen = [], Counter()
     for t in sorted(set(topic.values())):
@@ -71,7 +76,9 @@ def main() -> int:
     avg = _t17.average(held)
     top, n = chosen.most_common(1)[0]
     print(f"most chosen ({n} of {len(set(topic.values()))} folds): {dict(zip(GRID, top))}")
-    print(f"LOTO AR1-F={avg['ar1']['f_score']:.4f} AR2-F={avg['ar2']['f_score']:.4f} Date-F1={avg['date']['f_score']:.4f}")
+    print(
+        f"LOTO AR1-F={avg['ar1']['f_score']:.4f} AR2-F={avg['ar2']['f_score']:.4f} Date-F1={avg['date']['f_score']:.4f}"
+    )
     return 0
 
 

@@ -33,7 +33,9 @@ def main() -> int:
     if not meta.is_file():
         print(f"{meta} not found: PolNeAR lives in ../shared/datasets beside the repository", file=sys.stderr)
         return 2
-    rows = [r for r in csv.DictReader(meta.open(encoding="utf-8"), delimiter="\t") if r["compartment"] in ("train", "dev")]
+    rows = [
+        r for r in csv.DictReader(meta.open(encoding="utf-8"), delimiter="\t") if r["compartment"] in ("train", "dev")
+    ]
     right = right_na = recorded = 0
     misses: list[str] = []
     t0 = time.perf_counter()
@@ -50,7 +52,9 @@ def main() -> int:
         right += ok
         right_na += ok
         if not ok:
-            misses.append(f"{r['filename']}\tgold={gold}\tpred={pred}\twire={art.wire_agencies} cited={art.cited_agencies}")
+            misses.append(
+                f"{r['filename']}\tgold={gold}\tpred={pred}\twire={art.wire_agencies} cited={art.cited_agencies}"
+            )
     spent = time.perf_counter() - t0
     for m in misses[: args.errors]:
         print(m)

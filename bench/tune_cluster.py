@@ -96,8 +96,11 @@ def t17_loto(orders: int) -> int:
         run = stream(t17.items, opts, recluster_every=1000)
         docs = per_doc_b3(run.story_of, t17.gold_story)
         runs.append((setting, docs))
-        print(f"{setting}: ECB+ {sc[0]:.4f} (event {sc[1]:.4f}, topic {sc[2]:.4f}); "
-              f"T17 all topics {_f1(list(docs.values())):.4f}", flush=True)
+        print(
+            f"{setting}: ECB+ {sc[0]:.4f} (event {sc[1]:.4f}, topic {sc[2]:.4f}); "
+            f"T17 all topics {_f1(list(docs.values())):.4f}",
+            flush=True,
+        )
     topics = sorted(set(t17.gold_story.values()))
     held: list[tuple[float, float]] = []
     for topic in topics:
@@ -105,13 +108,18 @@ def t17_loto(orders: int) -> int:
         test = [d for d, g in t17.gold_story.items() if g == topic]
         setting, docs = max(runs, key=lambda r: _f1([r[1][d] for d in train]))
         held += [docs[d] for d in test]
-        print(f"held out {topic} ({len(test)} docs): chose {setting} (F1 {_f1([docs[d] for d in train]):.4f} on the "
-              f"other 8); its documents' mean P {statistics.mean(docs[d][0] for d in test):.3f} "
-              f"R {statistics.mean(docs[d][1] for d in test):.3f}", flush=True)
+        print(
+            f"held out {topic} ({len(test)} docs): chose {setting} (F1 {_f1([docs[d] for d in train]):.4f} on the "
+            f"other 8); its documents' mean P {statistics.mean(docs[d][0] for d in test):.3f} "
+            f"R {statistics.mean(docs[d][1] for d in test):.3f}",
+            flush=True,
+        )
     best = max(runs, key=lambda r: _f1(list(r[1].values())))
     print(f"chosen on all 9 topics (in-sample, for the defaults): {best[0]} F1 {_f1(list(best[1].values())):.4f}")
-    print(f"T17 leave-one-topic-out story B3-F1 {_f1(held):.4f} "
-          f"(P {statistics.mean(x[0] for x in held):.3f}, R {statistics.mean(x[1] for x in held):.3f})")
+    print(
+        f"T17 leave-one-topic-out story B3-F1 {_f1(held):.4f} "
+        f"(P {statistics.mean(x[0] for x in held):.3f}, R {statistics.mean(x[1] for x in held):.3f})"
+    )
     return 0
 
 
@@ -130,7 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--trials", type=int, default=150)
     ap.add_argument("--orders", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--local", action="store_true", help="coordinate descent from the defaults instead of random search")
+    ap.add_argument(
+        "--local", action="store_true", help="coordinate descent from the defaults instead of random search"
+    )
     ap.add_argument("--t17-loto", action="store_true", help="tune story consolidation, leave-one-topic-out on T17")
     args = ap.parse_args(argv)
     if args.t17_loto:

@@ -85,8 +85,10 @@ def pg_url() -> Iterator[str]:
         return
     bindir = _pg_bindir()
     if bindir is None:
-        _skip_or_fail("no PostgreSQL server binaries (initdb) found: apt-get install postgresql, "
-                      "or set STORYLINE_TEST_POSTGRES to a server's URL")
+        _skip_or_fail(
+            "no PostgreSQL server binaries (initdb) found: apt-get install postgresql, "
+            "or set STORYLINE_TEST_POSTGRES to a server's URL"
+        )
         return
     import tempfile
 
@@ -99,18 +101,32 @@ def pg_url() -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+
     def run(*cmd: str) -> None:
         done = subprocess.run([*as_user, *cmd], capture_output=True, text=True)
         if done.returncode:
             _skip_or_fail(f"could not start a PostgreSQL server ({' '.join(cmd[:1])}): {done.stderr.strip()[-500:]}")
 
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "storyline", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-N")
+    run(
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "storyline",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "-N",
+    )
     opts = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
     run(str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(home / "server.log"), "-o", opts, "start")
     try:
         yield f"postgresql://storyline@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True)
+        subprocess.run(
+            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True
+        )
         shutil.rmtree(home, ignore_errors=True)
 
 

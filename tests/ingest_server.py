@@ -23,7 +23,7 @@ def serve(pages: dict[str, tuple[str, bytes]]) -> Iterator[Site]:
     site = Site(pages)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             site.requests.append((self.path, self.headers.get("If-None-Match"), self.headers.get("User-Agent")))
             if self.path.startswith("/redirect"):
                 self.send_response(302)

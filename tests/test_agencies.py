@@ -96,7 +96,9 @@ def test_dateline_credit(paragraph: str, credit: str | None) -> None:
     assert (found.name if found else None) == credit
     if found is not None:
         span = paragraph[found.start : found.end]
-        assert span.casefold().startswith(credit.casefold())  # the credit as printed ("YONHAP", "Reuters Breakingviews")
+        assert span.casefold().startswith(
+            credit.casefold()
+        )  # the credit as printed ("YONHAP", "Reuters Breakingviews")
         # the agency table knows TASS, Yonhap and AP; NNS and QNX are codes outside it, "Reuters Breakingviews" a desk
         assert canonical_agency(span) == (credit if credit in {"TASS", "Yonhap", "AP"} else None)
 

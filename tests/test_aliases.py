@@ -15,8 +15,12 @@ from storyline.records import Entity, Mention
 
 SAME: list[list[tuple[str, str]]] = [
     # Arabic
-    [("Muammar Gaddafi", "PERSON"), ("Moammar Gadhafi", "PERSON"), ("Muammar Qaddafi", "PERSON"),
-     ("Muammar al-Qaddafi", "PERSON")],
+    [
+        ("Muammar Gaddafi", "PERSON"),
+        ("Moammar Gadhafi", "PERSON"),
+        ("Muammar Qaddafi", "PERSON"),
+        ("Muammar al-Qaddafi", "PERSON"),
+    ],
     [("Mahmoud Abbas", "PERSON"), ("Mahmud Abbas", "PERSON")],
     [("Osama bin Laden", "PERSON"), ("Usama bin Ladin", "PERSON")],
     [("Mohammed bin Salman", "PERSON"), ("Muhammad bin Salman", "PERSON"), ("Mohammad bin Salman", "PERSON")],
@@ -71,7 +75,9 @@ def test_different_people_stay_apart(pair: tuple[tuple[str, str], tuple[str, str
 
 
 def test_lone_surname_shared_by_two_people_stays_alone() -> None:
-    entities = merge_entities(_mentions([("Hillary Clinton", "PERSON"), ("Bill Clinton", "PERSON"), ("Clinton", "PERSON")]))
+    entities = merge_entities(
+        _mentions([("Hillary Clinton", "PERSON"), ("Bill Clinton", "PERSON"), ("Clinton", "PERSON")])
+    )
     lone = _entity_of(entities, "Clinton")
     assert lone.name == "Clinton" and not lone.aliases
 

@@ -48,8 +48,12 @@ def _imports(path: Path, *, typing_too: bool = False) -> list[tuple[str, int, st
             for a in node.names:
                 # "from storyline import query" imports the module storyline.query
                 sub = f"{node.module}.{a.name}"
-                target = sub if (SRC.parent / (sub.replace(".", "/") + ".py")).exists() or (
-                    SRC.parent / sub.replace(".", "/")).is_dir() else node.module
+                target = (
+                    sub
+                    if (SRC.parent / (sub.replace(".", "/") + ".py")).exists()
+                    or (SRC.parent / sub.replace(".", "/")).is_dir()
+                    else node.module
+                )
                 out.append((target, node.lineno, a.name))
     return out
 
@@ -71,8 +75,12 @@ def test_layers(module: str) -> None:
     bad = []
     for target, line, _ in _imports(path):
         if module in SHELLS:
-            if not any(_under(target, ok) for ok in SHELL_MAY) or _under(target, STORE + ".sql") or _under(
-                target, STORE + ".sqlite") or _under(target, STORE + ".postgres"):
+            if (
+                not any(_under(target, ok) for ok in SHELL_MAY)
+                or _under(target, STORE + ".sql")
+                or _under(target, STORE + ".sqlite")
+                or _under(target, STORE + ".postgres")
+            ):
                 bad.append(f"line {line}: a shell imports {target} (call the query layer or the pipeline)")
         elif module in READ_SIDE:
             if _under(target, PIPELINE) or target in SHELLS:
@@ -83,8 +91,10 @@ def test_layers(module: str) -> None:
             if target in SHELLS or target in READ_SIDE:
                 bad.append(f"line {line}: the pipeline imports {target}")
         elif _under(module, STORE):
-            if not (_under(target, STORE) or target in {"storyline.records", "storyline.errors",
-                                                        "storyline.dedupe.storage", "storyline.text"}):
+            if not (
+                _under(target, STORE)
+                or target in {"storyline.records", "storyline.errors", "storyline.dedupe.storage", "storyline.text"}
+            ):
                 bad.append(f"line {line}: the store imports {target} (it holds records, it runs no stage)")
         else:  # a stage or the foundation
             if target in SHELLS or target in READ_SIDE or _under(target, PIPELINE) or _under(target, STORE):
@@ -108,11 +118,18 @@ def test_no_module_reaches_into_another_private_names(module: str) -> None:
                 if a.name.startswith("_") and not a.name.startswith("__"):
                     bad.append(f"line {node.lineno}: imports {node.module}.{a.name}")
                 sub = f"{node.module}.{a.name}"
-                if (SRC.parent / (sub.replace(".", "/") + ".py")).exists() or (SRC.parent / sub.replace(".", "/")).is_dir():
+                if (SRC.parent / (sub.replace(".", "/") + ".py")).exists() or (
+                    SRC.parent / sub.replace(".", "/")
+                ).is_dir():
                     aliases[a.asname or a.name] = sub
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
-                and node.attr.startswith("_") and not node.attr.startswith("__")):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
             bad.append(f"line {node.lineno}: uses {aliases[node.value.id]}.{node.attr}")
     assert not bad, f"{path.relative_to(SRC.parent)}:\n  " + "\n  ".join(bad)
 
@@ -122,5 +139,14 @@ def test_cli_imports_nothing_heavy_at_module_level() -> None:
     tree = ast.parse(MODULES["storyline.cli"].read_text(encoding="utf-8"))
     top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     names = {n.module if isinstance(n, ast.ImportFrom) else n.names[0].name for n in top}
-    assert names <= {"__future__", "json", "logging", "sys", "collections.abc", "contextlib", "typing", "click",
-                     "storyline.records"}, names
+    assert names <= {
+        "__future__",
+        "json",
+        "logging",
+        "sys",
+        "collections.abc",
+        "contextlib",
+        "typing",
+        "click",
+        "storyline.records",
+    }, names

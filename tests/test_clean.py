@@ -114,7 +114,9 @@ def test_hard_wrapped_prose_is_rejoined() -> None:
         "The mayor spoke briefly."
     )
     text = clean_text(body)
-    assert text.split("\n\n")[0].startswith("The city of Portville opened a ferry terminal on Tuesday after three years")
+    assert text.split("\n\n")[0].startswith(
+        "The city of Portville opened a ferry terminal on Tuesday after three years"
+    )
     assert text.endswith("\n\nThe mayor spoke briefly.")
 
 
@@ -157,7 +159,13 @@ def test_body_sentences_are_not_captions(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Additional reporting by Reuters", "By Reuters", "© AFP 2023", "(With inputs from PTI)", "Reporting by Jane Roe; Editing by John Doe"],
+    [
+        "Additional reporting by Reuters",
+        "By Reuters",
+        "© AFP 2023",
+        "(With inputs from PTI)",
+        "Reporting by Jane Roe; Editing by John Doe",
+    ],
 )
 def test_credit_lines(line: str) -> None:
     assert is_credit(line)

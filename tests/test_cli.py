@@ -44,10 +44,33 @@ def test_export_has_contract_schema(tmp_path: Path) -> None:
     assert invoke("ingest", str(src), "--db", db, "--no-nlp")[0] == 0
     doc = json.loads(invoke("export", "--format", "json", "--db", db)[1])
     assert doc["schema"] == "storyline/1"
-    assert set(doc) >= {"articles", "events", "stories", "entities", "quotes", "dates", "passages", "timelines", "comparisons"}
+    assert set(doc) >= {
+        "articles",
+        "events",
+        "stories",
+        "entities",
+        "quotes",
+        "dates",
+        "passages",
+        "timelines",
+        "comparisons",
+    }
     a = doc["articles"][0]
-    assert set(a) >= {"id", "source", "title", "published", "published_from", "outlet", "agencies", "dateline",
-                      "language", "duplicate_of", "event", "story", "text"}
+    assert set(a) >= {
+        "id",
+        "source",
+        "title",
+        "published",
+        "published_from",
+        "outlet",
+        "agencies",
+        "dateline",
+        "language",
+        "duplicate_of",
+        "event",
+        "story",
+        "text",
+    }
     assert a["source"] == "pilots.txt" and a["published"] == "2024-05-02" and a["published_from"] == "header"
     assert a["id"].startswith("a-") and a["event"].startswith("e-") and a["story"].startswith("s-")
     for d in doc["dates"]:
@@ -78,8 +101,15 @@ def test_rejections_exit_codes_and_listing(tmp_path: Path) -> None:
 
 def test_jsonl_on_stdin(tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
-    line = json.dumps({"text": ARTICLE.split("\n", 2)[2], "title": "Pilots end strike", "url": "https://x.example/1",
-                       "published": "2024-05-02", "outlet": "Harbour Gazette"})
+    line = json.dumps(
+        {
+            "text": ARTICLE.split("\n", 2)[2],
+            "title": "Pilots end strike",
+            "url": "https://x.example/1",
+            "published": "2024-05-02",
+            "outlet": "Harbour Gazette",
+        }
+    )
     code, _, err = invoke("ingest", "-", "--db", db, "--no-nlp", input=line + "\n")
     assert code == 0, err
     a = json.loads(invoke("export", "--db", db)[1])["articles"][0]

@@ -170,12 +170,26 @@ def test_small_story_gets_a_second_chance_to_join_the_story_it_belongs_to() -> N
     # online joins to a story are switched off (threshold above 1) and so are story merges: only the second-chance
     # attach of small stories acts. The aftermath article joins the flood story, the chess article joins nothing.
     later = "Months after the Varna river flood, Ostrel village families still wait for rebuilt roofs and a new levee."
-    stream_ = [(FLOOD[0], "2024-03-04"), (FLOOD[1], "2024-03-04"), (FIRE[0], "2024-03-05"), (FLOOD[2], "2024-03-05"),
-               (FIRE[1], "2024-03-05"), (later, "2024-09-01"), (CHESS, "2024-09-01")]
+    stream_ = [
+        (FLOOD[0], "2024-03-04"),
+        (FLOOD[1], "2024-03-04"),
+        (FIRE[0], "2024-03-05"),
+        (FLOOD[2], "2024-03-05"),
+        (FIRE[1], "2024-03-05"),
+        (later, "2024-09-01"),
+        (CHESS, "2024-09-01"),
+    ]
 
     def stories(attach_size: int) -> tuple[dict[str, str], list[Change]]:
-        c = Clusterer(ClusterOptions(story_threshold=1.01, story_ratio=0.0, story_merge_ratio=9.0,
-                                     story_merge_threshold=9.0, attach_size=attach_size))
+        c = Clusterer(
+            ClusterOptions(
+                story_threshold=1.01,
+                story_ratio=0.0,
+                story_merge_ratio=9.0,
+                story_merge_threshold=9.0,
+                attach_size=attach_size,
+            )
+        )
         for i, (text, day) in enumerate(stream_):
             a = art(i, text, day)
             c.add(a, terms(a), day)

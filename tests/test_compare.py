@@ -54,7 +54,9 @@ def test_tensions_number_and_denial() -> None:
     kinds = {t.kind for t in comp.tensions}
     assert "number" in kinds  # 400 workers vs 250 workers
     assert tension("The union said 400 workers joined the strike at the Eastquay terminal.", C) == "number"
-    assert tension("Veyra blamed Drannia for shelling the customs post.", "Drannia denied shelling the post.") == "denial"
+    assert (
+        tension("Veyra blamed Drannia for shelling the customs post.", "Drannia denied shelling the post.") == "denial"
+    )
     assert tension("Veyra blamed Drannia for shelling the post.", "Veyra recalled its ambassador.") is None
 
 
@@ -90,31 +92,50 @@ def test_peskov_remark_and_accepted_invitation_are_in_tension(tmp_path: Path) ->
 # checked on news patterns beyond the development set: a denial of an accusation, different counts, "not
 # yet" against done; and sentences that only mention the same people or things.
 IN_TENSION = [
-    ("Prosecutors accused Marlow Freight of bribing customs officers in Tessin.",
-     "Marlow Freight denied bribing any customs officers.", "denial"),
-    ("Floods in the Varna district killed 14 people, the governor said.",
-     "The floods in the Varna district killed 9 people, according to the Red Crescent.", "number"),
-    ("The Calder bridge has not yet reopened to traffic, the council said on Sunday.",
-     "The Calder bridge reopened to traffic on Monday morning after repairs.", "negation"),
-    ("Ostby resigned on Friday after the audit, the ministry said.",
-     "Ostby has not resigned and remains in office, his spokeswoman said.", "negation"),
+    (
+        "Prosecutors accused Marlow Freight of bribing customs officers in Tessin.",
+        "Marlow Freight denied bribing any customs officers.",
+        "denial",
+    ),
+    (
+        "Floods in the Varna district killed 14 people, the governor said.",
+        "The floods in the Varna district killed 9 people, according to the Red Crescent.",
+        "number",
+    ),
+    (
+        "The Calder bridge has not yet reopened to traffic, the council said on Sunday.",
+        "The Calder bridge reopened to traffic on Monday morning after repairs.",
+        "negation",
+    ),
+    (
+        "Ostby resigned on Friday after the audit, the ministry said.",
+        "Ostby has not resigned and remains in office, his spokeswoman said.",
+        "negation",
+    ),
 ]
 NOT_IN_TENSION = [
     # only mentions the same man and the word "visit"
-    ("A visit to Orsk by Premier Dalen is not yet planned, his office said.",
-     "Premier Dalen praised the Orsk harbour workers in a speech on Tuesday."),
+    (
+        "A visit to Orsk by Premier Dalen is not yet planned, his office said.",
+        "Premier Dalen praised the Orsk harbour workers in a speech on Tuesday.",
+    ),
     # the visit is someone else's
-    ("A visit to Orsk by Premier Dalen is not yet planned, his office said.",
-     "Dalen met Mayor Lind during Lind's visit to the capital in May."),
+    (
+        "A visit to Orsk by Premier Dalen is not yet planned, his office said.",
+        "Dalen met Mayor Lind during Lind's visit to the capital in May.",
+    ),
     # "not only ... but" adds, it does not negate
-    ("The inquiry into the Brenn mine will examine not only the collapse but the warnings before it.",
-     "The Brenn mine inquiry opened hearings into the collapse on Tuesday."),
+    (
+        "The inquiry into the Brenn mine will examine not only the collapse but the warnings before it.",
+        "The Brenn mine inquiry opened hearings into the collapse on Tuesday.",
+    ),
     # a denial against a sentence that never says who did it
-    ("Calder Rail denied cutting the night service.",
-     "Passengers in Calder waited for hours on Friday, and the night service was crowded."),
+    (
+        "Calder Rail denied cutting the night service.",
+        "Passengers in Calder waited for hours on Friday, and the night service was crowded.",
+    ),
     # a source's silence is not a contradiction
-    ("Orsk state media did not report on the talks.",
-     "Dalen held talks in Orsk with the state media chief on Monday."),
+    ("Orsk state media did not report on the talks.", "Dalen held talks in Orsk with the state media chief on Monday."),
 ]
 
 
@@ -139,14 +160,31 @@ def test_outlets_carrying_one_agency_passage_are_one_source_for_its_claim() -> N
         "northern docks while the cranes were replaced."
     )
     arts = {
-        "w-1": Article(id="w-1", source="1", text="Shipping firms in Portvale learned of the plan from a notice pinned to the gate. " + wire
-                       + " Two of them told the Gazette they had not been consulted and would ask the council for help.",
-                       published="2024-03-04", outlet="Harbour Gazette"),
-        "w-2": Article(id="w-2", source="2", text="Fishermen on the old quay fear a month without income as the dock closes. " + wire
-                       + " A spokeswoman for their cooperative called the timing the worst of the whole season.",
-                       published="2024-03-05", outlet="Coast Herald"),
-        "w-3": Article(id="w-3", source="3", published="2024-03-05", outlet="Ledger",
-                       text="Police in Portvale said the Eastquay terminal would close for three weeks of repairs on Monday."),
+        "w-1": Article(
+            id="w-1",
+            source="1",
+            text="Shipping firms in Portvale learned of the plan from a notice pinned to the gate. "
+            + wire
+            + " Two of them told the Gazette they had not been consulted and would ask the council for help.",
+            published="2024-03-04",
+            outlet="Harbour Gazette",
+        ),
+        "w-2": Article(
+            id="w-2",
+            source="2",
+            text="Fishermen on the old quay fear a month without income as the dock closes. "
+            + wire
+            + " A spokeswoman for their cooperative called the timing the worst of the whole season.",
+            published="2024-03-05",
+            outlet="Coast Herald",
+        ),
+        "w-3": Article(
+            id="w-3",
+            source="3",
+            published="2024-03-05",
+            outlet="Ledger",
+            text="Police in Portvale said the Eastquay terminal would close for three weeks of repairs on Monday.",
+        ),
     }
     dups, passages = dedupe(list(arts.values()))
     assert dups == []

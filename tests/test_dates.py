@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-
-
+from conftest import read_seed
 from storyline.extract.dates import find_dates, find_timexes
 from storyline.records import DateMention
-from conftest import read_seed
 
 THURSDAY = "2023-09-14"  # a Thursday
 SUNDAY = "2023-09-17"
@@ -113,9 +111,7 @@ def test_ranges() -> None:
     )
     assert value("The fair ran April 24-26.", "April 24-26") == "2023-04-24/2023-04-26"
     assert value("The fair ran 24-26 April 2019.", "24-26 April 2019") == "2019-04-24/2019-04-26"
-    assert value("He toured April 28 to May 2, 2019.", "April 28 to May 2, 2019") == (
-        "2019-04-28/2019-05-02"
-    )
+    assert value("He toured April 28 to May 2, 2019.", "April 28 to May 2, 2019") == ("2019-04-28/2019-05-02")
     assert found("He spoke April 24 through 26, 2019.")["April 24 through 26, 2019"][1] == "range"
 
 
@@ -305,7 +301,8 @@ def test_quarters_seasons_decades() -> None:
     assert got["the third quarter of 2009"] == ("2009-Q3", "DATE")
     assert got["the first quarter of last year"] == ("2022-Q1", "DATE")
     assert found("Sales rose in the third quarter of 2009.")["the third quarter of 2009"] == (
-        "2009-07-01/2009-09-30", "range",
+        "2009-07-01/2009-09-30",
+        "range",
     )
     got = timexes("They met last summer; music of the 1970s and the '80s; the 20th century.", "2013-03-22")
     assert got["last summer"] == ("2012-SU", "DATE")
@@ -329,5 +326,3 @@ def test_the_day_is_the_day_last_named() -> None:
 
 
 # -- event dates across sources ----------------------------------------------------------------
-
-

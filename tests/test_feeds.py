@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest_server import serve
-
 from storyline.feeds import html_to_text, looks_like_feed, parse_feed
 from storyline.fetch import FetchOptions
 from storyline.ingest import read
@@ -14,7 +13,8 @@ from test_ingest_formats import page
 
 BODY = " ".join(
     f"Paragraph {i}: the harbour board met again on Tuesday and the council clerk read out the berth plan, "
-    "which the chairwoman said would be finished within two years." for i in range(8)
+    "which the chairwoman said would be finished within two years."
+    for i in range(8)
 )
 
 
@@ -46,7 +46,10 @@ def test_parse_rss_and_atom() -> None:
     assert looks_like_feed(rss("")) and looks_like_feed(ATOM) and not looks_like_feed(b"<html><body></body></html>")
     (it,) = parse_feed(rss(item("https://portvale.example/a", "<p>Short teaser.</p>")))
     assert (it.link, it.title, it.published, it.feed_title) == (
-        "https://portvale.example/a", "Board backs berth", "2024-03-05", "Portvale Post - News"
+        "https://portvale.example/a",
+        "Board backs berth",
+        "2024-03-05",
+        "Portvale Post - News",
     )
     assert not it.full_text
     (at,) = parse_feed(ATOM)

@@ -16,15 +16,22 @@ import pytest
 
 from conftest import SAMPLE
 from storyline import dedupe
-from storyline.cluster import STATE_VERSION, ClusterOptions, Clusterer, StateError, article_event_date, options_key
-from storyline.cluster import stream_order, terms
-from storyline.query import export
+from storyline.cluster import (
+    STATE_VERSION,
+    Clusterer,
+    ClusterOptions,
+    StateError,
+    article_event_date,
+    options_key,
+    stream_order,
+    terms,
+)
 from storyline.ingest import read
 from storyline.pipeline import PipelineOptions, analyse
-from storyline.timeline import fold_wire_copy
+from storyline.query import export
 from storyline.records import Article, DateMention
 from storyline.store import SQLiteStore, Store
-from storyline.timeline import build_timeline
+from storyline.timeline import build_timeline, fold_wire_copy
 
 OPTIONS = PipelineOptions(use_nlp=False, workers=1)
 
@@ -67,8 +74,10 @@ def partition(store: Store) -> tuple[set[frozenset[str]], set[frozenset[str]], s
     """Events and stories as sets of article sets, and their ids (member order aside)."""
     events, stories = store.events(), store.stories()
     return (
-        {frozenset(e.articles) for e in events}, {frozenset(s.articles) for s in stories},
-        {e.id for e in events}, {s.id for s in stories},
+        {frozenset(e.articles) for e in events},
+        {frozenset(s.articles) for s in stories},
+        {e.id for e in events},
+        {s.id for s in stories},
     )
 
 
@@ -96,11 +105,20 @@ def test_saved_state_continues_exactly_like_a_clusterer_that_never_stopped(sampl
 def snapshot(c: Clusterer) -> tuple[Any, ...]:
     """What a clusterer knows, as comparable values (pickled bytes differ in how shared strings are written)."""
     return (
-        c.event_of, c.merged_into, c.idf.df, c.idf.n, c.dirty, c.arrival,
+        c.event_of,
+        c.merged_into,
+        c.idf.df,
+        c.idf.n,
+        c.dirty,
+        c.arrival,
         {k: (v.vec, v.svec, v.date, v.counts_for_date) for k, v in c.seen.items()},
-        {k: (e.story, e.members, e.dates, e.recent, e.centroid.vec, e.centroid.sq, e.scentroid.vec) for k, e in c.events.items()},
+        {
+            k: (e.story, e.members, e.dates, e.recent, e.centroid.vec, e.centroid.sq, e.scentroid.vec)
+            for k, e in c.events.items()
+        },
         {k: (s.events, s.size, s.centroid.vec, s.centroid.sq) for k, s in c.stories.items()},
-        c.events_index.postings, c.stories_index.postings,
+        c.events_index.postings,
+        c.stories_index.postings,
     )
 
 
@@ -131,16 +149,17 @@ def test_store_keeps_the_state_and_new_clusters_without_one_forget_it(any_store:
 
 
 def test_state_is_written_with_the_clusters_it_describes(sample: list[Article], store: SQLiteStore) -> None:
-    with pytest.raises(RuntimeError):
-        with store.atomic():
-            store.set_clusters([], [])
-            store.set_cluster_state((STATE_VERSION, "{}", b"x"))
-            raise RuntimeError("failure after the clusters were written")
+    with pytest.raises(RuntimeError), store.atomic():
+        store.set_clusters([], [])
+        store.set_cluster_state((STATE_VERSION, "{}", b"x"))
+        raise RuntimeError("failure after the clusters were written")
     assert store.cluster_state() is None
     ingest(store, sample[:10])
     saved = store.cluster_state()
     assert saved is not None and saved[0] == STATE_VERSION and saved[1] == options_key(OPTIONS.cluster)
-    assert set(Clusterer.load_state(saved[2], OPTIONS.cluster).event_of) == {a for e in store.events() for a in e.articles}
+    assert set(Clusterer.load_state(saved[2], OPTIONS.cluster).event_of) == {
+        a for e in store.events() for a in e.articles
+    }
 
 
 # -- the pipeline ---------------------------------------------------------------------------------------------------
@@ -156,8 +175,12 @@ def test_resumed_ingests_equal_one_clusterer_fed_the_same_batches(sample: list[A
             mentions[m.article].append(m)
         duplicate_of = {d.article: d.duplicate_of for d in store.duplicates()}
         for art in stream_order(batch):
-            ref.add(art, terms(art), article_event_date(art, mentions[art.id], OPTIONS.cluster),
-                    duplicate_of=duplicate_of.get(art.id))
+            ref.add(
+                art,
+                terms(art),
+                article_event_date(art, mentions[art.id], OPTIONS.cluster),
+                duplicate_of=duplicate_of.get(art.id),
+            )
         ref.recluster()
         titles = {a.id: a.title or "" for a in sample}
         events, stories = ref.result(titles)
@@ -239,8 +262,9 @@ def test_a_state_out_of_step_with_the_stored_clusters_is_not_resumed(
     assert saved is not None and len(Clusterer.load_state(saved[2], OPTIONS.cluster).event_of) == len(sample)
 
 
-def test_rerunning_with_nothing_new_changes_nothing(sample: list[Article], any_store: Any,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_rerunning_with_nothing_new_changes_nothing(
+    sample: list[Article], any_store: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     for batch in batches(sample, 3):
         ingest(any_store, batch)
     before = export(any_store)

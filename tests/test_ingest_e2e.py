@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from ingest_server import serve
 
+from ingest_server import serve
 from storyline.cli import cli
-from test_feeds import rss, item
+from test_feeds import item, rss
 from test_ingest_formats import PTB, page
 from test_warc import write_warc
 
@@ -59,8 +59,12 @@ def test_html_file(tmp_path: Path) -> None:
 
 def test_jsonl_with_a_bad_line_exits_1_and_records_it(tmp_path: Path) -> None:
     f = tmp_path / "wire.jsonl"
-    good = {"url": "https://portvale.example/a", "title": "Pilots end strike", "published": "2024-05-02",
-            "text": TEXT.split("\n", 2)[2]}
+    good = {
+        "url": "https://portvale.example/a",
+        "title": "Pilots end strike",
+        "published": "2024-05-02",
+        "text": TEXT.split("\n", 2)[2],
+    }
     f.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
     db = str(tmp_path / "s.db")
     code, _, err = invoke("ingest", str(f), "--db", db, "--no-nlp")
@@ -96,19 +100,28 @@ def test_feed_file(tmp_path: Path) -> None:
     code, _, err = invoke("ingest", str(f), "--db", db, "--no-nlp")
     assert code == 0, err
     (art,) = articles(db)
-    assert (art["source"], art["published"], art["published_from"]) == ("https://portvale.example/a", "2024-03-05", "feed")
+    assert (art["source"], art["published"], art["published_from"]) == (
+        "https://portvale.example/a",
+        "2024-03-05",
+        "feed",
+    )
 
 
 def test_warc(tmp_path: Path) -> None:
     f = tmp_path / "CC-NEWS-20240306.warc.gz"
-    write_warc(f, [
-        ("https://portvale.example/news/berth", "200 OK", page(), "text/html"),
-        ("https://portvale.example/logo.png", "200 OK", b"\x89PNG", "image/png"),
-    ])
+    write_warc(
+        f,
+        [
+            ("https://portvale.example/news/berth", "200 OK", page(), "text/html"),
+            ("https://portvale.example/logo.png", "200 OK", b"\x89PNG", "image/png"),
+        ],
+    )
     db = str(tmp_path / "s.db")
     code, _, err = invoke("ingest", str(f), "--db", db, "--no-nlp")
     assert code == 1 and "1 new articles" in err
     (art,) = articles(db)
-    assert art["source"] == "https://portvale.example/news/berth" and art["published"] is None  # the crawl date is not a publication date
+    assert (
+        art["source"] == "https://portvale.example/news/berth" and art["published"] is None
+    )  # the crawl date is not a publication date
     _, out, _ = invoke("rejections", "--db", db)
     assert "logo.png\tnot an HTML response (image/png)" in out

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from ingest_server import serve
 
+from ingest_server import serve
 from storyline import ptb
 from storyline.fetch import FetchError, FetchOptions, check_host, fetch
 from storyline.html import page_dates, url_date
@@ -23,7 +23,9 @@ PARAS = [
 ]
 
 
-def page(*, head: str = "", body_top: str = "", paras: list[str] = PARAS, title: str = "Harbour board backs berth") -> bytes:
+def page(
+    *, head: str = "", body_top: str = "", paras: list[str] = PARAS, title: str = "Harbour board backs berth"
+) -> bytes:
     ps = "".join(f"<p>{p}</p>" for p in paras)
     return (
         f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>"
@@ -96,12 +98,14 @@ PTB = (
 def test_ptb_detected_and_detokenised_with_offsets() -> None:
     assert ptb.is_ptb(PTB)
     prose, offsets = ptb.detokenise(PTB)
-    assert prose.startswith("TRIPOLI (Reuters) - Libya's leader said on Monday he would \"fight on\", and that he didn't")
+    assert prose.startswith(
+        "TRIPOLI (Reuters) - Libya's leader said on Monday he would \"fight on\", and that he didn't"
+    )
     assert len(offsets) == len(prose)
     # every output character maps back into the tokenised original
     i = prose.index("Libya's")
     assert PTB[offsets[i] : offsets[i] + 5] == "Libya"
-    assert not ptb.is_ptb("Libya's leader said on Monday he would \"fight on\", officials said.")
+    assert not ptb.is_ptb('Libya\'s leader said on Monday he would "fight on", officials said.')
 
 
 def test_ptb_text_file_is_stored_as_prose(tmp_path: Path) -> None:

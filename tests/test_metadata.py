@@ -95,7 +95,9 @@ def test_credit_line_is_removed_but_counts_as_wire() -> None:
 
 
 def test_parse_body_keeps_a_known_date() -> None:
-    p = parse_body("MOSCOW, 14 September 2023 - The city opened a terminal.", published="2023-09-15", published_from="html")
+    p = parse_body(
+        "MOSCOW, 14 September 2023 - The city opened a terminal.", published="2023-09-15", published_from="html"
+    )
     assert (p.published, p.published_from) == ("2023-09-15", "html")
 
 
@@ -109,7 +111,14 @@ def test_parse_body_keeps_a_known_date() -> None:
         ("Seoul, Sep 4\nTalks ended.", "Seoul", 9, 4, None, "Seoul, Sep 4"),
         ("SEOUL, Sept. 4 (Yonhap) -- Talks ended.", "Seoul", 9, 4, None, "SEOUL, Sept. 4 (Yonhap)"),
         ("NEW DELHI, Sep 4 (IANS) Talks ended.", "New Delhi", 9, 4, None, "NEW DELHI, Sep 4 (IANS)"),
-        ("VLADIVOSTOK, Russia, Sept 13 (AP) — Talks ended.", "Vladivostok", 9, 13, None, "VLADIVOSTOK, Russia, Sept 13 (AP)"),
+        (
+            "VLADIVOSTOK, Russia, Sept 13 (AP) — Talks ended.",
+            "Vladivostok",
+            9,
+            13,
+            None,
+            "VLADIVOSTOK, Russia, Sept 13 (AP)",
+        ),
         ("BERLIN, 3 October 2022 - Talks ended.", "Berlin", 10, 3, 2022, "BERLIN, 3 October 2022"),
         ("WASHINGTON (AP) — Talks ended.", "Washington", None, None, None, "WASHINGTON (AP)"),
     ],

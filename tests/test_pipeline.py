@@ -14,7 +14,15 @@ from conftest import SAMPLE
 from storyline.config import Settings
 from storyline.errors import StorylineError
 from storyline.pipeline import (
-    Failure, Guarded, InlineRunner, PipelineOptions, ProcessRunner, analyse, extract, ingest, run,
+    Failure,
+    Guarded,
+    InlineRunner,
+    PipelineOptions,
+    ProcessRunner,
+    analyse,
+    extract,
+    ingest,
+    run,
 )
 from storyline.records import Article
 from storyline.store import SQLiteStore

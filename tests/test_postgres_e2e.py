@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from conftest import SAMPLE
 from storyline.cli import cli
-from storyline.query import export
 from storyline.pipeline import PipelineOptions, run
+from storyline.query import export
 from storyline.store import SQLiteStore, open_store
 
 

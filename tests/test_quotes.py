@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
+from conftest import read_seed
 from storyline.extract.entities import find_mentions
 from storyline.extract.quotes import find_quotes
 from storyline.records import Quote
-from conftest import read_seed
-
 
 
 def _quotes(text: str) -> list[Quote]:
@@ -41,10 +39,7 @@ def test_direct_quote_with_trailing_agency_attribution() -> None:
 
 
 def test_person_quoted_by_agency_has_agency_as_channel() -> None:
-    text = (
-        "Premier Lina Ortega said the harvest would be the largest in a decade, "
-        "state news agency Prensa Nueva said."
-    )
+    text = "Premier Lina Ortega said the harvest would be the largest in a decade, state news agency Prensa Nueva said."
     q = _one(_quotes(text), "harvest")
     assert not q.direct
     assert q.speaker == "Lina Ortega"
@@ -86,10 +81,7 @@ def test_pronoun_skips_the_object_of_told() -> None:
 
 
 def test_surname_expands_to_full_name() -> None:
-    text = (
-        "Chancellor Olaf Brenner arrived in Paris. Later, Brenner said the talks had "
-        "gone well and a deal was close."
-    )
+    text = "Chancellor Olaf Brenner arrived in Paris. Later, Brenner said the talks had gone well and a deal was close."
     q = _one(_quotes(text), "talks")
     assert q.speaker == "Olaf Brenner"
 
@@ -122,10 +114,7 @@ def test_agency_quoting_agency_chain() -> None:
 
 
 def test_agency_chain_without_other_speaker() -> None:
-    text = (
-        "The launch failed in its second stage, Yonhap reported, quoting the Korean Central "
-        "News Agency."
-    )
+    text = "The launch failed in its second stage, Yonhap reported, quoting the Korean Central News Agency."
     q = _one(_quotes(text), "launch failed")
     assert q.speaker == "KCNA"
     assert q.via == ("Yonhap",)
@@ -203,10 +192,7 @@ def test_lower_case_attribution_after_closing_mark() -> None:
 
 
 def test_named_outlet_is_a_channel() -> None:
-    text = (
-        '"We will reopen the crossing next week," the Interior Ministry said, '
-        "the state news agency NRA said."
-    )
+    text = '"We will reopen the crossing next week," the Interior Ministry said, the state news agency NRA said.'
     q = _one(_quotes(text), "reopen the crossing")
     assert q.speaker == "Interior Ministry"
     assert q.via == ("NRA",)
@@ -292,7 +278,9 @@ def test_show_highlights_dates_entities_and_quotes(tmp_path: Path) -> None:
 
     article = {
         "text": 'Mayor Tom Bell said on Wednesday that "the bridge will reopen soon."',
-        "title": "Bridge", "published": "2023-09-14", "url": "https://example.org/bridge",
+        "title": "Bridge",
+        "published": "2023-09-14",
+        "url": "https://example.org/bridge",
     }
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps(article) + "\n", encoding="utf-8")
@@ -426,7 +414,9 @@ def test_adverb_before_the_cue_is_not_the_speaker() -> None:
 
 
 def test_continued_to_is_not_a_cue_but_he_continued_is() -> None:
-    assert not [q for q in _quotes("Mr. Ross continued to lead the polls in the state all week.") if q.cue == "continued"]
+    assert not [
+        q for q in _quotes("Mr. Ross continued to lead the polls in the state all week.") if q.cue == "continued"
+    ]
     text = "Mr. Ross spoke first. \u201cWe will win this state,\u201d he continued."
     assert _one(_quotes(text), "win this state").cue == "continued"
 

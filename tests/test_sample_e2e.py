@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from conftest import GOLD, SAMPLE
-from storyline.query import export
 from storyline.pipeline import PipelineOptions, run
+from storyline.query import export
 from storyline.store import SQLiteStore
 
 
@@ -100,7 +100,9 @@ def test_dates_resolved(doc: dict[str, Any], gold: dict[str, Any]) -> None:
     for want in gold["dates"]:
         phrase = want["text"].lower()
         # the extractor may leave a preposition out of the span ("in July" -> "July")
-        values = set().union(*(v for (s, t), v in found.items() if s == want["article"] and (phrase in t or t in phrase)))
+        values = set().union(
+            *(v for (s, t), v in found.items() if s == want["article"] and (phrase in t or t in phrase))
+        )
         if want["value"] not in values:
             missing.append(f"{want['article']}: {want['text']!r} want {want['value']}, got {sorted(map(str, values))}")
     # every gold phrase must be found and resolved
@@ -118,9 +120,13 @@ def test_quotes_attributed(doc: dict[str, Any], gold: dict[str, Any]) -> None:
     src = {a["id"]: a["source"] for a in doc["articles"]}
     misses = []
     for want in gold["quotes"]:
-        cands = [q for q in doc["quotes"] if src[q["article"]] == want["article"] and want["text_contains"] in q["text"]]
+        cands = [
+            q for q in doc["quotes"] if src[q["article"]] == want["article"] and want["text_contains"] in q["text"]
+        ]
         if not any(want["speaker_contains"].lower() in (q["speaker"] or "").lower() for q in cands):
-            misses.append(f"{want['article']}: {want['text_contains']!r} by {want['speaker_contains']}: {[q['speaker'] for q in cands]}")
+            misses.append(
+                f"{want['article']}: {want['text_contains']!r} by {want['speaker_contains']}: {[q['speaker'] for q in cands]}"
+            )
     assert not misses, "\n".join(misses)
 
 

@@ -16,19 +16,37 @@ from storyline.store import SQLiteStore, Store
 
 HARBOUR = (
     "Port officials said the new harbour at Valparaíso will open in May. "
-    "\"We are meeting every deadline,\" harbour director Lucía Pérez said on Tuesday."
+    '"We are meeting every deadline," harbour director Lucía Pérez said on Tuesday.'
 )
 BRIDGE = "The city council voted to close the old bridge. Engineers had warned it meets no safety standard."
 
 
 def _articles() -> list[Article]:
     return [
-        Article(id="a-1", source="harbour.txt", text=HARBOUR, title="Harbour to open in May", published="2024-03-05",
-                content_hash="h1"),
-        Article(id="a-2", source="bridge.txt", text=BRIDGE, title="Council closes bridge", published="2024-03-06",
-                content_hash="h2"),
-        Article(id="a-3", source="copy.txt", text=HARBOUR + " ", title="Harbour opens in May (copy)", published="2024-03-07",
-                content_hash="h3"),
+        Article(
+            id="a-1",
+            source="harbour.txt",
+            text=HARBOUR,
+            title="Harbour to open in May",
+            published="2024-03-05",
+            content_hash="h1",
+        ),
+        Article(
+            id="a-2",
+            source="bridge.txt",
+            text=BRIDGE,
+            title="Council closes bridge",
+            published="2024-03-06",
+            content_hash="h2",
+        ),
+        Article(
+            id="a-3",
+            source="copy.txt",
+            text=HARBOUR + " ",
+            title="Harbour opens in May (copy)",
+            published="2024-03-07",
+            content_hash="h3",
+        ),
     ]
 
 
@@ -62,12 +80,24 @@ def test_all_words_must_match_and_phrases_keep_order(filled: Store) -> None:
 
 def test_title_matches_rank_above_body_matches(any_store: Store) -> None:
     s = any_store
-    s.add_articles([
-        Article(id="a-b", source="b", text="A long report. " * 20 + "The harbour was mentioned once.", title="Budget",
-                content_hash="b"),
-        Article(id="a-t", source="t", text="A long report. " * 20 + "The harbour was mentioned once.", title="Harbour",
-                content_hash="t"),
-    ])
+    s.add_articles(
+        [
+            Article(
+                id="a-b",
+                source="b",
+                text="A long report. " * 20 + "The harbour was mentioned once.",
+                title="Budget",
+                content_hash="b",
+            ),
+            Article(
+                id="a-t",
+                source="t",
+                text="A long report. " * 20 + "The harbour was mentioned once.",
+                title="Harbour",
+                content_hash="t",
+            ),
+        ]
+    )
     assert [h.id for h in s.search("harbour", kinds=["article"])] == ["a-t", "a-b"]
 
 
@@ -94,10 +124,9 @@ def test_index_follows_reanalysis_and_entity_merges(filled: Store) -> None:
 
 
 def test_failed_batch_leaves_the_index_as_it_was(filled: Store) -> None:
-    with pytest.raises(RuntimeError):
-        with filled.atomic():
-            filled.add_articles([Article(id="a-9", source="x", text="A harbour strike.", content_hash="h9")])
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), filled.atomic():
+        filled.add_articles([Article(id="a-9", source="x", text="A harbour strike.", content_hash="h9")])
+        raise RuntimeError("boom")
     assert "a-9" not in {h.id for h in filled.search("strike")}
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from storyline.query import export
 from storyline.pipeline import PipelineOptions, run
+from storyline.query import export
 from storyline.store import SQLiteStore
 
 

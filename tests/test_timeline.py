@@ -178,6 +178,7 @@ def test_a_day_still_named_a_month_later_ranks_higher() -> None:
     opts = TimelineOptions(dates=1, published_weight=0, later_weight=0)
     (entry,) = select_timeline(arts, mentions, {}, opts)
     assert entry.date == "2024-03-04"
-    (entry,) = select_timeline(arts, mentions, {}, TimelineOptions(dates=1, published_weight=0, later_weight=0,
-                                                                   recalled_weight=0))
+    (entry,) = select_timeline(
+        arts, mentions, {}, TimelineOptions(dates=1, published_weight=0, later_weight=0, recalled_weight=0)
+    )
     assert entry.date == "2024-03-20"

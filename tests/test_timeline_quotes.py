@@ -21,7 +21,9 @@ TEXT_A = (
 )
 
 
-def _q(article: str, start: int, end: int, speaker: str | None, direct: bool = True, via: tuple[str, ...] = ()) -> Quote:
+def _q(
+    article: str, start: int, end: int, speaker: str | None, direct: bool = True, via: tuple[str, ...] = ()
+) -> Quote:
     return Quote(article, speaker, "said", TEXT_A[start:end], direct, start, end, via)
 
 
@@ -54,7 +56,7 @@ def test_quote_inside_the_cited_span_outranks_a_direct_quote_elsewhere() -> None
 def test_a_quote_the_summary_already_gives_is_not_repeated() -> None:
     sp = _spans()
     reported = _q("a-1", *sp["later"], speaker="Officials", direct=False)
-    entry = TimelineEntry("s-1", "2024-03-04", TEXT_A[sp["later"][0]:], (Citation("a-1", *sp["later"]),))
+    entry = TimelineEntry("s-1", "2024-03-04", TEXT_A[sp["later"][0] :], (Citation("a-1", *sp["later"]),))
     assert entry_quotes(entry, {"a-1": [reported]}) == []
 
 
@@ -119,7 +121,9 @@ def test_seeds_timeline_shows_kim_quoted_via_kcna(seeds_db: str) -> None:
 
 
 def test_seeds_timeline_json_entries_carry_attributed_quotes(seeds_db: str) -> None:
-    doc: dict[str, Any] = json.loads(CliRunner().invoke(cli, ["timeline", "--all", "--format", "json", "--db", seeds_db]).output)
+    doc: dict[str, Any] = json.loads(
+        CliRunner().invoke(cli, ["timeline", "--all", "--format", "json", "--db", seeds_db]).output
+    )
     quotes = [q for t in doc["timelines"] for e in t["entries"] for q in e["quotes"]]
     assert quotes and all(q["speaker"] for q in quotes)
     assert any(q["speaker_entity"] and "KCNA" in q["via"] for q in quotes)

@@ -27,7 +27,10 @@ def write_warc(path: Path, records: list[tuple[str, str, bytes, str]], *, gzip: 
             writer.write_record(writer.create_warc_record(url, "request", http_headers=req))
             headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
             record = writer.create_warc_record(
-                url, "response", payload=io.BytesIO(body), http_headers=headers,
+                url,
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=headers,
                 warc_headers_dict={"WARC-Date": "2024-03-06T04:10:00Z"},
             )
             writer.write_record(record)

@@ -237,9 +237,7 @@ _NEWS_NOUN = r"(?:news\s+(?:agency|service)|press\s+agency|wire\s+service|newswi
 # "the state news agency MPA", "news agency Prensa Nueva said": the name right after the noun.
 # A code may follow a comma ("the state news agency, SANA, said"); a name may not ("the news agency, Reuters
 # and AFP" reads as a list).
-_NOUN_THEN_NAME = re.compile(
-    rf"(?i:\b{_NEWS_NOUN})(?:,?\s+({_CODE})|\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))(?![\w-])"
-)
+_NOUN_THEN_NAME = re.compile(rf"(?i:\b{_NEWS_NOUN})(?:,?\s+({_CODE})|\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))(?![\w-])")
 # "MPA news agency": only a code may stand before the noun ("the Japanese news agency" is a nationality).
 _CODE_THEN_NOUN = re.compile(rf"(?<![\w-])({_CODE})\s+(?i:{_NEWS_NOUN})\b")
 

@@ -13,14 +13,24 @@ from the text but handed back by ``split_credits`` so ``metadata.detect_agencies
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from storyline.calendar_words import MONTH_NAMES, WEEKDAYS, month_abbreviations
 
 __all__ = [
-    "ALL_RULES", "DATELINE_RE", "MONTHS", "clean_text", "is_boilerplate", "is_caption", "is_chrome", "is_credit", "is_dateline_line",
-    "match_dateline", "split_credits",
+    "ALL_RULES",
+    "DATELINE_RE",
+    "MONTHS",
+    "clean_text",
+    "is_boilerplate",
+    "is_caption",
+    "is_chrome",
+    "is_credit",
+    "is_dateline_line",
+    "match_dateline",
+    "split_credits",
 ]
 
 # Lower-case month spelling -> number; each full name, then its abbreviations, longest first.
@@ -30,9 +40,13 @@ MONTHS: dict[str, int] = {
     for m in (name.lower(), *(a.lower() for a in reversed(month_abbreviations(n))))
 }
 
-_MONTH = r"(?:" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r"|" + "|".join(
-    sorted((m.upper() for m in MONTHS), key=len, reverse=True)
-) + r")"
+_MONTH = (
+    r"(?:"
+    + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+    + r"|"
+    + "|".join(sorted((m.upper() for m in MONTHS), key=len, reverse=True))
+    + r")"
+)
 # A place word: "TOKYO", "Seoul", "St.", "Komsomolsk-on-Amur", "N'Djamena".
 _PLACE_WORD = r"[A-Z][A-Za-z'’.\-]*"
 _PLACE = rf"{_PLACE_WORD}(?:[ ](?:{_PLACE_WORD}|on|upon|de|del|la|am|sur)){{0,3}}"
@@ -69,8 +83,25 @@ _UNDATED_DATELINE_RE = re.compile(
 
 # All-caps words that open a paragraph with a dash but are labels, not places.
 _NOT_PLACES = {
-    "BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "ANALYSIS", "OPINION", "EDITORIAL", "WATCH", "VIDEO",
-    "PHOTOS", "LIVE", "FACTBOX", "EXPLAINER", "CORRECTION", "URGENT", "FLASH", "NOTE", "FILE", "REVIEW",
+    "BREAKING",
+    "UPDATE",
+    "UPDATED",
+    "EXCLUSIVE",
+    "ANALYSIS",
+    "OPINION",
+    "EDITORIAL",
+    "WATCH",
+    "VIDEO",
+    "PHOTOS",
+    "LIVE",
+    "FACTBOX",
+    "EXPLAINER",
+    "CORRECTION",
+    "URGENT",
+    "FLASH",
+    "NOTE",
+    "FILE",
+    "REVIEW",
 }
 
 _TERMINAL = re.compile(r"""(?:[.!?…]["'”’)\]]*|[”"])$""")
@@ -136,17 +167,82 @@ _CAPTION_END = re.compile(
 
 # Site chrome: navigation, sharing, subscription and cookie notices (short lines only).
 _CHROME_EXACT = {
-    "connect with us", "headlines", "share", "share this", "share this article", "share this story", "tweet",
-    "advertisement", "advertisment", "sponsored", "sponsored content", "skip to content", "skip to main content",
-    "menu", "search", "home", "close", "print", "email", "comments", "related", "related articles",
-    "related stories", "related news", "related content", "more stories", "most read", "most popular",
-    "most viewed", "trending", "trending now", "latest news", "latest", "top stories", "recommended",
-    "you may also like", "you might also like", "read more", "read next", "also read", "see also",
-    "listen to this article", "loading", "show comments", "view comments", "back to top", "next article",
-    "previous article", "log in", "login", "sign in", "register", "subscribe", "newsletter", "follow us",
-    "photo gallery", "gallery", "video", "watch", "tags", "topics", "editor's picks", "editors' picks",
-    "don't miss", "popular", "more", "top news", "breaking news", "news", "story continues below",
-    "continue reading", "scroll to continue", "open in app", "download app", "view more", "see more",
+    "connect with us",
+    "headlines",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "tweet",
+    "advertisement",
+    "advertisment",
+    "sponsored",
+    "sponsored content",
+    "skip to content",
+    "skip to main content",
+    "menu",
+    "search",
+    "home",
+    "close",
+    "print",
+    "email",
+    "comments",
+    "related",
+    "related articles",
+    "related stories",
+    "related news",
+    "related content",
+    "more stories",
+    "most read",
+    "most popular",
+    "most viewed",
+    "trending",
+    "trending now",
+    "latest news",
+    "latest",
+    "top stories",
+    "recommended",
+    "you may also like",
+    "you might also like",
+    "read more",
+    "read next",
+    "also read",
+    "see also",
+    "listen to this article",
+    "loading",
+    "show comments",
+    "view comments",
+    "back to top",
+    "next article",
+    "previous article",
+    "log in",
+    "login",
+    "sign in",
+    "register",
+    "subscribe",
+    "newsletter",
+    "follow us",
+    "photo gallery",
+    "gallery",
+    "video",
+    "watch",
+    "tags",
+    "topics",
+    "editor's picks",
+    "editors' picks",
+    "don't miss",
+    "popular",
+    "more",
+    "top news",
+    "breaking news",
+    "news",
+    "story continues below",
+    "continue reading",
+    "scroll to continue",
+    "open in app",
+    "download app",
+    "view more",
+    "see more",
 }
 _CHROME_PREFIX = re.compile(
     r"""^(?:
@@ -205,9 +301,37 @@ def match_dateline(line: str) -> re.Match[str] | None:
 
 # Words that open a sentence, not a place: "On Thursday, Sept. 14, Kim arrived" is no dateline.
 _NOT_PLACE_WORDS = {
-    "on", "in", "at", "by", "from", "since", "until", "till", "before", "after", "last", "next", "this", "that",
-    "the", "a", "an", "during", "as", "of", "for", "early", "late", "earlier", "later", "then", "and", "but",
-    *WEEKDAYS, "today", "yesterday",
+    "on",
+    "in",
+    "at",
+    "by",
+    "from",
+    "since",
+    "until",
+    "till",
+    "before",
+    "after",
+    "last",
+    "next",
+    "this",
+    "that",
+    "the",
+    "a",
+    "an",
+    "during",
+    "as",
+    "of",
+    "for",
+    "early",
+    "late",
+    "earlier",
+    "later",
+    "then",
+    "and",
+    "but",
+    *WEEKDAYS,
+    "today",
+    "yesterday",
 }
 
 
@@ -338,7 +462,7 @@ _WRAP_MIDSENTENCE_SHARE = 0.5
 def _hard_wrapped(lines: list[str]) -> bool:
     if len(lines) < _WRAP_MIN_LINES or max(len(ln) for ln in lines) > _WRAP_MAX_WIDTH:
         return False
-    breaks = list(zip(lines, lines[1:]))
+    breaks = list(itertools.pairwise(lines))
     mid = sum(1 for a, b in breaks if not _TERMINAL.search(a) and (b[0].islower() or b[0].isdigit()))
     return mid >= _WRAP_MIDSENTENCE_SHARE * len(breaks)
 
@@ -406,7 +530,9 @@ def split_credits(
             # Related-link teasers and section labels: headline-shaped lines in an article that has
             # body paragraphs. Bullets before or between body paragraphs are a standfirst or a list in
             # the copy and stay; headline-shaped bullets after the copy are a related-stories list.
-            teaser = "teaser" in rules and bool(body_at) and _headline_shaped(ln.text) and not (ln.bullet and i < last_body)
+            teaser = (
+                "teaser" in rules and bool(body_at) and _headline_shaped(ln.text) and not (ln.bullet and i < last_body)
+            )
             if not teaser:
                 kept.append(ln.text)
     return "\n\n".join(kept), tuple(credits)

@@ -115,9 +115,7 @@ def _ingest(store: Store, paths: Sequence[str], options: PipelineOptions) -> int
         report = pipeline.ingest(store, paths, options)
     for r in report.rejected:
         click.echo(f"rejected: {r.source}: {r.reason}", err=True)
-    click.echo(
-        f"{report.new} new articles, {report.seen} already stored, {len(report.rejected)} rejected", err=True
-    )
+    click.echo(f"{report.new} new articles, {report.seen} already stored, {len(report.rejected)} rejected", err=True)
     failed = pipeline.analyse(store, options)
     for r in failed:
         click.echo(f"rejected: {r.source}: {r.reason}", err=True)
@@ -153,7 +151,11 @@ def ingest(paths: tuple[str, ...], db: str | None, use_nlp: bool | None, allow_p
 @click.option("--per-date", type=int, default=1, show_default=True, help="Summary sentences per date.")
 @private_option
 def run(
-    paths: tuple[str, ...], db: str | None, use_nlp: bool | None, n_dates: int | None, per_date: int,
+    paths: tuple[str, ...],
+    db: str | None,
+    use_nlp: bool | None,
+    n_dates: int | None,
+    per_date: int,
     allow_private: bool | None,
 ) -> None:
     """The main job: ingest, deduplicate, extract, cluster, build timelines, print the storylines.
@@ -196,8 +198,14 @@ def stories(db: str | None, fmt: str) -> None:
 @click.option("--per-date", type=int, default=1, show_default=True, help="Summary sentences per date.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
 def timeline(
-    story: str | None, db: str | None, all_: bool, since: str | None, until: str | None,
-    n_dates: int | None, per_date: int, fmt: str,
+    story: str | None,
+    db: str | None,
+    all_: bool,
+    since: str | None,
+    until: str | None,
+    n_dates: int | None,
+    per_date: int,
+    fmt: str,
 ) -> None:
     """One story's timeline (STORY id or a unique prefix), or every story's with --all."""
     from storyline import query
@@ -207,9 +215,7 @@ def timeline(
     with _errors():
         if story:
             views = query.timelines(store, [story], options)
-        elif all_:
-            views = query.timelines(store, None, options)
-        elif len(store.stories(limit=2)) == 1:
+        elif all_ or len(store.stories(limit=2)) == 1:
             views = query.timelines(store, None, options)
         else:
             raise click.UsageError("name a STORY (see `storyline stories`) or pass --all")
@@ -276,9 +282,9 @@ def compare_cmd(target: str, db: str | None, fmt: str) -> None:
         return
     articles = query.comparison_articles(store, comps)
     draw = render.comparison_markdown if fmt == "md" else render.comparison_text
-    click.echo(("\n" if fmt == "md" else "\n\n").join(
-        draw(f"{e.date or 'undated'}: {e.title}", c, articles) for e, c in comps
-    ))
+    click.echo(
+        ("\n" if fmt == "md" else "\n\n").join(draw(f"{e.date or 'undated'}: {e.title}", c, articles) for e, c in comps)
+    )
 
 
 @cli.command()
@@ -325,8 +331,13 @@ def show(article: str, db: str | None, color: bool | None) -> None:
 @cli.command()
 @click.argument("query")
 @db_option
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(list(SEARCH_KINDS)),
-              help="Only these kinds of hit (repeatable; default: all).")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(list(SEARCH_KINDS)),
+    help="Only these kinds of hit (repeatable; default: all).",
+)
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per kind.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def search(query: str, db: str | None, kinds: tuple[str, ...], limit: int, fmt: str) -> None:

@@ -52,9 +52,7 @@ _OWNER = re.compile(
 _ACCUSATION = re.compile(
     r"\b(?:accus|blam|condemn|alleg|charg|claim|attribut|hold\b|holds\b|held\b|responsible)\w*", re.I
 )
-_SILENCE = frozenset(
-    "report reported say said mention mentioned comment commented elaborate specify disclose".split()
-)
+_SILENCE = frozenset("report reported say said mention mentioned comment commented elaborate specify disclose".split())
 _STOP_NAMES = frozenset({"he", "she", "they", "it", "the", "a", "an", "this", "that", "in", "on", "at", "but", "and"})
 # shared words that say nothing about what happened: reporting verbs, sources, calendar words
 _GENERIC = frozenset(
@@ -140,11 +138,8 @@ class Comparison:
                 for s in self.shared
             ],
             "unique": [{"claim": c.text, "article": c.article, "start": c.start, "end": c.end} for c in self.unique],
-            "tensions": [
-                {"a": _claim_json(t.a), "b": _claim_json(t.b), "kind": t.kind} for t in self.tensions
-            ],
+            "tensions": [{"a": _claim_json(t.a), "b": _claim_json(t.b), "kind": t.kind} for t in self.tensions],
         }
-
 
     def to_record(self) -> dict[str, Any]:
         """Everything in the comparison as JSON-ready data, for the store (``from_record`` reads it back)."""
@@ -260,7 +255,9 @@ def _sources(group: Sequence[Claim], root: Mapping[str, str], wire: Sequence[Pas
     inside = []
     for p in wire:
         carried = set(p.articles)
-        members = tuple(dict.fromkeys(r for c in group if (r := root[c.article]) in carried and _within(c.text, p.text)))
+        members = tuple(
+            dict.fromkeys(r for c in group if (r := root[c.article]) in carried and _within(c.text, p.text))
+        )
         if len(members) >= 2:
             inside.append(Passage(p.id, p.text, members))
     return independent_sources(ids, (), inside)
@@ -287,8 +284,9 @@ def _tensions(
     # ``_tension`` needs a shared name (a demonym matches its country by a common 5-letter prefix) or two
     # shared content words: only pairs that have one of them are tried, in the order the full scan used
     content = [set(_content(c.text)) for c in all_claims]
-    prefixes = [{n[:5] for n in _names(c.text) if len(n) >= 5} | (_names(c.text) & content[k])
-                for k, c in enumerate(all_claims)]
+    prefixes = [
+        {n[:5] for n in _names(c.text) if len(n) >= 5} | (_names(c.text) & content[k]) for k, c in enumerate(all_claims)
+    ]
     candidates = sorted(set(_pairs_sharing(content, 2)) | set(_pairs_sharing(prefixes, 1)))
     # ``_tension`` finds nothing unless one side holds a negation or both hold a number: skip those pairs early
     negates = [_has_negation(c.text) for c in all_claims]
@@ -307,7 +305,7 @@ def _tensions(
             best[pair] = (strength, neg, i, j, kind)
     kept: dict[int | None, list[tuple[int, int]]] = {}
     out = []
-    for strength, neg, i, j, kind in sorted(best.values(), key=lambda x: (-x[0], x[2], x[3])):
+    for _strength, neg, i, j, kind in sorted(best.values(), key=lambda x: (-x[0], x[2], x[3])):
         if neg is not None:
             other = j if find(i) == neg else i
             mine = kept.setdefault(neg, [])
@@ -466,9 +464,7 @@ def _owned(text: str, names: set[str]) -> set[str]:
     return out
 
 
-def _negated_scopes(
-    toks: Sequence[str], other: set[str], names: set[str], options: CompareOptions
-) -> list[set[str]]:
+def _negated_scopes(toks: Sequence[str], other: set[str], names: set[str], options: CompareOptions) -> list[set[str]]:
     """What this sentence negates that the other sentence asserts: a shared name and a shared word."""
     out = []
     for scope in _scopes(tuple(toks), options.negation_window):
@@ -496,7 +492,7 @@ def _scopes(toks: tuple[str, ...], window: int) -> tuple[frozenset[str], ...]:
         after = [t for t in toks[i + 1 : i + 6] if t != "^"]
         if "|" in after:
             after = after[: after.index("|")]
-        if after and after[0] in _SILENCE or after[1:2] and after[0] in ("yet", "been") and after[1] in _SILENCE:
+        if (after and after[0] in _SILENCE) or (after[1:2] and after[0] in ("yet", "been") and after[1] in _SILENCE):
             continue  # "state media did not report on it": a source's silence, not a contradiction
         out.append(frozenset(w for tok in before + after for w in content_tokens(_POSSESSIVE.sub("", tok))))
     return tuple(out)
@@ -504,6 +500,7 @@ def _scopes(toks: tuple[str, ...], window: int) -> tuple[frozenset[str], ...]:
 
 def _number_clash(ta: Sequence[str], tb: Sequence[str]) -> bool:
     """The same word carries a different number in the two claims ("11 workers" / "12 workers")."""
+
     def pairs(toks: Sequence[str]) -> dict[str, set[float]]:
         out: dict[str, set[float]] = {}
         for i, t in enumerate(toks):
@@ -558,7 +555,7 @@ def _pairs_sharing(docs: Sequence[Iterable[str]], at_least: int, block: int = 20
     xt = x.T.tocsr()
     out: list[tuple[int, int]] = []
     for lo in range(0, n, block):
-        shared = (x[lo:lo + block] @ xt).tocoo()
+        shared = (x[lo : lo + block] @ xt).tocoo()
         keep = (shared.data >= at_least) & (shared.row + lo < shared.col)
         out.extend(zip((shared.row[keep] + lo).tolist(), shared.col[keep].tolist()))
     out.sort()
@@ -584,7 +581,9 @@ def is_compared(event: Event, duplicate_of: Mapping[str, str], articles: Contain
     return len({duplicate_of.get(a, a) for a in event.articles if articles is None or a in articles}) >= 2
 
 
-def event_wire(event: Event, carried: Mapping[str, Sequence[Passage]], duplicate_of: Mapping[str, str]) -> list[Passage]:
+def event_wire(
+    event: Event, carried: Mapping[str, Sequence[Passage]], duplicate_of: Mapping[str, str]
+) -> list[Passage]:
     """The wire copy an event's articles (or their originals) carry, each passage once, in a stable order."""
     mine = {p.id: p for a in event.articles for x in (a, duplicate_of.get(a, a)) for p in carried.get(x, ())}
     return list(mine.values())
@@ -614,7 +613,9 @@ def comparison_digest(
     they carry (``wire``: the passages ``event_comparisons`` would give it), the options and the code's version.
     """
     parts = (
-        str(COMPARE_VERSION), repr(options), repr(event),
+        str(COMPARE_VERSION),
+        repr(options),
+        repr(event),
         repr([(a, duplicate_of.get(a)) for a in event.articles]),
         repr(sorted((p.id, tuple(p.articles)) for p in wire)),
     )

@@ -44,10 +44,24 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("db", "STORYLINE_DB", str, "store URL: a SQLite file, sqlite:///PATH, or postgresql://… (default ./storyline.db)"),
-    Setting("use_nlp", "STORYLINE_NLP", _flag, "spaCy named-entity recognition (default: when storyline[nlp] is installed)"),
-    Setting("workers", "STORYLINE_WORKERS", _workers, "worker processes for extraction and comparison (default: one per core)"),
-    Setting("allow_private", "STORYLINE_ALLOW_PRIVATE", _flag, "fetch URLs on private, loopback and link-local addresses"),
+    Setting(
+        "db",
+        "STORYLINE_DB",
+        str,
+        "store URL: a SQLite file, sqlite:///PATH, or postgresql://… (default ./storyline.db)",
+    ),
+    Setting(
+        "use_nlp", "STORYLINE_NLP", _flag, "spaCy named-entity recognition (default: when storyline[nlp] is installed)"
+    ),
+    Setting(
+        "workers",
+        "STORYLINE_WORKERS",
+        _workers,
+        "worker processes for extraction and comparison (default: one per core)",
+    ),
+    Setting(
+        "allow_private", "STORYLINE_ALLOW_PRIVATE", _flag, "fetch URLs on private, loopback and link-local addresses"
+    ),
 )
 
 

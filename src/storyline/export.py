@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from storyline.records import Article, Quote, Story, TimelineEntry
 
@@ -38,8 +36,17 @@ def article_json(a: Article, duplicate_of: str | None, event: str | None, story:
 
 
 def quote_json(q: Quote) -> dict[str, Any]:
-    return {"article": q.article, "speaker": q.speaker, "speaker_entity": q.speaker_entity, "via": list(q.via),
-            "cue": q.cue, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end}
+    return {
+        "article": q.article,
+        "speaker": q.speaker,
+        "speaker_entity": q.speaker_entity,
+        "via": list(q.via),
+        "cue": q.cue,
+        "text": q.text,
+        "direct": q.direct,
+        "start": q.start,
+        "end": q.end,
+    }
 
 
 def timeline_json(
@@ -82,20 +89,35 @@ def document(data: ExportData) -> dict[str, Any]:
         ],
         "stories": [_story_json(s) for s in data.stories],
         "entities": [
-            {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
-             "articles": [a for a in e.articles if keep is None or a in keep],
-             "quotes": said.get(e.id, [])}  # what this entity said: article and span of each quote
+            {
+                "id": e.id,
+                "name": e.name,
+                "type": e.type,
+                "aliases": list(e.aliases),
+                "articles": [a for a in e.articles if keep is None or a in keep],
+                "quotes": said.get(e.id, []),
+            }  # what this entity said: article and span of each quote
             for e in data.entities
         ],
         "quotes": [quote_json(q) for q in data.quotes],
         "dates": [
-            {"article": d.article, "text": d.text, "start": d.start, "end": d.end, "value": d.value,
-             "granularity": d.granularity}
+            {
+                "article": d.article,
+                "text": d.text,
+                "start": d.start,
+                "end": d.end,
+                "value": d.value,
+                "granularity": d.granularity,
+            }
             for d in data.dates
         ],
         "passages": [
-            {"id": p.id, "text": p.text, "articles": list(p.articles),
-             "origin": {"article": p.origin_article, "agency": p.origin_agency}}
+            {
+                "id": p.id,
+                "text": p.text,
+                "articles": list(p.articles),
+                "origin": {"article": p.origin_article, "agency": p.origin_agency},
+            }
             for p in data.passages
         ],
         "timelines": [timeline_json(story, entries, quotes) for story, entries, quotes in data.timelines],

@@ -59,7 +59,7 @@ def _iso(struct: Any) -> str | None:
     if not struct:
         return None
     try:
-        return dt.datetime.fromtimestamp(calendar.timegm(struct), dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(calendar.timegm(struct), dt.UTC).date().isoformat()
     except (OverflowError, ValueError, TypeError):
         return None
 

@@ -111,7 +111,9 @@ def fetch(url: str, options: FetchOptions | None = None) -> Fetched:
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         check_host(current, allow_private=options.allow_private)
-        request = urllib.request.Request(current, headers={"User-Agent": options.user_agent, "Accept-Encoding": "identity"})
+        request = urllib.request.Request(
+            current, headers={"User-Agent": options.user_agent, "Accept-Encoding": "identity"}
+        )
         etag, modified = options.validators.get(current, (None, None))
         if etag:
             request.add_header("If-None-Match", etag)

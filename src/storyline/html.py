@@ -55,13 +55,9 @@ class HtmlPage:
 # --------------------------------------------------------------------------- dates
 
 # "/2023/09/14/", "/2023-09-14-", "/20230914/": a full date in a URL path. Month and day are range-checked.
-_URL_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d\d)([/_-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?=[/_.\-]|$)"
-)
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([/_-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?=[/_.\-]|$)")
 _MONTHS = {
-    m: n
-    for n, name in enumerate(MONTH_NAMES, 1)
-    for m in (*(a.lower() for a in month_abbreviations(n)), name.lower())
+    m: n for n, name in enumerate(MONTH_NAMES, 1) for m in (*(a.lower() for a in month_abbreviations(n)), name.lower())
 }
 _MON = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 # A date as printed after "Published" or "Updated": "September 14, 2023", "14 Sep 2023", "2023-09-14", "14.09.2023".
@@ -85,7 +81,12 @@ _UPDATED_LINE = re.compile(
     re.I,
 )
 _MODIFIED_META = (
-    "article:modified_time", "og:updated_time", "dateModified", "last-modified", "dc.date.modified", "modified",
+    "article:modified_time",
+    "og:updated_time",
+    "dateModified",
+    "last-modified",
+    "dc.date.modified",
+    "modified",
 )
 # htmldate refuses dates before this (its own default lower bound), and so do we: older "dates" on news pages
 # are copyright lines and placeholders.

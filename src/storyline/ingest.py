@@ -323,8 +323,18 @@ def from_html(
     page = extract_page(data, url)
     if not page.text.strip():
         raise ValueError("no article text found in this HTML page")
-    return _from_page(page, data, source, url, published=published, updated=updated, published_from=published_from,
-                      title=title, outlet=outlet, author=author)
+    return _from_page(
+        page,
+        data,
+        source,
+        url,
+        published=published,
+        updated=updated,
+        published_from=published_from,
+        title=title,
+        outlet=outlet,
+        author=author,
+    )
 
 
 def _from_page(
@@ -362,8 +372,13 @@ def _from_page(
 
 def _with_date(parsed: ParsedText, published: str, source: str) -> ParsedText:
     return ParsedText(
-        title=parsed.title, text=parsed.text, published=published, published_from=source, dateline=parsed.dateline,
-        wire_agencies=parsed.wire_agencies, cited_agencies=parsed.cited_agencies,
+        title=parsed.title,
+        text=parsed.text,
+        published=published,
+        published_from=source,
+        dateline=parsed.dateline,
+        wire_agencies=parsed.wire_agencies,
+        cited_agencies=parsed.cited_agencies,
     )
 
 
@@ -386,8 +401,12 @@ def read_feed(
 def from_feed_item(item: FeedItem, where: str, options: FetchOptions) -> Article:
     """One feed item: the feed's full text if it has it, else the linked page, else a long enough summary."""
     common: dict[str, Any] = {
-        "published": item.published, "updated": item.updated, "published_from": "feed", "title": item.title,
-        "outlet": item.feed_title, "author": item.author,
+        "published": item.published,
+        "updated": item.updated,
+        "published_from": "feed",
+        "title": item.title,
+        "outlet": item.feed_title,
+        "author": item.author,
     }
     if not item.full_text and item.link and is_url(item.link):
         try:
@@ -407,8 +426,14 @@ def from_feed_item(item: FeedItem, where: str, options: FetchOptions) -> Article
         raise ValueError(f"the feed has only a short summary and {problem or 'no full text'}")
     parsed = parse_body(body, title=item.title, published=item.published, published_from="feed")
     return _article(
-        key=item.link or where, raw=item.content, source=where, parsed=parsed, url=item.link,
-        outlet=item.feed_title, author=item.author, updated=item.updated,
+        key=item.link or where,
+        raw=item.content,
+        source=where,
+        parsed=parsed,
+        url=item.link,
+        outlet=item.feed_title,
+        author=item.author,
+        updated=item.updated,
     )
 
 

@@ -89,7 +89,9 @@ def _is_wire(para: str, mention: AgencySpan, *, last: bool, opening: bool = Fals
     if re.fullmatch(r"[\W_]*", head) and re.fullmatch(r"[\W_]*", rest):
         return True  # a paragraph that is only the agency: "- Reuters", "(Yonhap)", "--IANS", "/TASS/"
     # a closing credit on the last paragraph: "... he said. - Reuters", "... on Friday. (Yonhap)"
-    return last and re.fullmatch(r"[)\]/.\s]*", rest) is not None and re.search(r"(?:--|[-–—(\[/])\s*$", head) is not None
+    return (
+        last and re.fullmatch(r"[)\]/.\s]*", rest) is not None and re.search(r"(?:--|[-–—(\[/])\s*$", head) is not None
+    )
 
 
 def detect_agencies(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -142,7 +144,7 @@ _SMALL_WORDS = {"on", "upon", "de", "del", "la", "am", "sur", "the", "of"}
 
 
 def _title_place(place: str) -> str:
-    """"TOKYO" -> "Tokyo", "NEW DELHI" -> "New Delhi", "KOMSOMOLSK-ON-AMUR" -> "Komsomolsk-on-Amur"."""
+    """ "TOKYO" -> "Tokyo", "NEW DELHI" -> "New Delhi", "KOMSOMOLSK-ON-AMUR" -> "Komsomolsk-on-Amur"."""
     if place != place.upper():
         return place
 
@@ -213,12 +215,18 @@ _WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
 _EVENTS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
     (re.compile(p, re.I), year)
     for p, year in (
-        (r"end\s+of\s+(?:the\s+)?(?:World\s+War\s+(?:II|Two|2)|Second\s+World\s+War|WWII)|victory\s+(?:against|over)\s+Japan|"
-         r"V-?J\s+Day|Japan'?s?\s+surrender|(?:Korea'?s?\s+)?liberation\s+(?:of\s+Korea\s+)?from\s+(?:Japanese\s+)?colonial\s+rule|"
-         r"victory\s+(?:over|against)\s+(?:Nazi|fascist)\s+Germany|V-?E\s+Day|victory\s+in\s+(?:the\s+)?Great\s+Patriotic\s+War|"
-         r"(?:atomic|nuclear)\s+bombings?\s+of\s+(?:Hiroshima|Nagasaki)", 1945),
-        (r"Korean\s+War\s+armistice|armistice\s+(?:agreement\s+)?(?:that|which)\s+(?:ended|halted)\s+the\s+(?:1950-53\s+)?Korean\s+War|"
-         r"end\s+of\s+the\s+Korean\s+War|victory\s+in\s+the\s+Fatherland\s+Liberation\s+War", 1953),
+        (
+            r"end\s+of\s+(?:the\s+)?(?:World\s+War\s+(?:II|Two|2)|Second\s+World\s+War|WWII)|victory\s+(?:against|over)\s+Japan|"
+            r"V-?J\s+Day|Japan'?s?\s+surrender|(?:Korea'?s?\s+)?liberation\s+(?:of\s+Korea\s+)?from\s+(?:Japanese\s+)?colonial\s+rule|"
+            r"victory\s+(?:over|against)\s+(?:Nazi|fascist)\s+Germany|V-?E\s+Day|victory\s+in\s+(?:the\s+)?Great\s+Patriotic\s+War|"
+            r"(?:atomic|nuclear)\s+bombings?\s+of\s+(?:Hiroshima|Nagasaki)",
+            1945,
+        ),
+        (
+            r"Korean\s+War\s+armistice|armistice\s+(?:agreement\s+)?(?:that|which)\s+(?:ended|halted)\s+the\s+(?:1950-53\s+)?Korean\s+War|"
+            r"end\s+of\s+the\s+Korean\s+War|victory\s+in\s+the\s+Fatherland\s+Liberation\s+War",
+            1953,
+        ),
         (r"(?:outbreak|start|beginning)\s+of\s+the\s+Korean\s+War", 1950),
         (r"founding\s+of\s+(?:the\s+)?(?:People'?s\s+Republic\s+of\s+China|PRC|new\s+China)", 1949),
         (r"founding\s+of\s+(?:the\s+)?(?:DPRK|Democratic\s+People'?s\s+Republic\s+of\s+Korea)", 1948),

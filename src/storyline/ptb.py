@@ -69,12 +69,10 @@ def detokenise(text: str) -> tuple[str, list[int]]:
         for tok in re.finditer(r"\S+", line):
             raw = tok.group(0)
             word = _BRACKETS.get(raw, raw).replace("\\/", "/").replace("\\*", "*")
-            if raw == "``":
+            if raw == "``" or raw == "''":
                 word = '"'
-            elif raw == "''":
-                word = '"'
-            attach = _NO_SPACE_BEFORE.match(raw) is not None or raw in _BRACKETS and word in ")]}"
-            if raw == "'" :
+            attach = _NO_SPACE_BEFORE.match(raw) is not None or (raw in _BRACKETS and word in ")]}")
+            if raw == "'":
                 attach = open_single  # a closing single quote attaches, an opening one does not
                 open_single = not open_single
             if not glue_next and not attach:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from storyline.errors import NotFound, StorylineError
 from storyline.records import (
+    SEARCH_KINDS,
     Article,
     Change,
     DateMention,
@@ -32,7 +33,6 @@ from storyline.records import (
     Passage,
     Quote,
     Rejection,
-    SEARCH_KINDS,
     SearchHit,
     Story,
     TimelineEntry,
@@ -45,9 +45,25 @@ if TYPE_CHECKING:
     from storyline.timeline import TimelineOptions
 
 __all__ = [
-    "Ambiguous", "ArticleView", "CopyLink", "ExportData", "History", "SharedPassage", "StorySummary", "TimelineView",
-    "article_view", "comparisons", "export_data", "history", "rejections", "resolve", "search", "stories",
-    "story_summary", "timeline", "timelines",
+    "Ambiguous",
+    "ArticleView",
+    "CopyLink",
+    "ExportData",
+    "History",
+    "SharedPassage",
+    "StorySummary",
+    "TimelineView",
+    "article_view",
+    "comparisons",
+    "export_data",
+    "history",
+    "rejections",
+    "resolve",
+    "search",
+    "stories",
+    "story_summary",
+    "timeline",
+    "timelines",
 ]
 
 _KIND_WORDS = {"story": "story", "event": "event", "article": "article"}
@@ -103,8 +119,13 @@ class StorySummary:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "id": self.id, "title": self.title, "first": self.first, "last": self.last,
-            "events": self.events, "articles": self.articles, "outlets": list(self.outlets),
+            "id": self.id,
+            "title": self.title,
+            "first": self.first,
+            "last": self.last,
+            "events": self.events,
+            "articles": self.articles,
+            "outlets": list(self.outlets),
         }
 
 
@@ -119,8 +140,13 @@ def story_summary(story: Story, events: Sequence[Event], articles: Mapping[str, 
     dates = sorted(e.date for e in evs if e.date)
     outlets = sorted({outlet_of(articles[a]) for a in story.articles if a in articles} - {""})
     return StorySummary(
-        story.id, story.title, dates[0] if dates else None, dates[-1] if dates else None,
-        len(evs), len(story.articles), tuple(outlets),
+        story.id,
+        story.title,
+        dates[0] if dates else None,
+        dates[-1] if dates else None,
+        len(evs),
+        len(story.articles),
+        tuple(outlets),
     )
 
 
@@ -179,10 +205,7 @@ def timelines(
     quote_limit: int = QUOTES_PER_ENTRY,
 ) -> list[TimelineView]:
     """Timelines of ``chosen`` stories (ids, unique prefixes or records; all when None), as ``timeline``."""
-    if chosen is None:
-        sts = store.stories()
-    else:
-        sts = [s if isinstance(s, Story) else _story(store, s) for s in chosen]
+    sts = store.stories() if chosen is None else [s if isinstance(s, Story) else _story(store, s) for s in chosen]
     if not sts:
         return []
     every = chosen is None
@@ -207,7 +230,10 @@ def _story(store: Store, ref: str) -> Story:
 
 
 def _built(
-    store: Store, sts: Sequence[Story], events: Sequence[Event], articles: Mapping[str, Article],
+    store: Store,
+    sts: Sequence[Story],
+    events: Sequence[Event],
+    articles: Mapping[str, Article],
     options: TimelineOptions,
 ) -> dict[str, list[TimelineEntry]]:
     """Timelines built with other options than the stored ones, by the timeline stage over stored records."""
@@ -314,7 +340,9 @@ def article_view(store: Store, ref: str) -> ArticleView:
 
 def _copies(store: Store, aid: str) -> tuple[CopyLink, ...]:
     dups = store.duplicates([aid])
-    outlets = {a.id: a.outlet or a.source for a in store.articles([x for d in dups for x in (d.article, d.duplicate_of)])}
+    outlets = {
+        a.id: a.outlet or a.source for a in store.articles([x for d in dups for x in (d.article, d.duplicate_of)])
+    }
     out = []
     for d in dups:
         if d.article == aid:
@@ -331,9 +359,11 @@ def _shared(store: Store, art: Article) -> tuple[SharedPassage, ...]:
     out = []
     for p in sorted(shared, key=lambda p: found[p.id]):
         origin = p.origin_agency or (
-            "this article" if p.origin_article == art.id
+            "this article"
+            if p.origin_article == art.id
             else f"{p.origin_article} ({others[p.origin_article].outlet or 'no outlet'})"
-            if p.origin_article in others else str(p.origin_article)
+            if p.origin_article in others
+            else str(p.origin_article)
         )
         carriers = tuple(others[o].outlet or o for o in p.articles if o != art.id and o in others)
         out.append(SharedPassage(p, found[p.id], origin, carriers))
@@ -371,7 +401,9 @@ def history(store: Store, ref: str) -> History:
     try:
         _, cid = resolve(store, ref, ("story", "event"))
     except NotFound:
-        retired = {i for _, c in store.changes() for i in (c.subject, c.source, c.target, c.source_story, c.target_story)}
+        retired = {
+            i for _, c in store.changes() for i in (c.subject, c.source, c.target, c.source_story, c.target_story)
+        }
         matches = sorted(i for i in retired if i.startswith(ref))
         if ref in matches:
             matches = [ref]

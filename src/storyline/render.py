@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-
 from typing import TYPE_CHECKING, Any
 
 from storyline.calendar_words import AP_MONTHS
@@ -48,7 +47,9 @@ def _label(a: Article | None, fallback: str) -> str:
 
 
 _FUNCTION_WORDS = frozenset("The A An It Its This That These Those There Their They We He She".split())
-_CHANNEL_CUES = frozenset({"report", "reports", "reported", "reporting", "quoting", "quoted", "carried", "cited", "citing"})
+_CHANNEL_CUES = frozenset(
+    {"report", "reports", "reported", "reporting", "quoting", "quoted", "carried", "cited", "citing"}
+)
 
 
 # Between two quoted parts of one statement: the first part's closing mark, the attribution, the next opening mark.
@@ -124,6 +125,7 @@ def timeline_markdown(view: TimelineView) -> str:
 
 def comparison_text(title: str, comp: Comparison, articles: Mapping[str, Article], *, unique_limit: int = 8) -> str:
     """What each source reports: shared claims, tensions, then claims only one source makes."""
+
     def who(c: Claim) -> str:
         a = articles.get(c.article)
         day = f", {wire_date(c.published)}" if c.published else ""
@@ -138,8 +140,10 @@ def comparison_text(title: str, comp: Comparison, articles: Mapping[str, Article
     out.append(f"SHARED ({len(comp.shared)})")
     for s in comp.shared:
         out.append(f"  * {s.first.text}")
-        out.append(f"      {s.sources} independent sources; first: {who(s.first)}; also: "
-                   + "; ".join(who(c) for c in s.claims[1:]))
+        out.append(
+            f"      {s.sources} independent sources; first: {who(s.first)}; also: "
+            + "; ".join(who(c) for c in s.claims[1:])
+        )
     out.append("")
     out.append(f"IN TENSION ({len(comp.tensions)})")
     for t in comp.tensions:
@@ -156,6 +160,7 @@ def comparison_text(title: str, comp: Comparison, articles: Mapping[str, Article
 
 def comparison_markdown(title: str, comp: Comparison, articles: Mapping[str, Article]) -> str:
     """The comparison as Markdown sections."""
+
     def who(c: Claim) -> str:
         return f"{_label(articles.get(c.article), c.article)} (`{c.article}` {c.start}-{c.end})"
 
@@ -163,10 +168,14 @@ def comparison_markdown(title: str, comp: Comparison, articles: Mapping[str, Art
     if comp.first:
         out += ["First reported by " + ", ".join(_label(articles.get(a), a) for a in comp.first) + ".", ""]
     out += ["### Shared", ""]
-    out += [f"- {s.first.text} — {s.sources} independent sources: " + "; ".join(who(c) for c in s.claims)
-            for s in comp.shared] or ["- (none)"]
+    out += [
+        f"- {s.first.text} — {s.sources} independent sources: " + "; ".join(who(c) for c in s.claims)
+        for s in comp.shared
+    ] or ["- (none)"]
     out += ["", "### In tension", ""]
-    out += [f"- **{t.kind}**: {who(t.a)}: {t.a.text} — vs — {who(t.b)}: {t.b.text}" for t in comp.tensions] or ["- (none)"]
+    out += [f"- **{t.kind}**: {who(t.a)}: {t.a.text} — vs — {who(t.b)}: {t.b.text}" for t in comp.tensions] or [
+        "- (none)"
+    ]
     out += ["", "### Only one source", ""]
     out += [f"- {who(c)}: {c.text}" for c in comp.unique] or ["- (none)"]
     return "\n".join(out) + "\n"
@@ -291,4 +300,3 @@ def highlight(
         if style is None and quote_at[p - 1] and (p == len(text) or not quote_at[p]):
             out.append(">>")
     return "".join(out)
-

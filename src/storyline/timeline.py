@@ -191,7 +191,7 @@ def rank_days(support: Mapping[str, DaySupport], options: TimelineOptions) -> li
             options.published_weight * len(s.published)
             + options.mention_weight * len(s.mentioned)
             + options.later_weight * len(s.later)
-            + options.recalled_weight * len(s.recalled)
+            + options.recalled_weight * len(s.recalled),
         )
         for d, s in support.items()
     ]
@@ -271,7 +271,11 @@ def select_timeline(
         cites = tuple(Citation(s.article, s.start, s.end) for s in picks)
         entries.append(
             TimelineEntry(
-                story, day, summary, cites, max(1, len(sources)),
+                story,
+                day,
+                summary,
+                cites,
+                max(1, len(sources)),
                 (event_of_day or {}).get(day),
             )
         )
@@ -450,8 +454,14 @@ def build_timeline(
             event_of_day.setdefault(ev.date, ev.id)
             day_articles[ev.date].extend(ev.articles)
     return select_timeline(
-        arts, mentions, duplicate_of, options,
-        story=story.id, required_days=event_of_day, event_of_day=event_of_day, day_articles=day_articles,
+        arts,
+        mentions,
+        duplicate_of,
+        options,
+        story=story.id,
+        required_days=event_of_day,
+        event_of_day=event_of_day,
+        day_articles=day_articles,
     )
 
 
@@ -506,8 +516,10 @@ def timeline_digest(
     """
     ids = list(dict.fromkeys([*story.articles, *(a for e in events for a in e.articles)]))
     inputs = (
-        f"timeline/{TIMELINE_VERSION}", repr(options), repr(story), repr(list(events)),
+        f"timeline/{TIMELINE_VERSION}",
+        repr(options),
+        repr(story),
+        repr(list(events)),
         repr([(a, duplicate_of.get(a), source_of.get(a)) for a in ids]),
     )
     return hashlib.sha256("\x1f".join(inputs).encode("utf-8")).hexdigest()
-

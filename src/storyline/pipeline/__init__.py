@@ -25,6 +25,18 @@ from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
 from storyline.pipeline.stages import extract, nlp_available
 
 __all__ = [
-    "Failure", "Guarded", "IngestReport", "InlineRunner", "PipelineOptions", "ProcessRunner", "Runner", "analyse",
-    "extract", "ingest", "make_runner", "nlp_available", "run", "update_dedupe",
+    "Failure",
+    "Guarded",
+    "IngestReport",
+    "InlineRunner",
+    "PipelineOptions",
+    "ProcessRunner",
+    "Runner",
+    "analyse",
+    "extract",
+    "ingest",
+    "make_runner",
+    "nlp_available",
+    "run",
+    "update_dedupe",
 ]

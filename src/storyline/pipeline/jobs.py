@@ -19,10 +19,16 @@ from functools import partial
 from typing import IO, TypeVar
 
 from storyline.cluster import (
-    STATE_VERSION, ClusterOptions, Clusterer, StateError, article_event_date, options_key, stream_order,
+    STATE_VERSION,
+    Clusterer,
+    ClusterOptions,
+    StateError,
+    article_event_date,
+    options_key,
+    stream_order,
 )
-from storyline.config import Settings
 from storyline.compare import comparison_digest, event_wire, is_compared, wire_carried
+from storyline.config import Settings
 from storyline.dedupe import DedupeOptions, source_roots
 from storyline.dedupe import update as dedupe_update
 from storyline.fetch import FetchOptions
@@ -58,7 +64,9 @@ class PipelineOptions:
     def from_settings(cls, settings: Settings, *, dates: int | None = None, per_date: int = 1) -> PipelineOptions:
         """The options a shell's ``Settings`` ask for; ``dates``/``per_date`` shape the stored timelines."""
         return cls(
-            use_nlp=settings.use_nlp, workers=settings.workers, allow_private=settings.allow_private,
+            use_nlp=settings.use_nlp,
+            workers=settings.workers,
+            allow_private=settings.allow_private,
             timeline=TimelineOptions(dates=dates, per_date=per_date),
         )
 
@@ -142,7 +150,9 @@ def run(
 # --------------------------------------------------------------------------- analyse
 
 
-def analyse(store: Store, options: PipelineOptions = PipelineOptions(), *, runner: Runner | None = None) -> list[Rejection]:
+def analyse(
+    store: Store, options: PipelineOptions = PipelineOptions(), *, runner: Runner | None = None
+) -> list[Rejection]:
     """Dedupe, extract what is new, link entities and speakers, cluster new articles, rebuild what changed.
 
     Steps in order; each is one or a few transactions, so a crash loses at most the step it was in and a re-run
@@ -277,8 +287,11 @@ class _Analyse:
         for k, (art, counts) in enumerate(zip(ordered, results)):
             terms = _interned(counts) if isinstance(counts, Counter) else Counter()  # a failed article: no terms
             clusterer.add(
-                art, terms, article_event_date(art, self.mentions.get(art.id), options),
-                duplicate_of=duplicate_of.get(art.id), known=known.get(art.id),
+                art,
+                terms,
+                article_event_date(art, self.mentions.get(art.id), options),
+                duplicate_of=duplicate_of.get(art.id),
+                known=known.get(art.id),
             )
             added = k + 1 - len(replay)  # new articles so far; a large ingest is corrected as it streams
             if every and added > 0 and added % every == 0 and added < len(fresh):
@@ -299,8 +312,13 @@ class _Analyse:
                 store.set_clusters(events, stories)
                 store.set_cluster_state(state)  # same transaction: the state always describes the stored clusters
                 store.add_changes(changes)
-            log.info("cluster: %d new articles assigned; %d re-clustering changes; %d events, %d stories",
-                     len(fresh), len(changes), len(events), len(stories))
+            log.info(
+                "cluster: %d new articles assigned; %d re-clustering changes; %d events, %d stories",
+                len(fresh),
+                len(changes),
+                len(events),
+                len(stories),
+            )
         self.clock.lap(f"store clusters ({saved} state bytes)")
         return events, stories
 
@@ -326,8 +344,11 @@ class _Analyse:
         ids = list(dict.fromkeys(members))
         by_id = {a.id: a for a in store.articles(ids)} if ids else {}
         built = [
-            (story.id, story_timeline(story, story_events[story.id], by_id, self.mentions, duplicate_of, source_of,
-                                      options), digest)
+            (
+                story.id,
+                story_timeline(story, story_events[story.id], by_id, self.mentions, duplicate_of, source_of, options),
+                digest,
+            )
             for story, digest in todo
         ]
         with store.atomic():
@@ -358,8 +379,11 @@ class _Analyse:
         by_id = {a.id: a for a in store.articles(ids)} if ids else {}
         items = [
             stages.CompareItem(
-                ev, {a: by_id[a] for a in ev.articles if a in by_id},
-                {a: duplicate_of[a] for a in ev.articles if a in duplicate_of}, wire, digest,
+                ev,
+                {a: by_id[a] for a in ev.articles if a in by_id},
+                {a: duplicate_of[a] for a in ev.articles if a in duplicate_of},
+                wire,
+                digest,
             )
             for ev, wire, digest in todo
         ]
@@ -385,11 +409,17 @@ def _resume(store: Store, options: ClusterOptions) -> Clusterer | None:
         return None
     version, key, blob = saved
     if version != STATE_VERSION:
-        log.info("cluster: saved state has format %d, not %d; replaying %d stored assignments",
-                 version, STATE_VERSION, clustered)
+        log.info(
+            "cluster: saved state has format %d, not %d; replaying %d stored assignments",
+            version,
+            STATE_VERSION,
+            clustered,
+        )
         return None
     if key != options_key(options):
-        log.info("cluster: saved state was built with other cluster options; replaying %d stored assignments", clustered)
+        log.info(
+            "cluster: saved state was built with other cluster options; replaying %d stored assignments", clustered
+        )
         return None
     try:
         clusterer = Clusterer.load_state(blob, options)
@@ -397,8 +427,11 @@ def _resume(store: Store, options: ClusterOptions) -> Clusterer | None:
         log.warning("cluster: %s; replaying %d stored assignments", exc, clustered)
         return None
     if len(clusterer.event_of) != clustered:
-        log.warning("cluster: saved state knows %d articles, the store %d; replaying the stored assignments",
-                    len(clusterer.event_of), clustered)
+        log.warning(
+            "cluster: saved state knows %d articles, the store %d; replaying the stored assignments",
+            len(clusterer.event_of),
+            clustered,
+        )
         return None
     return clusterer
 

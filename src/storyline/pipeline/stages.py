@@ -13,7 +13,7 @@ from typing import Any
 
 from storyline.records import Analysis, Article, Entity, Event, Mention, Passage, Quote
 
-__all__ = ["CompareItem", "compare_event", "cluster_terms", "extract", "link", "nlp_available"]
+__all__ = ["CompareItem", "cluster_terms", "compare_event", "extract", "link", "nlp_available"]
 
 
 def nlp_available() -> bool:

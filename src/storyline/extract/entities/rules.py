@@ -123,7 +123,7 @@ def is_date_word(s: str) -> bool:
 class _Seg:
     """A candidate name: token offsets plus what the rules learned about it."""
 
-    __slots__ = ("toks", "typ", "person_cue", "initial")
+    __slots__ = ("initial", "person_cue", "toks", "typ")
 
     def __init__(self, toks: list[tuple[int, int]], typ: str | None, person_cue: bool, initial: bool) -> None:
         self.toks = toks

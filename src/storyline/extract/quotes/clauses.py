@@ -331,7 +331,7 @@ def _noun_modifiers(masked: str, lo: int, hi: int, head: int | None) -> bool:
     """The lower-case words ending at ``hi`` modify a speaker noun starting at ``head``."""
     if head is None or masked[head : head + 1].isupper():
         return False
-    m = re.search(r"((?:[a-z][a-z-]*\s+){1,%d})$" % _MODIFIERS, masked[max(lo, hi - 40) : head])
+    m = re.search(rf"((?:[a-z][a-z-]*\s+){{1,{_MODIFIERS}}})$", masked[max(lo, hi - 40) : head])
     if m is None:
         return False
     words = m.group(1).split()
@@ -378,16 +378,14 @@ def np_after(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
         if w.startswith("("):
             if start is None:
                 break
-        elif not w[0].isalnum():
-            break
-        elif low in NP_STOP or low in CUE_WORDS:
+        elif not w[0].isalnum() or low in NP_STOP or low in CUE_WORDS:
             break
         elif low in PRONOUNS and start is None:
             return t.start(), t.end()
         if start is None:
             start = t.start()
         end = t.end()
-        n += 1
+        n += 1  # noqa: SIM113 - counts only the words kept, not every token the loop sees
         if n >= _MAX_NP_WORDS + 2:
             break
     if start is None or end is None:
