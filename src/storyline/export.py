@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from storyline.records import Article, Quote, Story, TimelineEntry
+from storyline.records import Article, DateMention, Entity, Event, Passage, Quote, Story, TimelineEntry
 
 if TYPE_CHECKING:
-    from storyline.query import ExportData
+    from storyline.compare import Comparison
 
 SCHEMA = "storyline/1"
 
@@ -67,6 +68,23 @@ def timeline_json(
             for i, e in enumerate(entries)
         ],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ExportData:
+    """Everything the ``storyline/1`` export holds, as records (``export.document`` serialises it)."""
+
+    articles: tuple[Article, ...]
+    duplicate_of: Mapping[str, str]
+    events: tuple[Event, ...]
+    stories: tuple[Story, ...]
+    entities: tuple[Entity, ...]
+    quotes: tuple[Quote, ...]
+    dates: tuple[DateMention, ...]
+    passages: tuple[Passage, ...]
+    timelines: tuple[tuple[str, tuple[TimelineEntry, ...], Mapping[int, Sequence[Quote]]], ...]
+    comparisons: tuple[Comparison, ...]
+    keep: frozenset[str] | None  # the articles of the one story exported (None: everything)
 
 
 def document(data: ExportData) -> dict[str, Any]:

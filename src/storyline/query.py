@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from storyline.errors import NotFound, StorylineError
+from storyline.export import ExportData, document
 from storyline.records import (
     SEARCH_KINDS,
     Article,
     Change,
     DateMention,
     Duplicate,
-    Entity,
     Event,
     Mention,
     Passage,
@@ -423,23 +423,6 @@ def rejections(store: Store) -> list[Rejection]:
 # --------------------------------------------------------------------------- export
 
 
-@dataclass(frozen=True, slots=True)
-class ExportData:
-    """Everything the ``storyline/1`` export holds, as records (``export.document`` serialises it)."""
-
-    articles: tuple[Article, ...]
-    duplicate_of: Mapping[str, str]
-    events: tuple[Event, ...]
-    stories: tuple[Story, ...]
-    entities: tuple[Entity, ...]
-    quotes: tuple[Quote, ...]
-    dates: tuple[DateMention, ...]
-    passages: tuple[Passage, ...]
-    timelines: tuple[tuple[str, tuple[TimelineEntry, ...], Mapping[int, Sequence[Quote]]], ...]
-    comparisons: tuple[Comparison, ...]
-    keep: frozenset[str] | None  # the articles of the one story exported (None: everything)
-
-
 def export_data(store: Store, story_id: str | None = None) -> ExportData:
     """What the export holds: the whole store, or one story (exact id) and what belongs to it."""
     if story_id is not None:
@@ -488,8 +471,6 @@ def _comparison(record: Mapping[str, Any]) -> Comparison:
 
 def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
     """The whole store (or one story and what belongs to it) as a ``storyline/1`` document."""
-    from storyline.export import document
-
     return document(export_data(store, story_id))
 
 
