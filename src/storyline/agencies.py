@@ -26,6 +26,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
 
+from storyline.calendar_words import MONTH_NAMES, WEEKDAY_NAMES
 from storyline.clean import match_dateline
 from storyline.records import Article
 
@@ -221,9 +222,8 @@ _NOT_CODES = frozenset(
 # Words that open a capitalised run without being part of an agency's name ("On Monday Ghana News Agency").
 _NAME_STOP = frozenset(
     """The A An On In At By For From To Of And But As With According It Its He His She Her They Their This
-    That Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-    August September October November December""".split()
-)
+    That""".split()
+) | frozenset(WEEKDAY_NAMES + MONTH_NAMES)
 _CAP_WORD = r"[A-Z][\w’'&.\-]*"
 # "Meridian Press Agency", "Northwind News Service", "Jewish Telegraphic Agency": a capitalised name whose
 # head says it is an agency. "Wire" names count only when they define an acronym ("Harbour Wire (HW)").

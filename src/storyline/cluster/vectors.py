@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from storyline.calendar_words import MONTHS, WEEKDAYS
 from storyline.cluster.options import ClusterOptions
 from storyline.records import Article
 from storyline.stopwords import ENGLISH_STOP_WORDS
@@ -24,16 +25,17 @@ from storyline.vectors import Vector, norm, smooth_idf
 
 # reporting and calendar words: nearly every news article has them, so they tell no happening from another
 _NEWS_WORDS = """
-    said says told according reported report reports year years week monday tuesday wednesday thursday friday
-    saturday sunday mr ms mrs january february march april may june july august september october november december
-    time day days new also would could including
+    said says told according reported report reports year years week mr ms mrs time day days new also would could
+    including
 """
 # web furniture that survives cleaning (URLs in the text, "PUBLISHED: ..." lines)
 _WEB_WORDS = """
-    http https www com html htm php aspx org net published updated gmt bst edt est pdt pst utc am pm jan
-    feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+    http https www com html htm php aspx org net published updated gmt bst edt est pdt pst utc am pm
+    mon tue wed thu fri sat sun
 """
-_STOP = ENGLISH_STOP_WORDS | frozenset(_NEWS_WORDS.split()) | frozenset(_WEB_WORDS.split())
+# month names and abbreviations, weekday names (calendar_words), lower-case as terms are
+_CALENDAR = frozenset(MONTHS) | frozenset(WEEKDAYS)
+_STOP = ENGLISH_STOP_WORDS | frozenset(_NEWS_WORDS.split()) | frozenset(_WEB_WORDS.split()) | _CALENDAR
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]+|(?<![\d.,])(?:19|20)\d\d(?![\d.,])")
 
 
