@@ -4,7 +4,10 @@ Each command runs as a whole process (imports included, as a user waits for it),
 reported. ``--vs SRC`` runs the same commands with another checkout's ``src/`` first on ``PYTHONPATH`` in the
 same run and prints the ratio, so the comparison survives a noisy machine.
 
-    .venv/bin/python bench/bench_reads.py --db /tmp/t17full.db [--vs /path/to/old/checkout/src] [--runs 5]
+    .venv/bin/python bench/bench_reads.py --db /tmp/t17full.db [--vs OLD/src --vs-db OLD.db] [--runs 5]
+
+``--vs-db``: the store the other checkout built (a store is migrated forward by newer code, so each checkout
+reads its own); default ``--db``.
 
 Build a T17-sized store first with ``bench/bench_tls.py --full-analyse --db /tmp/t17full.db``.
 The last line is the headline.
@@ -39,6 +42,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", required=True)
     ap.add_argument("--vs", default=None, help="another checkout's src/ to time beside this one")
+    ap.add_argument("--vs-db", default=None, help="the store the other checkout reads (default: --db)")
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     listed = subprocess.run(
