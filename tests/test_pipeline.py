@@ -130,3 +130,18 @@ def test_settings_flags_over_environment_over_defaults() -> None:
         Settings.load({"STORYLINE_NLP": "perhaps"})
     options = PipelineOptions.from_settings(Settings.load(env), dates=4)
     assert (options.use_nlp, options.workers, options.timeline.dates) == (False, 3, 4)
+
+
+def test_a_process_pool_works_for_a_program_read_from_stdin() -> None:
+    """forkserver/spawn workers import the parent's __main__ from its file; a script piped to python has none."""
+    import subprocess
+    import sys
+
+    script = (
+        "from storyline.pipeline.runners import ProcessRunner\n"
+        "with ProcessRunner(2, min_items=1) as r:\n"
+        "    print(r.map(abs, [-1, -2, 3]))\n"
+    )
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1, 2, 3]"

@@ -7,13 +7,16 @@ A stage function is pure and per item (an article in, a record out), so where it
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -36,6 +39,24 @@ class InlineRunner:
 
     def close(self) -> None:
         return None
+
+
+def _main_importable() -> bool:
+    """Whether workers can import the parent's ``__main__``: a file on disk, a module (``-m``), or none at all
+    (``python -c``, an interactive session)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    spec = getattr(main, "__spec__", None)
+    return spec is not None or path is None or os.path.isfile(path)
+
+
+class _Inline(Executor):
+    """An executor that runs in the calling process (``ProcessRunner`` without a usable start method)."""
+
+    def map(
+        self, fn: Callable[..., R], *iterables: Iterable[Any], timeout: float | None = None, chunksize: int = 1
+    ) -> Iterator[R]:
+        return iter([fn(*args) for args in zip(*iterables)])
 
 
 def default_start_method() -> str:
@@ -67,8 +88,16 @@ class ProcessRunner:
 
     def _executor(self) -> Executor:
         if self._pool is None:
-            context = multiprocessing.get_context(self.start_method)
-            if self.start_method == "forkserver":
+            method = self.start_method
+            if method != "fork" and not _main_importable():
+                # forkserver and spawn workers re-import the parent's __main__ from its file; a program read from
+                # stdin has none, so there the workers are forked (or, without fork, the pool is not used)
+                method = "fork" if "fork" in multiprocessing.get_all_start_methods() else ""
+                log.info("runner: __main__ has no file to import in workers; start method %r", method or "inline")
+                if not method:
+                    return _Inline()
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
                 context.set_forkserver_preload(_PRELOAD)
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         return self._pool
