@@ -250,7 +250,10 @@ class _Analyse:
 
         The merge is corpus-wide (its rules look at every spelling in the corpus), so it runs only when something
         was extracted: unchanged input, same output."""
-        if not (self.extracted or self.first_analysis):
+        # a store analysed before speaker links were stored (migration 8 added stored comparisons at the same
+        # time) has none of either: link it once, or its exports would lose the speakers the old export linked
+        upgraded = not self.store.comparison_digests() and bool(self.store.clustered_count())
+        if not (self.extracted or self.first_analysis or upgraded):
             return
         texts = {a.id: a.text for a in self.store.articles()}
         entities, quotes = stages.link(self.store.mentions(), texts, self.store.quotes())
