@@ -102,9 +102,9 @@ def test_one_bad_article_becomes_a_rejection_and_the_rest_is_analysed(tmp_path: 
     found = {m.article for m in store.mentions()}
     assert victim not in found and len(found & set(others)) >= len(others) - 2  # entities in (nearly) every other
     assert store.stories(), "the other articles were clustered into stories"
+    fresh = SQLiteStore(tmp_path / "t.db")
+    ingest(fresh, [str(SAMPLE)], PipelineOptions(workers=1))
     with pytest.raises(TypeError):
-        fresh = SQLiteStore(tmp_path / "t.db")
-        ingest(fresh, [str(SAMPLE)], PipelineOptions(workers=1))
         analyse(fresh, PipelineOptions(use_nlp=False, on_error="raise"), runner=_BreakOne(victim))
 
 

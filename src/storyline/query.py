@@ -27,7 +27,6 @@ from storyline.records import (
     Article,
     Change,
     DateMention,
-    Duplicate,
     Event,
     Mention,
     Passage,
@@ -66,7 +65,6 @@ __all__ = [
     "timelines",
 ]
 
-_KIND_WORDS = {"story": "story", "event": "event", "article": "article"}
 _LISTED_BY = {"story": "`storyline stories`", "event": "`storyline stories`", "article": "`storyline export`"}
 
 
@@ -98,7 +96,7 @@ def resolve(store: Store, ref: str, kinds: Sequence[str] = ("story",)) -> tuple[
         return found[0]
     if not found:
         where = " and ".join(dict.fromkeys(_LISTED_BY[k] for k in kinds))
-        raise NotFound(f"no {' or '.join(_KIND_WORDS[k] for k in kinds)} matches {ref!r}; {where} lists them")
+        raise NotFound(f"no {' or '.join(kinds)} matches {ref!r}; {where} lists them")
     raise Ambiguous(ref, kinds, [i for _, i in found])
 
 
@@ -472,8 +470,3 @@ def _comparison(record: Mapping[str, Any]) -> Comparison:
 def export(store: Store, story_id: str | None = None) -> dict[str, Any]:
     """The whole store (or one story and what belongs to it) as a ``storyline/1`` document."""
     return document(export_data(store, story_id))
-
-
-def as_duplicates(rows: Sequence[Duplicate]) -> dict[str, str]:
-    """Copy id -> original id."""
-    return {d.article: d.duplicate_of for d in rows}

@@ -199,7 +199,8 @@ class _Analyse:
         self.rejected: list[Rejection] = []
         self.duplicates: list[Duplicate] = []
         self.passages: list[Passage] = []
-        self.fresh: list[str] = []  # articles clustered for the first time by this run
+        self.extracted = 0  # articles extracted by this run
+        self.first_analysis = False  # nothing was analysed before this run
         self.mentions = _MentionCache(store)
 
     def _guard(self, fn: Callable[[T], object], stage: str) -> Guarded[T, object]:
