@@ -361,6 +361,35 @@ def search(query: str, db: str | None, kinds: tuple[str, ...], limit: int, fmt: 
     click.echo(render.search_text(hits))
 
 
+@cli.command()
+@db_option
+@click.option("--host", default=None, help="Address to listen on (default: $STORYLINE_HOST, then 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: $STORYLINE_PORT, then 8000).")
+def serve(db: str | None, host: str | None, port: int | None) -> None:
+    """The HTTP API (OpenAPI at /openapi.json) and the web reading room over the store.
+
+    Reads are open; POST /api/ingest needs the header Authorization: Bearer $STORYLINE_TOKEN (no token set:
+    the server takes no writes). Binds 127.0.0.1 unless --host says otherwise.
+
+    Example: storyline serve --db demo.db
+    """
+    from storyline.errors import MissingExtra, StorylineError
+
+    settings = _settings(db=db, host=host, port=port)
+    try:
+        import uvicorn
+
+        from storyline.web import create_app
+    except ImportError as exc:
+        raise click.ClickException(str(MissingExtra("storyline serve", "web", "FastAPI and uvicorn"))) from exc
+    try:
+        app = create_app(settings)
+    except StorylineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"serving {settings.db} on http://{settings.host}:{settings.port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="storyline")

@@ -1,7 +1,7 @@
 """``Settings``: every knob a shell passes to the library, read from flags and ``STORYLINE_*`` environment variables.
 
 Declared once as data (``SETTINGS``): the same table feeds the environment reader, the CLI's help and the docs
-test. A flag wins over its variable, a variable over the default. The CLI, the coming HTTP API and the tests build
+test. A flag wins over its variable, a variable over the default. The CLI, the HTTP API and the tests build
 a ``Settings`` and hand it down; nothing reads the environment anywhere else.
 """
 
@@ -30,6 +30,20 @@ def _workers(value: str) -> int:
     n = int(value)
     if n < 1:
         raise ValueError(f"expected a positive number of processes, got {value!r}")
+    return n
+
+
+def _port(value: str) -> int:
+    n = int(value)
+    if not 0 < n < 65536:
+        raise ValueError(f"expected a port between 1 and 65535, got {value!r}")
+    return n
+
+
+def _size(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise ValueError(f"expected a positive number of bytes, got {value!r}")
     return n
 
 
@@ -62,6 +76,19 @@ SETTINGS = (
     Setting(
         "allow_private", "STORYLINE_ALLOW_PRIVATE", _flag, "fetch URLs on private, loopback and link-local addresses"
     ),
+    Setting(
+        "host", "STORYLINE_HOST", str, "address `storyline serve` listens on (default 127.0.0.1: this machine only)"
+    ),
+    Setting("port", "STORYLINE_PORT", _port, "port `storyline serve` listens on (default 8000)"),
+    Setting(
+        "token",
+        "STORYLINE_TOKEN",
+        str,
+        "the token `POST /api/ingest` needs (Authorization: Bearer TOKEN); unset, the server takes no writes",
+    ),
+    Setting(
+        "max_body", "STORYLINE_MAX_BODY", _size, "largest request body the server reads, in bytes (default 16 MiB)"
+    ),
 )
 
 
@@ -73,6 +100,10 @@ class Settings:
     use_nlp: bool | None = None
     workers: int | None = None
     allow_private: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str | None = None
+    max_body: int = 16 * 1024 * 1024
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
