@@ -41,14 +41,14 @@ def test_resolve_an_article_by_its_source_path(sample: SQLiteStore) -> None:
 
 
 def test_story_summaries_count_and_span(sample: SQLiteStore) -> None:
-    summaries = query.stories(sample)
+    summaries = query.stories(sample, newest_first=False)
     assert [s.id for s in summaries] == [s.id for s in sample.stories()]
     for info, story in zip(summaries, sample.stories()):
         events = sample.events(story=story.id)
         assert info.events == len(events) and info.articles == len(story.articles)
         dates = sorted(e.date for e in events if e.date)
         assert (info.first, info.last) == (dates[0], dates[-1])
-    assert query.stories(sample, limit=1) == summaries[:1]
+    assert query.stories(sample, limit=1, newest_first=False) == summaries[:1]
 
 
 def test_timeline_is_the_stored_one_with_one_quote_limit(sample: SQLiteStore) -> None:
@@ -123,3 +123,83 @@ def test_export_data_of_one_story_keeps_only_its_articles(sample: SQLiteStore, t
     assert all(q.article in story.articles for q in data.quotes)
     with pytest.raises(NotFound):
         query.export_data(sample, "s-nope")
+
+
+def test_stories_newest_activity_first_filtered_and_paged(sample: SQLiteStore) -> None:
+    every = query.stories(sample)
+    assert [s.last for s in every] == sorted((s.last for s in every), reverse=True)
+    assert sorted(s.id for s in every) == sorted(s.id for s in sample.stories())
+    paged = [s.id for k in range(len(every)) for s in query.stories(sample, offset=k, limit=1)]
+    assert paged == [s.id for s in every]
+    outlet = every[0].outlets[0]
+    with_outlet = query.stories(sample, outlet=outlet.upper())
+    assert with_outlet and all(outlet in s.outlets for s in with_outlet)
+    assert {s.id for s in with_outlet} == {s.id for s in every if outlet in s.outlets}
+    last = every[0].last
+    assert last is not None
+    assert all((s.last or "") >= last for s in query.stories(sample, since=last))
+    assert query.stories(sample, since="2999-01-01") == []
+    assert {s.id for s in query.stories(sample, until="1900-01-01")} == set()
+
+
+def test_story_sources_count_copies_once(sample: SQLiteStore) -> None:
+    dup = {d.article: d.duplicate_of for d in sample.duplicates()}
+    for s in query.stories(sample):
+        story = sample.stories([s.id])[0]
+        copies = sum(1 for a in story.articles if a in dup)
+        assert 1 <= s.sources <= s.articles - copies
+
+
+def test_outlets_count_articles(sample: SQLiteStore) -> None:
+    counted = query.outlets(sample)
+    assert sum(n for _, n in counted) == sum(1 for a in sample.articles() if query.outlet_of(a))
+    assert [n for _, n in counted] == sorted((n for _, n in counted), reverse=True)
+
+
+def test_entities_list_filter_and_view(sample: SQLiteStore) -> None:
+    listed = query.entities(sample)
+    assert [e.articles for e in listed] == sorted((e.articles for e in listed), reverse=True)
+    top = listed[0]
+    part = top.name[1:4].lower()
+    found = query.entities(sample, q=part)
+    assert any(e.id == top.id for e in found)
+    assert all(any(part in n.lower() for n in (e.name, *e.aliases)) for e in found)
+    assert all(e.type == top.type for e in query.entities(sample, type=top.type.lower()))
+    view = query.entity_view(sample, top.name.upper())
+    assert view.entity.id == top.id and len(view.articles) == top.articles
+    assert all(a.text == "" for a in view.articles)  # labels only
+    assert sum(n for _, n in view.by_day) >= 1
+    assert query.entity_view(sample, top.id[:10]).entity.id == top.id
+    spoken = [e for e in sample.entities() if any(q.speaker_entity == e.id for q in sample.quotes())]
+    if spoken:
+        v = query.entity_view(sample, spoken[0].id)
+        assert v.quotes and all(q.speaker_entity == spoken[0].id or q.speaker in v.entity.aliases for q in v.quotes)
+    with pytest.raises(NotFound):
+        query.entity_view(sample, "nobody at all")
+
+
+def test_copy_flows_name_origin_and_every_carrier(sample: SQLiteStore) -> None:
+    shared = {p.id: p for p in sample.passages() if len(p.articles) > 1}
+    seen = set()
+    for s in sample.stories():
+        flows = query.copy_flows(sample, s.id)
+        for f in flows.flows:
+            p = shared[f.passage]
+            seen.add(f.passage)
+            carried = {c.article for c in f.carriers} | ({f.origin_article.article} if f.origin_article else set())
+            assert carried == set(p.articles) | ({p.origin_article} if p.origin_article else set())
+            expected = p.origin_agency or (f.origin_article.outlet if f.origin_article else "unknown origin")
+            assert f.origin == expected and f.origin_kind == ("agency" if p.origin_agency else "article")
+        for c in flows.copies:
+            assert c.copy.article in s.articles
+        assert flows.as_dict()["story"] == s.id
+    assert seen, "the sample shares passages between outlets"
+
+
+def test_coverage_counts_each_dated_article_once(sample: SQLiteStore) -> None:
+    story = sample.stories()[0]
+    view = query.timeline(sample, story.id)
+    cov = query.coverage(view)
+    dated = [a for a in story.articles if view.articles[a].published]
+    assert sum(n for _, _, n in cov) == len(dated)
+    assert [(d, o) for d, o, _ in cov] == sorted((d, o) for d, o, _ in cov)

@@ -181,7 +181,7 @@ def stories(db: str | None, fmt: str) -> None:
     """List stories: id, title, date span, number of events, articles, outlets."""
     from storyline import query, render
 
-    summaries = query.stories(_open(db))
+    summaries = query.stories(_open(db), newest_first=False)
     if fmt == "json":
         _json([s.as_dict() for s in summaries])
     else:
@@ -197,6 +197,11 @@ def stories(db: str | None, fmt: str) -> None:
 @click.option("--dates", "n_dates", type=int, default=None, help="At most N dates.")
 @click.option("--per-date", type=int, default=1, show_default=True, help="Summary sentences per date.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+@click.option(
+    "--query", "query_text", default=None, metavar="QUERY", help="A timeline of every article a search finds."
+)
+@click.option("--entity", default=None, metavar="NAME", help="A timeline of an entity's articles (id, name or alias).")
+@click.option("--everything", is_flag=True, help="A timeline of every stored article (narrow with --since/--until).")
 def timeline(
     story: str | None,
     db: str | None,
@@ -206,14 +211,30 @@ def timeline(
     n_dates: int | None,
     per_date: int,
     fmt: str,
+    query_text: str | None,
+    entity: str | None,
+    everything: bool,
 ) -> None:
-    """One story's timeline (STORY id or a unique prefix), or every story's with --all."""
+    """One story's timeline (STORY id or a unique prefix), or every story's with --all.
+
+    Or a timeline of any selection, whatever the clustering made of it: the articles a search finds (--query),
+    an entity's articles (--entity) or every stored article (--everything), published within --since/--until.
+
+    Example: storyline timeline --query 'oil spill' --since 2010-04-20 --dates 10
+    """
     from storyline import query
 
     store = _open(db)
     options = query.timeline_options(dates=n_dates, per_date=per_date, since=since, until=until)
+    selected = query_text is not None or entity is not None or everything
+    if selected and (story or all_):
+        raise click.UsageError("--query, --entity and --everything choose their own articles: drop STORY and --all")
     with _errors():
-        if story:
+        if selected:
+            views = [
+                query.selection_timeline(store, query=query_text, entity=entity, everything=everything, options=options)
+            ]
+        elif story:
             views = query.timelines(store, [story], options)
         elif all_ or len(store.stories(limit=2)) == 1:
             views = query.timelines(store, None, options)

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from storyline.errors import NotFound, StorylineError
-from storyline.export import ExportData, document
+from storyline.export import ExportData, article_json, document, quote_json, timeline_json
 from storyline.records import (
     SEARCH_KINDS,
     Article,
     Change,
     DateMention,
+    Entity,
     Event,
     Mention,
     Passage,
@@ -46,19 +47,32 @@ if TYPE_CHECKING:
 __all__ = [
     "Ambiguous",
     "ArticleView",
+    "Carrier",
+    "Copy",
+    "CopyFlows",
     "CopyLink",
+    "EntitySummary",
+    "EntityView",
     "ExportData",
+    "Flow",
     "History",
     "SharedPassage",
     "StorySummary",
     "TimelineView",
     "article_view",
     "comparisons",
+    "copy_flows",
+    "coverage",
+    "entities",
+    "entity_view",
     "export_data",
     "history",
+    "outlets",
     "rejections",
     "resolve",
+    "resolve_entity",
     "search",
+    "selection_timeline",
     "stories",
     "story_summary",
     "timeline",
@@ -114,6 +128,7 @@ class StorySummary:
     events: int
     articles: int
     outlets: tuple[str, ...]
+    sources: int = 0  # independent sources: copies and wire-copy carriers counted once (0: not counted)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -124,6 +139,7 @@ class StorySummary:
             "events": self.events,
             "articles": self.articles,
             "outlets": list(self.outlets),
+            "sources": self.sources,
         }
 
 
@@ -132,11 +148,18 @@ def outlet_of(a: Article) -> str:
     return a.outlet or (a.wire_agencies[0] if a.wire_agencies else "")
 
 
-def story_summary(story: Story, events: Sequence[Event], articles: Mapping[str, Article]) -> StorySummary:
-    """Date span, counts and outlets of one story, from its events and (any superset of) its articles."""
+def story_summary(
+    story: Story,
+    events: Sequence[Event],
+    articles: Mapping[str, Article],
+    source_of: Mapping[str, str] | None = None,
+) -> StorySummary:
+    """Date span, counts and outlets of one story, from its events and (any superset of) its articles;
+    independent sources counted when ``source_of`` (``dedupe.source_roots``) is given."""
     evs = [e for e in events if e.story == story.id]
     dates = sorted(e.date for e in evs if e.date)
     outlets = sorted({outlet_of(articles[a]) for a in story.articles if a in articles} - {""})
+    sources = 0 if source_of is None else len({source_of.get(a, a) for a in story.articles})
     return StorySummary(
         story.id,
         story.title,
@@ -145,17 +168,66 @@ def story_summary(story: Story, events: Sequence[Event], articles: Mapping[str, 
         len(evs),
         len(story.articles),
         tuple(outlets),
+        sources,
     )
 
 
-def stories(store: Store, *, offset: int = 0, limit: int | None = None) -> list[StorySummary]:
-    """Every story (or a page of them), in the store's order, summarised."""
-    chosen = store.stories(offset=offset, limit=limit)
-    if not chosen:
-        return []
-    events = store.events() if limit is None else [e for s in chosen for e in store.events(story=s.id)]
-    labels = _articles(store, [a for s in chosen for a in s.articles])
-    return [story_summary(s, events, labels) for s in chosen]
+def stories(
+    store: Store,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    outlet: str | None = None,
+    newest_first: bool = True,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[StorySummary]:
+    """Stories (or a page of them) summarised: newest activity first (or in the store's order), only those with
+    events within ``since``/``until`` (ISO dates, either end open) or an article from ``outlet`` (any case)."""
+    if not (since or until or outlet or newest_first):
+        chosen = store.stories(offset=offset, limit=limit)
+        events = store.events() if limit is None else [e for s in chosen for e in store.events(story=s.id)]
+        labels = {a.id: a for a in store.article_labels([a for s in chosen for a in s.articles])} if chosen else {}
+    else:
+        chosen, events = store.stories(), store.events()
+        labels = {a.id: a for a in store.article_labels()}
+    summaries = {s.id: story_summary(s, events, labels) for s in chosen}
+    keep = [s for s in chosen if _matches(summaries[s.id], since, until, outlet)]
+    if newest_first:
+        keep.sort(key=lambda s: (summaries[s.id].last or "", summaries[s.id].articles), reverse=True)
+    if since or until or outlet or newest_first:
+        keep = keep[offset : None if limit is None else offset + limit]
+    source_of = _source_of(store, [a for s in keep for a in s.articles])
+    return [story_summary(s, events, labels, source_of) for s in keep]
+
+
+def _matches(s: StorySummary, since: str | None, until: str | None, outlet: str | None) -> bool:
+    if (since or until) and s.first is None:
+        return False
+    if since and (s.last or "") < since:
+        return False
+    if until and (s.first or "") > until:
+        return False
+    return not outlet or outlet.casefold() in {o.casefold() for o in s.outlets}
+
+
+def _source_of(store: Store, ids: Sequence[str]) -> dict[str, str]:
+    """Article -> its independent source (``dedupe.source_roots``) for these articles."""
+    from storyline.dedupe import source_roots
+
+    if not ids:
+        return {}
+    return source_roots(store.duplicates(ids), store.passages(ids))
+
+
+def outlets(store: Store) -> list[tuple[str, int]]:
+    """Every outlet (an article's own, else the wire agency it carries) with its number of articles, most first."""
+    counts: dict[str, int] = {}
+    for a in store.article_labels():
+        name = outlet_of(a)
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
 
 
 def _articles(store: Store, ids: Sequence[str]) -> dict[str, Article]:
@@ -175,6 +247,38 @@ class TimelineView:
     summary: StorySummary
     articles: Mapping[str, Article]  # the story's articles, for outlet labels and sources
     events: tuple[Event, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """The timeline as ``export.timeline_json`` writes it (entries, citations, quotes) with the story's summary,
+        its events and the articles the citations name (id, title, outlet, published)."""
+        cited = dict.fromkeys(c.article for e in self.entries for c in e.citations)
+        return {
+            **timeline_json(self.story.id, self.entries, self.quotes),
+            "title": self.story.title,
+            "summary": self.summary.as_dict(),
+            "events": [_event_json(e) for e in self.events if e.story == self.story.id],
+            "articles": [_head_json(self.articles[a]) for a in cited if a in self.articles],
+        }
+
+    def story_dict(self) -> dict[str, object]:
+        """The story as one resource: its summary, events, every article (id, title, outlet, published) and the
+        articles per day per outlet (``coverage``)."""
+        return {
+            "id": self.story.id,
+            "title": self.story.title,
+            "summary": self.summary.as_dict(),
+            "events": [_event_json(e) for e in self.events if e.story == self.story.id],
+            "articles": [_head_json(self.articles[a]) for a in self.story.articles if a in self.articles],
+            "coverage": [{"day": d, "outlet": o, "articles": n} for d, o, n in coverage(self)],
+        }
+
+
+def _event_json(e: Event) -> dict[str, object]:
+    return {"id": e.id, "date": e.date, "title": e.title, "articles": list(e.articles)}
+
+
+def _head_json(a: Article) -> dict[str, object]:
+    return {"id": a.id, "title": a.title, "outlet": outlet_of(a) or None, "published": a.published}
 
 
 def timeline_options(
@@ -213,11 +317,13 @@ def timelines(
     built = _built(store, sts, events, articles, options) if options is not None else None
     quotes = store.quotes(None if every else ids)
     index = QuoteIndex.build(quotes, events)
+    source_of = _source_of(store, ids)
     out = []
     for s in sts:
         entries = built[s.id] if built is not None else store.timeline(s.id)
         said = timeline_quotes(entries, index, limit=quote_limit)
-        out.append(TimelineView(s, tuple(entries), said, story_summary(s, events, articles), articles, tuple(events)))
+        summary = story_summary(s, events, articles, source_of)
+        out.append(TimelineView(s, tuple(entries), said, summary, articles, tuple(events)))
     return out
 
 
@@ -245,6 +351,73 @@ def _built(
     for m in store.date_mentions([a for a in articles]):
         mentions.setdefault(m.article, []).append(m)
     return {s.id: story_timeline(s, events, articles, mentions, dup, source_of, options) for s in sts}
+
+
+# --------------------------------------------------------------------------- timelines of any selection
+
+
+def selection_timeline(
+    store: Store,
+    *,
+    query: str | None = None,
+    entity: str | None = None,
+    everything: bool = False,
+    options: TimelineOptions | None = None,
+    quote_limit: int = QUOTES_PER_ENTRY,
+) -> TimelineView:
+    """A timeline of any selection of articles, not only of a clustered story: every article a search matches
+    (no cap), an entity's articles (``entity``: as ``resolve_entity`` takes it), or every stored article; those
+    published within ``options.since``/``until`` are kept (an undated article only when no range is given).
+
+    The timeline stage builds it as it builds a story's (copies and wire copy folded, the quotes behind each
+    entry) over a pseudo story whose id says what was selected (``q:QUERY``, ``entity:ID``, ``all``). It has no
+    events, so no day is required: the best-supported days are shown. Exactly one of ``query``, ``entity`` and
+    ``everything`` (else ``BadQuery``); an empty selection is ``NotFound`` saying what matched nothing.
+    """
+    from storyline.errors import BadQuery
+    from storyline.timeline import TimelineOptions
+
+    if (query is not None) + (entity is not None) + everything != 1:
+        raise BadQuery("choose one selection: a search query, an entity, or everything")
+    opts = options or TimelineOptions()
+    ids: list[str] | None
+    if query is not None:
+        ids = store.matching_articles(query)  # BadQuery for a query with no searchable word
+        sid, title, nothing = f"q:{query}", f"Search: {query}", f"no article matches the search {query!r}"
+    elif entity is not None:
+        ent = resolve_entity(store, entity)
+        ids = list(ent.articles)
+        sid, title, nothing = f"entity:{ent.id}", f"{ent.name} ({ent.type})", f"no article names {ent.name} ({ent.id})"
+    else:
+        ids, sid, title, nothing = None, "all", "Everything stored", "no article stored yet"
+    found = store.articles(ids) if ids is None or ids else []
+    chosen = [a for a in found if _published_within(a, opts.since, opts.until)]
+    if not chosen:
+        if found:
+            span = _span_words(opts.since, opts.until)
+            nothing = f"none of the {len(found)} articles selected ({title}) was published {span}"
+        raise NotFound(nothing)
+    story = Story(sid, title, (), tuple(a.id for a in chosen))
+    articles = {a.id: a for a in chosen}
+    entries = _built(store, [story], [], articles, opts)[sid]
+    said = timeline_quotes(entries, QuoteIndex.build(store.quotes(list(articles))), limit=quote_limit)
+    summary = story_summary(story, [], articles, _source_of(store, list(articles)))
+    if entries:  # no events to date it: the selection spans the days its timeline shows
+        summary = replace(summary, first=entries[0].date, last=entries[-1].date)
+    return TimelineView(story, tuple(entries), said, summary, articles, ())
+
+
+def _published_within(a: Article, since: str | None, until: str | None) -> bool:
+    if not (since or until):
+        return True
+    day = (a.published or "")[:10]
+    return bool(day) and not ((since and day < since) or (until and day > until))
+
+
+def _span_words(since: str | None, until: str | None) -> str:
+    if since and until:
+        return f"from {since} to {until}"
+    return f"on or after {since}" if since else f"on or before {until}"
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -279,6 +452,15 @@ def comparison_articles(store: Store, comps: Sequence[tuple[Event, Comparison]])
     return _articles(store, [a for e, _ in comps for a in e.articles])
 
 
+def comparisons_dict(comps: Sequence[tuple[Event, Comparison]], articles: Mapping[str, Article]) -> dict[str, object]:
+    """Comparisons as JSON: each ``Comparison.as_dict`` with its event's date, title and story, and the outlet of
+    every article the claims come from (``comparison_articles``)."""
+    return {
+        "comparisons": [{**c.as_dict(), "date": e.date, "title": e.title, "story": e.story} for e, c in comps],
+        "outlets": {aid: outlet_of(a) or None for aid, a in articles.items()},
+    }
+
+
 # --------------------------------------------------------------------------- one article
 
 
@@ -291,6 +473,15 @@ class CopyLink:
     other_outlet: str
     kind: str
     similarity: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "role": self.role,
+            "other": self.other,
+            "other_outlet": self.other_outlet,
+            "kind": self.kind,
+            "similarity": round(self.similarity, 4),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +505,59 @@ class ArticleView:
     entity_names: Mapping[str, str]  # a mention's words -> the merged entity's name
     copies: tuple[CopyLink, ...]
     passages: tuple[SharedPassage, ...]  # in the order they stand in the article
+
+    def as_dict(self) -> dict[str, object]:
+        """The article (``export.article_json`` less its event and story, which this view does not read) with the
+        spans found in it (character offsets into ``text``), its copies and the passages it shares with their origin."""
+        a = self.article
+        copy_of = next((c.other for c in self.copies if c.role == "copy"), None)
+        doc: dict[str, object] = {
+            k: v for k, v in article_json(a, copy_of, None, None).items() if k not in ("event", "story")
+        }
+        return {
+            **doc,
+            "dates": [
+                {"text": d.text, "start": d.start, "end": d.end, "value": d.value, "granularity": d.granularity}
+                for d in self.dates
+            ],
+            "entities": [
+                {
+                    "text": m.text,
+                    "start": m.start,
+                    "end": m.end,
+                    "type": m.type,
+                    "entity": self.entity_names.get(m.text),
+                }
+                for m in self.mentions
+            ],
+            "quotes": [quote_json(q) for q in self.quotes],
+            "copies": [c.as_dict() for c in self.copies],
+            "passages": [self.passage_dict(p) for p in self.passages],
+        }
+
+    def copies_dict(self) -> dict[str, object]:
+        """Only the article's copies and shared passages (what ``as_dict`` says of them)."""
+        return {
+            "article": self.article.id,
+            "copies": [c.as_dict() for c in self.copies],
+            "passages": [self.passage_dict(p) for p in self.passages],
+        }
+
+    def passage_dict(self, shared: SharedPassage) -> dict[str, object]:
+        """A shared passage: its span in this article (-1, -1: not found verbatim), origin and other carriers."""
+        p = shared.passage
+        start, end = find_span(self.article.text, p.text) if shared.start >= 0 else (-1, -1)
+        return {
+            "passage": p.id,
+            "text": p.text,
+            "start": start,
+            "end": end,
+            "origin": shared.origin,
+            "origin_article": p.origin_article,
+            "origin_agency": p.origin_agency,
+            "articles": list(p.articles),
+            "carriers": list(shared.carriers),
+        }
 
 
 def article_view(store: Store, ref: str) -> ArticleView:
@@ -371,11 +615,225 @@ def _shared(store: Store, art: Article) -> tuple[SharedPassage, ...]:
 def find_words(text: str, passage: str) -> int:
     """Where ``passage`` (as its origin writes it) stands in ``text``: its words in order, whatever the quote
     marks, case and punctuation between them (as dedupe matched them); -1 when absent."""
+    return find_span(text, passage)[0]
+
+
+def find_span(text: str, passage: str) -> tuple[int, int]:
+    """The (start, end) of ``passage`` in ``text`` as ``find_words`` finds it; (-1, -1) when absent."""
     words = re.findall(r"[^\W_]+", passage)
     if not words:
-        return -1
+        return -1, -1
     m = re.search(r"[\W_]+".join(map(re.escape, words)), text, re.I)
-    return m.start() if m else -1
+    return (m.start(), m.end()) if m else (-1, -1)
+
+
+# --------------------------------------------------------------------------- coverage and who copied whom
+
+
+def coverage(view: TimelineView) -> list[tuple[str, str, int]]:
+    """(day, outlet, articles) for a story's articles with a publication date, by day then outlet."""
+    counts: dict[tuple[str, str], int] = {}
+    for aid in view.story.articles:
+        a = view.articles.get(aid)
+        if a is not None and a.published:
+            key = (a.published[:10], outlet_of(a) or "unknown outlet")
+            counts[key] = counts.get(key, 0) + 1
+    return [(day, outlet, n) for (day, outlet), n in sorted(counts.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class Carrier:
+    """An article that carries a passage or copies another: its id, outlet and publication date."""
+
+    article: str
+    outlet: str
+    published: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"article": self.article, "outlet": self.outlet, "published": self.published}
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """One passage that travelled: its words, where it came from (an agency or an article), who carried it."""
+
+    passage: str
+    text: str
+    origin: str  # the agency's name, or the origin article's outlet
+    origin_kind: str  # "agency" | "article"
+    origin_article: Carrier | None
+    carriers: tuple[Carrier, ...]  # every carrier but the origin article, oldest first
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "passage": self.passage,
+            "text": self.text,
+            "origin": self.origin,
+            "origin_kind": self.origin_kind,
+            "origin_article": None if self.origin_article is None else self.origin_article.as_dict(),
+            "carriers": [c.as_dict() for c in self.carriers],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A duplicate mark inside a story: ``copy`` is an exact or near copy of ``original``."""
+
+    copy: Carrier
+    original: Carrier
+    kind: str
+    similarity: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "copy": self.copy.as_dict(),
+            "original": self.original.as_dict(),
+            "kind": self.kind,
+            "similarity": round(self.similarity, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CopyFlows:
+    """Who copied whom in one story: the passages its articles share with their origin, and whole copies."""
+
+    story: Story
+    flows: tuple[Flow, ...]  # most carriers first
+    copies: tuple[Copy, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "story": self.story.id,
+            "title": self.story.title,
+            "flows": [f.as_dict() for f in self.flows],
+            "copies": [c.as_dict() for c in self.copies],
+        }
+
+
+def copy_flows(store: Store, ref: str) -> CopyFlows:
+    """The passages a story's articles share (with carriers outside the story too) and its copies."""
+    story = _story(store, ref)
+    ids = list(story.articles)
+    passages = [p for p in store.passages(ids) if len(p.articles) > 1]
+    duplicates = [d for d in store.duplicates(ids) if d.article in story.articles]
+    wanted = {a for p in passages for a in (*p.articles, p.origin_article) if a}
+    wanted |= {a for d in duplicates for a in (d.article, d.duplicate_of)}
+    labels = {a.id: a for a in store.article_labels(sorted(wanted))}
+
+    def carrier(aid: str) -> Carrier:
+        a = labels.get(aid)
+        return Carrier(aid, (outlet_of(a) if a else "") or "unknown outlet", a.published if a else None)
+
+    flows = []
+    for p in passages:
+        origin = carrier(p.origin_article) if p.origin_article else None
+        others = sorted(
+            (carrier(a) for a in p.articles if a != p.origin_article), key=lambda c: (c.published or "", c.article)
+        )
+        label = p.origin_agency or (origin.outlet if origin else "unknown origin")
+        kind = "agency" if p.origin_agency else "article"
+        flows.append(Flow(p.id, p.text, label, kind, origin, tuple(others)))
+    flows.sort(key=lambda f: (-len(f.carriers), f.passage))
+    copies = tuple(Copy(carrier(d.article), carrier(d.duplicate_of), d.kind, d.similarity) for d in duplicates)
+    return CopyFlows(story, tuple(flows), copies)
+
+
+# --------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """One merged entity as a list shows it."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    articles: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "aliases": list(self.aliases),
+            "articles": self.articles,
+        }
+
+
+def entities(
+    store: Store, *, q: str | None = None, type: str | None = None, offset: int = 0, limit: int | None = None
+) -> list[EntitySummary]:
+    """Merged entities, most-covered first; ``q`` keeps those with a name or alias containing it (any case),
+    ``type`` those of one type (PERSON, ORG, GPE, ...)."""
+    found = store.entities()
+    if type:
+        found = [e for e in found if e.type.casefold() == type.casefold()]
+    if q:
+        needle = q.casefold()
+        found = [e for e in found if any(needle in n.casefold() for n in (e.name, *e.aliases))]
+    found.sort(key=lambda e: (-len(e.articles), e.name.casefold(), e.id))
+    page = found[offset : None if limit is None else offset + limit]
+    return [EntitySummary(e.id, e.name, e.type, e.aliases, len(e.articles)) for e in page]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    """One entity: its names, the articles naming it, the quotes it speaks, its mentions per day."""
+
+    entity: Entity
+    articles: tuple[Article, ...]  # without their text (``Store.article_labels``), ingest order
+    quotes: tuple[Quote, ...]
+    by_day: tuple[tuple[str, int], ...]  # (publication day, mentions that day), oldest first
+
+    def as_dict(self) -> dict[str, object]:
+        e = self.entity
+        return {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "aliases": list(e.aliases),
+            "articles": [
+                {"id": a.id, "title": a.title, "outlet": outlet_of(a) or None, "published": a.published}
+                for a in self.articles
+            ],
+            "quotes": [quote_json(q) for q in self.quotes],
+            "mentions_by_day": [{"day": d, "mentions": n} for d, n in self.by_day],
+        }
+
+
+def resolve_entity(store: Store, ref: str) -> Entity:
+    """The entity ``ref`` names: an id or unique id prefix, else a name or alias (any case); ``NotFound`` or
+    ``Ambiguous`` otherwise."""
+    ids = store.find_ids("entity", ref)
+    if ref in ids or len(ids) == 1:
+        (found,) = store.entities([ref if ref in ids else ids[0]])
+        return found
+    if ids:
+        raise Ambiguous(ref, ("entity",), ids)
+    key = ref.strip().casefold()
+    named = [e for e in store.entities() if any(n.casefold() == key for n in (e.name, *e.aliases))]
+    if not named:
+        raise NotFound(f"no entity matches {ref!r}; search for the name (`storyline search --kind entity`)")
+    exact = [e for e in named if e.name.casefold() == key]
+    if len(exact) == 1 or len(named) == 1:
+        return (exact or named)[0]
+    raise Ambiguous(ref, ("entity",), [e.id for e in named])
+
+
+def entity_view(store: Store, ref: str) -> EntityView:
+    """The entity ``ref`` names (see ``resolve_entity``) with its articles, the quotes it speaks, mentions per day."""
+    e = resolve_entity(store, ref)
+    ids = list(e.articles)
+    labels = store.article_labels(ids)
+    day = {a.id: (a.published or "")[:10] for a in labels}
+    names = {e.name, *e.aliases}
+    per_day: dict[str, int] = {}
+    for m in store.mentions(ids):
+        if m.text in names and day.get(m.article):
+            per_day[day[m.article]] = per_day.get(day[m.article], 0) + 1
+    quotes = [q for q in store.quotes(ids) if q.speaker_entity == e.id or (q.speaker and q.speaker in names)]
+    return EntityView(e, tuple(labels), tuple(quotes), tuple(sorted(per_day.items())))
 
 
 # --------------------------------------------------------------------------- search, history, rejections
@@ -392,6 +850,10 @@ class History:
 
     id: str
     changes: tuple[tuple[str, Change], ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, object]:
+        """The id and every change with its time (``at``), oldest first."""
+        return {"id": self.id, "changes": [{"at": at, **c.as_dict()} for at, c in self.changes]}
 
 
 def history(store: Store, ref: str) -> History:

@@ -300,3 +300,39 @@ def highlight(
         if style is None and quote_at[p - 1] and (p == len(text) or not quote_at[p]):
             out.append(">>")
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- pieces the web pages lay out
+
+
+def source_label(article: Article | None, fallback: str) -> str:
+    """The name a page shows for an article's source: its outlet, else the wire agency it carries, else its path."""
+    return _label(article, fallback)
+
+
+def cited_context(text: str, start: int, end: int, *, around: int = 1) -> tuple[str, str, str]:
+    """A citation in its context, for a citation that expands in place: ``(before, cited, after)``, where
+    ``cited`` is ``text[start:end]`` and the context runs to the ends of the sentences ``around`` sentences
+    either side of the cited ones (one sentence either side reads as context without becoming the article)."""
+    from storyline.text import sentence_spans
+
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    spans = sentence_spans(text)
+    inside = [i for i, (s, e) in enumerate(spans) if s < max(end, start + 1) and e > start]
+    if not inside:
+        return "", text[start:end], ""
+    first, last = max(0, inside[0] - around), min(len(spans) - 1, inside[-1] + around)
+    lo, hi = min(spans[first][0], start), max(spans[last][1], end)
+    return text[lo:start], text[start:end], text[end:hi]
+
+
+def comparison_columns(comp: Comparison, articles: Mapping[str, Article]) -> list[tuple[str, list[tuple[Claim, bool]]]]:
+    """The claims only one source makes, grouped by outlet (the columns of a side-by-side), each flagged when it
+    stands in a tension; outlets in the order they first reported (the comparison's own order of claims)."""
+    tense = {(c.article, c.start) for t in comp.tensions for c in (t.a, t.b)}
+    columns: dict[str, list[tuple[Claim, bool]]] = {}
+    for a in comp.first:
+        columns.setdefault(_label(articles.get(a), a), [])
+    for c in comp.unique:
+        columns.setdefault(_label(articles.get(c.article), c.article), []).append((c, (c.article, c.start) in tense))
+    return [(outlet, claims) for outlet, claims in columns.items() if claims]

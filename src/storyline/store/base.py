@@ -59,6 +59,10 @@ class Store(Protocol):
 
     def article_ids(self) -> list[str]: ...
 
+    def article_labels(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """Articles (all, or these) in ingest order without their text (``text`` is ""): for lists and labels."""
+        ...
+
     def article_heads(self) -> dict[str, tuple[str | None, str]]:
         """Article id -> (title, the first 200 characters of its text), in ingest order, without reading whole texts."""
         ...
@@ -219,4 +223,9 @@ class Store(Protocol):
         Words are matched after stemming and folding accents; ``"a phrase"`` in double quotes must match in order.
         At most ``limit`` hits per kind, best first. Raises ``BadQuery`` for a query with no searchable word.
         """
+        ...
+
+    def matching_articles(self, query: str) -> list[str]:
+        """Ids of every article ``query`` matches as ``search`` matches articles, without its cap, in ingest order
+        (a selection's timeline reads them all). Raises ``BadQuery`` for a query with no searchable word."""
         ...

@@ -180,6 +180,18 @@ class PostgresStore(SQLStore):
             ]
         return hits
 
+    def matching_articles(self, query: str) -> list[str]:
+        """Ids of every article ``query`` matches (as ``search`` matches articles, no cap), in ingest order."""
+        terms = query_terms(query)
+        tsq = " && ".join("phraseto_tsquery('english', ?)" for _ in terms)
+        words = [fold(" ".join(t)) for t in terms]
+        if not self._all(f"SELECT numnode({tsq})", words)[0][0]:
+            return []  # only stop words ("the", "and"): nothing the index holds
+        rows = self._all(
+            f"SELECT a.id FROM articles a, (SELECT {tsq} AS q) AS sq WHERE a.tsv @@ q ORDER BY a.seq", words
+        )
+        return [r[0] for r in rows]
+
 
 def _redact(url: str) -> str:
     """The URL without its password, for messages."""

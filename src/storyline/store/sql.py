@@ -45,7 +45,7 @@ from storyline.store.dedupe_index import DedupeIndexSQL
 from storyline.store.migrations import MIGRATIONS
 
 # find_ids: kind -> table
-_ID_TABLES = {"article": "articles", "event": "events", "story": "stories"}
+_ID_TABLES = {"article": "articles", "event": "events", "story": "stories", "entity": "entities"}
 # LIMIT for "no limit" with an OFFSET (SQLite needs a LIMIT before OFFSET; PostgreSQL refuses a negative one)
 _NO_LIMIT = 2**62
 HEAD_CHARS = 200  # article_heads: enough of a text for a one-line preview
@@ -297,7 +297,7 @@ class SQLStore(DedupeIndexSQL):
         return applied
 
     def find_ids(self, kind: str, prefix: str, limit: int = 20) -> list[str]:
-        """Ids of ``kind`` ("article", "event", "story") starting with ``prefix``, at most ``limit``: for articles
+        """Ids of ``kind`` ("article", "event", "story", "entity") starting with ``prefix``, at most ``limit``: for articles
         first those whose source is ``prefix`` exactly (ingest order), then the prefix matches by id."""
         table = _ID_TABLES.get(kind)
         if table is None:
@@ -376,6 +376,14 @@ class SQLStore(DedupeIndexSQL):
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self._all("SELECT id FROM articles ORDER BY seq")]
+
+    def article_labels(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """Articles in ingest order with every field but their text (``text`` is empty): lists and labels."""
+        cols = self._ARTICLE_COLS.replace(", text", ", ''")
+        if ids is None:
+            return [_article(r) for r in self._all(f"SELECT {cols} FROM articles ORDER BY seq")]
+        rows = sorted(self._where_in(f"SELECT seq, {cols} FROM articles WHERE id IN", ids), key=lambda r: int(r[0]))
+        return [_article(r[1:]) for r in rows]
 
     def article_heads(self) -> dict[str, tuple[str | None, str]]:
         """Article id -> (title, the first 200 characters of its text), in ingest order, without reading whole texts."""

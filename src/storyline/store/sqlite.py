@@ -138,3 +138,13 @@ class SQLiteStore(SQLStore):
             )
             hits += [SearchHit("entity", i, n, entity_line(ty, json.loads(al), k), -b) for i, n, ty, al, k, b in rows]
         return hits
+
+    def matching_articles(self, query: str) -> list[str]:
+        """Ids of every article ``query`` matches (as ``search`` matches articles, no cap), in ingest order."""
+        match = " AND ".join('"' + " ".join(t) + '"' for t in query_terms(query))
+        rows = self._all(
+            "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY a.seq",
+            (match,),
+        )
+        return [r[0] for r in rows]

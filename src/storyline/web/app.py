@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from starlette.exceptions import HTTPException
 
 from storyline.config import Settings
 from storyline.errors import StorylineError
-from storyline.store import open_store
+from storyline.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,9 @@ def error_body(status: int, message: str, detail: Any = None) -> dict[str, Any]:
     return {"error": {"status": status, "code": _CODES.get(status, "error"), "message": message, "detail": detail}}
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The API and the reading room over the store ``settings.db`` names (opened once, a connection per thread)."""
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """The API and the reading room over the store ``settings.db`` names (opened once, a connection per thread),
+    or over ``store`` when one is given (a test's, or one a program already holds)."""
     from storyline.web import api, pages
 
     settings = settings or Settings.load()
@@ -57,7 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.store = open_store(settings.db)
+    app.state.store = store if store is not None else open_store(settings.db)
+    app.state.write_lock = threading.Lock()  # POST /api/ingest: one ingest and analyse at a time
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
