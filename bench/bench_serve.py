@@ -78,6 +78,7 @@ def main() -> int:
     stories = [s.id for s in store.stories()]
     articles = store.article_ids()
     words = [e.name for e in query.entities(store, limit=200)]
+    largest = max(store.stories(), key=lambda s: len(s.articles)).id
     n = args.requests
     quote = urllib.parse.quote
     routes = {
@@ -86,6 +87,8 @@ def main() -> int:
         "story list (JSON)": ["/api/stories"] * n,
         "story page (HTML)": [f"/stories/{rnd.choice(stories)}" for _ in range(n)],
         "story timeline (JSON)": [f"/api/stories/{rnd.choice(stories)}/timeline" for _ in range(n)],
+        "largest story (HTML)": [f"/stories/{largest}"] * n,
+        "its copies (HTML)": [f"/stories/{largest}/copies"] * n,
         "article page (HTML)": [f"/articles/{rnd.choice(articles)}" for _ in range(n)],
         "search (HTML)": [f"/search?q={quote(rnd.choice(words))}" for _ in range(n)],
         "search (JSON)": [f"/api/search?q={quote(rnd.choice(words))}" for _ in range(n)],

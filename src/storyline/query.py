@@ -151,14 +151,14 @@ def outlet_of(a: Article) -> str:
 def story_summary(
     story: Story,
     events: Sequence[Event],
-    articles: Mapping[str, Article],
+    outlets: Mapping[str, str],
     source_of: Mapping[str, str] | None = None,
 ) -> StorySummary:
-    """Date span, counts and outlets of one story, from its events and (any superset of) its articles;
-    independent sources counted when ``source_of`` (``dedupe.source_roots``) is given."""
+    """Date span, counts and outlets of one story, from its events and (any superset of) its articles' outlets
+    (``outlet_of``); independent sources counted when ``source_of`` (``dedupe.source_roots``) is given."""
     evs = [e for e in events if e.story == story.id]
     dates = sorted(e.date for e in evs if e.date)
-    outlets = sorted({outlet_of(articles[a]) for a in story.articles if a in articles} - {""})
+    named = sorted({outlets[a] for a in story.articles if a in outlets} - {""})
     sources = 0 if source_of is None else len({source_of.get(a, a) for a in story.articles})
     return StorySummary(
         story.id,
@@ -167,7 +167,7 @@ def story_summary(
         dates[-1] if dates else None,
         len(evs),
         len(story.articles),
-        tuple(outlets),
+        tuple(named),
         sources,
     )
 
@@ -183,32 +183,44 @@ def stories(
     limit: int | None = None,
 ) -> list[StorySummary]:
     """Stories (or a page of them) summarised: newest activity first (or in the store's order), only those with
-    events within ``since``/``until`` (ISO dates, either end open) or an article from ``outlet`` (any case)."""
-    if not (since or until or outlet or newest_first):
-        chosen = store.stories(offset=offset, limit=limit)
-        events = store.events() if limit is None else [e for s in chosen for e in store.events(story=s.id)]
-        labels = {a.id: a for a in store.article_labels([a for s in chosen for a in s.articles])} if chosen else {}
-    else:
-        chosen, events = store.stories(), store.events()
-        labels = {a.id: a for a in store.article_labels()}
-    summaries = {s.id: story_summary(s, events, labels) for s in chosen}
-    keep = [s for s in chosen if _matches(summaries[s.id], since, until, outlet)]
+    events within ``since``/``until`` (ISO dates, either end open) or an article from ``outlet`` (any case).
+
+    Only the page is read whole: the order and the date filter come from per-story aggregates (``story_spans``),
+    the outlet filter from every article's outlet."""
+    if outlet:
+        every = store.stories()
+        outlets = store.article_outlets()
+        key = outlet.casefold()
+        carrying = {s.id for s in every if any(outlets.get(a, "").casefold() == key for a in s.articles)}
+    spans = [
+        sp for sp in store.story_spans() if (not outlet or sp[0] in carrying) and _within(sp[1], sp[2], since, until)
+    ]
     if newest_first:
-        keep.sort(key=lambda s: (summaries[s.id].last or "", summaries[s.id].articles), reverse=True)
-    if since or until or outlet or newest_first:
-        keep = keep[offset : None if limit is None else offset + limit]
-    source_of = _source_of(store, [a for s in keep for a in s.articles])
-    return [story_summary(s, events, labels, source_of) for s in keep]
+        spans.sort(key=lambda sp: (sp[2] or "", sp[4]), reverse=True)
+    ids = [sp[0] for sp in spans[offset : None if limit is None else offset + limit]]
+    if not ids:
+        return []
+    chosen = {s.id: s for s in store.stories(ids)}
+    members = [a for s in chosen.values() for a in s.articles]
+    if not outlet:
+        outlets = store.article_outlets(members)
+    source_of = _source_of(store, members)
+    out = []
+    for sid, first, last, n_events, n_articles in spans[offset : offset + len(ids)]:
+        story = chosen[sid]
+        named = tuple(sorted({outlets.get(a, "") for a in story.articles} - {""}))
+        sources = len({source_of.get(a, a) for a in story.articles})
+        out.append(StorySummary(sid, story.title, first, last, n_events, n_articles, named, sources))
+    return out
 
 
-def _matches(s: StorySummary, since: str | None, until: str | None, outlet: str | None) -> bool:
-    if (since or until) and s.first is None:
+def _within(first: str | None, last: str | None, since: str | None, until: str | None) -> bool:
+    """Whether a story dated ``first``..``last`` has events within ``since``..``until`` (undated: only unfiltered)."""
+    if not (since or until):
+        return True
+    if first is None:
         return False
-    if since and (s.last or "") < since:
-        return False
-    if until and (s.first or "") > until:
-        return False
-    return not outlet or outlet.casefold() in {o.casefold() for o in s.outlets}
+    return not (since and (last or "") < since) and not (until and first > until)
 
 
 def _source_of(store: Store, ids: Sequence[str]) -> dict[str, str]:
@@ -223,8 +235,7 @@ def _source_of(store: Store, ids: Sequence[str]) -> dict[str, str]:
 def outlets(store: Store) -> list[tuple[str, int]]:
     """Every outlet (an article's own, else the wire agency it carries) with its number of articles, most first."""
     counts: dict[str, int] = {}
-    for a in store.article_labels():
-        name = outlet_of(a)
+    for name in store.article_outlets().values():
         if name:
             counts[name] = counts.get(name, 0) + 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
@@ -315,14 +326,18 @@ def timelines(
     ids = list(dict.fromkeys([a for s in sts for a in s.articles] + [a for e in events for a in e.articles]))
     articles = {a.id: a for a in store.articles(None if every else ids)}
     built = _built(store, sts, events, articles, options) if options is not None else None
-    quotes = store.quotes(None if every else ids)
-    index = QuoteIndex.build(quotes, events)
+    listed = {s.id: built[s.id] if built is not None else store.timeline(s.id) for s in sts}
+    # the quotes an entry may show come from its cited articles and its event's: read only those
+    members = {e.id: e.articles for e in events}
+    wanted = {c.article for es in listed.values() for en in es for c in en.citations}
+    wanted |= {a for es in listed.values() for en in es for a in members.get(en.event or "", ())}
+    index = QuoteIndex.build(store.quotes(None if every else sorted(wanted)) if wanted else [], events)
     source_of = _source_of(store, ids)
     out = []
     for s in sts:
-        entries = built[s.id] if built is not None else store.timeline(s.id)
+        entries = listed[s.id]
         said = timeline_quotes(entries, index, limit=quote_limit)
-        summary = story_summary(s, events, articles, source_of)
+        summary = story_summary(s, events, {a: outlet_of(art) for a, art in articles.items()}, source_of)
         out.append(TimelineView(s, tuple(entries), said, summary, articles, tuple(events)))
     return out
 
@@ -401,7 +416,9 @@ def selection_timeline(
     articles = {a.id: a for a in chosen}
     entries = _built(store, [story], [], articles, opts)[sid]
     said = timeline_quotes(entries, QuoteIndex.build(store.quotes(list(articles))), limit=quote_limit)
-    summary = story_summary(story, [], articles, _source_of(store, list(articles)))
+    summary = story_summary(
+        story, [], {a: outlet_of(art) for a, art in articles.items()}, _source_of(store, list(articles))
+    )
     if entries:  # no events to date it: the selection spans the days its timeline shows
         summary = replace(summary, first=entries[0].date, last=entries[-1].date)
     return TimelineView(story, tuple(entries), said, summary, articles, ())
@@ -566,9 +583,9 @@ def article_view(store: Store, ref: str) -> ArticleView:
     art = store.article(aid)
     if art is None:  # pragma: no cover - resolve found it
         raise NotFound(f"no article {aid!r}")
-    entities = store.entities()
-    names = {a: e.name for e in entities for a in (e.name, *e.aliases)}
     mentions = tuple(store.mentions([aid]))
+    named = store.entities_named(sorted({m.text for m in mentions}))
+    names = {a: e.name for e in named for a in (e.name, *e.aliases)}
     return ArticleView(
         art,
         tuple(store.date_mentions([aid])),
@@ -812,7 +829,9 @@ def resolve_entity(store: Store, ref: str) -> Entity:
     if ids:
         raise Ambiguous(ref, ("entity",), ids)
     key = ref.strip().casefold()
-    named = [e for e in store.entities() if any(n.casefold() == key for n in (e.name, *e.aliases))]
+    named = store.entities_named([ref.strip()])  # as written: an index lookup
+    if not named:  # any case: every name read
+        named = [e for e in store.entities() if any(n.casefold() == key for n in (e.name, *e.aliases))]
     if not named:
         raise NotFound(f"no entity matches {ref!r}; search for the name (`storyline search --kind entity`)")
     exact = [e for e in named if e.name.casefold() == key]

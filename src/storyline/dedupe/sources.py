@@ -7,6 +7,7 @@ group's canonical and a passage's origin are the earliest of their carriers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from storyline.dedupe.options import DedupeOptions
 from storyline.dedupe.tokens import token_strings
@@ -55,9 +56,15 @@ def is_wire_copy(passage: Passage) -> bool:
         >>> is_wire_copy(Passage("p", "I don't know", ("a", "b"), "a", "Reuters"))
         False
     """
-    if len(token_strings(passage.text)) < _COPY_MIN_WORDS:
+    return _wire_copy(passage.text, passage.origin_agency is not None)
+
+
+@lru_cache(maxsize=1 << 16)
+def _wire_copy(text: str, traced: bool) -> bool:
+    # a pure function of the words, remembered: every read that counts independent sources asks it again
+    if len(token_strings(text)) < _COPY_MIN_WORDS:
         return False
-    return passage.origin_agency is not None or len(sentence_spans(passage.text)) >= _COPY_MIN_SENTENCES
+    return traced or len(sentence_spans(text)) >= _COPY_MIN_SENTENCES
 
 
 def event_sources(

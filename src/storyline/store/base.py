@@ -63,6 +63,10 @@ class Store(Protocol):
         """Articles (all, or these) in ingest order without their text (``text`` is ""): for lists and labels."""
         ...
 
+    def article_outlets(self, ids: Sequence[str] | None = None) -> dict[str, str]:
+        """Article id -> the outlet a list names for it: its own, else the first wire agency it carries, else ""."""
+        ...
+
     def article_heads(self) -> dict[str, tuple[str | None, str]]:
         """Article id -> (title, the first 200 characters of its text), in ingest order, without reading whole texts."""
         ...
@@ -139,6 +143,10 @@ class Store(Protocol):
 
     def set_entities(self, entities: Iterable[Entity]) -> None: ...
 
+    def entities_named(self, names: Sequence[str]) -> list[Entity]:
+        """Merged entities whose name or an alias is one of ``names`` (exactly as written), by id."""
+        ...
+
     def entities(self, ids: Sequence[str] | None = None) -> list[Entity]:
         """Merged entities by id (all, or those with the given ids)."""
         ...
@@ -154,6 +162,10 @@ class Store(Protocol):
 
     def stories(self, ids: Sequence[str] | None = None, *, offset: int = 0, limit: int | None = None) -> list[Story]:
         """Stories in cluster order (all, or those with the given ids), a page at a time, with their events and articles."""
+        ...
+
+    def story_spans(self) -> list[tuple[str, str | None, str | None, int, int]]:
+        """(story, first event date, last event date, events, articles) of every story, in cluster order."""
         ...
 
     def clustered_count(self) -> int:

@@ -149,4 +149,13 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "DROP TABLE audit",
         ],
     ),
+    (
+        9,
+        "entity names (issue 13): name or alias -> entity, so an article page names its entities without reading all",
+        [
+            # each backend keeps it in step with entities (name and the JSON list of aliases) by triggers
+            "CREATE TABLE entity_names (name TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (name, entity))",
+            "CREATE INDEX entity_names_entity ON entity_names(entity)",
+        ],
+    ),
 ]

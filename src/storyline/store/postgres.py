@@ -79,6 +79,24 @@ def _narrow_statements() -> list[str]:
     return out
 
 
+def _entity_name_statements() -> list[str]:
+    """entity_names following entities (name and the JSON list of aliases), and a prefix index on entity ids."""
+    fill = (
+        "INSERT INTO entity_names (name, entity) SELECT {r}.name, {r}.id {src1}"
+        "UNION SELECT a, {r}.id FROM {src}json_array_elements_text({r}.aliases::json) a ON CONFLICT DO NOTHING"
+    )
+    return [
+        "CREATE INDEX entities_id_prefix ON entities (id text_pattern_ops)",
+        "CREATE FUNCTION entities_names() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF TG_OP <> 'INSERT' THEN DELETE FROM entity_names WHERE entity = OLD.id; END IF; "
+        f"IF TG_OP <> 'DELETE' THEN {fill.format(r='NEW', src='', src1='')}; END IF; "
+        "RETURN NULL; END $$",
+        "CREATE TRIGGER entities_names AFTER INSERT OR UPDATE OR DELETE ON entities "
+        "FOR EACH ROW EXECUTE FUNCTION entities_names()",
+        fill.format(r="e", src="entities e, ", src1="FROM entities e "),  # what an older database already holds
+    ]
+
+
 class PostgresStore(SQLStore):
     """PostgreSQL backend: ``PostgresStore("postgresql://user@host:5432/db")``."""
 
@@ -90,6 +108,11 @@ class PostgresStore(SQLStore):
             102,
             "postgresql: prefix indexes for find_ids; passage_articles kept in step with passages",
             _narrow_statements(),
+        ),
+        (
+            103,
+            "postgresql: entity_names kept in step with entities; prefix index on entity ids",
+            _entity_name_statements(),
         ),
     )
 

@@ -385,6 +385,12 @@ class SQLStore(DedupeIndexSQL):
         rows = sorted(self._where_in(f"SELECT seq, {cols} FROM articles WHERE id IN", ids), key=lambda r: int(r[0]))
         return [_article(r[1:]) for r in rows]
 
+    def article_outlets(self, ids: Sequence[str] | None = None) -> dict[str, str]:
+        """Article id -> the outlet a list names for it: its own, else the first wire agency it carries, else ""."""
+        sql = "SELECT id, outlet, wire FROM articles"
+        rows = self._all(f"{sql} ORDER BY seq") if ids is None else self._where_in(f"{sql} WHERE id IN", ids)
+        return {i: o or next(iter(json.loads(w)), "") for i, o, w in rows}
+
     def article_heads(self) -> dict[str, tuple[str | None, str]]:
         """Article id -> (title, the first 200 characters of its text), in ingest order, without reading whole texts."""
         rows = self._all(f"SELECT id, title, substr(text, 1, {HEAD_CHARS}) FROM articles ORDER BY seq")
@@ -562,6 +568,11 @@ class SQLStore(DedupeIndexSQL):
             rows = sorted(self._where_in(f"{cols} WHERE id IN", ids), key=lambda r: r[0])
         return [Entity(i, n, t, tuple(json.loads(al)), tuple(json.loads(ar))) for i, n, t, al, ar in rows]
 
+    def entities_named(self, names: Sequence[str]) -> list[Entity]:
+        """Merged entities whose name or an alias is one of ``names`` (exactly as written), by id."""
+        ids = [r[0] for r in self._where_in("SELECT DISTINCT entity FROM entity_names WHERE name IN", names)]
+        return self.entities(sorted(set(ids))) if ids else []
+
     # clustering ------------------------------------------------------------------
     def set_clusters(self, events: Iterable[Event], stories: Iterable[Story]) -> None:
         events = list(events)
@@ -634,6 +645,22 @@ class SQLStore(DedupeIndexSQL):
             evs = by_story.get(sid, [])
             out.append(Story(sid, title, tuple(e.id for e in evs), tuple(a for e in evs for a in e.articles)))
         return out
+
+    def story_spans(self) -> list[tuple[str, str | None, str | None, int, int]]:
+        """(story, first event date, last event date, events, articles) of every story, in cluster order, from two
+        aggregates: what a list sorts and filters on, without reading the members."""
+        with self._reading():
+            stories = self._all("SELECT id FROM stories ORDER BY seq")
+            spans = {
+                r[0]: r[1:]
+                for r in self._all("SELECT story, MIN(date), MAX(date), COUNT(*) FROM events GROUP BY story")
+            }
+            sizes = dict(
+                self._all(
+                    "SELECT e.story, COUNT(*) FROM event_articles ea JOIN events e ON e.id = ea.event GROUP BY e.story"
+                )
+            )
+        return [(sid, *spans.get(sid, (None, None, 0)), int(sizes.get(sid, 0))) for (sid,) in stories]
 
     def clustered_count(self) -> int:
         """How many articles belong to an event."""

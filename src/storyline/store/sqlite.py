@@ -56,6 +56,22 @@ def _carrier_statements() -> list[str]:
     ]
 
 
+def _entity_name_statements() -> list[str]:
+    """entity_names follows entities (name and aliases, a JSON list) on every insert, update and delete."""
+    fill = (
+        "INSERT OR IGNORE INTO entity_names (name, entity) SELECT {r}.name, {r}.id FROM {src}(SELECT 1) "
+        "UNION SELECT j.value, {r}.id FROM {src}json_each({r}.aliases) j"
+    )
+    return [
+        f"CREATE TRIGGER entities_names_ai AFTER INSERT ON entities BEGIN {fill.format(r='new', src='')}; END",
+        "CREATE TRIGGER entities_names_ad AFTER DELETE ON entities BEGIN "
+        "DELETE FROM entity_names WHERE entity = old.id; END",
+        "CREATE TRIGGER entities_names_au AFTER UPDATE ON entities BEGIN "
+        f"DELETE FROM entity_names WHERE entity = old.id; {fill.format(r='new', src='')}; END",
+        fill.format(r="e", src="entities e, "),  # the entities an older database already holds
+    ]
+
+
 class SQLiteStore(SQLStore):
     """SQLite backend; ``SQLiteStore(":memory:")`` for a throwaway database."""
 
@@ -71,6 +87,7 @@ class SQLiteStore(SQLStore):
             ],
         ),
         (103, "sqlite: passage_articles kept in step with passages by triggers", _carrier_statements()),
+        (104, "sqlite: entity_names kept in step with entities by triggers", _entity_name_statements()),
     )
 
     def __init__(self, path: str | Path = ":memory:") -> None:
