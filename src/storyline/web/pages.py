@@ -93,8 +93,8 @@ def story(
         f"/api/stories/{view.story.id}/timeline" + _query(**asked),
         view=view,
         asked=asked,
-        coverage=query.coverage(view),
-        spec=charts.coverage_spec(query.coverage(view)),
+        coverage=(coverage := query.coverage(view)),
+        spec=charts.coverage_spec(coverage),
     )
 
 
@@ -128,8 +128,8 @@ def selection(
         view=view,
         asked=asked,
         chosen=chosen,
-        coverage=query.coverage(view),
-        spec=charts.coverage_spec(query.coverage(view)),
+        coverage=(coverage := query.coverage(view)),
+        spec=charts.coverage_spec(coverage),
     )
 
 
