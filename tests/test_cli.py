@@ -121,7 +121,7 @@ def test_missing_path_and_unknown_story_are_clear_errors(tmp_path: Path) -> None
     code, _, err = invoke("ingest", str(tmp_path / "nope"), "--db", db)
     assert code == 2 and "no such file or folder" in err
     code, _, err = invoke("timeline", "s-doesnotexist", "--db", db)
-    assert code == 1 and "storyline stories" in err
+    assert code == 2 and "s-doesnotexist" in err and "storyline stories" in err  # an unknown id: exit 2
 
 
 def test_compare_a_story_event_by_event(tmp_path: Path) -> None:
@@ -134,4 +134,4 @@ def test_compare_a_story_event_by_event(tmp_path: Path) -> None:
     comps = json.loads(out)["comparisons"]
     assert [c["event"] for c in comps] == story["events"]
     code, _, err = invoke("compare", "x-nothing", "--db", db)
-    assert code == 1 and "no event or story matches" in err
+    assert code == 2 and "no event or story matches 'x-nothing'" in err

@@ -50,3 +50,23 @@ def test_every_command_has_help_text(name: str) -> None:
     cmd = _commands()[name]
     assert (cmd.help or "").strip(), f"`storyline {name}` has no help text (a docstring or help=)"
     assert cmd.get_short_help_str().strip()  # the one line `storyline --help` prints beside it
+
+
+def test_every_guarantee_names_tests_that_exist() -> None:
+    """Each line of "What storyline guarantees" is backed by tests that are really in tests/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## What storyline guarantees\n", 1)
+    assert len(section) == 2, 'README.md has no "## What storyline guarantees" section'
+    body = section[1].split("\n## ", 1)[0]
+    lines = [ln for ln in re.split(r"\n- ", body)[1:]]
+    assert len(lines) >= 8
+    for line in lines:
+        current = None
+        named = re.findall(r"`(test_\w+\.py)?(?:::(\w+))?`", line)
+        assert named, f"a guarantee without a test: {line[:80]!r}"
+        for file, test in named:
+            current = file or current
+            assert current is not None, line[:80]
+            source = (ROOT / "tests" / current).read_text(encoding="utf-8")
+            if test:
+                assert re.search(rf"def {test}\b", source), f"{current}::{test} named in README.md does not exist"

@@ -124,4 +124,4 @@ def test_warc(tmp_path: Path) -> None:
         art["source"] == "https://portvale.example/news/berth" and art["published"] is None
     )  # the crawl date is not a publication date
     _, out, _ = invoke("rejections", "--db", db)
-    assert "logo.png\tnot an HTML response (image/png)" in out
+    assert "CC-NEWS-20240306.warc.gz#5\tnot an HTML response (image/png) (https://portvale.example/logo.png)" in out

@@ -93,7 +93,7 @@ def test_one_bad_article_becomes_a_rejection_and_the_rest_is_analysed(tmp_path: 
     ingest(store, [str(SAMPLE)], PipelineOptions(use_nlp=False, workers=1))
     victim = store.article_ids()[3]
     failed = analyse(store, PipelineOptions(use_nlp=False), runner=_BreakOne(victim))
-    stages = {r.reason.split(" failed", 1)[0] for r in failed}
+    stages = {r.reason.split(": ", 1)[0] for r in failed}
     assert stages == {"extract", "cluster"} and all(victim in r.reason for r in failed)
     stored = [r.reason for r in store.rejections()]
     assert sorted(r.reason for r in failed) == sorted(stored)

@@ -203,3 +203,34 @@ def test_coverage_counts_each_dated_article_once(sample: SQLiteStore) -> None:
     dated = [a for a in story.articles if view.articles[a].published]
     assert sum(n for _, _, n in cov) == len(dated)
     assert [(d, o) for d, o, _ in cov] == sorted((d, o) for d, o, _ in cov)
+
+
+def test_story_list_sources_are_the_pipelines_count_with_wire_copy_folded(sample: SQLiteStore) -> None:
+    from storyline.dedupe import is_wire_copy, source_roots
+
+    everything = source_roots(sample.duplicates(), sample.passages())
+    stored = sample.story_sources()
+    assert stored and None not in stored.values()
+    for s in query.stories(sample):
+        story = sample.stories([s.id])[0]
+        assert s.sources == stored[s.id] == len({everything.get(a, a) for a in story.articles})
+    assert sample.unflagged_passages() == set()
+    flags = dict(sample.passage_links(sample.article_ids()))
+    assert {p.id: w for p, w in flags.items()} == {p.id: is_wire_copy(p) for p in sample.passages()}
+
+
+def test_a_store_from_before_the_counts_reads_the_same_and_gets_them_on_its_next_analyse(
+    tmp_path: Path,
+) -> None:
+    from storyline.pipeline import analyse
+
+    store = SQLiteStore(tmp_path / "old.db")
+    run(store, [str(SAMPLE)], PipelineOptions(use_nlp=False, workers=1))
+    before = query.stories(store)
+    with store.atomic():  # as migrations 10 and 11 leave an older store: nothing counted, nothing flagged
+        store.conn.execute("UPDATE passages SET wire = NULL")
+        store.conn.execute("UPDATE timeline_digests SET sources = NULL")
+    assert query.stories(store) == before  # counted from the passages' words meanwhile
+    analyse(store, PipelineOptions(use_nlp=False, workers=1))
+    assert None not in store.story_sources().values() and store.unflagged_passages() == set()
+    assert query.stories(store) == before

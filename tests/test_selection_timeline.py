@@ -213,6 +213,6 @@ def test_cli_usage_errors_and_empty_selection(db: Path, sample: SQLiteStore) -> 
         out = invoke(db, *args)
         assert out.exit_code == 2, (args, out.output)
     out = invoke(db, "--query", "zzyzx")
-    assert out.exit_code == 1 and "no article matches the search 'zzyzx'" in out.output
+    assert out.exit_code == 2 and "no article matches the search 'zzyzx'" in out.output  # not found: exit 2
     out = invoke(db, story)  # a story's timeline is unchanged
     assert out.exit_code == 0 and f"story {story}" in out.output

@@ -168,7 +168,7 @@ def test_migration_8_indexes_the_passages_an_older_database_holds(db_path: Path)
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"
     )
     for version, name, statements in sorted([*MIGRATIONS, *SQLiteStore.backend_migrations]):
-        if version in (8, 103):
+        if version >= 8 and version not in (101, 102):  # what the store applied before migration 8
             continue
         for statement in statements:
             con.execute(statement)

@@ -54,3 +54,29 @@ def test_entities_named_follow_every_write(any_store: Any) -> None:
     assert any_store.entities_named(["Kim", "Seoul"]) == []
     assert any_store.entities_named(["Kim Jong-un"]) == [renamed]
     assert any_store.find_ids("entity", "n-") == ["n-1"]
+
+
+def test_story_sources_are_kept_with_the_timeline(any_store: Any) -> None:
+    _fill(any_store)
+    any_store.set_timeline("s1", [], "digest", 3)
+    any_store.set_timeline("s2", [], "digest")  # counted later
+    assert any_store.story_sources() == {"s1": 3, "s2": None}
+    any_store.set_story_sources({"s2": 1})
+    assert any_store.story_sources(["s2"]) == {"s2": 1}
+    any_store.set_timeline("s1", [])  # no digest: the count goes with it
+    assert any_store.story_sources() == {"s2": 1}
+
+
+def test_passage_wire_flags_are_unset_until_analyse_sets_them(any_store: Any) -> None:
+    from storyline.records import Passage
+
+    _fill(any_store)
+    shared = Passage("p-1", "One sentence here. And a second one.", ("a1", "a2"), "a1", None)
+    any_store.set_passages([shared])
+    assert any_store.unflagged_passages() == {"p-1"}
+    assert any_store.passage_links(["a2"]) == [(Passage("p-1", "", ("a1", "a2"), "a1", None), None)]
+    any_store.set_passage_wire({"p-1": True})
+    assert any_store.unflagged_passages() == set()
+    assert any_store.passage_links(["a1"])[0][1] is True
+    any_store.set_passages([shared])  # written again: unknown again
+    assert any_store.unflagged_passages() == {"p-1"}

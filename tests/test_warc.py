@@ -54,9 +54,10 @@ def test_warc_html_responses_become_articles(tmp_path: Path) -> None:
     assert art.text.startswith("PORTVALE, March 3 (NNS)")
     # no date in the page: the record's WARC-Date is the crawl day, not a publication date
     assert (art.published, art.published_from) == (None, "none")
-    reasons = {r.source.split("#")[1]: r.reason for r in rejs}
-    assert "image/png" in reasons["https://portvale.example/logo.png"]
-    assert "404" in reasons["https://portvale.example/gone"]
+    # a record is named FILE#N (N counts every record from 1: warcinfo, then a request before each response)
+    reasons = {r.source: r.reason for r in rejs}
+    assert "image/png" in reasons["CC-NEWS-20240306.warc.gz#5"] and "logo.png" in reasons["CC-NEWS-20240306.warc.gz#5"]
+    assert "404" in reasons["CC-NEWS-20240306.warc.gz#7"] and "/gone" in reasons["CC-NEWS-20240306.warc.gz#7"]
 
 
 def test_page_date_wins_over_warc_date_and_plain_warc_reads(tmp_path: Path) -> None:

@@ -229,9 +229,9 @@ _CAP_WORD = r"[A-Z][\w’'&.\-]*"
 # head says it is an agency. "Wire" names count only when they define an acronym ("Harbour Wire (HW)").
 # "Press Service" is left out: the "Kremlin Press Service" is a government office, not an agency.
 _AGENCY_HEAD = r"News\s+(?:Agency|Service)|Press\s+Agency|Telegraph(?:ic)?\s+Agency"
-_NAMED = re.compile(rf"(?<![\w’'-])((?:{_CAP_WORD}\s+){{1,4}}(?:{_AGENCY_HEAD}))(?![\w-])")
+_NAMED = re.compile(rf"(?<![\w’'&.-])((?:{_CAP_WORD}\s+){{1,4}}(?:{_AGENCY_HEAD}))(?![\w-])")
 _NAMED_WITH_CODE = re.compile(
-    rf"(?<![\w’'-])((?:{_CAP_WORD}\s+){{1,4}}(?:{_AGENCY_HEAD}|Wire|Newswire))\s*\(\s*({_CODE})\s*\)"
+    rf"(?<![\w’'&.-])((?:{_CAP_WORD}\s+){{1,4}}(?:{_AGENCY_HEAD}|Wire|Newswire))\s*\(\s*({_CODE})\s*\)"
 )
 _NEWS_NOUN = r"(?:news\s+(?:agency|service)|press\s+agency|wire\s+service|newswire)"
 # "the state news agency MPA", "news agency Prensa Nueva said": the name right after the noun.

@@ -55,6 +55,16 @@ def private_option(f: F) -> F:
     )(f)
 
 
+def fetch_option(f: F) -> F:
+    return click.option(
+        "--fetch",
+        is_flag=True,
+        default=None,
+        help="Fetch the linked pages of local feed files (default: local inputs never reach the network; "
+        "URL arguments are always fetched).",
+    )(f)
+
+
 def _settings(**flags: Any) -> Settings:
     from storyline.config import Settings
     from storyline.errors import StorylineError
@@ -65,25 +75,69 @@ def _settings(**flags: Any) -> Settings:
         raise click.UsageError(str(exc)) from exc
 
 
-def _open(db: str | None) -> Store:
-    from storyline.errors import StorylineError
-    from storyline.store import open_store
+class NotFoundError(click.ClickException):
+    """What was looked for is not there (an id, a database): exit 2, with what was looked for."""
 
+    exit_code = 2
+
+
+def _open(db: str | None, *, create: bool = False) -> Store:
+    """The store ``--db`` names; a read command (``create=False``) never creates one."""
+    from storyline.errors import NotFound, StorylineError
+    from storyline.store import check_url, open_store
+
+    url = _settings(db=db).db
     try:
-        return open_store(_settings(db=db).db)
+        check_url(url)
+    except StorylineError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--db' / $STORYLINE_DB") from exc
+    try:
+        return open_store(url, create=create)
+    except NotFound as exc:
+        raise NotFoundError(str(exc)) from exc
     except StorylineError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
+def iso_day(*, end: bool = False) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """An option callback: YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date, as the ISO day it stands for, its
+    first day (``--since``) or, with ``end``, its last (``--until``); anything else is a usage error."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        import calendar
+        import datetime as dt
+        import re
+
+        if value is None:
+            return None
+        text = value.strip()
+        found = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+        try:
+            if found is None:
+                raise ValueError("not in that form")
+            year, month, day = found.group(1), found.group(2), found.group(3)
+            y, m = int(year), int(month or (12 if end else 1))
+            last = calendar.monthrange(y, m)[1] if 1 <= m <= 12 else 0
+            return dt.date(y, m, int(day or (last if end else 1))).isoformat()
+        except ValueError as exc:
+            raise click.BadParameter(f"{text!r} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD ({exc})") from exc
+
+    return convert
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Library errors as click errors: a bad query or option is a usage error (exit 2), the rest exit 1."""
-    from storyline.errors import BadQuery, StorylineError
+    """Library errors as click errors: a bad query or option is a usage error (exit 2), an unknown id or prefix
+    exits 2 naming it, the rest exit 1."""
+    from storyline.errors import BadQuery, NotFound, StorylineError
+    from storyline.query import Ambiguous
 
     try:
         yield
     except BadQuery as exc:
         raise click.UsageError(str(exc)) from exc
+    except (NotFound, Ambiguous) as exc:  # an unknown id or prefix: exit 2, saying what was looked for
+        raise NotFoundError(str(exc)) from exc
     except StorylineError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -129,7 +183,10 @@ def _ingest(store: Store, paths: Sequence[str], options: PipelineOptions) -> int
 @db_option
 @nlp_option
 @private_option
-def ingest(paths: tuple[str, ...], db: str | None, use_nlp: bool | None, allow_private: bool | None) -> None:
+@fetch_option
+def ingest(
+    paths: tuple[str, ...], db: str | None, use_nlp: bool | None, allow_private: bool | None, fetch: bool | None
+) -> None:
     """Add articles: files, folders (recursive), globs, - for JSONL on stdin, URLs of pages or RSS/Atom feeds.
 
     Reads text, HTML, JSONL, RSS/Atom (.rss/.atom/.xml) and WARC (.warc, .warc.gz) files.
@@ -138,8 +195,8 @@ def ingest(paths: tuple[str, ...], db: str | None, use_nlp: bool | None, allow_p
     """
     from storyline.pipeline import PipelineOptions
 
-    settings = _settings(db=db, use_nlp=use_nlp, allow_private=allow_private)
-    store = _open(settings.db)
+    settings = _settings(db=db, use_nlp=use_nlp, allow_private=allow_private, fetch=fetch)
+    store = _open(settings.db, create=True)
     sys.exit(_ingest(store, paths, PipelineOptions.from_settings(settings)))
 
 
@@ -147,9 +204,12 @@ def ingest(paths: tuple[str, ...], db: str | None, use_nlp: bool | None, allow_p
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @nlp_option
-@click.option("--dates", "n_dates", type=int, default=None, help="At most N dates per timeline.")
-@click.option("--per-date", type=int, default=1, show_default=True, help="Summary sentences per date.")
+@click.option("--dates", "n_dates", type=click.IntRange(min=1), default=None, help="At most N dates per timeline.")
+@click.option(
+    "--per-date", type=click.IntRange(min=1), default=1, show_default=True, help="Summary sentences per date."
+)
 @private_option
+@fetch_option
 def run(
     paths: tuple[str, ...],
     db: str | None,
@@ -157,6 +217,7 @@ def run(
     n_dates: int | None,
     per_date: int,
     allow_private: bool | None,
+    fetch: bool | None,
 ) -> None:
     """The main job: ingest, deduplicate, extract, cluster, build timelines, print the storylines.
 
@@ -165,8 +226,8 @@ def run(
     from storyline import query
     from storyline.pipeline import PipelineOptions
 
-    settings = _settings(db=db, use_nlp=use_nlp, allow_private=allow_private)
-    store = _open(settings.db)
+    settings = _settings(db=db, use_nlp=use_nlp, allow_private=allow_private, fetch=fetch)
+    store = _open(settings.db, create=True)
     code = _ingest(store, paths, PipelineOptions.from_settings(settings, dates=n_dates, per_date=per_date))
     if code == 2:
         sys.exit(code)
@@ -192,10 +253,12 @@ def stories(db: str | None, fmt: str) -> None:
 @click.argument("story", required=False)
 @db_option
 @click.option("--all", "all_", is_flag=True, help="Timelines of every story.")
-@click.option("--since", default=None, metavar="YYYY-MM-DD")
-@click.option("--until", default=None, metavar="YYYY-MM-DD")
-@click.option("--dates", "n_dates", type=int, default=None, help="At most N dates.")
-@click.option("--per-date", type=int, default=1, show_default=True, help="Summary sentences per date.")
+@click.option("--since", callback=iso_day(), metavar="YYYY[-MM[-DD]]", help="From this day (a month: its 1st).")
+@click.option("--until", callback=iso_day(end=True), metavar="YYYY[-MM[-DD]]", help="To this day (a month: its last).")
+@click.option("--dates", "n_dates", type=click.IntRange(min=1), default=None, help="At most N dates.")
+@click.option(
+    "--per-date", type=click.IntRange(min=1), default=1, show_default=True, help="Summary sentences per date."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
 @click.option(
     "--query", "query_text", default=None, metavar="QUERY", help="A timeline of every article a search finds."
@@ -411,6 +474,23 @@ def serve(db: str | None, host: str | None, port: int | None) -> None:
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 
 
+INTERNAL_ERROR = 3  # exit status of a bug in storyline itself (1: some inputs rejected, 2: usage or nothing read)
+
+
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="storyline")
+    """Console entry point. Exit status: 0 done; 1 some inputs rejected (the rest stored); 2 a usage error, or
+    nothing could be processed; 3 storyline itself failed (a bug: the traceback, then one line saying so).
+    Batches committed before a failure stay committed."""
+    try:
+        cli(prog_name="storyline")
+    except Exception as exc:  # click has turned usage and library errors into exits: anything left is a bug
+        import traceback
+
+        traceback.print_exc()
+        message = " ".join(str(exc).split())[:500]
+        click.echo(
+            f"storyline: internal error ({type(exc).__name__}: {message}); "
+            "this is a bug: please report it with the traceback above",
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR)

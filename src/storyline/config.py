@@ -76,6 +76,7 @@ SETTINGS = (
     Setting(
         "allow_private", "STORYLINE_ALLOW_PRIVATE", _flag, "fetch URLs on private, loopback and link-local addresses"
     ),
+    Setting("fetch", "STORYLINE_FETCH", _flag, "fetch the links of local feed files (URL inputs are always fetched)"),
     Setting(
         "host", "STORYLINE_HOST", str, "address `storyline serve` listens on (default 127.0.0.1: this machine only)"
     ),
@@ -100,6 +101,7 @@ class Settings:
     use_nlp: bool | None = None
     workers: int | None = None
     allow_private: bool = False
+    fetch: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
     token: str | None = None

@@ -81,7 +81,10 @@ def parse_feed(data: bytes, base_url: str | None = None) -> list[FeedItem]:
         ImportError: feedparser is not installed (the ``feeds`` extra).
     """
     feedparser = _feedparser()
-    parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
+    try:
+        parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
+    except Exception as exc:  # feedparser reports bad XML as "bozo"; what escapes is its bug on hostile bytes
+        raise ValueError(f"not an RSS/Atom feed feedparser can read ({type(exc).__name__}: {exc})") from exc
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         raise ValueError(f"not an RSS/Atom feed{f' ({problem})' if problem else ''}")

@@ -206,7 +206,9 @@ def page_dates(html: bytes | str | Any, url: str | None = None) -> PageDates:
     from htmldate import find_date
     from htmldate.utils import load_html
 
-    tree = load_html(html) if isinstance(html, (bytes, str)) else html
+    # htmldate downloads a str that looks like a URL ("http…" without spaces), past fetch's checks; bytes it parses
+    raw = html.encode("utf-8") if isinstance(html, str) and html.startswith("http") else html
+    tree = load_html(raw) if isinstance(raw, (bytes, str)) else raw
     if tree is None:
         return PageDates(None)
     # our own cues are read before htmldate, which may prune the tree it is given
@@ -268,6 +270,10 @@ def extract_page(html: bytes | str, url: str | None = None) -> HtmlPage:
     # trafilatura parses the raw page itself: given htmldate's tree instead, it loses text (AEB F1 0.956 vs 0.960)
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     meta: dict[str, Any] = {} if doc is None else (doc if isinstance(doc, dict) else doc.as_dict())
+    if not meta.get("text") and (flat := flatten_deep(html)) is not None:
+        # the parser dropped what lies deeper than its depth limit: read the page again with that nesting removed
+        doc = trafilatura.bare_extraction(flat, url=url, with_metadata=True, include_comments=False)
+        meta = {} if doc is None else (doc if isinstance(doc, dict) else doc.as_dict())
     return HtmlPage(
         text=str(meta.get("text") or ""),
         title=_clean(meta.get("title")),
@@ -277,6 +283,50 @@ def extract_page(html: bytes | str, url: str | None = None) -> HtmlPage:
         url=url or _clean(meta.get("url")),
         dates=dates,
     )
+
+
+# libxml2 (lxml, under trafilatura and htmldate) stops building the tree 256 elements deep and drops what lies
+# below; a page nested deeper than this is flattened to it before a second reading.
+MAX_DEPTH = 200
+_TAG_STR = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*?(/?)>")
+_TAG_BYTES = re.compile(_TAG_STR.pattern.encode())
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+
+
+def flatten_deep(html: bytes | str) -> bytes | str | None:
+    """The page with the tags nested deeper than ``MAX_DEPTH`` removed (their text kept), or None when no tag is
+    that deep. Tags are matched by name, leniently: a stray closing tag is left as it is.
+
+    Example:
+        >>> flatten_deep("<div>" * 3 + "text" + "</div>" * 3) is None
+        True
+    """
+    tags = _TAG_BYTES if isinstance(html, bytes) else _TAG_STR
+    stack: list[tuple[str, bool]] = []  # (tag name, dropped)
+    cuts: list[tuple[int, int]] = []
+    for m in tags.finditer(html):  # type: ignore[arg-type]
+        close, name, selfclosing = m.group(1), m.group(2), m.group(3)
+        name = (name.decode("ascii", "replace") if isinstance(name, bytes) else name).lower()
+        if selfclosing or name in _VOID:
+            continue
+        if close:
+            if stack and stack[-1][0] == name:
+                if stack.pop()[1]:
+                    cuts.append(m.span())
+            continue
+        dropped = len(stack) >= MAX_DEPTH
+        stack.append((name, dropped))
+        if dropped:
+            cuts.append(m.span())
+    if not cuts:
+        return None
+    pieces: list[Any] = []
+    last = 0
+    for start, end in cuts:
+        pieces.append(html[last:start])
+        last = end
+    pieces.append(html[last:])
+    return (b"" if isinstance(html, bytes) else "").join(pieces)
 
 
 def _clean(value: Any) -> str | None:

@@ -8,7 +8,9 @@ Formats, by name and then by content:
 * ``*.html``/``*.htm``/``*.xhtml``, or a file or URL whose content is HTML: ``html.extract_page`` (trafilatura
   for text and metadata, htmldate plus our own cues for the dates).
 * ``*.rss``/``*.atom``/``*.xml``/``*.rdf``, or content that opens like a feed: RSS/Atom items (``feeds``);
-  an item whose feed carries only a summary is completed by fetching its linked page.
+  an item whose feed carries only a summary is completed by fetching its linked page (a feed fetched from a URL
+  always; a local feed file only with ``FetchOptions.fetch_links``, ``--fetch``: local inputs never reach the
+  network unless asked).
 * ``*.warc``/``*.warc.gz``: the HTML responses of a WARC archive, streamed (``warc``).
 * anything else: a plain-text article in the seeds' form (``metadata.parse_plain``); Penn Treebank-tokenised
   text (Timeline17) is detokenised first (``ptb``), so the stored text is prose and offsets refer to it.
@@ -23,15 +25,19 @@ import glob
 import json
 import logging
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Annotated, Any
+
+import msgspec
 
 from storyline import ptb
+from storyline.budget import ARTICLE_SECONDS, MAX_CHARS, BudgetExceeded, over_chars, time_limit
 from storyline.feeds import FeedItem, html_to_text, looks_like_feed, parse_feed
 from storyline.fetch import FetchError, FetchOptions, fetch, is_url
 from storyline.html import HtmlPage, extract_page
@@ -39,6 +45,7 @@ from storyline.metadata import ParsedText, parse_body, parse_plain
 from storyline.records import Article, Rejection, content_id
 from storyline.text import text_hash
 from storyline.warc import WarcPage, is_warc_name, read_warc
+from storyline.workers import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +63,26 @@ MIN_WORDS = 5  # fewer words than this is not an article (empty pages, error pag
 # A feed summary stands in for an unreachable linked page only from this many words on: two or three
 # sentences, enough to date and cluster the item. Shorter teasers are rejected with the fetch error.
 SUMMARY_MIN_WORDS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What reading one item may cost (``storyline.budget``), and what an unexpected error in it does."""
+
+    max_chars: int | None = MAX_CHARS  # a longer article is rejected ("budget: ...") before its text is parsed
+    seconds: float | None = ARTICLE_SECONDS  # reading one article (parse, HTML extraction) takes at most this
+    strict: bool = False  # an unexpected error (a bug) raises instead of becoming that item's rejection
+
+
+class JsonlRecord(msgspec.Struct):
+    """One JSONL line, typed: ``text`` is required, the rest optional; other fields are ignored."""
+
+    text: Annotated[str, msgspec.Meta(min_length=1)]
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,20 +128,27 @@ def read(
     stdin: IO[str] | None = None,
     fetch_options: FetchOptions | None = None,
     workers: int = 1,
+    limits: Limits | None = None,
 ) -> Iterator[Article | Rejection]:
     """Read every input under ``paths``; yields articles and rejections, never raises for bad input.
+
+    Every failure is per item: a bad line, record, page or file is one rejection (``FILE:LINE`` for a JSONL line,
+    ``FILE#N`` for a WARC record, else the file or URL) and the rest is read. An unexpected error (a bug) while
+    reading one item is that item's rejection too, unless ``limits.strict``.
 
     Args:
         paths: files, folders, globs, ``-`` for JSONL on stdin, http(s) URLs of pages or feeds.
         stdin: where ``-`` reads from (default ``sys.stdin``).
         fetch_options: how URLs are fetched (feeds' linked pages too); default ``FetchOptions()``.
         workers: processes that parse the lines of a large JSONL file (same items, same order).
+        limits: the per-article budget while reading (default ``Limits()``).
     """
     options = fetch_options or FetchOptions()
+    limits = limits or Limits()
     files = []
     for raw in paths:
         if is_url(raw):
-            yield from _guard(raw, lambda: read_url(raw, options))  # noqa: B023 (called before the loop moves on)
+            yield from _guard(raw, lambda: read_url(raw, options, limits), limits)  # noqa: B023 (called at once)
         else:
             files.append(raw)
     for item in discover(files):
@@ -122,23 +156,38 @@ def read(
             yield item
             continue
         if item.path is None:
-            yield from read_jsonl_lines(stdin or sys.stdin, "-")
+            lines = stdin if stdin is not None else getattr(sys.stdin, "buffer", sys.stdin)  # bytes: per-line decoding
+            yield from _guard("-", lambda: read_jsonl_lines(lines, "-", limits=limits), limits)  # noqa: B023
             continue
         path = item.path
-        yield from _guard(item.source, lambda: read_file(path, item.source, options, workers=workers))  # noqa: B023
+        source = item.source
+        reader = read_file(path, source, options, workers=workers, limits=limits)  # a generator: nothing read yet
+        yield from _guard(source, lambda: reader, limits)  # noqa: B023 (called at once)
 
 
-def _guard(source: str, make: Any) -> Iterator[Article | Rejection]:
+def _guard(source: str, make: Any, limits: Limits) -> Iterator[Article | Rejection]:
+    """One file's items; a failure that escapes the file's reader ends this file only."""
     try:
         yield from make()
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         yield Rejection(source, f"cannot read: {exc}")
     except ImportError as exc:  # a missing extra: say which one to install
         yield Rejection(source, str(exc))
+    except Exception as exc:
+        yield _internal(source, exc, limits)
 
 
-def read_url(url: str, options: FetchOptions) -> Iterator[Article | Rejection]:
+def _internal(source: str, exc: Exception, limits: Limits) -> Rejection:
+    """An unexpected error while reading one item: a bug, logged with its traceback; the item is rejected."""
+    if limits.strict:
+        raise exc
+    log.error("reading %s failed: this is a bug, please report it", source, exc_info=exc)
+    return Rejection(source, f"internal error ({type(exc).__name__}: {exc}); this is a bug: please report it")
+
+
+def read_url(url: str, options: FetchOptions, limits: Limits | None = None) -> Iterator[Article | Rejection]:
     """Fetch a URL given on the command line: a feed (its items) or a page (one article)."""
+    limits = limits or Limits()
     try:
         got = fetch(url, options)
     except FetchError as exc:
@@ -149,44 +198,104 @@ def read_url(url: str, options: FetchOptions) -> Iterator[Article | Rejection]:
         return
     feed_type = any(k in got.content_type for k in ("rss", "atom", "xml")) and "html" not in got.content_type
     if feed_type or looks_like_feed(got.body):
-        yield from read_feed(got.body, url, options, base_url=got.url)
+        # a feed the user asked for by URL: its items' links are fetched too (the network was asked for)
+        yield from read_feed(got.body, url, replace(options, fetch_links=True), base_url=got.url, limits=limits)
         return
-    yield from _single(url, lambda: from_html(got.body, url, url=got.url))
+    yield from _single(url, lambda: from_html(got.body, url, url=got.url), limits)
 
 
 def read_file(
-    path: Path, source: str, options: FetchOptions | None = None, *, workers: int = 1
+    path: Path, source: str, options: FetchOptions | None = None, *, workers: int = 1, limits: Limits | None = None
 ) -> Iterator[Article | Rejection]:
     """Read one file by its suffix, then by its content."""
     options = options or FetchOptions()
+    limits = limits or Limits()
     if is_warc_name(path.name):
         with path.open("rb") as fh:
-            yield from read_warc_stream(fh, source)
+            yield from read_warc_stream(fh, source, limits)
         return
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:  # streamed line by line: a JSONL file may hold any number of articles
-        with path.open(encoding="utf-8", errors="strict") as fh:
-            yield from read_jsonl_lines(fh, source, workers=workers)
+        with path.open("rb") as fh:  # bytes: each line is decoded on its own, so one bad byte costs one line
+            yield from read_jsonl_lines(_capped_lines(fh), source, workers=workers, limits=limits)
         return
     size = path.stat().st_size
     if size > MAX_BYTES:
         yield Rejection(source, f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for one article")
         return
     data = path.read_bytes()
-    if suffix in FEED_SUFFIXES or looks_like_feed(data):
-        yield from read_feed(data, source, options)
+    if not data.strip():
+        yield Rejection(source, "empty file")
+    elif suffix in FEED_SUFFIXES or looks_like_feed(data):
+        yield from read_feed(data, source, options, limits=limits)
     elif suffix in HTML_SUFFIXES or _looks_like_html(data):
-        yield from _single(source, lambda: from_html(data, source))
+        yield from _single(source, lambda: from_html(data, source), limits)
     else:
         try:
-            raw = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Rejection(source, f"not UTF-8 text (byte {exc.start}); convert it to UTF-8 or name it .html")
+            raw = decode_text(data)
+        except ValueError as exc:
+            yield Rejection(source, str(exc))
             return
-        if "\x00" in raw:
-            yield Rejection(source, "binary file, not a text article")
+        if reason := over_chars(len(raw), limits.max_chars):
+            yield Rejection(source, reason)
             return
-        yield from _single(source, lambda: from_plain(raw, source))
+        yield from _single(source, lambda: from_plain(raw, source), limits)
+
+
+def decode_text(data: bytes) -> str:
+    """A text file's bytes as text: UTF-8 (a BOM is dropped), or UTF-16 with or without a BOM.
+
+    Raises:
+        ValueError: another encoding (Latin-1 and the like), or binary data; the message says which.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _no_nul(data.decode("utf-16"))
+        except UnicodeDecodeError:
+            raise ValueError(
+                "binary file, not a text article (a UTF-16 byte-order mark, then no UTF-16 text)"
+            ) from None
+    elif (utf16 := _utf16_order(data)) is not None:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError:
+            pass
+        else:
+            head = text[:2000]
+            if sum(c.isprintable() or c in "\t\r\n" for c in head) >= 0.95 * len(head):  # text, not binary
+                return _no_nul(text)
+    try:
+        return _no_nul(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        if b"\x00" in data[:4096]:
+            raise ValueError("binary file, not a text article") from None
+        raise ValueError(
+            f"not UTF-8 text (byte {exc.start}; Latin-1 or another 8-bit encoding?): convert it to UTF-8 "
+            "or name it .html"
+        ) from None
+
+
+def _utf16_order(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when ``data`` looks like UTF-16 without a BOM (mostly Latin letters: every
+    other byte zero), else None."""
+    head = data[:4096]
+    if len(head) < 8 or len(head) % 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("binary file, not a text article (it holds NUL bytes)")
+    return text
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -194,16 +303,35 @@ def _looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html"))
 
 
-def _single(source: str, make: Any) -> Iterator[Article | Rejection]:
+def _single(source: str, make: Any, limits: Limits | None = None) -> Iterator[Article | Rejection]:
+    """One article from ``make()`` under the time budget, or its rejection."""
+    limits = limits or Limits()
     try:
-        yield _check(make(), source)
+        with time_limit(limits.seconds):
+            article = _check(make(), limits)
     except ValueError as exc:
         yield Rejection(source, str(exc))
+    except BudgetExceeded as exc:
+        yield Rejection(source, f"budget: reading took {exc}")
+    except Exception as exc:
+        yield _internal(source, exc, limits)
+    else:
+        yield article
 
 
-def _check(article: Article, source: str) -> Article:
+def _check(article: Article, limits: Limits) -> Article:
     if len(article.text.split()) < MIN_WORDS:
         raise ValueError("no article text found (empty after removing boilerplate)")
+    if reason := over_chars(len(article.text), limits.max_chars):
+        raise ValueError(reason)
+    fields = (article.text, article.title, article.outlet, article.author, article.url)
+    if any("\x00" in (v or "") for v in fields):
+        raise ValueError("NUL characters in the text or metadata: not a text article")
+    try:  # a database stores UTF-8: a lone surrogate (from an escape such as "\ud800") cannot be stored
+        for v in fields:
+            (v or "").encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text or metadata holds a lone surrogate: not valid Unicode") from None
     return article
 
 
@@ -215,60 +343,125 @@ _JSONL_BATCH = 512
 _JSONL_PARALLEL_MIN = 64
 
 
-def read_jsonl_lines(lines: Iterable[str], source: str, *, workers: int = 1) -> Iterator[Article | Rejection]:
-    """One article per JSON line: ``text`` and optional ``title``, ``url``, ``published``, ``outlet``.
+class _LongLine(bytes):
+    """Stands for a JSONL line over ``MAX_BYTES`` (its content: the line's length in ASCII digits)."""
 
+
+def _capped_lines(fh: IO[bytes]) -> Iterator[bytes]:
+    """The lines of a binary file; a line over ``MAX_BYTES`` is skipped in chunks and stands as a ``_LongLine``."""
+    while line := fh.readline(MAX_BYTES + 1):
+        if len(line) <= MAX_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while (more := fh.readline(1 << 20)) and not more.endswith(b"\n"):
+            size += len(more)
+        yield _LongLine(str(size + len(more)).encode())
+
+
+def read_jsonl_lines(
+    lines: Iterable[str] | Iterable[bytes], source: str, *, workers: int = 1, limits: Limits | None = None
+) -> Iterator[Article | Rejection]:
+    """One article per JSON line: ``text`` and optional ``title``, ``url``, ``published``, ``outlet``, ``author``.
+
+    Each line is decoded (bytes: as UTF-8) and parsed on its own (``JsonlRecord``): a bad line is one
+    rejection ``FILE:LINE`` with the reason, the other lines are read. A file without a line is a rejection.
     With ``workers`` > 1, batches of lines are parsed in that many processes; the items and their order
     are the same as parsing in this process.
     """
-    numbered = ((f"{source}:{n}", line) for n, line in enumerate(lines, 1) if line.strip())
+    limits = limits or Limits()
+    seen = 0
+    for item in _jsonl_items(lines, source, workers, limits):
+        seen += 1
+        yield item
+    if not seen:
+        yield Rejection(source, f"no article in {source} (empty, or only blank lines)")
+
+
+def _jsonl_items(
+    lines: Iterable[str] | Iterable[bytes], source: str, workers: int, limits: Limits
+) -> Iterator[Article | Rejection]:
+    every: Iterable[str | bytes] = lines
+    numbered = ((f"{source}:{n}", line, limits) for n, line in enumerate(every, 1) if line.strip())
     if workers < 2:
-        for where, line in numbered:
-            yield from _parse_line(where, line)
+        for where, line, _ in numbered:
+            yield from _parse_line(where, line, limits)
         return
     pool: ProcessPoolExecutor | None = None
     try:
-        batch: list[tuple[str, str]] = []
+        batch: list[tuple[str, str | bytes, Limits]] = []
         for pair in numbered:
             batch.append(pair)
             if len(batch) >= _JSONL_BATCH:
-                pool = pool or ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+                pool = pool or _jsonl_pool(workers)
                 yield from _parse_batch(batch, pool, workers)
                 batch = []
         if pool is None and len(batch) >= _JSONL_PARALLEL_MIN:
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            pool = _jsonl_pool(workers)
         yield from _parse_batch(batch, pool, workers)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
 
+def _jsonl_pool(workers: int) -> ProcessPoolExecutor:
+    """Forked line parsers that end with this process, even when it is killed (no orphaned workers)."""
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),)
+    )
+
+
 def _parse_batch(
-    batch: list[tuple[str, str]], pool: ProcessPoolExecutor | None, workers: int
+    batch: list[tuple[str, str | bytes, Limits]], pool: ProcessPoolExecutor | None, workers: int
 ) -> Iterator[Article | Rejection]:
     if pool is None:
-        for where, line in batch:
-            yield from _parse_line(where, line)
+        for where, line, limits in batch:
+            yield from _parse_line(where, line, limits)
         return
     chunk = max(1, len(batch) // (workers * 4))
     for items in pool.map(_parse_line_list, batch, chunksize=chunk):
         yield from items
 
 
-def _parse_line_list(pair: tuple[str, str]) -> list[Article | Rejection]:
-    return list(_parse_line(*pair))
+def _parse_line_list(args: tuple[str, str | bytes, Limits]) -> list[Article | Rejection]:
+    return list(_parse_line(*args))
 
 
-def _parse_line(where: str, line: str) -> Iterator[Article | Rejection]:
+def _parse_line(where: str, line: str | bytes, limits: Limits | None = None) -> Iterator[Article | Rejection]:
+    """One JSONL line: decoded, typed (``JsonlRecord``), within the budget, then read as an article."""
+    limits = limits or Limits()
+    if isinstance(line, _LongLine):
+        yield Rejection(where, f"the line is {int(line):,} bytes, over the {MAX_BYTES:,}-byte limit for one article")
+        return
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Rejection(where, f"not UTF-8 (byte {exc.start + 1} of the line)")
+            return
+    line = line.lstrip("\ufeff")
     try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        yield Rejection(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+        record = msgspec.json.decode(line, type=JsonlRecord)
+    except msgspec.ValidationError as exc:
+        yield Rejection(where, f"invalid record: {exc}")
         return
-    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-        yield Rejection(where, 'each line must be a JSON object with a "text" string')
+    except msgspec.DecodeError as exc:
+        yield Rejection(where, f"invalid JSON ({str(exc).removeprefix('JSON is malformed: ')})")
         return
-    yield from _single(where, lambda: from_record(item, where))
+    except RecursionError:
+        yield Rejection(where, "invalid JSON (nested too deeply)")
+        return
+    except UnicodeEncodeError:  # a text line (stdin, the API) holding a lone surrogate
+        yield Rejection(where, "not valid Unicode (a lone surrogate)")
+        return
+    if reason := over_chars(len(record.text), limits.max_chars):
+        yield Rejection(where, reason)
+        return
+    try:
+        item = json.loads(line)  # the whole record, other fields too: the article id hashes it
+    except (ValueError, RecursionError):  # a number too long for int(): the typed fields stand for the record
+        item = msgspec.structs.asdict(record)
+    yield from _single(where, lambda: from_record(item, where), limits)
 
 
 def _prose(text: str) -> str:
@@ -277,20 +470,27 @@ def _prose(text: str) -> str:
 
 
 def from_record(item: dict[str, Any], where: str) -> Article:
-    """An article from a JSONL record; the record's own fields win over what the text suggests."""
-    published = item.get("published")
-    if published is not None:
-        published = _iso_date(str(published), where)
-    url = item.get("url") or None
-    title = (item.get("title") or "").strip() or None
-    parsed = parse_body(_prose(item["text"]), title=title, published=published, published_from="header")
+    """An article from a JSONL record; the record's own fields win over what the text suggests.
+
+    Raises:
+        ValueError: a field of the wrong type (``JsonlRecord``) or a ``published`` that is not an ISO date.
+    """
+    try:
+        record = msgspec.convert(item, JsonlRecord)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"invalid record: {exc}") from None
+    published = None if record.published is None else _iso_date(record.published, where)
+    url = record.url or None
+    title = (record.title or "").strip() or None
+    parsed = parse_body(_prose(record.text), title=title, published=published, published_from="header")
     return _article(
         key=url or where,
         raw=json.dumps(item, sort_keys=True, ensure_ascii=False),
         source=url or where,
         parsed=parsed,
         url=url,
-        outlet=item.get("outlet") or None,
+        outlet=record.outlet or None,
+        author=record.author or None,
     )
 
 
@@ -383,9 +583,10 @@ def _with_date(parsed: ParsedText, published: str, source: str) -> ParsedText:
 
 
 def read_feed(
-    data: bytes, source: str, options: FetchOptions, *, base_url: str | None = None
+    data: bytes, source: str, options: FetchOptions, *, base_url: str | None = None, limits: Limits | None = None
 ) -> Iterator[Article | Rejection]:
     """The items of an RSS/Atom feed; an item with only a summary gets its linked page fetched."""
+    limits = limits or Limits()
     try:
         items = parse_feed(data, base_url)
     except ValueError as exc:
@@ -395,7 +596,7 @@ def read_feed(
         yield Rejection(source, "the feed has no items")
     for n, item in enumerate(items, 1):
         where = item.link or f"{source}#{item.guid or n}"
-        yield from _single(where, lambda: from_feed_item(item, where, options))  # noqa: B023 (called at once)
+        yield from _single(where, lambda: from_feed_item(item, where, options), limits)  # noqa: B023 (called at once)
 
 
 def from_feed_item(item: FeedItem, where: str, options: FetchOptions) -> Article:
@@ -408,7 +609,7 @@ def from_feed_item(item: FeedItem, where: str, options: FetchOptions) -> Article
         "outlet": item.feed_title,
         "author": item.author,
     }
-    if not item.full_text and item.link and is_url(item.link):
+    if not item.full_text and item.link and is_url(item.link) and options.fetch_links:
         try:
             got = fetch(item.link, options)
         except FetchError as exc:
@@ -419,6 +620,8 @@ def from_feed_item(item: FeedItem, where: str, options: FetchOptions) -> Article
             return from_html(got.body, where, url=got.url, **common)
     elif item.full_text:
         problem = ""
+    elif item.link and is_url(item.link):  # a local file's links reach the network only when asked (--fetch)
+        problem = "its linked page was not fetched (a local feed's links are fetched only with --fetch)"
     else:
         problem = "the item has no link to fetch"
     body = html_to_text(item.content)
@@ -437,13 +640,16 @@ def from_feed_item(item: FeedItem, where: str, options: FetchOptions) -> Article
     )
 
 
-def read_warc_stream(stream: IO[bytes], source: str) -> Iterator[Article | Rejection]:
-    """The HTML responses of a WARC archive, one article each (record URL as source)."""
+def read_warc_stream(stream: IO[bytes], source: str, limits: Limits | None = None) -> Iterator[Article | Rejection]:
+    """The HTML responses of a WARC archive, one article each (record URL as source; rejections ``FILE#N``)."""
+    limits = limits or Limits()
     for rec in read_warc(stream, source):
         if isinstance(rec, Rejection):
             yield rec
             continue
-        yield from _single(rec.url or source, lambda: from_warc_page(rec))  # noqa: B023 (called at once)
+        where = rec.where or rec.url or source
+        for item in _single(where, lambda: from_warc_page(rec), limits):  # noqa: B023 (called at once)
+            yield item if isinstance(item, Article) else Rejection(item.source, f"{item.reason} ({rec.url})")
 
 
 def from_warc_page(page: WarcPage) -> Article:

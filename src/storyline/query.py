@@ -204,12 +204,16 @@ def stories(
     members = [a for s in chosen.values() for a in s.articles]
     if not outlet:
         outlets = store.article_outlets(members)
-    source_of = _source_of(store, members)
+    counted = store.story_sources(ids)  # stored with each timeline at analyse time
+    missing = [a for i in ids if counted.get(i) is None for a in chosen[i].articles]
+    source_of = _source_of(store, missing) if missing else {}
     out = []
     for sid, first, last, n_events, n_articles in spans[offset : offset + len(ids)]:
         story = chosen[sid]
         named = tuple(sorted({outlets.get(a, "") for a in story.articles} - {""}))
-        sources = len({source_of.get(a, a) for a in story.articles})
+        sources = counted.get(sid)
+        if sources is None:
+            sources = len({source_of.get(a, a) for a in story.articles})
         out.append(StorySummary(sid, story.title, first, last, n_events, n_articles, named, sources))
     return out
 
@@ -225,11 +229,15 @@ def _within(first: str | None, last: str | None, since: str | None, until: str |
 
 def _source_of(store: Store, ids: Sequence[str]) -> dict[str, str]:
     """Article -> its independent source (``dedupe.source_roots``) for these articles."""
-    from storyline.dedupe import source_roots
+    from storyline.dedupe import is_wire_copy, source_roots
 
     if not ids:
         return {}
-    return source_roots(store.duplicates(ids), store.passages(ids))
+    links = store.passage_links(ids)  # without their text: the flag analyse stored says which fold their carriers
+    flags = {p.id: w for p, w in links if w is not None}
+    if len(flags) < len(links):  # written since the last analyse: the words decide
+        flags |= {p.id: is_wire_copy(p) for p in store.passages(ids) if p.id not in flags}
+    return source_roots(store.duplicates(ids), [p for p, _ in links], wire_copy=lambda p: flags[p.id])
 
 
 def outlets(store: Store) -> list[tuple[str, int]]:
@@ -332,12 +340,17 @@ def timelines(
     wanted = {c.article for es in listed.values() for en in es for c in en.citations}
     wanted |= {a for es in listed.values() for en in es for a in members.get(en.event or "", ())}
     index = QuoteIndex.build(store.quotes(None if every else sorted(wanted)) if wanted else [], events)
-    source_of = _source_of(store, ids)
+    counted = store.story_sources([s.id for s in sts])  # stored with each timeline at analyse time
+    uncounted = [a for s in sts if counted.get(s.id) is None for a in s.articles]
+    source_of = _source_of(store, uncounted) if uncounted else {}
+    outlets = {a: outlet_of(art) for a, art in articles.items()}
     out = []
     for s in sts:
         entries = listed[s.id]
         said = timeline_quotes(entries, index, limit=quote_limit)
-        summary = story_summary(s, events, {a: outlet_of(art) for a, art in articles.items()}, source_of)
+        summary = story_summary(s, events, outlets, source_of)
+        if (stored := counted.get(s.id)) is not None:
+            summary = replace(summary, sources=stored)
         out.append(TimelineView(s, tuple(entries), said, summary, articles, tuple(events)))
     return out
 

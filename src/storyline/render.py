@@ -1,5 +1,10 @@
 """Human-readable output of what the query layer returns: stories, timelines (a wire-service chronology, or
-Markdown), comparisons, an article with its spans highlighted, search hits, the audit trail. Text in, text out."""
+Markdown), comparisons, an article with its spans highlighted, search hits, the audit trail. Text in, text out.
+
+Article text is written by strangers, so every field of it is neutralised where it is printed: ``plain`` for text
+(one line per field, no control characters: no faked entries, no terminal escape sequences) and ``md`` for
+Markdown (HTML and Markdown syntax escaped: no raw ``<script>``, no links, no injected headings or tables). The
+JSON outputs (export.py) keep the exact text; the web pages escape through Jinja2 and ``web.markup``."""
 
 from __future__ import annotations
 
@@ -16,14 +21,50 @@ if TYPE_CHECKING:
 
 Style = Callable[..., str]  # click.style's shape: (text, fg=..., bold=...) -> text with ANSI codes
 
+# A line break of any kind (with the spaces around it): inside a field it would start a line of its own.
+_BREAK = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
+# Control characters (ANSI escape sequences start with ESC) and the bidirectional overrides that reorder what a
+# terminal shows (Trojan Source); tab and newline are handled apart.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Markdown's inline syntax: code, emphasis, links and images, tables (GFM), strikethrough, and the escape itself.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+# What turns a line into a heading, a quote, a list item or a thematic break when it opens the line.
+_MD_LEAD = re.compile(r"^(#|>|-|\+|=|\d{1,9}(?=[.)]))")
+
+
+def body(text: str) -> str:
+    """Article text printed as a whole (``show``): its own line breaks kept, each control character shown as
+    U+FFFD (one character for one, so offsets into the text still hold)."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def plain(text: str) -> str:
+    """One field of article text for a terminal: on one line, control characters shown as U+FFFD."""
+    return _BREAK.sub(" ", body(text))
+
+
+def md(text: str) -> str:
+    """One field of article text for Markdown: on one line, with HTML (``<``, ``>``, ``&`` as entities) and
+    Markdown syntax escaped, so it renders as the text it is: no tags, no links (``javascript:`` or any), no
+    emphasis, code, tables or headings."""
+    text = plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    lead = _MD_LEAD.match(text)
+    if lead is None:
+        return text
+    if lead.group(1)[0].isdigit():  # "1. " opens an ordered list: escape the dot (or parenthesis) after the number
+        n = lead.end()
+        return f"{text[:n]}\\{text[n:]}"
+    return "\\" + text
+
 
 def stories_text(summaries: Sequence[StorySummary]) -> str:
     """Stories as a list: id and title, then date span, counts and outlets."""
     lines = []
     for info in summaries:
         span = f"{info.first} to {info.last}" if info.first else "undated"
-        outlets = ", ".join(info.outlets) or "outlets unknown"
-        lines.append(f"{info.id}  {info.title}")
+        outlets = ", ".join(map(plain, info.outlets)) or "outlets unknown"
+        lines.append(f"{info.id}  {plain(info.title)}")
         lines.append(f"    {span} · {info.events} events · {info.articles} articles · {outlets}")
     return "\n".join(lines)
 
@@ -89,37 +130,37 @@ def quote_line(q: Quote, width: int = 220) -> str:
 def timeline_text(view: TimelineView) -> str:
     """One story as a wire-service chronology; each entry names its outlets and cites its spans."""
     story, articles, quotes, info = view.story, view.articles, view.quotes, view.summary
-    out = [f"== {story.title} ==", f"   story {story.id}"]
+    out = [f"== {plain(story.title)} ==", f"   story {story.id}"]
     if view.events:
-        outlets = ", ".join(info.outlets) or "outlets unknown"
+        outlets = ", ".join(map(plain, info.outlets)) or "outlets unknown"
         out.append(f"   {info.events} events · {info.articles} articles · {outlets}")
     out.append("")
     if not view.entries:
         out.append("   (no dated entries yet)")
     for i, e in enumerate(view.entries):
         src = "source" if e.sources == 1 else "sources"
-        outlets = ", ".join(dict.fromkeys(_label(articles.get(c.article), c.article) for c in e.citations))
-        out.append(f"{wire_date(e.date)} — {e.summary} ({outlets}; {e.sources} independent {src})")
+        outlets = ", ".join(dict.fromkeys(plain(_label(articles.get(c.article), c.article)) for c in e.citations))
+        out.append(f"{wire_date(e.date)} — {plain(e.summary)} ({outlets}; {e.sources} independent {src})")
         for q in quotes.get(i, ()):
-            out.append(f"    > {quote_line(q)} [{q.article} chars {q.start}-{q.end}]")
+            out.append(f"    > {plain(quote_line(q))} [{q.article} chars {q.start}-{q.end}]")
         for c in e.citations:
             a = articles.get(c.article)
-            out.append(f"    cites {c.article} ({a.source if a else '?'}) chars {c.start}-{c.end}")
+            out.append(f"    cites {c.article} ({plain(a.source) if a else '?'}) chars {c.start}-{c.end}")
     return "\n".join(out)
 
 
 def timeline_markdown(view: TimelineView) -> str:
     """One story as a Markdown chronology: a bold wire date, the summary, then its sources and spans."""
     story, articles = view.story, view.articles
-    out = [f"## {story.title}", "", f"*Story `{story.id}`*", ""]
+    out = [f"## {md(story.title)}", "", f"*Story `{story.id}`*", ""]
     for i, e in enumerate(view.entries):
         refs = ", ".join(
-            f"{_label(articles.get(c.article), c.article)} `{c.article}` {c.start}-{c.end}" for c in e.citations
+            f"{md(_label(articles.get(c.article), c.article))} `{c.article}` {c.start}-{c.end}" for c in e.citations
         )
         src = "source" if e.sources == 1 else "sources"
-        out.append(f"- **{wire_date(e.date)}** — {e.summary} *({e.sources} independent {src}; {refs})*")
+        out.append(f"- **{wire_date(e.date)}** — {md(e.summary)} *({e.sources} independent {src}; {refs})*")
         for q in view.quotes.get(i, ()):
-            out.append(f"  - > {quote_line(q)} (`{q.article}` {q.start}-{q.end})")
+            out.append(f"  - > {md(quote_line(q))} (`{q.article}` {q.start}-{q.end})")
     return "\n".join(out) + "\n"
 
 
@@ -129,17 +170,17 @@ def comparison_text(title: str, comp: Comparison, articles: Mapping[str, Article
     def who(c: Claim) -> str:
         a = articles.get(c.article)
         day = f", {wire_date(c.published)}" if c.published else ""
-        return f"{_label(a, c.article)}{day}"
+        return f"{plain(_label(a, c.article))}{day}"
 
-    out = [f"== {title} ==", f"   {comp.event}"]
+    out = [f"== {plain(title)} ==", f"   {comp.event}"]
     if comp.first:
-        firsts = ", ".join(dict.fromkeys(_label(articles.get(a), a) for a in comp.first))
+        firsts = ", ".join(dict.fromkeys(plain(_label(articles.get(a), a)) for a in comp.first))
         day = articles[comp.first[0]].published if comp.first[0] in articles else None
         out.append(f"   first reported by {firsts}" + (f" on {wire_date(day)}" if day else ""))
     out.append("")
     out.append(f"SHARED ({len(comp.shared)})")
     for s in comp.shared:
-        out.append(f"  * {s.first.text}")
+        out.append(f"  * {plain(s.first.text)}")
         out.append(
             f"      {s.sources} independent sources; first: {who(s.first)}; also: "
             + "; ".join(who(c) for c in s.claims[1:])
@@ -147,12 +188,12 @@ def comparison_text(title: str, comp: Comparison, articles: Mapping[str, Article
     out.append("")
     out.append(f"IN TENSION ({len(comp.tensions)})")
     for t in comp.tensions:
-        out.append(f"  * [{t.kind}] {who(t.a)}: {t.a.text}")
-        out.append(f"      vs {who(t.b)}: {t.b.text}")
+        out.append(f"  * [{t.kind}] {who(t.a)}: {plain(t.a.text)}")
+        out.append(f"      vs {who(t.b)}: {plain(t.b.text)}")
     out.append("")
     out.append(f"ONLY ONE SOURCE ({len(comp.unique)})")
     for c in comp.unique[:unique_limit]:
-        out.append(f"  * {who(c)}: {c.text}")
+        out.append(f"  * {who(c)}: {plain(c.text)}")
     if len(comp.unique) > unique_limit:
         out.append(f"  ... and {len(comp.unique) - unique_limit} more (--format json lists them all)")
     return "\n".join(out)
@@ -162,22 +203,22 @@ def comparison_markdown(title: str, comp: Comparison, articles: Mapping[str, Art
     """The comparison as Markdown sections."""
 
     def who(c: Claim) -> str:
-        return f"{_label(articles.get(c.article), c.article)} (`{c.article}` {c.start}-{c.end})"
+        return f"{md(_label(articles.get(c.article), c.article))} (`{c.article}` {c.start}-{c.end})"
 
-    out = [f"## {title}", "", f"*`{comp.event}`*", ""]
+    out = [f"## {md(title)}", "", f"*`{comp.event}`*", ""]
     if comp.first:
-        out += ["First reported by " + ", ".join(_label(articles.get(a), a) for a in comp.first) + ".", ""]
+        out += ["First reported by " + ", ".join(md(_label(articles.get(a), a)) for a in comp.first) + ".", ""]
     out += ["### Shared", ""]
     out += [
-        f"- {s.first.text} — {s.sources} independent sources: " + "; ".join(who(c) for c in s.claims)
+        f"- {md(s.first.text)} — {s.sources} independent sources: " + "; ".join(who(c) for c in s.claims)
         for s in comp.shared
     ] or ["- (none)"]
     out += ["", "### In tension", ""]
-    out += [f"- **{t.kind}**: {who(t.a)}: {t.a.text} — vs — {who(t.b)}: {t.b.text}" for t in comp.tensions] or [
+    out += [f"- **{t.kind}**: {who(t.a)}: {md(t.a.text)} — vs — {who(t.b)}: {md(t.b.text)}" for t in comp.tensions] or [
         "- (none)"
     ]
     out += ["", "### Only one source", ""]
-    out += [f"- {who(c)}: {c.text}" for c in comp.unique] or ["- (none)"]
+    out += [f"- {who(c)}: {md(c.text)}" for c in comp.unique] or ["- (none)"]
     return "\n".join(out) + "\n"
 
 
@@ -193,12 +234,12 @@ def search_text(hits: Sequence[SearchHit]) -> str:
             day = f"  {h.published}" if h.published else ""
             if kind == "article":
                 copy = f"  (copy of {h.duplicate_of})" if h.duplicate_of else ""
-                out.append(f"  {h.id}{day}  {h.title or '(untitled)'}{copy}")
+                out.append(f"  {h.id}{day}  {plain(h.title or '(untitled)')}{copy}")
             elif kind == "quote":
-                out.append(f"  {h.title or '(speaker unknown)'}  {h.id} chars {h.start}-{h.end}{day}")
+                out.append(f"  {plain(h.title or '(speaker unknown)')}  {h.id} chars {h.start}-{h.end}{day}")
             else:
-                out.append(f"  {h.id}  {h.title}")
-            out.append(f"      {' '.join(h.snippet.split())}")
+                out.append(f"  {h.id}  {plain(h.title or '')}")
+            out.append(f"      {plain(' '.join(h.snippet.split()))}")
         out.append("")
     return "\n".join(out).rstrip()
 
@@ -217,7 +258,7 @@ def history_text(found: History) -> str:
         where = f"{c.source} -> {c.target}"
         if c.source_story != c.target_story:
             where += f" (story {c.source_story} -> {c.target_story})"
-        out.append(f"{at}  {c.kind:<11} {c.subject}  {where}: {c.reason}")
+        out.append(f"{at}  {c.kind:<11} {c.subject}  {where}: {plain(c.reason)}")
     return "\n".join(out)
 
 
@@ -225,25 +266,28 @@ def article_text(view: ArticleView, style: Style | None = None) -> str:
     """An article with its spans highlighted (``style``: ANSI colours; None: bracket markers), then its dates,
     entities and quotes one a line, its copies and the passages it shares."""
     art = view.article
-    out = [f"{art.id}  {art.title or ''}  ({art.published or 'undated'}, {art.outlet or art.source})"]
-    out.append(highlight(art.text, view.dates, view.mentions, view.quotes, style))
+    out = [f"{art.id}  {plain(art.title or '')}  ({art.published or 'undated'}, {plain(art.outlet or art.source)})"]
+    out.append(highlight(body(art.text), view.dates, view.mentions, view.quotes, style))
     out.append("\ndates:")
     for d in view.dates:
         out.append(f"  {d.start:>6}  {d.text!r} -> {d.value or 'unresolved'} ({d.granularity})")
     out.append("entities:")
     for m in view.mentions:
         merged = view.entity_names.get(m.text)
-        out.append(f"  {m.start:>6}  {m.text!r} {m.type}" + (f" = {merged}" if merged and merged != m.text else ""))
+        out.append(
+            f"  {m.start:>6}  {m.text!r} {m.type}" + (f" = {plain(merged)}" if merged and merged != m.text else "")
+        )
     out.append("quotes:")
     for q in view.quotes:
         via = f" via {' < '.join(q.via)}" if q.via else ""
         kind = "direct" if q.direct else "reported"
-        out.append(f"  {q.start:>6}  {q.speaker or '(unknown)'} [{q.cue or '-'}, {kind}{via}]: {q.text[:100]!r}")
+        line = f"{q.speaker or '(unknown)'} [{q.cue or '-'}, {kind}{via}]"
+        out.append(f"  {q.start:>6}  {plain(line)}: {q.text[:100]!r}")
     out.append("copies:")
     for c in view.copies:
         verb = "copy" if c.role == "copy" else "copied"
         prep = "of" if c.role == "copy" else "by"
-        out.append(f"  {verb} ({c.kind}, {c.similarity:.2f}) {prep} {c.other} ({c.other_outlet})")
+        out.append(f"  {verb} ({c.kind}, {c.similarity:.2f}) {prep} {c.other} ({plain(str(c.other_outlet))})")
     out.append("shared passages:")
     for sp in view.passages:
         carriers = sp.carriers

@@ -30,6 +30,7 @@ class WarcPage:
     date: str | None
     html: bytes
     record_id: str | None = None
+    where: str | None = None  # FILE#N: the record's place in its archive
 
 
 def is_warc_name(name: str) -> bool:
@@ -63,51 +64,150 @@ def _warcio() -> Any:
 
 
 def read_warc(stream: IO[bytes], source: str) -> Iterator[WarcPage | Rejection]:
-    """Stream the HTML responses of a WARC file.
+    """Stream the HTML responses of a WARC file; every problem is one record's rejection, the rest is read.
 
     Args:
         stream: the archive, opened in binary mode (plain or gzip per record).
-        source: the file's name, used in rejections as ``source#url``.
+        source: the file's name; a record is named ``source#N``, N counting every record from 1 (warcinfo and
+            request records too, as ``warcio index`` lists them).
 
     Yields:
-        ``WarcPage`` for each HTML response with status 200; ``Rejection`` for other responses.
+        ``WarcPage`` for each HTML response with status 200; ``Rejection`` for any other response, a response
+        without a ``WARC-Target-URI``, a record the archive ends inside (a truncated file or gzip member) and a
+        record that cannot be parsed. After a broken record, reading resumes at the next record start (the
+        next gzip member, or the next ``WARC/1.`` line) when the stream can seek.
 
     Raises:
         ImportError: warcio is not installed.
-        ValueError: the stream is not a WARC file (raised before anything is yielded only for the first record).
     """
     archive_iterator = _warcio()
     if not _warc_head(stream):
         yield Rejection(source, "not a WARC file (no WARC/1.x record at the start)")
         return
+    seekable = stream.seekable()
+    gzipped = bool(seekable and _starts_gzip(stream))
+    n = 0
+    while True:
+        begin = stream.tell() if seekable else 0
+        records = archive_iterator(stream, arc2warc=True, no_record_parse=True)
+        try:
+            while True:
+                try:
+                    record = next(records)
+                except StopIteration:
+                    return
+                n += 1
+                yield from _response(record, f"{source}#{n}")
+        except Exception as exc:  # warcio raises ArchiveLoadFailed and assorted errors on a damaged record
+            n += 1
+            yield Rejection(f"{source}#{n}", f"broken WARC record ({type(exc).__name__}: {_short(exc)})")
+            at = getattr(records, "offset", None)  # where the broken record starts (warcio's count; may lag)
+            after = max(at if isinstance(at, int) else begin, begin) + 1  # always forward: no record read twice
+            resume = _next_record(stream, after, gzipped) if seekable else None
+            if resume is None:
+                return
+            stream.seek(resume)
+
+
+def _response(record: Any, where: str) -> Iterator[WarcPage | Rejection]:
+    """One record: a page, a rejection, or nothing (request, metadata and warcinfo records)."""
     try:
-        records = archive_iterator(stream, arc2warc=True)
-        for record in records:
-            if record.rec_type != "response":
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            where = f"{source}#{url or record.rec_headers.get_header('WARC-Record-ID')}"
-            http = record.http_headers
-            status = int(http.get_statuscode() or 0) if http is not None else 0
-            if http is None or status != 200:
-                yield Rejection(where, f"HTTP status {status or 'missing'}, not a page")
-                continue
-            ctype = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
-            if ctype and ctype not in HTML_TYPES:
-                yield Rejection(where, f"not an HTML response ({ctype})")
-                continue
-            length = int(record.rec_headers.get_header("Content-Length") or 0)
-            if length > MAX_PAGE_BYTES:
-                yield Rejection(where, f"record is {length:,} bytes, over the {MAX_PAGE_BYTES:,}-byte page limit")
-                continue
-            body = record.content_stream().read(MAX_PAGE_BYTES + 1)
-            if len(body) > MAX_PAGE_BYTES:
-                yield Rejection(where, f"page is over the {MAX_PAGE_BYTES:,}-byte limit")
-                continue
-            date = record.rec_headers.get_header("WARC-Date")
-            yield WarcPage(url, date[:10] if date else None, body, record.rec_headers.get_header("WARC-Record-ID"))
-    except Exception as exc:  # warcio raises ArchiveLoadFailed (and assorted errors) on a damaged archive
-        if type(exc).__name__ == "ArchiveLoadFailed" or isinstance(exc, (ValueError, OSError, EOFError)):
-            yield Rejection(source, f"not a readable WARC file: {exc}")
+        if not record.rec_type or record.rec_headers.get_header("Content-Length") is None:
+            _drain(record)
+            yield Rejection(where, "broken WARC record: no WARC-Type or Content-Length (a truncated archive?)")
             return
-        raise
+        if record.rec_type != "response":
+            if _drain(record):
+                yield Rejection(where, f"{_truncated(record)} ({record.rec_type} record)")
+            return
+        url = record.rec_headers.get_header("WARC-Target-URI") or ""
+        if not url:
+            _drain(record)
+            yield Rejection(where, "a response record without WARC-Target-URI (the page's URL)")
+            return
+        http = _http_headers(record)
+        status = http.get_statuscode() if http is not None else ""
+        if http is None or status != "200":
+            truncated = _drain(record)
+            yield Rejection(
+                where, f"{_truncated(record) if truncated else 'not a page'}: HTTP status {status or 'missing'} ({url})"
+            )
+            return
+        ctype = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype and ctype not in HTML_TYPES:
+            _drain(record)
+            yield Rejection(where, f"not an HTML response ({ctype}) ({url})")
+            return
+        length = int(record.rec_headers.get_header("Content-Length") or 0)
+        if length > MAX_PAGE_BYTES:
+            _drain(record)
+            yield Rejection(where, f"record is {length:,} bytes, over the {MAX_PAGE_BYTES:,}-byte page limit ({url})")
+            return
+        record.http_headers = http  # content_stream() undoes chunked and compressed transfer with them
+        body = record.content_stream().read(MAX_PAGE_BYTES + 1)
+        if _drain(record):
+            yield Rejection(where, f"{_truncated(record)} ({url})")
+            return
+        if len(body) > MAX_PAGE_BYTES:
+            yield Rejection(where, f"page is over the {MAX_PAGE_BYTES:,}-byte limit ({url})")
+            return
+        if not body.strip():
+            yield Rejection(where, f"empty response body ({url})")
+            return
+        date = record.rec_headers.get_header("WARC-Date")
+        yield WarcPage(url, date[:10] if date else None, body, record.rec_headers.get_header("WARC-Record-ID"), where)
+    except Exception as exc:  # a malformed HTTP head or compressed body: this record only
+        yield Rejection(where, f"broken WARC record ({type(exc).__name__}: {_short(exc)})")
+
+
+def _http_headers(record: Any) -> Any:
+    """The HTTP status line and headers at the start of a response block (parsed here, not by warcio, so a
+    response without a target URI is a rejection rather than an error inside the iterator)."""
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    if record.length == 0:
+        return None
+    # verify=False: "HTTP/2 200" and other status lines a crawler wrote are read too
+    return StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False).parse(record.raw_stream)
+
+
+def _drain(record: Any) -> bool:
+    """Read the rest of the record's block; whether the archive ended before the block did (truncated)."""
+    raw = record.raw_stream
+    while raw.read(65536):
+        pass
+    return int(getattr(raw, "limit", 0) or 0) > 0
+
+
+def _truncated(record: Any) -> str:
+    missing = int(getattr(record.raw_stream, "limit", 0) or 0)
+    return f"truncated: the archive ends {missing:,} bytes before this record does"
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200] + ("…" if len(text) > 200 else "")
+
+
+def _starts_gzip(stream: IO[bytes]) -> bool:
+    at = stream.tell()
+    head = stream.read(2)
+    stream.seek(at)
+    return head == b"\x1f\x8b"
+
+
+def _next_record(stream: IO[bytes], start: int, gzipped: bool) -> int | None:
+    """Offset of the next record start at or after ``start``: a gzip member header, or a ``WARC/1.`` line."""
+    magic = b"\x1f\x8b\x08" if gzipped else b"\nWARC/1."
+    skip = 0 if gzipped else 1
+    stream.seek(max(0, start - skip))
+    pos = stream.tell()
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        data = tail + chunk
+        i = data.find(magic)
+        if i >= 0:
+            return pos - len(tail) + i + skip
+        tail = data[-(len(magic) - 1) :]
+        pos += len(chunk)
+    return None

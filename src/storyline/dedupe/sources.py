@@ -6,7 +6,7 @@ group's canonical and a passage's origin are the earliest of their carriers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from storyline.dedupe.options import DedupeOptions
@@ -95,18 +95,23 @@ def event_sources(
     return out
 
 
-def source_roots(duplicates: Iterable[Duplicate], passages: Iterable[Passage]) -> dict[str, str]:
+def source_roots(
+    duplicates: Iterable[Duplicate],
+    passages: Iterable[Passage],
+    wire_copy: Callable[[Passage], bool] = is_wire_copy,
+) -> dict[str, str]:
     """Article -> the article standing for its independent source: copies and wire-copy carriers folded.
 
     The mapping has the shape of ``{d.article: d.duplicate_of}`` (articles that stand for themselves
     are absent), so it can replace it wherever sources are counted. The representative is a
     group's earliest article as the inputs name it (a duplicate's canonical, a passage's origin).
+    ``wire_copy`` decides which passages fold their carriers (``is_wire_copy``, or the flag stored with it).
     """
     groups = UnionFind[str]()
     for d in duplicates:
         groups.union(d.duplicate_of, d.article)
     for p in passages:
-        if is_wire_copy(p):
+        if wire_copy(p):
             for other in p.articles[1:]:
                 groups.union(p.articles[0], other)
     return {a: r for a in list(groups.parent) if (r := groups.root(a)) != a}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import IO, TypeVar
 
+from storyline.budget import ARTICLE_SECONDS, MAX_CHARS, over_chars
 from storyline.cluster import (
     STATE_VERSION,
     Clusterer,
@@ -29,10 +30,10 @@ from storyline.cluster import (
 )
 from storyline.compare import comparison_digest, event_wire, is_compared, wire_carried
 from storyline.config import Settings
-from storyline.dedupe import DedupeOptions, source_roots
+from storyline.dedupe import DedupeOptions, is_wire_copy, source_roots
 from storyline.dedupe import update as dedupe_update
 from storyline.fetch import FetchOptions
-from storyline.ingest import read
+from storyline.ingest import Limits, read
 from storyline.pipeline import stages
 from storyline.pipeline.policy import Failure, Guarded
 from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
@@ -55,10 +56,15 @@ class PipelineOptions:
     cluster: ClusterOptions = field(default_factory=ClusterOptions)
     timeline: TimelineOptions = field(default_factory=TimelineOptions)
     allow_private: bool = False  # fetch URLs on private, loopback and link-local addresses (tests, intranets)
+    fetch: bool = False  # fetch the links of local feed files; URL inputs are fetched regardless
     workers: int | None = None  # worker processes; None: one per core
     parallel_min: int = 64  # fewer items than this run in-process (a pool costs ~0.2 s to start)
     start_method: str | None = None  # multiprocessing start method; None: forkserver where available, else spawn
     on_error: str = "skip"  # skip: a failing article becomes a rejection row, the rest goes on; raise: stop
+    # per-article budget (storyline.budget): longer articles are rejected before they are read or analysed, and
+    # a stage (reading one article too) that runs longer on one is interrupted and the article rejected
+    max_chars: int | None = MAX_CHARS
+    article_seconds: float | None = ARTICLE_SECONDS
 
     @classmethod
     def from_settings(cls, settings: Settings, *, dates: int | None = None, per_date: int = 1) -> PipelineOptions:
@@ -67,6 +73,7 @@ class PipelineOptions:
             use_nlp=settings.use_nlp,
             workers=settings.workers,
             allow_private=settings.allow_private,
+            fetch=settings.fetch,
             timeline=TimelineOptions(dates=dates, per_date=per_date),
         )
 
@@ -113,9 +120,12 @@ def ingest(
     """Read every input and store new articles, one transaction per batch."""
     report = IngestReport()
     # conditional GET: validators of earlier fetches come from the store and go back to it after each batch
-    fetch_options = FetchOptions(allow_private=options.allow_private, validators=store.fetch_validators())
+    fetch_options = FetchOptions(
+        allow_private=options.allow_private, fetch_links=options.fetch, validators=store.fetch_validators()
+    )
     workers = options.workers or os.cpu_count() or 1
-    items = read(paths, stdin=stdin, fetch_options=fetch_options, workers=workers)
+    limits = Limits(options.max_chars, options.article_seconds, strict=options.on_error == "raise")
+    items = read(paths, stdin=stdin, fetch_options=fetch_options, workers=workers, limits=limits)
     for batch in _batches(items, options.batch_size):
         articles = [a for a in batch if isinstance(a, Article)]
         rejections = [r for r in batch if isinstance(r, Rejection)]
@@ -204,7 +214,7 @@ class _Analyse:
         self.mentions = _MentionCache(store)
 
     def _guard(self, fn: Callable[[T], object], stage: str) -> Guarded[T, object]:
-        return Guarded(fn, stage, self.options.on_error)
+        return Guarded(fn, stage, self.options.on_error, self.options.article_seconds)
 
     def _failed(self, failures: Sequence[Failure]) -> None:
         rows = [f.rejection() for f in failures]
@@ -221,6 +231,10 @@ class _Analyse:
         if new:
             update_dedupe(self.store, new, self.options.dedupe)
         self.duplicates, self.passages = self.store.duplicates(), self.store.passages()
+        unflagged = self.store.unflagged_passages()  # new or rewritten passages (or a store from before the flag)
+        if unflagged:
+            with self.store.atomic():
+                self.store.set_passage_wire({p.id: is_wire_copy(p) for p in self.passages if p.id in unflagged})
         self.clock.lap(f"dedupe ({len(new)} new)")
 
     def extract(self) -> None:
@@ -235,7 +249,11 @@ class _Analyse:
         fn = self._guard(partial(stages.extract, use_nlp=use_nlp), "extract")
         for ids in _batches(todo, self.options.extract_batch):
             arts = self.store.articles(ids)
-            results = self.runner.map(fn, arts)
+            # over the size budget (stored before the budget, or under a larger one): rejected, not analysed
+            over = {a.id: reason for a in arts if (reason := over_chars(len(a.text), self.options.max_chars))}
+            fit = [a for a in arts if a.id not in over]
+            done = dict(zip([a.id for a in fit], self.runner.map(fn, fit)))
+            results = [done[a.id] if a.id in done else Failure(a.id, a.source, "extract", over[a.id]) for a in arts]
             failures = [r for r in results if isinstance(r, Failure)]
             # a failed article is stored with nothing found, so it is not tried again at every run
             analyses = [r if isinstance(r, Analysis) else Analysis(a.id) for a, r in zip(arts, results)]
@@ -355,10 +373,15 @@ class _Analyse:
             )
             for story, digest in todo
         ]
+        counted = {s.id: len({source_of.get(a, a) for a in s.articles}) for s in stories}
+        rebuilt = {story_id for story_id, _, _ in built}
+        # a store from before the count was kept: its unchanged timelines get their count alone
+        uncounted = {s: counted[s] for s, n in store.story_sources().items() if n is None and s in counted}
         with store.atomic():
             store.drop_timelines(gone)
             for story_id, entries, digest in built:
-                store.set_timeline(story_id, entries, digest)
+                store.set_timeline(story_id, entries, digest, counted[story_id])
+            store.set_story_sources({s: n for s, n in uncounted.items() if s not in rebuilt})
         self.clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped)")
 
     def comparisons(self, events: Sequence[Event]) -> None:

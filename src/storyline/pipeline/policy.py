@@ -3,6 +3,9 @@
 By default (``skip``) an item a stage fails on becomes a ``Rejection`` naming the item, the stage and the error,
 and the run goes on with the rest; ``raise`` stops the run at the first failure (tests, debugging). A stage
 function is wrapped in ``Guarded`` before it goes to a runner, so the policy holds in worker processes too.
+
+``Guarded`` also holds the per-article time budget (``storyline.budget``): a stage that runs longer than
+``seconds`` on one item is interrupted and the item rejected (``budget: ...``), whatever the policy.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from storyline.budget import BudgetExceeded, time_limit
 from storyline.records import Rejection
 
 log = logging.getLogger(__name__)
@@ -32,7 +36,10 @@ class Failure:
     reason: str
 
     def rejection(self) -> Rejection:
-        return Rejection(self.source, f"{self.stage} failed on article {self.item}: {self.reason}")
+        """The row: the reason starts with the stage (``extract: ...``), or ``budget:`` when it ran out of time."""
+        if self.reason.startswith("budget: "):
+            return Rejection(self.source, f"{self.reason} ({self.stage}, article {self.item})")
+        return Rejection(self.source, f"{self.stage}: failed on article {self.item}: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -45,14 +52,24 @@ class Guarded(Generic[T, R]):
     fn: Callable[[T], R]
     stage: str
     policy: str = "skip"
+    seconds: float | None = None  # the time budget per item (None: none)
 
     def __call__(self, item: T) -> R | Failure:
         try:
-            return self.fn(item)
+            with time_limit(self.seconds):
+                return self.fn(item)
+        except BudgetExceeded as exc:  # over budget: rejected under either policy, the run goes on
+            ident, source = self._names(item)
+            log.warning("%s gave up on %s (%s): %s", self.stage, ident, source, exc)
+            return Failure(ident, source, self.stage, f"budget: {self.stage} took {exc}")
         except Exception as exc:  # one bad item must not stop the run: it becomes a rejection row
             if self.policy == "raise":
                 raise
-            ident = str(getattr(item, "id", "?"))
-            source = str(getattr(item, "source", ident))
+            ident, source = self._names(item)
             log.warning("%s failed on %s (%s): %s: %s", self.stage, ident, source, type(exc).__name__, exc)
             return Failure(ident, source, self.stage, f"{type(exc).__name__}: {exc}")
+
+    @staticmethod
+    def _names(item: object) -> tuple[str, str]:
+        ident = str(getattr(item, "id", "?"))
+        return ident, str(getattr(item, "source", ident))

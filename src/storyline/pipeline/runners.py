@@ -16,11 +16,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
+from storyline.workers import die_with_parent
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
-__all__ = ["InlineRunner", "ProcessRunner", "Runner", "default_start_method"]
+__all__ = ["InlineRunner", "ProcessRunner", "Runner", "default_start_method", "die_with_parent"]
 
 
 class Runner(Protocol):
@@ -99,7 +101,13 @@ class ProcessRunner:
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(_PRELOAD)
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            # workers end with this process, even when it is killed (forkserver workers are the server's children)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(), method != "forkserver"),
+            )
         return self._pool
 
     def close(self) -> None:

@@ -6,7 +6,7 @@ Writes of one batch happen inside ``atomic()`` so a failure stores nothing of th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -105,6 +105,18 @@ class Store(Protocol):
         ...
 
     # the incremental dedupe index (``dedupe.update`` reads it, the pipeline writes its delta) -----
+    def passage_links(self, article_ids: Sequence[str]) -> list[tuple[Passage, bool | None]]:
+        """The passages any of the ids carries, without their text, each with its ``wire`` flag (None: not set)."""
+        ...
+
+    def unflagged_passages(self) -> set[str]:
+        """Ids of the passages whose ``wire`` flag is not set."""
+        ...
+
+    def set_passage_wire(self, flags: Mapping[str, bool]) -> None:
+        """Set the ``wire`` flag of stored passages (passage id -> whether sharing it makes one source)."""
+        ...
+
     def dedupe_index(self) -> DedupeIndexReader:
         """The reads ``dedupe.update`` makes over this store."""
         ...
@@ -208,7 +220,17 @@ class Store(Protocol):
         ...
 
     # timelines -------------------------------------------------------------------
-    def set_timeline(self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None) -> None:
+    def story_sources(self, ids: Sequence[str] | None = None) -> dict[str, int | None]:
+        """Story -> its independent sources as stored with its timeline (None: not counted yet)."""
+        ...
+
+    def set_story_sources(self, sources: Mapping[str, int]) -> None:
+        """Set the independent sources of stories whose timeline is stored."""
+        ...
+
+    def set_timeline(
+        self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None, sources: int | None = None
+    ) -> None:
         """Replace a story's timeline; ``digest`` names the inputs it was built from (None: unknown, rebuild next time)."""
         ...
 

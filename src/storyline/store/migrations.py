@@ -158,4 +158,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX entity_names_entity ON entity_names(entity)",
         ],
     ),
+    (
+        10,
+        "passages.wire (issue 13): whether sharing the passage makes its carriers one source, set at analyse time",
+        [
+            # NULL until the analyse that follows a write sets it (dedupe.is_wire_copy); readers fall back to the text
+            "ALTER TABLE passages ADD COLUMN wire INTEGER",
+        ],
+    ),
+    (
+        11,
+        "a story's independent sources (issue 13), written with its timeline (the digest covers what it counts)",
+        ["ALTER TABLE timeline_digests ADD COLUMN sources INTEGER"],
+    ),
 ]

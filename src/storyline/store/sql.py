@@ -18,7 +18,7 @@ import base64
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
@@ -446,10 +446,32 @@ class SQLStore(DedupeIndexSQL):
         with self.atomic():
             self._replace(
                 "passages",
-                ("id", "text", "origin_article", "origin_agency", "articles"),
+                ("id", "text", "origin_article", "origin_agency", "articles", "wire"),
                 ("id",),
-                ((p.id, p.text, p.origin_article, p.origin_agency, _dump(list(p.articles))) for p in passages),
+                ((p.id, p.text, p.origin_article, p.origin_agency, _dump(list(p.articles)), None) for p in passages),
             )
+
+    def passage_links(self, article_ids: Sequence[str]) -> list[tuple[Passage, bool | None]]:
+        """The passages any of the ids carries, without their text (``text`` is ""), each with its ``wire`` flag
+        (None where no analyse has set it yet), by id: what counting independent sources needs."""
+        with self._reading():
+            ids = {r[0] for r in self._where_in("SELECT passage FROM passage_articles WHERE article IN", article_ids)}
+            rows = self._where_in(
+                "SELECT id, origin_article, origin_agency, articles, wire FROM passages WHERE id IN", ids
+            )
+        return [
+            (Passage(i, "", tuple(json.loads(arts)), oa, ag), None if w is None else bool(w))
+            for i, oa, ag, arts, w in sorted(rows, key=lambda r: r[0])
+        ]
+
+    def unflagged_passages(self) -> set[str]:
+        """Ids of the passages whose ``wire`` flag is not set."""
+        return {r[0] for r in self._all("SELECT id FROM passages WHERE wire IS NULL")}
+
+    def set_passage_wire(self, flags: Mapping[str, bool]) -> None:
+        """Set the ``wire`` flag of stored passages (passage id -> whether sharing it makes one source)."""
+        with self.atomic():
+            self._many("UPDATE passages SET wire = ? WHERE id = ?", ((int(w), i) for i, w in flags.items()))
 
     def passages(self, article_ids: Sequence[str] | None = None) -> list[Passage]:
         """The reused passages by id (all, or those any of the ids carries)."""
@@ -744,12 +766,14 @@ class SQLStore(DedupeIndexSQL):
             self._delete_keys("comparisons", ("event",), ((e,) for e in dict.fromkeys(event_ids)))
 
     # timelines -------------------------------------------------------------------
-    def set_timeline(self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None) -> None:
+    def set_timeline(
+        self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None, sources: int | None = None
+    ) -> None:
         with self.atomic():
             if digest is None:
                 self._exec("DELETE FROM timeline_digests WHERE story = ?", (story,))
             else:
-                self._upsert("timeline_digests", ("story", "digest"), ("story",), [(story, digest)])
+                self._upsert("timeline_digests", ("story", "digest", "sources"), ("story",), [(story, digest, sources)])
             self._replace(
                 "timeline_entries",
                 ("story", "rank", "date", "summary", "citations", "sources", "event"),
@@ -761,6 +785,17 @@ class SQLStore(DedupeIndexSQL):
                 "story = ?",
                 (story,),
             )
+
+    def story_sources(self, ids: Sequence[str] | None = None) -> dict[str, int | None]:
+        """Story -> its independent sources as stored with its timeline (None: not counted yet)."""
+        sql = "SELECT story, sources FROM timeline_digests"
+        rows = self._all(sql) if ids is None else self._where_in(f"{sql} WHERE story IN", ids)
+        return {s: None if n is None else int(n) for s, n in rows}
+
+    def set_story_sources(self, sources: Mapping[str, int]) -> None:
+        """Set the independent sources of stories whose timeline is stored."""
+        with self.atomic():
+            self._many("UPDATE timeline_digests SET sources = ? WHERE story = ?", ((n, s) for s, n in sources.items()))
 
     def timeline_digests(self) -> dict[str, str]:
         return {s: d for s, d in self._all("SELECT story, digest FROM timeline_digests")}

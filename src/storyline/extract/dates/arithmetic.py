@@ -20,13 +20,19 @@ _AGAINST_TENSE_PENALTY = 3
 # Resolution helpers
 
 
+# Publication dates outside these years anchor nothing: resolving "last week" or "next year" against
+# 0001-01-01 or 9999-12-31 would step outside the calendar ``datetime.date`` can hold.
+_PUB_YEARS = range(2, 9998)
+
+
 def parse_published(published: str | None) -> date | None:
     if not published:
         return None
     try:
-        return date.fromisoformat(published[:10])
+        pub = date.fromisoformat(published[:10])
     except ValueError:
         return None
+    return pub if pub.year in _PUB_YEARS else None
 
 
 def month_of(word: str) -> int:
@@ -37,6 +43,14 @@ def safe_date(y: int, m: int, d: int) -> date | None:
     try:
         return date(y, m, d)
     except ValueError:
+        return None
+
+
+def add_days(d: date, days: int) -> date | None:
+    """``d`` plus ``days``, or None past the calendar's ends ("1,000,000 days ago")."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
         return None
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from storyline.calendar_words import WEEKDAYS
 from storyline.extract.dates.arithmetic import (
+    add_days,
     closest_day,
     day_value,
     iso_week,
@@ -276,13 +277,16 @@ def find_ago(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
         value: str | None = None
         granularity = "year" if unit == "decade" else unit
         if pub is not None:
+            # "1,000,000 days ago" leaves the calendar: no value rather than a year below 1
             if unit == "day":
-                value = (pub - timedelta(days=n)).isoformat()
+                value = day_value(add_days(pub, -n))
             elif unit == "week":
-                value = iso_week(pub - timedelta(weeks=n))
+                day = add_days(pub, -7 * n)
+                value = iso_week(day) if day else None
             elif unit == "month":
                 y, mo = shift_month(pub.year, pub.month, -n)
-                value = f"{y}-{mo:02d}"
+                value = f"{y}-{mo:02d}" if y >= 1 else None
             else:
-                value = str(pub.year - n * (10 if unit == "decade" else 1))
+                year = pub.year - n * (10 if unit == "decade" else 1)
+                value = str(year) if year >= 1 else None
         yield Candidate(m.start(), m.end(), value, granularity)

@@ -303,7 +303,9 @@ def find_times(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]
         yield Candidate(m.start(), m.end(), day_value(day), "day", tv, "TIME")
 
 
-def _quarter_range(year: int, q: int) -> str:
+def _quarter_range(year: int, q: int) -> str | None:
+    if not 1 <= year <= 9998:  # "Q4 9999" ends where ``datetime.date`` does
+        return None
     first = date(year, 3 * q - 2, 1)
     last = date(year + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
     return f"{first.isoformat()}/{last.isoformat()}"

@@ -301,6 +301,9 @@ def _head(name: str) -> str:
     return norm_token(parts[-1]) if parts else ""
 
 
+_LOC_NAME_WORDS = max(len(name.split()) for name in _LOC_NAMES)
+
+
 def _is_demonym(key: str) -> bool:
     parts = key.split()
     norps = gazetteer_types()
@@ -313,7 +316,8 @@ def _type_segment(text: str, seg: _Seg, gaz: dict[str, str]) -> str | None:
     if key in gaz:
         return gaz[key]
     words = key.split()
-    if any(" ".join(words[i:]) in _LOC_NAMES for i in range(len(words))):
+    # only suffixes as long as a listed name: a 40,000-word capitalised run stays linear
+    if any(" ".join(words[i:]) in _LOC_NAMES for i in range(max(0, len(words) - _LOC_NAME_WORDS), len(words))):
         return "LOC"  # "Russian Far East"
     if _is_demonym(key):
         return "NORP"
