@@ -502,7 +502,6 @@ def test_warc_gzip_member_longer_than_its_content_length_ends() -> None:
     assert items and all(isinstance(i, Rejection) for i in items)
 
 
-@pytest.mark.xfail(strict=True, reason="the short record after a good one is read twice: rejections f.warc#2 to #5")
 def test_warc_short_record_is_one_rejection() -> None:
     pytest.importorskip("warcio")
     from storyline.warc import WarcPage, read_warc

@@ -90,6 +90,7 @@ def read_warc(stream: IO[bytes], source: str) -> Iterator[WarcPage | Rejection]:
     while True:
         begin = stream.tell() if seekable else 0
         records = archive_iterator(stream, arc2warc=True, no_record_parse=True)
+        last = begin  # where the last record read began: a resume goes past it, so none is read twice
         try:
             while True:
                 try:
@@ -97,12 +98,15 @@ def read_warc(stream: IO[bytes], source: str) -> Iterator[WarcPage | Rejection]:
                 except StopIteration:
                     return
                 n += 1
+                at = getattr(records, "offset", None)
+                last = max(last, at) if isinstance(at, int) else last
                 yield from _response(record, f"{source}#{n}")
         except Exception as exc:  # warcio raises ArchiveLoadFailed and assorted errors on a damaged record
-            n += 1
-            yield Rejection(f"{source}#{n}", f"broken WARC record ({type(exc).__name__}: {_short(exc)})")
             at = getattr(records, "offset", None)  # where the broken record starts (warcio's count; may lag)
-            after = max(at if isinstance(at, int) else begin, begin) + 1  # always forward: no record read twice
+            if not (n and isinstance(at, int) and at <= last):  # else: the rest of the record just read is broken
+                n += 1
+            yield Rejection(f"{source}#{n}", f"broken WARC record ({type(exc).__name__}: {_short(exc)})")
+            after = max(at if isinstance(at, int) else begin, last) + 1  # always forward: no record read twice
             resume = _next_record(stream, after, gzipped) if seekable else None
             if resume is None:
                 return
