@@ -121,16 +121,11 @@ def main() -> int:
     times["total"] = time.perf_counter() - t_all
     if args.out:
         Path(args.out).write_text(json.dumps(preds, indent=1))
-    res = _t17.score(preds, specs)
-    for k, r in res.items():
-        print(
-            f"{k:60s} AR1-F {r['ar1']['f_score']:.4f} AR2-F {r['ar2']['f_score']:.4f} Date-F1 {r['date']['f_score']:.4f}"
-        )
-    avg = _t17.average(list(res.values()))
-    print("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in times.items()))
-    print(
-        f"AR1-F={avg['ar1']['f_score']:.4f} AR2-F={avg['ar2']['f_score']:.4f} Date-F1={avg['date']['f_score']:.4f} "
-        f"timelines={times['timelines']:.1f}s ({len(specs)} commands) total={times['total']:.1f}s articles={articles}"
+    _t17.report(
+        preds,
+        specs,
+        times,
+        f"timelines={times['timelines']:.1f}s ({len(specs)} commands) total={times['total']:.1f}s articles={articles}",
     )
     return 0
 

@@ -146,3 +146,22 @@ def score(
 
 def average(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return tls_score.average(list(results))
+
+
+def report(
+    preds: Mapping[str, Sequence[Mapping[str, Any]]],
+    specs: Mapping[str, Mapping[str, Any]],
+    times: Mapping[str, float],
+    tail: str,
+) -> None:
+    """Score the predictions and print a line per task, the timings, and the headline (its last words ``tail``)."""
+    res = score(preds, specs)
+    for k, r in res.items():
+        print(
+            f"{k:60s} AR1-F {r['ar1']['f_score']:.4f} AR2-F {r['ar2']['f_score']:.4f} Date-F1 {r['date']['f_score']:.4f}"
+        )
+    avg = average(list(res.values()))
+    print("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in times.items()))
+    print(
+        f"AR1-F={avg['ar1']['f_score']:.4f} AR2-F={avg['ar2']['f_score']:.4f} Date-F1={avg['date']['f_score']:.4f} {tail}"
+    )

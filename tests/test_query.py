@@ -234,3 +234,15 @@ def test_a_store_from_before_the_counts_reads_the_same_and_gets_them_on_its_next
     analyse(store, PipelineOptions(use_nlp=False, workers=1))
     assert None not in store.story_sources().values() and store.unflagged_passages() == set()
     assert query.stories(store) == before
+
+
+def test_iso_day_reads_years_months_and_days_for_every_shell() -> None:
+    from storyline.errors import BadQuery
+
+    assert query.iso_day("2024") == "2024-01-01" and query.iso_day("2024", end=True) == "2024-12-31"
+    assert query.iso_day("2024-02", end=True) == "2024-02-29" and query.iso_day(" 2024-03-05 ") == "2024-03-05"
+    for bad in ("2025-13-01", "2025-02-30", "March", "2024-3-5", ""):
+        with pytest.raises(BadQuery, match="is not a date"):
+            query.iso_day(bad)
+    options = query.timeline_options(since="2024-03", until="2024-03")
+    assert options is not None and (options.since, options.until) == ("2024-03-01", "2024-03-31")

@@ -104,23 +104,15 @@ def iso_day(*, end: bool = False) -> Callable[[click.Context, click.Parameter, s
     first day (``--since``) or, with ``end``, its last (``--until``); anything else is a usage error."""
 
     def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        import calendar
-        import datetime as dt
-        import re
+        from storyline.errors import BadQuery
+        from storyline.query import iso_day as day
 
         if value is None:
             return None
-        text = value.strip()
-        found = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
         try:
-            if found is None:
-                raise ValueError("not in that form")
-            year, month, day = found.group(1), found.group(2), found.group(3)
-            y, m = int(year), int(month or (12 if end else 1))
-            last = calendar.monthrange(y, m)[1] if 1 <= m <= 12 else 0
-            return dt.date(y, m, int(day or (last if end else 1))).isoformat()
-        except ValueError as exc:
-            raise click.BadParameter(f"{text!r} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD ({exc})") from exc
+            return day(value, end=end)
+        except BadQuery as exc:
+            raise click.BadParameter(str(exc)) from exc
 
     return convert
 

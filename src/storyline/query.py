@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from storyline.errors import NotFound, StorylineError
+from storyline.errors import BadQuery, NotFound, StorylineError
 from storyline.export import ExportData, article_json, document, quote_json, timeline_json
 from storyline.records import (
     SEARCH_KINDS,
@@ -187,6 +187,7 @@ def stories(
 
     Only the page is read whole: the order and the date filter come from per-story aggregates (``story_spans``),
     the outlet filter from every article's outlet."""
+    since, until = _day_range(since, until)
     if outlet:
         every = store.stories()
         outlets = store.article_outlets()
@@ -300,12 +301,37 @@ def _head_json(a: Article) -> dict[str, object]:
     return {"id": a.id, "title": a.title, "outlet": outlet_of(a) or None, "published": a.published}
 
 
+def iso_day(text: str, *, end: bool = False) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date) as the ISO day it stands for: its first day, or with
+    ``end`` its last (so ``until=2024-03`` keeps March 31); ``BadQuery`` for anything else."""
+    import calendar
+    import datetime as dt
+
+    text = text.strip()
+    found = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    try:
+        if found is None:
+            raise ValueError("not in that form")
+        year, month, day = found.group(1), found.group(2), found.group(3)
+        y, m = int(year), int(month or (12 if end else 1))
+        last = calendar.monthrange(y, m)[1] if 1 <= m <= 12 else 0
+        return dt.date(y, m, int(day or (last if end else 1))).isoformat()
+    except ValueError as exc:
+        raise BadQuery(f"{text!r} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD ({exc})") from None
+
+
+def _day_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    return (iso_day(since) if since else None, iso_day(until, end=True) if until else None)
+
+
 def timeline_options(
     *, dates: int | None = None, per_date: int = 1, since: str | None = None, until: str | None = None
 ) -> TimelineOptions | None:
-    """The selection a reader asks for, or None when it is the stored timelines' (every date, one sentence each)."""
+    """The selection a reader asks for, or None when it is the stored timelines' (every date, one sentence each).
+    ``since``/``until`` as ``iso_day`` reads them; ``BadQuery`` for one that is not a date."""
     from storyline.timeline import TimelineOptions
 
+    since, until = _day_range(since, until)
     options = TimelineOptions(dates=dates, per_date=per_date, since=since, until=until)
     return None if options == TimelineOptions() else options
 

@@ -61,15 +61,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/api", tags=["api"], generate_unique_id_function=_operation_id, responses=_ERRORS)
 
-DAY = r"^\d{4}-\d{2}-\d{2}$"  # an ISO day, as --since/--until take it
+DAY = r"^\d{4}(-\d{2}(-\d{2})?)?$"  # a year, month or day, as --since/--until take them (query.iso_day)
 # media types POST /api/ingest reads as JSON lines; multipart/form-data carries files
 JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/json", "text/plain")
 MAX_DATES = 1000  # --dates beyond the days a store can hold is a typo, not a wish
 MAX_PER_DATE = 20  # summary sentences per date: more than a reader takes in
 
 Ref = Annotated[str, PathParam(min_length=1, max_length=500, description="an id, or a unique prefix of one")]
-Since = Annotated[str | None, Query(pattern=DAY, description="first day (YYYY-MM-DD)")]
-Until = Annotated[str | None, Query(pattern=DAY, description="last day (YYYY-MM-DD)")]
+Since = Annotated[str | None, Query(pattern=DAY, description="first day (YYYY, YYYY-MM or YYYY-MM-DD)")]
+Until = Annotated[str | None, Query(pattern=DAY, description="last day (YYYY, YYYY-MM or YYYY-MM-DD)")]
 Dates = Annotated[int | None, Query(ge=1, le=MAX_DATES, description="at most this many dates")]
 PerDate = Annotated[int, Query(ge=1, le=MAX_PER_DATE, description="summary sentences per date")]
 

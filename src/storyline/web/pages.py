@@ -86,16 +86,8 @@ def story(
 ) -> HTMLResponse:
     options = query.timeline_options(dates=dates, per_date=per_date, since=since, until=until)
     view = query.timeline(store, ref, options, quote_limit=QUOTES_SHOWN)
-    asked = {"dates": dates, "per_date": per_date if per_date != 1 else None, "since": since, "until": until}
-    return _page(
-        request,
-        "story.html",
-        f"/api/stories/{view.story.id}/timeline" + _query(**asked),
-        view=view,
-        asked=asked,
-        coverage=(coverage := query.coverage(view)),
-        spec=charts.coverage_spec(coverage),
-    )
+    asked = _asked(dates, per_date, since, until)
+    return _timeline_page(request, view, f"/api/stories/{view.story.id}/timeline" + _query(**asked), asked)
 
 
 @router.get("/timeline", response_class=HTMLResponse)
@@ -120,16 +112,29 @@ def selection(
         quote_limit=QUOTES_SHOWN,
     )
     chosen = {"query": query_ or None, "entity": entity or None, "everything": "true" if everything else None}
-    asked = {"dates": dates, "per_date": per_date if per_date != 1 else None, "since": since, "until": until}
+    asked = _asked(dates, per_date, since, until)
+    return _timeline_page(request, view, "/api/timeline" + _query(**chosen, **asked), asked, chosen=chosen)
+
+
+def _asked(dates: int | None, per_date: int, since: str | None, until: str | None) -> dict[str, Any]:
+    """The timeline options a reader set (the defaults left out), for links and the options form."""
+    return {"dates": dates, "per_date": per_date if per_date != 1 else None, "since": since, "until": until}
+
+
+def _timeline_page(
+    request: Request, view: query.TimelineView, alternate: str, asked: dict[str, Any], **extra: Any
+) -> HTMLResponse:
+    """A story's or a selection's timeline: one template, its coverage chart."""
+    coverage = query.coverage(view)
     return _page(
         request,
         "story.html",
-        "/api/timeline" + _query(**chosen, **asked),
+        alternate,
         view=view,
         asked=asked,
-        chosen=chosen,
-        coverage=(coverage := query.coverage(view)),
+        coverage=coverage,
         spec=charts.coverage_spec(coverage),
+        **extra,
     )
 
 
