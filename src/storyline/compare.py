@@ -224,8 +224,9 @@ def compare(
 
     # same claim: union of cross-source pairs above the threshold (the earlier claim's group names the union)
     same = UnionFind(range(len(all_claims)))
-    # pairs sharing no word have cosine 0: only pairs found through the words they share are scored
-    for i, j in _pairs_sharing(tokens, 1):
+    # pairs sharing no word have cosine 0; a sparse product finds the pairs whose cosine may reach the threshold,
+    # and each is scored again with ``dot`` (the exact sum the threshold is defined on)
+    for i, j in _pairs_near(vectors, options.same_claim):
         if root[all_claims[i].article] == root[all_claims[j].article]:
             continue
         if dot(vectors[i], vectors[j]) >= options.same_claim:
@@ -265,8 +266,14 @@ def _sources(group: Sequence[Claim], root: Mapping[str, str], wire: Sequence[Pas
 
 def _within(claim: str, passage: str) -> bool:
     """Whether the claim sentence lies inside the passage, or the passage (a quoted statement) inside the claim."""
-    a, b = f" {' '.join(words(claim))} ", f" {' '.join(words(passage))} "
+    a, b = _word_line(claim), _word_line(passage)
     return len(a) > 2 and len(b) > 2 and (a in b or b in a)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _word_line(text: str) -> str:
+    """The text's words joined by single spaces, with a space either side (asked again for every pair)."""
+    return f" {' '.join(words(text))} "
 
 
 def _tensions(
@@ -357,13 +364,12 @@ def _tension(
     a: str, b: str, options: CompareOptions, idf: Mapping[str, float] | None
 ) -> tuple[str, float, int | None] | None:
     """(kind, strength, which sentence negates: 0 for ``a``, 1 for ``b``, None for a number clash)."""
-    ca, cb = set(_content(a)), set(_content(b))
-    names = _same_names(_names(a) & ca, _names(b) & cb)
-    if not names and len(ca & cb) < 2:
+    content_a, content_b = _content_set(a), _content_set(b)
+    names = _shared_names(a, b)
+    if not names and len(content_a & content_b) < 2:
         return None  # not about the same person, place or thing
     ta, tb = _tokens(a), _tokens(b)
-    ca |= names
-    cb |= names
+    ca, cb = content_a | names, content_b | names
     # words each sentence ties to a name the other sentence does not share ("Kim's visit")
     owned_a, owned_b = _owned(a, names), _owned(b, names)
     na = _negated_scopes(_clause_tokens(a), cb - owned_b, names, options)
@@ -388,12 +394,25 @@ _CALENDAR = frozenset(WEEKDAYS) | {name.lower() for name in MONTH_NAMES}
 def _same_names(a: AbstractSet[str], b: AbstractSet[str]) -> set[str]:
     """Names both sets hold, a country and its demonym counted as one ("Drannia" / "Drannian")."""
     out = set(a & b)
+    # a pair can match only if both names are 5 letters or longer and begin alike: only those pairs are tried
+    by_prefix: dict[str, list[str]] = {}
+    for y in b:
+        if len(y) >= 5:
+            by_prefix.setdefault(y[:5], []).append(y)
     for x in a:
-        for y in b:
+        for y in by_prefix.get(x[:5], ()) if len(x) >= 5 else ():
             short, long_ = sorted((x, y), key=len)
-            if len(short) >= 5 and long_.startswith(short) and len(long_) - len(short) <= 2:
+            if long_.startswith(short) and len(long_) - len(short) <= 2:
                 out |= {x, y}
     return out
+
+
+def _shared_names(a: str, b: str) -> set[str]:
+    """``_same_names`` of the two sentences' names (the capitalised content words), from per-sentence caches."""
+    na, nb = _name_words(a), _name_words(b)
+    if _name_prefixes(a).keys() & _name_prefixes(b).keys():
+        return _same_names(na, nb)
+    return set(na & nb)  # no two names begin alike: no demonym pair
 
 
 # The per-sentence analyses below are pure and asked again for every pair a sentence is in: cached.
@@ -412,6 +431,26 @@ def _tokens(text: str) -> tuple[str, ...]:
 def _content(text: str) -> tuple[str, ...]:
     """Content words with the possessive dropped, so "Russia's" and "Russia" are one name."""
     return tuple(content_tokens(_POSSESSIVE.sub("", text)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _content_set(text: str) -> frozenset[str]:
+    return frozenset(_content(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_words(text: str) -> frozenset[str]:
+    return _names(text) & _content_set(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_prefixes(text: str) -> dict[str, tuple[str, ...]]:
+    """The sentence's names of five letters or more by their first five (callers only read it)."""
+    out: dict[str, list[str]] = {}
+    for n in _name_words(text):
+        if len(n) >= 5:
+            out.setdefault(n[:5], []).append(n)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -452,19 +491,30 @@ def _owned(text: str, names: set[str]) -> set[str]:
     """Content words this sentence ties to someone other than the shared names: "Kim's visit",
     "Kim to visit", "his visit" (when the name nearest before "his" is not a shared one)."""
     out: set[str] = set()
-    for m in _OWNER.finditer(text):
-        owner = m.group(1) or m.group(2)
-        if owner:
-            owner_words = set(_content(owner))
-        else:  # a pronoun: the nearest name before it, if any
-            before = [w for w in _NAME.findall(text[: m.start()]) if w.lower() not in _STOP_NAMES]
-            owner_words = set(_content(before[-1])) if before else set()
+    for owner_words, owned in _owners(text):
         if not owner_words & names:
-            out.update(content_tokens(m.group(3))[:1])
+            out.update(owned)
     return out
 
 
-def _negated_scopes(toks: Sequence[str], other: set[str], names: set[str], options: CompareOptions) -> list[set[str]]:
+@functools.lru_cache(maxsize=1 << 16)
+def _owners(text: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """Each owner phrase of the sentence: the owner's content words and the (first) word it owns."""
+    out = []
+    for m in _OWNER.finditer(text):
+        owner = m.group(1) or m.group(2)
+        if owner:
+            owner_words = frozenset(_content(owner))
+        else:  # a pronoun: the nearest name before it, if any
+            before = [w for w in _NAME.findall(text[: m.start()]) if w.lower() not in _STOP_NAMES]
+            owner_words = frozenset(_content(before[-1])) if before else frozenset()
+        out.append((owner_words, tuple(content_tokens(m.group(3))[:1])))
+    return tuple(out)
+
+
+def _negated_scopes(
+    toks: Sequence[str], other: AbstractSet[str], names: set[str], options: CompareOptions
+) -> list[set[str]]:
     """What this sentence negates that the other sentence asserts: a shared name and a shared word."""
     out = []
     for scope in _scopes(tuple(toks), options.negation_window):
@@ -500,28 +550,30 @@ def _scopes(toks: tuple[str, ...], window: int) -> tuple[frozenset[str], ...]:
 
 def _number_clash(ta: Sequence[str], tb: Sequence[str]) -> bool:
     """The same word carries a different number in the two claims ("11 workers" / "12 workers")."""
-
-    def pairs(toks: Sequence[str]) -> dict[str, set[float]]:
-        out: dict[str, set[float]] = {}
-        for i, t in enumerate(toks):
-            if not _NUMBER.fullmatch(t):
-                continue
-            value = float(t.replace(",", ""))
-            if 1900 <= value <= 2100 and "." not in t:
-                continue  # a year, not a count
-            if i + 1 < len(toks) and toks[i + 1] in ("st", "nd", "rd", "th"):
-                continue  # an ordinal ("70th anniversary") names, it does not count
-            for j in range(i + 1, min(i + 4, len(toks))):
-                if toks[j] in _MULTIPLIER:
-                    continue
-                w = content_tokens(toks[j])
-                if w:
-                    out.setdefault(w[0], set()).add(value)
-                    break
-        return out
-
-    pa, pb = pairs(ta), pairs(tb)
+    pa, pb = _counted(tuple(ta)), _counted(tuple(tb))
     return any(pa[w].isdisjoint(pb[w]) for w in pa.keys() & pb.keys())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _counted(toks: tuple[str, ...]) -> dict[str, frozenset[float]]:
+    """Word -> the numbers that count it in one claim (cached: a claim is in many pairs; callers only read it)."""
+    out: dict[str, set[float]] = {}
+    for i, t in enumerate(toks):
+        if not _NUMBER.fullmatch(t):
+            continue
+        value = float(t.replace(",", ""))
+        if 1900 <= value <= 2100 and "." not in t:
+            continue  # a year, not a count
+        if i + 1 < len(toks) and toks[i + 1] in ("st", "nd", "rd", "th"):
+            continue  # an ordinal ("70th anniversary") names, it does not count
+        for j in range(i + 1, min(i + 4, len(toks))):
+            if toks[j] in _MULTIPLIER:
+                continue
+            w = content_tokens(toks[j])
+            if w:
+                out.setdefault(w[0], set()).add(value)
+                break
+    return {w: frozenset(v) for w, v in out.items()}
 
 
 def _capped(per_article: Sequence[Sequence[Claim]], limit: int) -> list[Claim]:
@@ -533,6 +585,39 @@ def _capped(per_article: Sequence[Sequence[Claim]], limit: int) -> list[Claim]:
     )[:limit]
     keep = set(ranked)
     return [c for k, cs in enumerate(per_article) for pos, c in enumerate(cs) if (pos, k) in keep]
+
+
+# How far below the threshold a sparse product's sum may fall while the exact sum reaches it: the two sum the
+# same unit-vector products in different orders, which differ by a few ulps (1e-15), far inside this margin.
+_SUM_MARGIN = 1e-9
+
+
+def _pairs_near(vectors: Sequence[Mapping[str, float]], threshold: float, block: int = 2048) -> list[tuple[int, int]]:
+    """Pairs (i < j) of vectors that share a term and whose dot product may reach ``threshold``, in (i, j) order:
+    every pair whose ``dot`` reaches it, and a few just below (the caller checks with ``dot``)."""
+    if threshold <= _SUM_MARGIN:
+        return _pairs_sharing([list(v) for v in vectors], 1, block)
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    data: list[float] = []
+    for i, v in enumerate(vectors):
+        for w, x in v.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(w, len(vocab)))
+            data.append(x)
+    n = len(vectors)
+    if not rows:
+        return []
+    x = csr_matrix((np.array(data, dtype=np.float64), (rows, cols)), shape=(n, len(vocab)))
+    xt = x.T.tocsr()
+    out: list[tuple[int, int]] = []
+    for lo in range(0, n, block):
+        near = (x[lo : lo + block] @ xt).tocoo()
+        keep = (near.data >= threshold - _SUM_MARGIN) & (near.row + lo < near.col)
+        out.extend(zip((near.row[keep] + lo).tolist(), near.col[keep].tolist()))
+    out.sort()
+    return out
 
 
 def _pairs_sharing(docs: Sequence[Iterable[str]], at_least: int, block: int = 2048) -> list[tuple[int, int]]:

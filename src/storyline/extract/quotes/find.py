@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -84,8 +86,14 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
         regions.append((rs, re_))
         if speaker is not None:
             last = (quote, ctx.sentence_index(c))
+    # does any quote's region overlap a sentence: regions by start, each prefix's furthest end (one bisect per
+    # sentence instead of a scan of every region)
+    by_start = sorted(regions)
+    starts = [rs for rs, _ in by_start]
+    reach = list(itertools.accumulate((re_ for _, re_ in by_start), max))
     for ss, se in ctx.sentences:
-        overlapping = any(rs < se and ss < re_ for rs, re_ in regions)
+        k = bisect.bisect_left(starts, se)
+        overlapping = k > 0 and reach[k - 1] > ss
         if overlapping and not any(ch in text[ss:se] for ch in DOUBLE):
             continue
         for (cs, ce), speaker, cue, via in ctx.reported(ss, se):

@@ -3,6 +3,7 @@ and trim the quoted words."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from storyline.extract.quotes.cues import WORD
@@ -47,14 +48,18 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 # --------------------------------------------------------------------------- quote marks
 
 
+@functools.lru_cache(maxsize=8)
+def _mark_pattern(marks: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(marks)}]")
+
+
 def _pair_marks(text: str, marks: str, lo: int, hi: int, single: bool) -> list[tuple[int, int]]:
     """Pair opening and closing marks inside one paragraph, skipping broken ones."""
     pairs: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i in range(lo, hi):
+    for found in _mark_pattern(marks).finditer(text, lo, hi):  # only the marks' positions, not every character
+        i = found.start()
         ch = text[i]
-        if ch not in marks:
-            continue
         prev = text[i - 1] if i > lo else " "
         nxt = text[i + 1] if i + 1 < hi else " "
         if single:
