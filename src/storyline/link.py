@@ -37,7 +37,7 @@ _TEXT_TYPE = attrgetter("text", "type")
 _TEXT_TYPE_ARTICLE = attrgetter("text", "type", "article")
 
 
-def _mention_key(text: str, typ: str) -> str:
+def mention_key(text: str, typ: str) -> str:
     """The merge key of a mention spelled ``text`` and typed ``typ`` ("" when it names nothing)."""
     key = name_key(text)
     if not key:
@@ -83,7 +83,7 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     pairs = Counter(map(_TEXT_TYPE, mentions))
     key_of: dict[tuple[str, str], str] = {}
     for (text, typ), n in pairs.items():
-        key = _mention_key(text, typ)
+        key = mention_key(text, typ)
         if not key:
             continue
         key_of[text, typ] = key
@@ -103,7 +103,7 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     def majority(key: str) -> str:
         typ = majorities.get(key)
         if typ is None:
-            typ = majorities[key] = _majority_type(types[key])
+            typ = majorities[key] = majority_type(types[key])
         return typ
 
     special = ("agency ", "government ", "title ")
@@ -111,7 +111,7 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     # transliterations: "muammar gaddafi" = "moammar gadhafi" = "muammar qaddafi"
     by_skeleton: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for k in full_persons:
-        by_skeleton[_name_skeleton(k)].append(k)
+        by_skeleton[name_skeleton(k)].append(k)
     for group in by_skeleton.values():
         for other in group[1:]:
             union(group[0], other)
@@ -123,21 +123,21 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     for group in by_ends.values():
         group.sort(key=lambda k: len(k.split()))
         for longer in group[1:]:
-            if _is_subsequence(group[0].split(), longer.split()):
+            if is_subsequence(group[0].split(), longer.split()):
                 union(group[0], longer)
 
     # acronyms: "kcna" -> "korean central news agency"
     multi = [k for k in spellings if " " in k and not k.startswith("agency ")]
     # An agency's key is its canonical name ("agency pa media"), so its initials come from how it is
     # spelled ("Press Association"): "PA" then has two owners here and stays alone.
-    owners = {k: _initials(k) for k in multi}
+    owners = {k: initials(k) for k in multi}
     for k in spellings:
         if k.startswith("agency "):
-            owners[k] = {i for s in spellings[k] if " " in name_key(s) for i in _initials(name_key(s))}
+            owners[k] = {i for s in spellings[k] if " " in name_key(s) for i in initials(name_key(s))}
     # indexed by initials: scanning every owner per acronym is quadratic on a large corpus
     owners_of: dict[str, list[str]] = defaultdict(list)
-    for k, initials in owners.items():
-        for i in initials:
+    for k, owned in owners.items():
+        for i in owned:
             owners_of[i].append(k)
     for key, counts in spellings.items():
         if " " in key or key.startswith("agency "):
@@ -177,15 +177,15 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
     # sharing a variant with the word are compared: the same pairs as comparing all, without the n² scan.
     by_variant: dict[str, set[str]] = defaultdict(set)
     for sur in surnames:
-        for v in _deletions(sur):
+        for v in deletions(sur):
             by_variant[v].add(sur)
     for key in spellings:
-        if " " in key or key.startswith(special) or key in surnames or len(key) < _MIN_FUZZY_LEN:
+        if " " in key or key.startswith(special) or key in surnames or len(key) < MIN_FUZZY_LEN:
             continue
         if majority(key) not in ("PERSON", "ORG"):
             continue
-        near = {sur for v in _deletions(key) for sur in by_variant.get(v, ())}
-        roots = {r for sur in near if _one_edit(key, sur) for r in surnames[sur]}
+        near = {sur for v in deletions(key) for sur in by_variant.get(v, ())}
+        roots = {r for sur in near if one_edit(key, sur) for r in surnames[sur]}
         if len(roots) == 1:
             union(key, roots.pop())
 
@@ -227,7 +227,7 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
         # dateline one ("Reuters" over "REUTERS"), then alphabetical for stability
         name = min(full, key=lambda s: (-seen[s], -len(s), s.isupper(), s))
         aliases = tuple(sorted((s for s in seen if s != name), key=lambda s: (-seen[s], s)))
-        typ = _majority_type(typ_counts)
+        typ = majority_type(typ_counts)
         return Entity(
             id=content_id("n", typ, name_key(name)),
             name=name,
@@ -258,17 +258,17 @@ def merge_entities(mentions: Iterable[Mention], texts: Mapping[str, str] | None 
 
 
 # Below this length a one-letter difference is as likely another name ("Kim"/"Lim") as a typo.
-_MIN_FUZZY_LEN = 5
+MIN_FUZZY_LEN = 5
 
 
-def _deletions(word: str) -> set[str]:
+def deletions(word: str) -> set[str]:
     """The word and every string one deletion from it."""
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _one_edit(a: str, b: str) -> bool:
+def one_edit(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` differ by one substitution, insertion, deletion or swap of neighbours."""
-    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < _MIN_FUZZY_LEN:
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < MIN_FUZZY_LEN:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
@@ -323,7 +323,7 @@ def _skeleton(word: str) -> str:
     return head + _REPEATS.sub(r"\1", rest)
 
 
-def _name_skeleton(key: str) -> tuple[str, str]:
+def name_skeleton(key: str) -> tuple[str, str]:
     """Given name's skeleton and the rest's, run together: "xi jin ping" = "xi jinping", "al" dropped."""
     # a name of only such particles ("El Al") keeps them: nothing else is left to compare
     words = [w for w in key.split() if w not in ("al", "el", "ul")] or key.split()
@@ -340,18 +340,18 @@ def _known_prefix(name: str, spellings: Mapping[str, Counter[str]]) -> str | Non
     return None
 
 
-def _majority_type(counts: Counter[str]) -> str:
+def majority_type(counts: Counter[str]) -> str:
     if len(counts) == 1:
         return next(iter(counts))
     return sorted(counts, key=lambda t: (-counts[t], _TYPE_ORDER.get(t, 99), t))[0]
 
 
-def _is_subsequence(short: list[str], long: list[str]) -> bool:
+def is_subsequence(short: list[str], long: list[str]) -> bool:
     it = iter(long)
     return all(w in it for w in short)
 
 
-def _initials(key: str) -> set[str]:
+def initials(key: str) -> set[str]:
     """Acronyms a multi-word name may go by: with and without its small words."""
     words = key.split()
     spaced = [p for w in words for p in w.split("-")]

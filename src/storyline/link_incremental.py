@@ -1,0 +1,436 @@
+"""The entity merge kept as state, so k new articles change only the entities they touch (issue 15).
+
+``merge_entities`` (``storyline.link``) re-reads every spelling of the corpus. ``MergeState`` keeps what its rules
+need per merge key (spelling and type tallies, the articles naming it), an index of terms (skeleton, first and
+last word, initials, one-deletion variants) and the title observations; ``add`` folds new mentions in and
+re-derives only the keys whose rule inputs changed, then the entities around them.
+
+The rules are ``merge_entities``'s with one change that makes them local: a short form, a misspelling and a title
+decide against the full names' stage-one groups (transliterations and middle names), not against groups that
+earlier short forms may have bridged. Ties between equally long names break by the key, not by first sight.
+Contract: ``add`` in any batching gives what one ``add`` of everything gives (tests/test_entity_merge_incremental.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from storyline.extract.entities import government_of, name_key
+from storyline.extract.entities.titles import role_key, titled_names
+from storyline.link import (
+    MIN_FUZZY_LEN,
+    deletions,
+    initials,
+    is_subsequence,
+    majority_type,
+    mention_key,
+    name_skeleton,
+    one_edit,
+)
+from storyline.records import Entity, Mention, content_id
+from storyline.unionfind import UnionFind
+
+__all__ = ["MergeState", "merge_entities_local"]
+
+_SPECIAL = ("agency ", "government ", "title ")
+_Comp = frozenset[str]
+
+
+def key_terms(key: str, spellings: Iterable[str]) -> set[str]:
+    """Index terms of a key: every rule compares only keys sharing a term (status-independent, so they only grow)."""
+    terms: set[str] = set()
+    if key.startswith("agency "):
+        return {"ac:" + i for s in spellings if " " in name_key(s) for i in initials(name_key(s))}
+    if " " in key:
+        w = key.split()
+        terms |= {"f:" + w[0]} | {"ac:" + i for i in initials(key)}
+        if not key.startswith(_SPECIAL):
+            terms |= {"sk:" + "|".join(name_skeleton(key)), "fl:" + w[0] + " " + w[-1], "l:" + w[-1]}
+            if len(w[-1]) >= MIN_FUZZY_LEN:
+                terms |= {"dv:" + v for v in deletions(w[-1])}
+    elif len(key) >= MIN_FUZZY_LEN:
+        terms |= {"qv:" + v for v in deletions(key)}
+    return terms
+
+
+def _status(key: str, spellings: Counter[str] | None, types: Counter[str] | None) -> tuple[object, ...]:
+    """What the rules read of a key's tallies: majority type, an acronym-like spelling, its terms."""
+    if not types or spellings is None:
+        return ("absent",)
+    upper = any(s.isupper() and s.isalpha() and 2 <= len(s) <= 6 for s in spellings)
+    return (majority_type(types), upper, frozenset(key_terms(key, spellings)))
+
+
+def _prefixes(name: str) -> list[str]:
+    """The keys an observed holder name may resolve to (``_known_prefix``): leading runs of two words or more."""
+    words = name.split()
+    if len(words) == 1:
+        return [name]
+    return [" ".join(words[:n]) for n in range(2, len(words) + 1)]
+
+
+@dataclass
+class _View:
+    """The rules evaluated over one state, memoised for one ``add``."""
+
+    st: MergeState
+    comp1_memo: dict[str, _Comp] = field(default_factory=dict)
+    dec_memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # keys whose stored stage-one root may be stale (None: no stored root is trusted)
+    stale: set[str] | None = None
+
+    def exists(self, k: str) -> bool:
+        return k in self.st.types
+
+    def maj(self, k: str) -> str:
+        return self.st.major[k]
+
+    def fp(self, k: str) -> bool:
+        return " " in k and not k.startswith(_SPECIAL) and self.exists(k) and self.maj(k) == "PERSON"
+
+    def fo(self, k: str) -> bool:
+        return " " in k and not k.startswith("agency ") and self.exists(k) and self.maj(k) == "ORG"
+
+    def bucket(self, term: str) -> set[str]:
+        return self.st.terms.get(term, set())
+
+    def _stage1_neighbours(self, k: str) -> set[str]:
+        out = {o for o in self.bucket("sk:" + "|".join(name_skeleton(k))) if self.fp(o)}
+        w = k.split()
+        group = sorted(
+            (o for o in self.bucket("fl:" + w[0] + " " + w[-1]) if self.fp(o)), key=lambda o: (len(o.split()), o)
+        )
+        if group and group[0] == k:
+            out |= {o for o in group[1:] if is_subsequence(k.split(), o.split())}
+        elif group and is_subsequence(group[0].split(), w):
+            out.add(group[0])
+        return out - {k}
+
+    def comp1(self, k: str) -> _Comp:
+        """Stage one: full PERSON names joined by transliteration and middle names (a key alone otherwise)."""
+        got = self.comp1_memo.get(k)
+        if got is not None:
+            return got
+        if not self.fp(k):
+            return frozenset((k,))
+        seen, todo = {k}, [k]
+        while todo:
+            x = todo.pop()
+            for o in self._stage1_neighbours(x) - seen:
+                seen.add(o)
+                todo.append(o)
+        comp = frozenset(seen)
+        for x in comp:
+            self.comp1_memo[x] = comp
+        return comp
+
+    def root1(self, c: str) -> str:
+        """The smallest key of ``c``'s stage-one group: stored, unless this update may have changed it."""
+        if self.stale is not None and c not in self.stale:
+            return self.st.root1.get(c, c)
+        return min(self.comp1(c))
+
+    def _unique(self, cands: Iterable[str]) -> str | None:
+        roots = {self.root1(c) for c in cands}
+        return roots.pop() if len(roots) == 1 else None
+
+    def decisions(self, q: str) -> tuple[str, ...]:
+        """The stage-one roots a one-word key joins: as an acronym, a short form, a misspelling."""
+        got = self.dec_memo.get(q)
+        if got is not None:
+            return got
+        out: list[str] = []
+        if " " not in q and not q.startswith("agency ") and self.exists(q):
+            spellings = self.st.spellings[q]
+            if any(s.isupper() and s.isalpha() and 2 <= len(s) <= 6 for s in spellings):
+                r = self._unique(self.bucket("ac:" + q))
+                if r is not None:
+                    out.append(r)
+            if self.maj(q) in ("PERSON", "ORG"):
+                cands = {c for c in self.bucket("f:" + q) | self.bucket("l:" + q) if self.fp(c)}
+                cands |= {c for c in self.bucket("f:" + q) if self.fo(c)}
+                r = self._unique(cands)
+                if r is not None:
+                    out.append(r)
+                surname = any(self.fp(c) and c.split()[-1] == q for c in self.bucket("l:" + q))
+                if len(q) >= MIN_FUZZY_LEN and not q.startswith(_SPECIAL) and not surname:
+                    near = {c for v in deletions(q) for c in self.bucket("dv:" + v)}
+                    r = self._unique(c for c in near if self.fp(c) and one_edit(q, c.split()[-1]))
+                    if r is not None:
+                        out.append(r)
+        res = self.dec_memo[q] = tuple(dict.fromkeys(out))
+        return res
+
+    def rep4(self, h: str) -> tuple[str, str]:
+        """Who a title holder is after the name rules: its stage-one root, or the one root it joined."""
+        if self.fp(h):
+            return ("c", self.root1(h))
+        targets = self.decisions(h)
+        if len(targets) == 1:
+            return ("c", targets[0])
+        return ("k" if not targets else "b", h)
+
+    def holder(self, t: str) -> str | None:
+        """The key a title key joins: the only person the corpus names with that title."""
+        if not t.startswith("title "):
+            return None
+        holders = set()
+        for name in self.st.titles.get(t[len("title ") :], ()):
+            h = next((p for p in reversed(_prefixes(name)) if self.exists(p)), None)
+            if h is not None and self.maj(h) == "PERSON":
+                holders.add(h)
+        reps = {self.rep4(h) for h in holders}
+        return min(holders) if len(reps) == 1 else None
+
+    def forward(self, k: str) -> set[str]:
+        out = set(self.comp1(k)) | set(self.decisions(k))
+        h = self.holder(k)
+        if h is not None:
+            out.add(h)
+        return out - {k}
+
+    def queries_of(self, c: str) -> set[str]:
+        """Keys whose decisions may read ``c`` (a superset: callers filter)."""
+        out: set[str] = set()
+        if " " in c:
+            w = c.split()
+            out |= {w[0], w[-1]}
+            out |= initials(c) if not c.startswith("agency ") else set()
+            if len(w[-1]) >= MIN_FUZZY_LEN:
+                out |= {q for v in deletions(w[-1]) for q in self.bucket("qv:" + v)}
+        if c.startswith("agency "):
+            out |= {t[3:] for t in key_terms(c, self.st.spellings.get(c, ()))}
+        out |= {"title " + r for p in (c,) for r in self.st.prefix_roles.get(p, ())}
+        return {q for q in out if self.exists(q)}
+
+    def reverse(self, k: str) -> set[str]:
+        out = set(self.comp1(k)) - {k}
+        for c in self.comp1(k):
+            out |= {q for q in self.queries_of(c) if k in self.forward(q)}
+        return out
+
+
+@dataclass
+class MergeState:
+    """Everything the merge rules read, per key, plus the stored partition; ``add`` updates it in place."""
+
+    spellings: dict[str, Counter[str]] = field(default_factory=dict)
+    types: dict[str, Counter[str]] = field(default_factory=dict)
+    articles: dict[str, set[str]] = field(default_factory=dict)
+    major: dict[str, str] = field(default_factory=dict)  # key -> majority type
+    root1: dict[str, str] = field(default_factory=dict)  # full PERSON key -> smallest key of its stage-one group
+    terms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    titles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # role -> holder names
+    prefix_roles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    comp: dict[str, str] = field(default_factory=dict)  # key -> its rule component's smallest key
+    entity_of: dict[str, str] = field(default_factory=dict)  # key -> entity id
+    members: dict[str, set[str]] = field(default_factory=dict)  # entity id -> keys
+    seen: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # id met while settling -> entities
+    seen_by: dict[str, set[str]] = field(default_factory=dict)  # entity -> ids it met
+    entities: dict[str, Entity] = field(default_factory=dict)
+
+    def add(self, mentions: Iterable[Mention], texts: Mapping[str, str] | None = None) -> tuple[set[str], set[str]]:
+        """Fold new articles' mentions (and texts, for titles) in; returns (entity ids removed, ids written)."""
+        mentions = list(mentions)
+        # new tallies of the keys these mentions name, computed aside so the old state can still be read
+        pairs = Counter((m.text, m.type) for m in mentions)
+        grown: dict[str, tuple[Counter[str], Counter[str]]] = {}
+        for (text, typ), n in pairs.items():
+            key = mention_key(text, typ)
+            if not key:
+                continue
+            if key not in grown:
+                grown[key] = (Counter(self.spellings.get(key, ())), Counter(self.types.get(key, ())))
+            grown[key][0][text] += n
+            grown[key][1][typ] += n
+        status_keys = {
+            k
+            for k, (sp, ty) in grown.items()
+            if _status(k, self.spellings.get(k), self.types.get(k)) != _status(k, sp, ty)
+        }
+        found: set[tuple[str, str]] = set()  # new title observations (role, holder name)
+        for text in (texts or {}).values():
+            for tm in titled_names(text):
+                role = role_key(tm["place"], tm["role"])
+                name = name_key(tm["name"]) if role is not None else ""
+                if role is not None and name and name not in self.titles.get(" ".join(role), ()):
+                    found.add((" ".join(role), name))
+        merged = bool(self.entity_of)
+        # the keys whose forward edges may change, and those edges as they were (stored roots are all valid now)
+        before = _View(self, stale=set() if merged else None)
+        c1: set[str] = set()
+        for s in status_keys:
+            for o in self._stage1_mates(before, s):
+                c1 |= before.comp1(o)
+        near = status_keys | c1
+        near |= {q for c in near for q in before.queries_of(c)}
+        roles = {r for r, _ in found} | {r for c in near for r in self.prefix_roles.get(c, ())}
+        near |= {"title " + r for r in roles}
+        was = {k: frozenset(before.forward(k)) for k in near if k in self.types} if merged else {}
+        # fold the new tallies, articles, terms and title observations in
+        for key, (sp, ty) in grown.items():
+            self.spellings[key], self.types[key] = sp, ty
+            self.major[key] = majority_type(ty)
+            self.articles.setdefault(key, set())
+            for t in key_terms(key, sp):
+                self.terms[t].add(key)
+        for m in mentions:
+            key = mention_key(m.text, m.type)
+            if key and m.article:
+                self.articles[key].add(m.article)
+        for r, name in found:
+            self.titles[r].add(name)
+            for p in _prefixes(name):
+                self.prefix_roles[p].add(r)
+        after = _View(self)
+        for s in status_keys:
+            for o in self._stage1_mates(after, s):
+                c1 |= after.comp1(o)
+        touched = status_keys | c1
+        after = _View(self, stale=set(touched) if merged else None)
+        for k in touched if merged else self.types:
+            if after.fp(k):
+                self.root1[k] = after.root1(k)
+            else:
+                self.root1.pop(k, None)
+        near |= touched | {q for c in touched for q in after.queries_of(c)}
+        near |= {"title " + r for c in near for r in self.prefix_roles.get(c, ())}
+        # only keys whose edges did change (a candidate query that decides as before is left alone)
+        edges = {k for k in near if k in self.types and frozenset(after.forward(k)) != was.get(k)}
+        if not self.entity_of:  # nothing merged yet: the components of every key, by their forward edges alone
+            uf: UnionFind[str] = UnionFind(sorted(self.types))
+            for k in sorted(self.types):
+                for o in after.forward(k):
+                    uf.union_min(k, o)
+            return self._settle({frozenset(g) for g in uf.groups().values()}, set())
+        # the old entities around them, regrouped by walking the new edges
+        ents = {self.entity_of[k] for k in edges if k in self.entity_of}
+        walk = {k for e in ents for k in self.members[e]} | {k for k in edges if k not in self.entity_of}
+        groups = {frozenset(g) for g in self._walk(after, walk, ents)}
+        # old entities only re-counted keep their rule components (their edges did not change)
+        rebuild = {self.entity_of[k] for k in grown if k in self.entity_of} - ents
+        groups |= self._stored_groups(rebuild)
+        ents |= rebuild
+        return self._settle(groups, ents)
+
+    def _stage1_mates(self, view: _View, s: str) -> set[str]:
+        if " " not in s or s.startswith(_SPECIAL):
+            return {s}
+        w = s.split()
+        return {s} | view.bucket("sk:" + "|".join(name_skeleton(s))) | view.bucket("fl:" + w[0] + " " + w[-1])
+
+    def _walk(self, view: _View, start: set[str], ents: set[str]) -> list[set[str]]:
+        """Components over the new edges from ``start``; an old entity met on the way joins whole (into ``ents``)."""
+        done: set[str] = set()
+        out = []
+        pending = set(start)
+        while pending:
+            k = pending.pop()
+            if k in done:
+                continue
+            comp, todo = {k}, [k]
+            while todo:
+                x = todo.pop()
+                for o in view.forward(x) | view.reverse(x):
+                    if o not in comp:
+                        comp.add(o)
+                        todo.append(o)
+                        e = self.entity_of.get(o)
+                        if e is not None and e not in ents:
+                            ents.add(e)
+                            pending |= self.members[e]
+            done |= comp
+            out.append(comp)
+        return out
+
+    def _stored_groups(self, ents: set[str]) -> set[frozenset[str]]:
+        by: dict[str, set[str]] = defaultdict(set)
+        for e in ents:
+            for k in self.members[e]:
+                by[self.comp[k]].add(k)
+        return {frozenset(g) for g in by.values()}
+
+    def _settle(self, groups: set[frozenset[str]], ents: set[str]) -> tuple[set[str], set[str]]:
+        """Merge groups whose entities get one id, round by round; an outside entity that met one of the ids
+        joins and the rounds start again (the rounds are then the ones a from-scratch merge runs)."""
+        while True:
+            rounds = self._rounds(sorted(groups, key=min))
+            met = {i for _, _, ids in rounds for i in ids}
+            outside = {e for i in met for e in self.seen.get(i, ()) if e not in ents}
+            if not outside:
+                break
+            ents |= outside
+            groups |= self._stored_groups(outside)
+        removed = set(ents)
+        for e in ents:
+            for i in self.seen_by.pop(e, ()):
+                self.seen[i].discard(e)
+            self.members.pop(e, None)
+            self.entities.pop(e, None)
+        written = set()
+        for keys, ent, ids in rounds:
+            self.entities[ent.id] = ent
+            self.members[ent.id] = set(keys)
+            self.seen_by[ent.id] = ids
+            for i in ids:
+                self.seen[i].add(ent.id)
+            for k in keys:
+                self.entity_of[k] = ent.id
+            written.add(ent.id)
+        return removed - written, written
+
+    def _rounds(self, groups: list[frozenset[str]]) -> list[tuple[set[str], Entity, set[str]]]:
+        for g in groups:
+            for k in g:
+                self.comp[k] = min(g)
+        cur = [set(g) for g in groups]
+        ids_of: dict[frozenset[str], set[str]] = {}
+        while True:
+            by_id: dict[str, list[set[str]]] = defaultdict(list)
+            built: dict[str, Entity] = {}
+            for keys in cur:
+                ent = self._build(keys)
+                built[ent.id] = ent
+                by_id[ent.id].append(keys)
+            nxt = []
+            new_ids: dict[frozenset[str], set[str]] = {}
+            for i, parts in by_id.items():
+                merged = set().union(*parts)
+                seen = {i}.union(*(ids_of.get(frozenset(p), set()) for p in parts))
+                new_ids[frozenset(merged)] = seen
+                nxt.append(merged)
+            ids_of = new_ids
+            if len(nxt) == len(cur):
+                return [(k, built[i], ids_of[frozenset(k)]) for i, parts in by_id.items() for k in parts]
+            cur = nxt
+
+    def _build(self, keys: set[str]) -> Entity:
+        order = sorted(keys)
+        seen: Counter[str] = Counter()
+        typ_counts: Counter[str] = Counter()
+        arts: set[str] = set()
+        for k in order:
+            seen.update(self.spellings[k])
+            typ_counts.update(self.types[k])
+            arts |= self.articles[k]
+        plain = [s for k in order if not k.startswith(("government ", "title ")) for s in self.spellings[k]]
+        words = {s: len(name_key(s).split()) for s in plain or seen}
+        longest = max(words.values())
+        full = [s for s, n in words.items() if n == longest]
+        government = next((k for k in order if k.startswith("government ")), None)
+        if government is not None and not plain:
+            full = [government_of(next(iter(self.spellings[government]))) or government]
+            seen[full[0]] += 0
+        name = min(full, key=lambda s: (-seen[s], -len(s), s.isupper(), s))
+        aliases = tuple(sorted((s for s in seen if s != name), key=lambda s: (-seen[s], s)))
+        typ = majority_type(typ_counts)
+        return Entity(content_id("n", typ, name_key(name)), name, typ, aliases, tuple(sorted(arts)))
+
+
+def merge_entities_local(mentions: Iterable[Mention], texts: Mapping[str, str] | None = None) -> list[Entity]:
+    """The merge from scratch under the local rules: one ``MergeState.add`` of everything, sorted by id."""
+    state = MergeState()
+    state.add(mentions, texts)
+    return sorted(state.entities.values(), key=lambda e: e.id)
