@@ -18,8 +18,18 @@ SHELLS = {"storyline.cli", "storyline.web"}
 READ_SIDE = {"storyline.query", "storyline.render", "storyline.export"}
 PIPELINE = "storyline.pipeline"
 STORE = "storyline.store"
-# what a shell may import: the pipeline (to write), the read side, settings, errors and records, and open_store
-SHELL_MAY = {"storyline.config", "storyline.errors", "storyline.records", PIPELINE, STORE, *READ_SIDE, "storyline.web"}
+# what a shell may import: the pipeline (to write), the read side, settings, errors, records, progress display,
+# and open_store
+SHELL_MAY = {
+    "storyline.config",
+    "storyline.errors",
+    "storyline.records",
+    "storyline.progress",
+    PIPELINE,
+    STORE,
+    *READ_SIDE,
+    "storyline.web",
+}
 
 
 def _module(path: Path) -> str:

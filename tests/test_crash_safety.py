@@ -46,6 +46,7 @@ SEED = int(os.environ.get("STORYLINE_CRASH_SEED", str(time.time_ns() % 1_000_000
 
 
 DRIVER = """
+import contextlib
 import sys
 
 from storyline import pipeline
@@ -59,11 +60,18 @@ def main(url, source, log):
     with open(log, "a", encoding="utf-8") as fh:
         done = 0
 
-        def committed(n):  # called after each batch's transaction committed
-            nonlocal done
-            done += n
-            fh.write(f"{done}\\n")
-            fh.flush()
+        class Committed:  # a progress whose "read" step advances after each batch's transaction committed
+            @contextlib.contextmanager
+            def task(self, name, total=None, unit="articles"):
+                yield self
+
+            def advance(self, n=1):
+                nonlocal done
+                done += n
+                fh.write(f"{done}\\n")
+                fh.flush()
+
+        committed = Committed()
 
         fh.write("start\\n")
         fh.flush()

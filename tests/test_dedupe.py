@@ -1,6 +1,6 @@
 """Tests for storyline.dedupe: duplicates, reused passages, independent sources.
 
-All article texts here are invented for the tests; the seed test reads /work/shared at run time.
+All article texts here are invented for the tests; the seed test reads ../shared at run time.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ import pytest
 
 from storyline.dedupe import REBUILD_FRACTION, dedupe, order_duplicates, order_passages, update
 from storyline.pipeline import update_dedupe
+from storyline.pipeline.jobs import dedupe_pending
 from storyline.records import Article, Duplicate, Passage
 from storyline.store import SQLiteStore
 
@@ -487,3 +488,84 @@ def test_a_store_from_before_the_per_article_index_keeps_its_results_until_rebui
         assert _stored(upgraded) == full
     finally:
         upgraded.close()
+
+
+# --------------------------------------------------------------------------- the pipeline's step: chunks, watermark
+
+
+def _ingest_rounds(articles: list[Article], seed: int) -> list[list[Article]]:
+    """The corpus in random order, cut into ingest rounds of random sizes (a dedupe step runs after each)."""
+    rng = random.Random(seed)
+    shuffled = articles[:]
+    rng.shuffle(shuffled)
+    rounds, at = [], 0
+    while at < len(shuffled):
+        n = rng.choice((1, 3, 17, 40, 90))
+        rounds.append(shuffled[at : at + n])
+        at += n
+    return rounds
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 25, 10_000])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_dedupe_pending_in_any_chunking_equals_full_dedupe(
+    store: SQLiteStore, corpora: dict[int, Any], seed: int, chunk: int
+) -> None:
+    # chunk 1: every article its own update; 10,000: each round one update (from scratch while the store is small)
+    gen, full = corpora[seed]
+    for part in _ingest_rounds(gen.articles, seed * 31 + chunk):
+        store.add_articles(part)
+        changes = dedupe_pending(store, chunk=chunk)
+        assert changes.new == len(part) or changes.touched is None  # a rebuild indexes the stored ones too
+        assert store.undeduped_ids() == []
+    assert _stored(store) == full
+
+
+def test_dedupe_pending_in_chunks_equals_full_dedupe_on_both_stores(any_store: Any, corpora: dict[int, Any]) -> None:
+    gen, full = corpora[SEEDS[1]]
+    rounds = _ingest_rounds(gen.articles, 5)
+    for part in rounds:
+        any_store.add_articles(part)
+        dedupe_pending(any_store, chunk=9)
+    assert _stored(any_store) == full
+    assert any_store.unflagged_passages() == set()  # flags are written with the passages
+
+
+def test_undeduped_ids_are_the_articles_after_the_watermark_the_index_lacks(any_store: Any) -> None:
+    gen = generate(SEEDS[0], n_independent=10)
+    first, second = gen.articles[:20], gen.articles[20:30]
+    any_store.add_articles(first[:5])
+    any_store.add_articles(first[5:])
+    assert any_store.undeduped_ids() == [a.id for a in first]  # no watermark yet: checked whole, ingest order
+    any_store.advance_dedupe_watermark()  # nothing indexed: it stays before the first article
+    assert any_store.undeduped_ids() == [a.id for a in first]
+    any_store.advance_dedupe_watermark()  # the prefix indexed whole ends at the 5th article
+    dedupe_pending(any_store)
+    assert any_store.undeduped_ids() == []
+    any_store.add_articles(second)
+    assert any_store.undeduped_ids() == [a.id for a in second]
+    # indexed out of ingest order (incrementally: no rebuild): the watermark must stop before second[0]
+    _run(any_store, [second[3:]], rebuild_fraction=math.inf)
+    any_store.advance_dedupe_watermark()
+    assert any_store.undeduped_ids() == [a.id for a in second[:3]]
+    assert any_store.dedupe_index().size() == 27
+
+
+def test_dedupe_changes_name_the_articles_whose_marks_or_passages_changed(store: SQLiteStore) -> None:
+    gen = generate(SEEDS[0])
+    by_id = _by_id(gen.articles)
+    copy, _source = gen.exact[0]
+    rest = [a for a in gen.articles if a.id != copy]
+    store.add_articles(rest)
+    dedupe_pending(store)
+    before = _stored(store)
+    store.add_articles([by_id[copy]])
+    changes = dedupe_pending(store)
+    assert changes.touched is not None and copy in changes.touched
+    after = _stored(store)
+    # every article whose mark or carried passages differ is named
+    marks = {d.article: d for d in before[0]}, {d.article: d for d in after[0]}
+    carried_before = {a: {p.id for p in before[1] if a in p.articles} for a in by_id}
+    carried_after = {a: {p.id for p in after[1] if a in p.articles} for a in by_id}
+    differ = {a for a in by_id if marks[0].get(a) != marks[1].get(a) or carried_before[a] != carried_after[a]}
+    assert differ and differ <= changes.touched

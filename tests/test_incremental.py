@@ -8,6 +8,7 @@ was saved, and still does when the state is missing or unusable).
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +27,7 @@ from storyline.cluster import (
     stream_order,
     terms,
 )
+from storyline.cluster.state import ROW_VERSION, Meta
 from storyline.ingest import read
 from storyline.pipeline import PipelineOptions, analyse
 from storyline.query import export
@@ -155,39 +157,52 @@ def test_state_is_written_with_the_clusters_it_describes(sample: list[Article], 
         raise RuntimeError("failure after the clusters were written")
     assert store.cluster_state() is None
     ingest(store, sample[:10])
-    saved = store.cluster_state()
-    assert saved is not None and saved[0] == STATE_VERSION and saved[1] == options_key(OPTIONS.cluster)
-    assert set(Clusterer.load_state(saved[2], OPTIONS.cluster).event_of) == {
-        a for e in store.events() for a in e.articles
-    }
+    body = store.cluster_meta()
+    assert body is not None and store.cluster_state() is None  # the rows, not a blob
+    meta = Meta.load(body)
+    assert meta.version == ROW_VERSION and meta.options == options_key(OPTIONS.cluster)
+    members = [a for e in store.events() for a in e.articles]
+    assert meta.arrivals == len(members) == 10
+    assert set(store.cluster_rows("arrival", [a.id for a in sample])) == set(members)
+    arrival = {a: int(body) for a, (_, body) in store.cluster_rows("arrival", members).items()}
+    assert store.cluster_window() == sorted(members, key=arrival.__getitem__)  # all in the window, oldest first
 
 
 # -- the pipeline ---------------------------------------------------------------------------------------------------
 
 
-def test_resumed_ingests_equal_one_clusterer_fed_the_same_batches(sample: list[Article], store: SQLiteStore) -> None:
-    """The reference is a single in-memory clusterer: each batch added in stream order, then one re-clustering pass."""
+def feed(ref: Clusterer, store: Store, batch: list[Article], mentions: dict[str, list[DateMention]]) -> None:
+    """What the pipeline does with a stored batch, on an in-memory clusterer: add in stream order, re-cluster."""
+    for m in store.date_mentions([a.id for a in batch]):
+        mentions[m.article].append(m)
+    duplicate_of = {d.article: d.duplicate_of for d in store.duplicates()}
+    for art in stream_order(batch):
+        ref.add(
+            art,
+            terms(art),
+            article_event_date(art, mentions[art.id], OPTIONS.cluster),
+            duplicate_of=duplicate_of.get(art.id),
+        )
+    ref.recluster()
+
+
+@pytest.mark.parametrize("n", [4, 9])
+def test_resumed_ingests_equal_one_clusterer_fed_the_same_batches(
+    sample: list[Article], any_store: Any, n: int
+) -> None:
+    """The reference is a single in-memory clusterer: each batch added in stream order, then one re-clustering pass.
+    Every ingest after the first resumes from the state rows, loaded lazily, on both backends."""
+    store = any_store
     ref = Clusterer(OPTIONS.cluster)
-    for batch in batches(sample, 4):
+    for batch in batches(sample, n):
         ingest(store, batch)
-        mentions: dict[str, list[DateMention]] = defaultdict(list)
-        for m in store.date_mentions([a.id for a in batch]):
-            mentions[m.article].append(m)
-        duplicate_of = {d.article: d.duplicate_of for d in store.duplicates()}
-        for art in stream_order(batch):
-            ref.add(
-                art,
-                terms(art),
-                article_event_date(art, mentions[art.id], OPTIONS.cluster),
-                duplicate_of=duplicate_of.get(art.id),
-            )
-        ref.recluster()
+        feed(ref, store, batch, defaultdict(list))
         titles = {a.id: a.title or "" for a in sample}
         events, stories = ref.result(titles)
-        assert [(e.id, e.story, e.date, e.articles) for e in store.events()] == [
-            (e.id, e.story, e.date, e.articles) for e in events
+        assert [(e.id, e.story, e.date, e.title, e.articles) for e in store.events()] == [
+            (e.id, e.story, e.date, e.title, e.articles) for e in events
         ]
-        assert [(s.id, s.events) for s in store.stories()] == [(s.id, s.events) for s in stories]
+        assert [(s.id, s.title, s.events) for s in store.stories()] == [(s.id, s.title, s.events) for s in stories]
 
 
 @pytest.mark.parametrize("n", [3, 4])
@@ -208,7 +223,7 @@ def test_resumed_and_replayed_sequences_end_in_the_same_clusters_on_the_sample(
         with other_store.atomic():
             other_store.add_articles(batch)
         analyse(other_store, OPTIONS)
-    assert any_store.cluster_state() is not None
+    assert any_store.cluster_meta() is not None
     assert partition(any_store) == partition(other_store)
     resumed, replayed = export(any_store), export(other_store)
     for doc in (resumed, replayed):
@@ -219,7 +234,10 @@ def test_resumed_and_replayed_sequences_end_in_the_same_clusters_on_the_sample(
     assert resumed == replayed
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "old-version", "other-options", "missing"])
+@pytest.mark.parametrize(
+    "damage",
+    ["garbage", "old-version", "other-options", "missing", "blob-garbage", "blob-truncated", "blob-old-version"],
+)
 def test_an_unusable_state_falls_back_to_replay_with_the_same_result(
     sample: list[Article], any_store: Any, other_store: Any, damage: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -227,39 +245,54 @@ def test_an_unusable_state_falls_back_to_replay_with_the_same_result(
     for s in (any_store, other_store):
         for batch in head:
             ingest(s, batch)
-    saved = any_store.cluster_state()
-    assert saved is not None
-    version, key, blob = saved
-    bad = {
-        "garbage": (version, key, b"\x00not a pickle"),
-        "truncated": (version, key, blob[: len(blob) // 3]),
-        "old-version": (version - 1, key, blob),
-        "other-options": (version, options_key(ClusterOptions(event_threshold=0.5)), blob),
-        "missing": None,
-    }[damage]
-    any_store.set_cluster_state(bad)
+    body = any_store.cluster_meta()
+    assert body is not None
+    meta = Meta.load(body)
+    old = Clusterer(OPTIONS.cluster)  # the blob the code before the rows saved
+    for art in stream_order([a for batch in head for a in batch]):
+        old.add(art, terms(art), art.published)
+    blob = old.save_state()
+    if damage == "garbage":
+        any_store.write_cluster_state([], [], "{not json")
+    elif damage in ("old-version", "other-options"):
+        meta.version -= damage == "old-version"
+        meta.options = options_key(ClusterOptions(event_threshold=0.5)) if damage == "other-options" else meta.options
+        any_store.write_cluster_state([], [], meta.dump())
+    elif damage == "missing":
+        any_store.set_cluster_state(None)
+    else:
+        any_store.set_cluster_state(
+            {
+                "blob-garbage": (STATE_VERSION, options_key(OPTIONS.cluster), b"\x00not a pickle"),
+                "blob-truncated": (STATE_VERSION, options_key(OPTIONS.cluster), blob[: len(blob) // 3]),
+                "blob-old-version": (STATE_VERSION - 1, options_key(OPTIONS.cluster), blob),
+            }[damage]
+        )
     other_store.set_cluster_state(None)  # the reference: replay
     with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
         ingest(any_store, last)
     assert "replaying" in caplog.text
     ingest(other_store, last)
     assert export(any_store) == export(other_store)
-    assert any_store.cluster_state() == other_store.cluster_state()  # the fallback saves a fresh state
+    assert any_store.cluster_meta() == other_store.cluster_meta()  # the fallback saves a fresh state
+    assert any_store.cluster_window() == other_store.cluster_window()
 
 
 def test_a_state_out_of_step_with_the_stored_clusters_is_not_resumed(
     sample: list[Article], store: SQLiteStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     first, second = batches(sample, 2)
+    old = Clusterer(OPTIONS.cluster)  # a blob saved by the code before the rows, after the first batch only
+    for art in stream_order(first):
+        old.add(art, terms(art), art.published)
     ingest(store, first)
-    stale = store.cluster_state()
     ingest(store, second)
-    store.set_cluster_state(stale)  # describes fewer articles than are clustered now
+    store.set_cluster_state((STATE_VERSION, options_key(OPTIONS.cluster), old.save_state()))  # fewer than clustered
     with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
         analyse(store, OPTIONS)
     assert "replaying" in caplog.text
-    saved = store.cluster_state()
-    assert saved is not None and len(Clusterer.load_state(saved[2], OPTIONS.cluster).event_of) == len(sample)
+    body = store.cluster_meta()
+    assert body is not None and Meta.load(body).arrivals == len(sample)
 
 
 def test_rerunning_with_nothing_new_changes_nothing(
@@ -268,7 +301,7 @@ def test_rerunning_with_nothing_new_changes_nothing(
     for batch in batches(sample, 3):
         ingest(any_store, batch)
     before = export(any_store)
-    state, digests = any_store.cluster_state(), any_store.timeline_digests()
+    state, digests = any_store.cluster_meta(), any_store.timeline_digests()
 
     def written(store: Store) -> tuple[Any, ...]:  # what a run with nothing new must leave as it was
         return (store.changes(), store.entities(), {s: store.timeline(s) for s in store.timeline_stories()})
@@ -277,7 +310,7 @@ def test_rerunning_with_nothing_new_changes_nothing(
     with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
         analyse(any_store, OPTIONS)
     assert export(any_store) == before
-    assert any_store.cluster_state() == state
+    assert any_store.cluster_meta() == state
     assert any_store.timeline_digests() == digests
     assert written(any_store) == kept
     assert "replaying" not in caplog.text
@@ -328,3 +361,61 @@ def test_a_timeline_built_by_other_code_or_options_is_rebuilt(sample: list[Artic
     analyse(store, OPTIONS)
     assert {s: store.timeline(s) for s in stories} == full_timelines(store)
     assert store.timeline(stories[0]) and store.timeline(stories[1])
+
+
+# -- the state as rows (issue 15) -----------------------------------------------------------------------------------
+
+
+def test_a_blob_saved_before_the_rows_is_converted_and_continues_exactly(
+    sample: list[Article], any_store: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A store saved by the code before the rows (one pickled blob) resumes from the blob, writes it as rows, and
+    from then on resumes from the rows: the same clusters as a clusterer that never stopped."""
+    first, second, third = batches(sample, 3)
+    ingest(any_store, first)
+    old = Clusterer(OPTIONS.cluster)  # what the older code saved after the first batch
+    mentions: dict[str, list[DateMention]] = defaultdict(list)
+    for m in any_store.date_mentions([a.id for a in sample[: len(first)]]):
+        mentions[m.article].append(m)
+    for art in stream_order(first):
+        old.add(art, terms(art), article_event_date(art, mentions[art.id], OPTIONS.cluster))
+    old.recluster()
+    assert [(e.id, e.articles) for e in any_store.events()] == [
+        (e.id, e.articles) for e in old.result({})[0]
+    ]  # the rows' first ingest equals it
+    any_store.set_cluster_state((STATE_VERSION, options_key(OPTIONS.cluster), old.save_state()))
+    assert any_store.cluster_meta() is None
+    ref = Clusterer.load_state(old.save_state(), OPTIONS.cluster)
+    for batch in (second, third):
+        with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+            ingest(any_store, batch)
+        feed(ref, any_store, batch, mentions)
+    assert "converting the saved state" in caplog.text and "replaying" not in caplog.text
+    assert any_store.cluster_state() is None and any_store.cluster_meta() is not None
+    events, stories = ref.result({})
+    assert [(e.id, e.story, e.date, e.articles) for e in any_store.events()] == [
+        (e.id, e.story, e.date, e.articles) for e in events
+    ]
+    assert [(s.id, s.events) for s in any_store.stories()] == [(s.id, s.events) for s in stories]
+
+
+def test_one_new_article_reads_and_writes_a_few_rows(
+    sample: list[Article], store: SQLiteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Adding an article reads the rows its terms, candidates and the window touch, and writes those that changed:
+    far fewer than the state holds (the rows of other stories' events are neither read nor written)."""
+    ingest(store, sample[:-1])
+    total = sum(len(store.cluster_rows(k, _all_keys(store, k))) for k in ("event", "story", "df", "posting:e"))
+    with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+        ingest(store, sample[-1:])
+    line = next(r.getMessage() for r in caplog.records if "state rows read" in r.getMessage())
+    found = re.search(r"(\d+) state rows read, (\d+) written .*; (\d+) events and (\d+) stories rewritten", line)
+    assert found is not None, line
+    read_, written, events, stories = (int(x) for x in found.groups())
+    assert 0 < written < read_ < total, line
+    assert 0 < events < len(store.events()) and 0 < stories < len(store.stories()), line
+
+
+def _all_keys(store: Any, kind: str) -> list[str]:
+    """Every key of one kind of state row (the test reads the whole state to compare with what an ingest read)."""
+    return [r[0] for r in store._all(f"SELECT key FROM cluster_rows WHERE kind = '{kind}'")]

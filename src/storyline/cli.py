@@ -38,12 +38,26 @@ def db_option(f: F) -> F:
 
 
 def nlp_option(f: F) -> F:
+    f = click.option(
+        "--fast",
+        is_flag=True,
+        default=False,
+        help="Fast mode: rule-based extraction only, no statistical NER (the same as --no-nlp; the README says "
+        "what it gives up).",
+    )(f)
     return click.option(
         "--nlp/--no-nlp",
         "use_nlp",
         default=None,
         help="Use spaCy named-entity recognition (default: $STORYLINE_NLP, else when storyline[nlp] is installed).",
     )(f)
+
+
+def _nlp(use_nlp: bool | None, fast: bool) -> bool | None:
+    """``--fast`` is ``--no-nlp``; asking for both fast mode and NER is a usage error."""
+    if fast and use_nlp:
+        raise click.UsageError("--fast and --nlp contradict each other: fast mode runs no statistical NER")
+    return False if fast else use_nlp
 
 
 def private_option(f: F) -> F:
@@ -155,19 +169,27 @@ def _ingest(store: Store, paths: Sequence[str], options: PipelineOptions) -> int
     from storyline import pipeline
 
     if sys.stderr.isatty():
-        with click.progressbar(length=0, label="ingesting", file=sys.stderr, show_pos=True) as bar:
-            report = pipeline.ingest(store, paths, options, progress=bar.update)
-    else:
+        from storyline.progress import RichProgress
+
+        with RichProgress() as bars:
+            report = pipeline.ingest(store, paths, options, progress=bars)
+            _report(report)
+            failed = pipeline.analyse(store, options, progress=bars)
+    else:  # counts in the log (-v)
         report = pipeline.ingest(store, paths, options)
-    for r in report.rejected:
-        click.echo(f"rejected: {r.source}: {r.reason}", err=True)
-    click.echo(f"{report.new} new articles, {report.seen} already stored, {len(report.rejected)} rejected", err=True)
-    failed = pipeline.analyse(store, options)
+        _report(report)
+        failed = pipeline.analyse(store, options)
     for r in failed:
         click.echo(f"rejected: {r.source}: {r.reason}", err=True)
     if report.rejected and report.new + report.seen == 0:
         return 2
     return 1 if report.rejected or failed else 0
+
+
+def _report(report: Any) -> None:
+    for r in report.rejected:
+        click.echo(f"rejected: {r.source}: {r.reason}", err=True)
+    click.echo(f"{report.new} new articles, {report.seen} already stored, {len(report.rejected)} rejected", err=True)
 
 
 @cli.command()
@@ -177,7 +199,12 @@ def _ingest(store: Store, paths: Sequence[str], options: PipelineOptions) -> int
 @private_option
 @fetch_option
 def ingest(
-    paths: tuple[str, ...], db: str | None, use_nlp: bool | None, allow_private: bool | None, fetch: bool | None
+    paths: tuple[str, ...],
+    db: str | None,
+    use_nlp: bool | None,
+    fast: bool,
+    allow_private: bool | None,
+    fetch: bool | None,
 ) -> None:
     """Add articles: files, folders (recursive), globs, - for JSONL on stdin, URLs of pages or RSS/Atom feeds.
 
@@ -187,7 +214,7 @@ def ingest(
     """
     from storyline.pipeline import PipelineOptions
 
-    settings = _settings(db=db, use_nlp=use_nlp, allow_private=allow_private, fetch=fetch)
+    settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast), allow_private=allow_private, fetch=fetch)
     store = _open(settings.db, create=True)
     sys.exit(_ingest(store, paths, PipelineOptions.from_settings(settings)))
 
@@ -206,6 +233,7 @@ def run(
     paths: tuple[str, ...],
     db: str | None,
     use_nlp: bool | None,
+    fast: bool,
     n_dates: int | None,
     per_date: int,
     allow_private: bool | None,
@@ -218,7 +246,7 @@ def run(
     from storyline import query
     from storyline.pipeline import PipelineOptions
 
-    settings = _settings(db=db, use_nlp=use_nlp, allow_private=allow_private, fetch=fetch)
+    settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast), allow_private=allow_private, fetch=fetch)
     store = _open(settings.db, create=True)
     code = _ingest(store, paths, PipelineOptions.from_settings(settings, dates=n_dates, per_date=per_date))
     if code == 2:

@@ -24,7 +24,8 @@ merge the older cluster keeps its id. Thresholds were tuned on ECB+ topics 1-35 
 (see BENCHMARKS.md, "Events and stories").
 
 Modules: ``options`` (ClusterOptions), ``vectors`` (step 1: terms, stream idf, the two spaces, centroids), ``dates``
-(an article's event date), ``clusterer`` (step 2, and the saved state), ``recluster`` (step 3).
+(an article's event date), ``clusterer`` (step 2), ``recluster`` (step 3), ``state`` (the saved state as rows, loaded
+lazily and written where it changed; the older one-blob format is still read, to convert it).
 """
 
 from storyline.cluster.clusterer import STATE_VERSION, Clusterer, StateError, stream_order

@@ -6,8 +6,10 @@ Similarity = cosine to the event centroid x a time decay on the gap between the 
 (``cluster.dates``) and the event's date; undated articles are judged on content alone. The best candidate above
 ``event_threshold`` wins; otherwise the article opens an event, which joins the most similar story above
 ``story_threshold`` (found the same way, no decay: stories run for years with gaps) or opens one. ``recluster``
-(``cluster.recluster``) corrects early mistakes among recent articles. The whole state saves to bytes and loads
-back (``save_state`` / ``load_state``), so an ingest resumes where the last one stopped.
+(``cluster.recluster``) corrects early mistakes among recent articles. The pipeline keeps the state as rows
+(``cluster.state``: loaded lazily, written where it changed), so an ingest resumes where the last one stopped; the
+whole state also saves to bytes and loads back (``save_state`` / ``load_state``: the format before the rows, read
+to convert a store that has it).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import math
 import pickle
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,10 +82,12 @@ class TermIndex:
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
-        self.postings: dict[str, dict[str, None]] = {}
+        self.postings: MutableMapping[str, dict[str, None]] = {}  # a ``state.LazyMap`` when resumed from rows
 
     def touch(self, cid: str, terms_: Iterable[str]) -> None:
         """List ``cid`` as the most recent cluster under each of ``terms_``."""
+        terms_ = list(terms_)
+        _prefetch(self.postings, terms_)
         for t in terms_:
             p = self.postings.get(t)
             if p is None:
@@ -97,6 +101,7 @@ class TermIndex:
     def candidates(self, vec: Mapping[str, float], top: Sequence[str]) -> dict[str, float]:
         """Candidate ids with a partial dot product over the ``top`` terms (for pre-ranking)."""
         found: dict[str, float] = {}
+        _prefetch(self.postings, top)
         for t in top:
             p = self.postings.get(t)
             if p:
@@ -123,13 +128,14 @@ class Clusterer:
     def __init__(self, options: ClusterOptions = ClusterOptions()) -> None:
         self.options = options
         self.idf = Idf()
-        self.events: dict[str, EventState] = {}
-        self.stories: dict[str, StoryState] = {}
-        self.event_of: dict[str, str] = {}
-        self.merged_into: dict[str, str] = {}  # retired event or story id -> the id that absorbed it
-        self.seen: dict[str, Seen] = {}  # the last ``options.window`` articles, oldest first
+        # plain dicts in memory; ``state.resume`` puts ``state.LazyMap`` s over stored rows in their place
+        self.events: MutableMapping[str, EventState] = {}
+        self.stories: MutableMapping[str, StoryState] = {}
+        self.event_of: MutableMapping[str, str] = {}
+        self.merged_into: MutableMapping[str, str] = {}  # retired event or story id -> the id that absorbed it
+        self.seen: MutableMapping[str, Seen] = {}  # the last ``options.window`` articles, oldest first
         self.dirty: dict[str, None] = {}  # events that gained or lost articles since the last re-clustering
-        self.arrival: dict[str, int] = {}  # article id -> arrival number: the older cluster keeps its id
+        self.arrival: MutableMapping[str, int] = {}  # article id -> arrival number: the older cluster keeps its id
         self.events_index = TermIndex(options.posting_cap)
         self.stories_index = TermIndex(options.posting_cap)
 
@@ -207,6 +213,7 @@ class Clusterer:
         found = self.events_index.candidates(vec, self.top(vec))
         found.pop(exclude, None)
         best = heapq.nlargest(self.options.rerank, found.items(), key=lambda kv: (kv[1], kv[0]))
+        _prefetch(self.events, [eid for eid, _ in best])
         return [self.events[eid] for eid, _ in best if eid in self.events]
 
     def best_event(self, vec: Mapping[str, float], event_date: str | None, exclude: str = "") -> EventState | None:
@@ -226,6 +233,7 @@ class Clusterer:
         # pre-score: the cosine over the query's heaviest terms, so a large story that shares the few words that
         # matter outranks many small ones that share more common words (the index alone counts shared terms)
         pre = {}
+        _prefetch(self.stories, found)
         for sid in found:
             st = self.stories.get(sid)
             if st is not None and st.centroid.sq > 0.0:
@@ -400,6 +408,13 @@ class _StateUnpickler(pickle.Unpickler):
         if (module, name) in self._CONTAINERS:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"saved clusterer state refers to {module}.{name}, which a state never holds")
+
+
+def _prefetch(m: Mapping[str, Any], keys: Iterable[str]) -> None:
+    """Load many keys of a lazily loaded map in one query (a plain dict has nothing to load)."""
+    load = getattr(m, "prefetch", None)
+    if load is not None:
+        load(keys)
 
 
 def stream_order(articles: Iterable[Article]) -> list[Article]:

@@ -13,7 +13,7 @@ to, why) for the audit trail. In a merge the older cluster keeps its id.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from storyline.cluster.vectors import Centroid
@@ -292,6 +292,10 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
     """
     o = c.options
     small: dict[str, None] = {}
+    # state loaded from rows: the window's events and stories in a few queries, not one per article
+    _load(c.event_of, c.seen)
+    _load(c.events, (c.event_of[a] for a in c.seen))
+    _load(c.stories, (c.events[c.event_of[a]].story for a in c.seen))
     for aid in c.seen:  # oldest first: deterministic, and an early stray goes before later ones
         sid = c.events[c.event_of[aid]].story
         if sid not in small and c.stories[sid].size <= o.attach_size:
@@ -330,6 +334,13 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
             )
         )
         _fold_story(c, st, keep)
+
+
+def _load(m: Mapping[str, object], keys: Iterable[str]) -> None:
+    """Read many keys of a map loaded lazily from rows (``state.LazyMap``) at once; a plain dict has none to read."""
+    prefetch = getattr(m, "prefetch", None)
+    if prefetch is not None:
+        prefetch(keys)
 
 
 def _fold_story(c: Clusterer, gone: StoryState, keep: StoryState) -> None:

@@ -14,7 +14,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 
 from storyline.calendar_words import MONTHS, WEEKDAYS
 from storyline.cluster.options import ClusterOptions
@@ -79,17 +79,22 @@ class Idf:
     """Document frequencies over the stream so far (updated as articles arrive)."""
 
     def __init__(self) -> None:
-        self.df: Counter[str] = Counter()
+        self.df: MutableMapping[str, int] = Counter()  # a ``state.LazyMap`` when resumed from stored rows
         self.n = 0
 
     def add(self, counts: Mapping[str, int]) -> None:
         """Count one more article with these terms."""
         self.n += 1
-        self.df.update(counts.keys())
+        df = self.df
+        if isinstance(df, Counter):
+            df.update(counts.keys())
+        else:  # rows loaded lazily: only the terms counted here are read and written
+            for t in counts:
+                df[t] = df.get(t, 0) + 1
 
     def weight(self, term: str) -> float:
         """The term's smoothed idf over the articles seen so far."""
-        return smooth_idf(self.n, self.df[term])
+        return smooth_idf(self.n, self.df.get(term, 0))
 
 
 def vectorise(counts: Mapping[str, int], idf: Idf, options: ClusterOptions) -> tuple[Vector, Vector]:

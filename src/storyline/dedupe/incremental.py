@@ -74,6 +74,8 @@ def update(
     new: Sequence[Article],
     options: DedupeOptions = DedupeOptions(),
     rebuild_fraction: float = REBUILD_FRACTION,
+    *,
+    whole_store: bool = True,
 ) -> DedupeDelta | None:
     """What adding ``new`` to the dedupe ``index`` changes; None when there is nothing to do.
 
@@ -85,6 +87,9 @@ def update(
         rebuild_fraction: when the new articles are at least this fraction of the indexed ones, everything
             stored (plus ``new``) is indexed from scratch instead (the same result, sooner): the delta
             then has ``reset`` set.
+        whole_store: False when the caller adds the stored articles the index lacks in later calls (a bulk
+            analyse in chunks, ``pipeline.dedupe_pending``): an empty index is then reset with ``new`` alone and
+            ``rebuild_fraction`` is not applied, so no call reads more than its own articles' neighbourhood.
 
     Returns:
         The ``DedupeDelta`` for ``store.apply_dedupe``, whose ``rederived`` names the articles whose found
@@ -95,6 +100,8 @@ def update(
     if not added:
         return None
     size = index.size()
+    if not whole_store:
+        return _first(added, options, reset=True) if size == 0 else _Update(index, added, options).run()
     if size == 0 or len(added) >= rebuild_fraction * size:
         # An empty index (whatever duplicates and passages are stored predate it: migration 7), or a batch
         # large against it: index every stored article from scratch, replacing everything.

@@ -15,7 +15,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import IO, TypeVar
 
 from storyline.budget import ARTICLE_SECONDS, MAX_CHARS, over_chars
@@ -28,6 +28,7 @@ from storyline.cluster import (
     options_key,
     stream_order,
 )
+from storyline.cluster import state as cluster_state
 from storyline.compare import comparison_digest, event_wire, is_compared, wire_carried
 from storyline.config import Settings
 from storyline.dedupe import DedupeOptions, is_wire_copy, source_roots
@@ -37,11 +38,13 @@ from storyline.ingest import Limits, read
 from storyline.pipeline import stages
 from storyline.pipeline.policy import Failure, Guarded
 from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
+from storyline.progress import Progress, steps
 from storyline.records import Analysis, Article, DateMention, Duplicate, Event, Passage, Rejection, Story
 from storyline.store import Store
 from storyline.timeline import TimelineOptions, story_timeline, timeline_digest
 
 log = logging.getLogger(__name__)
+_PREFETCH = 1000  # articles whose terms' document frequencies the cluster step reads in one query
 T = TypeVar("T")
 
 
@@ -115,9 +118,9 @@ def ingest(
     options: PipelineOptions = PipelineOptions(),
     *,
     stdin: IO[str] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
-    """Read every input and store new articles, one transaction per batch."""
+    """Read every input and store new articles, one transaction per batch (``progress``: articles read)."""
     report = IngestReport()
     # conditional GET: validators of earlier fetches come from the store and go back to it after each batch
     fetch_options = FetchOptions(
@@ -126,18 +129,18 @@ def ingest(
     workers = options.workers or os.cpu_count() or 1
     limits = Limits(options.max_chars, options.article_seconds, strict=options.on_error == "raise")
     items = read(paths, stdin=stdin, fetch_options=fetch_options, workers=workers, limits=limits)
-    for batch in _batches(items, options.batch_size):
-        articles = [a for a in batch if isinstance(a, Article)]
-        rejections = [r for r in batch if isinstance(r, Rejection)]
-        with store.atomic():
-            new = store.add_articles(articles)
-            store.add_rejections(rejections)
-            store.set_fetch_validators(dict(fetch_options.validators))
-        report.new += len(new)
-        report.seen += len(articles) - len(new)
-        report.rejected.extend(rejections)
-        if progress:
-            progress(len(batch))
+    with steps(progress).task("read") as task:
+        for batch in _batches(items, options.batch_size):
+            articles = [a for a in batch if isinstance(a, Article)]
+            rejections = [r for r in batch if isinstance(r, Rejection)]
+            with store.atomic():
+                new = store.add_articles(articles)
+                store.add_rejections(rejections)
+                store.set_fetch_validators(dict(fetch_options.validators))
+            report.new += len(new)
+            report.seen += len(articles) - len(new)
+            report.rejected.extend(rejections)
+            task.advance(len(batch))
     log.info("ingest: %d new, %d already stored, %d rejected", report.new, report.seen, len(report.rejected))
     return report
 
@@ -148,12 +151,12 @@ def run(
     options: PipelineOptions = PipelineOptions(),
     *,
     stdin: IO[str] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     runner: Runner | None = None,
 ) -> IngestReport:
     """The main job: ingest ``paths``, then analyse everything stored."""
     report = ingest(store, paths, options, stdin=stdin, progress=progress)
-    report.rejected.extend(analyse(store, options, runner=runner))
+    report.rejected.extend(analyse(store, options, runner=runner, progress=progress))
     return report
 
 
@@ -161,7 +164,11 @@ def run(
 
 
 def analyse(
-    store: Store, options: PipelineOptions = PipelineOptions(), *, runner: Runner | None = None
+    store: Store,
+    options: PipelineOptions = PipelineOptions(),
+    *,
+    runner: Runner | None = None,
+    progress: Progress | None = None,
 ) -> list[Rejection]:
     """Dedupe, extract what is new, link entities and speakers, cluster new articles, rebuild what changed.
 
@@ -171,7 +178,7 @@ def analyse(
     """
     own = runner is None
     runner = runner if runner is not None else make_runner(options)
-    job = _Analyse(store, options, runner)
+    job = _Analyse(store, options, runner, steps(progress))
     try:
         job.dedupe()
         job.extract()
@@ -189,26 +196,108 @@ def analyse(
 def update_dedupe(store: Store, articles: Sequence[Article], options: DedupeOptions = DedupeOptions()) -> list[str]:
     """The dedupe step alone: index the ``articles`` the dedupe index does not hold yet, in one transaction
     holding the writer lock; returns the ids whose found spans were re-derived."""
+    return _dedupe_transaction(store, articles, options, DedupeChanges())
+
+
+# While the index and the new articles together are at most this many, one update indexes them (from scratch when
+# they are many against the index: fastest); beyond it they go in chunks of this many, incrementally. Measured on
+# 10k T17-derived articles (bench/bench_dedupe_scale.py bulk, 2026-12-05): from scratch 68.6 s, peak RSS 1.66 GiB;
+# in chunks of 2,000, 245 s and 2.42 GiB (each chunk re-reads, re-prunes and rewrites the passages its articles
+# join), so chunks are a bound on the corpus held at once (20k: ~3.3 GiB from scratch, under the 4 GiB default),
+# not a speed-up.
+DEDUPE_CHUNK = 20_000
+
+
+@dataclass(slots=True)
+class DedupeChanges:
+    """What a dedupe step changed, for the steps after it: they read the duplicates and passages of the articles
+    they rebuild (``store.duplicates(ids)``, ``store.passages(ids)``), never all of them.
+
+    ``touched``: articles whose duplicate mark or carried passages may differ from before the step (None: any
+    may, the index was built again from scratch)."""
+
+    new: int = 0
+    rederived: int = 0
+    touched: set[str] | None = field(default_factory=set)
+
+    def touch(self, ids: Iterable[str] | None) -> None:
+        if ids is None:
+            self.touched = None
+        elif self.touched is not None:
+            self.touched.update(ids)
+
+
+def _dedupe_transaction(
+    store: Store,
+    articles: Sequence[Article],
+    options: DedupeOptions,
+    changes: DedupeChanges,
+    *,
+    whole_store: bool = True,
+) -> list[str]:
+    """One dedupe update written in one transaction holding the writer lock; ``changes`` records what it touched."""
     with store.atomic():
         store.lock_writes()  # concurrent ingests take turns: the update reads what it is about to change
-        delta = dedupe_update(store.dedupe_index(), articles, options)
+        delta = dedupe_update(store.dedupe_index(), articles, options, whole_store=whole_store)
         if delta is None:
             return []
+        if delta.reset:
+            changes.touch(None)
+        else:
+            # carriers before (passages rewritten or dropped) and after, and every article whose mark was rewritten
+            before = store.passage_carriers({*delta.passages_removed, *(p.id for p in delta.passages)})
+            changes.touch(a for carriers in before.values() for a in carriers)
+            changes.touch(a for p in delta.passages for a in p.articles)
+            changes.touch(delta.duplicates_of)
         store.apply_dedupe(delta)
+        # the wire flag is a function of the passage alone: set with it, so no later read looks for unflagged ones
+        store.set_passage_wire({p.id: is_wire_copy(p) for p in delta.passages})
+        changes.new += len(delta.keys)  # keys are written for the articles joining the index
+        changes.rederived += len(delta.rederived)
         return list(delta.rederived)
+
+
+def dedupe_pending(
+    store: Store,
+    options: DedupeOptions = DedupeOptions(),
+    *,
+    chunk: int = DEDUPE_CHUNK,
+    progress: Progress | None = None,
+) -> DedupeChanges:
+    """Index every stored article the dedupe index does not hold yet, reading only those and their neighbours.
+
+    The new articles are found after the index's watermark (``store.undeduped_ids``), not by reading every id.
+    A few (the index and they within one ``chunk``) are one update; more are indexed ``chunk`` at a time, earliest
+    published first (later chunks then mostly append to the key lists, so they re-derive little of the earlier
+    ones), one transaction each: memory follows the chunk, and a crash loses at most the chunk it was in. Every
+    update is exact, so the result equals ``dedupe.dedupe`` of the whole store whatever the chunking
+    (tests/test_dedupe_incremental.py)."""
+    changes = DedupeChanges()
+    ids = store.undeduped_ids()
+    if ids:
+        index = store.dedupe_index()
+        known = index.article_dates(ids)  # (published, outlet) of each: small rows, no texts
+        ids = sorted(ids, key=lambda a: (known[a][0] is None, known[a][0] or "", a))
+        small = index.size() + len(ids) <= chunk
+        with steps(progress).task("dedupe", len(ids)) as task:
+            for part in _batches(ids, len(ids) if small else chunk):
+                _dedupe_transaction(store, store.articles(part), options, changes, whole_store=small)
+                task.advance(len(part))
+    store.advance_dedupe_watermark()
+    return changes
 
 
 class _Analyse:
     """One analyse run: the steps share the store, the options, the runner and what earlier steps found."""
 
-    def __init__(self, store: Store, options: PipelineOptions, runner: Runner) -> None:
+    def __init__(self, store: Store, options: PipelineOptions, runner: Runner, progress: Progress) -> None:
         self.store = store
         self.options = options
         self.runner = runner
+        self.progress = progress
         self.clock = _Clock()
         self.rejected: list[Rejection] = []
-        self.duplicates: list[Duplicate] = []
-        self.passages: list[Passage] = []
+        self.dedupe_changes = DedupeChanges()
         self.extracted = 0  # articles extracted by this run
         self.first_analysis = False  # nothing was analysed before this run
         self.mentions = _MentionCache(store)
@@ -223,19 +312,27 @@ class _Analyse:
             self.store.add_rejections(rows)
 
     def dedupe(self) -> None:
-        """Index the articles the dedupe index does not hold: only what they can change is re-derived."""
-        index = self.store.dedupe_index()
-        ids = self.store.article_ids()
-        held = index.groups(ids)
-        new = self.store.articles([a for a in ids if a not in held])
-        if new:
-            update_dedupe(self.store, new, self.options.dedupe)
-        self.duplicates, self.passages = self.store.duplicates(), self.store.passages()
-        unflagged = self.store.unflagged_passages()  # new or rewritten passages (or a store from before the flag)
+        """Index the articles the dedupe index does not hold: only they and what they can change are read.
+
+        ``self.dedupe_changes`` says which articles' duplicates and passages changed; ``self.duplicates`` and
+        ``self.passages`` (every one stored) are read only if a later step asks for them."""
+        self.dedupe_changes = dedupe_pending(self.store, self.options.dedupe, progress=self.progress)
+        unflagged = self.store.unflagged_passages()  # a store from before the flag, or passages written elsewhere
         if unflagged:
             with self.store.atomic():
                 self.store.set_passage_wire({p.id: is_wire_copy(p) for p in self.passages if p.id in unflagged})
-        self.clock.lap(f"dedupe ({len(new)} new)")
+        c = self.dedupe_changes
+        self.clock.lap(f"dedupe ({c.new} new, {c.rederived} re-derived)")
+
+    @cached_property
+    def duplicates(self) -> list[Duplicate]:
+        """Every stored duplicate mark (read on first use: steps that can should read their articles' instead)."""
+        return self.store.duplicates()
+
+    @cached_property
+    def passages(self) -> list[Passage]:
+        """Every stored passage (read on first use: steps that can should read their articles' instead)."""
+        return self.store.passages()
 
     def extract(self) -> None:
         """Dates, entity mentions and quotes of the articles not analysed yet, stored a batch at a time."""
@@ -247,22 +344,28 @@ class _Analyse:
             return
         use_nlp = stages.nlp_available() if self.options.use_nlp is None else self.options.use_nlp
         fn = self._guard(partial(stages.extract, use_nlp=use_nlp), "extract")
-        for ids in _batches(todo, self.options.extract_batch):
-            arts = self.store.articles(ids)
-            # over the size budget (stored before the budget, or under a larger one): rejected, not analysed
-            over = {a.id: reason for a in arts if (reason := over_chars(len(a.text), self.options.max_chars))}
-            fit = [a for a in arts if a.id not in over]
-            done = dict(zip([a.id for a in fit], self.runner.map(fn, fit)))
-            results = [done[a.id] if a.id in done else Failure(a.id, a.source, "extract", over[a.id]) for a in arts]
-            failures = [r for r in results if isinstance(r, Failure)]
-            # a failed article is stored with nothing found, so it is not tried again at every run
-            analyses = [r if isinstance(r, Analysis) else Analysis(a.id) for a, r in zip(arts, results)]
-            with self.store.atomic():
-                self.store.set_analyses(analyses)
-            if failures:
-                self._failed(failures)
-            self.extracted += len(analyses)
+        with self.progress.task("extract", len(todo)) as task:
+            for ids in _batches(todo, self.options.extract_batch):
+                self._extract_batch(ids, fn)
+                task.advance(len(ids))
         self.clock.lap(f"extract ({self.extracted} articles)")
+
+    def _extract_batch(self, ids: list[str], fn: Guarded[Article, object]) -> None:
+        """One batch of ``extract``: its analyses stored in one transaction, its failures as rejections."""
+        arts = self.store.articles(ids)
+        # over the size budget (stored before the budget, or under a larger one): rejected, not analysed
+        over = {a.id: reason for a in arts if (reason := over_chars(len(a.text), self.options.max_chars))}
+        fit = [a for a in arts if a.id not in over]
+        done = dict(zip([a.id for a in fit], self.runner.map(fn, fit)))
+        results = [done[a.id] if a.id in done else Failure(a.id, a.source, "extract", over[a.id]) for a in arts]
+        failures = [r for r in results if isinstance(r, Failure)]
+        # a failed article is stored with nothing found, so it is not tried again at every run
+        analyses = [r if isinstance(r, Analysis) else Analysis(a.id) for a, r in zip(arts, results)]
+        with self.store.atomic():
+            self.store.set_analyses(analyses)
+        if failures:
+            self._failed(failures)
+        self.extracted += len(analyses)
 
     def link(self) -> None:
         """Entities merged across the corpus and quotes' speakers linked to them, when there are new mentions.
@@ -282,12 +385,15 @@ class _Analyse:
         self.clock.lap(f"link ({len(entities)} entities, {len(quotes)} quotes)")
 
     def cluster(self) -> tuple[list[Event], list[Story]]:
-        """Resume the saved clusterer (or replay stored assignments), add the new articles in stream order,
-        re-cluster when something arrived; store clusters, state and the audit trail together."""
+        """Resume the stored clusterer (its rows, loaded lazily; or replay stored assignments), add the new articles
+        in stream order, re-cluster when something arrived; write the state rows, events, stories and memberships
+        that changed and the audit trail together. Returns every stored event and story (for the later steps);
+        ``self.changed_events`` / ``self.changed_stories`` name those whose rows were written or dropped."""
         store, options = self.store, self.options.cluster
-        duplicate_of = {d.article: d.duplicate_of for d in self.duplicates}
-        clusterer = _resume(store, options)
+        clusterer, meta = _resume(store, options)
         replay: list[Article] = []
+        known: dict[str, tuple[str, str]] = {}
+        full = meta is None  # a replay or a converted blob: every row is written
         if clusterer is None:
             clusterer = Clusterer(options)
             stored_events = store.events()
@@ -295,10 +401,13 @@ class _Analyse:
             order = [a for ev in stored_events for a in ev.articles]  # first-assignment order
             by_id = {a.id: a for a in store.articles(order)} if order else {}
             replay = [by_id[a] for a in order if a in by_id]
-        else:
-            known = {}
-        ids = store.article_ids()
-        fresh = stream_order(store.articles([a for a in ids if a not in known and a not in clusterer.event_of]))
+        after = meta.watermark if meta is not None else -1
+        pending = store.unclustered_ids(after)  # ingest order after the watermark: not every stored id
+        watermark = max([after, *(q for q, _ in pending)])
+        fresh_ids = [a for _, a in pending if a not in known and (not full or a not in clusterer.event_of)]
+        fresh = stream_order(store.articles(fresh_ids)) if fresh_ids else []
+        ids = {a.id for a in fresh}
+        duplicate_of = {d.article: d.duplicate_of for d in store.duplicates(fresh_ids) if d.article in ids}
         self.mentions.load([a.id for a in replay])
         self.mentions.load([a.id for a in fresh])
         ordered = replay + fresh
@@ -306,8 +415,10 @@ class _Analyse:
         every = options.recluster_every
         results = self.runner.map(self._guard(stages.cluster_terms, "cluster"), ordered)
         failures = [r for r in results if isinstance(r, Failure)]
-        for k, (art, counts) in enumerate(zip(ordered, results)):
-            terms = _interned(counts) if isinstance(counts, Counter) else Counter()  # a failed article: no terms
+        counted = [_interned(r) if isinstance(r, Counter) else Counter() for r in results]  # failed: no terms
+        for k, (art, terms) in enumerate(zip(ordered, counted)):
+            if k % _PREFETCH == 0:  # document frequencies of the next articles' terms in one read
+                cluster_state.prefetch_terms(clusterer, counted[k : k + _PREFETCH])
             clusterer.add(
                 art,
                 terms,
@@ -324,25 +435,41 @@ class _Analyse:
         # re-cluster only when something arrived, so re-running on the same input changes nothing
         changes += clusterer.recluster() if fresh else []
         self.clock.lap("recluster")
-        titles = {a: title or _first_line(head) for a, (title, head) in store.article_heads().items()}
-        events, stories = clusterer.result(titles)
-        saved = 0
-        if fresh or replay:  # resumed with nothing new: the stored clusters and state are already these
-            state = (STATE_VERSION, options_key(options), clusterer.save_state())
-            saved = len(state[2])
+        self.changed_events: set[str] = set()
+        self.changed_stories: set[str] = set()
+        written = 0
+        if fresh or full:  # resumed with nothing new: the stored clusters and state are already these
+            if meta is None:
+                delta = cluster_state.rows(clusterer, watermark)
+            else:
+                delta = cluster_state.delta(clusterer, meta, watermark)
+            events, stories, dropped_events, dropped_stories = _cluster_rows(store, clusterer, delta)
             with store.atomic():
-                store.set_clusters(events, stories)
-                store.set_cluster_state(state)  # same transaction: the state always describes the stored clusters
+                store.write_clusters(events, stories, dropped_events, dropped_stories, full=delta.full)
+                # same transaction: the state always describes the stored clusters
+                store.write_cluster_state(
+                    delta.upserts,
+                    delta.deletes,
+                    delta.meta.dump(),
+                    full=delta.full,
+                )
                 store.add_changes(changes)
+            written = len(delta.upserts) + len(delta.deletes)
+            self.changed_events = {e.id for _, e in events} | set(dropped_events)
+            self.changed_stories = {s for _, s, _ in stories} | set(dropped_stories)
             log.info(
-                "cluster: %d new articles assigned; %d re-clustering changes; %d events, %d stories",
+                "cluster: %d new articles assigned; %d re-clustering changes; %d state rows read, %d written "
+                "(%d bytes); %d events and %d stories rewritten",
                 len(fresh),
                 len(changes),
-                len(events),
-                len(stories),
+                cluster_state.loaded_rows(clusterer),
+                written,
+                sum(len(b) for *_, b in delta.upserts),
+                len(self.changed_events),
+                len(self.changed_stories),
             )
-        self.clock.lap(f"store clusters ({saved} state bytes)")
-        return events, stories
+        self.clock.lap(f"store clusters ({written} state rows)")
+        return store.events(), store.stories()
 
     def timelines(self, events: Sequence[Event], stories: Sequence[Story]) -> None:
         """Timelines of the stories whose inputs changed; an entry's independent sources also fold wire copy."""
@@ -426,8 +553,69 @@ class _Analyse:
         self.clock.lap(f"comparisons ({len(todo)} of {len(live)} rebuilt, {len(gone)} dropped)")
 
 
-def _resume(store: Store, options: ClusterOptions) -> Clusterer | None:
-    """The clusterer saved with the stored clusters, or None (logged) when there is none usable: replay then."""
+def _resume(store: Store, options: ClusterOptions) -> tuple[Clusterer | None, cluster_state.Meta | None]:
+    """The stored clusterer and its meta row: over its rows, loaded lazily; or, from a store saved before the rows,
+    the older blob loaded whole (meta None: the caller writes it as rows); or (None, None), logged: replay then."""
+    body = store.cluster_meta()
+    if body is None:
+        return _resume_blob(store, options), None
+    try:
+        meta = cluster_state.Meta.load(body)
+    except ValueError as exc:
+        log.warning("cluster: %s; replaying the stored assignments", exc)
+        return None, None
+    if meta.version != cluster_state.ROW_VERSION:
+        log.info(
+            "cluster: saved state has format %d, not %d; replaying the stored assignments",
+            meta.version,
+            cluster_state.ROW_VERSION,
+        )
+        return None, None
+    if meta.options != options_key(options):
+        log.info("cluster: saved state was built with other cluster options; replaying the stored assignments")
+        return None, None
+    return cluster_state.resume(options, meta, store.cluster_rows, store.cluster_window()), meta
+
+
+def _cluster_rows(
+    store: Store, c: Clusterer, delta: cluster_state.Delta
+) -> tuple[list[tuple[int, Event]], list[tuple[int, str, str]], list[str], list[str]]:
+    """The readable rows of the events and stories ``delta`` changed: (order, event) and (order, story, title) to
+    write, events and stories to drop (retired, or left without articles). Titles are read for these alone."""
+    live_events = [c.events[e] for e in delta.events if c.events[e].members]
+    dropped_events = [*delta.dropped_events, *(e for e in delta.events if not c.events[e].members)]
+    changed = {e.id for e in live_events} | set(dropped_events)
+    # a changed story's title is the first article of its largest live event: sizes of its unchanged events from
+    # their stored rows, of changed ones from the clusterer
+    heads: dict[str, tuple[int, str]] = {e.id: (len(e.members), e.members[0]) for e in live_events}
+    stories = [c.stories[s] for s in delta.stories]
+    unchanged = [e for s in stories for e in s.events if e not in changed]
+    if unchanged and not delta.full:
+        heads.update(store.event_heads(unchanged))
+    firsts: dict[str, str] = {}
+    dropped_stories = list(delta.dropped_stories)
+    for s in stories:
+        evs = [heads[e] for e in s.events if e in heads]
+        if not evs:
+            dropped_stories.append(s.id)
+            continue
+        biggest = max(range(len(evs)), key=lambda i: (evs[i][0], -i))
+        firsts[s.id] = evs[biggest][1]
+    wanted = [e.members[0] for e in live_events] + list(firsts.values())
+    titles = (
+        {a: title or _first_line(head) for a, (title, head) in store.article_heads(wanted).items()} if wanted else {}
+    )
+    events = [
+        (delta.seqs[e.id], Event(e.id, e.story, e.date, titles.get(e.members[0], ""), tuple(e.members)))
+        for e in live_events
+    ]
+    story_rows = [(delta.seqs[s], s, titles.get(a, "")) for s, a in firsts.items()]
+    return events, story_rows, dropped_events, dropped_stories
+
+
+def _resume_blob(store: Store, options: ClusterOptions) -> Clusterer | None:
+    """The clusterer saved whole (one blob, before its state was rows), or None (logged) when there is none
+    usable: replay then. Either way the caller writes the state as rows (logged as converted)."""
     saved = store.cluster_state()
     clustered = store.clustered_count()
     if saved is None:
@@ -460,6 +648,7 @@ def _resume(store: Store, options: ClusterOptions) -> Clusterer | None:
             clustered,
         )
         return None
+    log.info("cluster: converting the saved state (one blob) to rows")
     return clusterer
 
 

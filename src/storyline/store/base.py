@@ -67,8 +67,9 @@ class Store(Protocol):
         """Article id -> the outlet a list names for it: its own, else the first wire agency it carries, else ""."""
         ...
 
-    def article_heads(self) -> dict[str, tuple[str | None, str]]:
-        """Article id -> (title, the first 200 characters of its text), in ingest order, without reading whole texts."""
+    def article_heads(self, ids: Sequence[str] | None = None) -> dict[str, tuple[str | None, str]]:
+        """Article id -> (title, the first 200 characters of its text), in ingest order, without reading whole texts
+        (all articles, or those with the given ids)."""
         ...
 
     def find_ids(self, kind: str, prefix: str, limit: int = 20) -> list[str]:
@@ -128,6 +129,18 @@ class Store(Protocol):
 
     def apply_dedupe(self, delta: DedupeDelta) -> None:
         """Write one dedupe update (``dedupe.update``'s ``DedupeDelta``) in one transaction."""
+        ...
+
+    def undeduped_ids(self) -> list[str]:
+        """Stored articles the dedupe index does not hold yet, in ingest order (those after its watermark)."""
+        ...
+
+    def advance_dedupe_watermark(self) -> None:
+        """Move the dedupe index's watermark past every article it now holds (after a dedupe step)."""
+        ...
+
+    def passage_carriers(self, passage_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Stored passage id -> the articles carrying it (from ``passage_articles``), for the ids given."""
         ...
 
     # extraction ------------------------------------------------------------------
@@ -197,7 +210,54 @@ class Store(Protocol):
         ...
 
     def set_cluster_state(self, state: tuple[int, str, bytes] | None) -> None:
-        """Replace the saved clusterer state (None: forget it); write it in the transaction of ``set_clusters``."""
+        """Replace the saved clusterer state (None: forget it), its rows (``write_cluster_state``) included; write it
+        in the transaction of ``set_clusters``. A blob is the format before the rows: the next analyse converts it."""
+        ...
+
+    def cluster_rows(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """key -> (seq, body) of the clusterer's stored state rows of ``kind`` among ``keys`` (cluster/state.py);
+        kind "member": article -> (0, its event). Raises ``ValueError`` for an unknown kind."""
+        ...
+
+    def cluster_window(self) -> list[str]:
+        """Article ids of the clusterer's re-clustering window (its ``seen`` rows), oldest first."""
+        ...
+
+    def cluster_meta(self) -> str | None:
+        """The body of the clusterer's meta row, or None when its state is not stored as rows."""
+        ...
+
+    def unclustered_ids(self, after: int = -1) -> list[tuple[int, str]]:
+        """(seq, id) of the articles after ingest number ``after`` that belong to no event, in ingest order."""
+        ...
+
+    def event_heads(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """Event id -> (its number of articles, its first article) of the stored events among ``ids``."""
+        ...
+
+    def write_cluster_state(
+        self,
+        upserts: Iterable[tuple[str, str, int, str]],
+        deletes: Iterable[tuple[str, str]],
+        meta: str,
+        *,
+        full: bool = False,
+    ) -> None:
+        """Write the clusterer's state rows (kind, key, seq, body), delete (kind, key) ones, write the meta row;
+        ``full``: the rows given are all of them. The older one-blob state (``cluster_state``) is dropped."""
+        ...
+
+    def write_clusters(
+        self,
+        events: Sequence[tuple[int, Event]],
+        stories: Sequence[tuple[int, str, str]],
+        dropped_events: Iterable[str],
+        dropped_stories: Iterable[str],
+        *,
+        full: bool = False,
+    ) -> None:
+        """Write the rows of changed events ((cluster order, event with all its articles)) and stories ((cluster
+        order, id, title)), drop those of ``dropped_*``; ``full``: the given ones are all of them."""
         ...
 
     # comparisons -----------------------------------------------------------------

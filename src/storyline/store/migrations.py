@@ -171,4 +171,28 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "a story's independent sources (issue 13), written with its timeline (the digest covers what it counts)",
         ["ALTER TABLE timeline_digests ADD COLUMN sources INTEGER"],
     ),
+    (
+        13,
+        "the clusterer's state as rows (issue 15): read for what an article touches, written where it changed",
+        [
+            # kind: event, story, posting:e, posting:s, df, seen, arrival, merged, meta (cluster/state.py); body is
+            # JSON text. seq: creation order of events and stories (their cluster order), arrival order of the window.
+            # The older one-row blob (cluster_state) is converted to these rows by the first analyse after this.
+            """CREATE TABLE cluster_rows (
+                kind TEXT NOT NULL, key TEXT NOT NULL, seq BIGINT NOT NULL, body TEXT NOT NULL,
+                PRIMARY KEY (kind, key))""",
+            "CREATE INDEX cluster_rows_seq ON cluster_rows(kind, seq)",  # the window, oldest first
+        ],
+    ),
+    (
+        14,
+        "dedupe without reading the corpus (issue 15): the index's ingest-order watermark, unflagged passages indexed",
+        [
+            # One row (id 1): every article with seq <= it is in the dedupe index, so the articles still to index
+            # are read from articles_seq (those after it), not by checking every stored id. No row: none checked yet.
+            "CREATE TABLE dedupe_watermark (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL)",
+            # the passages whose wire flag a dedupe has not set yet (few), without scanning every passage
+            "CREATE INDEX passages_unflagged ON passages(id) WHERE wire IS NULL",
+        ],
+    ),
 ]

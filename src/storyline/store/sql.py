@@ -48,6 +48,8 @@ from storyline.store.migrations import MIGRATIONS
 _ID_TABLES = {"article": "articles", "event": "events", "story": "stories", "entity": "entities"}
 # LIMIT for "no limit" with an OFFSET (SQLite needs a LIMIT before OFFSET; PostgreSQL refuses a negative one)
 _NO_LIMIT = 2**62
+# kinds of the clusterer's state rows (cluster/state.py); each is written into SQL text, so only these are accepted
+_STATE_KINDS = frozenset({"event", "story", "posting:e", "posting:s", "df", "seen", "arrival", "merged"})
 HEAD_CHARS = 200  # article_heads: enough of a text for a one-line preview
 
 
@@ -391,10 +393,11 @@ class SQLStore(DedupeIndexSQL):
         rows = self._all(f"{sql} ORDER BY seq") if ids is None else self._where_in(f"{sql} WHERE id IN", ids)
         return {i: o or next(iter(json.loads(w)), "") for i, o, w in rows}
 
-    def article_heads(self) -> dict[str, tuple[str | None, str]]:
+    def article_heads(self, ids: Sequence[str] | None = None) -> dict[str, tuple[str | None, str]]:
         """Article id -> (title, the first 200 characters of its text), in ingest order, without reading whole texts."""
-        rows = self._all(f"SELECT id, title, substr(text, 1, {HEAD_CHARS}) FROM articles ORDER BY seq")
-        return {i: (t, h) for i, t, h in rows}
+        sql = f"SELECT id, title, substr(text, 1, {HEAD_CHARS}), seq FROM articles"
+        rows = self._all(f"{sql} ORDER BY seq") if ids is None else self._where_in(f"{sql} WHERE id IN", ids)
+        return {i: (t, h) for i, t, h, _ in sorted(rows, key=lambda r: int(r[3]))}
 
     def add_rejections(self, rejections: Iterable[Rejection]) -> None:
         with self.atomic():
@@ -616,6 +619,7 @@ class SQLStore(DedupeIndexSQL):
             )
             # a saved clusterer state describes the clusters it was saved with: new clusters without one invalidate it
             self._exec("DELETE FROM cluster_state")
+            self._exec("DELETE FROM cluster_rows")
 
     _EVENT_COLS = "SELECT id, story, date, title, seq FROM events"
 
@@ -722,6 +726,7 @@ class SQLStore(DedupeIndexSQL):
 
     def set_cluster_state(self, state: tuple[int, str, bytes] | None) -> None:
         with self.atomic():
+            self._exec("DELETE FROM cluster_rows")  # one saved state at a time: a blob (or none) replaces the rows
             if state is None:
                 self._exec("DELETE FROM cluster_state")
                 return
@@ -731,6 +736,99 @@ class SQLStore(DedupeIndexSQL):
                 ("id", "version", "options", "state", "saved"),
                 ("id",),
                 [(1, version, options, base64.b64encode(blob).decode("ascii"), _now())],
+            )
+
+    # the clusterer's state as rows (cluster/state.py) -----------------------------
+    def cluster_rows(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """key -> (seq, body) of the stored state rows of ``kind`` among ``keys``; kind "member": article -> event."""
+        if kind == "member":
+            return {
+                a: (0, e) for a, e in self._where_in("SELECT article, event FROM event_articles WHERE article IN", keys)
+            }
+        if kind not in _STATE_KINDS:
+            raise ValueError(f"no cluster state rows of kind {kind!r}")
+        rows = self._where_in(f"SELECT key, seq, body FROM cluster_rows WHERE kind = '{kind}' AND key IN", keys)
+        return {k: (int(q), b) for k, q, b in rows}
+
+    def cluster_window(self) -> list[str]:
+        """Keys of the ``seen`` rows (the re-clustering window), oldest first."""
+        return [r[0] for r in self._all("SELECT key FROM cluster_rows WHERE kind = 'seen' ORDER BY seq")]
+
+    def cluster_meta(self) -> str | None:
+        """The body of the state's meta row, or None when the state is not stored as rows."""
+        rows = self._all("SELECT body FROM cluster_rows WHERE kind = 'meta' AND key = ''")
+        return str(rows[0][0]) if rows else None
+
+    def unclustered_ids(self, after: int = -1) -> list[tuple[int, str]]:
+        """(seq, id) of the articles after ingest number ``after`` that belong to no event, in ingest order."""
+        return [
+            (int(q), i)
+            for q, i in self._all(
+                "SELECT a.seq, a.id FROM articles a WHERE a.seq > ? "
+                "AND NOT EXISTS (SELECT 1 FROM event_articles ea WHERE ea.article = a.id) ORDER BY a.seq",
+                (after,),
+            )
+        ]
+
+    def event_heads(self, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """Event id -> (its number of articles, its first article) of the stored events among ``ids``."""
+        rows = self._where_in("SELECT event, seq, article FROM event_articles WHERE event IN", ids)
+        out: dict[str, tuple[int, str]] = {}
+        for event, seq, article in rows:
+            n, first = out.get(event, (0, ""))
+            out[event] = (n + 1, article if int(seq) == 0 else first)
+        return out
+
+    def write_cluster_state(
+        self,
+        upserts: Iterable[tuple[str, str, int, str]],
+        deletes: Iterable[tuple[str, str]],
+        meta: str,
+        *,
+        full: bool = False,
+    ) -> None:
+        """Write state rows (kind, key, seq, body), delete (kind, key) ones, and the meta row; ``full``: the rows
+        given are all of them (the stored ones go first). The older blob goes: the rows replace it."""
+        with self.atomic():
+            if full:
+                self._exec("DELETE FROM cluster_rows")
+            self._delete_keys("cluster_rows", ("kind", "key"), deletes)
+            self._upsert("cluster_rows", ("kind", "key", "seq", "body"), ("kind", "key"), upserts)
+            self._upsert("cluster_rows", ("kind", "key", "seq", "body"), ("kind", "key"), [("meta", "", 0, meta)])
+            self._exec("DELETE FROM cluster_state")
+
+    def write_clusters(
+        self,
+        events: Sequence[tuple[int, Event]],
+        stories: Sequence[tuple[int, str, str]],
+        dropped_events: Iterable[str],
+        dropped_stories: Iterable[str],
+        *,
+        full: bool = False,
+    ) -> None:
+        """Write the readable rows of changed events ((cluster order, event) with all its articles) and stories
+        ((cluster order, id, title)); drop those of ``dropped_*``; ``full``: the given ones are all of them."""
+        events = list(events)
+        with self.atomic():
+            if full:
+                for table in ("event_articles", "events", "stories"):
+                    self._exec(f"DELETE FROM {table}")
+            gone = list(dropped_events)
+            self._delete_keys("event_articles", ("event",), ((e,) for e in [*gone, *(ev.id for _, ev in events)]))
+            self._delete_keys("events", ("id",), ((e,) for e in gone))
+            self._delete_keys("stories", ("id",), ((s,) for s in dropped_stories))
+            self._upsert("stories", ("id", "title", "seq"), ("id",), ((sid, title, seq) for seq, sid, title in stories))
+            self._upsert(
+                "events",
+                ("id", "story", "date", "title", "seq"),
+                ("id",),
+                ((e.id, e.story, e.date, e.title, seq) for seq, e in events),
+            )
+            self._upsert(
+                "event_articles",
+                ("article", "event", "seq"),
+                ("article",),
+                ((a, e.id, i) for _, e in events for i, a in enumerate(e.articles)),
             )
 
     # comparisons -----------------------------------------------------------------
