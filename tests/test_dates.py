@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
+
 from conftest import read_seed
 from storyline.extract.dates import find_dates, find_timexes
 from storyline.records import DateMention
@@ -326,3 +328,23 @@ def test_the_day_is_the_day_last_named() -> None:
 
 
 # -- event dates across sources ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("He left yeſterday.", "yeſterday", "2024-01-01"),
+        ("It ended laſt night.", "laſt night", "2024-01-01"),
+        ("Talks began ſix days ago.", "ſix days ago", "2023-12-27"),
+        ("She arrived on Wedneſday.", "Wedneſday", "2023-12-27"),
+    ],
+)
+def test_letters_a_pattern_matches_case_insensitively_resolve_like_their_ascii_twin(
+    text: str, phrase: str, value: str
+) -> None:
+    """A long s (or a Kelvin sign, a dotless i) matches the patterns as its ASCII letter does; the mention keeps the
+    text as written and resolves like the plain spelling (it once raised a KeyError in the word tables)."""
+    found = find_dates(text, "2024-01-02")
+    assert [(m.text, m.value) for m in found] == [(phrase, value)]
+    plain = find_dates(text.replace("ſ", "s"), "2024-01-02")
+    assert [(m.start, m.end, m.value) for m in plain] == [(m.start, m.end, m.value) for m in found]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import math
 import re
 import sys
@@ -47,21 +48,40 @@ def terms(article: Article, entities: Iterable[str] = ()) -> Counter[str]:
     """
     counts: Counter[str] = Counter()
     text = (article.title or "") + "\n" + article.text
+    # each token's terms, in the order they are counted (a Counter keeps first-count order, which the clusterer
+    # sums weights in), then counted in one C-level update
+    keys: list[tuple[str, ...]] = []
     for start, end in sentence_spans(text):
-        for i, m in enumerate(_TOKEN.finditer(text, start, end)):
-            raw = m.group(0)
-            if raw[0].isdigit():
-                counts["#" + raw] += 1
-                continue
-            word = _term(raw)
-            if word is None:
-                continue
-            counts[word] += 1
-            if i > 0 and raw[0].isupper() and not raw.isupper():
-                counts[sys.intern("@" + word)] += 1
+        raws = _TOKEN.findall(text, start, end)
+        if raws:
+            keys.append(_opening_keys(raws[0]))
+            keys += map(_keys, raws[1:])
+    counts.update(itertools.chain.from_iterable(keys))
     for name in entities:
         counts["@" + normalise(name)] += 1
     return counts
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _keys(raw: str) -> tuple[str, ...]:
+    """The terms one token inside a sentence counts: ``#year``; its term, and ``@term`` too when capitalised."""
+    if raw[0].isdigit():
+        return ("#" + raw,)
+    word = _term(raw)
+    if word is None:
+        return ()
+    if raw[0].isupper() and not raw.isupper():
+        return word, sys.intern("@" + word)
+    return (word,)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _opening_keys(raw: str) -> tuple[str, ...]:
+    """The terms a sentence's first token counts: no ``@term`` (capitalised for its place, not as a name)."""
+    if raw[0].isdigit():
+        return ("#" + raw,)
+    word = _term(raw)
+    return () if word is None else (word,)
 
 
 @functools.lru_cache(maxsize=1 << 18)  # a corpus's vocabulary: normalising each token again dominated terms()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
-from storyline.text import sentence_spans
+from storyline.extract.anchors import Anchored, AnchorGroup, Anchors
+from storyline.extract.shared import sentences
 
 PAST = "past"
 FUTURE = "future"
@@ -136,16 +138,29 @@ def _word_tense(words: list[str], i: int, weak: bool = False) -> str | None:
 
 
 class Context:
-    """Lazily computed sentence spans of one text, for the tense heuristic."""
+    """What the finders share about one text: where its patterns can begin (``finditer``) and, computed on
+    first use, its sentence spans for the tense heuristic. ``plain``: every pattern scans the whole text (the
+    straightforward path the anchored one must equal; tests and the bench)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, plain: bool = False) -> None:
         self.text = text
         self._starts: list[int] | None = None
         self._spans: list[tuple[int, int]] = []
+        self._plain = plain
+        self._anchors: dict[AnchorGroup, Anchors] = {}  # one pass over the text per group of patterns used
+
+    def finditer(self, a: Anchored) -> Iterator[re.Match[str]]:
+        """The matches of ``a``'s pattern in the text, as ``finditer`` gives them."""
+        if self._plain:
+            return a.pattern.finditer(self.text)
+        anchors = self._anchors.get(a.group)
+        if anchors is None:
+            anchors = self._anchors[a.group] = Anchors(self.text, a.group)
+        return anchors.finditer(a)
 
     def sentence(self, pos: int) -> tuple[int, int]:
         if self._starts is None:
-            self._spans = sentence_spans(self.text)
+            self._spans = sentences(self.text)
             self._starts = [s for s, _ in self._spans]
         i = bisect.bisect_right(self._starts, pos) - 1
         if i < 0:

@@ -91,10 +91,19 @@ _FINDERS: tuple[_Finder, ...] = (
 _DATE_FINDERS = tuple(f for f in _FINDERS if f not in (find_durations, find_refs, find_times))
 
 
-def _resolve(text: str, published: str | None, finders: tuple[_Finder, ...] = _FINDERS) -> list[Candidate]:
-    """Every candidate of every finder, overlaps settled longest-first, in text order."""
+# letters a case-insensitive pattern matches as an ASCII one ("yeſterday", the Kelvin sign) but whose ``lower()`` is
+# not that letter: the vocabularies are looked up by the lower-cased word, so the matched word must fold to it
+_FOLD = str.maketrans({"\u017f": "s", "\u212a": "K", "\u0131": "i", "\u0130": "I"})
+
+
+def _resolve(
+    text: str, published: str | None, finders: tuple[_Finder, ...] = _FINDERS, *, plain: bool = False
+) -> list[Candidate]:
+    """Every candidate of every finder, overlaps settled longest-first, in text order (``plain``: each pattern
+    scans the whole text instead of trying only where it can begin; the same result, slower)."""
     pub = parse_published(published)
-    ctx = Context(text)
+    text = text.translate(_FOLD)  # one letter for one: offsets stay
+    ctx = Context(text, plain=plain)
     candidates = [c for finder in finders for c in finder(text, pub, ctx)]
     # Longest first, then leftmost, then the finder listed first: "October last year" beats
     # "last year"; at equal spans a date beats a duration reading of the same words.

@@ -20,38 +20,38 @@ from storyline.extract.dates.arithmetic import (
 )
 from storyline.extract.dates.context import FUTURE, PAST, Candidate, Context
 from storyline.extract.dates.vocabulary import (
-    AGO,
-    ANAPHOR_DAY,
+    AGO_AT,
+    ANAPHOR_DAY_AT,
     ANCHORED_AFTER,
-    CUE_MON,
-    CUE_YEAR,
-    DM_RANGE,
-    DMY,
+    CUE_MON_AT,
+    CUE_YEAR_AT,
+    DM_RANGE_AT,
+    DMY_AT,
     DURATION_BEFORE,
-    ISO,
+    ISO_AT,
     MAY_CUES,
-    MD_RANGE,
-    MDY,
-    MON_REL_YEAR,
-    MY,
+    MD_RANGE_AT,
+    MDY_AT,
+    MON_REL_YEAR_AT,
+    MY_AT,
     NUMBERS,
     PARTS_OF_DAY,
-    REL_DAY,
+    REL_DAY_AT,
     REL_DAY_OFFSETS,
-    REL_MON,
-    REL_PERIOD,
+    REL_MON_AT,
+    REL_PERIOD_AT,
     THE_BEFORE,
-    THE_WEEKEND,
+    THE_WEEKEND_AT,
     UNIT_CODE,
     WD_NAME_AFTER,
     WD_NAME_BEFORE,
-    WEEKDAY,
-    YEAR_RANGE,
+    WEEKDAY_AT,
+    YEAR_RANGE_AT,
 )
 
 
 def find_iso(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in ISO.finditer(text):
+    for m in ctx.finditer(ISO_AT):
         d = safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         yield Candidate(m.start(), m.end(), day_value(d), "day")
 
@@ -91,8 +91,8 @@ def _between_before(text: str, pos: int) -> bool:
 
 
 def find_ranges(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for rx in (MD_RANGE, DM_RANGE):
-        for m in rx.finditer(text):
+    for rx in (MD_RANGE_AT, DM_RANGE_AT):
+        for m in ctx.finditer(rx):
             if m["conn"] == "and" and not _between_before(text, m.start()):
                 continue  # "April 24 and 26" may be two separate days
             m1 = month_of(m["m1"] or m["m2"])
@@ -105,8 +105,8 @@ def find_ranges(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate
 
 
 def find_month_day(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for rx in (MDY, DMY):
-        for m in rx.finditer(text):
+    for rx in (MDY_AT, DMY_AT):
+        for m in ctx.finditer(rx):
             month, day = month_of(m["m"]), int(m["d"])
             weekday = WEEKDAYS[m["wd"].lower()] if m["wd"] else None
             if m["y"]:
@@ -128,15 +128,15 @@ def month_for_cue(pub: date, month: int, tense: str) -> str:
 
 
 def find_months(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in MY.finditer(text):
+    for m in ctx.finditer(MY_AT):
         yield Candidate(m.start(), m.end(), f"{m['y']}-{month_of(m['m']):02d}", "month")
-    for m in MON_REL_YEAR.finditer(text):
+    for m in ctx.finditer(MON_REL_YEAR_AT):
         value = None
         if pub is not None:
             year = pub.year + {"last": -1, "this": 0, "next": 1}[m["rel"]]
             value = f"{year}-{month_of(m['m']):02d}"
         yield Candidate(m.start(), m.end(), value, "month")
-    for m in REL_MON.finditer(text):
+    for m in ctx.finditer(REL_MON_AT):
         value = None
         month = month_of(m["m"])
         if pub is not None:
@@ -149,7 +149,7 @@ def find_months(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate
                 year = pub.year
             value = f"{year}-{month:02d}"
         yield Candidate(m.start(), m.end(), value, "month")
-    for m in CUE_MON.finditer(text):
+    for m in ctx.finditer(CUE_MON_AT):
         cue = (m["cue"] or "").lower()
         if not cue and not m["mod"]:
             continue  # a bare month name may be a verb, a name or a headline word
@@ -160,16 +160,16 @@ def find_months(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate
 
 
 def find_years(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in CUE_YEAR.finditer(text):
+    for m in ctx.finditer(CUE_YEAR_AT):
         start = m.start("mod") if m["mod"] else m.start("y")
         yield Candidate(start, m.end(), m["y"], "year")
-    for m in YEAR_RANGE.finditer(text):
+    for m in ctx.finditer(YEAR_RANGE_AT):
         yield Candidate(m.start("y1"), m.end("y1"), m["y1"], "year")
         yield Candidate(m.start("y2"), m.end("y2"), m["y2"], "year")
 
 
 def find_weekdays(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in WEEKDAY.finditer(text):
+    for m in ctx.finditer(WEEKDAY_AT):
         if not m["mod"] and (
             WD_NAME_BEFORE.search(text, max(0, m.start() - 25), m.start()) or WD_NAME_AFTER.match(text, m.end())
         ):
@@ -197,7 +197,7 @@ def find_weekdays(text: str, pub: date | None, ctx: Context) -> Iterator[Candida
 
 
 def find_relative_days(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in REL_DAY.finditer(text):
+    for m in ctx.finditer(REL_DAY_AT):
         phrase = " ".join(m.group(0).lower().split())
         if phrase == "today" and text[max(0, m.start() - 4) : m.start()] == "USA ":
             continue
@@ -210,7 +210,7 @@ def find_relative_days(text: str, pub: date | None, ctx: Context) -> Iterator[Ca
             yield Candidate(m.start(), m.end(), value, "day", f"{value}T{part}", "TIME")
         else:
             yield Candidate(m.start(), m.end(), value, "day")
-    for m in ANAPHOR_DAY.finditer(text):
+    for m in ctx.finditer(ANAPHOR_DAY_AT):
         if m["ba"] and ANCHORED_AFTER.match(text, m.end()):
             # "the day before the summit" points at the summit; we cannot resolve it.
             yield Candidate(m.start(), m.end(), None, "unknown")
@@ -223,7 +223,7 @@ def find_relative_days(text: str, pub: date | None, ctx: Context) -> Iterator[Ca
 
 
 def find_relative_periods(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in REL_PERIOD.finditer(text):
+    for m in ctx.finditer(REL_PERIOD_AT):
         rel, unit = m["rel"].lower(), m["u"]
         if rel == "past" and not THE_BEFORE.search(text, max(0, m.start() - 5), m.start()):
             continue  # "past week" needs its article: "the past week"
@@ -258,7 +258,7 @@ def find_relative_periods(text: str, pub: date | None, ctx: Context) -> Iterator
                 value = weekend(saturday)
                 timex = f"{iso_week(saturday)}-WE"
         yield Candidate(m.start(), m.end(), value, granularity, timex)
-    for m in THE_WEEKEND.finditer(text):
+    for m in ctx.finditer(THE_WEEKEND_AT):
         value = None
         if pub is not None:
             if ctx.tense(m.start("span"), m.end()) == FUTURE:
@@ -270,7 +270,7 @@ def find_relative_periods(text: str, pub: date | None, ctx: Context) -> Iterator
 
 
 def find_ago(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in AGO.finditer(text):
+    for m in ctx.finditer(AGO_AT):
         raw = m["n"].lower()
         n = int(raw) if raw.isdigit() else NUMBERS[raw]
         unit = m["u"].lower()

@@ -8,18 +8,23 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from storyline.calendar_words import WEEKDAYS
+from storyline.extract.anchors import AnchorGroup
 from storyline.extract.dates.arithmetic import day_value, iso_week, month_of, safe_date, shift_month, weekday_date
 from storyline.extract.dates.context import FUTURE, Candidate, Context
 from storyline.extract.dates.finders import month_for_cue
 from storyline.extract.dates.vocabulary import (
+    DATE_ANCHORS,
     DURATION_BEFORE,
     ISO,
     MONTH_ALTERNATION,
+    MONTH_FIRST,
     NOT_YEAR,
+    NOWHERE,
     NUMBERS,
     PARTS_OF_DAY,
     UNIT_CODE,
     WEEKDAY_ALTERNATION,
+    WEEKDAY_FIRST,
 )
 from storyline.text import sentence_initial
 
@@ -163,6 +168,46 @@ THE_DAY = re.compile(
 )
 
 
+# Where each pattern can begin (see the same block in ``vocabulary``); the patterns only ``find_timexes`` reads
+# are a group of their own, so ``find_dates`` does not look for where they begin.
+TIMEX_ANCHORS = AnchorGroup()
+_SET_WORD_AT = TIMEX_ANCHORS.add(_SET_WORD, r"(?:annual|annually|yearly|weekly|monthly|quarterly)\Z")
+_SET_EVERY_AT = TIMEX_ANCHORS.add(_SET_EVERY, r"(?:[Ee]very|[Ee]ach)\Z")
+_REF_AT = TIMEX_ANCHORS.add(
+    _REF, r"(?:[Nn]ow|[Cc]urrently|[Rr]ecently|[Tt]he|[Aa]t|[Vv]ery|[Ss]oon|[Nn]owadays|[Tt]hese|[Ff]ormerly)\Z"
+)
+_CLOCKS_AT = tuple(TIMEX_ANCHORS.add(rx, r"\d") for rx in _CLOCKS)
+_WD_PART_AT = TIMEX_ANCHORS.add(_WD_PART, WEEKDAY_FIRST)
+_QUARTER_AT = DATE_ANCHORS.add(
+    _QUARTER,
+    r"(?:first|second|third|fourth|final|last|Q)\Z|[1-4]\Z",
+    lead=r"[Tt]he\Z",
+    then=r"(?:first|second|third|fourth|final|last)\Z|[1-4]\Z",
+)
+_SEASON_AT = DATE_ANCHORS.add(
+    _SEASON,
+    r"[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate|[Mm]id|(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\Z",
+    lead=r"(?:[Ii]n|[Dd]uring|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]hrough)\Z",
+    then=r"(?:the|[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\Z",
+)
+_DECADE_AT = DATE_ANCHORS.add(_DECADE, r"(?:\d\d){1,2}\Z")
+_CENTURY_AT = DATE_ANCHORS.add(_CENTURY, r"\d\d\Z")
+_BARE_YEAR_AT = DATE_ANCHORS.add(_BARE_YEAR, r"\d{4}\Z")
+_YEAR_PAIR_AT = DATE_ANCHORS.add(_YEAR_PAIR, r"\d{4}\Z")
+_SHORT_YEAR_AT = DATE_ANCHORS.add(_SHORT_YEAR, r"['’]\Z")
+_BARE_MON_AT = DATE_ANCHORS.add(_BARE_MON, MONTH_FIRST)
+_YEAR_EDGE_AT = DATE_ANCHORS.add(
+    _YEAR_EDGE,
+    r"(?:end|beginning|start|middle|close|turn)\Z",
+    lead=r"[Tt]he\Z",
+    then=r"(?:end|beginning|start|middle|close|turn)\Z",
+)
+_ANAPHOR_PERIOD_AT = DATE_ANCHORS.add(
+    _ANAPHOR_PERIOD, NOWHERE, lead=r"[Tt]he\Z", then=r"(?:previous|preceding|following|next|prior|week|month|year)\Z"
+)
+THE_DAY_AT = DATE_ANCHORS.add(THE_DAY, NOWHERE, lead=r"(?:[Tt]he|[Tt]hat)\Z", then=r"(?:same|day)\Z")
+
+
 def _n_value(raw: str) -> str:
     """The number of a duration as TIMEX writes it: "2", "2.5", "X" for "several"."""
     low = " ".join(raw.lower().split())
@@ -242,9 +287,9 @@ def find_durations(text: str, pub: date | None, ctx: Context) -> Iterator[Candid
         yield Candidate(start, m.end(), None, "unknown", _duration_value("X", m["u"]), "DURATION", False)
     for m in _SET_RATE.finditer(text):
         yield Candidate(m.start("span"), m.end(), None, "unknown", f"P1{UNIT_CODE[m['u']]}", "SET", False)
-    for m in _SET_WORD.finditer(text):
+    for m in ctx.finditer(_SET_WORD_AT):
         yield Candidate(m.start(), m.end(), None, "unknown", _SET_WORD_VALUE[m["w"]], "SET", False)
-    for m in _SET_EVERY.finditer(text):
+    for m in ctx.finditer(_SET_EVERY_AT):
         u = m["u"]
         tv = (
             f"XXXX-XX-XXT{PARTS_OF_DAY[u]}"
@@ -257,7 +302,7 @@ def find_durations(text: str, pub: date | None, ctx: Context) -> Iterator[Candid
 
 
 def find_refs(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in _REF.finditer(text):
+    for m in ctx.finditer(_REF_AT):
         key = " ".join(m["w"].lower().split())
         yield Candidate(m.start(), m.end(), None, "unknown", _REF_VALUE[key], "DATE", False)
 
@@ -272,7 +317,7 @@ def _day_before(ctx: Context, pos: int, pub: date | None) -> date | None:
 
 
 def find_times(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in (m for rx in _CLOCKS for m in rx.finditer(text)):
+    for m in (m for rx in _CLOCKS_AT for m in ctx.finditer(rx)):
         groups = m.groupdict()
         hour = int(m["h"])
         minute = int(groups.get("mi") or 0)
@@ -294,7 +339,7 @@ def find_times(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]
         zone = "Z" if groups.get("tz") in ("UTC", "GMT") else ""
         tv = f"{day.isoformat()}T{hour:02d}:{minute:02d}{zone}" if day else None
         yield Candidate(m.start(), m.end(), day_value(day), "day", tv, "TIME")
-    for m in _WD_PART.finditer(text):
+    for m in ctx.finditer(_WD_PART_AT):
         day = None
         if pub is not None:
             mode = "on_or_after" if ctx.tense(m.start(), m.end()) == FUTURE else "on_or_before"
@@ -312,7 +357,7 @@ def _quarter_range(year: int, q: int) -> str | None:
 
 
 def find_quarters(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in _QUARTER.finditer(text):
+    for m in ctx.finditer(_QUARTER_AT):
         ord_ = (m["ord"] or "").lower()
         q = int(m["q"]) if m["q"] else _ORDINAL_Q.get(ord_, 4)
         year: int | None = int(m["y"]) if m["y"] else None
@@ -336,7 +381,7 @@ def find_quarters(text: str, pub: date | None, ctx: Context) -> Iterator[Candida
 
 
 def find_seasons(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in _SEASON.finditer(text):
+    for m in ctx.finditer(_SEASON_AT):
         season = m["s"].lower()
         if not (m["mod"] or m["cue"] or m["y"]):
             continue  # "spring", "fall" alone are too often other words
@@ -372,30 +417,30 @@ def find_seasons(text: str, pub: date | None, ctx: Context) -> Iterator[Candidat
 
 
 def find_decades(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in _DECADE.finditer(text):
+    for m in ctx.finditer(_DECADE_AT):
         century = m["c"] or "19"
         first = int(f"{century}{m['d']}0")
         start = m.start() - 1 if not m["c"] else m.start()
         yield Candidate(start, m.end(), f"{first}-01-01/{first + 9}-12-31", "range", f"{century}{m['d']}")
-    for m in _CENTURY.finditer(text):
+    for m in ctx.finditer(_CENTURY_AT):
         n = int(m["n"])
         first = (n - 1) * 100
         yield Candidate(m.start(), m.end(), f"{first:04d}-01-01/{first + 99:04d}-12-31", "range", f"{n - 1:02d}")
 
 
 def find_bare_years(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in _BARE_YEAR.finditer(text):
+    for m in ctx.finditer(_BARE_YEAR_AT):
         if _ID_BEFORE.search(text, max(0, m.start() - 12), m.start()):
             continue
         yield Candidate(m.start(), m.end(), m["y"], "year")
-    for m in _YEAR_PAIR.finditer(text):
+    for m in ctx.finditer(_YEAR_PAIR_AT):
         y1 = int(m["y1"])
         y2 = int(m["y2"]) if len(m["y2"]) == 4 else y1 // 100 * 100 + int(m["y2"])
         if y2 <= y1:
             continue  # "2009-05" is a month, "2019/20" a season: only a rising pair is two years
         yield Candidate(m.start("y1"), m.end("y1"), str(y1), "year")
         yield Candidate(m.start("y2"), m.end("y2"), str(y2), "year")
-    for m in _SHORT_YEAR.finditer(text):
+    for m in ctx.finditer(_SHORT_YEAR_AT):
         yy = int(m["yy"])
         this = pub.year % 100 if pub else 30
         year = 2000 + yy if yy <= this else 1900 + yy
@@ -403,7 +448,7 @@ def find_bare_years(text: str, pub: date | None, ctx: Context) -> Iterator[Candi
 
 
 def find_bare_months(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in _BARE_MON.finditer(text):
+    for m in ctx.finditer(_BARE_MON_AT):
         before = text[max(0, m.start() - 30) : m.start()]
         if re.search(r"(?:[A-Z][\w.'’-]*|\b[Tt]he)\s+$", before) and not re.search(
             rf"(?:{WEEKDAY_ALTERNATION}),?\s+$", before
@@ -418,7 +463,7 @@ def find_bare_months(text: str, pub: date | None, ctx: Context) -> Iterator[Cand
 
 
 def find_year_edges(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in _YEAR_EDGE.finditer(text):
+    for m in ctx.finditer(_YEAR_EDGE_AT):
         year: int | None = int(m["y"]) if m["y"] else None
         rel = " ".join((m["rel"] or "").lower().split())
         if year is None and pub is not None:
@@ -434,7 +479,7 @@ def find_year_edges(text: str, pub: date | None, ctx: Context) -> Iterator[Candi
             else:
                 year = pub.year
         yield Candidate(m.start(), m.end(), str(year) if year else None, "year")
-    for m in _ANAPHOR_PERIOD.finditer(text):
+    for m in ctx.finditer(_ANAPHOR_PERIOD_AT):
         if DURATION_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue  # "over the next week" is a duration
         unit = m["u"] or m["u2"]
@@ -453,7 +498,7 @@ def find_year_edges(text: str, pub: date | None, ctx: Context) -> Iterator[Candi
 
 
 def find_the_day(text: str, pub: date | None, ctx: Context) -> Iterator[Candidate]:
-    for m in THE_DAY.finditer(text):
+    for m in ctx.finditer(THE_DAY_AT):
         if re.match(r"\s+(?:before|after)\b", text[m.end() : m.end() + 8]):
             continue
         yield Candidate(m.start(), m.end(), None, "day", None, "DATE", True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from storyline.calendar_words import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES
+from storyline.extract.anchors import AnchorGroup
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
@@ -182,3 +183,51 @@ UNIT_CODE = {
     "weekend": "WE",
 }
 PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each pattern can begin (``storyline.extract.anchors``): the runs of letters or digits its
+# matches start at. An alternative ending in \Z names the whole run; one without names a prefix
+# (a word the pattern lets letters follow, as "mid" in "midsummer"). A frequent opening word ("the",
+# "in") is a ``lead``: the pattern is tried there only when the next word is one ``then`` names.
+# Checked against the plain scan in tests/test_fast_paths.py.
+
+DATE_ANCHORS = AnchorGroup()  # read over an article's text by the date finders
+MONTH_FIRST = rf"(?:{MONTH_ALTERNATION}|{_ABBR})\Z"
+WEEKDAY_FIRST = rf"(?:{WEEKDAY_ALTERNATION})\Z"
+MOD_FIRST = r"(?:[Ee]arly|[Ll]ate)\Z|[Mm]id"  # _MOD: "mid" may run into the month ("midJuly")
+CUE_FIRST = (
+    r"(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Dd]uring|[Tt]hrough|[Tt]hroughout|[Bb]efore|[Aa]fter|of)\Z"
+)
+DAY_FIRST = r"\d\d?\Z"
+NOWHERE = r"(?!)"  # a pattern that begins only at a lead word (``lead``/``then``)
+
+ISO_AT = DATE_ANCHORS.add(ISO, r"\d{4}\Z")
+MD_RANGE_AT = DATE_ANCHORS.add(MD_RANGE, MONTH_FIRST)
+DM_RANGE_AT = DATE_ANCHORS.add(DM_RANGE, DAY_FIRST)
+MDY_AT = DATE_ANCHORS.add(MDY, f"{WEEKDAY_FIRST}|{MONTH_FIRST}")
+DMY_AT = DATE_ANCHORS.add(DMY, f"{WEEKDAY_FIRST}|{DAY_FIRST}")
+MY_AT = DATE_ANCHORS.add(MY, f"{MOD_FIRST}|{MONTH_FIRST}")
+MON_REL_YEAR_AT = DATE_ANCHORS.add(MON_REL_YEAR, f"{MOD_FIRST}|{MONTH_FIRST}")
+REL_MON_AT = DATE_ANCHORS.add(REL_MON, r"(?:[Ll]ast|[Nn]ext|[Tt]his)\Z")
+CUE_MON_AT = DATE_ANCHORS.add(CUE_MON, f"{MOD_FIRST}|{MONTH_FIRST}", lead=CUE_FIRST, then=f"{MOD_FIRST}|{MONTH_FIRST}")
+CUE_YEAR_AT = DATE_ANCHORS.add(CUE_YEAR, MOD_FIRST, lead=rf"{CUE_FIRST}|year\Z", then=r"the\Z|(?:19|20)\d\d\Z")
+YEAR_RANGE_AT = DATE_ANCHORS.add(YEAR_RANGE, r"(?:[Ff]rom|[Bb]etween)\Z")
+WEEKDAY_AT = DATE_ANCHORS.add(WEEKDAY, rf"(?:[Ll]ast|[Nn]ext|[Tt]his|[Pp]ast|[Cc]oming)\Z|{WEEKDAY_FIRST}")
+REL_DAY_AT = DATE_ANCHORS.add(
+    REL_DAY,
+    r"(?i:(?:earlier|later|today|tonight|yesterday|tomorrow|this|last)\Z)",
+    lead=r"(?i:the\Z)",
+    then=r"(?i:day\Z)",
+)
+ANAPHOR_DAY_AT = DATE_ANCHORS.add(
+    ANAPHOR_DAY, NOWHERE, lead=r"[Tt]he\Z", then=r"(?:previous|preceding|next|following|day)\Z"
+)
+REL_PERIOD_AT = DATE_ANCHORS.add(REL_PERIOD, r"[Ee]arl|[Ll]at|[Mm]id|(?:[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast)\Z")
+THE_WEEKEND_AT = DATE_ANCHORS.add(THE_WEEKEND, NOWHERE, lead=r"(?:[Oo]ver|[Aa]t|[Oo]n|[Dd]uring)\Z", then=r"the\Z")
+AGO_AT = DATE_ANCHORS.add(
+    AGO,
+    NOWHERE,
+    lead=r"(?i:(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,3})\Z)",
+    then=r"(?i:(?:day|week|month|year|decade)s?\Z)",
+)

@@ -79,6 +79,7 @@ def split_names(block: str) -> frozenset[str]:
     return frozenset(n.strip() for n in block.replace("\n", "").split("|") if n.strip())
 
 
+@lru_cache(maxsize=1 << 16)  # called for the last word of every capitalised run
 def norm_token(token: str) -> str:
     return unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode().lower()
 

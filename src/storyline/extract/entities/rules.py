@@ -21,6 +21,9 @@ _INITIAL = rf"[{_UP}]\.(?=[ \u00a0]+(?!(?:{_OPENERS})\b)[{_UP}][a-z])"
 _TOKEN = rf"(?:(?:[{_UP}]\.){{2,}}|{_INITIAL}|[{_UP}][\w]*(?:['’][{_UP}][\w]*)?(?:-[\w]+)*(?:['’]s\b|(?<=s)['’](?=[ \u00a0][{_UP}]))?)"
 _CONNECTORS = "of|de|da|do|dos|das|di|du|del|della|der|den|van|von|la|le|al|el|bin|ibn|bint|ben|the"
 _RUN = re.compile(rf"{_TOKEN}(?:[ \u00a0]+(?:(?:{_CONNECTORS})[ \u00a0]+){{0,2}}{_TOKEN})*")
+# Every _RUN match begins with a capital letter of _UP (each branch of _TOKEN does, and nothing stands before it):
+# the run is tried only where one stands, found by a scan that skips the rest in C (``_runs``).
+_CAPITAL = re.compile(rf"[{_UP}]")
 _PIECE = re.compile(rf"{_TOKEN}|\S+")
 
 FUNCTION_WORDS = frozenset(
@@ -134,8 +137,8 @@ class _Seg:
 
 def rule_spans(text: str) -> list[tuple[int, int, str]]:
     segs: list[_Seg] = []
-    for run in _RUN.finditer(text):
-        segs.extend(_split_run(text, run.start(), run.end()))
+    for start, end in _runs(text):
+        segs.extend(_split_run(text, start, end))
     gaz = gazetteer_types()
     # first pass: type what the segment itself says
     typed_segs: list[_Seg] = []
@@ -187,9 +190,25 @@ def rule_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _runs(text: str) -> list[tuple[int, int]]:
+    """The spans ``_RUN.finditer(text)`` gives, the pattern tried only at capital letters."""
+    out: list[tuple[int, int]] = []
+    match = _RUN.match
+    end = 0
+    for cap in _CAPITAL.finditer(text):
+        pos = cap.start()
+        if pos < end:
+            continue  # inside the last run: finditer goes on from its end
+        m = match(text, pos)
+        if m is not None:
+            end = m.end()
+            out.append((pos, end))
+    return out
+
+
 def _split_run(text: str, start: int, end: int) -> list[_Seg]:
     """Cut one run of capitalised words at possessives, titles and function words."""
-    toks = [(m.start(), m.end()) for m in _PIECE.finditer(text, start, end)]
+    toks = [m.span() for m in _PIECE.finditer(text, start, end)]
     initial = sentence_initial(text, start)
     segs: list[_Seg] = []
     cur: list[tuple[int, int]] = []
@@ -226,7 +245,7 @@ def _split_run(text: str, start: int, end: int) -> list[_Seg]:
             word = word[:-1]
             possessive = True
         low = word.lower().rstrip(".")
-        if not cur and (low in FUNCTION_WORDS or is_date_word(word)):
+        if not cur and (low in FUNCTION_WORDS or low in _DATE_WORDS):  # low: what is_date_word(word) reads
             cur_initial = False  # the next word is capitalised for its own sake
             i += 1
             continue
@@ -251,7 +270,7 @@ def _split_run(text: str, start: int, end: int) -> list[_Seg]:
             ):
                 i += 1
             continue
-        if is_date_word(word) and (low != "may" or not cur):
+        if low in _DATE_WORDS and (low != "may" or not cur):
             flush(False)
             i += 1
             continue
@@ -291,8 +310,12 @@ def _norp_prefix(text: str, toks: list[tuple[int, int]]) -> int:
     return 0
 
 
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+
+
 def _title_before(text: str, start: int) -> bool:
-    m = re.search(r"([A-Za-z]+)\.?\s+$", text[max(0, start - 20) : start])
+    # searched within bounds rather than in a slice of them: the same match, no copy
+    m = _WORD_BEFORE.search(text, max(0, start - 20), start)
     return bool(m and m.group(1).lower() in TITLES)
 
 

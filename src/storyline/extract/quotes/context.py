@@ -7,6 +7,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from storyline.extract.anchors import Anchors
 from storyline.extract.entities import name_key
 from storyline.extract.quotes.clauses import (
     Att,
@@ -29,6 +30,8 @@ from storyline.extract.quotes.clauses import (
 )
 from storyline.extract.quotes.cues import (
     CUE,
+    CUE_ANCHORS,
+    CUE_AT,
     CUE_WORDS,
     EVIDENCE_SUBJECT,
     OBJECT,
@@ -82,6 +85,10 @@ class Context(Speakers):
         super().__init__(text, mentions)
         self._close_set = frozenset(self.quote_closes)
         self._atts: dict[tuple[int, int], list[Att]] = {}
+        # where a cue can begin, found once for every sentence; the runs of the text before masking are those of
+        # the masked text outside the quoted words (a quote mark stands before each masked stretch), and the split
+        # of the text is shared with the date finders
+        self._anchors = Anchors(self.masked, CUE_ANCHORS, runs_of=text)
 
     def region(self, o: int, c: int) -> tuple[int, int]:
         """The sentence(s) a quote stands in, plus a stub attribution after it ("It said.")."""
@@ -112,7 +119,7 @@ class Context(Speakers):
     def _find_attributions(self, rs: int, re_: int) -> list[Att]:
         masked = self.masked
         raw: list[Att] = []
-        for m in CUE.finditer(masked, rs, re_):
+        for m in self._anchors.finditer(CUE_AT, rs, re_):
             cs, ce = m.start(), m.end()
             cue = m.group(0).lower()
             if m.group("acc") or m.group("quoting"):

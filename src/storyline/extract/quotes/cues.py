@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from storyline.calendar_words import MONTH_NAMES, WEEKDAY_NAMES
+from storyline.extract.anchors import AnchorGroup
 
 # A quote of fewer words than this with no attribution in its sentence is a scare quote
 # ("reached a 'satisfactory agreement'"), not speech. Reported speech shorter than this is
@@ -67,6 +68,14 @@ _TAIL_VERBS = (
 CUE = re.compile(
     rf"\b(?:(?P<acc>[Aa]ccording to)|(?P<quoting>quoting|citing)|(?P<verb>{_VERBS})|(?P<weak>{_WEAK})"
     rf"|(?P<evid>{_EVIDENCE})|(?P<tail>{_TAIL_VERBS}))\b"
+)
+CUE_ANCHORS = AnchorGroup()  # read over an article's masked text by the attribution finder
+# where CUE can begin (``storyline.extract.anchors``): the first word of any of its alternatives, whole
+CUE_AT = CUE_ANCHORS.add(
+    CUE,
+    "(?:[Aa]ccording|"
+    + "|".join(sorted({w.split()[0] for w in f"quoting|citing|{_VERBS}|{_WEAK}|{_EVIDENCE}|{_TAIL_VERBS}".split("|")}))
+    + r")\Z",
 )
 CUE_WORDS = frozenset((_VERBS + "|" + _WEAK + "|quoting|citing|according").split("|"))
 OBJECT_VERBS = frozenset("told tells tell asked asks urged assured informed reminded warned warns briefed".split())

@@ -131,7 +131,9 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
         quotes.append(Quote(article_id, speaker, cue, text[cs:ce], False, cs, ce))
     quotes.sort(key=lambda q: (q.start, q.end))
     quotes = _join_split_quotes(text, quotes)
-    return [dataclasses.replace(q, text=original[q.start : q.end]) for q in quotes]
+    # the words as the article wrote them (unify_marks may have changed marks); a quote that has them already is
+    # kept as it is (dataclasses.replace costs more than the rest of building it)
+    return [q if q.text == (words := original[q.start : q.end]) else dataclasses.replace(q, text=words) for q in quotes]
 
 
 # A quotation in title case right after a possessive, a determiner or a preposition names a show, a

@@ -87,9 +87,12 @@ def _pair_marks(text: str, marks: str, lo: int, hi: int, single: bool) -> list[t
 def find_quote_marks(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = 0
+    any_mark = _mark_pattern(DOUBLE + SINGLE)
     for para in text.split("\n"):
         lo, hi = pos, pos + len(para)
         pos = hi + 1
+        if any_mark.search(text, lo, hi) is None:
+            continue  # no mark: no pair (most paragraphs)
         doubles = _pair_marks(text, DOUBLE, lo, hi, single=False)
         singles = [
             p

@@ -23,8 +23,8 @@ from storyline.extract.quotes.cues import (
 )
 from storyline.extract.quotes.gender import person_genders
 from storyline.extract.quotes.marks import MASK, find_quote_marks
+from storyline.extract.shared import sentences
 from storyline.records import Mention
-from storyline.text import sentence_spans
 
 # "He said" looks this many sentences back for a subject to stand for (a news paragraph is two
 # or three sentences, and the pronoun rarely crosses more than one paragraph).
@@ -43,10 +43,9 @@ class Speakers:
         self.quote_closes = [c for _, c in self.quote_marks]
         chars = list(text)
         for o, c in self.quote_marks:
-            for i in range(o + 1, c):
-                chars[i] = MASK
+            chars[o + 1 : c] = MASK * max(0, c - o - 1)
         self.masked = "".join(chars)
-        self.sentences = sentence_spans(text)
+        self.sentences = sentences(text)
         # agencies the article defines itself ("the state news agency MPA") name channels like table ones
         self.local_agencies = local_agencies(text)
         self.agencies = agency_spans(text, self.local_agencies)
