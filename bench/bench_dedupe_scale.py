@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_dedupe_scale.py build --n 10000 --db /tmp/d10k.db     # store only, no dedupe
     .venv/bin/python bench/bench_dedupe_scale.py bulk --db /tmp/d10k.db [--chunk 2000]  # index them (timed)
-    .venv/bin/python bench/bench_dedupe_scale.py add --db /tmp/d10k.db --k 1 --reps 20  # add k new ones, reps times
+    .venv/bin/python bench/bench_dedupe_scale.py add --db /tmp/d10k.db --k 1 --reps 20 [--steps]  # add k, reps times
 
 Articles come from ``bench/scale_corpus.py`` (Timeline17 perturbed at run time; nothing of it is committed), or
 from a JSON-lines file of the same shape (``--jsonl``). ``build`` stores the first N without indexing them, as an
@@ -11,14 +11,19 @@ first unless ``--in-place``, and prints wall and CPU time, articles/s and the pr
 its own process, so the figure is the dedupe step's). ``add`` takes articles N, N+1, ... of the same generator (later
 "eras": published after everything stored, as a feed brings them), adds them k at a time to a copy of the indexed
 store through ``dedupe_pending`` (one transaction each, commit included) and prints p50/p95 per add and per
-article. ``--check`` (bulk) compares the store with ``dedupe.dedupe`` over every article (memory: the whole corpus).
+article, wall and CPU time of the process (on a shared machine CPU is the steadier figure), and whether the store
+holds token hashes (migration 16: a store indexed before it re-tokenises its articles' texts); ``--steps`` adds the
+update's own step timings and counts. ``--check`` (bulk) compares the store with ``dedupe.dedupe`` over every
+article (memory: the whole corpus).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -122,8 +127,43 @@ def _pct(values: list[float], p: int) -> float:
     return ordered[max(0, -(-p * len(ordered) // 100) - 1)]
 
 
+class _Steps(logging.Handler):
+    """Collects the incremental update's step timings and counts (its debug and info lines), one dict per update."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.updates: list[dict[str, float]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if msg.startswith("dedupe update: "):
+            self.updates.append({m[1]: float(m[2]) for m in re.finditer(r"(step \d) ([\d.]+) s", msg)})
+        elif msg.startswith("dedupe: ") and "read for windows" in msg and self.updates:
+            nums = [int(x) for x in re.findall(r"\d+", msg)]
+            self.updates[-1].update(zip(("new", "re-derived", "window", "spans changed", "passages written"), nums))
+
+
+def _print_steps(handler: _Steps) -> None:
+    if not handler.updates:
+        return
+    names = list(dict.fromkeys(k for u in handler.updates for k in u))
+    for name in names:
+        values = [u.get(name, 0.0) for u in handler.updates]
+        unit = " s" if name.startswith("step") else ""
+        fmt = ".2f" if unit else ".0f"
+        print(
+            f"  {name}: p50 {statistics.median(values):{fmt}}{unit}, p95 {_pct(values, 95):{fmt}}{unit}, "
+            f"max {max(values):{fmt}}{unit}"
+        )
+
+
 def add(args: argparse.Namespace) -> None:
     db = _copy(args.db)
+    steps = _Steps()
+    if args.steps:  # the update's own step timings (wall) and counts, per add
+        lg = logging.getLogger("storyline.dedupe.incremental")
+        lg.setLevel(logging.DEBUG)
+        lg.addHandler(steps)
     try:
         store = SQLiteStore(db)
         size = store.dedupe_index().size()
@@ -131,21 +171,31 @@ def add(args: argparse.Namespace) -> None:
             sys.exit(f"{args.db} holds articles the dedupe index does not: run `bulk --in-place` first")
         fresh = [_article(r) for r in _records(args.k * args.reps, args.start or size, args.jsonl)]
         per_add: list[float] = []
+        per_cpu: list[float] = []
         rederived: list[int] = []
         for r in range(args.reps):
             part = fresh[r * args.k : (r + 1) * args.k]
             store.add_articles(part)  # as an ingest does; not timed
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             changes = dedupe_pending(store, DedupeOptions())
             per_add.append(time.perf_counter() - t)
+            per_cpu.append(time.process_time() - c)
             rederived.append(changes.rederived)
         ms = [t * 1000 for t in per_add]
+        cpu = [t * 1000 for t in per_cpu]
+        tokens = len(store.dedupe_index().tokens(store.article_ids()[:1000]))
+        print(f"{args.db}: {tokens} of the first 1,000 stored articles have stored tokens (migration 16)")
+        print(
+            f"  CPU per add p50 {statistics.median(cpu):.0f} ms, p95 {_pct(cpu, 95):.0f} ms; per article p50 "
+            f"{statistics.median(cpu) / args.k:.1f} ms"
+        )
         print(
             f"add {args.k} article(s) to {size} indexed, {args.reps} times: per add p50 {statistics.median(ms):.0f} ms, "
             f"p95 {_pct(ms, 95):.0f} ms; per article p50 {statistics.median(ms) / args.k:.1f} ms, "
             f"p95 {_pct(ms, 95) / args.k:.1f} ms; re-derived median {statistics.median(rederived):.0f} "
             f"(max {max(rederived)}); peak RSS {_peak_gib():.2f} GiB"
         )
+        _print_steps(steps)
         store.close()
     finally:
         os.unlink(db)
@@ -169,6 +219,7 @@ def main() -> None:
     a.add_argument("--reps", type=int, default=20)
     a.add_argument("--start", type=int, default=0, help="first generated article to add (default: the store's size)")
     a.add_argument("--jsonl", default=None)
+    a.add_argument("--steps", action="store_true", help="also print the update's step timings and counts")
     args = ap.parse_args()
     {"build": build, "bulk": bulk, "add": add}[args.cmd](args)
 

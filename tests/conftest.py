@@ -164,3 +164,15 @@ def any_store(request: pytest.FixtureRequest) -> Any:
     if request.param == "sqlite":
         return request.getfixturevalue("store")
     return request.getfixturevalue("pg_store")
+
+
+@pytest.fixture
+def other_store(request: pytest.FixtureRequest, any_store: Any) -> Iterator[Any]:
+    """A second, empty store of the same backend as ``any_store`` (a from-scratch reference beside it)."""
+    if isinstance(any_store, SQLiteStore):
+        s = SQLiteStore(":memory:")
+        yield s
+        s.close()
+        return
+    with pg_database(request.getfixturevalue("pg_url")) as store:
+        yield store

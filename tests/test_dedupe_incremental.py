@@ -20,9 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pytest
 
-from storyline.dedupe import REBUILD_FRACTION, dedupe, order_duplicates, order_passages, update
+from storyline.dedupe import REBUILD_FRACTION, DedupeOptions, dedupe, order_duplicates, order_passages, update
+from storyline.dedupe.index import _winnow, _winnow_at, pack_tokens, unpack_tokens
+from storyline.dedupe.minhash import KNOWN_LSH_PARAMS
+from storyline.dedupe.tokens import member, tokenise_batch, word_chars, word_mask
 from storyline.pipeline import update_dedupe
 from storyline.pipeline.jobs import dedupe_pending
 from storyline.records import Article, Duplicate, Passage
@@ -569,3 +573,104 @@ def test_dedupe_changes_name_the_articles_whose_marks_or_passages_changed(store:
     carried_after = {a: {p.id for p in after[1] if a in p.articles} for a in by_id}
     differ = {a for a in by_id if marks[0].get(a) != marks[1].get(a) or carried_before[a] != carried_after[a]}
     assert differ and differ <= changes.touched
+
+
+# --------------------------------------------------------------------------- stored token hashes (migration 16)
+
+
+def test_stored_tokens_are_the_tokens_of_each_indexed_article(any_store: Any) -> None:
+    gen = generate(SEEDS[2], n_independent=12)
+    any_store.add_articles(gen.articles)
+    dedupe_pending(any_store)
+    index = any_store.dedupe_index()
+    ids = [a.id for a in gen.articles]
+    stored = index.tokens(ids)
+    assert set(stored) == set(ids)  # every article joining the index has its row
+    for a in gen.articles:
+        hashes, _, _, quoted, _ = tokenise_batch([a.text])
+        got = unpack_tokens(*stored[a.id])
+        assert all(isinstance(part, bytes) for part in stored[a.id])
+        assert got[0].tolist() == hashes.tolist()
+        assert got[1].tolist() == quoted.tolist()
+    assert any(q for a in gen.articles for q in unpack_tokens(*stored[a.id])[1].tolist())  # quotations kept
+
+
+def test_articles_indexed_without_stored_tokens_are_read_whole_with_the_same_result(
+    any_store: Any, corpora: dict[int, Any]
+) -> None:
+    # A store indexed before migration 16 holds no tokens: its articles' texts are tokenised again when an
+    # update pairs with them. Half the rows are dropped here, so windows mix both kinds of neighbour.
+    gen, full = corpora[SEEDS[0]]
+    rest = [a for a in gen.articles if a.published is not None][-12:]
+    head = [a for a in gen.articles if a not in rest]
+    any_store.add_articles(head)
+    dedupe_pending(any_store)
+    dropped = sorted(a.id for a in head)[::2]
+    with any_store.atomic():
+        any_store._exec(f"DELETE FROM dedupe_tokens WHERE article IN ({', '.join('?' * len(dropped))})", dropped)
+    assert set(any_store.dedupe_index().tokens([a.id for a in head])) == {a.id for a in head} - set(dropped)
+    for a in rest:  # one at a time: each an incremental update reading its neighbours
+        any_store.add_articles([a])
+        changes = dedupe_pending(any_store)
+        assert changes.touched is not None
+    assert _stored(any_store) == full
+
+
+def test_default_lsh_parameters_are_the_ones_datasketch_picks() -> None:
+    from datasketch import MinHashLSH
+
+    for (threshold, num_perm), params in KNOWN_LSH_PARAMS.items():
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert params == (lsh.b, lsh.r)
+    options = DedupeOptions()
+    assert (round(options.near_threshold - options.lsh_margin, 9), options.num_perm) in KNOWN_LSH_PARAMS
+
+
+@pytest.mark.parametrize("distinct", [0, 1, 600, 65_536, 65_537])
+def test_packed_tokens_round_trip(distinct: int) -> None:
+    rng = np.random.default_rng(distinct)
+    words = rng.integers(0, 2**64, size=distinct, dtype=np.uint64)
+    hashes = np.concatenate([words, words[: distinct // 3]]) if distinct else np.zeros(0, np.uint64)
+    quoted = rng.random(hashes.size) < 0.2
+    vocab, seq, flags = pack_tokens(hashes, quoted)
+    assert len(seq) == hashes.size * (2 if distinct <= 65_536 else 4)  # the narrow form while it fits
+    got_h, got_q = unpack_tokens(vocab, seq, flags)
+    assert got_h.dtype == np.uint64 and got_h.tolist() == hashes.tolist()
+    assert got_q.tolist() == quoted.tolist()
+
+
+def test_word_mask_is_the_word_character_table_on_every_code_point() -> None:
+    # the lazy mask replaces the 1.1M-entry table in every tokenisation: it must agree on all of Unicode
+    every = np.arange(0x110000, dtype=np.uint32)
+    assert np.array_equal(word_mask(every), word_chars())
+    assert word_mask(np.frombuffer("Zürich’s «İ» x_y".encode("utf-32-le"), dtype=np.uint32)).tolist() == [
+        c.isalnum() and c != "_" for c in "Zürich’s «İ» x_y"
+    ]
+
+
+@pytest.mark.parametrize(("n", "m"), [(50, 10), (100_000, 3), (100_000, 1_000)])
+def test_membership_by_binary_search_equals_isin(n: int, m: int) -> None:
+    # the window's postings against the keys it covers: the prefiltered path (n > 64 m) and the plain one
+    rng = np.random.default_rng(n + m)
+    keys = np.sort(rng.integers(0, 2**64, size=m, dtype=np.uint64))
+    values = rng.integers(0, 2**64, size=n, dtype=np.uint64)
+    values[::7] = keys[rng.integers(0, m, size=values[::7].size)]
+    assert np.array_equal(member(values, keys), np.isin(values, keys))
+    ranks = np.sort(rng.integers(-(2**40), 2**40, size=m))
+    docs = rng.integers(-(2**40), 2**40, size=n)
+    docs[::5] = ranks[rng.integers(0, m, size=docs[::5].size)]
+    assert np.array_equal(member(docs, ranks), np.isin(docs, ranks))
+
+
+def test_winnowing_at_given_grams_selects_what_winnowing_everything_selects() -> None:
+    # a window's articles are winnowed only at the grams whose keys it covers: ties (few distinct values), short
+    # articles and article boundaries included
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n, n_docs = int(rng.integers(0, 200)), int(rng.integers(1, 8))
+        docs = np.sort(rng.integers(0, n_docs, size=n)).astype(np.int64)
+        grams = rng.integers(0, int(rng.integers(2, 20)), size=n).astype(np.uint64)
+        everything = _winnow(grams, docs, n_docs)
+        at = np.flatnonzero(rng.random(n) < 0.5)
+        assert np.array_equal(_winnow_at(grams, docs, n_docs, at), np.intersect1d(everything, at))
+        assert np.array_equal(_winnow_at(grams, docs, n_docs, np.arange(n)), everything)

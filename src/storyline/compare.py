@@ -696,12 +696,21 @@ def comparison_digest(
 
     Its articles (ids are content hashes: a stored article never changes), their duplicate marks, the wire copy
     they carry (``wire``: the passages ``event_comparisons`` would give it), the options and the code's version.
+    Of the wire copy only what ``compare`` reads: each passage two or more of the event's originals carry (copies
+    folded), its text and which of those originals carry it; a carrier joining elsewhere changes nothing here.
     """
+    present = list(dict.fromkeys(event.articles))
+    kept = {duplicate_of.get(a, a) for a in present if duplicate_of.get(a) not in present}
+    shared = []
+    for p in wire:
+        inside = sorted({duplicate_of.get(a, a) for a in p.articles} & kept)
+        if len(inside) >= 2 and is_wire_copy(p):
+            shared.append((p.id, p.text, tuple(inside)))
     parts = (
         str(COMPARE_VERSION),
         repr(options),
         repr(event),
         repr([(a, duplicate_of.get(a)) for a in event.articles]),
-        repr(sorted((p.id, tuple(p.articles)) for p in wire)),
+        repr(sorted(shared)),
     )
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

@@ -23,7 +23,7 @@ from storyline.records import Entity, Mention, Quote, content_id
 from storyline.text import normalise
 from storyline.unionfind import UnionFind
 
-__all__ = ["link_speakers", "merge_entities"]
+__all__ = ["link_speakers", "merge_entities", "speaker_key"]
 
 _TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
@@ -368,9 +368,10 @@ def link_speakers(quotes: Sequence[Quote], entities: Sequence[Entity]) -> list[Q
     names: dict[str, str] = {}
     for ent in entities:
         for name in (ent.name, *ent.aliases):
-            names.setdefault(_speaker_key(name), ent.id)
-    return [replace(q, speaker_entity=names.get(_speaker_key(q.speaker)) if q.speaker else None) for q in quotes]
+            names.setdefault(speaker_key(name), ent.id)
+    return [replace(q, speaker_entity=names.get(speaker_key(q.speaker)) if q.speaker else None) for q in quotes]
 
 
-def _speaker_key(name: str) -> str:
+def speaker_key(name: str) -> str:
+    """What a speaker's name and an entity's names are matched on (case, spacing, dashes and hyphens aside)."""
     return normalise(name).replace("-", " ")

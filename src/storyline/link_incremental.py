@@ -231,8 +231,15 @@ class MergeState:
     seen_by: dict[str, set[str]] = field(default_factory=dict)  # entity -> ids it met
     entities: dict[str, Entity] = field(default_factory=dict)
 
-    def add(self, mentions: Iterable[Mention], texts: Mapping[str, str] | None = None) -> tuple[set[str], set[str]]:
-        """Fold new articles' mentions (and texts, for titles) in; returns (entity ids removed, ids written)."""
+    def merged(self) -> bool:
+        """Whether the state holds a partition already (a stored state does; an empty one merges from scratch)."""
+        return bool(self.entity_of)
+
+    def add(
+        self, mentions: Iterable[Mention], texts: Mapping[str, str] | Iterable[str] | None = None
+    ) -> tuple[set[str], set[str]]:
+        """Fold new articles' mentions (and texts, for titles: article id -> text, or the texts alone, read once)
+        in; returns (entity ids removed, ids written)."""
         mentions = list(mentions)
         # new tallies of the keys these mentions name, computed aside so the old state can still be read
         pairs = Counter((m.text, m.type) for m in mentions)
@@ -251,13 +258,13 @@ class MergeState:
             if _status(k, self.spellings.get(k), self.types.get(k)) != _status(k, sp, ty)
         }
         found: set[tuple[str, str]] = set()  # new title observations (role, holder name)
-        for text in (texts or {}).values():
+        for text in texts.values() if isinstance(texts, Mapping) else texts or ():
             for tm in titled_names(text):
                 role = role_key(tm["place"], tm["role"])
                 name = name_key(tm["name"]) if role is not None else ""
                 if role is not None and name and name not in self.titles.get(" ".join(role), ()):
                     found.add((" ".join(role), name))
-        merged = bool(self.entity_of)
+        merged = self.merged()
         # the keys whose forward edges may change, and those edges as they were (stored roots are all valid now)
         before = _View(self, stale=set() if merged else None)
         c1: set[str] = set()
@@ -273,13 +280,9 @@ class MergeState:
         for key, (sp, ty) in grown.items():
             self.spellings[key], self.types[key] = sp, ty
             self.major[key] = majority_type(ty)
-            self.articles.setdefault(key, set())
             for t in key_terms(key, sp):
-                self.terms[t].add(key)
-        for m in mentions:
-            key = mention_key(m.text, m.type)
-            if key and m.article:
-                self.articles[key].add(m.article)
+                self._index(t, key)
+        self._add_articles(grown, mentions)
         for r, name in found:
             self.titles[r].add(name)
             for p in _prefixes(name):
@@ -299,7 +302,7 @@ class MergeState:
         near |= {"title " + r for c in near for r in self.prefix_roles.get(c, ())}
         # only keys whose edges did change (a candidate query that decides as before is left alone)
         edges = {k for k in near if k in self.types and frozenset(after.forward(k)) != was.get(k)}
-        if not self.entity_of:  # nothing merged yet: the components of every key, by their forward edges alone
+        if not merged:  # nothing merged yet: the components of every key, by their forward edges alone
             uf: UnionFind[str] = UnionFind(sorted(self.types))
             for k in sorted(self.types):
                 for o in after.forward(k):
@@ -314,6 +317,26 @@ class MergeState:
         groups |= self._stored_groups(rebuild)
         ents |= rebuild
         return self._settle(groups, ents)
+
+    def _index(self, term: str, key: str) -> None:
+        """File ``key`` under an index term."""
+        self.terms[term].add(key)
+
+    def _add_articles(self, keys: Iterable[str], mentions: Iterable[Mention]) -> None:
+        """Record which articles name each key (every key gets a set, maybe empty)."""
+        for key in keys:
+            self.articles.setdefault(key, set())
+        for m in mentions:
+            key = mention_key(m.text, m.type)
+            if key and m.article:
+                self.articles[key].add(m.article)
+
+    def _articles_of(self, keys: Iterable[str]) -> set[str]:
+        """The articles naming any of ``keys`` (an entity's articles)."""
+        arts: set[str] = set()
+        for k in keys:
+            arts |= self.articles[k]
+        return arts
 
     def _stage1_mates(self, view: _View, s: str) -> set[str]:
         if " " not in s or s.startswith(_SPECIAL):
@@ -410,11 +433,10 @@ class MergeState:
         order = sorted(keys)
         seen: Counter[str] = Counter()
         typ_counts: Counter[str] = Counter()
-        arts: set[str] = set()
         for k in order:
             seen.update(self.spellings[k])
             typ_counts.update(self.types[k])
-            arts |= self.articles[k]
+        arts = self._articles_of(order)
         plain = [s for k in order if not k.startswith(("government ", "title ")) for s in self.spellings[k]]
         words = {s: len(name_key(s).split()) for s in plain or seen}
         longest = max(words.values())

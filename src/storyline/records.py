@@ -185,6 +185,9 @@ class DedupeDelta(_Record):
     passages: tuple[Passage, ...]  # inserted (replacing any of the same id)
     reset: bool = False  # empty the whole index, duplicates and passages first (a from-scratch run)
     rederived: tuple[str, ...] = ()  # articles whose found spans were derived again (not written; for callers)
+    # (article, distinct token hashes, token sequence, quoted flags) of the articles joining the index, as
+    # ``dedupe.index.pack_tokens`` encodes them, so later updates read their neighbours' tokens, not their texts
+    tokens: tuple[tuple[str, bytes, bytes, bytes], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -515,11 +515,15 @@ def timeline_digest(
     stand for them.
     """
     ids = list(dict.fromkeys([*story.articles, *(a for e in events for a in e.articles)]))
+    # who is one source among these articles, not the name of each one's root: the corpus-wide union names a group
+    # by the order of its links, which a change anywhere in the group can rename without changing this timeline
+    first: dict[str, str] = {}
+    sources = [first.setdefault(source_of.get(a, a), a) for a in ids]
     inputs = (
         f"timeline/{TIMELINE_VERSION}",
         repr(options),
         repr(story),
         repr(list(events)),
-        repr([(a, duplicate_of.get(a), source_of.get(a)) for a in ids]),
+        repr([(a, duplicate_of.get(a), s) for a, s in zip(ids, sources)]),
     )
     return hashlib.sha256("\x1f".join(inputs).encode("utf-8")).hexdigest()

@@ -30,6 +30,11 @@ What the result depends on, and so what an update must revisit when articles ``N
 - **Passages** (text, origin, agency) are written again only for the spans whose carriers or groups changed,
   or that were pruned before and are kept now.
 
+What an update reads: the texts of the articles it re-derives and of the carriers of the passages it writes
+(their text and agency credits), but only the stored token hashes of the articles it merely pairs with (the
+windows: ~2,000 articles for a single add at 10k; ``index.pack_tokens``, migration 16), which need no
+tokenising; an article indexed before those were stored is read and tokenised again, with the same result.
+
 tests/test_dedupe_incremental.py checks store == ``dedupe.dedupe`` for many orders and batch splits.
 """
 
@@ -42,7 +47,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from storyline.dedupe.index import LOOKBACK, Corpus
+from storyline.dedupe.index import LOOKBACK, Corpus, unpack_tokens
 from storyline.dedupe.options import DedupeOptions
 from storyline.dedupe.passages import Found, Passages, anchor, is_reuse, prune, span_id
 from storyline.dedupe.storage import DedupeIndexReader
@@ -147,6 +152,7 @@ def _first(new: Sequence[Article], options: DedupeOptions, reset: bool = False) 
         passages_removed=(),
         passages=tuple(passages),
         rederived=tuple(sorted(a.id for a in new)),
+        tokens=c.token_rows(),
     )
     log.info("dedupe: %d new articles indexed at once, %d spans, %d passages", len(new), len(spans), len(passages))
     return delta
@@ -176,6 +182,7 @@ class _Update:
         self.labels: dict[str, str] = {}  # article -> group after the update (filled as needed)
         self.published: dict[str, str | None] = {}  # dates of stored articles not passed in
         self.outlet: dict[str, str | None] = {}  # and their outlets
+        self.ranks: dict[str, Rank] = {}
 
     # ------------------------------------------------------------------ helpers
     def load(self, ids: Iterable[str]) -> list[Article]:
@@ -187,11 +194,17 @@ class _Update:
         return [self.by_id[i] for i in wanted]
 
     def rank(self, article: str) -> Rank:
-        a = self.by_id.get(article)
-        if a is not None:
-            return _rank(a.published, a.id)
-        self.know_dates([article])
-        return _rank(self.published[article], article)
+        got = self.ranks.get(article)  # an article's rank never changes: asked for ~10 times per carrier
+        if got is None:
+            a = self.by_id.get(article)
+            if a is not None:
+                got = _rank(a.published, a.id)
+            else:
+                if article not in self.published:
+                    self.know_dates([article])
+                got = _rank(self.published[article], article)
+            self.ranks[article] = got
+        return got
 
     def know_dates(self, ids: Iterable[str]) -> None:
         """Read the published dates (and outlets) of ``ids`` the update does not hold yet, in one query."""
@@ -217,6 +230,25 @@ class _Update:
     def corpus(self, ids: Iterable[str], entries: tuple[set[int], set[tuple[int, str]]] | None = None) -> Corpus:
         ids = list(dict.fromkeys(ids))
         return Corpus(self.load(ids), self.opts, groups=self.label(ids), entries=entries)
+
+    def window_corpus(
+        self, texts: Iterable[str], others: Iterable[str], entries: tuple[set[int], set[tuple[int, str]]]
+    ) -> Corpus:
+        """A corpus of ``texts`` (read whole) and ``others``, whose stored tokens are read instead of their texts
+        when the index has them (only paired with: no passage text is cut from them)."""
+        texts = list(dict.fromkeys(texts))
+        with_text = set(texts)
+        others = [a for a in dict.fromkeys(others) if a not in with_text]
+        held = [a for a in others if a in self.by_id]  # read already: their texts are at hand
+        packed = self.index.tokens([a for a in others if a not in self.by_id])
+        stored = {a: unpack_tokens(*row) for a, row in packed.items()}
+        self.know_dates(stored)
+        stubs = [Article(id=a, source="", text="", published=self.published[a], outlet=self.outlet[a]) for a in stored]
+        # indexed before tokens were stored: their texts are read and tokenised again
+        rest = [a for a in others if a not in self.by_id and a not in stored]
+        arts = [*self.load([*texts, *held, *rest]), *stubs]
+        ids = [a.id for a in arts]
+        return Corpus(arts, self.opts, groups=self.label(ids), entries=entries, tokens=stored)
 
     def entry_lists(
         self, keys: set[int], old_labels: Mapping[str, str] | None
@@ -305,7 +337,7 @@ class _Update:
                 allowed.add((k, e))
                 if e in targets:
                     window.update(after[max(0, i - look) : i])
-        m1 = self.corpus(sorted(targets | window), entries=(ka, allowed))
+        m1 = self.window_corpus(sorted(targets), sorted(window - targets), entries=(ka, allowed))
         ranks1 = {a.id: i for i, a in enumerate(m1.articles)}
         p1 = Passages(m1, targets=[ranks1[a] for a in targets])
         produced: dict[str, set[str]] = {}
@@ -368,7 +400,7 @@ class _Update:
         region2 = self.spans_carried_by(self.carriers_of(decide, rows), rows, removed)
         for sp in decide:
             region2.setdefault(sp, rows[sp] if sp in rows else self.span_row(sp))
-        kept = self.kept(region2)
+        kept = self.kept(region2, decide)
 
         laps.append(("step 5", time.perf_counter()))
         # 6. passages written again
@@ -391,6 +423,7 @@ class _Update:
             passages_removed=tuple(drop),
             passages=tuple(passages),
             rederived=tuple(sorted(targets)),
+            tokens=cn.token_rows(),
         )
         laps.append(("step 6", time.perf_counter()))
         log.debug("dedupe update: %s", ", ".join(f"{n} {t - p:.2f} s" for (_, p), (n, t) in itertools.pairwise(laps)))
@@ -429,8 +462,8 @@ class _Update:
                 out[sp] = r
         return out
 
-    def kept(self, region: Mapping[str, SpanRow]) -> set[str]:
-        """Spans of ``region`` that are passages: carried by two groups and not pruned.
+    def kept(self, region: Mapping[str, SpanRow], decide: set[str]) -> set[str]:
+        """Spans of ``decide`` that are passages: carried by two groups and not pruned.
 
         ``region`` holds every span carried by a carrier of the spans being decided, which is every span
         ``prune`` could compare them with.
@@ -448,8 +481,9 @@ class _Update:
             f = Found(-1, len(r.tokens) // 16, {order[a]: pos for a, pos in r.carriers})
             found.append(f)
             names.append(sp)
-        kept_ids = {id(f) for f in prune(found, self.opts.passage_min_words)}
-        return {sp for sp, f in zip(names, found) if id(f) in kept_ids}
+        only = {n for n, sp in enumerate(names) if sp in decide}
+        kept_ids = {id(f) for f in prune(found, self.opts.passage_min_words, only)}
+        return {sp for sp, f in zip(names, found) if id(f) in kept_ids and sp in decide}
 
     def materialise(self, rows: Sequence[SpanRow]) -> list[Passage]:
         if not rows:

@@ -31,6 +31,7 @@ from storyline.dedupe.tokens import (
     POLY,
     U64,
     gram_hashes,
+    member,
     mix,
     short_shingle,
     sorted_unique,
@@ -40,7 +41,44 @@ from storyline.records import Article, Duplicate
 from storyline.text import text_hash
 from storyline.unionfind import UnionFind
 
-__all__ = ["LOOKBACK", "Corpus", "DedupeIndexReader", "IndexKeys", "find_duplicates", "index_keys"]
+__all__ = [
+    "LOOKBACK",
+    "Corpus",
+    "DedupeIndexReader",
+    "IndexKeys",
+    "Tokens",
+    "find_duplicates",
+    "index_keys",
+    "pack_tokens",
+    "unpack_tokens",
+]
+
+# An article's word tokens without its text: their hashes and quoted flags (what ``Corpus`` needs of a neighbour
+# it only pairs with; ``tokenise_batch`` of the text gives the same).
+Tokens = tuple[U64, npt.NDArray[np.bool_]]
+
+
+def pack_tokens(hashes: U64, quoted: npt.NDArray[np.bool_]) -> tuple[bytes, bytes, bytes]:
+    """Tokens as stored (``dedupe_tokens``): the article's distinct hashes (8 bytes each, little-endian), each
+    token as its index among them (2 bytes, or 4 past 65,536 distinct words) and the quoted flags (1 bit each).
+    An article's ~1,200 tokens hold ~500 distinct words: ~6.5 KB instead of 9.6 KB of plain hashes."""
+    vocab, seq = np.unique(hashes, return_inverse=True)
+    width = "<u2" if vocab.size <= 1 << 16 else "<u4"
+    return (
+        vocab.astype("<u8").tobytes(),
+        seq.astype(width).tobytes(),
+        np.packbits(quoted).tobytes(),
+    )
+
+
+def unpack_tokens(vocab: bytes, seq: bytes, quoted: bytes) -> Tokens:
+    """``pack_tokens`` undone."""
+    words = np.frombuffer(vocab, dtype="<u8").astype(np.uint64)
+    at = np.frombuffer(seq, dtype="<u2" if words.size <= 1 << 16 else "<u4")
+    h = words[at] if at.size else np.zeros(0, np.uint64)
+    q = np.unpackbits(np.frombuffer(quoted, dtype=np.uint8), count=h.size).astype(np.bool_)
+    return h, q
+
 
 # Winnowing (Schleimer, Wilkerson & Aiken 2003, MOSS) over word 5-grams with a window of 6: every window
 # of 6 consecutive 5-grams selects its minimum (the first one on ties). Guarantee: two articles sharing a
@@ -91,6 +129,40 @@ def _winnow(g: U64, docs: I64, n_docs: int) -> I64:
     return sorted_unique(np.concatenate(picked).astype(np.uint64)).astype(np.int64) if picked else np.zeros(0, np.int64)
 
 
+def _winnow_at(g: U64, docs: I64, n_docs: int, cand: I64) -> I64:
+    """The indices among ``cand`` (ascending indices into ``g``) that ``_winnow`` selects, without winnowing the rest.
+
+    Gram ``c`` is selected by the window starting at ``i`` when every gram of the window before it is greater and
+    every one after it is no smaller (the first minimum), and the window lies in one article; or it is the first
+    gram of an article too short for a window.
+    """
+    w = WINNOW_W
+    if cand.size == 0:
+        return cand
+    gc = g[cand]
+    reach: list[I64] = []
+    for step, better in ((-1, np.greater), (1, np.greater_equal)):  # grams before: greater; after: no smaller
+        count = np.zeros(cand.size, dtype=np.int64)
+        alive = np.ones(cand.size, dtype=np.bool_)
+        for o in range(1, w):
+            j = cand + step * o
+            alive &= (j >= 0) & (j < g.size)
+            alive[alive] = better(g[j[alive]], gc[alive])
+            count += alive
+        reach.append(count)
+    first_i = cand - reach[0]
+    last_i = np.minimum(cand + reach[1] - (w - 1), g.size - w)
+    selected = np.zeros(cand.size, dtype=np.bool_)
+    for o in range(w):  # the window starting o grams before c
+        i = cand - o
+        ok = (i >= first_i) & (i <= last_i) & (i >= 0)
+        ok[ok] = docs[i[ok]] == docs[i[ok] + w - 1]
+        selected |= ok
+    per_doc = np.bincount(docs, minlength=n_docs)
+    selected |= (per_doc[docs[cand]] < w) & (np.searchsorted(docs, docs[cand]) == cand)
+    return cand[selected]
+
+
 class Corpus:
     """The articles tokenised once, earliest first, with their duplicate groups.
 
@@ -104,11 +176,13 @@ class Corpus:
         options: DedupeOptions,
         groups: Mapping[str, str] | None = None,
         entries: tuple[set[int], set[tuple[int, str]]] | None = None,
+        tokens: Mapping[str, Tokens] | None = None,
     ) -> None:
         """``groups`` (article id -> its duplicate group's canonical id) replaces the duplicate search when the
         articles are a slice of a larger corpus whose groups are known; ``entries`` then says which postings
         are first of their group for their key in that corpus: (keys covered, {(key, article id)}); postings
-        of keys not covered are left out (see ``passages.Passages``)."""
+        of keys not covered are left out (see ``passages.Passages``). ``tokens`` gives some articles' tokens
+        (stored ones): their texts are not read, so they have no character offsets (``has_text``)."""
         seen: set[str] = set()
         for a in articles:
             if a.id in seen:
@@ -125,10 +199,16 @@ class Corpus:
         counts: list[I64] = []
         batch: list[str] = []
         size = 0
+        given = tokens or {}
+        self.textless: set[int] = set()  # ranks of the articles given by their tokens alone
         for last, a in enumerate(self.articles, 1):
-            batch.append(a.text)
-            size += len(a.text) + 1
-            if size >= BATCH_CHARS or last == n or n == 0:
+            stored = given.get(a.id)
+            if stored is not None:
+                self.textless.add(last - 1)
+            else:
+                batch.append(a.text)
+                size += len(a.text) + 1
+            if batch and (size >= BATCH_CHARS or last == n or stored is not None):
                 h, s, e, q, k = tokenise_batch(batch)
                 hashes.append(h)
                 starts.append(s)
@@ -136,6 +216,13 @@ class Corpus:
                 quoted.append(q)
                 counts.append(k)
                 batch, size = [], 0
+            if stored is not None:  # after the texts before it: arrays stay in rank order
+                hashes.append(stored[0])
+                zero = np.zeros(stored[0].size, dtype=np.int32)
+                starts.append(zero)
+                ends.append(zero)
+                quoted.append(stored[1])
+                counts.append(np.asarray([stored[0].size], dtype=np.int64))
         if not counts:  # no articles
             h, s, e, q, k = tokenise_batch([])
             hashes, starts, ends, quoted, counts = [h], [s], [e], [q], [k]
@@ -149,13 +236,26 @@ class Corpus:
         self._shingle_cache: dict[int, U64] = {}
         self._pairs: tuple[U64, I64] | None = None
         self.entries = entries
-        self._postings()
+        # A slice whose groups are given never looks for duplicates nor writes index keys: no MinHash bands
+        self._postings(bands=groups is None)
         if groups is None:
             self.duplicates = self._find_duplicates()
         else:
             labels: dict[str, int] = {}
             self.group = [labels.setdefault(groups.get(a.id, a.id), i) for i, a in enumerate(self.articles)]
             self.duplicates = []
+
+    def has_text(self, d: int) -> bool:
+        """Whether article ``d`` was tokenised from its text (its tokens have character offsets)."""
+        return d not in self.textless
+
+    def token_rows(self) -> tuple[tuple[str, bytes, bytes, bytes], ...]:
+        """(article id, *``pack_tokens``) of every article, as the store keeps them."""
+        out = []
+        for d, a in enumerate(self.articles):
+            lo, hi = int(self.offsets[d]), int(self.offsets[d + 1])
+            out.append((a.id, *pack_tokens(self.hashes[lo:hi], self.quoted[lo:hi])))
+        return tuple(out)
 
     @functools.cached_property
     def content_hashes(self) -> list[str]:
@@ -178,11 +278,14 @@ class Corpus:
         return cached
 
     # ----------------------------------------------------------------- postings and signatures
-    def _postings(self) -> None:
-        """MinHash band keys per article, and the postings: winnowed 5-grams and quoted 4-grams."""
+    def _postings(self, bands: bool = True) -> None:
+        """MinHash band keys per article (``bands``), and the postings: winnowed 5-grams and quoted 4-grams."""
         opts = self.options
         n = len(self.articles)
-        b, r = lsh_params(opts.near_threshold - opts.lsh_margin, opts.num_perm)
+        b, r = lsh_params(opts.near_threshold - opts.lsh_margin, opts.num_perm) if bands else (0, 0)
+        covered = None
+        if self.entries is not None:
+            covered = np.sort(np.asarray(list(self.entries[0]), dtype=np.int64).view(np.uint64))
         self.bands: U64 = np.zeros((n, b), dtype=np.uint64)
         keys: list[U64] = []
         gpos: list[I64] = []
@@ -199,18 +302,22 @@ class Corpus:
             tok_end = np.repeat(self.offsets[d0 + 1 : d1 + 1] - lo, counts)  # where its article ends
             # shingles -> one-permutation MinHash -> band keys
             g, gpos_k, docs = _grams_inside(h, opts.shingle_words, tok_doc, tok_end)
-            short = np.flatnonzero((np.bincount(docs, minlength=d1 - d0) == 0) & (counts > 0))
-            if short.size:  # articles shorter than a shingle are one shingle
-                local_off = self.offsets[d0 : d1 + 1] - lo
-                extra = [short_shingle(h[local_off[j] : local_off[j + 1]]) for j in short.tolist()]
-                vals = np.concatenate([g, np.asarray(extra, dtype=np.uint64)])
-                vdocs = np.concatenate([docs, short])
-            else:
-                vals, vdocs = g, docs
-            self.bands[d0:d1] = band_keys(oph_signatures(vals, vdocs, d1 - d0, opts.num_perm), b, r)
+            if bands:
+                short = np.flatnonzero((np.bincount(docs, minlength=d1 - d0) == 0) & (counts > 0))
+                if short.size:  # articles shorter than a shingle are one shingle
+                    local_off = self.offsets[d0 : d1 + 1] - lo
+                    extra = [short_shingle(h[local_off[j] : local_off[j + 1]]) for j in short.tolist()]
+                    vals = np.concatenate([g, np.asarray(extra, dtype=np.uint64)])
+                    vdocs = np.concatenate([docs, short])
+                else:
+                    vals, vdocs = g, docs
+                self.bands[d0:d1] = band_keys(oph_signatures(vals, vdocs, d1 - d0, opts.num_perm), b, r)
             if opts.shingle_words != WINNOW_K:
                 g, gpos_k, docs = _grams_inside(h, WINNOW_K, tok_doc, tok_end)
-            sel = _winnow(g, docs, d1 - d0)
+            if covered is None:
+                sel = _winnow(g, docs, d1 - d0)
+            else:  # a slice keeps only the keys it covers (``passages.Passages`` would drop the rest)
+                sel = _winnow_at(g, docs, d1 - d0, np.flatnonzero(member(g, covered)))
             keys.append(g[sel])
             gpos.append(gpos_k[sel] + lo)
             gdoc.append((docs[sel] + d0).astype(np.int32))

@@ -28,9 +28,18 @@ def band_keys(sig: npt.NDArray[np.uint64], b: int, r: int) -> U64:
     return mix(banded)
 
 
+# ``lsh_params`` for the default options (threshold 0.7 - 0.2, 128 permutations), as datasketch picks them:
+# importing datasketch (and the scipy it integrates with) costs ~0.8 s, once per process, which an ingest of
+# one article would pay every time. tests/test_dedupe_incremental.py checks the table against datasketch.
+KNOWN_LSH_PARAMS = {(0.5, 128): (25, 5)}
+
+
 @functools.lru_cache(maxsize=16)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """Bands and rows that datasketch's ``MinHashLSH`` picks for ``threshold`` (equal FP/FN weights)."""
+    known = KNOWN_LSH_PARAMS.get((round(threshold, 9), num_perm))
+    if known is not None:
+        return known
     from datasketch import MinHashLSH  # only its parameter choice is used; loaded when first needed
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)

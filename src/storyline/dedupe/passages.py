@@ -24,7 +24,7 @@ from storyline.agencies import attributions, local_agencies_quick, wire_credit
 from storyline.dedupe.index import LOOKBACK, TAG_QUOTED, WINNOW_K, WINNOW_W, Corpus
 from storyline.dedupe.options import DedupeOptions
 from storyline.dedupe.sources import order_passages
-from storyline.dedupe.tokens import I64, POLY, U64, gram_hashes, mix, token_strings
+from storyline.dedupe.tokens import I64, POLY, U64, gram_hashes, member, mix, token_strings
 from storyline.records import Article, Duplicate, Passage, content_id
 from storyline.text import sentence_spans
 
@@ -78,8 +78,15 @@ class Passages:
         self.c = corpus
         self.opts = corpus.options
         self.targets = None if targets is None else np.asarray(sorted(targets), dtype=np.int64)
-        # Postings sorted by key; within a key, earliest article first (they were made in rank order).
-        order = np.argsort(corpus.post_keys, kind="stable")
+        # Postings sorted by key; within a key, earliest article first (they were made in rank order). A slice
+        # of a larger corpus keeps only the keys it covers (``Corpus.entries``): ``_collect`` would drop the
+        # others' postings anyway, and a window article holds hundreds of keys nobody looks back through.
+        if corpus.entries is None:
+            order = np.argsort(corpus.post_keys, kind="stable")
+        else:
+            covered = np.sort(np.asarray(list(corpus.entries[0]), dtype=np.int64).view(np.uint64))
+            at = np.flatnonzero(member(corpus.post_keys, covered))
+            order = at[np.argsort(corpus.post_keys[at], kind="stable")]
         self.keys: U64 = corpus.post_keys[order]
         self.pos: I64 = corpus.post_pos[order]
         self.isq: npt.NDArray[np.bool_] = corpus.post_quoted[order]
@@ -126,12 +133,12 @@ class Passages:
                 np.asarray([r for _, r in pairs], dtype=np.int64),
             )
             at = np.flatnonzero(first)
-            first[at] = np.isin(_pair_hash(keys[at], docs[at]), want)
+            first[at] = member(_pair_hash(keys[at], docs[at]), np.sort(want))
         keys, pos, docs, isq, group = keys[first], pos[first], docs[first], isq[first], group[first]
         # Each posting pairs with the nearest earlier posting of its key (another duplicate group) that
         # shares a run with it; postings that find none look up to LOOKBACK postings back. Only the
         # target articles' postings look back.
-        need = np.ones(keys.size, dtype=np.bool_) if self.targets is None else np.isin(docs, self.targets)
+        need = np.ones(keys.size, dtype=np.bool_) if self.targets is None else member(docs, self.targets)
         pa_l: list[I64] = []
         pb_l: list[I64] = []
         for back in range(1, LOOKBACK + 1):
@@ -371,7 +378,7 @@ class Passages:
         return local
 
 
-def prune(found: list[Found], min_words: int) -> list[Found]:
+def prune(found: list[Found], min_words: int, only: set[int] | None = None) -> list[Found]:
     """Fold spans nested in one another into the passage a reader would name.
 
     For a span S inside a longer span T (in an article carrying T):
@@ -379,17 +386,28 @@ def prune(found: list[Found], min_words: int) -> list[Found]:
     - more articles carry S and T adds fewer than ``min_words`` (``passage_min_words``) words: T is S with a
       ragged edge (one outlet kept the word "that" before the quote), drop T. A longer
       addition is a reused passage of its own, and both stay.
+
+    ``only``: indices into ``found`` whose fate is wanted (an incremental update deciding a few spans against
+    every span their carriers carry); only pairs holding one of them are compared, and the others' fate in the
+    result means nothing.
     """
     by_doc: dict[int, list[int]] = {}
     for n, f in enumerate(found):
         for d in f.occurrences:
             by_doc.setdefault(d, []).append(n)
+    wanted = by_doc
+    if only is not None:
+        wanted = {}
+        for n in sorted(only):
+            for d in found[n].occurrences:
+                wanted.setdefault(d, []).append(n)
     drop: set[int] = set()
     for t, outer in enumerate(found):
         d, ts = min(outer.occurrences.items())
         te = ts + outer.length
         docs_t = outer.occurrences.keys()
-        for s in by_doc[d]:
+        # a wanted outer span meets every span of its first carrier; any other only the wanted ones there
+        for s in by_doc[d] if only is None or t in only else wanted.get(d, ()):
             inner = found[s]
             ss = inner.occurrences[d]
             if s == t or inner.length >= outer.length or ss < ts or ss + inner.length > te:
@@ -483,8 +501,10 @@ def dedupe(
 
 
 def span_id(corpus: Corpus, found: Found) -> str:
-    """The passage id of a found span (as ``Passages.passage`` makes it): a hash of its word tokens."""
-    r, pos = next(iter(found.occurrences.items()))
+    """The passage id of a found span (as ``Passages.passage`` makes it): a hash of its word tokens.
+
+    Every carrier has the same tokens, so any carrier tokenised from its text gives the id (one at least must be)."""
+    r, pos = next((r, pos) for r, pos in found.occurrences.items() if corpus.has_text(r))
     s = int(corpus.offsets[r]) + pos
     text = corpus.articles[r].text[int(corpus.starts[s]) : int(corpus.ends[s + found.length - 1])]
     return content_id("p", " ".join(token_strings(text)))

@@ -39,6 +39,10 @@ class DedupeIndexReader(Protocol):
         """(key, article) for every indexed article holding one of ``keys``."""
         ...
 
+    def tokens(self, ids: Iterable[str]) -> dict[str, tuple[bytes, bytes, bytes]]:
+        """Stored token hashes and quoted flags of ``ids``, as ``index.pack_tokens`` wrote them (absent: none)."""
+        ...
+
     def spans(self, ids: Iterable[str]) -> dict[str, SpanRow]:
         """The stored found spans among ``ids``, with their carriers."""
         ...

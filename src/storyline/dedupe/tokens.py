@@ -47,6 +47,25 @@ def word_chars() -> npt.NDArray[np.bool_]:
     return table
 
 
+_ASCII_WORD = np.asarray([chr(c).isalnum() for c in range(128)], dtype=np.bool_)
+
+
+@functools.cache
+def _is_word_char(c: int) -> bool:
+    return _WORD_SPLIT.fullmatch(chr(c)) is not None
+
+
+def word_mask(cp: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """``word_chars()[cp]`` without building the 1.1M-entry table (~0.14 s, paid by every process that tokenises,
+    i.e. every ``storyline ingest``): ASCII from a small table, other code points asked of re once each."""
+    word = _ASCII_WORD[np.minimum(cp, 127)]
+    wide = np.flatnonzero(cp >= 128)
+    if wide.size:
+        distinct, inverse = np.unique(cp[wide], return_inverse=True)
+        word[wide] = np.asarray([_is_word_char(c) for c in distinct.tolist()], dtype=np.bool_)[inverse]
+    return word
+
+
 @functools.lru_cache(maxsize=8)
 def _powers(size: int) -> tuple[U64, U64]:
     """``POLY ** i`` and ``_POLY_INV ** i`` for ``i < size``, wrapping mod 2**64."""
@@ -90,7 +109,7 @@ def tokenise(text: str) -> tuple[U64, I64, I64]:
     if slow_all:
         low = text
     cp = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    word = word_chars()[cp]
+    word = word_mask(cp)
     edges = np.flatnonzero(np.diff(np.concatenate(([False], word, [False])).view(np.int8)))
     starts = edges[0::2].astype(np.int64)
     ends = edges[1::2].astype(np.int64)
@@ -209,7 +228,7 @@ def tokenise_batch(
     joined = "\n".join(lows) + "\n"
     base = np.concatenate([[0], np.cumsum([len(x) + 1 for x in lows])]).astype(np.int64)
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    word = word_chars()[cp]
+    word = word_mask(cp)
     edges = np.flatnonzero(np.diff(np.concatenate(([False], word, [False])).view(np.int8)))
     starts = edges[0::2].astype(np.int64)
     ends = edges[1::2].astype(np.int64)
@@ -252,3 +271,25 @@ def token_strings(text: str) -> list[str]:
     """The normalised word tokens of ``text`` as strings (for passage ids)."""
     tokens = _TOKEN_SPLIT.split(text.lower())[1::2]
     return [t if t.isascii() else normalise(t).replace(" ", "") for t in tokens]
+
+
+def member(values: npt.NDArray[np.generic], sorted_set: npt.NDArray[np.generic]) -> npt.NDArray[np.bool_]:
+    """``np.isin(values, sorted_set)`` for a sorted ``sorted_set`` by binary search (no sort of ``values``)."""
+    if sorted_set.size == 0:
+        return np.zeros(values.size, dtype=np.bool_)
+    if values.size > 64 * sorted_set.size and values.dtype.itemsize == 8:
+        # many values against a few keys (a window's postings against the keys it covers): a table of the keys'
+        # low 20 bits rules out nearly all values at one lookup each; the binary search checks the rest
+        low = np.uint64((1 << 20) - 1)
+        table = np.zeros(1 << 20, dtype=np.bool_)
+        table[(sorted_set.view(np.uint64) & low).astype(np.int64)] = True
+        out = np.zeros(values.size, dtype=np.bool_)
+        maybe = np.flatnonzero(table[(values.view(np.uint64) & low).astype(np.int64)])
+        out[maybe] = _searched(values[maybe], sorted_set)
+        return out
+    return _searched(values, sorted_set)
+
+
+def _searched(values: npt.NDArray[np.generic], sorted_set: npt.NDArray[np.generic]) -> npt.NDArray[np.bool_]:
+    at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
+    return np.asarray(sorted_set[at] == values, dtype=np.bool_)

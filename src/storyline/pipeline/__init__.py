@@ -7,8 +7,9 @@
    its origin; the incremental update computes a delta, this package writes it.
 3. **extract** (``stages.extract``, per article): date expressions resolved against the article's date, entity
    mentions, quotes with speaker and channel.
-4. **link** (``stages.link``, corpus level): mentions merged into entities across spellings, quote speakers
-   pointed at them; stored once, read by every shell.
+4. **link** (``link_state``, corpus level): mentions merged into entities across spellings, quote speakers
+   pointed at them; new articles are added to the merge state kept in the store, so only the entities and
+   speaker links they change are rewritten; stored once, read by every shell.
 5. **cluster** (``cluster``): articles into events online, events into stories; the clusterer's saved state is
    resumed (without one, stored assignments are replayed), then a re-clustering pass may correct recent
    assignments, each change in the audit trail.

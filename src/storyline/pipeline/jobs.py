@@ -13,11 +13,12 @@ import os
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import IO, TypeVar
 
+from storyline import link_state
 from storyline.budget import ARTICLE_SECONDS, MAX_CHARS, over_chars
 from storyline.cluster import (
     STATE_VERSION,
@@ -29,7 +30,14 @@ from storyline.cluster import (
     stream_order,
 )
 from storyline.cluster import state as cluster_state
-from storyline.compare import comparison_digest, event_wire, is_compared, wire_carried
+from storyline.compare import (
+    COMPARE_VERSION,
+    CompareOptions,
+    comparison_digest,
+    event_wire,
+    is_compared,
+    wire_carried,
+)
 from storyline.config import Settings
 from storyline.dedupe import DedupeOptions, is_wire_copy, source_roots
 from storyline.dedupe import update as dedupe_update
@@ -41,7 +49,7 @@ from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
 from storyline.progress import Progress, steps
 from storyline.records import Analysis, Article, DateMention, Duplicate, Event, Passage, Rejection, Story
 from storyline.store import Store
-from storyline.timeline import TimelineOptions, story_timeline, timeline_digest
+from storyline.timeline import TIMELINE_VERSION, TimelineOptions, story_timeline, timeline_digest
 
 log = logging.getLogger(__name__)
 _PREFETCH = 1000  # articles whose terms' document frequencies the cluster step reads in one query
@@ -183,9 +191,9 @@ def analyse(
         job.dedupe()
         job.extract()
         job.link()
-        events, stories = job.cluster()
-        job.timelines(events, stories)
-        job.comparisons(events)
+        job.cluster()
+        job.timelines()
+        job.comparisons()
     finally:
         if own:
             runner.close()
@@ -301,6 +309,14 @@ class _Analyse:
         self.extracted = 0  # articles extracted by this run
         self.first_analysis = False  # nothing was analysed before this run
         self.mentions = _MentionCache(store)
+        # what every stored timeline and comparison was last checked against (read before any step writes: a write
+        # of their inputs forgets it, so this run follows what its own steps changed, or checks them all)
+        self.derived_keys = {k: store.derived_key(k) for k in ("timelines", "comparisons")}
+        self.cluster_full = True  # the cluster step wrote every event and story (or did not run)
+        self.changed_events: set[str] = set()
+        self.changed_stories: set[str] = set()
+        self.dropped_events: set[str] = set()
+        self.dropped_stories: set[str] = set()
 
     def _guard(self, fn: Callable[[T], object], stage: str) -> Guarded[T, object]:
         return Guarded(fn, stage, self.options.on_error, self.options.article_seconds)
@@ -368,27 +384,55 @@ class _Analyse:
         self.extracted += len(analyses)
 
     def link(self) -> None:
-        """Entities merged across the corpus and quotes' speakers linked to them, when there are new mentions.
+        """Entities merged across the corpus and quotes' speakers linked to them, for the articles the merge does
+        not hold yet: their mentions are added to the stored merge state (link_state.py), which reads and writes
+        only the rows their spellings touch; only the entities and speaker links that change are written.
 
-        The merge is corpus-wide (its rules look at every spelling in the corpus), so it runs only when something
-        was extracted: unchanged input, same output."""
-        # a store analysed before speaker links were stored (migration 8 added stored comparisons at the same
-        # time) has none of either: link it once, or its exports would lose the speakers the old export linked
-        upgraded = not self.store.comparison_digests() and bool(self.store.clustered_count())
-        if not (self.extracted or self.first_analysis or upgraded):
-            return
-        texts = {a.id: a.text for a in self.store.articles()}
-        entities, quotes = stages.link(self.store.mentions(), texts, self.store.quotes())
-        with self.store.atomic():
-            self.store.set_entities(entities)
-            self.store.set_quote_speakers((q.article, q.start, q.end, q.speaker_entity) for q in quotes)
-        self.clock.lap(f"link ({len(entities)} entities, {len(quotes)} quotes)")
+        A store without the state (first analyse, or one from before migration 15) builds it once from every
+        stored mention, replacing every entity and speaker link. Unchanged input, same output."""
+        store = self.store
+        with store.atomic():
+            store.lock_writes()  # concurrent analyses take turns: the state is read, then written
+            version = store.merge_version()
+            if version != link_state.VERSION:
+                analysed = store.analysed_ids()
+                ids = [a for a in store.article_ids() if a in analysed]
+                log.info(
+                    "link: no entity merge state%s; building it from the %d analysed articles",
+                    "" if version is None else f" of version {link_state.VERSION} (found {version})",
+                    len(ids),
+                )
+                delta = link_state.link_all(store.mentions(ids), _texts(store, ids), store.quotes(ids))
+                store.set_entities(delta.entities)
+            else:
+                ids = store.unmerged_ids()
+                if not ids:
+                    self.clock.lap("link (nothing new)")
+                    return
+                texts = [a.text for a in store.articles(ids)]
+                delta = link_state.link_new(store, store.mentions(ids), texts, store.quotes(ids))
+                store.write_entities(delta.entities, delta.dropped)
+            store.set_quote_speakers(delta.speakers)
+            store.write_merge_state(delta.keys, delta.added, delta.removed, ids, link_state.VERSION, full=delta.full)
+        log.info(
+            "link: %d articles; %d entities written, %d dropped; %d state rows and %d pairs written, %d pairs "
+            "removed; %d speaker links",
+            len(ids),
+            len(delta.entities),
+            len(delta.dropped),
+            len(delta.keys),
+            len(delta.added),
+            len(delta.removed),
+            len(delta.speakers),
+        )
+        self.clock.lap(f"link ({len(ids)} articles, {len(delta.entities)} entities written)")
 
-    def cluster(self) -> tuple[list[Event], list[Story]]:
+    def cluster(self) -> None:
         """Resume the stored clusterer (its rows, loaded lazily; or replay stored assignments), add the new articles
         in stream order, re-cluster when something arrived; write the state rows, events, stories and memberships
-        that changed and the audit trail together. Returns every stored event and story (for the later steps);
-        ``self.changed_events`` / ``self.changed_stories`` name those whose rows were written or dropped."""
+        that changed and the audit trail together. For the later steps, ``self.changed_events`` /
+        ``self.changed_stories`` name those whose rows were written or dropped, ``self.dropped_*`` those dropped,
+        ``self.cluster_full`` whether every one was written (a replay or a converted blob)."""
         store, options = self.store, self.options.cluster
         clusterer, meta = _resume(store, options)
         replay: list[Article] = []
@@ -435,8 +479,9 @@ class _Analyse:
         # re-cluster only when something arrived, so re-running on the same input changes nothing
         changes += clusterer.recluster() if fresh else []
         self.clock.lap("recluster")
-        self.changed_events: set[str] = set()
-        self.changed_stories: set[str] = set()
+        self.cluster_full = full
+        self.changed_events = set()
+        self.changed_stories = set()
         written = 0
         if fresh or full:  # resumed with nothing new: the stored clusters and state are already these
             if meta is None:
@@ -457,6 +502,8 @@ class _Analyse:
             written = len(delta.upserts) + len(delta.deletes)
             self.changed_events = {e.id for _, e in events} | set(dropped_events)
             self.changed_stories = {s for _, s, _ in stories} | set(dropped_stories)
+            self.dropped_events = set(dropped_events) - {e.id for _, e in events}
+            self.dropped_stories = set(dropped_stories) - {s for _, s, _ in stories}
             log.info(
                 "cluster: %d new articles assigned; %d re-clustering changes; %d state rows read, %d written "
                 "(%d bytes); %d events and %d stories rewritten",
@@ -469,24 +516,69 @@ class _Analyse:
                 len(self.changed_stories),
             )
         self.clock.lap(f"store clusters ({written} state rows)")
-        return store.events(), store.stories()
 
-    def timelines(self, events: Sequence[Event], stories: Sequence[Story]) -> None:
-        """Timelines of the stories whose inputs changed; an entry's independent sources also fold wire copy."""
+    def _incremental(self, kind: str, key: str) -> bool:
+        """Whether ``kind``'s step may look only at what this run changed: the last analyse checked every stored
+        row against ``key``, nothing else wrote them or their inputs since, and this run's dedupe and cluster steps
+        say what they changed (not rebuilt from scratch)."""
+        return (
+            self.derived_keys.get(kind) == key
+            and self.dedupe_changes.touched is not None
+            and not self.cluster_full
+            and not self.first_analysis
+        )
+
+    def timelines(self) -> None:
+        """Timelines of the stories whose inputs changed; an entry's independent sources also fold wire copy.
+
+        Those looked at: the stories the cluster step changed and those holding an article of a group of one source
+        (``dedupe.source_roots``) that the dedupe step touched, their groups read link by link from the store; each
+        is rebuilt when its digest differs. A run that cannot follow what changed checks every stored story."""
         store, options = self.store, self.options.timeline
-        duplicate_of = {d.article: d.duplicate_of for d in self.duplicates}
-        source_of = source_roots(self.duplicates, self.passages)
+        key = f"timeline/{TIMELINE_VERSION}/{options!r}"
+        touched = self.dedupe_changes.touched
+        if touched is None or not self._incremental("timelines", key):
+            stories = store.stories()
+            events = store.events()
+            duplicate_of = {d.article: d.duplicate_of for d in self.duplicates}
+            source_of = source_roots(self.duplicates, self.passages)
+            live = {s.id for s in stories}
+            gone = sorted(s for s in store.timeline_stories() if s not in live)
+            self._write_timelines(stories, events, duplicate_of, source_of, store.timeline_digests(), gone, key)
+            return
+        groups = _SourceGroups(store)
+        groups.follow(touched)
+        held = {s for _, s in store.clusters_of(groups.sorted()).values()}
+        look = (self.changed_stories - self.dropped_stories) | held
+        stories = store.stories(sorted(look)) if look else []
+        events = store.events([e for s in stories for e in s.events]) if stories else []
+        groups.follow(a for s in stories for a in s.articles)
+        stored = store.timeline_digests([s.id for s in stories]) if stories else {}
+        gone = sorted(self.dropped_stories)
+        self._write_timelines(stories, events, groups.duplicate_of(), groups.source_of(), stored, gone, key, groups)
+
+    def _write_timelines(
+        self,
+        stories: Sequence[Story],
+        events: Sequence[Event],
+        duplicate_of: Mapping[str, str],
+        source_of: Mapping[str, str],
+        stored: Mapping[str, str],
+        gone: Sequence[str],
+        key: str,
+        groups: _SourceGroups | None = None,
+    ) -> None:
+        """Rebuild the timelines of ``stories`` whose digest differs from ``stored``, drop those of ``gone``, and
+        record ``key``: every stored timeline is now checked (``groups``: what was read for their sources)."""
+        store, options = self.store, self.options.timeline
         story_events: dict[str, list[Event]] = defaultdict(list)
         for ev in events:
             story_events[ev.story].append(ev)
-        stored = store.timeline_digests()
         todo: list[tuple[Story, str]] = []
         for story in stories:
             digest = timeline_digest(story, story_events[story.id], duplicate_of, source_of, options)
             if stored.get(story.id) != digest:
                 todo.append((story, digest))
-        live = {s.id for s in stories}
-        gone = sorted(s for s in store.timeline_stories() if s not in live)
         self.mentions.load([a for story, _ in todo for a in story.articles])
         members = [a for story, _ in todo for a in story.articles]
         members += [a for story, _ in todo for ev in story_events[story.id] for a in ev.articles]
@@ -502,22 +594,67 @@ class _Analyse:
         ]
         counted = {s.id: len({source_of.get(a, a) for a in s.articles}) for s in stories}
         rebuilt = {story_id for story_id, _, _ in built}
-        # a store from before the count was kept: its unchanged timelines get their count alone
-        uncounted = {s: counted[s] for s, n in store.story_sources().items() if n is None and s in counted}
+        # a store from before the count was kept: its unchanged timelines get their count alone (a full check only:
+        # such a store has no key, so its first analyse checks every story)
+        uncounted = {}
+        if groups is None:
+            uncounted = {s: counted[s] for s, n in store.story_sources().items() if n is None and s in counted}
         with store.atomic():
             store.drop_timelines(gone)
             for story_id, entries, digest in built:
                 store.set_timeline(story_id, entries, digest, counted[story_id])
             store.set_story_sources({s: n for s, n in uncounted.items() if s not in rebuilt})
-        self.clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped)")
+            store.set_derived_key("timelines", key)
+        read = "" if groups is None else f", {len(groups.members)} articles' sources read"
+        self.clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped{read})")
 
-    def comparisons(self, events: Sequence[Event]) -> None:
+    def comparisons(self) -> None:
         """The side-by-side of every event two or more independent sources report, rebuilt when its inputs
-        changed (its articles, their copies, the wire copy they carry)."""
+        changed (its articles, their copies, the wire copy they carry).
+
+        Those looked at: the events the cluster step changed and those holding an article whose duplicate mark or
+        wire copy the dedupe step touched, or the copy or original of one (``compare.event_wire`` reads the wire
+        copy of an article's original and of its copies). A run that cannot follow what changed checks them all."""
         store = self.store
-        duplicate_of = {d.article: d.duplicate_of for d in self.duplicates}
-        carried = wire_carried(self.passages, duplicate_of)
-        stored = store.comparison_digests()
+        key = f"compare/{COMPARE_VERSION}/{CompareOptions()!r}"
+        touched = self.dedupe_changes.touched
+        if touched is None or not self._incremental("comparisons", key):
+            events = store.events()
+            duplicate_of = {d.article: d.duplicate_of for d in self.duplicates}
+            carried = wire_carried(self.passages, duplicate_of)
+            self._write_comparisons(events, duplicate_of, carried, store.comparison_digests(), set(), key)
+            return
+        near = set(touched)
+        near |= {d.duplicate_of for d in store.duplicates(sorted(near))} if near else set()
+        near |= {d.article for d in store.duplicates(sorted(near))} if near else set()
+        held = {e for e, _ in store.clusters_of(sorted(near)).values()} if near else set()
+        look = (self.changed_events - self.dropped_events) | held
+        events = store.events(sorted(look)) if look else []
+        arts = sorted({a for ev in events for a in ev.articles})
+        marks = store.duplicates(arts) if arts else []
+        duplicate_of = {d.article: d.duplicate_of for d in marks}
+        originals = sorted({duplicate_of.get(a, a) for a in arts} - set(arts))
+        marks += store.duplicates(originals) if originals else []
+        duplicate_of.update((d.article, d.duplicate_of) for d in marks)
+        origin = {*arts, *originals}
+        carriers = sorted(origin | {d.article for d in marks if d.duplicate_of in origin})
+        wire = [p for p in store.passages(carriers) if is_wire_copy(p)] if carriers else []
+        carried = wire_carried(wire, duplicate_of)
+        stored = store.comparison_digests([e.id for e in events]) if events else {}
+        self._write_comparisons(events, duplicate_of, carried, stored, self.dropped_events, key)
+
+    def _write_comparisons(
+        self,
+        events: Sequence[Event],
+        duplicate_of: Mapping[str, str],
+        carried: Mapping[str, Sequence[Passage]],
+        stored: Mapping[str, str],
+        dropped: set[str],
+        key: str,
+    ) -> None:
+        """Compare the ``events`` whose digest differs from ``stored``, drop the stored comparisons of those no
+        longer compared and of ``dropped``, and record ``key``: every stored comparison is now checked."""
+        store = self.store
         todo: list[tuple[Event, list[Passage], str]] = []
         live = set()
         for ev in events:
@@ -528,7 +665,7 @@ class _Analyse:
             digest = comparison_digest(ev, duplicate_of, wire)
             if stored.get(ev.id) != digest:
                 todo.append((ev, wire, digest))
-        gone = sorted(e for e in stored if e not in live)
+        gone = sorted({e for e in stored if e not in live} | (dropped - live))
         ids = list(dict.fromkeys(a for ev, _, _ in todo for a in ev.articles))
         by_id = {a.id: a for a in store.articles(ids)} if ids else {}
         items = [
@@ -542,12 +679,14 @@ class _Analyse:
             for ev, wire, digest in todo
         ]
         results = self.runner.map(self._guard(stages.compare_event, "compare"), items)
+        failures = [r for r in results if isinstance(r, Failure)]
         with store.atomic():
             store.drop_comparisons(gone)
             store.set_comparisons(
                 (item.event.id, item.digest, r) for item, r in zip(items, results) if isinstance(r, dict)
             )
-        failures = [r for r in results if isinstance(r, Failure)]
+            if not failures:  # a failed event has no stored comparison: the next run checks every one again
+                store.set_derived_key("comparisons", key)
         if failures:
             self._failed(failures)
         self.clock.lap(f"comparisons ({len(todo)} of {len(live)} rebuilt, {len(gone)} dropped)")
@@ -652,6 +791,52 @@ def _resume_blob(store: Store, options: ClusterOptions) -> Clusterer | None:
     return clusterer
 
 
+def _texts(store: Store, ids: Sequence[str], batch: int = 2000) -> Iterator[str]:
+    """The texts of ``ids``, read ``batch`` articles at a time (building the merge state reads every text once)."""
+    for part in _batches(ids, batch):
+        for a in store.articles(part):
+            yield a.text
+
+
+class _SourceGroups:
+    """The groups of one source (copies and wire-copy carriers, as ``dedupe.source_roots`` folds them) around some
+    articles, read link by link from the store until closed: whole groups, so each article read gets the root the
+    corpus-wide union gives it (the same links in the same order: duplicates by article, passages by id)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.members: set[str] = set()
+        self._duplicates: dict[str, Duplicate] = {}
+        self._links: dict[str, tuple[str, ...]] = {}
+
+    def follow(self, ids: Iterable[str]) -> None:
+        """Read the whole groups of ``ids``: their duplicate marks and wire copy, then those of what they reach."""
+        frontier = sorted(set(ids) - self.members)
+        while frontier:
+            self.members.update(frontier)
+            found: set[str] = set()
+            for d in self._store.duplicates(frontier):
+                self._duplicates[d.article] = d
+                found.update((d.article, d.duplicate_of))
+            for passage, carriers in self._store.wire_links(frontier):
+                self._links[passage] = carriers
+                found.update(carriers)
+            frontier = sorted(found - self.members)
+
+    def sorted(self) -> list[str]:
+        return sorted(self.members)
+
+    def duplicate_of(self) -> dict[str, str]:
+        """Copy -> original, for every member."""
+        return {d.article: d.duplicate_of for d in self._duplicates.values()}
+
+    def source_of(self) -> dict[str, str]:
+        """Article -> the article standing for its independent source (``dedupe.source_roots``), for every member."""
+        duplicates = [self._duplicates[a] for a in sorted(self._duplicates)]
+        links = [Passage(p, "", carriers) for p, carriers in sorted(self._links.items())]
+        return source_roots(duplicates, links, wire_copy=lambda _: True)
+
+
 class _MentionCache(dict[str, list[DateMention]]):
     """Date mentions of the articles asked for so far, loaded from the store in one query per ``load``."""
 
@@ -686,7 +871,7 @@ class _Clock:
 
     def __str__(self) -> str:
         total = sum(t for _, t in self._laps)
-        return f"{total:.2f} s: " + ", ".join(f"{n} {t:.2f} s" for n, t in self._laps)
+        return f"{total:.2f} s: " + ", ".join(f"{n} {t:.3f} s" for n, t in self._laps)
 
 
 def _first_line(text: str) -> str:

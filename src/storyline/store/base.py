@@ -30,6 +30,7 @@ from storyline.records import (
 
 if TYPE_CHECKING:  # the dedupe stage's own storage protocol; not imported at run time
     from storyline.dedupe.storage import DedupeIndexReader
+    from storyline.link_state import KeyRow
 
 
 @runtime_checkable
@@ -168,6 +169,50 @@ class Store(Protocol):
 
     def set_entities(self, entities: Iterable[Entity]) -> None: ...
 
+    def write_entities(self, entities: Iterable[Entity], dropped: Iterable[str]) -> None:
+        """Write the given entities (only rows that differ) and delete the ``dropped`` ids; other rows untouched."""
+        ...
+
+    # the entity merge's state (link_state.py: its reads are ``link_state.MergeStateReader``) ------------------
+    def merge_keys(self, keys: Sequence[str]) -> list[KeyRow]:
+        """The merge state's key rows of ``keys`` (those stored)."""
+        ...
+
+    def merge_members(self, entities: Sequence[str]) -> list[KeyRow]:
+        """The merge state's key rows whose entity is one of ``entities``."""
+        ...
+
+    def merge_pairs(self, kind: str, values: Sequence[str], *, by_second: bool = False) -> list[tuple[str, str]]:
+        """(a, b) of the merge state's pairs of ``kind`` whose a (``by_second``: b) is one of ``values``; raises
+        ``ValueError`` for an unknown kind."""
+        ...
+
+    def merge_has_keys(self) -> bool:
+        """Whether the merge state holds any key row."""
+        ...
+
+    def merge_version(self) -> int | None:
+        """The stored merge state's version, or None when there is none."""
+        ...
+
+    def unmerged_ids(self) -> list[str]:
+        """Analysed articles the merge state does not hold yet, in ingest order (those after its watermark)."""
+        ...
+
+    def write_merge_state(
+        self,
+        keys: Iterable[KeyRow],
+        added: Iterable[tuple[str, str, str]],
+        removed: Iterable[tuple[str, str, str]],
+        merged: Sequence[str],
+        version: int,
+        *,
+        full: bool = False,
+    ) -> None:
+        """Write merge state key rows, add and remove (kind, a, b) pairs, record the ``merged`` articles as held;
+        ``full``: the rows given are the whole state (the stored ones go first)."""
+        ...
+
     def entities_named(self, names: Sequence[str]) -> list[Entity]:
         """Merged entities whose name or an alias is one of ``names`` (exactly as written), by id."""
         ...
@@ -266,8 +311,8 @@ class Store(Protocol):
         JSON-ready dict, kept as JSON text in its own key order so it reads back equal, keys in the same order)."""
         ...
 
-    def comparison_digests(self) -> dict[str, str]:
-        """Event -> digest of the inputs its stored comparison was computed from."""
+    def comparison_digests(self, event_ids: Sequence[str] | None = None) -> dict[str, str]:
+        """Event -> digest of the inputs its stored comparison was computed from (all, or those of ``event_ids``)."""
         ...
 
     def comparisons(self, event_ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
@@ -294,8 +339,8 @@ class Store(Protocol):
         """Replace a story's timeline; ``digest`` names the inputs it was built from (None: unknown, rebuild next time)."""
         ...
 
-    def timeline_digests(self) -> dict[str, str]:
-        """Story -> digest of the inputs its stored timeline was built from."""
+    def timeline_digests(self, ids: Sequence[str] | None = None) -> dict[str, str]:
+        """Story -> digest of the inputs its stored timeline was built from (all stories, or those of ``ids``)."""
         ...
 
     def timeline_stories(self) -> set[str]:
@@ -307,6 +352,26 @@ class Store(Protocol):
         ...
 
     def timeline(self, story: str) -> list[TimelineEntry]: ...
+
+    # what analyse reads to rebuild only what changed -------------------------------------------------------------
+    def derived_key(self, name: str) -> str | None:
+        """The key of the code and options every stored row of ``name`` ("timelines", "comparisons") was last
+        checked against by an analyse, or None: some write of those rows, of duplicates, passages or clusters came
+        since (each forgets the key), or none was ever checked."""
+        ...
+
+    def set_derived_key(self, name: str, value: str) -> None:
+        """Record that every stored row of ``name`` is up to date for ``value`` (in the transaction writing them)."""
+        ...
+
+    def wire_links(self, article_ids: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """(id, carriers) of the passages flagged wire copy (``set_passage_wire``) that any of the ids carries, by
+        id, without their text: the links ``dedupe.source_roots`` folds."""
+        ...
+
+    def clusters_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Article -> (its event, that event's story), for the clustered articles among ``article_ids``."""
+        ...
 
     # search -----------------------------------------------------------------------
     def search(

@@ -2,7 +2,8 @@
 
 ``SQLStore`` inherits this; ``store.dedupe_index()`` hands the reader to ``dedupe.update`` and
 ``store.apply_dedupe(delta)`` writes what it computed. Tables: ``dedupe_keys`` (key, doc),
-``dedupe_groups`` (article, doc, grp), ``dedupe_spans`` and their producers and carriers (migration 9).
+``dedupe_groups`` (article, doc, grp), ``dedupe_spans`` and their producers and carriers (migration 9),
+``dedupe_tokens`` (article, its token hashes: migration 16).
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ class DedupeIndexSQL:
         import numpy as np  # only the write of keys needs it; reading a store does not
 
         with self.atomic():
+            # stored timelines and comparisons may be stale now: the next analyse checks them all, unless it is the
+            # one running this update (it read the keys before and follows what the update touched)
+            self._exec("DELETE FROM derived_keys")
             if delta.reset:
                 for table in (
                     "dedupe_keys",
@@ -75,6 +79,7 @@ class DedupeIndexSQL:
                     "duplicates",
                     "passages",
                     "dedupe_watermark",  # a lower bound no more: ``advance_dedupe_watermark`` finds it again
+                    "dedupe_tokens",
                 ):
                     self._exec(f"DELETE FROM {table}")
             # Index numbers (doc) for the articles joining the index; articles already in it keep theirs.
@@ -112,6 +117,9 @@ class DedupeIndexSQL:
                 part = order[at : at + (1 << 20)]
                 rows = zip(flat[part].tolist(), doc_arr[who[part]].tolist())
                 self.conn.cursor().executemany(insert, rows)
+            # token hashes of the articles joining the index (a function of the text: written once, like keys)
+            self._delete_in("dedupe_tokens", "article", [row[0] for row in delta.tokens])
+            self._many("INSERT INTO dedupe_tokens (article, vocab, seq, quoted) VALUES (?, ?, ?, ?)", delta.tokens)
             self._delete_in("dedupe_groups", "article", grouped)
             self._many(
                 "INSERT INTO dedupe_groups (article, doc, grp) VALUES (?, ?, ?)",
@@ -220,6 +228,10 @@ class SQLDedupeIndex:
 
     def key_carriers(self, keys: Iterable[int]) -> list[tuple[int, str]]:
         return [(int(k), a) for k, a in self._in(self._KEY_ARTICLES, keys)]
+
+    def tokens(self, ids: Iterable[str]) -> dict[str, tuple[bytes, bytes, bytes]]:
+        sql = "SELECT article, vocab, seq, quoted FROM dedupe_tokens WHERE article IN ({marks})"
+        return {a: (bytes(v), bytes(s), bytes(q)) for a, v, s, q in self._in(sql, ids)}
 
     def spans(self, ids: Iterable[str]) -> dict[str, SpanRow]:
         return self._span_rows(r[0] for r in self._in("SELECT id FROM dedupe_spans WHERE id IN ({marks})", ids))

@@ -195,4 +195,47 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX passages_unflagged ON passages(id) WHERE wire IS NULL",
         ],
     ),
+    (
+        15,
+        "the entity merge's state as rows (issue 15): k new articles read and write only what their spellings touch",
+        [
+            # link_state.py: a row per merge key (tallies as JSON, stage-one root, rule component, entity), pairs
+            # (kind, a, b) read by a or by b, the version and ingest-order watermark (every article up to it is
+            # merged), and the articles merged past the watermark. Empty until the first analyse after this builds
+            # them from the stored mentions.
+            """CREATE TABLE entity_merge_keys (
+                key TEXT PRIMARY KEY, spellings TEXT NOT NULL, types TEXT NOT NULL, root1 TEXT, comp TEXT,
+                entity TEXT)""",
+            "CREATE INDEX entity_merge_keys_entity ON entity_merge_keys(entity)",
+            """CREATE TABLE entity_merge_pairs (
+                kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (kind, a, b))""",
+            "CREATE INDEX entity_merge_pairs_b ON entity_merge_pairs(kind, b, a)",  # covering, as the primary key is
+            "CREATE TABLE entity_merge_meta (id INTEGER PRIMARY KEY, version INTEGER NOT NULL, watermark BIGINT NOT NULL)",
+            "CREATE TABLE entity_merged (article TEXT PRIMARY KEY, seq BIGINT NOT NULL)",
+            "CREATE INDEX entity_merged_seq ON entity_merged(seq)",
+        ],
+    ),
+    (
+        16,
+        "dedupe token hashes (issue 15): an update reads its neighbours' tokens instead of re-tokenising their texts",
+        [
+            # article -> its word tokens (dedupe.index.pack_tokens: distinct hashes, the sequence as indices into
+            # them, quoted flags), written when the article joins the dedupe index. BYTEA is bytea on PostgreSQL
+            # and, by SQLite's affinity rules, a column that keeps bytes as BLOBs. Articles indexed before this
+            # have none: their texts are tokenised again when an update reads them.
+            """CREATE TABLE dedupe_tokens (
+                article TEXT PRIMARY KEY, vocab BYTEA NOT NULL, seq BYTEA NOT NULL, quoted BYTEA NOT NULL)""",
+        ],
+    ),
+    (
+        17,
+        "timelines and comparisons of what changed (issue 15): the code and options the stored ones were built with",
+        [
+            # name ("timelines", "comparisons") -> a key of the code and options every stored digest of that kind was
+            # checked against by the last analyse. Any other write of those rows, of duplicates, passages or clusters
+            # deletes it, so the next analyse checks every digest again; while it holds, an analyse looks only at
+            # what its own steps changed.
+            "CREATE TABLE derived_keys (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ],
+    ),
 ]

@@ -42,6 +42,7 @@ from storyline.records import (
     TimelineEntry,
 )
 from storyline.store.dedupe_index import DedupeIndexSQL
+from storyline.store.entity_merge import EntityMergeSQL
 from storyline.store.migrations import MIGRATIONS
 
 # find_ids: kind -> table
@@ -50,6 +51,7 @@ _ID_TABLES = {"article": "articles", "event": "events", "story": "stories", "ent
 _NO_LIMIT = 2**62
 # kinds of the clusterer's state rows (cluster/state.py); each is written into SQL text, so only these are accepted
 _STATE_KINDS = frozenset({"event", "story", "posting:e", "posting:s", "df", "seen", "arrival", "merged"})
+DERIVED_KINDS = ("timelines", "comparisons")  # derived rows whose keys (derived_keys) a write of inputs forgets
 HEAD_CHARS = 200  # article_heads: enough of a text for a one-line preview
 
 
@@ -62,7 +64,7 @@ def dump_comparison(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=False)
 
 
-class SQLStore(DedupeIndexSQL):
+class SQLStore(DedupeIndexSQL, EntityMergeSQL):
     """Common implementation; a backend's ``__init__`` calls ``_open`` and supplies ``_connect`` and ``_begin``."""
 
     url: str
@@ -426,6 +428,7 @@ class SQLStore(DedupeIndexSQL):
     # dedupe ----------------------------------------------------------------------
     def set_duplicates(self, duplicates: Iterable[Duplicate]) -> None:
         with self.atomic():
+            self._stale(*DERIVED_KINDS)
             self._replace(
                 "duplicates",
                 ("article", "duplicate_of", "kind", "similarity"),
@@ -447,6 +450,7 @@ class SQLStore(DedupeIndexSQL):
 
     def set_passages(self, passages: Iterable[Passage]) -> None:
         with self.atomic():
+            self._stale(*DERIVED_KINDS)
             self._replace(
                 "passages",
                 ("id", "text", "origin_article", "origin_agency", "articles", "wire"),
@@ -602,6 +606,7 @@ class SQLStore(DedupeIndexSQL):
     def set_clusters(self, events: Iterable[Event], stories: Iterable[Story]) -> None:
         events = list(events)
         with self.atomic():
+            self._stale(*DERIVED_KINDS)
             self._replace(
                 "stories", ("id", "title", "seq"), ("id",), ((s.id, s.title, i) for i, s in enumerate(stories))
             )
@@ -810,6 +815,7 @@ class SQLStore(DedupeIndexSQL):
         ((cluster order, id, title)); drop those of ``dropped_*``; ``full``: the given ones are all of them."""
         events = list(events)
         with self.atomic():
+            self._stale(*DERIVED_KINDS)
             if full:
                 for table in ("event_articles", "events", "stories"):
                     self._exec(f"DELETE FROM {table}")
@@ -835,6 +841,7 @@ class SQLStore(DedupeIndexSQL):
     def set_comparisons(self, items: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         """Store (replacing) each event's comparison: (event id, digest of its inputs, the comparison as a JSON-ready dict)."""
         with self.atomic():
+            self._stale("comparisons")
             self._upsert(
                 "comparisons",
                 ("event", "digest", "body"),
@@ -842,8 +849,10 @@ class SQLStore(DedupeIndexSQL):
                 ((event, digest, dump_comparison(body)) for event, digest, body in items),
             )
 
-    def comparison_digests(self) -> dict[str, str]:
-        """Event -> digest of the inputs its stored comparison was computed from."""
+    def comparison_digests(self, event_ids: Sequence[str] | None = None) -> dict[str, str]:
+        """Event -> digest of the inputs its stored comparison was computed from (all, or those of ``event_ids``)."""
+        if event_ids is not None:
+            return {e: d for e, d in self._where_in("SELECT event, digest FROM comparisons WHERE event IN", event_ids)}
         return {e: d for e, d in self._all("SELECT event, digest FROM comparisons")}
 
     def comparisons(self, event_ids: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
@@ -861,6 +870,7 @@ class SQLStore(DedupeIndexSQL):
     def drop_comparisons(self, event_ids: Iterable[str]) -> None:
         """Forget the stored comparisons of ``event_ids``."""
         with self.atomic():
+            self._stale("comparisons")
             self._delete_keys("comparisons", ("event",), ((e,) for e in dict.fromkeys(event_ids)))
 
     # timelines -------------------------------------------------------------------
@@ -868,6 +878,7 @@ class SQLStore(DedupeIndexSQL):
         self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None, sources: int | None = None
     ) -> None:
         with self.atomic():
+            self._stale("timelines")
             if digest is None:
                 self._exec("DELETE FROM timeline_digests WHERE story = ?", (story,))
             else:
@@ -893,9 +904,12 @@ class SQLStore(DedupeIndexSQL):
     def set_story_sources(self, sources: Mapping[str, int]) -> None:
         """Set the independent sources of stories whose timeline is stored."""
         with self.atomic():
+            self._stale("timelines")
             self._many("UPDATE timeline_digests SET sources = ? WHERE story = ?", ((n, s) for s, n in sources.items()))
 
-    def timeline_digests(self) -> dict[str, str]:
+    def timeline_digests(self, ids: Sequence[str] | None = None) -> dict[str, str]:
+        if ids is not None:
+            return {s: d for s, d in self._where_in("SELECT story, digest FROM timeline_digests WHERE story IN", ids)}
         return {s: d for s, d in self._all("SELECT story, digest FROM timeline_digests")}
 
     def timeline_stories(self) -> set[str]:
@@ -906,10 +920,45 @@ class SQLStore(DedupeIndexSQL):
 
     def drop_timelines(self, stories: Iterable[str]) -> None:
         with self.atomic():
+            self._stale("timelines")
             for chunk in self._chunks(dict.fromkeys(stories)):
                 marks = ", ".join("?" * len(chunk))
                 self._exec(f"DELETE FROM timeline_entries WHERE story IN ({marks})", chunk)
                 self._exec(f"DELETE FROM timeline_digests WHERE story IN ({marks})", chunk)
+
+    # what derived rows were built with ------------------------------------------------------------------------
+    def derived_key(self, name: str) -> str | None:
+        """The key of the code and options the stored rows of ``name`` ("timelines", "comparisons") were last all
+        checked against, or None (unknown: some write since, or never)."""
+        rows = self._all("SELECT value FROM derived_keys WHERE name = ?", (name,))
+        return str(rows[0][0]) if rows else None
+
+    def set_derived_key(self, name: str, value: str) -> None:
+        """Record that every stored row of ``name`` is now up to date for ``value`` (in the transaction writing them)."""
+        with self.atomic():
+            self._upsert("derived_keys", ("name", "value"), ("name",), [(name, value)])
+
+    def _stale(self, *names: str) -> None:
+        """Forget the keys of ``names``: their rows or inputs were just written, the next analyse checks them all."""
+        self._exec(f"DELETE FROM derived_keys WHERE name IN ({', '.join('?' * len(names))})", names)
+
+    def wire_links(self, article_ids: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """(id, carriers) of the passages flagged wire copy that any of the ids carries, by id, without their text."""
+        rows = self._where_in(
+            "SELECT p.id, p.articles FROM passage_articles pa JOIN passages p ON p.id = pa.passage "
+            "WHERE p.wire = 1 AND pa.article IN",
+            article_ids,
+        )
+        return [(i, tuple(json.loads(a))) for i, a in sorted(dict(rows).items())]
+
+    def clusters_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Article -> (its event, that event's story), for the clustered articles among ``article_ids``."""
+        rows = self._where_in(
+            "SELECT ea.article, ea.event, e.story FROM event_articles ea JOIN events e ON e.id = ea.event "
+            "WHERE ea.article IN",
+            article_ids,
+        )
+        return {a: (e, st) for a, e, st in rows}
 
     def timeline(self, story: str) -> list[TimelineEntry]:
         rows = self._all(

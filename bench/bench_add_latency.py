@@ -1,0 +1,129 @@
+"""Add latency: the whole ``ingest`` of 1 or 100 new articles into a big store, per article and per step.
+
+    .venv/bin/python bench/scale_corpus.py 10000 > /tmp/s10k.jsonl
+    .venv/bin/storyline ingest /tmp/s10k.jsonl --fast --db /tmp/s10k.db          # the store (once)
+    .venv/bin/python bench/bench_add_latency.py --db /tmp/s10k.db --start 10000 --k 1 --reps 20
+    .venv/bin/python bench/bench_add_latency.py --db /tmp/s10k.db --start 10000 --k 100 --reps 3
+    .venv/bin/python bench/bench_add_latency.py --db postgresql://... --in-place --k 1 --reps 20
+
+New articles are numbers N, N+1, ... of ``bench/scale_corpus.py``'s generator (N = articles stored; later "eras",
+published after everything stored, as a feed brings them), so the store must have been built from the same
+generator (its first N; give ``--start N`` when some of them were rejected). Each add writes k of them to a JSON-lines file and runs what ``storyline ingest`` runs, in
+one process with the store open: ``pipeline.ingest`` (read, parse, store) then ``pipeline.analyse`` (every step,
+store writes and commits included). Printed: p50/p95 of the whole add and per article, and p50/p95 per step (from
+the ``analyse:`` timings the pipeline logs with ``-v``). A SQLite store is copied first (the original is never
+written) unless ``--in-place``; a PostgreSQL store is always written in place. Fast mode unless ``--full``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scale_corpus import articles
+
+from storyline import pipeline
+from storyline.pipeline import PipelineOptions
+from storyline.store import open_store
+
+# "dedupe (1 new, 0 re-derived) 0.12 s": a step's name, what it did in parentheses, its seconds
+_LAP = re.compile(r"([a-z][a-z ]*?)(?: \([^)]*\))? (\d+(?:\.\d+)?) s(?:,|$)")
+
+
+class _Laps(logging.Handler):
+    """Keeps the step timings of each ``analyse:`` log line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.runs: list[dict[str, float]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if msg.startswith("analyse: "):
+            steps = msg.split(" s: ", 1)[1] if " s: " in msg else ""
+            laps: dict[str, float] = defaultdict(float)
+            for name, seconds in _LAP.findall(steps):
+                laps[name.strip()] += float(seconds)
+            self.runs.append(dict(laps))
+
+
+def _pct(values: list[float], q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", required=True, help="a SQLite file or a postgresql:// URL built from scale_corpus")
+    ap.add_argument("--k", type=int, default=1, help="articles per add")
+    ap.add_argument("--reps", type=int, default=10, help="adds")
+    ap.add_argument("--warm", type=int, default=1, help="adds run first and not counted (caches, first imports)")
+    ap.add_argument("--start", type=int, help="the generator's N the store was built from (default: articles stored)")
+    ap.add_argument("--in-place", action="store_true", help="write the SQLite store itself, not a copy")
+    ap.add_argument("--full", action="store_true", help="full mode (spaCy NER) instead of fast mode")
+    args = ap.parse_args()
+
+    url, copy = args.db, None
+    if not url.startswith("postgresql") and not args.in_place:
+        fd, copy = tempfile.mkstemp(suffix=".db", dir=os.path.dirname(os.path.abspath(url)))
+        os.close(fd)
+        shutil.copyfile(url, copy)
+        url = copy
+    laps = _Laps()
+    logging.getLogger("storyline.pipeline").addHandler(laps)
+    logging.getLogger("storyline.pipeline").setLevel(logging.INFO)
+    options = PipelineOptions(use_nlp=bool(args.full), workers=1)
+    store = open_store(url)
+    try:
+        stored = len(store.article_ids())
+        start = args.start if args.start is not None else stored
+        total = args.warm + args.reps
+        new = list(articles(start + args.k * total))[start:]
+        print(f"store: {stored:,} articles ({args.db}); adding {args.k} x {total} ({args.warm} not counted)")
+        whole: list[float] = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for rep in range(total):
+                path = Path(tmp) / f"add{rep}.jsonl"
+                batch = new[rep * args.k : (rep + 1) * args.k]
+                path.write_text("".join(json.dumps(r) + "\n" for r in batch), encoding="utf-8")
+                began = time.perf_counter()
+                report = pipeline.ingest(store, [str(path)], options)
+                read = time.perf_counter() - began
+                pipeline.analyse(store, options)
+                seconds = time.perf_counter() - began
+                laps.runs[-1]["read+store"] = read
+                if report.new != len(batch):
+                    print(f"  add {rep}: {report.new} of {len(batch)} stored ({len(report.rejected)} rejected)")
+                if rep >= args.warm:
+                    whole.append(seconds)
+        runs = laps.runs[args.warm :]
+        print(
+            f"whole add of {args.k}: p50 {_pct(whole, 50) * 1000:,.0f} ms, p95 {_pct(whole, 95) * 1000:,.0f} ms; "
+            f"per article p50 {_pct(whole, 50) / args.k * 1000:,.1f} ms, p95 {_pct(whole, 95) / args.k * 1000:,.1f} ms"
+        )
+        for name in dict.fromkeys(n for run in runs for n in run):
+            values = [run.get(name, 0.0) for run in runs]
+            print(f"  {name:<20} p50 {_pct(values, 50) * 1000:9,.1f} ms   p95 {_pct(values, 95) * 1000:9,.1f} ms")
+    finally:
+        store.close()
+        if copy:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(copy + suffix):
+                    os.remove(copy + suffix)
+
+
+if __name__ == "__main__":
+    main()
