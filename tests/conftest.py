@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -176,3 +177,17 @@ def other_store(request: pytest.FixtureRequest, any_store: Any) -> Iterator[Any]
         return
     with pg_database(request.getfixturevalue("pg_url")) as store:
         yield store
+
+
+def shuffled_rounds(items: list[Any], seed: int, sizes: tuple[int, ...] | None = None) -> list[list[Any]]:
+    """``items`` in a random order cut into rounds of random sizes (each one of ``sizes``, else 1 to a quarter of
+    them): the batchings an incremental = from-scratch test feeds."""
+    rng = random.Random(seed)
+    order = items[:]
+    rng.shuffle(order)
+    rounds, at = [], 0
+    while at < len(order):
+        n = rng.choice(sizes) if sizes else rng.randint(1, max(1, len(order) // 4))
+        rounds.append(order[at : at + n])
+        at += n
+    return rounds

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from conftest import shuffled_rounds
 from storyline.dedupe import REBUILD_FRACTION, DedupeOptions, dedupe, order_duplicates, order_passages, update
 from storyline.dedupe.index import _winnow, _winnow_at, pack_tokens, unpack_tokens
 from storyline.dedupe.minhash import KNOWN_LSH_PARAMS
@@ -497,19 +498,6 @@ def test_a_store_from_before_the_per_article_index_keeps_its_results_until_rebui
 # --------------------------------------------------------------------------- the pipeline's step: chunks, watermark
 
 
-def _ingest_rounds(articles: list[Article], seed: int) -> list[list[Article]]:
-    """The corpus in random order, cut into ingest rounds of random sizes (a dedupe step runs after each)."""
-    rng = random.Random(seed)
-    shuffled = articles[:]
-    rng.shuffle(shuffled)
-    rounds, at = [], 0
-    while at < len(shuffled):
-        n = rng.choice((1, 3, 17, 40, 90))
-        rounds.append(shuffled[at : at + n])
-        at += n
-    return rounds
-
-
 @pytest.mark.parametrize("chunk", [1, 7, 25, 10_000])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_dedupe_pending_in_any_chunking_equals_full_dedupe(
@@ -517,7 +505,7 @@ def test_dedupe_pending_in_any_chunking_equals_full_dedupe(
 ) -> None:
     # chunk 1: every article its own update; 10,000: each round one update (from scratch while the store is small)
     gen, full = corpora[seed]
-    for part in _ingest_rounds(gen.articles, seed * 31 + chunk):
+    for part in shuffled_rounds(gen.articles, seed * 31 + chunk, sizes=(1, 3, 17, 40, 90)):
         store.add_articles(part)
         changes = dedupe_pending(store, chunk=chunk)
         assert changes.new == len(part) or changes.touched is None  # a rebuild indexes the stored ones too
@@ -527,7 +515,7 @@ def test_dedupe_pending_in_any_chunking_equals_full_dedupe(
 
 def test_dedupe_pending_in_chunks_equals_full_dedupe_on_both_stores(any_store: Any, corpora: dict[int, Any]) -> None:
     gen, full = corpora[SEEDS[1]]
-    rounds = _ingest_rounds(gen.articles, 5)
+    rounds = shuffled_rounds(gen.articles, 5, sizes=(1, 3, 17, 40, 90))
     for part in rounds:
         any_store.add_articles(part)
         dedupe_pending(any_store, chunk=9)

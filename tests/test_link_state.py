@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SAMPLE, SEEDS
+from conftest import SAMPLE, SEEDS, shuffled_rounds
 from storyline.ingest import read
 from storyline.link import link_speakers, merge_entities
 from storyline.link_state import VERSION
@@ -58,18 +58,6 @@ def _from_scratch(articles: list[Article]) -> tuple[list[Entity], Links]:
         store.close()
 
 
-def _batchings(articles: list[Article], seed: int) -> list[list[Article]]:
-    rng = random.Random(seed)
-    order = articles[:]
-    rng.shuffle(order)
-    out, i = [], 0
-    while i < len(order):
-        n = rng.randint(1, max(1, len(order) // 4))
-        out.append(order[i : i + n])
-        i += n
-    return out
-
-
 @pytest.fixture(scope="module")
 def sample() -> tuple[list[Article], list[Entity], Links]:
     arts = _articles(SAMPLE)
@@ -84,7 +72,7 @@ def test_any_batching_of_analyses_equals_one_analysis(
     any_store: Any, sample: tuple[list[Article], list[Entity], Links], seed: int
 ) -> None:
     arts, entities, links = sample
-    batches = _batchings(arts, seed)
+    batches = shuffled_rounds(arts, seed)
     assert len(batches) > 3
     for batch in batches:
         _analyse(any_store, batch)
@@ -98,7 +86,7 @@ def test_seeds_in_batches_equal_one_analysis(any_store: Any) -> None:
         pytest.skip(f"{SEEDS} not found: the seed articles live in ../shared/seeds beside the repository")
     arts = _articles(SEEDS)
     entities, links = _from_scratch(arts)
-    for batch in _batchings(arts, 3):
+    for batch in shuffled_rounds(arts, 3):
         _analyse(any_store, batch)
     assert any_store.entities() == entities
     assert _links(any_store) == links
@@ -135,7 +123,7 @@ def test_a_store_without_the_state_builds_it_and_goes_on_the_same(
         _analyse(any_store, arts[half : half + 3])
     assert "building it from the" in caplog.text
     assert any_store.merge_version() == VERSION
-    for batch in _batchings(arts[half + 3 :], 5):
+    for batch in shuffled_rounds(arts[half + 3 :], 5):
         _analyse(any_store, batch)
     assert any_store.entities() == entities
     assert _links(any_store) == links
