@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from storyline.cli import cli
@@ -272,3 +274,26 @@ def test_a_state_saved_before_the_package_split_resumes_exactly() -> None:
         c.add(later, terms(later), later.published)
     assert old.recluster() == new.recluster()
     assert old.result({}) == new.result({})
+
+
+T17 = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "timeline17"
+
+
+def test_recluster_reaches_a_fixed_point_on_real_news() -> None:
+    """Passes with nothing new settle: no split the moves would undo on the next pass (which then splits again,
+    every pass, rewriting the same events on every ingest). 1,500 Timeline17 articles in publication order."""
+    if not T17.is_dir():
+        pytest.skip("../shared/datasets/timeline17 not found: Timeline17 lives beside the repository")
+    sys.path.insert(0, str(T17.parents[1] / "eval"))
+    try:
+        from datasets_to_text import load_t17
+    finally:
+        sys.path.remove(str(T17.parents[1] / "eval"))
+    docs = sorted(load_t17(T17), key=lambda d: (d.date or "", d.doc_id))[:1500]
+    c = Clusterer()
+    for d in docs:
+        a = Article(id=d.doc_id, source=d.path, text=d.text, published=d.date)
+        c.add(a, terms(a), a.published)
+    counts = [len(c.recluster()) for _ in range(12)]
+    assert counts[0] > 0, "the stream left something to correct"
+    assert counts[-1] == 0, f"changes per pass never settle: {counts}"

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from storyline.cluster.dates import day_ordinal, parse_day
+from storyline.cluster.dates import event_date, parse_day
 from storyline.cluster.options import ClusterOptions
 from storyline.cluster.recluster import recluster
 from storyline.cluster.vectors import Centroid, Idf, vectorise
@@ -47,9 +47,7 @@ class EventState:
     @property
     def date(self) -> str | None:
         """The event date most of its members give (ties: the earlier day), or None."""
-        if not self.dates:
-            return None
-        return max(self.dates.items(), key=lambda kv: (kv[1], -day_ordinal(kv[0])))[0]
+        return event_date(self.dates)
 
 
 @dataclass(slots=True)

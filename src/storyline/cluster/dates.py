@@ -7,7 +7,7 @@ apart, and a similar happening a month later is another event.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from storyline.cluster.options import ClusterOptions
@@ -76,3 +76,10 @@ def day_ordinal(value: str) -> int:
     """The day's proleptic ordinal (0 when ``value`` is not a date): sorts days, earlier first."""
     d = parse_day(value)
     return d.toordinal() if d else 0
+
+
+def event_date(dates: Mapping[str, int]) -> str | None:
+    """The date most members give (ties: the earlier day), or None: an event's date from its members' dates."""
+    if not dates:
+        return None
+    return max(dates.items(), key=lambda kv: (kv[1], -day_ordinal(kv[0])))[0]

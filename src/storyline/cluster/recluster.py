@@ -13,9 +13,11 @@ to, why) for the audit trail. In a merge the older cluster keeps its id.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from storyline.cluster.dates import event_date
 from storyline.cluster.vectors import Centroid
 from storyline.records import Change
 from storyline.vectors import cosine, dot, unit, vector_sum
@@ -148,6 +150,10 @@ def _split_events(c: Clusterer, touched: dict[str, None], changes: list[Change])
         founder = min(ev.members, key=lambda a: c.arrival.get(a, 0))
         if founder in small:  # the half with the founding article keeps the id
             small = [a for a in ev.members if a not in small]
+        settled = _settle(c, small, [a for a in ev.members if a not in small])
+        if settled is None or founder in settled:
+            continue
+        small = [a for a in ev.members if a in settled]
         first = min(small, key=lambda a: c.arrival.get(a, 0))
         new = c.new_event(c.fresh_id("e", first), ev.story)
         c.stories[ev.story].events[new.id] = None
@@ -166,6 +172,57 @@ def _split_events(c: Clusterer, touched: dict[str, None], changes: list[Change])
                 f"halves at cosine {sim:.3f} < {limit}",
             )
         )
+
+
+class _Half:
+    """One half of a split under consideration: its members' centroid and event dates, as an event would hold them."""
+
+    def __init__(self, c: Clusterer, members: Iterable[str]) -> None:
+        self.c = c
+        self.centroid = Centroid(c.options.centroid_terms)
+        self.dates = Counter[str]()
+        self.members: set[str] = set()
+        for aid in members:
+            self.add(aid, 1)
+
+    def add(self, aid: str, sign: int) -> None:
+        seen = self.c.seen[aid]
+        self.centroid.add(seen.vec, float(sign))
+        if seen.date and seen.counts_for_date:
+            self.dates[seen.date] += sign
+            if self.dates[seen.date] <= 0:
+                del self.dates[seen.date]
+        (self.members.add if sign > 0 else self.members.discard)(aid)
+
+    def fit(self, aid: str, *, member: bool) -> float:
+        """What ``_move_articles`` scores: leave-one-out for a member, plain cosine otherwise, times decay."""
+        seen, date = self.c.seen[aid], event_date(self.dates)
+        cos = self.centroid.cos_without(seen.vec) if member else self.centroid.cos(seen.vec)
+        return cos * self.c.decay(seen.date, date)
+
+
+def _settle(c: Clusterer, small: Sequence[str], rest: Sequence[str], rounds: int = 8) -> set[str] | None:
+    """The split-off half once every article that fits the other half clearly better (``_move_articles``'s rule)
+    has moved over; None when a half dwindles below two articles, so the split would be undone by the moves on the
+    next pass (and made again on the pass after, every pass), or when articles still move after ``rounds`` rounds:
+    a split must be a fixed point of the moves."""
+    halves = (_Half(c, small), _Half(c, rest))
+    order = sorted([*small, *rest], key=lambda a: c.arrival.get(a, 0))
+    for _ in range(rounds):
+        moved = False
+        for aid in order:
+            if not c.seen[aid].counts_for_date:
+                continue  # a duplicate stays with its original (``_move_articles``)
+            own, other = halves if aid in halves[0].members else halves[::-1]
+            if other.fit(aid, member=False) > own.fit(aid, member=True) + c.options.move_margin:
+                own.add(aid, -1)
+                other.add(aid, 1)
+                moved = True
+                if len(own.members) < 2:
+                    return None
+        if not moved:
+            return halves[0].members
+    return None
 
 
 def _merge_events(c: Clusterer, touched: Mapping[str, None], changes: list[Change]) -> None:
