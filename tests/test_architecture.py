@@ -17,6 +17,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "storyline"
 SHELLS = {"storyline.cli", "storyline.web"}
 READ_SIDE = {"storyline.query", "storyline.render", "storyline.export"}
 PIPELINE = "storyline.pipeline"
+BATCH = "storyline.batch"  # batch mode runs the pipeline's stages on an engine: the pipeline's layer
 STORE = "storyline.store"
 # what a shell may import: the pipeline (to write), the read side, settings, errors, records, progress display,
 # and open_store
@@ -26,6 +27,7 @@ SHELL_MAY = {
     "storyline.records",
     "storyline.progress",
     PIPELINE,
+    BATCH,
     STORE,
     *READ_SIDE,
     "storyline.web",
@@ -98,11 +100,11 @@ def test_layers(module: str) -> None:
             ):
                 bad.append(f"line {line}: a shell imports {target} (call the query layer or the pipeline)")
         elif module in READ_SIDE:
-            if _under(target, PIPELINE) or _shell(target):
+            if _under(target, PIPELINE) or _under(target, BATCH) or _shell(target):
                 bad.append(f"line {line}: the read side imports {target}")
             if module != "storyline.query" and (_under(target, STORE) or target == "storyline.query"):
                 bad.append(f"line {line}: a serializer imports {target} (render records the query layer gave)")
-        elif _under(module, PIPELINE):
+        elif _under(module, PIPELINE) or _under(module, BATCH):
             if _shell(target) or target in READ_SIDE:
                 bad.append(f"line {line}: the pipeline imports {target}")
         elif _under(module, STORE):
@@ -112,7 +114,13 @@ def test_layers(module: str) -> None:
             ):
                 bad.append(f"line {line}: the store imports {target} (it holds records, it runs no stage)")
         else:  # a stage or the foundation
-            if _shell(target) or target in READ_SIDE or _under(target, PIPELINE) or _under(target, STORE):
+            if (
+                _shell(target)
+                or target in READ_SIDE
+                or _under(target, PIPELINE)
+                or _under(target, BATCH)
+                or _under(target, STORE)
+            ):
                 bad.append(f"line {line}: stage {module} imports {target} (stages take and return records)")
     assert not bad, f"{path.relative_to(SRC.parent)}:\n  " + "\n  ".join(bad)
 

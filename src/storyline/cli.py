@@ -256,6 +256,65 @@ def run(
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--engine", default="spark", show_default=True, metavar="NAME", help="The engine that runs the per-article stages."
+)
+@click.option(
+    "--master",
+    default=None,
+    metavar="URL",
+    help="Where Spark runs: local[N], spark://HOST:PORT or yarn (default: local[*]).",
+)
+@db_option
+@nlp_option
+@click.option("--dates", "n_dates", type=click.IntRange(min=1), default=None, help="At most N dates per timeline.")
+@click.option(
+    "--per-date", type=click.IntRange(min=1), default=1, show_default=True, help="Summary sentences per date."
+)
+def batch(
+    paths: tuple[str, ...],
+    engine: str,
+    master: str | None,
+    db: str | None,
+    use_nlp: bool | None,
+    fast: bool,
+    n_dates: int | None,
+    per_date: int,
+) -> None:
+    """Ingest and analyse files with the per-article stages on Spark (the spark extra); then the corpus-wide
+    steps here. Stores what `storyline run` stores, for the same commands to read.
+
+    Example: storyline batch crawl/*.warc.gz --engine spark --master local[8] --db postgresql://localhost/news
+    """
+    from storyline.batch import ENGINES, run_batch
+    from storyline.errors import StorylineError
+    from storyline.pipeline import PipelineOptions
+
+    if engine not in ENGINES:
+        raise click.BadParameter(
+            f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}", param_hint="'--engine'"
+        )
+    settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast))
+    store = _open(settings.db, create=True)
+    options = PipelineOptions.from_settings(settings, dates=n_dates, per_date=per_date)
+    try:
+        if sys.stderr.isatty():
+            from storyline.progress import RichProgress
+
+            with RichProgress() as bars:
+                report = run_batch(store, paths, options, engine=engine, master=master, progress=bars)
+        else:
+            report = run_batch(store, paths, options, engine=engine, master=master)
+    except StorylineError as exc:  # a missing extra (pyspark), no Java, a store that cannot be written
+        raise click.ClickException(str(exc)) from exc
+    _report(report)
+    if report.rejected and report.new + report.seen == 0:
+        sys.exit(2)
+    sys.exit(1 if report.rejected else 0)
+
+
+@cli.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stories(db: str | None, fmt: str) -> None:

@@ -1,0 +1,107 @@
+"""Batch mode: the pipeline's per-article stages as tasks of a distributed engine (Spark), writing the store that
+``storyline timeline``, ``search``, ``export`` and ``serve`` read.
+
+``run_batch`` runs in three steps:
+
+1. **discover** (driver): the inputs are expanded into files (``ingest.discover``: folders, globs, JSONL, WARC);
+   URLs and stdin are for ``storyline ingest``. Only paths are held here, never contents.
+2. **read and extract** (tasks): each task reads a group of files with the ingest readers and extracts every
+   article with ``stages.extract`` (``partition``), then the results are stored: by each task on PostgreSQL, by
+   the driver on SQLite (``spark``). Articles are stored with their analyses, so nothing is extracted twice.
+3. **the corpus-wide steps** (driver): ``pipeline.analyse``, unchanged: dedupe, entity linking, clustering,
+   timelines and comparisons. Its extraction step finds nothing left to do; its per-item steps (cluster terms,
+   comparisons) go to the engine through ``SparkRunner`` when they are many.
+
+What gathers to the driver, and its memory: on SQLite, one wave of tasks' results at a time (articles and
+analyses of about ``spark.WAVE_TASKS`` x cores x ``partition.SPLIT_BYTES`` of input, about 3x that in memory);
+on PostgreSQL only counts and rejections. Step 3 needs what ``storyline run`` needs on the driver for the same
+store: the dedupe index of up to ``jobs.DEDUPE_CHUNK`` articles at once (about 1.7 GiB per 10,000 articles of
+Timeline17 size), every mention and quote text of the articles new to the entity merge, and the clusterer's state
+rows it touches (BENCHMARKS.md, "Streaming at scale").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.errors import StorylineError
+from storyline.fetch import is_url
+from storyline.ingest import InputFile, discover
+from storyline.pipeline import IngestReport, PipelineOptions, analyse
+from storyline.progress import Progress
+from storyline.records import Rejection
+from storyline.store import Store
+
+__all__ = ["ENGINES", "UnknownEngine", "run_batch"]
+
+ENGINES = ("spark",)
+
+
+class UnknownEngine(StorylineError):
+    """A batch engine storyline does not have; names the ones it has."""
+
+    status = 400
+
+    def __init__(self, engine: str) -> None:
+        self.engine = engine
+        super().__init__(f"unknown batch engine {engine!r}: choose one of {', '.join(ENGINES)}")
+
+
+def run_batch(
+    store: Store,
+    paths: Sequence[str],
+    options: PipelineOptions = PipelineOptions(),
+    *,
+    engine: str = "spark",
+    master: str | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest and analyse ``paths`` into ``store`` with the per-article stages on ``engine``; the result is what
+    ``pipeline.run(store, paths, options)`` stores.
+
+    Args:
+        store: where to write; a PostgreSQL store is written by the tasks (each opens it from ``store.url``), a
+            SQLite one by this process.
+        paths: files, folders (recursive) and globs, as for ``storyline ingest``; a URL or ``-`` is rejected.
+        options: the pipeline's options; ``use_nlp`` None means spaCy wherever the tasks run has it.
+        engine: one of ``ENGINES``.
+        master: the engine's cluster (Spark: ``local[2]``, ``spark://host:7077``, ``yarn``; default ``local[*]``,
+            or the active session's).
+        progress: where the steps report counts (default: the log).
+
+    Returns:
+        New and already stored articles, and every rejection (reading, extraction, the later stages).
+
+    Raises:
+        UnknownEngine: ``engine`` is not one of ``ENGINES``.
+        MissingExtra: the engine's extra is not installed (``storyline[spark]``).
+        EngineError: the engine could not start (no Java, say).
+    """
+    if engine not in ENGINES:
+        raise UnknownEngine(engine)
+    from storyline.batch import spark
+
+    files, rejected = _inputs(paths)
+    with spark.session(master) as session:
+        job = spark.SparkBatch(session)
+        with store.atomic():
+            store.add_rejections(rejected)
+        report = job.stage(store, files, options, progress)
+        report.rejected[:0] = rejected
+        report.rejected.extend(analyse(store, options, runner=job.runner, progress=progress))
+    return report
+
+
+def _inputs(paths: Sequence[str]) -> tuple[list[InputFile], list[Rejection]]:
+    """The files under ``paths`` in ``ingest.read``'s order, and the rejections of what is not one."""
+    files: list[InputFile] = []
+    rejected: list[Rejection] = []
+    for raw in paths:
+        if is_url(raw) or raw == "-":
+            rejected.append(Rejection(raw, "batch mode reads files: ingest URLs and stdin with `storyline ingest`"))
+    for item in discover(p for p in paths if not is_url(p) and p != "-"):
+        if isinstance(item, Rejection):
+            rejected.append(item)
+        else:
+            files.append(item)
+    return files, rejected
