@@ -16,7 +16,7 @@
 6. **timelines** (``timeline``) and 7. **comparisons** (``compare``): per story and per event, rebuilt when
    their inputs changed (a digest of them is stored beside each).
 
-Per-item stages go through a ``Runner`` (``runners``: in-process or a process pool; Spark later) under an error
+Per-item stages go through a ``Runner`` (``runners``: in-process or a process pool; ``storyline.batch.spark.SparkRunner`` on Spark) under an error
 policy (``policy``): an article a stage fails on becomes a rejection row naming the stage, and the run goes on.
 """
 

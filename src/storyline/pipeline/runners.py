@@ -1,8 +1,8 @@
 """The runner seam: how a stage function is mapped over many items.
 
 A stage function is pure and per item (an article in, a record out), so where it runs is the runner's business:
-``InlineRunner`` in this process, ``ProcessRunner`` over a pool of local processes, and a Spark runner later
-(``rdd.map``) behind the same ``map``. Results always come back in input order.
+``InlineRunner`` in this process, ``ProcessRunner`` over a pool of local processes, and ``SparkRunner``
+(``storyline.batch.spark``: ``rdd.map``) behind the same ``map``. Results always come back in input order.
 """
 
 from __future__ import annotations
