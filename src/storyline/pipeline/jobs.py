@@ -39,15 +39,15 @@ from storyline.compare import (
     wire_carried,
 )
 from storyline.config import Settings
-from storyline.dedupe import DedupeOptions, is_wire_copy, source_roots
+from storyline.dedupe import DedupeOptions, is_wire_copy
 from storyline.dedupe import update as dedupe_update
 from storyline.fetch import FetchOptions
 from storyline.ingest import Limits, read
-from storyline.pipeline import stages
+from storyline.pipeline import sources, stages
 from storyline.pipeline.policy import Failure, Guarded
 from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
 from storyline.progress import Progress, steps
-from storyline.records import Analysis, Article, DateMention, Duplicate, Event, Passage, Rejection, Story
+from storyline.records import Analysis, Article, DateMention, DedupeDelta, Duplicate, Event, Passage, Rejection, Story
 from storyline.store import Store
 from storyline.timeline import TIMELINE_VERSION, TimelineOptions, story_timeline, timeline_digest
 
@@ -222,11 +222,14 @@ class DedupeChanges:
     they rebuild (``store.duplicates(ids)``, ``store.passages(ids)``), never all of them.
 
     ``touched``: articles whose duplicate mark or carried passages may differ from before the step (None: any
-    may, the index was built again from scratch)."""
+    may, the index was built again from scratch); ``marked``: those whose duplicate mark was rewritten;
+    ``regrouped``: those whose group of one source (``sources``) changed, while the stored groups were followed."""
 
     new: int = 0
     rederived: int = 0
     touched: set[str] | None = field(default_factory=set)
+    marked: set[str] = field(default_factory=set)
+    regrouped: set[str] = field(default_factory=set)
 
     def touch(self, ids: Iterable[str] | None) -> None:
         if ids is None:
@@ -249,6 +252,21 @@ def _dedupe_transaction(
         delta = dedupe_update(store.dedupe_index(), articles, options, whole_store=whole_store)
         if delta is None:
             return []
+        write_dedupe(store, delta, changes)
+        changes.new += len(delta.keys)  # keys are written for the articles joining the index
+        changes.rederived += len(delta.rederived)
+        return list(delta.rederived)
+
+
+def write_dedupe(store: Store, delta: DedupeDelta, changes: DedupeChanges) -> None:
+    """Write one dedupe update (one transaction, or the caller's), its passages' wire flags and the groups of one source
+    it changes; ``changes`` records what it touched."""
+    with store.atomic():
+        # the stored groups of one source follow the update when they were current before it (else analyse
+        # writes them again from scratch: a reset, or a store from before them)
+        follow = not delta.reset and sources.current(store)
+        before_wire: dict[str, tuple[str, ...]] = {}
+        before_marks: list[tuple[str, str]] = []
         if delta.reset:
             changes.touch(None)
         else:
@@ -257,12 +275,24 @@ def _dedupe_transaction(
             changes.touch(a for carriers in before.values() for a in carriers)
             changes.touch(a for p in delta.passages for a in p.articles)
             changes.touch(delta.duplicates_of)
+            if follow:
+                flags = store.wire_flags(before)
+                before_wire = {p: tuple(c) for p, c in before.items() if flags.get(p)}
+                marked = set(delta.duplicates_of)
+                before_marks = [
+                    (d.duplicate_of, d.article) for d in store.duplicates(sorted(marked)) if d.article in marked
+                ]
+        changes.marked.update(delta.duplicates_of)
+        changes.marked.update(d.article for d in delta.duplicates)
         store.apply_dedupe(delta)
         # the wire flag is a function of the passage alone: set with it, so no later read looks for unflagged ones
-        store.set_passage_wire({p.id: is_wire_copy(p) for p in delta.passages})
-        changes.new += len(delta.keys)  # keys are written for the articles joining the index
-        changes.rederived += len(delta.rederived)
-        return list(delta.rederived)
+        wire = {p.id: is_wire_copy(p) for p in delta.passages}
+        store.set_passage_wire(wire)
+        if follow:
+            after_wire = {p.id: p.articles for p in delta.passages if wire[p.id]}
+            after_marks = [(d.duplicate_of, d.article) for d in delta.duplicates]
+            added, removed = sources.changed_links(before_marks, after_marks, before_wire, after_wire)
+            changes.regrouped |= sources.update(store, added, removed)
 
 
 def dedupe_pending(
@@ -306,6 +336,7 @@ class _Analyse:
         self.clock = _Clock()
         self.rejected: list[Rejection] = []
         self.dedupe_changes = DedupeChanges()
+        self.sources_rebuilt = False  # the groups of one source were written again from scratch by this run
         self.extracted = 0  # articles extracted by this run
         self.first_analysis = False  # nothing was analysed before this run
         self.mentions = _MentionCache(store)
@@ -337,6 +368,9 @@ class _Analyse:
         if unflagged:
             with self.store.atomic():
                 self.store.set_passage_wire({p.id: is_wire_copy(p) for p in self.passages if p.id in unflagged})
+        if unflagged or not sources.current(self.store):
+            sources.rebuild(self.store)  # the stored groups of one source did not follow every update: all again
+            self.sources_rebuilt = True
         c = self.dedupe_changes
         self.clock.lap(f"dedupe ({c.new} new, {c.rederived} re-derived)")
 
@@ -536,26 +570,29 @@ class _Analyse:
         is rebuilt when its digest differs. A run that cannot follow what changed checks every stored story."""
         store, options = self.store, self.options.timeline
         key = f"timeline/{TIMELINE_VERSION}/{options!r}"
-        touched = self.dedupe_changes.touched
-        if touched is None or not self._incremental("timelines", key):
+        changes = self.dedupe_changes
+        if changes.touched is None or self.sources_rebuilt or not self._incremental("timelines", key):
             stories = store.stories()
             events = store.events()
             duplicate_of = {d.article: d.duplicate_of for d in self.duplicates}
-            source_of = source_roots(self.duplicates, self.passages)
+            source_of = sources.representatives(store.source_groups())
             live = {s.id for s in stories}
             gone = sorted(s for s in store.timeline_stories() if s not in live)
             self._write_timelines(stories, events, duplicate_of, source_of, store.timeline_digests(), gone, key)
             return
-        groups = _SourceGroups(store)
-        groups.follow(touched)
-        held = {s for _, s in store.clusters_of(groups.sorted()).values()}
+        # a timeline reads its articles' duplicate marks and groups of one source: only those the step rewrote
+        # can change one that the cluster step did not
+        near = sorted(changes.marked | changes.regrouped)
+        held = {s for _, s in store.clusters_of(near).values()} if near else set()
         look = (self.changed_stories - self.dropped_stories) | held
         stories = store.stories(sorted(look)) if look else []
         events = store.events([e for s in stories for e in s.events]) if stories else []
-        groups.follow(a for s in stories for a in s.articles)
+        ids = sorted({a for s in stories for a in s.articles} | {a for e in events for a in e.articles})
+        duplicate_of = {d.article: d.duplicate_of for d in store.duplicates(ids)} if ids else {}
+        source_of = sources.representatives(store.source_groups(ids)) if ids else {}
         stored = store.timeline_digests([s.id for s in stories]) if stories else {}
         gone = sorted(self.dropped_stories)
-        self._write_timelines(stories, events, groups.duplicate_of(), groups.source_of(), stored, gone, key, groups)
+        self._write_timelines(stories, events, duplicate_of, source_of, stored, gone, key, len(ids))
 
     def _write_timelines(
         self,
@@ -566,10 +603,10 @@ class _Analyse:
         stored: Mapping[str, str],
         gone: Sequence[str],
         key: str,
-        groups: _SourceGroups | None = None,
+        read: int | None = None,
     ) -> None:
         """Rebuild the timelines of ``stories`` whose digest differs from ``stored``, drop those of ``gone``, and
-        record ``key``: every stored timeline is now checked (``groups``: what was read for their sources)."""
+        record ``key``: every stored timeline is now checked (``read``: the articles read for them, when not all)."""
         store, options = self.store, self.options.timeline
         story_events: dict[str, list[Event]] = defaultdict(list)
         for ev in events:
@@ -597,7 +634,7 @@ class _Analyse:
         # a store from before the count was kept: its unchanged timelines get their count alone (a full check only:
         # such a store has no key, so its first analyse checks every story)
         uncounted = {}
-        if groups is None:
+        if read is None:
             uncounted = {s: counted[s] for s, n in store.story_sources().items() if n is None and s in counted}
         with store.atomic():
             store.drop_timelines(gone)
@@ -605,8 +642,8 @@ class _Analyse:
                 store.set_timeline(story_id, entries, digest, counted[story_id])
             store.set_story_sources({s: n for s, n in uncounted.items() if s not in rebuilt})
             store.set_derived_key("timelines", key)
-        read = "" if groups is None else f", {len(groups.members)} articles' sources read"
-        self.clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped{read})")
+        said = "" if read is None else f", {read} articles' sources read"
+        self.clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped{said})")
 
     def comparisons(self) -> None:
         """The side-by-side of every event two or more independent sources report, rebuilt when its inputs
@@ -638,7 +675,7 @@ class _Analyse:
         duplicate_of.update((d.article, d.duplicate_of) for d in marks)
         origin = {*arts, *originals}
         carriers = sorted(origin | {d.article for d in marks if d.duplicate_of in origin})
-        wire = [p for p in store.passages(carriers) if is_wire_copy(p)] if carriers else []
+        wire = store.passages(carriers, wire_only=True) if carriers else []  # the dedupe step flagged them all
         carried = wire_carried(wire, duplicate_of)
         stored = store.comparison_digests([e.id for e in events]) if events else {}
         self._write_comparisons(events, duplicate_of, carried, stored, self.dropped_events, key)
@@ -796,45 +833,6 @@ def _texts(store: Store, ids: Sequence[str], batch: int = 2000) -> Iterator[str]
     for part in _batches(ids, batch):
         for a in store.articles(part):
             yield a.text
-
-
-class _SourceGroups:
-    """The groups of one source (copies and wire-copy carriers, as ``dedupe.source_roots`` folds them) around some
-    articles, read link by link from the store until closed: whole groups, so each article read gets the root the
-    corpus-wide union gives it (the same links in the same order: duplicates by article, passages by id)."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self.members: set[str] = set()
-        self._duplicates: dict[str, Duplicate] = {}
-        self._links: dict[str, tuple[str, ...]] = {}
-
-    def follow(self, ids: Iterable[str]) -> None:
-        """Read the whole groups of ``ids``: their duplicate marks and wire copy, then those of what they reach."""
-        frontier = sorted(set(ids) - self.members)
-        while frontier:
-            self.members.update(frontier)
-            found: set[str] = set()
-            for d in self._store.duplicates(frontier):
-                self._duplicates[d.article] = d
-                found.update((d.article, d.duplicate_of))
-            for passage, carriers in self._store.wire_links(frontier):
-                self._links[passage] = carriers
-                found.update(carriers)
-            frontier = sorted(found - self.members)
-
-    def sorted(self) -> list[str]:
-        return sorted(self.members)
-
-    def duplicate_of(self) -> dict[str, str]:
-        """Copy -> original, for every member."""
-        return {d.article: d.duplicate_of for d in self._duplicates.values()}
-
-    def source_of(self) -> dict[str, str]:
-        """Article -> the article standing for its independent source (``dedupe.source_roots``), for every member."""
-        duplicates = [self._duplicates[a] for a in sorted(self._duplicates)]
-        links = [Passage(p, "", carriers) for p, carriers in sorted(self._links.items())]
-        return source_roots(duplicates, links, wire_copy=lambda _: True)
 
 
 class _MentionCache(dict[str, list[DateMention]]):

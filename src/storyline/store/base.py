@@ -102,8 +102,9 @@ class Store(Protocol):
         """Replace the reused passages."""
         ...
 
-    def passages(self, article_ids: Sequence[str] | None = None) -> list[Passage]:
-        """The reused passages by id (all, or those any of the ids carries)."""
+    def passages(self, article_ids: Sequence[str] | None = None, *, wire_only: bool = False) -> list[Passage]:
+        """The reused passages by id (all, or those any of the ids carries; ``wire_only``: those whose ``wire`` flag
+        is set, ``set_passage_wire``)."""
         ...
 
     # the incremental dedupe index (``dedupe.update`` reads it, the pipeline writes its delta) -----
@@ -364,9 +365,38 @@ class Store(Protocol):
         """Record that every stored row of ``name`` is up to date for ``value`` (in the transaction writing them)."""
         ...
 
-    def wire_links(self, article_ids: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
-        """(id, carriers) of the passages flagged wire copy (``set_passage_wire``) that any of the ids carries, by
-        id, without their text: the links ``dedupe.source_roots`` folds."""
+    def wire_links(self, article_ids: Sequence[str] | None) -> list[tuple[str, tuple[str, ...]]]:
+        """(id, carriers) of the passages flagged wire copy (``set_passage_wire``; all, or those any of the ids
+        carries), by id, without their text: the links ``dedupe.source_roots`` folds."""
+        ...
+
+    def wire_flags(self, passage_ids: Iterable[str]) -> dict[str, bool | None]:
+        """Passage id -> its ``wire`` flag (None: not set yet), for the stored ones among the ids."""
+        ...
+
+    # groups of one source (``pipeline.sources`` keeps them) ------------------------------------------------------
+    def source_groups(self, article_ids: Sequence[str] | None = None) -> dict[str, int]:
+        """Article -> its group number, for the articles (all, or those among the ids) folded with another."""
+        ...
+
+    def source_group_members(self, groups: Iterable[int]) -> dict[str, int]:
+        """Article -> group number, for every member of the groups given."""
+        ...
+
+    def source_group_sizes(self, groups: Iterable[int]) -> dict[int, int]:
+        """Group number -> its number of members, for the groups given."""
+        ...
+
+    def new_source_group(self) -> int:
+        """A group number no stored group has (the next ones are free too)."""
+        ...
+
+    def set_source_groups(self, labels: Mapping[str, int | None]) -> None:
+        """Set each article's group number (None: in no group any more)."""
+        ...
+
+    def reset_source_groups(self, labels: Mapping[str, int]) -> None:
+        """Make the stored groups exactly ``labels`` (article -> group number)."""
         ...
 
     def clusters_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:

@@ -238,4 +238,15 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE TABLE derived_keys (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ],
     ),
+    (
+        18,
+        "groups of one source as rows (issue 15): counting independent sources reads its articles' rows",
+        [
+            # article -> the number of its group of one source (copies and wire-copy carriers folded, as
+            # dedupe.source_roots folds them), for the articles folded with another; kept by pipeline.sources in
+            # each dedupe update's transaction. Only the partition means anything, never a number.
+            "CREATE TABLE source_groups (article TEXT PRIMARY KEY, grp BIGINT NOT NULL)",
+            "CREATE INDEX source_groups_grp ON source_groups(grp)",
+        ],
+    ),
 ]

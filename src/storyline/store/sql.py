@@ -428,7 +428,7 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
     # dedupe ----------------------------------------------------------------------
     def set_duplicates(self, duplicates: Iterable[Duplicate]) -> None:
         with self.atomic():
-            self._stale(*DERIVED_KINDS)
+            self._stale(*DERIVED_KINDS, "source_groups")
             self._replace(
                 "duplicates",
                 ("article", "duplicate_of", "kind", "similarity"),
@@ -450,7 +450,7 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
 
     def set_passages(self, passages: Iterable[Passage]) -> None:
         with self.atomic():
-            self._stale(*DERIVED_KINDS)
+            self._stale(*DERIVED_KINDS, "source_groups")
             self._replace(
                 "passages",
                 ("id", "text", "origin_article", "origin_agency", "articles", "wire"),
@@ -480,17 +480,18 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
         with self.atomic():
             self._many("UPDATE passages SET wire = ? WHERE id = ?", ((int(w), i) for i, w in flags.items()))
 
-    def passages(self, article_ids: Sequence[str] | None = None) -> list[Passage]:
-        """The reused passages by id (all, or those any of the ids carries)."""
+    def passages(self, article_ids: Sequence[str] | None = None, *, wire_only: bool = False) -> list[Passage]:
+        """The reused passages by id (all, or those any of the ids carries; ``wire_only``: those flagged wire copy)."""
         cols = "SELECT id, text, origin_article, origin_agency, articles FROM passages"
+        flag = "wire = 1 AND " if wire_only else ""
         if article_ids is None:
-            rows = self._all(f"{cols} ORDER BY id")
+            rows = self._all(f"{cols}{' WHERE wire = 1' if wire_only else ''} ORDER BY id")
         else:
             with self._reading():
                 ids = {
                     r[0] for r in self._where_in("SELECT passage FROM passage_articles WHERE article IN", article_ids)
                 }
-                rows = sorted(self._where_in(f"{cols} WHERE id IN", ids), key=lambda r: r[0])
+                rows = sorted(self._where_in(f"{cols} WHERE {flag}id IN", ids), key=lambda r: r[0])
         return [Passage(i, t, tuple(json.loads(arts)), oa, ag) for i, t, oa, ag, arts in rows]
 
     # extraction ------------------------------------------------------------------
@@ -942,14 +943,64 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
         """Forget the keys of ``names``: their rows or inputs were just written, the next analyse checks them all."""
         self._exec(f"DELETE FROM derived_keys WHERE name IN ({', '.join('?' * len(names))})", names)
 
-    def wire_links(self, article_ids: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
-        """(id, carriers) of the passages flagged wire copy that any of the ids carries, by id, without their text."""
-        rows = self._where_in(
-            "SELECT p.id, p.articles FROM passage_articles pa JOIN passages p ON p.id = pa.passage "
-            "WHERE p.wire = 1 AND pa.article IN",
-            article_ids,
-        )
+    def wire_links(self, article_ids: Sequence[str] | None) -> list[tuple[str, tuple[str, ...]]]:
+        """(id, carriers) of the passages flagged wire copy (all, or those any of the ids carries), by id, without
+        their text."""
+        if article_ids is None:
+            rows = self._all("SELECT id, articles FROM passages WHERE wire = 1")
+        else:
+            rows = self._where_in(
+                "SELECT p.id, p.articles FROM passage_articles pa JOIN passages p ON p.id = pa.passage "
+                "WHERE p.wire = 1 AND pa.article IN",
+                article_ids,
+            )
         return [(i, tuple(json.loads(a))) for i, a in sorted(dict(rows).items())]
+
+    def wire_flags(self, passage_ids: Iterable[str]) -> dict[str, bool | None]:
+        """Passage id -> its ``wire`` flag (None: not set yet), for the stored ones among the ids."""
+        rows = self._where_in("SELECT id, wire FROM passages WHERE id IN", passage_ids)
+        return {i: None if w is None else bool(w) for i, w in rows}
+
+    # groups of one source (pipeline.sources) ------------------------------------------------------------------
+    def source_groups(self, article_ids: Sequence[str] | None = None) -> dict[str, int]:
+        """Article -> its group number, for the articles (all, or those among the ids) folded with another."""
+        if article_ids is None:
+            rows = self._all("SELECT article, grp FROM source_groups")
+        else:
+            rows = self._where_in("SELECT article, grp FROM source_groups WHERE article IN", article_ids)
+        return {a: int(g) for a, g in rows}
+
+    def source_group_members(self, groups: Iterable[int]) -> dict[str, int]:
+        """Article -> group number, for every member of the groups given."""
+        return {a: int(g) for a, g in self._where_in("SELECT article, grp FROM source_groups WHERE grp IN", groups)}
+
+    def source_group_sizes(self, groups: Iterable[int]) -> dict[int, int]:
+        """Group number -> its number of members, for the groups given."""
+        out: dict[int, int] = {}
+        for part in self._chunks(dict.fromkeys(groups)):
+            marks = ", ".join("?" * len(part))
+            rows = self._all(f"SELECT grp, COUNT(*) FROM source_groups WHERE grp IN ({marks}) GROUP BY grp", part)
+            out.update((int(g), int(n)) for g, n in rows)
+        return out
+
+    def new_source_group(self) -> int:
+        """A group number no stored group has (the next ones are free too)."""
+        top = self._all("SELECT MAX(grp) FROM source_groups")[0][0]
+        return 1 if top is None else int(top) + 1
+
+    def set_source_groups(self, labels: Mapping[str, int | None]) -> None:
+        """Set each article's group number (None: in no group any more)."""
+        with self.atomic():
+            self._delete_in("source_groups", "article", [a for a, g in labels.items() if g is None])
+            self._upsert(
+                "source_groups", ("article", "grp"), ("article",), [(a, g) for a, g in labels.items() if g is not None]
+            )
+
+    def reset_source_groups(self, labels: Mapping[str, int]) -> None:
+        """Make the stored groups exactly ``labels`` (article -> group number)."""
+        with self.atomic():
+            self._exec("DELETE FROM source_groups")
+            self._many("INSERT INTO source_groups (article, grp) VALUES (?, ?)", labels.items())
 
     def clusters_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """Article -> (its event, that event's story), for the clustered articles among ``article_ids``."""
