@@ -182,3 +182,25 @@ def test_a_day_still_named_a_month_later_ranks_higher() -> None:
         arts, mentions, {}, TimelineOptions(dates=1, published_weight=0, later_weight=0, recalled_weight=0)
     )
     assert entry.date == "2024-03-20"
+
+
+def test_a_chronology_line_does_not_open_on_a_reference_back() -> None:
+    # both sentences name the day; the first opens on "The walkout came after ...", which leans on a sentence the
+    # line does not show, and is the more central one (it repeats the story's words)
+    back = "The walkout came after harbour pilots at Portvale rejected a pay offer from the port authority on Monday."
+    alone = "Harbour pilots at Portvale went on strike on Monday over pay and the night shift rota."
+    text = back + " " + alone
+    art = Article(id="a-8", source="8", text=text, published="2024-03-05")
+    mentions = {
+        "a-8": [
+            DateMention("a-8", "on Monday", (at := text.index("on Monday")), at + 9, "2024-03-04", "day"),
+            DateMention("a-8", "on Monday", (at2 := text.rindex("on Monday")), at2 + 9, "2024-03-04", "day"),
+        ]
+    }
+    story = Story("s-8", "Pilots", ("e-8",), ("a-8",))
+    events = [Event("e-8", "s-8", "2024-03-04", "Pilots", ("a-8",))]
+    plain = TimelineOptions(chronology_dependent_weight=0.0)
+    (entry,) = build_timeline(story, events, {"a-8": art}, mentions, {}, plain)
+    assert entry.summary == back  # without the rule the reference back wins
+    (entry,) = build_timeline(story, events, {"a-8": art}, mentions, {})
+    assert entry.summary == alone
