@@ -42,6 +42,7 @@ from storyline.feeds import FeedItem, html_to_text, looks_like_feed, parse_feed
 from storyline.fetch import FetchError, FetchOptions, fetch, is_url
 from storyline.html import HtmlPage, extract_page
 from storyline.metadata import ParsedText, parse_body, parse_plain
+from storyline.page_meta import clean_author, clean_title, not_an_article
 from storyline.records import Article, Rejection, content_id
 from storyline.text import text_hash
 from storyline.warc import WarcPage, is_warc_name, read_warc
@@ -550,7 +551,11 @@ def _from_page(
     outlet: str | None,
     author: str | None,
 ) -> Article:
-    title = page.title or title
+    site_url = url or page.url
+    reason = not_an_article(page.text, page.title)
+    if reason:
+        raise ValueError(f"not a news article: {reason}")
+    title = clean_title(page.title, page.sitename, site_url) or title
     parsed = parse_body(page.text, title=title, published=published, published_from=published_from, rules=HTML_RULES)
     if published is None and parsed.published_from != "dateline":
         if page.dates.published is not None:
@@ -564,7 +569,7 @@ def _from_page(
         parsed=parsed,
         url=url or page.url,
         outlet=page.sitename or outlet,
-        author=page.author or author,
+        author=clean_author(page.author, page.sitename, site_url) or clean_author(author, page.sitename, site_url),
         updated=later if later and (parsed.published is None or later > parsed.published) else None,
         declared_language=page.language,
     )
