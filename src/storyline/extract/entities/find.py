@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from storyline.extract.entities.nlp import NlpUnavailable, load_nlp, nlp_spans
+from storyline.extract.entities.places import place_spans
 from storyline.extract.entities.rules import rule_spans
 from storyline.extract.entities.titles import speaks, title_spans
 from storyline.records import Mention
@@ -40,6 +41,7 @@ def find_mentions(text: str, article_id: str = "", *, use_nlp: bool = True) -> l
             spans = nlp_spans(nlp, text)
     if spans is None:
         spans = rule_spans(text)
+    spans = place_spans(text, spans)
     spans = [(s, e, "ORG" if t == "GPE" and speaks(text, s, e) else t) for s, e, t in spans]
     for s, e in title_spans(text):
         inside = [sp for sp in spans if s < sp[1] and sp[0] < e]
