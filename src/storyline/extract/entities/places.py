@@ -255,15 +255,29 @@ def _divisions() -> dict[str, str]:
     return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
 
 
-def division_code(base: str) -> str | None:
-    """The ISO code of the one first-level division named ``base`` (a name key, type word left off), or None."""
+def division_code(base: str, type_word: str | None = None) -> str | None:
+    """The ISO code of the one first-level division named ``base`` (a name key, type word left off), or None.
+
+    With ``type_word`` ("state", "region", "oblast"), only a division it fits: "state" names ISO's states and only
+    those ("Washington state", but not "the Washington region", the capital's metropolitan area).
+    """
     table = _divisions()
     code = table.get(base)
     if code is None and base:
         words = base.split()
         for last in _stems(words[-1]):
             code = code or table.get(" ".join([*words[:-1], last]))
+    if code is not None and type_word is not None and (type_word == "state") != _is_state(code):
+        return None
     return code
+
+
+@lru_cache(maxsize=1 << 10)
+def _is_state(code: str) -> bool:
+    import pycountry
+
+    sub = pycountry.subdivisions.get(code=code)
+    return sub is not None and str(sub.type).lower() == "state"
 
 
 def _division_key(code: str) -> str:
@@ -322,7 +336,7 @@ def place_key(text: str, typ: str) -> str | None:
         return None
     split = split_division(key)
     if split is not None:
-        division = division_code(split[0])
+        division = division_code(*split)
         return _division_key(division) if division is not None else None
     if typ == "GPE" and " " not in key:
         full = hyphenated_city(key)
@@ -343,7 +357,7 @@ def _facility_of(text: str) -> str | None:
 
 Span = tuple[int, int, str]
 # A division's type word left outside the span ("the Kursk region"), not opening another name ("Kursk Region Court").
-_TYPE_AFTER = re.compile(rf"[ \u00a0]+(?i:{'|'.join(sorted(DIVISION_TYPES))})\b(?![ \u00a0]+[A-Z])")
+_TYPE_AFTER = re.compile(rf"[ \u00a0]+((?i:{'|'.join(sorted(DIVISION_TYPES))}))\b(?![ \u00a0]+[A-Z])")
 # A city's connected suffix the model cut off: "Komsomolsk" + "-on-Amur"
 _SUFFIX_AFTER = re.compile(r"-(?:on|upon|na)-[A-Z][\w'’-]*")
 # A facility's generic noun left outside the span: "the Engels airfield", "the Yongbyon nuclear complex"
@@ -373,13 +387,12 @@ def place_spans(text: str, spans: list[Span]) -> list[Span]:
             out.append((s, m.end(), "GPE"))
             continue
         m = _TYPE_AFTER.match(text, e)
-        if m is not None and t in ("GPE", "LOC", "ORG", "PERSON", "FAC") and division_code(key) is not None:
+        if m is not None and t in ("GPE", "LOC", "ORG", "PERSON", "FAC") and division_code(key, m[1].lower()):
             if not is_country:
                 out.append((s, m.end(), "GPE"))
                 continue
         m = _FACILITY_AFTER.match(text, e)
-        # a person is not followed by "air base" or "nuclear complex"; "the Trump complex" may be theirs
-        if m is not None and (t != "PERSON" or m[1] or m[2] not in ("complex", "facility")) and not is_country:
+        if m is not None and not is_country and _names_the_facility(t, key, m):
             out.append((s, m.end(), "FAC"))
             continue
         if t != "GPE" and is_country:
@@ -387,7 +400,7 @@ def place_spans(text: str, spans: list[Span]) -> list[Span]:
         split = split_division(key)
         if split is not None and t != "GPE":
             strong = split[1] in _STRONG_TYPES or (split[1] in ("province", "territory") and t in ("FAC", "LOC"))
-            if strong or division_code(split[0]) is not None:
+            if strong or division_code(*split) is not None:
                 t = "GPE"
         words = key.split()
         if t in ("ORG", "GPE", "PERSON") and words and (words[-1] in _FACILITY_RETYPE or key.endswith(" air base")):
@@ -415,3 +428,17 @@ def _join_country_pieces(text: str, spans: list[Span]) -> list[Span]:
                 continue
         out.append((s, e, t))
     return out
+
+
+def _names_the_facility(typ: str, key: str, noun: re.Match[str]) -> bool:
+    """Whether a span typed ``typ`` before a lower-case facility noun names the facility ("the Engels airfield").
+
+    A person is not followed by "air base" or "nuclear complex", but "the Kennedy airport" and "the Trump complex"
+    may well be theirs; an organisation's "facility" is its own, unless the organisation is one word the model
+    mistook for a place ("Saratov").
+    """
+    if typ in ("GPE", "LOC", "FAC"):
+        return True
+    if typ == "PERSON":
+        return bool(noun[1]) or noun[2] in ("airfield", "air base", "airbase", "cosmodrome", "spaceport")
+    return typ == "ORG" and " " not in key
