@@ -272,12 +272,16 @@ def division_code(base: str, type_word: str | None = None) -> str | None:
     return code
 
 
-@lru_cache(maxsize=1 << 10)
 def _is_state(code: str) -> bool:
+    return code in _state_codes()
+
+
+@lru_cache(maxsize=1)
+def _state_codes() -> frozenset[str]:
+    """ISO codes of the first-level divisions ISO calls states (the US's, India's, Nigeria's ...)."""
     import pycountry
 
-    sub = pycountry.subdivisions.get(code=code)
-    return sub is not None and str(sub.type).lower() == "state"
+    return frozenset(sub.code for sub in pycountry.subdivisions if str(sub.type).lower() == "state")
 
 
 def _division_key(code: str) -> str:
