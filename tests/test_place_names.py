@@ -70,6 +70,7 @@ APART: list[tuple[Pair, Pair]] = [
     (("Punjab province", "GPE"), ("Punjab state", "GPE")),  # Pakistan's and India's
     (("Northern Territory", "GPE"), ("Northern Province", "GPE")),
     (("Amur region", "GPE"), ("Amur", "LOC")),  # the river
+    (("Amara", "GPE"), ("Amara region", "GPE")),  # an Iraqi city (Al-Amarah) and an Ethiopian region (ISO "Amara")
     (("Saint Vincent", "GPE"), ("Saint-Vincent-de-Paul", "GPE")),
     # facilities
     (("Engels Air Base", "FAC"), ("Engels", "GPE")),
@@ -165,6 +166,8 @@ def test_place_names() -> None:
     assert government_of("Victoria") is None  # a capital (Seychelles) other, bigger cities share a name with
     assert place_key("Georgia", "GPE") != place_key("Georgia State", "GPE")
     assert place_key("Kim Jong Un", "PERSON") is None
+    assert place_key("East", "GPE") is None  # Cameroon's "East" region is every outlet's "east"
+    assert place_key("Gulf region", "GPE") is None
 
 
 # --------------------------------------------------------------------------- spans

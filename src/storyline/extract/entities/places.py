@@ -142,11 +142,19 @@ def country_name(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _city_rows() -> tuple[tuple[int, str, str, int], ...]:
-    """(geonames id, name, country code, population) of the cities of 15,000 people or more (the rest is dropped)."""
-    return tuple(
-        (int(gid), c["name"], c["countrycode"], int(c["population"])) for gid, c in _geonames().get_cities().items()
+def _city_data() -> tuple[tuple[tuple[int, str, str, int], ...], frozenset[str]]:
+    """(geonames id, name, country code, population) of the cities of 15,000 people or more, and every ASCII
+    alternate name of theirs in lower case with hyphens as spaces (the rest of the gazetteer's record is dropped)."""
+    cities = _geonames().get_cities()
+    rows = tuple((int(gid), c["name"], c["countrycode"], int(c["population"])) for gid, c in cities.items())
+    alternates = frozenset(
+        a.lower().replace("-", " ") for c in cities.values() for a in c["alternatenames"] if a.isascii()
     )
+    return rows, alternates
+
+
+def _city_rows() -> tuple[tuple[int, str, str, int], ...]:
+    return _city_data()[0]
 
 
 @lru_cache(maxsize=1)
@@ -224,6 +232,12 @@ DIVISION_TYPES = frozenset("province prefecture krai kray oblast territory gover
 _LOCAL_TYPES = frozenset(
     "oblast oblast' kray krai respublika respublikasi sheng shi zizhiqu avtonomnyy okrug avtonomnaya prefecture".split()
 )
+# Division names that are ordinary words: "the East region" is no more Cameroon's than anyone else's.
+_GENERIC = frozenset(
+    """north south east west northern southern eastern western central centre center centrale nord sud est ouest
+    upper lower greater capital coast coastal gulf lakes lake river delta plateau plains savannah highlands islands
+    island valley sea bay mountains littoral maritime federal border interior region district city of the and""".split()
+)
 # Russian and Ukrainian adjectival names: "Kurskaya", "Khabarovskiy", "Primorsky", "Donetska" end in "sk" + one of these
 _ADJECTIVE_ENDINGS = ("aya", "iy", "ii", "ij", "yi", "y", "a")
 
@@ -248,8 +262,8 @@ def _divisions() -> dict[str, str]:
         if sub.parent_code is not None:
             continue
         words = [w for w in name_key(_inverted(sub.name)).split() if w not in _LOCAL_TYPES]
-        if not words:
-            continue
+        if all(w in _GENERIC for w in words):
+            continue  # "East", "Gulf", "Upper West": words any outlet uses of any place
         for last in _stems(words[-1]):
             found.setdefault(" ".join([*words[:-1], last]), set()).add(sub.code)
     return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
@@ -346,10 +360,10 @@ def place_key(text: str, typ: str) -> str | None:
         full = hyphenated_city(key)
         if full is not None:
             return full
-    if typ == "GPE" and not is_city(key) and country_code(text) is None:
+    if typ == "GPE" and not is_city(key) and key not in _city_data()[1] and country_code(text) is None:
         division = division_code(key)
         if division is not None and _divisions().get(key) == division:
-            return _division_key(division)  # "Hokkaido": a division's bare name no city or country has
+            return _division_key(division)  # "Hokkaido": a division's bare name no city (by any name) or country has
     return None
 
 
