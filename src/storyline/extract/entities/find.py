@@ -4,7 +4,6 @@ with speaking places typed as organisations and titles ("the North Korean leader
 from __future__ import annotations
 
 import logging
-import re
 
 from storyline.agencies import canonical_agency
 from storyline.extract.entities.gazetteer import gazetteer_types, name_key
@@ -56,24 +55,44 @@ def find_mentions(text: str, article_id: str = "", *, use_nlp: bool = True) -> l
     return [Mention(article_id, text[s:e], s, e, t) for s, e, t in spans]
 
 
-# The dash of a dateline: "PORTVALE, April 20 /NNS/ - Fishermen and residents ..."
-_DATELINE_DASH = re.compile(r"(?:^|\n)[^\n]{0,120}\s[-–—]{1,2}\s+$")
-
-
 def _positional_common_noun(text: str, start: int, end: int, typ: str) -> bool:
     """A lone word capitalised only for where it stands (opening a sentence or following a dateline's dash) that the
     article also writes in lower case ("Hearings are expected ..."), or that is not a person and ends like a plural
     noun for people ("PORTVALE, April 20 /NNS/ - Fishermen and residents ...")."""
     word = text[start:end]
-    if " " in word or not word.isalpha() or not word[0].isupper() or word.isupper():
-        return False
-    if not (sentence_initial(text, start) or _DATELINE_DASH.search(text, max(0, start - 130), start)):
+    if not word.isalpha() or not word[0].isupper() or word.isupper():
+        return False  # also every name of more than one word
+    if not (sentence_initial(text, start) or _after_dateline_dash(text, start)):
         return False
     if name_key(word) in gazetteer_types() or canonical_agency(word) is not None:
         return False
     if typ != "PERSON" and word.endswith(_PEOPLE_PLURALS):
         return True
-    return re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text) is not None
+    low = word.lower()
+    i = text.find(low)
+    while i >= 0:
+        j = i + len(low)
+        if (i == 0 or not _word_char(text[i - 1])) and (j == len(text) or not _word_char(text[j])):
+            return True
+        i = text.find(low, j)
+    return False
 
 
 _PEOPLE_PLURALS = ("men", "ers", "ents", "ists")
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def _after_dateline_dash(text: str, start: int) -> bool:
+    """Whether a dateline's dash stands before ``start``: "PORTVALE, April 20 /NNS/ - Fishermen" (a spaced dash on
+    the first 120 characters of a line)."""
+    i = start - 1
+    while i >= 0 and text[i] in " \u00a0":
+        i -= 1
+    if i < 1 or text[i] not in "-–—":
+        return False
+    while i >= 0 and text[i] in "-–—":
+        i -= 1
+    return i >= 0 and text[i] in " \u00a0" and start - (text.rfind("\n", 0, i) + 1) <= 130
