@@ -18,6 +18,7 @@ from operator import attrgetter
 
 from storyline.agencies import canonical_agency
 from storyline.extract.entities import ENTITY_TYPES, government_of, name_key
+from storyline.extract.entities.places import place_key
 from storyline.extract.entities.titles import TITLE, role_key, titled_names
 from storyline.records import Entity, Mention, Quote, content_id
 from storyline.text import normalise
@@ -48,6 +49,9 @@ def mention_key(text: str, typ: str) -> str:
     government = government_of(text) if typ == "ORG" else None
     if government is not None:
         return "government " + name_key(government)
+    place = place_key(text, typ)
+    if place is not None:
+        return place
     title = TITLE.fullmatch(text) if typ == "PERSON" else None
     if title is not None:
         role = role_key(title["place"] or title["place2"], title["role"] or title["role2"])

@@ -30,7 +30,8 @@ from storyline.records import Entity, Mention, Quote
 
 __all__ = ["VERSION", "KeyRow", "LinkDelta", "MergeStateReader", "StoredMergeState", "link_all", "link_new"]
 
-VERSION = 1  # of the rows' meaning; a store whose state has another version builds it again from its mentions
+VERSION = 2  # of the rows' meaning; a store whose state has another version builds it again from its mentions
+# 2: place names canonical (``places.place_key``): "ROK" and "South Korea" share a key
 
 # key, spellings (JSON object), types (JSON object), stage-one root, rule component, entity
 KeyRow = tuple[str, str, str, str | None, str | None, str | None]

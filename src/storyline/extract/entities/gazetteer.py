@@ -103,6 +103,11 @@ def gazetteer_types() -> dict[str, str]:
     return table
 
 
+def city_names() -> frozenset[str]:
+    """The capitals and major cities of the hand-kept gazetteer."""
+    return split_names(_CITIES)
+
+
 def _alternation(names: Iterable[str]) -> str:
     # Longest first so "Yonhap News Agency" wins over "Yonhap".
     return "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))

@@ -333,6 +333,19 @@ def _is_demonym(key: str) -> bool:
     return bool(parts) and norps.get(parts[-1]) == "NORP" and all(p in COMPASS for p in parts[:-1])
 
 
+def demonym_cut(words: list[str]) -> int:
+    """How many of a name key's leading words spell a nationality ("russian pacific" -> 1); 0 if none."""
+    for cut in (2, 1):
+        if cut < len(words) and _is_demonym(" ".join(words[:cut])):
+            return cut
+    return 0
+
+
+def is_loc_name(key: str) -> bool:
+    """A region the gazetteer names ("pacific", "far east")."""
+    return key in _LOC_NAMES
+
+
 def _type_segment(text: str, seg: _Seg, gaz: dict[str, str]) -> str | None:
     s, e = seg.toks[0][0], seg.toks[-1][1]
     key = name_key(text[s:e])

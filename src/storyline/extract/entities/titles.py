@@ -8,56 +8,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from storyline.extract.entities.gazetteer import COUNTRIES, gazetteer_types, name_key, split_names
+from storyline.extract.entities.places import capital_country, country_name
 
 # --------------------------------------------------------------------------- titles, metonymy
 
-# Capitals that stand for their governments when they speak ("Moscow said", "Beijing warned").
+# Capitals that stand for their governments when they speak ("Moscow said", "Beijing warned") come from the
+# gazetteer (``places.capital_country``); these are the spellings it does not give.
 _CAPITAL_OF = {
-    "moscow": "Russia",
-    "beijing": "China",
-    "washington": "United States",
-    "pyongyang": "North Korea",
-    "seoul": "South Korea",
-    "tokyo": "Japan",
-    "kyiv": "Ukraine",
     "kiev": "Ukraine",
-    "london": "United Kingdom",
-    "paris": "France",
-    "berlin": "Germany",
-    "tehran": "Iran",
-    "ankara": "Turkey",
-    "jerusalem": "Israel",
-    "new delhi": "India",
-    "islamabad": "Pakistan",
-    "damascus": "Syria",
-    "baghdad": "Iraq",
-    "riyadh": "Saudi Arabia",
-    "cairo": "Egypt",
-    "minsk": "Belarus",
-    "taipei": "Taiwan",
-    "hanoi": "Vietnam",
-    "havana": "Cuba",
-    "caracas": "Venezuela",
-    "kabul": "Afghanistan",
-    "ottawa": "Canada",
-    "canberra": "Australia",
-    "rome": "Italy",
-    "madrid": "Spain",
-    "warsaw": "Poland",
     "tel aviv": "Israel",
-    "doha": "Qatar",
-    "abu dhabi": "United Arab Emirates",
-    "manila": "Philippines",
-}
-_COUNTRY_ALIASES = {
-    "us": "United States",
-    "usa": "United States",
-    "america": "United States",
-    "uk": "United Kingdom",
-    "britain": "United Kingdom",
-    "dprk": "North Korea",
-    "turkiye": "Turkey",
-    "burma": "Myanmar",
 }
 # A place directly followed by one of these verbs is speaking: its government.
 _SPEAKS_AFTER = re.compile(
@@ -68,16 +27,20 @@ _SPEAKS_AFTER = re.compile(
 )
 
 
+# "officials in South Korea said": after a preposition the place is where the speaker is, not the speaker
+_PLACE_BEFORE = re.compile(r"\b(?:in|from|at|near|across|inside|outside)\s+(?:the\s+)?$")
+
+
 def speaks(text: str, start: int, end: int) -> bool:
-    return bool(_SPEAKS_AFTER.match(text, end))
+    return bool(_SPEAKS_AFTER.match(text, end)) and not _PLACE_BEFORE.search(text, max(0, start - 12), start)
 
 
 def government_of(name: str) -> str | None:
     """``"Government of Russia"`` for a capital or country used as a speaker ("Moscow said"); else None."""
     key = name_key(name)
-    country = _CAPITAL_OF.get(key) or _COUNTRY_ALIASES.get(key)
+    country = _CAPITAL_OF.get(key) or capital_country(key) or country_name(name)
     if country is None and gazetteer_types().get(key) == "GPE" and key in _country_keys():
-        country = name.strip()
+        country = name.strip()  # "Kosovo", "Scotland": listed as countries here, not in ISO 3166
     return f"Government of {country}" if country else None
 
 
@@ -213,8 +176,11 @@ def _place_key(place: str) -> str | None:
     key = name_key(place)
     if key in _DEMONYM_COUNTRY:
         return _DEMONYM_COUNTRY[key]
+    country = country_name(place)
+    if country is not None:
+        return name_key(country)
     if key in _country_keys():
-        return name_key(_COUNTRY_ALIASES.get(key, key))
+        return key
     return None
 
 
