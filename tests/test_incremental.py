@@ -32,7 +32,7 @@ from storyline.pipeline import PipelineOptions, analyse
 from storyline.query import export
 from storyline.records import Article, DateMention
 from storyline.store import SQLiteStore, Store
-from storyline.timeline import build_timeline, fold_wire_copy
+from storyline.timeline import story_timeline
 
 OPTIONS = PipelineOptions(use_nlp=False, workers=1)
 
@@ -315,8 +315,7 @@ def full_timelines(store: Store) -> dict[str, list[Any]]:
     events = store.events()
     out = {}
     for story in store.stories():
-        entries = build_timeline(story, events, articles, mentions, duplicate_of, OPTIONS.timeline)
-        out[story.id] = fold_wire_copy(story, entries, articles, mentions, source_of)
+        out[story.id] = story_timeline(story, events, articles, mentions, duplicate_of, source_of, OPTIONS.timeline)
     return out
 
 

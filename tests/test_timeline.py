@@ -7,7 +7,14 @@ from pathlib import Path
 from storyline.pipeline import PipelineOptions, run
 from storyline.records import Article, DateMention, Event, Story
 from storyline.store import SQLiteStore
-from storyline.timeline import TimelineOptions, build_timeline, day_support, independent_count, select_timeline
+from storyline.timeline import (
+    TimelineOptions,
+    build_timeline,
+    day_support,
+    independent_count,
+    select_timeline,
+    story_timeline,
+)
 
 T1 = (
     "Harbour workers walked out on Monday over pay at the Portvale terminal. "
@@ -204,3 +211,61 @@ def test_a_chronology_line_does_not_open_on_a_reference_back() -> None:
     assert entry.summary == back  # without the rule the reference back wins
     (entry,) = build_timeline(story, events, {"a-8": art}, mentions, {})
     assert entry.summary == alone
+
+
+def _recalling_story() -> tuple[Story, list[Event], dict[str, Article], dict[str, list[DateMention]]]:
+    t1 = (
+        "Harbour pilots at Portvale went on strike on Monday over pay and the night shift rota. "
+        "The pilots first walked out over the rota in June 2021, when the port authority promised a review."
+    )
+    t2 = (
+        "Portvale's harbour pilots stayed out on Tuesday, the union said. "
+        "Pilots had struck over the same rota in June 2021, and the review the authority promised never came."
+    )
+    arts = {
+        "a-1": Article(id="a-1", source="1", text=t1, published="2024-03-05"),
+        "a-2": Article(id="a-2", source="2", text=t2, published="2024-03-06"),
+    }
+    mentions = {
+        a: [
+            DateMention(a, "June 2021", (at := arts[a].text.index("June 2021")), at + 9, "2021-06", "month"),
+        ]
+        for a in arts
+    }
+    day = arts["a-1"].text.index("on Monday")
+    mentions["a-1"].append(DateMention("a-1", "on Monday", day, day + 9, "2024-03-04", "day"))
+    events = [Event("e-1", "s-1", "2024-03-04", "Strike", ("a-1", "a-2"))]
+    return Story("s-1", "Pilots", ("e-1",), ("a-1", "a-2")), events, arts, mentions
+
+
+def test_a_recalled_happening_is_a_background_entry_at_its_own_granularity() -> None:
+    story, events, arts, mentions = _recalling_story()
+    entries = story_timeline(story, events, arts, mentions, {}, {})
+    background = [e for e in entries if e.background]
+    assert [e.date for e in background] == ["2021-06"]
+    assert background[0].sources == 2  # both articles recall it: one entry, merged
+    (cite,) = background[0].citations
+    assert "June 2021" in arts[cite.article].text[cite.start : cite.end] == background[0].summary
+    assert [e.date for e in entries] == sorted(e.date for e in entries)  # oldest first, the recall first
+    assert not any(e.background for e in entries if e.date == "2024-03-04")
+
+
+def test_background_entries_stay_out_of_the_ranked_mode_and_copies_count_once() -> None:
+    story, events, arts, mentions = _recalling_story()
+    ranked = story_timeline(story, events, arts, mentions, {}, {}, TimelineOptions(dates=5))
+    assert not any(e.background for e in ranked)
+    off = story_timeline(story, events, arts, mentions, {}, {}, TimelineOptions(background=0))
+    assert not any(e.background for e in off)
+    folded = story_timeline(story, events, arts, mentions, {"a-2": "a-1"}, {"a-2": "a-1"})
+    (entry,) = [e for e in folded if e.background]
+    assert entry.sources == 1 and entry.citations[0].article == "a-1"  # the copy is never cited
+
+
+def test_a_background_entry_prints_its_own_granularity_and_its_mark() -> None:
+    from storyline.render import background_mark, wire_date
+
+    assert wire_date("2021-06") == "June 2021" and wire_date("2021") == "2021"
+    assert wire_date("2023-09-13") == "Sept. 13, 2023"
+    story, events, arts, mentions = _recalling_story()
+    (entry,) = [e for e in story_timeline(story, events, arts, mentions, {}, {}) if e.background]
+    assert background_mark(entry) == "(background) "

@@ -53,7 +53,8 @@ def quote_json(q: Quote) -> dict[str, Any]:
 def timeline_json(
     story: str, entries: Sequence[TimelineEntry], quotes: Mapping[int, Sequence[Quote]] | None = None
 ) -> dict[str, Any]:
-    """One timeline in the CONTRACT shape; ``sources``, ``event`` and ``quotes`` (who said what) are additive keys."""
+    """One timeline in the CONTRACT shape; ``sources``, ``event``, ``background`` (recalled from before the story
+    began) and ``quotes`` (who said what) are additive keys."""
     return {
         "story": story,
         "entries": [
@@ -62,6 +63,7 @@ def timeline_json(
                 "summary": e.summary,
                 "sources": e.sources,
                 "event": e.event,
+                "background": e.background,
                 "citations": [c.as_dict() for c in e.citations],
                 "quotes": [quote_json(q) for q in (quotes or {}).get(i, ())],
             }

@@ -240,6 +240,9 @@ class TimelineEntry(_Record):
     citations: tuple[Citation, ...] = ()
     sources: int = 1  # independent sources once copies are folded together
     event: str | None = None
+    # a happening the story's articles recall from before the story began ("their first meeting in Geneva in June
+    # 2021"), dated at its own granularity (``date`` is YYYY-MM-DD, YYYY-MM or YYYY)
+    background: bool = False
 
 
 @dataclass(frozen=True, slots=True)

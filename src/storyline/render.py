@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from storyline.calendar_words import AP_MONTHS
-from storyline.records import Article, Change, Quote, SearchHit
+from storyline.calendar_words import AP_MONTHS, MONTH_NAMES
+from storyline.records import Article, Change, Quote, SearchHit, TimelineEntry
 
 if TYPE_CHECKING:
     from storyline.compare import Claim, Comparison
@@ -70,15 +70,26 @@ def stories_text(summaries: Sequence[StorySummary]) -> str:
 
 
 _MONTHS = AP_MONTHS
+_MONTH_NAMES = MONTH_NAMES
 
 
 def wire_date(iso: str) -> str:
-    """A date as wire services print it: ``Sept. 13, 2023`` (AP style month abbreviations)."""
+    """A date as wire services print it: ``Sept. 13, 2023`` (AP style month abbreviations); a month alone is
+    spelled out (``June 2021``), a year stays as it is."""
+    parts = iso[:10].split("-")
     try:
-        y, m, d = (int(x) for x in iso[:10].split("-"))
-    except ValueError:
+        nums = [int(x) for x in parts]
+        if len(nums) == 2 and 1 <= nums[1] <= 12:
+            return f"{_MONTH_NAMES[nums[1] - 1]} {nums[0]}"
+        y, m, d = nums
+        return f"{_MONTHS[m - 1]} {d}, {y}"
+    except (ValueError, IndexError):
         return iso
-    return f"{_MONTHS[m - 1]} {d}, {y}"
+
+
+def background_mark(entry: TimelineEntry) -> str:
+    """What a chronology prints before a background entry's summary (recalled from before the story began)."""
+    return "(background) " if entry.background else ""
 
 
 def _label(a: Article | None, fallback: str) -> str:
@@ -140,7 +151,9 @@ def timeline_text(view: TimelineView) -> str:
     for i, e in enumerate(view.entries):
         src = "source" if e.sources == 1 else "sources"
         outlets = ", ".join(dict.fromkeys(plain(_label(articles.get(c.article), c.article)) for c in e.citations))
-        out.append(f"{wire_date(e.date)} — {plain(e.summary)} ({outlets}; {e.sources} independent {src})")
+        out.append(
+            f"{wire_date(e.date)} — {background_mark(e)}{plain(e.summary)} ({outlets}; {e.sources} independent {src})"
+        )
         for q in quotes.get(i, ()):
             out.append(f"    > {plain(quote_line(q))} [{q.article} chars {q.start}-{q.end}]")
         for c in e.citations:
@@ -158,7 +171,8 @@ def timeline_markdown(view: TimelineView) -> str:
             f"{md(_label(articles.get(c.article), c.article))} `{c.article}` {c.start}-{c.end}" for c in e.citations
         )
         src = "source" if e.sources == 1 else "sources"
-        out.append(f"- **{wire_date(e.date)}** — {md(e.summary)} *({e.sources} independent {src}; {refs})*")
+        mark = "*background:* " if e.background else ""
+        out.append(f"- **{wire_date(e.date)}** — {mark}{md(e.summary)} *({e.sources} independent {src}; {refs})*")
         for q in view.quotes.get(i, ()):
             out.append(f"  - > {md(quote_line(q))} (`{q.article}` {q.start}-{q.end})")
     return "\n".join(out) + "\n"

@@ -139,6 +139,10 @@ class TimelineOptions:
     chronology_max_words: int = 60
     chronology_names_day_bonus: float = 0.5
     chronology_dependent_weight: float = 0.5
+    # background entries a story's chronology shows at most: happenings its articles recall from RECALL_DAYS or
+    # more before the story's first article, and never more than half as many as its own entries (0: none; the
+    # ranked --dates mode shows none)
+    background: int = 3
 
 
 @dataclass(slots=True)
@@ -491,7 +495,7 @@ def build_timeline(
 
 
 # Bump when the timeline stage changes what it produces: stored timelines built by older code are built again.
-TIMELINE_VERSION = 1
+TIMELINE_VERSION = 2
 
 
 def story_timeline(
@@ -506,7 +510,94 @@ def story_timeline(
     """The story's timeline as stored and as printed: ``build_timeline``, then wire copy folded in ``sources``
     (``source_of`` from ``dedupe.source_roots``)."""
     entries = build_timeline(story, events, articles, mentions, duplicate_of, options)
-    return fold_wire_copy(story, entries, articles, mentions, source_of)
+    entries = fold_wire_copy(story, entries, articles, mentions, source_of)
+    if options.dates is not None or options.background <= 0:
+        return entries
+    arts = [articles[a] for a in story.articles if a in articles]
+    cap = min(options.background, max(1, len(entries) // 2))
+    extra = background_entries(story.id, arts, mentions, duplicate_of, source_of, cap, options)
+    return sorted([*entries, *extra], key=lambda e: e.date)
+
+
+def background_entries(
+    story: str,
+    articles: Sequence[Article],
+    mentions: Mapping[str, Sequence[DateMention]],
+    duplicate_of: Mapping[str, str],
+    source_of: Mapping[str, str],
+    limit: int,
+    options: TimelineOptions = TimelineOptions(),
+) -> list[TimelineEntry]:
+    """What the story's articles recall from before it began: one entry per recalled day, month or year (at the
+    mention's own granularity), cited to the sentence that recalls it, the recalls of several articles merged, at
+    most ``limit`` of them, most independent sources first (then the later date).
+
+    A recall is a resolved date mention whose whole period ends ``RECALL_DAYS`` or more before the story's first
+    article was published: what the story's own days cannot hold. Copies are never cited.
+    """
+    published = sorted(a.published[:10] for a in articles if a.published and _DAY.match(a.published[:10]))
+    if limit <= 0 or not published:
+        return []
+    before = (date.fromisoformat(published[0]) - timedelta(days=RECALL_DAYS)).isoformat()
+    recalls: dict[str, list[tuple[_Sentence, str]]] = defaultdict(list)
+    for art in articles:
+        if art.id in duplicate_of:
+            continue
+        spans: list[tuple[int, int]] | None = None
+        for m in mentions.get(art.id, ()):
+            if not m.value or m.granularity not in ("day", "month", "year") or _period_end(m.value) >= before:
+                continue
+            if not _in_range(m.value, options):
+                continue  # outside the range asked for (a month or year that starts before ``since`` too)
+            spans = spans if spans is not None else sentence_spans(art.text)
+            at = next((i for i, (s, e) in enumerate(spans) if s <= m.start < e), None)
+            if at is None:
+                continue
+            sent = _Sentence(art.id, *spans[at], at, frozenset(), art.published)
+            if _check(sent, art.text, options):
+                recalls[m.value].append((sent, source_of.get(art.id, art.id)))
+    ranked = sorted(recalls.items(), key=lambda kv: (-len({r for _, r in kv[1]}), _neg(kv[0])))
+    out: list[TimelineEntry] = []
+    for key, found in ranked:
+        if len(out) >= limit:
+            break
+        if any(key.startswith(e.date) or e.date.startswith(key) for e in out):
+            continue  # "2021" beside "June 2021": the finer one already stands for it
+        pick = _most_shared({id(s): s for s, _ in found}.values())
+        text = next(a.text for a in articles if a.id == pick.article)
+        cite = Citation(pick.article, pick.start, pick.end)
+        out.append(
+            TimelineEntry(story, key, text[pick.start : pick.end], (cite,), len({r for _, r in found}), None, True)
+        )
+    return out
+
+
+def _period_end(value: str) -> str:
+    """The last day of an ISO day, month or year, as an ISO day (for comparing with days)."""
+    if len(value) == 4:
+        return f"{value}-12-31"
+    if len(value) == 7:
+        y, m = int(value[:4]), int(value[5:7])
+        nxt = date(y + (m == 12), m % 12 + 1, 1)
+        return (nxt - timedelta(days=1)).isoformat()
+    return value
+
+
+def _neg(key: str) -> tuple[int, ...]:
+    """A sort key putting later dates first."""
+    return tuple(-ord(c) for c in key)
+
+
+def _most_shared(sentences: Iterable[_Sentence]) -> _Sentence:
+    """The sentence sharing most content words with the others (ties: one that stands on its own, then shorter,
+    then the article and position), so merged recalls are cited by their most typical wording."""
+    sents = list(sentences)
+
+    def score(s: _Sentence) -> tuple[float, bool, int, str, int]:
+        shared = sum(_jaccard(s.tokens, o.tokens) for o in sents if o is not s)
+        return (-shared, s.dependent, s.n_words, s.article, s.start)
+
+    return min(sents, key=score)
 
 
 def fold_wire_copy(

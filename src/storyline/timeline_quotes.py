@@ -90,12 +90,14 @@ def timeline_quotes(
     events: Sequence[Event] = (),
     limit: int = QUOTES_PER_ENTRY,
 ) -> dict[int, list[Quote]]:
-    """``entry_quotes`` for every entry of a timeline, keyed by the entry's position (pass a ``QuoteIndex``
-    when building many timelines)."""
+    """``entry_quotes`` for every entry of a timeline but a background one, keyed by the entry's position (pass a
+    ``QuoteIndex`` when building many timelines)."""
     index = quotes if isinstance(quotes, QuoteIndex) else QuoteIndex.build(quotes, events)
     out = {}
     seen: list[set[str]] = []
     for i, e in enumerate(entries):
+        if e.background:
+            continue  # a recalled happening: the cited article's quotes are about its own day, not this one
         found = entry_quotes(e, index.by_article, index.members.get(e.event or "", ()), limit, seen)
         if found:
             out[i] = found

@@ -249,4 +249,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX source_groups_grp ON source_groups(grp)",
         ],
     ),
+    (
+        19,
+        "background entries on a story's timeline (issue 17): happenings its articles recall from before it began",
+        ["ALTER TABLE timeline_entries ADD COLUMN background INTEGER NOT NULL DEFAULT 0"],
+    ),
 ]

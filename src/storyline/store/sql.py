@@ -886,10 +886,19 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
                 self._upsert("timeline_digests", ("story", "digest", "sources"), ("story",), [(story, digest, sources)])
             self._replace(
                 "timeline_entries",
-                ("story", "rank", "date", "summary", "citations", "sources", "event"),
+                ("story", "rank", "date", "summary", "citations", "sources", "event", "background"),
                 ("story", "rank"),
                 (
-                    (story, i, e.date, e.summary, _dump([c.as_dict() for c in e.citations]), e.sources, e.event)
+                    (
+                        story,
+                        i,
+                        e.date,
+                        e.summary,
+                        _dump([c.as_dict() for c in e.citations]),
+                        e.sources,
+                        e.event,
+                        int(e.background),
+                    )
                     for i, e in enumerate(entries)
                 ),
                 "story = ?",
@@ -1013,12 +1022,13 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
 
     def timeline(self, story: str) -> list[TimelineEntry]:
         rows = self._all(
-            "SELECT date, summary, citations, sources, event FROM timeline_entries WHERE story = ? ORDER BY rank",
+            "SELECT date, summary, citations, sources, event, background FROM timeline_entries WHERE story = ? "
+            "ORDER BY rank",
             (story,),
         )
         return [
-            TimelineEntry(story, d, s, tuple(Citation(**c) for c in json.loads(cs)), int(n), ev)
-            for d, s, cs, n, ev in rows
+            TimelineEntry(story, d, s, tuple(Citation(**c) for c in json.loads(cs)), int(n), ev, bool(bg))
+            for d, s, cs, n, ev, bg in rows
         ]
 
 

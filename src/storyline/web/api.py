@@ -149,6 +149,7 @@ class EntryModel(_Open):
     summary: str
     sources: int
     event: str | None
+    background: bool = Field(False, description="recalled from before the story began, dated at its own granularity")
     citations: list[CitationModel]
     quotes: list[QuoteModel]
 
