@@ -238,4 +238,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE TABLE derived_keys (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ],
     ),
+    (
+        18,
+        "crowded dedupe keys pair nothing (issue 15): the dedupe index is built again",
+        [
+            # Keys that more than DedupeOptions.key_groups_max duplicate groups select no longer pair articles or
+            # anchor spans, so the stored spans must be found again: the index is emptied (its watermark too, so every
+            # stored article is indexed) and the next analyse rebuilds it from scratch, replacing duplicates and
+            # passages in the same transaction (until then the stored ones stay readable). Token hashes stay valid.
+            "DELETE FROM dedupe_keys",
+            "DELETE FROM dedupe_groups",
+            "DELETE FROM dedupe_watermark",
+        ],
+    ),
 ]
