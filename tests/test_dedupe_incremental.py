@@ -25,8 +25,9 @@ import pytest
 
 from conftest import shuffled_rounds
 from storyline.dedupe import REBUILD_FRACTION, DedupeOptions, dedupe, order_duplicates, order_passages, update
-from storyline.dedupe.index import _winnow, _winnow_at, pack_tokens, unpack_tokens
+from storyline.dedupe.index import Corpus, _winnow, _winnow_at, pack_tokens, unpack_tokens
 from storyline.dedupe.minhash import KNOWN_LSH_PARAMS
+from storyline.dedupe.passages import Passages
 from storyline.dedupe.tokens import member, tokenise_batch, word_chars, word_mask
 from storyline.pipeline import update_dedupe
 from storyline.pipeline.jobs import dedupe_pending
@@ -439,11 +440,19 @@ def test_incremental_equals_full_dedupe_with_crowded_keys_at_every_step(any_stor
     gen = generate(SEEDS[2], n_independent=20)
     options = DedupeOptions(key_groups_max=4)
     held: list[Article] = []
+    crowded_seen = False
     for batch in shuffled_rounds(gen.articles, 13, sizes=(1, 2, 5)):
         held.extend(batch)
         any_store.add_articles(batch)
         update_dedupe(any_store, batch, options)
         assert _stored(any_store) == dedupe(held, options), [a.id for a in batch]
+        # the keys the index holds as crowded (their carriers are then never read) are those of a from-scratch run
+        whole = Passages(Corpus(held, options))
+        whole.found()
+        keys = set(whole.keys.view(np.int64).tolist())
+        assert any_store.dedupe_index().crowded(keys) == set(whole.crowded.view(np.int64).tolist())
+        crowded_seen |= bool(whole.crowded.size)
+    assert crowded_seen
 
 
 # --------------------------------------------------------------------------- (b) nothing new, nothing done

@@ -158,6 +158,7 @@ def _first(new: Sequence[Article], options: DedupeOptions, reset: bool = False) 
         passages=tuple(passages),
         rederived=tuple(sorted(a.id for a in new)),
         tokens=c.token_rows(),
+        crowded_added=tuple(p.crowded.view(np.int64).tolist()),
     )
     log.info("dedupe: %d new articles indexed at once, %d spans, %d passages", len(new), len(spans), len(passages))
     return delta
@@ -190,6 +191,8 @@ class _Update:
         self.ranks: dict[str, Rank] = {}
         self.crowded: set[int] = set()  # keys of the lists read that more than key_groups_max groups select
         self.flipped: set[str] = set()  # carriers of the keys read whose crowding the update changes
+        self.crowded_added: set[int] = set()  # for the delta: keys crowded now, not before
+        self.crowded_removed: set[int] = set()  # and the reverse
 
     # ------------------------------------------------------------------ helpers
     def load(self, ids: Iterable[str]) -> list[Article]:
@@ -258,15 +261,23 @@ class _Update:
         return Corpus(arts, self.opts, groups=self.label(ids), entries=entries, tokens=stored)
 
     def entry_lists(
-        self, keys: set[int], old_labels: Mapping[str, str] | None
+        self, keys: set[int], old_labels: Mapping[str, str] | None, merged: Iterable[int] = ()
     ) -> dict[int, tuple[list[str], list[str]]]:
         """For each key: its list of group entries (earliest carrier per group, earliest first) before and
         after the update (``old_labels``: stored articles' labels before; None skips the "before" list).
 
         A crowded list (more than ``key_groups_max`` entries) pairs nothing and is given empty; its key joins
         ``self.crowded``. A key whose crowding the update changes (new carriers, or groups merged) changes what
-        all its carriers pair and anchor through: they join ``self.flipped``, to be derived again."""
+        all its carriers pair and anchor through: they join ``self.flipped``, to be derived again.
+
+        The carriers of a key crowded before (the index's ``crowded``) are not read: they grow with the store, and
+        its list stays crowded, since carriers only come; unless it is one of ``merged``, the keys of relabelled
+        articles, whose groups may have merged into fewer. Changes of crowding are kept for the delta."""
         cap = self.opts.key_groups_max
+        was = self.index.crowded(keys)
+        out: dict[int, tuple[list[str], list[str]]] = {k: ([], []) for k in was.difference(merged)}
+        self.crowded |= out.keys()
+        keys = keys - out.keys()
         carriers: dict[int, list[str]] = {k: [] for k in keys}
         for k, a in self.index.key_carriers(keys):
             carriers[k].append(a)
@@ -275,7 +286,6 @@ class _Update:
                 carriers[k].append(a)
         self.label(a for cs in carriers.values() for a in cs)
         self.know_dates(a for cs in carriers.values() for a in cs)
-        out: dict[int, tuple[list[str], list[str]]] = {}
         for k, cs in carriers.items():
             if len(cs) == 1:  # most keys: only the article itself
                 out[k] = ([] if cs[0] in self.new_ids else list(cs), list(cs))
@@ -283,6 +293,10 @@ class _Update:
             after = self._entries(cs, self.labels.__getitem__)
             if len(after) > cap:
                 self.crowded.add(k)
+                if k not in was:
+                    self.crowded_added.add(k)
+            elif k in was:
+                self.crowded_removed.add(k)
             if old_labels is None:  # no carrier of the key is new or relabelled: its crowding is unchanged
                 out[k] = ([], [] if len(after) > cap else after)
             else:
@@ -326,7 +340,8 @@ class _Update:
         # 2. articles whose windows changed in the lists of X's keys
         cx_keys = _posting_keys(cd)
         kx = set().union(*(cx_keys[a] for a in x))
-        lists = self.entry_lists(kx, old_labels)
+        merged = set().union(*(cx_keys[a] for a in relabelled))
+        lists = self.entry_lists(kx, old_labels, merged)
         targets = set(x)
         for before, after in lists.values():
             where = {a: i for i, a in enumerate(before)}
@@ -453,6 +468,8 @@ class _Update:
             passages=tuple(passages),
             rederived=tuple(sorted(targets)),
             tokens=cn.token_rows(),
+            crowded_added=tuple(sorted(self.crowded_added)),
+            crowded_removed=tuple(sorted(self.crowded_removed)),
         )
         laps.append(("step 6", time.perf_counter()))
         log.debug("dedupe update: %s", ", ".join(f"{n} {t - p:.2f} s" for (_, p), (n, t) in itertools.pairwise(laps)))

@@ -249,6 +249,8 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "DELETE FROM dedupe_keys",
             "DELETE FROM dedupe_groups",
             "DELETE FROM dedupe_watermark",
+            # the keys whose lists are crowded, so an update skips reading their carriers (which grow with the store)
+            "CREATE TABLE dedupe_crowded (key BIGINT PRIMARY KEY)",
         ],
     ),
 ]
