@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.agencies import attributions, local_agencies_quick, wire_credit
-from storyline.dedupe.index import LOOKBACK, TAG_QUOTED, WINNOW_K, WINNOW_W, Corpus, _winnow
+from storyline.dedupe.index import LOOKBACK, TAG_QUOTED, WINNOW_K, WINNOW_W, Corpus, winnow_picks
 from storyline.dedupe.options import DedupeOptions
 from storyline.dedupe.sources import order_passages
 from storyline.dedupe.tokens import I64, POLY, U64, gram_hashes, member, mix, token_strings
@@ -470,7 +470,7 @@ def anchor(
         if crowded is None or not crowded(int(head[best : best + 1].view(np.int64)[0])):
             return head[best], best
         grams = gram_hashes(span, WINNOW_K)
-        for best in _winnow(grams, np.zeros(grams.size, dtype=np.int64), 1).tolist():  # >= WINNOW_W grams
+        for best in winnow_picks(grams).tolist():  # a span of passage_min_words has >= WINNOW_W grams
             if not crowded(int(grams[best : best + 1].view(np.int64)[0])):
                 return grams[best], best
         return None
@@ -490,7 +490,7 @@ def anchor_offset(span: U64, options: DedupeOptions, key: int) -> int:
         return best
     # the first pick holding the key: the picks before the anchor hold crowded keys, never the anchor's own
     grams = gram_hashes(span, WINNOW_K)
-    picks = _winnow(grams, np.zeros(grams.size, dtype=np.int64), 1)
+    picks = winnow_picks(grams)
     return int(picks[grams[picks].view(np.int64) == key][0])
 
 
