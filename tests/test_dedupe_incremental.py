@@ -25,8 +25,9 @@ import pytest
 
 from conftest import shuffled_rounds
 from storyline.dedupe import REBUILD_FRACTION, DedupeOptions, dedupe, order_duplicates, order_passages, update
-from storyline.dedupe.index import _winnow, _winnow_at, pack_tokens, unpack_tokens
+from storyline.dedupe.index import Corpus, _winnow, _winnow_at, pack_tokens, unpack_tokens
 from storyline.dedupe.minhash import KNOWN_LSH_PARAMS
+from storyline.dedupe.passages import Passages
 from storyline.dedupe.tokens import member, tokenise_batch, word_chars, word_mask
 from storyline.pipeline import update_dedupe
 from storyline.pipeline.jobs import dedupe_pending
@@ -391,6 +392,67 @@ def test_a_large_batch_is_indexed_again_from_scratch_with_the_same_result(
     store.add_articles([extra])
     assert len(update_dedupe(store, [extra])) < len(gen.articles) // 2
     assert _stored(store) == dedupe([*gen.articles, extra])
+
+
+# --------------------------------------------------------------------------- (a') crowded keys
+
+# Caps far below the default, so the footer's (28+ groups) and the chance phrase's (14+) keys are crowded from some
+# point of every batching on, and keys cross the cap in both directions as articles arrive and groups merge.
+SMALL_CAPS = (3, 12)
+
+
+def test_a_small_key_cap_drops_the_crowded_footer_and_keeps_the_wire_copy(corpora: dict[int, Any]) -> None:
+    gen, (dups, passages) = corpora[SEEDS[0]]
+    capped_dups, capped = dedupe(gen.articles, DedupeOptions(key_groups_max=12))
+    assert capped_dups == dups  # duplicates do not pair through postings
+    assert any("morning letter" in p.text for p in passages)
+    assert not any("morning letter" in p.text for p in capped)  # every key of the footer is crowded
+    for story, hosts in gen.wire_hosts.items():  # fewer than 12 groups carry an agency story's excerpts
+        carried = {a for p in capped if story in p.articles for a in p.articles}
+        assert set(hosts) <= carried, (story, set(hosts) - carried)
+    with pytest.raises(ValueError, match="key_groups_max"):
+        DedupeOptions(key_groups_max=1)
+
+
+@pytest.mark.parametrize("cap", SMALL_CAPS)
+@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_incremental_equals_full_dedupe_with_crowded_keys(
+    seed: int, split: str, cap: int, corpora: dict[int, Any]
+) -> None:
+    gen, _ = corpora[seed]
+    options = DedupeOptions(key_groups_max=cap)
+    store = SQLiteStore(":memory:")
+    try:
+        for batch in _splits(gen.articles, seed)[split]:
+            store.add_articles(batch)
+            with store.atomic():
+                delta = update(store.dedupe_index(), batch, options, rebuild_fraction=math.inf)
+                if delta is not None:
+                    store.apply_dedupe(delta)
+        assert _stored(store) == dedupe(gen.articles, options)
+    finally:
+        store.close()
+
+
+def test_incremental_equals_full_dedupe_with_crowded_keys_at_every_step(any_store: Any) -> None:
+    # after each batch, not only at the end: a key is crowded from the batch its (cap + 1)-th group arrives in
+    gen = generate(SEEDS[2], n_independent=20)
+    options = DedupeOptions(key_groups_max=4)
+    held: list[Article] = []
+    crowded_seen = False
+    for batch in shuffled_rounds(gen.articles, 13, sizes=(1, 2, 5)):
+        held.extend(batch)
+        any_store.add_articles(batch)
+        update_dedupe(any_store, batch, options)
+        assert _stored(any_store) == dedupe(held, options), [a.id for a in batch]
+        # the keys the index holds as crowded (their carriers are then never read) are those of a from-scratch run
+        whole = Passages(Corpus(held, options))
+        whole.found()
+        keys = set(whole.keys.view(np.int64).tolist())
+        assert any_store.dedupe_index().crowded(keys) == set(whole.crowded.view(np.int64).tolist())
+        crowded_seen |= bool(whole.crowded.size)
+    assert crowded_seen
 
 
 # --------------------------------------------------------------------------- (b) nothing new, nothing done

@@ -188,6 +188,9 @@ class DedupeDelta(_Record):
     # (article, distinct token hashes, token sequence, quoted flags) of the articles joining the index, as
     # ``dedupe.index.pack_tokens`` encodes them, so later updates read their neighbours' tokens, not their texts
     tokens: tuple[tuple[str, bytes, bytes, bytes], ...] = ()
+    # keys whose lists became crowded (more than ``DedupeOptions.key_groups_max`` groups), and those no longer so
+    crowded_added: tuple[int, ...] = ()
+    crowded_removed: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

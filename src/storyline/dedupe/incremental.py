@@ -21,7 +21,10 @@ What the result depends on, and so what an update must revisit when articles ``N
   (its earliest carrier); an entry's postings pair with the entries up to ``LOOKBACK`` before it. The spans
   an article finds ("produces") depend only on its own text and those windows. So an update re-derives the
   articles ``X`` that are new or whose group label changed, plus every entry whose window in one of ``X``'s
-  keys' lists changed: a handful per key, however many articles carry the key.
+  keys' lists changed: a handful per key, however many articles carry the key. A list of more than
+  ``key_groups_max`` groups (``DedupeOptions``) pairs nothing and anchors no span, so no passage has more carriers;
+  when an update moves a key's list across that size (new carriers, or groups merged) every carrier of the key is
+  re-derived (once in the key's life, barring merges), and the stored spans whose anchor moved are written again.
 - **Carriers** of a span are every article containing it, found through its anchor key; a new span looks its
   carriers up in the index, a stored span gains the new articles that contain it.
 - **Pruning** (``passages.prune``) compares spans nested in one another inside a shared article, so only the
@@ -49,7 +52,7 @@ import numpy as np
 
 from storyline.dedupe.index import LOOKBACK, Corpus, unpack_tokens
 from storyline.dedupe.options import DedupeOptions
-from storyline.dedupe.passages import Found, Passages, anchor, is_reuse, prune, span_id
+from storyline.dedupe.passages import Found, Passages, anchor_offset, is_reuse, prune, span_id
 from storyline.dedupe.storage import DedupeIndexReader
 from storyline.records import Article, DedupeDelta, Passage, SpanRow
 
@@ -126,16 +129,18 @@ def _first(new: Sequence[Article], options: DedupeOptions, reset: bool = False) 
     found = list(p.found().values())
     ids = [span_id(c, f) for f in found]
     tokens = [c.hashes[f.start : f.start + f.length] for f in found]
+    anchors = [p.anchor(tok) for tok in tokens]  # ``found`` keeps only the spans that have one
     valid = [f for f in found if p.locate(f)]
     passages = [p.passage(f) for f in prune(valid, options.passage_min_words)]
     spans = tuple(
         SpanRow(
             sid,
-            _signed(anchor(tok, options)[0]),
+            _signed(got[0]),
             tok.tobytes().hex(),
             tuple((c.articles[r].id, pos) for r, pos in f.occurrences.items()),
         )
-        for sid, tok, f in zip(ids, tokens, found)
+        for sid, tok, f, got in zip(ids, tokens, found, anchors)
+        if got is not None
     )
     producers = tuple((sid, c.articles[r].id) for sid, f in zip(ids, found) for r in f.producers)
     delta = DedupeDelta(
@@ -153,6 +158,7 @@ def _first(new: Sequence[Article], options: DedupeOptions, reset: bool = False) 
         passages=tuple(passages),
         rederived=tuple(sorted(a.id for a in new)),
         tokens=c.token_rows(),
+        crowded_added=tuple(p.crowded.view(np.int64).tolist()),
     )
     log.info("dedupe: %d new articles indexed at once, %d spans, %d passages", len(new), len(spans), len(passages))
     return delta
@@ -183,6 +189,10 @@ class _Update:
         self.published: dict[str, str | None] = {}  # dates of stored articles not passed in
         self.outlet: dict[str, str | None] = {}  # and their outlets
         self.ranks: dict[str, Rank] = {}
+        self.crowded: set[int] = set()  # keys of the lists read that more than key_groups_max groups select
+        self.flipped: set[str] = set()  # carriers of the keys read whose crowding the update changes
+        self.crowded_added: set[int] = set()  # for the delta: keys crowded now, not before
+        self.crowded_removed: set[int] = set()  # and the reverse
 
     # ------------------------------------------------------------------ helpers
     def load(self, ids: Iterable[str]) -> list[Article]:
@@ -251,10 +261,23 @@ class _Update:
         return Corpus(arts, self.opts, groups=self.label(ids), entries=entries, tokens=stored)
 
     def entry_lists(
-        self, keys: set[int], old_labels: Mapping[str, str] | None
+        self, keys: set[int], old_labels: Mapping[str, str] | None, merged: Iterable[int] = ()
     ) -> dict[int, tuple[list[str], list[str]]]:
         """For each key: its list of group entries (earliest carrier per group, earliest first) before and
-        after the update (``old_labels``: stored articles' labels before; None skips the "before" list)."""
+        after the update (``old_labels``: stored articles' labels before; None skips the "before" list).
+
+        A crowded list (more than ``key_groups_max`` entries) pairs nothing and is given empty; its key joins
+        ``self.crowded``. A key whose crowding the update changes (new carriers, or groups merged) changes what
+        all its carriers pair and anchor through: they join ``self.flipped``, to be derived again.
+
+        The carriers of a key crowded before (the index's ``crowded``) are not read: they grow with the store, and
+        its list stays crowded, since carriers only come; unless it is one of ``merged``, the keys of relabelled
+        articles, whose groups may have merged into fewer. Changes of crowding are kept for the delta."""
+        cap = self.opts.key_groups_max
+        was = self.index.crowded(keys)
+        out: dict[int, tuple[list[str], list[str]]] = {k: ([], []) for k in was.difference(merged)}
+        self.crowded |= out.keys()
+        keys = keys - out.keys()
         carriers: dict[int, list[str]] = {k: [] for k in keys}
         for k, a in self.index.key_carriers(keys):
             carriers[k].append(a)
@@ -263,19 +286,26 @@ class _Update:
                 carriers[k].append(a)
         self.label(a for cs in carriers.values() for a in cs)
         self.know_dates(a for cs in carriers.values() for a in cs)
-        out: dict[int, tuple[list[str], list[str]]] = {}
         for k, cs in carriers.items():
             if len(cs) == 1:  # most keys: only the article itself
                 out[k] = ([] if cs[0] in self.new_ids else list(cs), list(cs))
                 continue
             after = self._entries(cs, self.labels.__getitem__)
-            if old_labels is None:
-                out[k] = ([], after)
+            if len(after) > cap:
+                self.crowded.add(k)
+                if k not in was:
+                    self.crowded_added.add(k)
+            elif k in was:
+                self.crowded_removed.add(k)
+            if old_labels is None:  # no carrier of the key is new or relabelled: its crowding is unchanged
+                out[k] = ([], [] if len(after) > cap else after)
             else:
                 before = self._entries(
                     [a for a in cs if a not in self.new_ids], lambda a: old_labels.get(a, self.labels[a])
                 )
-                out[k] = (before, after)
+                if (len(before) > cap) != (len(after) > cap):
+                    self.flipped.update(cs)
+                out[k] = ([] if len(before) > cap else before, [] if len(after) > cap else after)
         return out
 
     def _entries(self, carriers: Iterable[str], label: Callable[[str], str]) -> list[str]:
@@ -310,7 +340,8 @@ class _Update:
         # 2. articles whose windows changed in the lists of X's keys
         cx_keys = _posting_keys(cd)
         kx = set().union(*(cx_keys[a] for a in x))
-        lists = self.entry_lists(kx, old_labels)
+        merged = set().union(*(cx_keys[a] for a in relabelled))
+        lists = self.entry_lists(kx, old_labels, merged)
         targets = set(x)
         for before, after in lists.values():
             where = {a: i for i, a in enumerate(before)}
@@ -319,6 +350,7 @@ class _Update:
                 if j is None or before[max(0, j - look) : j] != after[max(0, i - look) : i]:
                     targets.add(a)
             targets.update(set(before) - set(after))
+        targets |= self.flipped
 
         laps.append(("step 2", time.perf_counter()))
         # 3. re-derive the targets' found spans, on a corpus of them and their windows
@@ -337,15 +369,20 @@ class _Update:
                 allowed.add((k, e))
                 if e in targets:
                     window.update(after[max(0, i - look) : i])
-        m1 = self.window_corpus(sorted(targets), sorted(window - targets), entries=(ka, allowed))
+        m1 = self.window_corpus(sorted(targets), sorted(window - targets), entries=(ka - self.crowded, allowed))
         ranks1 = {a.id: i for i, a in enumerate(m1.articles)}
         p1 = Passages(m1, targets=[ranks1[a] for a in targets])
         produced: dict[str, set[str]] = {}
         tokens: dict[str, np.ndarray] = {}
+        # every key in a target's span is one of ``ka``, so p1 knows which are crowded
+        anchors: dict[str, tuple[np.uint64, int]] = {}
         for f in p1.found().values():
             sid = span_id(m1, f)
             produced.setdefault(sid, set()).update(m1.articles[r].id for r in f.producers)
             tokens[sid] = m1.hashes[f.start : f.start + f.length]
+            got = p1.anchor(tokens[sid])
+            if got is not None:  # ``found`` keeps only the spans that have one
+                anchors[sid] = got
 
         laps.append(("step 3", time.perf_counter()))
         # 4. spans gained, lost, and their carriers
@@ -355,9 +392,8 @@ class _Update:
         added_ids = [sp for sp in produced if sp not in stored]
         rows: dict[str, SpanRow] = {}  # spans as they are after the update (those looked at)
         if added_ids:
-            anchors = {sp: anchor(tokens[sp], opts) for sp in added_ids}
-            holders = {a for _, a in index.key_carriers({_signed(k) for k, _ in anchors.values()})}
-            signed_anchors = {_signed(k) for k, _ in anchors.values()}
+            signed_anchors = {_signed(anchors[sp][0]) for sp in added_ids}
+            holders = {a for _, a in index.key_carriers(signed_anchors)}
             holders |= {a for a, ks in self.new_postings.items() if ks & signed_anchors}
             m2 = self.corpus(sorted(holders))
             p2 = Passages(m2)
@@ -375,13 +411,21 @@ class _Update:
                 if sp in removed or sp in rows:
                     continue
                 span = np.frombuffer(bytes.fromhex(row.tokens), dtype=np.uint64)
-                key, best = anchor(span, opts)
+                key = np.asarray([row.anchor], dtype=np.int64).view(np.uint64)[0]
                 f = Found(-1, int(span.size))
-                pn.locate_tokens(f, span, key, best)
+                pn.locate_tokens(f, span, key, anchor_offset(span, opts, row.anchor))
                 if f.occurrences:
                     here = tuple((cn.articles[r].id, pos) for r, pos in f.occurrences.items())
                     gained.extend((sp, a, pos) for a, pos in here)
                     rows[sp] = SpanRow(sp, row.anchor, row.tokens, tuple(sorted(row.carriers + here)))
+        # a stored span found again whose anchor moved (a key in it became crowded, or no longer is) is written again
+        moved = [sp for sp in produced if sp in stored and _signed(anchors[sp][0]) != stored[sp].anchor]
+        for sp in moved:
+            row = rows.get(sp, stored[sp])
+            rows[sp] = SpanRow(sp, _signed(anchors[sp][0]), row.tokens, row.carriers)
+        if moved:
+            gained = [g for g in gained if g[0] not in moved]
+            added_ids.extend(moved)
         changed = set(rows) | removed
         changed |= set(index.spans_carried_by(relabelled))
 
@@ -424,6 +468,8 @@ class _Update:
             passages=tuple(passages),
             rederived=tuple(sorted(targets)),
             tokens=cn.token_rows(),
+            crowded_added=tuple(sorted(self.crowded_added)),
+            crowded_removed=tuple(sorted(self.crowded_removed)),
         )
         laps.append(("step 6", time.perf_counter()))
         log.debug("dedupe update: %s", ", ".join(f"{n} {t - p:.2f} s" for (_, p), (n, t) in itertools.pairwise(laps)))

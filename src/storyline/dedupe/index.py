@@ -51,6 +51,7 @@ __all__ = [
     "index_keys",
     "pack_tokens",
     "unpack_tokens",
+    "winnow_picks",
 ]
 
 # An article's word tokens without its text: their hashes and quoted flags (what ``Corpus`` needs of a neighbour
@@ -127,6 +128,11 @@ def _winnow(g: U64, docs: I64, n_docs: int) -> I64:
     if small.size:
         picked.append(np.searchsorted(docs, small))
     return sorted_unique(np.concatenate(picked).astype(np.uint64)).astype(np.int64) if picked else np.zeros(0, np.int64)
+
+
+def winnow_picks(grams: U64) -> I64:
+    """Indices into one text's ``grams`` (at least ``WINNOW_W`` of them) that its windows select, ascending."""
+    return _winnow(grams, np.zeros(grams.size, dtype=np.int64), 1)
 
 
 def _winnow_at(g: U64, docs: I64, n_docs: int, cand: I64) -> I64:

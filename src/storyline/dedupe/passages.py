@@ -7,28 +7,30 @@ posting), and an entry is paired only with the nearest earlier entry of its key 
 10-word run, looking back at most ``LOOKBACK`` entries (so a passage carried by 500 outlets costs ~499
 pairs, not 124,750); pairs are grown to maximal common spans all at once with numpy ("found" spans),
 and each span is looked up again through its first window's posting (its anchor) to find every article
-carrying it. Spans nested in one another are pruned to the passage a reader would name (``prune``).
+carrying it. A key that more than ``key_groups_max`` groups select (a stock phrase, site furniture) pairs
+nothing and anchors nothing, so no list grows with the corpus. Spans nested in one another are pruned to
+the passage a reader would name (``prune``).
 What an article finds depends only on its text and those windows, which is what lets ``incremental``
 add an article by re-deriving only its neighbours.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from storyline.agencies import attributions, local_agencies_quick, wire_credit
-from storyline.dedupe.index import LOOKBACK, TAG_QUOTED, WINNOW_K, WINNOW_W, Corpus
+from storyline.dedupe.index import LOOKBACK, TAG_QUOTED, WINNOW_K, WINNOW_W, Corpus, winnow_picks
 from storyline.dedupe.options import DedupeOptions
 from storyline.dedupe.sources import order_passages
 from storyline.dedupe.tokens import I64, POLY, U64, gram_hashes, member, mix, token_strings
 from storyline.records import Article, Duplicate, Passage, content_id
 from storyline.text import sentence_spans
 
-__all__ = ["Found", "Passages", "anchor", "dedupe", "find_passages", "is_reuse", "prune", "span_id"]
+__all__ = ["Found", "Passages", "anchor", "anchor_offset", "dedupe", "find_passages", "is_reuse", "prune", "span_id"]
 
 # Text that one outlet alone carries, in this many of its articles that are not copies of one another, is that
 # outlet's furniture (page footers, comment rules, newsletter plugs, a standing background paragraph) that the
@@ -96,6 +98,9 @@ class Passages:
         self.credit: dict[int, str | None] = {}
         self.sentences: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.attributed: dict[tuple[int, int, int], dict[str, int]] = {}
+        # keys more than ``key_groups_max`` duplicate groups select (found by ``_collect`` over a whole corpus; a
+        # slice is not given them: ``Corpus.entries`` leaves them uncovered)
+        self.crowded: U64 = np.zeros(0, np.uint64)
 
     def run(self) -> list[Passage]:
         found = [f for f in self.found().values() if self.locate(f)]
@@ -103,10 +108,23 @@ class Passages:
         return order_passages(passages, {a.id: a for a in self.c.articles})
 
     def found(self) -> dict[bytes, Found]:
-        """The maximal common spans of the pairs (keyed by their token hashes), before carriers are looked up."""
+        """The maximal common spans of the pairs (keyed by their token hashes), before carriers are looked up.
+
+        A span without an anchor (``anchor``: every key a window inside it selects is crowded,
+        ``DedupeOptions.key_groups_max``) is left out: it is furniture or a stock phrase."""
         spans: dict[bytes, Found] = {}
         self._collect(spans)
-        return spans
+        return {t: f for t, f in spans.items() if self.anchor(self.c.hashes[f.start : f.start + f.length])}
+
+    def crowded_key(self, key: int) -> bool:
+        """Whether the index pairs nothing through ``key`` (signed): crowded, or not held here (a slice covers
+        every key of its target articles but the crowded ones, ``Corpus.entries``)."""
+        k = np.asarray([key], dtype=np.int64).view(np.uint64)
+        return not bool(member(k, self.keys)[0]) or bool(member(k, self.crowded)[0])
+
+    def anchor(self, span: U64) -> tuple[np.uint64, int] | None:
+        """``anchor`` of ``span`` in this corpus, skipping crowded keys."""
+        return anchor(span, self.opts, self.crowded_key)
 
     def _collect(self, spans: dict[bytes, Found]) -> None:
         """Pair articles that share a posting, and record their maximal common spans."""
@@ -124,7 +142,14 @@ class Passages:
         lead = np.concatenate(([True], (ks[1:] != ks[:-1]) | (gs[1:] != gs[:-1])))
         first = np.zeros(keys.size, dtype=np.bool_)
         first[order[lead]] = True
-        if c.entries is not None:
+        if c.entries is None:
+            # Crowded keys pair nothing: a key's list holds one entry per group, and lists longer than
+            # ``key_groups_max`` are stock phrases or furniture, not reuse (a slice is told which keys are covered).
+            listed, size = np.unique(keys[first], return_counts=True)
+            self.crowded = listed[size > self.opts.key_groups_max]
+            if self.crowded.size:
+                first &= ~member(keys, self.crowded)
+        else:
             # (key, article) pairs as one 64-bit hash each, then one vectorised membership test
             _, allowed = c.entries
             pairs = [(k, c.rank[a]) for k, a in allowed if a in c.rank]
@@ -272,8 +297,10 @@ class Passages:
         h = c.hashes
         length, s = found.length, found.start
         span = h[s : s + length]
-        key, best = anchor(span, self.opts)
-        return self.locate_tokens(found, span, key, best)
+        got = self.anchor(span)
+        if got is None:  # every key of the span is crowded (``found`` leaves such spans out)
+            return False
+        return self.locate_tokens(found, span, *got)
 
     def locate_tokens(self, found: Found, span: U64, key: np.uint64, best: int) -> bool:
         """``locate`` for a span given by its tokens, and its anchor posting and that posting's offset."""
@@ -427,19 +454,44 @@ def _pair_hash(keys: U64, docs: I64) -> U64:
         return mix(keys ^ mix(docs.astype(np.uint64) + POLY))
 
 
-def anchor(span: U64, options: DedupeOptions) -> tuple[np.uint64, int]:
-    """The index key every carrier of ``span`` has at a fixed offset in it, and that offset.
+def anchor(
+    span: U64, options: DedupeOptions, crowded: Callable[[int], bool] | None = None
+) -> tuple[np.uint64, int] | None:
+    """The index key every carrier of ``span`` has at a fixed offset in it, and that offset; None when there is none.
 
-    A span of ``passage_min_words`` or more: the 5-gram winnowing selects in its first window (the same
-    offset in every carrier, by the winnowing guarantee). A shorter one is a quotation: its first quoted
-    4-gram, which every carrier that quotes it has.
+    A span of ``passage_min_words`` or more: the first 5-gram that a winnowing window lying inside the span
+    selects (the same offset in every carrier, whatever surrounds the span, by the winnowing guarantee) whose key
+    is not ``crowded`` (signed key -> whether more than ``key_groups_max`` groups select it); the first window's is
+    the usual one. A shorter one is a quotation: its first quoted 4-gram, which every carrier that quotes it has.
     """
     if span.size >= options.passage_min_words:
-        grams = gram_hashes(span[: WINNOW_K + WINNOW_W - 1], WINNOW_K)
-        best = int(np.argmin(grams))
-        return grams[best], best
-    first = gram_hashes(span[: options.quoted_min_words], options.quoted_min_words)
-    return mix(first ^ TAG_QUOTED)[0], 0
+        head = gram_hashes(span[: WINNOW_K + WINNOW_W - 1], WINNOW_K)
+        best = int(np.argmin(head))  # the first window's pick: the first of every window's picks
+        if crowded is None or not crowded(int(head[best : best + 1].view(np.int64)[0])):
+            return head[best], best
+        grams = gram_hashes(span, WINNOW_K)
+        for best in winnow_picks(grams).tolist():  # a span of passage_min_words has >= WINNOW_W grams
+            if not crowded(int(grams[best : best + 1].view(np.int64)[0])):
+                return grams[best], best
+        return None
+    first = mix(gram_hashes(span[: options.quoted_min_words], options.quoted_min_words) ^ TAG_QUOTED)
+    if crowded is not None and crowded(int(first.view(np.int64)[0])):
+        return None
+    return first[0], 0
+
+
+def anchor_offset(span: U64, options: DedupeOptions, key: int) -> int:
+    """Where a stored span's (signed) anchor ``key`` sits in it (``anchor`` chose it earlier)."""
+    if span.size < options.passage_min_words:
+        return 0
+    head = gram_hashes(span[: WINNOW_K + WINNOW_W - 1], WINNOW_K)
+    best = int(np.argmin(head))
+    if int(head[best : best + 1].view(np.int64)[0]) == key:
+        return best
+    # the first pick holding the key: the picks before the anchor hold crowded keys, never the anchor's own
+    grams = gram_hashes(span, WINNOW_K)
+    picks = winnow_picks(grams)
+    return int(picks[grams[picks].view(np.int64) == key][0])
 
 
 def _maximal_spans(h: U64, ga: I64, gb: I64, lo_a: I64, lo_b: I64, hi_a: I64, hi_b: I64) -> tuple[I64, I64, I64]:

@@ -39,6 +39,10 @@ class DedupeIndexReader(Protocol):
         """(key, article) for every indexed article holding one of ``keys``."""
         ...
 
+    def crowded(self, keys: Iterable[int]) -> set[int]:
+        """Which of ``keys`` more than ``DedupeOptions.key_groups_max`` duplicate groups select."""
+        ...
+
     def tokens(self, ids: Iterable[str]) -> dict[str, tuple[bytes, bytes, bytes]]:
         """Stored token hashes and quoted flags of ``ids``, as ``index.pack_tokens`` wrote them (absent: none)."""
         ...

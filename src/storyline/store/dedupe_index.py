@@ -3,7 +3,7 @@
 ``SQLStore`` inherits this; ``store.dedupe_index()`` hands the reader to ``dedupe.update`` and
 ``store.apply_dedupe(delta)`` writes what it computed. Tables: ``dedupe_keys`` (key, doc),
 ``dedupe_groups`` (article, doc, grp), ``dedupe_spans`` and their producers and carriers (migration 9),
-``dedupe_tokens`` (article, its token hashes: migration 16).
+``dedupe_tokens`` (article, its token hashes: migration 16), ``dedupe_crowded`` (keys too common to pair: migration 20).
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ class DedupeIndexSQL:
                     "passages",
                     "dedupe_watermark",  # a lower bound no more: ``advance_dedupe_watermark`` finds it again
                     "dedupe_tokens",
+                    "dedupe_crowded",
                 ):
                     self._exec(f"DELETE FROM {table}")
             # Index numbers (doc) for the articles joining the index; articles already in it keep theirs.
@@ -120,6 +121,8 @@ class DedupeIndexSQL:
             # token hashes of the articles joining the index (a function of the text: written once, like keys)
             self._delete_in("dedupe_tokens", "article", [row[0] for row in delta.tokens])
             self._many("INSERT INTO dedupe_tokens (article, vocab, seq, quoted) VALUES (?, ?, ?, ?)", delta.tokens)
+            self._delete_in("dedupe_crowded", "key", delta.crowded_removed)
+            self._many("INSERT INTO dedupe_crowded (key) VALUES (?)", ((k,) for k in delta.crowded_added))
             self._delete_in("dedupe_groups", "article", grouped)
             self._many(
                 "INSERT INTO dedupe_groups (article, doc, grp) VALUES (?, ?, ?)",
@@ -228,6 +231,9 @@ class SQLDedupeIndex:
 
     def key_carriers(self, keys: Iterable[int]) -> list[tuple[int, str]]:
         return [(int(k), a) for k, a in self._in(self._KEY_ARTICLES, keys)]
+
+    def crowded(self, keys: Iterable[int]) -> set[int]:
+        return {int(r[0]) for r in self._in("SELECT key FROM dedupe_crowded WHERE key IN ({marks})", keys)}
 
     def tokens(self, ids: Iterable[str]) -> dict[str, tuple[bytes, bytes, bytes]]:
         sql = "SELECT article, vocab, seq, quoted FROM dedupe_tokens WHERE article IN ({marks})"

@@ -254,4 +254,19 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "background entries on a story's timeline (issue 17): happenings its articles recall from before it began",
         ["ALTER TABLE timeline_entries ADD COLUMN background INTEGER NOT NULL DEFAULT 0"],
     ),
+    (
+        20,
+        "crowded dedupe keys pair nothing (issue 15): the dedupe index is built again",
+        [
+            # Keys that more than DedupeOptions.key_groups_max duplicate groups select no longer pair articles or
+            # anchor spans, so the stored spans must be found again: the index is emptied (its watermark too, so every
+            # stored article is indexed) and the next analyse rebuilds it from scratch, replacing duplicates and
+            # passages in the same transaction (until then the stored ones stay readable). Token hashes stay valid.
+            "DELETE FROM dedupe_keys",
+            "DELETE FROM dedupe_groups",
+            "DELETE FROM dedupe_watermark",
+            # the keys whose lists are crowded, so an update skips reading their carriers (which grow with the store)
+            "CREATE TABLE dedupe_crowded (key BIGINT PRIMARY KEY)",
+        ],
+    ),
 ]
