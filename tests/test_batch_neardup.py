@@ -24,9 +24,11 @@ import pytest
 
 from conftest import SAMPLE
 from storyline.batch.neardup import group_pairs, near_duplicates, sketches
+from storyline.batch.partition import read_articles, split
 from storyline.dedupe import DedupeOptions, find_duplicates
 from storyline.dedupe.minhash import jaccard
-from storyline.ingest import read
+from storyline.ingest import InputFile, discover, read
+from storyline.pipeline import PipelineOptions
 from storyline.records import Article, Duplicate
 
 pytestmark = pytest.mark.slow
@@ -123,6 +125,15 @@ def test_spark_finds_the_samples_duplicates(spark: Any) -> None:
     articles = _sample()
     want = find_duplicates(articles)
     assert want and _distributed(spark, articles) == want
+    # the articles read in tasks (as a batch run's tasks hold them) are the ones ``read`` gives
+    files = [f for f in discover([str(SAMPLE)]) if isinstance(f, InputFile)]
+    groups = split(files, 3)
+    assert len(groups) > 1
+    in_tasks = spark.sparkContext.parallelize(groups, len(groups)).flatMap(
+        lambda g: read_articles(g, PipelineOptions())
+    )
+    assert in_tasks.collect() == articles
+    assert near_duplicates(in_tasks) == want
 
 
 def test_spark_finds_the_duplicates_of_a_corpus_with_copies_around_the_threshold(spark: Any) -> None:

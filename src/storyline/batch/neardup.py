@@ -17,6 +17,14 @@ step uses dedupe's own functions and options (``tokens``, ``minhash``), so nothi
    never a text, a shingle set or an article without a duplicate;
 5. **records** (tasks): each copy's ``Duplicate`` against its group's earliest member (kind, rounded Jaccard),
    as dedupe writes them.
+
+Not yet in ``run_batch``: the analyse job's dedupe step (``jobs.dedupe_pending`` -> ``dedupe.update``) computes
+duplicates, passages and the persistent index in one ``dedupe.index.Corpus``, and has no way to be given groups
+found elsewhere (``Corpus(groups=...)`` is for slices: it leaves out the band keys the index needs). The seam:
+``Corpus`` taking ``Duplicate`` records in place of ``_find_duplicates`` while still computing band keys, passed
+down by ``update`` on its from-scratch path (an empty index, or new articles at least ``REBUILD_FRACTION`` of it)
+and by ``dedupe_pending`` (one chunk: up to ``jobs.DEDUPE_CHUNK`` articles; beyond, each later chunk is an
+incremental update that must search against the stored band keys itself).
 """
 
 from __future__ import annotations
