@@ -134,6 +134,8 @@ def test_spark_finds_the_samples_duplicates(spark: Any) -> None:
     )
     assert in_tasks.collect() == articles
     assert near_duplicates(in_tasks) == want
+    # an article in two input files comes twice: counted once, as the store keeps it once
+    assert near_duplicates(in_tasks.union(in_tasks.sample(False, 0.5, seed=3))) == want
 
 
 def test_spark_finds_the_duplicates_of_a_corpus_with_copies_around_the_threshold(spark: Any) -> None:

@@ -117,7 +117,8 @@ def group_pairs(pairs: Iterable[tuple[Order, Order]]) -> dict[Order, Order]:
 
 
 def near_duplicates(articles: RDD[Article], options: DedupeOptions = DedupeOptions()) -> list[Duplicate]:
-    """``dedupe.find_duplicates`` of ``articles`` (ids unique), with the work in Spark tasks (module docstring).
+    """``dedupe.find_duplicates`` of ``articles``, with the work in Spark tasks (module docstring). An id given
+    twice (the same article in two input files) counts once, as the store keeps it once.
 
     Returns:
         One ``Duplicate`` per article that copies an earlier one, against its group's earliest member, in
@@ -153,7 +154,7 @@ def near_duplicates(articles: RDD[Article], options: DedupeOptions = DedupeOptio
             known.unpersist()
     finally:
         sk.unpersist()
-    return [d for _, d in sorted(rows)]
+    return [d for _, d in sorted(dict(rows).items())]  # an article given twice (two files held it) counts once
 
 
 def _star(kv: tuple[str, Iterable[Order]]) -> list[tuple[Order, Order]]:
