@@ -8,11 +8,11 @@ step uses dedupe's own functions and options (``tokens``, ``minhash``), so nothi
 
 1. **sketch** (tasks): each article's shingle set, content hash and band keys (``sketches``, a batch of texts
    tokenised at once, as ``dedupe.index.Corpus`` does);
-2. **candidates** (shuffle): one row per (band key, article), grouped by key; every pair in a bucket is a
-   candidate, as in dedupe, less the pairs that share a content hash (joined anyway); exact copies are grouped by
-   their hash;
-3. **verify** (tasks): the candidate pairs joined with both articles' shingle sets, kept when the exact Jaccard
-   reaches the threshold;
+2. **candidates** (one shuffle): one row per (band key, article) and per (content hash, article), grouped by key;
+   exact copies are joined to the earliest of their hash, and every pair in a band bucket is a candidate, as in
+   dedupe, less the pairs that share a content hash (joined anyway);
+3. **verify** (two shuffles): each article's shingle set goes once to the candidate pairs that ask for it, and a
+   pair is kept when its two sets reach the threshold in the exact Jaccard;
 4. **groups** (driver): a union-find over the kept pairs; the driver holds the pairs and the articles in them,
    never a text, a shingle set or an article without a duplicate;
 5. **records** (tasks): each copy's ``Duplicate`` against its group's earliest member (kind, rounded Jaccard),
@@ -129,22 +129,22 @@ def near_duplicates(articles: RDD[Article], options: DedupeOptions = DedupeOptio
     sk = articles.mapPartitions(partial(sketches, options=options)).filter(lambda s: bool(s.bands))
     sk = sk.persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        exact = sk.map(lambda s: (s.content_hash, s.order)).groupByKey().flatMap(_star)
-        shingles = sk.map(lambda s: (s.order, s.shingles))
-        candidates = (
-            sk.flatMap(lambda s: ((k, (s.order, s.content_hash)) for k in s.bands))
-            .groupByKey()
-            .flatMap(_bucket_pairs)
-            .distinct()
-        )
+        # one shuffle groups both kinds of key: content hashes (exact copies) and band keys (candidates)
+        pairs = sk.flatMap(_keys).groupByKey().flatMap(_pairs)
+        exact = pairs.filter(lambda p: p[2])
+        # each candidate asks both its articles for their shingle sets: one shuffle routes every set once to
+        # the pairs that ask for it, a second brings the two sets of a pair together
+        asks = pairs.filter(lambda p: not p[2]).flatMap(lambda p: ((p[0], p), (p[1], p)))
         near = (
-            candidates.join(shingles)
-            .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
-            .join(shingles)
+            sk.map(lambda s: (s.order, s.shingles))
+            .cogroup(asks)
+            .flatMap(_route)
+            .groupByKey()
             .filter(partial(_similar, threshold=options.near_threshold))
-            .map(lambda kv: (kv[1][0][0], kv[0]))
+            .keys()
         )
-        canonical = group_pairs(exact.union(near).collect())
+        kept = exact.union(near).map(lambda p: (p[0], p[1])).collect()
+        canonical = group_pairs(kept)
         if not canonical:
             return []
         known = articles.context.broadcast((canonical, set(canonical.values())))
@@ -157,25 +157,43 @@ def near_duplicates(articles: RDD[Article], options: DedupeOptions = DedupeOptio
     return [d for _, d in sorted(dict(rows).items())]  # an article given twice (two files held it) counts once
 
 
-def _star(kv: tuple[str, Iterable[Order]]) -> list[tuple[Order, Order]]:
-    """Articles with one content hash: each joined to the earliest of them."""
-    members = sorted(kv[1])
-    return [(members[0], x) for x in members[1:]]
+def _keys(s: Sketch) -> list[tuple[str | int, tuple[Order, str]]]:
+    """An article under its content hash (a string) and each of its band keys (integers)."""
+    row = (s.order, s.content_hash)
+    return [(s.content_hash, row), *((k, row) for k in s.bands)]
 
 
-def _bucket_pairs(kv: tuple[int, Iterable[tuple[Order, str]]]) -> Iterator[tuple[Order, Order]]:
-    """Every pair of articles sharing one band key (earlier first), but those with one content hash."""
-    members = sorted(kv[1])
+Pair = tuple[Order, Order, bool]  # earlier, later, and whether they share a content hash
+
+
+def _pairs(kv: tuple[str | int, Iterable[tuple[Order, str]]]) -> Iterator[Pair]:
+    """The pairs one key makes: articles of one content hash each joined to the earliest of them; articles of one
+    band every pair (earlier first), as in dedupe, but those sharing a content hash (joined by it already)."""
+    key, rows = kv
+    members = sorted(set(rows))  # an article given twice is one
+    if isinstance(key, str):
+        yield from ((members[0][0], x, True) for x, _ in members[1:])
+        return
     for x in range(1, len(members)):
         later, hash_later = members[x]
         for earlier, hash_earlier in members[:x]:
             if hash_earlier != hash_later:
-                yield earlier, later
+                yield earlier, later, False
 
 
-def _similar(kv: tuple[Order, tuple[tuple[Order, bytes], bytes]], threshold: float) -> bool:
-    (_, a), b = kv[1]
-    return jaccard(np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)) >= threshold
+def _route(kv: tuple[Order, tuple[Iterable[bytes], Iterable[Pair]]]) -> Iterator[tuple[Pair, bytes]]:
+    """An article's shingle set, once to each candidate pair that asked for it (from however many bands)."""
+    _, (sets, asks) = kv
+    held = next(iter(sets), None)
+    if held is not None:
+        for p in set(asks):
+            yield p, held
+
+
+def _similar(kv: tuple[Pair, Iterable[bytes]], threshold: float) -> bool:
+    """Whether a candidate pair's shingle sets reach the threshold in the exact Jaccard."""
+    a, b = (np.frombuffer(x, dtype=np.uint64) for x in kv[1])
+    return jaccard(a, b) >= threshold
 
 
 def _to_group(s: Sketch, canonical: Any) -> list[tuple[Order, tuple[bool, Sketch]]]:
