@@ -26,7 +26,7 @@ What gathers to the driver, and how large it gets:
 ``neardup.near_duplicates`` is the duplicate search of the dedupe step in Spark tasks, with the groups
 ``dedupe.find_duplicates`` makes (tests/test_batch_neardup.py): tokens, MinHash band keys and the exact Jaccard run
 where the articles are; the driver holds only the pairs that pass and a union-find over the articles in them
-(Timeline17: a few hundred pairs, well under a megabyte), never a text. ``run_batch`` does not call it yet: the
+(Timeline17: 43 duplicates), never a text or a shingle set. ``run_batch`` does not call it yet: the
 dedupe step builds its index in one pass (``dedupe.update``) and has no way to take groups found elsewhere, so the
 driver would search again; the seam it needs (``Corpus`` taking the groups while still computing band keys, and
 ``update``/``jobs.dedupe_pending`` passing them down) is in ``neardup``'s docstring. Reused passages (grouping the
