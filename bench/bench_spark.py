@@ -1,30 +1,52 @@
-"""Batch mode on Spark against one process: Timeline17 ingested and analysed into SQLite, wall time and articles/s.
+"""Batch mode on Spark against one process: Timeline17 ingested and analysed into SQLite, wall time, articles/s and
+peak memory; and the duplicate search in Spark tasks against the driver's dedupe step.
 
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py [DATASET] [--masters local[1] local[2]] [--nlp]
+    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-only [--masters ...]
 
 DATASET defaults to ../shared/datasets/timeline17/Timeline17, read at run time (via ../shared/eval/datasets_to_text.py)
 and written to a temporary folder as one JSONL file per topic (as bench_tls_common.py does): 17 files, each a task.
 Nothing of it enters the repository. Modes: `run` in one process (workers=1), then `storyline batch` on each
-master; each into a fresh SQLite file. A batch run's time excludes starting Spark (printed apart). Each store's
-export must equal the single process's (printed). Fast mode unless --nlp.
+master; each into a fresh SQLite file, each in a fresh Python process (so each driver's peak RSS is its own). A batch
+run's time excludes starting Spark (printed apart). Each store's export must equal the single process's (printed).
+Fast mode unless --nlp.
+
+Memory: the driver's peak RSS (``getrusage``); on Spark also the largest peak RSS of a Python worker and of the JVM
+(``VmHWM`` of the driver's descendant processes, read before the session stops: in local mode the JVM is the
+executor too). Each mode also times its dedupe step apart (``dedupe_pending``, as ``analyse`` runs it first: the
+duplicate search, passages and the index), the single process ``dedupe.find_duplicates`` alone, and Spark the
+duplicate search in tasks (``batch.neardup``) over the articles read again in tasks and held (timed apart, as a
+batch run's tasks would hold them); its groups must equal the stored ones. ``--dedupe-only`` times that alone:
+``find_duplicates`` in this process against the search in Spark tasks on each master, over the same articles.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(SHARED / "eval"))
 
+from pyspark import StorageLevel  # noqa: E402
+
+from storyline.batch.neardup import near_duplicates  # noqa: E402
+from storyline.batch.partition import read_articles, split  # noqa: E402
 from storyline.batch.spark import SparkBatch, session  # noqa: E402
+from storyline.dedupe import find_duplicates  # noqa: E402
 from storyline.ingest import InputFile, discover  # noqa: E402
 from storyline.pipeline import PipelineOptions, analyse, ingest  # noqa: E402
+from storyline.pipeline.jobs import dedupe_pending  # noqa: E402
 from storyline.query import export  # noqa: E402
 from storyline.store import SQLiteStore  # noqa: E402
 
@@ -45,18 +67,25 @@ def write_jsonl(dataset: Path, folder: Path) -> int:
     return len(docs)
 
 
-def single(folder: Path, db: Path, options: PipelineOptions) -> tuple[int, dict[str, float]]:
+def single(folder: Path, db: Path, options: PipelineOptions) -> dict[str, Any]:
     store = SQLiteStore(db)
     t0 = time.perf_counter()
     report = ingest(store, [str(folder)], options)
     t1 = time.perf_counter()
-    analyse(store, options)
+    dedupe_pending(store, options.dedupe)
     t2 = time.perf_counter()
+    analyse(store, options)
+    t3 = time.perf_counter()
+    articles = store.articles(store.article_ids())
+    t4 = time.perf_counter()
+    find_duplicates(articles, options.dedupe)
+    t5 = time.perf_counter()
     store.close()
-    return report.new, {"read": t1 - t0, "analyse (extract and corpus-wide)": t2 - t1, "total": t2 - t0}
+    times = {"read": t1 - t0, "dedupe step": t2 - t1, "rest of analyse": t3 - t2, "total": t3 - t0}
+    return {"n": report.new, "times": times, "find_duplicates": t5 - t4, "driver": _peak_self()}
 
 
-def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> tuple[int, dict[str, float]]:
+def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     with session(master) as spark:
         t1 = time.perf_counter()
@@ -65,11 +94,101 @@ def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> tupl
         files = [f for f in discover([str(folder)]) if isinstance(f, InputFile)]
         report = job.stage(store, files, options)
         t2 = time.perf_counter()
-        analyse(store, options, runner=job.runner)
+        dedupe_pending(store, options.dedupe)
         t3 = time.perf_counter()
+        analyse(store, options, runner=job.runner)
+        t4 = time.perf_counter()
+        context = spark.sparkContext
+        groups = split(files, context.defaultParallelism)
+        articles = context.parallelize(groups, len(groups)).flatMap(partial(read_articles, options=options))
+        articles = articles.persist(StorageLevel.MEMORY_AND_DISK)
+        articles.count()  # read apart: in a batch run the tasks have the articles in hand
+        t5 = time.perf_counter()
+        found = near_duplicates(articles, options.dedupe)
+        t6 = time.perf_counter()
+        articles.unpersist()
+        stored = store.duplicates()
+        same = len(found) == len(stored) and set(found) == set(stored)
+        workers, jvm = _peak_descendants()
         store.close()
-    timings = {"spark start": t1 - t0, "tasks (read, extract, write)": t2 - t1, "driver (analyse)": t3 - t2}
-    return report.new, {**timings, "total": t3 - t1}
+    times = {
+        "spark start": t1 - t0,
+        "tasks (read, extract, write)": t2 - t1,
+        "dedupe step": t3 - t2,
+        "rest of analyse": t4 - t3,
+        "total": t4 - t1,
+    }
+    return {
+        "n": report.new,
+        "times": times,
+        "reread": t5 - t4,
+        "neardup": t6 - t5,
+        "neardup_same": same,
+        "driver": _peak_self(),
+        "worker": workers,
+        "jvm": jvm,
+    }
+
+
+def dedupe_only(folder: Path, masters: list[str], options: PipelineOptions) -> None:
+    """``find_duplicates`` here, then ``near_duplicates`` on each master over the articles read and held in tasks."""
+    files = [f for f in discover([str(folder)]) if isinstance(f, InputFile)]
+    held = list(read_articles(files, options))
+    t0 = time.perf_counter()
+    want = find_duplicates(held, options.dedupe)
+    print(f"one process      find_duplicates {time.perf_counter() - t0:.1f} s ({len(want)} duplicates)", flush=True)
+    for master in masters:
+        with session(master) as spark:
+            context = spark.sparkContext
+            groups = split(files, context.defaultParallelism)
+            articles = context.parallelize(groups, len(groups)).flatMap(partial(read_articles, options=options))
+            articles = articles.persist(StorageLevel.MEMORY_AND_DISK)
+            articles.count()
+            times = []
+            for _ in range(2):  # the first run also starts the Python workers
+                t0 = time.perf_counter()
+                found = near_duplicates(articles, options.dedupe)
+                times.append(time.perf_counter() - t0)
+            runs = ", ".join(f"{t:.1f} s" for t in times)
+            print(f"batch {master:<10} near_duplicates {runs} (same: {found == want})", flush=True)
+
+
+def _peak_self() -> int:
+    """This process's peak resident set, bytes (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _peak_descendants() -> tuple[int, int]:
+    """The largest peak resident set (bytes) of a Python worker among this process's descendants, and of a JVM."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    todo, seen = [os.getpid()], []
+    while todo:
+        pid = todo.pop()
+        for c in children.get(pid, []):
+            seen.append(c)
+            todo.append(c)
+    worker = jvm = 0
+    for pid in seen:
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        hwm = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmHWM")), 0)
+        program = Path(cmd.split(b" ", 1)[0].decode(errors="replace")).name
+        if program == "java":
+            jvm = max(jvm, hwm)
+        elif b"pyspark.daemon" in cmd or b"pyspark.worker" in cmd:
+            worker = max(worker, hwm)
+    return worker, jvm
 
 
 def main() -> None:
@@ -77,7 +196,19 @@ def main() -> None:
     parser.add_argument("dataset", nargs="?", type=Path, default=SHARED / "datasets" / "timeline17" / "Timeline17")
     parser.add_argument("--masters", nargs="+", default=["local[1]", "local[2]"])
     parser.add_argument("--nlp", action="store_true", help="spaCy NER (default: fast mode)")
+    parser.add_argument("--dedupe-only", action="store_true", help="time the duplicate search alone")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    options = PipelineOptions(use_nlp=args.nlp, workers=1)
+    if args.child:  # one mode in this process: its figures as one JSON line
+        mode, folder, db = args.child
+        out = (
+            single(Path(folder), Path(db), options)
+            if mode == "single"
+            else batch(Path(folder), Path(db), options, mode)
+        )
+        print(json.dumps(out), flush=True)
+        return
     if not args.dataset.is_dir():
         sys.exit(f"{args.dataset} not found")
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,19 +216,38 @@ def main() -> None:
         folder.mkdir()
         docs = write_jsonl(args.dataset, folder)
         print(f"{docs} articles in {len(list(folder.iterdir()))} JSONL files; {'nlp' if args.nlp else 'fast'} mode")
-        options = PipelineOptions(use_nlp=args.nlp, workers=1)
-        n, times = single(folder, Path(tmp) / "single.db", options)
-        want = json.dumps(export(SQLiteStore(Path(tmp) / "single.db")), sort_keys=True)
-        _row("one process", n, times, True)
-        for master in args.masters:
-            db = Path(tmp) / f"{master}.db"
-            n, times = batch(folder, db, options, master)
-            _row(f"batch {master}", n, times, json.dumps(export(SQLiteStore(db)), sort_keys=True) == want)
+        if args.dedupe_only:
+            dedupe_only(folder, args.masters, options)
+            return
+        want = ""
+        for mode in ["single", *args.masters]:
+            db = Path(tmp) / f"{mode}.db"
+            flags = ["--nlp"] if args.nlp else []
+            cmd = [sys.executable, __file__, *flags, "--child", mode, str(folder), str(db)]
+            line = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+            got = json.dumps(export(SQLiteStore(db)), sort_keys=True)
+            want = want or got
+            _row("one process" if mode == "single" else f"batch {mode}", json.loads(line), got == want)
 
 
-def _row(name: str, n: int, times: dict[str, float], same: bool) -> None:
+def _row(name: str, r: dict[str, Any], same: bool) -> None:
+    n, times = r["n"], r["times"]
     parts = ", ".join(f"{k} {v:.1f} s" for k, v in times.items())
     print(f"{name:<16} {n} articles, {n / times['total']:.1f} articles/s; {parts}; same export: {same}", flush=True)
+    mem = f"driver {_mib(r['driver'])}"
+    if "worker" in r:
+        mem += f", Python worker {_mib(r['worker'])}, JVM {_mib(r['jvm'])}"
+        dup = (
+            f"duplicate search in Spark tasks {r['neardup']:.1f} s (articles read again in tasks first: "
+            f"{r['reread']:.1f} s; same groups as stored: {r['neardup_same']})"
+        )
+    else:
+        dup = f"find_duplicates alone {r['find_duplicates']:.1f} s"
+    print(f"{'':<16} peak RSS: {mem}; {dup}", flush=True)
+
+
+def _mib(b: int) -> str:
+    return f"{b / 2**20:.0f} MiB"
 
 
 if __name__ == "__main__":

@@ -12,12 +12,25 @@
    timelines and comparisons. Its extraction step finds nothing left to do; its per-item steps (cluster terms,
    comparisons) go to the engine through ``SparkRunner`` when they are many.
 
-What gathers to the driver, and its memory: on SQLite, one wave of tasks' results at a time (articles and
-analyses of about ``spark.WAVE_TASKS`` x cores x ``partition.SPLIT_BYTES`` of input, about 3x that in memory);
-on PostgreSQL only counts and rejections. Step 3 needs what ``storyline run`` needs on the driver for the same
-store: the dedupe index of up to ``jobs.DEDUPE_CHUNK`` articles at once (about 1.7 GiB per 10,000 articles of
-Timeline17 size), every mention and quote text of the articles new to the entity merge, and the clusterer's state
-rows it touches (BENCHMARKS.md, "Streaming at scale").
+What gathers to the driver, and how large it gets:
+
+- step 2, on SQLite only: one wave of tasks' results at a time (articles and analyses of about
+  ``spark.WAVE_TASKS`` x cores x ``partition.SPLIT_BYTES`` of input, about 3x that in memory); on PostgreSQL only
+  counts and rejections;
+- step 3, all of it: ``pipeline.analyse`` needs what ``storyline run`` needs on the driver for the same store. Its
+  dedupe step (duplicates, reused passages and the persistent index) holds the index of up to
+  ``jobs.DEDUPE_CHUNK`` articles at once (about 1.7 GiB per 10,000 articles of Timeline17 size, texts and tokens);
+  the entity merge every mention and quote text of the articles new to it; the clusterer the state rows it touches
+  (BENCHMARKS.md, "Streaming at scale"). Each grows with the corpus (the dedupe index up to its chunk).
+
+``neardup.near_duplicates`` is the duplicate search of the dedupe step in Spark tasks, with the groups
+``dedupe.find_duplicates`` makes (tests/test_batch_neardup.py): tokens, MinHash band keys and the exact Jaccard run
+where the articles are; the driver holds only the pairs that pass and a union-find over the articles in them
+(Timeline17: 43 duplicates), never a text or a shingle set. ``run_batch`` does not call it yet: the
+dedupe step builds its index in one pass (``dedupe.update``) and has no way to take groups found elsewhere, so the
+driver would search again; the seam it needs (``Corpus`` taking the groups while still computing band keys, and
+``update``/``jobs.dedupe_pending`` passing them down) is in ``neardup``'s docstring. Reused passages (grouping the
+winnowed 5-gram keys the same way) are not distributed yet.
 """
 
 from __future__ import annotations

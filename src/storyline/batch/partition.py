@@ -112,6 +112,17 @@ def process_file(f: InputFile, options: PipelineOptions, extract: Guarded[Articl
     return FileResult(f.source, tuple(articles), tuple(analyses), tuple(rejections), tuple(failures))
 
 
+def read_articles(files: Iterable[InputFile], options: PipelineOptions) -> Iterator[Article]:
+    """The articles of ``files`` as the ingest readers give them (a task's reading alone, without extraction):
+    the articles a batch run stores from them, rejections left out."""
+    limits = Limits(options.max_chars, options.article_seconds, strict=options.on_error == "raise")
+    fetch = FetchOptions(allow_private=options.allow_private, fetch_links=options.fetch)
+    for f in files:
+        for item in _read(f, fetch, limits):
+            if isinstance(item, Article):
+                yield item
+
+
 def _read(f: InputFile, fetch: FetchOptions, limits: Limits) -> Iterator[Article | Rejection]:
     """The items of one file; a failure that escapes its reader ends this file only (as ``ingest.read`` does)."""
     if f.path is None:  # stdin: the driver reads it with ``storyline ingest``, never a task
