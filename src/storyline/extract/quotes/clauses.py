@@ -124,7 +124,7 @@ def shared_subject(masked: str, raw: list[Att], cs: int) -> tuple[str | None, bo
 # noun for the reader, and ", but he …" opens a new clause with a subject of its own. A relative
 # clause closed by a comma and a verb ("the plan, which passed Monday, is dead") stays.
 _TAIL_RELATIVE = re.compile(r",\s+(?:who|which|whom|whose)\b")
-_TAIL_BUT = re.compile(r",\s+but\s+(?:he|she|they|it|we|I|the|his|her|their|its|[A-Z][a-z]+\s+[a-z]+)\b")
+_TAIL_BUT = re.compile(r",\s+but\s+(?:he|she|they|it|we|I|his|her|their|its|[A-Z][a-z]+\s+[a-z]+)\b")
 # ", while organisers put the number at 20,000": a contrast whose subject is another source (a group that
 # counts, claims or reports) starts that source's own statement, not more of the first one's.
 _TAIL_CONTRAST = re.compile(
@@ -269,8 +269,6 @@ def not_speech(masked: str, cue: str, cs: int, ce: int) -> bool:
         return True  # the so-called “rebels”: the reporter's distance from a label, nobody's words
     if cue in ("continued", "continues"):
         return _CONTINUE_SPEECH.match(masked, ce) is None
-    if cue in ("agreed", "agrees") and re.match(r"\s+(?:on\s+)?to\s+[a-z]", masked[ce : ce + 20]):
-        return True  # "agreed to open a rail line": an action agreed on, not words said
     if cue in _MAINTAIN and _KEPT_OBJECT.match(masked, ce):
         return True
     if cue in _BARE:

@@ -156,7 +156,13 @@ class Context(Speakers):
             if cue.endswith("ing"):
                 # "…, adding …", "…, stressing …": the sentence's subject speaks
                 # "…, the minister told reporters, adding …": the subject of the clause it hangs on
-                subject = shared_subject(masked, [a for a in raw if a.kind != "quoting"], cs) or self.subject(rs, cs)
+                clauses = [a for a in raw if a.kind != "quoting" and a.speaker]
+                hung = clauses[-1:]
+                if hung and not _HANGS_ON.fullmatch(masked, hung[0].end, cs):
+                    # "Perdue said he didn't believe those … did Romney in, arguing …": past the reported words,
+                    # the participle hangs on the sentence's main clause, when a name speaks in it
+                    hung = [a for a in clauses[:1] if a.speaker and a.speaker[:1].isupper()]
+                subject = shared_subject(masked, hung, cs) or self.subject(rs, cs)
                 if subject is not None:
                     comma = comma_before(masked, rs, cs)
                     clause = comma if comma is not None else cs
@@ -431,7 +437,9 @@ class Context(Speakers):
         if people:
             # "Aslan said …, Anadolu reported, adding that …": a channel's clause after the people's is its own
             last = max(a.start for a in people)
-            pool = pool + [a for a in atts if a.channel and a.kind == "forward" and a.start > last]
+            pool = pool + [
+                a for a in atts if a.channel and a.kind == "forward" and a.start > last and a.cue.endswith("ing")
+            ]
         out: list[tuple[tuple[int, int], str | None, str | None, tuple[str, ...]]] = []
         for main in sorted(pool, key=lambda a: a.start):
             if main.kind == "forward" and self._after_opening_quote(ss, main.start):
@@ -509,6 +517,13 @@ _FINITE_NEXT = re.compile(
 _OPENING = re.compile(r"\s*(?:(?:But|And|Yet|Still|Now|However|So|Meanwhile|Instead|Also|Indeed|Moreover)\s*,?\s*)?")
 
 
+# What may stand between an attribution clause and the participle that hangs on it: an object or an adjunct with
+# no verb of its own ("told reporters, adding", "said as much in an interview on Thursday, arguing").
+_ING_NOUNS = r"(?:morning|evening|meeting|briefing|hearing|building|during|something|nothing|thing|spring)"
+_HANGS_ON = re.compile(
+    rf"(?:\s+(?!(?:is|was|are|were|be|been|did|does|do|has|have|had|will|would|can|could|should|may|might|must|"
+    rf"didn[’']t|doesn[’']t|won[’']t)\b)(?!(?!{_ING_NOUNS}\b)[\w’'-]*(?:ing|ed)\b)[\w’'.-]+){{0,10}}\s*,\s*"
+)
 _QUOTED_AS = re.compile(r"\bquoted\s+[^,.;:!?\"“”\x00]{1,60}?\s+as\s+$")
 # A credit line: "Reporting by …; Editing by …", "(Additional reporting by …)", "Writing by …".
 CREDIT_LINE = re.compile(
