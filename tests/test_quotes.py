@@ -769,3 +769,16 @@ def test_labelled_wire_chains_sample() -> None:
         assert hits, item["text"]
         q = hits[0]
         assert (q.speaker, list(q.via), q.text.strip(" ,.")) == (item["speaker"], item["via"], item["words"])
+
+
+def test_urged_to_is_a_statement_but_a_target_alone_is_not() -> None:
+    text = "Mayor Lia Brandt urged residents to stay indoors until the storm passed."
+    (q,) = _quotes(text)
+    assert q.speaker == "Lia Brandt"
+    assert "stay indoors" in q.text
+    assert _quotes("Mayor Lia Brandt criticised the council over the budget.") == []
+
+
+def test_said_as_much_reports_no_words() -> None:
+    text = "The deal was dead. Minister Ola Berg said as much in an interview on Thursday."
+    assert not any("as much" in q.text for q in _quotes(text))

@@ -288,6 +288,9 @@ class Context(Speakers):
                         r"[\"“‘'\x00]", masked[p:stop]
                     ):
                         p = stop
+            if _SAID_AS_MUCH.match(masked, p, stop):
+                # "said as much in an interview", "said so on Thursday": the words were reported before
+                return replace_att(att, kind="trailing")
             p = skip_adjuncts(masked, p, stop)
             for a in atts:
                 if a.kind == "quoting" and a.cue.endswith(" by") and a.start >= p and not masked[p : a.start].strip():
@@ -431,7 +434,7 @@ class Context(Speakers):
         do not overlap the earlier ones ("He said A and said B", "A, he said, adding B") is
         a statement of its own, as PolNeAR and PARC annotate it.
         """
-        atts = [a for a in self.attributions(ss, se) if not a.weak and a.speaker and a.content]
+        atts = [a for a in self.attributions(ss, se) if a.speaker and a.content and (not a.weak or self._asks(a))]
         people = [a for a in atts if not a.channel and a.kind != "quoting"]
         pool = people or [a for a in atts if a.kind != "quoting"]
         if people:
@@ -454,6 +457,18 @@ class Context(Speakers):
                 continue
             out.append(found)
         return out
+
+    def _asks(self, att: Att) -> bool:
+        """A weak verb that reports a statement: "urged supporters to monitor …", "blamed Bell for cutting …".
+
+        Only with a clause of its own after the object (an infinitive, "for"/"of" and a gerund, "that", quoted
+        words); "criticised Tom Bell over the budget" names a target, not words.
+        """
+        return (
+            att.cue in _WEAK_REPORTS
+            and att.content is not None
+            and _ASKED_CLAUSE.search(self.text, att.content[0], att.content[1]) is not None
+        )
 
     def _statement(
         self, main: Att, ss: int, se: int
@@ -524,6 +539,11 @@ _HANGS_ON = re.compile(
     rf"(?:\s+(?!(?:is|was|are|were|be|been|did|does|do|has|have|had|will|would|can|could|should|may|might|must|"
     rf"didn[’']t|doesn[’']t|won[’']t)\b)(?!(?!{_ING_NOUNS}\b)[\w’'-]*(?:ing|ed)\b)[\w’'.-]+){{0,10}}\s*,\s*"
 )
+# Weak verbs that report what was asked of someone ("urged supporters to monitor polling places"): a statement
+# when words follow them, as PolNeAR and PARC annotate it.
+_WEAK_REPORTS = frozenset("urged accused blamed criticized criticised praised condemned slammed lauded hailed".split())
+_ASKED_CLAUSE = re.compile(r"\b(?:to\s+(?!the\b|a\b|an\b|his\b|her\b|their\b)[a-z]+|(?:for|of)\s+\w+ing|that)\b|[\"“‘]")
+_SAID_AS_MUCH = re.compile(r"\s+(?:as\s+much|so|the\s+same|likewise)\b(?!\s+(?:that|far|many|much)\b)")
 _QUOTED_AS = re.compile(r"\bquoted\s+[^,.;:!?\"“”\x00]{1,60}?\s+as\s+$")
 # A credit line: "Reporting by …; Editing by …", "(Additional reporting by …)", "Writing by …".
 CREDIT_LINE = re.compile(
