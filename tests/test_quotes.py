@@ -782,3 +782,18 @@ def test_urged_to_is_a_statement_but_a_target_alone_is_not() -> None:
 def test_said_as_much_reports_no_words() -> None:
     text = "The deal was dead. Minister Ola Berg said as much in an interview on Thursday."
     assert not any("as much" in q.text for q in _quotes(text))
+
+
+def test_the_agency_may_be_an_office_not_a_news_agency() -> None:
+    text = (
+        "Talks resumed on Monday, Yonhap reported. About 900 engineers have arrived, the National Intelligence "
+        "Service said.\n\nThe agency also estimated that around 300 of the engineers have since left the site."
+    )
+    q = _one(_quotes(text), "around 300")
+    assert q.speaker == "National Intelligence Service"
+
+
+def test_contrastive_clause_of_the_media_ends_the_statement() -> None:
+    text = "Officials said Wednesday that the two leaders met again, but the North's state media did not report it."
+    (q,) = _quotes(text)
+    assert q.text == "the two leaders met again"

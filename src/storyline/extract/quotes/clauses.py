@@ -129,9 +129,10 @@ _TAIL_BUT = re.compile(r",\s+but\s+(?:he|she|they|it|we|I|his|her|their|its|[A-Z
 # counts, claims or reports) starts that source's own statement, not more of the first one's.
 _TAIL_CONTRAST = re.compile(
     r",?\s+(?:while|whereas|but|although|though)\s+(?:(?:the|some|other|many|local|rival|opposition)\s+)?"
+    r"(?:[A-Z][\w-]*[’']s\s+)?(?:(?:state|official|local|independent)\s+)?"
     r"(?:organi[sz]ers|critics|opponents|activists|protesters|protestors|campaigners|unions?|police|officials|"
     r"authorities|rebels|residents|witnesses|others|the\s+opposition|opposition|rights\s+groups?|medics|doctors|"
-    r"hospitals?|analysts|experts|observers|monitors|independent\s+\w+|local\s+media|state\s+media|"
+    r"hospitals?|analysts|experts|observers|monitors|media|"
     r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}\s+(?=said|says|put|estimated|estimates|claimed|claims|counted|"
     r"reported|reports|gave|told))\b"
 )

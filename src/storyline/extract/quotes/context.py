@@ -467,7 +467,12 @@ class Context(Speakers):
         return (
             att.cue in _WEAK_REPORTS
             and att.content is not None
-            and _ASKED_CLAUSE.search(self.text, att.content[0], att.content[1]) is not None
+            and (
+                _ASKED_CLAUSE.search(self.text, att.content[0], att.content[1]) is not None
+                # "accused Drannia of a “deliberate provocation”": quoted words of the charge (praise of a
+                # quoted thing, "praised the “heroic” army", stays a direct quote)
+                or (att.cue in _CHARGES and _QUOTE_MARK.search(self.text, att.content[0], att.content[1]) is not None)
+            )
         )
 
     def _statement(
@@ -542,7 +547,9 @@ _HANGS_ON = re.compile(
 # Weak verbs that report what was asked of someone ("urged supporters to monitor polling places"): a statement
 # when words follow them, as PolNeAR and PARC annotate it.
 _WEAK_REPORTS = frozenset("urged accused blamed criticized criticised praised condemned slammed lauded hailed".split())
-_ASKED_CLAUSE = re.compile(r"\b(?:to\s+(?!the\b|a\b|an\b|his\b|her\b|their\b)[a-z]+|(?:for|of)\s+\w+ing|that)\b|[\"“‘]")
+_CHARGES = _WEAK_REPORTS
+_QUOTE_MARK = re.compile(r"[\"“‘]")
+_ASKED_CLAUSE = re.compile(r"\b(?:to\s+(?!the\b|a\b|an\b|his\b|her\b|their\b)[a-z]+|(?:for|of)\s+\w+ing|that)\b")
 _SAID_AS_MUCH = re.compile(r"\s+(?:as\s+much|so|the\s+same|likewise)\b(?!\s+(?:that|far|many|much)\b)")
 _QUOTED_AS = re.compile(r"\bquoted\s+[^,.;:!?\"“”\x00]{1,60}?\s+as\s+$")
 # A credit line: "Reporting by …; Editing by …", "(Additional reporting by …)", "Writing by …".

@@ -36,6 +36,8 @@ _AGENCY_NOUN = re.compile(
     r"(?:the|The|that|That|this|This)\s+(?:(?:official|state|state-run|state-owned|government|national|"
     r"[a-z]+-run|[A-Z][a-z]+n|[A-Z][a-z]+ese)\s+){0,3}(?:news\s+|press\s+)?(?:agency|wire\s+service|news\s+service)"
 )
+# An organisation that "the agency" may stand for without being a news agency ("National Intelligence Service").
+_OFFICE = re.compile(r"\b(?:Agency|Service|Bureau|Administration|Office|Commission|Authority)\b")
 # A dateline's agency credit is the article's origin when it stands in one of the first paragraphs.
 _DATELINE_PARAGRAPHS = 3
 
@@ -135,9 +137,9 @@ class Speakers:
             return agency, True
         if _AGENCY_NOUN.fullmatch(raw):
             # "the agency said", "the state news agency reported": the agency the article names
-            meant = self.last_agency(s)
+            meant = self.agency_meant(s)
             if meant is not None:
-                return meant, True
+                return meant
         government = government_of(strip_det(raw))
         if government is not None:
             return government, False  # "Moscow said": the Russian government speaks, not the city
@@ -239,21 +241,40 @@ class Speakers:
                 break
         return (best[1], best[2]) if best else None
 
-    def last_agency(self, pos: int) -> str | None:
-        """The agency "the agency" at ``pos`` stands for: the last one named before it, else the dateline's."""
+    def agency_meant(self, pos: int) -> tuple[str, bool] | None:
+        """What "the agency" at ``pos`` stands for, and whether it is a channel.
+
+        The nearest agency named before it: a news agency (a channel), or an office that is called an agency
+        ("the National Intelligence Service said …. The agency also estimated …", not a channel); else the
+        dateline's agency; else a news agency named later in the same sentence ("The agency quoted the minister
+        as saying …, Yonhap said").
+        """
         i = bisect.bisect_right(self.agency_ends, pos)
-        for s, _, name in reversed(self.agencies[:i]):
-            if not self.in_quote(s):
-                return name
+        news = next(((s, name) for s, _, name in reversed(self.agencies[:i]) if not self.in_quote(s)), None)
+        office = next(
+            (
+                m
+                for m in reversed(self._mentions_between(0, pos))
+                if m.type == "ORG"
+                and m.end <= pos
+                and not self.in_quote(m.start)
+                and _OFFICE.search(m.text)
+                and agency_in(m.text, self.local_agencies) is None
+            ),
+            None,
+        )
+        if office is not None and (news is None or office.start > news[0]):
+            return strip_det(office.text), False
+        if news is not None:
+            return news[1], True
         if self.dateline_agency is not None:
-            return self.dateline_agency
-        # none named yet: "The agency quoted the minister as saying …, Yonhap said" names it later in the sentence
+            return self.dateline_agency, True
         se = self.sentences[self.sentence_index(pos)][1] if self.sentences else len(self.text)
         for s, _, name in self.agencies[i:]:
             if s >= se:
                 break
             if not self.in_quote(s):
-                return name
+                return name, True
         return None
 
     def subject(self, rs: int, cs: int) -> tuple[str | None, bool] | None:
