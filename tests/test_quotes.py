@@ -653,3 +653,147 @@ def test_adjunct_after_a_quote_attribution_is_not_a_statement() -> None:
     quotes = _quotes(text)
     assert not any(q.text.startswith("at the time") for q in quotes)
     assert _one(quotes, "shift started").speaker == "Ana Lopes"
+
+
+# -- issue 17, item 4: who said it, and through whom, on wire copy -------------------------------------------
+
+
+def test_the_agency_said_is_the_agency_the_article_names() -> None:
+    text = (
+        "Leader Kim Jong Un inspected a missile factory, KCNA said on Monday. "
+        'The agency said the visit showed "unwavering resolve" to build up the forces.'
+    )
+    q = _one(_quotes(text), "the visit showed")
+    assert q.speaker == "KCNA"
+    assert q.via == ()
+
+
+def test_the_agency_said_without_a_name_falls_back_to_the_dateline() -> None:
+    text = "BEIJING (Xinhua) -- The state news agency said the harvest was the largest on record."
+    q = _one(_quotes(text), "harvest")
+    assert q.speaker == "Xinhua"
+
+
+def test_statement_carried_by_an_agency_is_relayed_through_it() -> None:
+    text = '"We will respond with overwhelming force," Kim Yo Jong said in a statement carried by KCNA.'
+    quotes = _quotes(text)
+    q = _one(quotes, "overwhelming force")
+    assert q.speaker == "Kim Yo Jong"
+    assert q.via == ("KCNA",)
+    assert not any("carried by" in q.text for q in quotes)  # the relay clause is not reported words
+
+
+def test_dateline_agency_heads_a_relayed_chain() -> None:
+    text = (
+        'SEOUL, Sept. 4 (Yonhap) -- "We will respond with overwhelming force," Kim Yo Jong said in a '
+        "statement carried by KCNA."
+    )
+    q = _one(_quotes(text), "overwhelming force")
+    assert q.via == ("Yonhap", "KCNA")
+
+
+def test_dateline_agency_carries_another_agency_statement_but_not_words_heard() -> None:
+    text = (
+        "SEOUL, Sept. 4 (Yonhap) -- North Korean leader Kim Jong Un inspected a missile factory, KCNA said "
+        'on Monday.\n"The test went as planned," the South Korean minister told reporters.'
+    )
+    quotes = _quotes(text)
+    q = _one(quotes, "missile factory")
+    assert q.speaker == "KCNA"
+    assert q.via == ("Yonhap",)
+    assert _one(quotes, "went as planned").via == ()
+
+
+def test_quoted_words_never_include_the_dateline() -> None:
+    text = (
+        "SEOUL, Sept. 4 (Yonhap) -- North Korean leader Kim Jong Un inspected a missile factory, KCNA said on Monday."
+    )
+    q = _one(_quotes(text), "missile factory")
+    assert q.text == "North Korean leader Kim Jong Un inspected a missile factory"
+
+
+def test_participle_belongs_to_the_clause_it_hangs_on_not_the_dateline() -> None:
+    text = (
+        'TOKYO (Kyodo) -- "The talks were productive," the minister told reporters, adding that more '
+        "meetings would follow."
+    )
+    quotes = _quotes(text)
+    assert all(q.speaker == "minister" and q.via == () for q in quotes)
+    assert _one(quotes, "more meetings").text == "more meetings would follow"
+
+
+def test_participle_past_reported_words_hangs_on_the_main_clause() -> None:
+    text = (
+        "Senator Dale Horn said he didn't believe those ads cost the party the seat in 2012, arguing "
+        "that it was divisions in the party that hurt most."
+    )
+    q = _one(_quotes(text), "divisions in the party")
+    assert q.speaker == "Dale Horn"
+
+
+def test_contrastive_clause_of_another_source_ends_the_statement() -> None:
+    text = "Police said about 5,000 people took part in the rally, while organisers put the number at 20,000."
+    (q,) = _quotes(text)
+    assert q.speaker == "Police"
+    assert q.text == "about 5,000 people took part in the rally"
+
+
+def test_comma_inside_a_number_does_not_cut() -> None:
+    text = "Officials said 1,200 homes were damaged and 3,400 people were displaced."
+    (q,) = _quotes(text)
+    assert q.text == "1,200 homes were damaged and 3,400 people were displaced"
+
+
+def test_appositive_between_two_attributions_is_not_a_quote() -> None:
+    text = '"We are ready," said Ivan Petrov, a spokesman for the ministry, according to TASS.'
+    (q,) = _quotes(text)
+    assert q.text == "We are ready"
+    assert q.speaker == "Ivan Petrov"
+    assert q.via == ("TASS",)
+
+
+def test_credit_lines_are_not_quotes() -> None:
+    for credits in (
+        "Additional reporting by Jane Smith in Paris; Editing by Tom Brown",
+        "Reporting by Jane Smith; Writing by Tom Brown; Editing by Ann Lee",
+        "(Additional reporting by Jane Smith, writing by Tom Brown, editing by Ann Lee)",
+    ):
+        assert _quotes(f"The talks ended without a deal.\n\n{credits}") == []
+
+
+def test_labelled_wire_chains_sample() -> None:
+    gold = json.loads((Path(__file__).parent / "gold" / "wire_chains.json").read_text(encoding="utf-8"))
+    for item in gold[1::3]:  # every third item (the bench scores them all)
+        start = item["text"].index(item["words"])
+        hits = [q for q in _quotes(item["text"]) if q.start < start + len(item["words"]) and start < q.end]
+        assert hits, item["text"]
+        q = hits[0]
+        assert (q.speaker, list(q.via), q.text.strip(" ,.")) == (item["speaker"], item["via"], item["words"])
+
+
+def test_urged_to_is_a_statement_but_a_target_alone_is_not() -> None:
+    text = "Mayor Lia Brandt urged residents to stay indoors until the storm passed."
+    (q,) = _quotes(text)
+    assert q.speaker == "Lia Brandt"
+    assert "stay indoors" in q.text
+    assert _quotes("Mayor Lia Brandt criticised the council over the budget.") == []
+
+
+def test_said_as_much_reports_no_words() -> None:
+    text = "The deal was dead. Minister Ola Berg said as much in an interview on Thursday."
+    assert not any("as much" in q.text for q in _quotes(text))
+
+
+def test_the_agency_may_be_an_office_not_a_news_agency() -> None:
+    text = (
+        "Talks resumed on Monday, Yonhap reported. About 900 engineers have arrived, the National Intelligence "
+        "Service said.\n\nThe agency also estimated that around 300 of the engineers have since left the site."
+    )
+    q = _one(_quotes(text), "around 300")
+    assert q.speaker == "National Intelligence Service"
+
+
+def test_contrastive_clause_of_the_media_ends_the_statement() -> None:
+    text = "Officials said Wednesday that the two leaders met again, but the North's state media did not report it."
+    (q,) = _quotes(text)
+    assert q.text == "the two leaders met again"

@@ -124,7 +124,18 @@ def shared_subject(masked: str, raw: list[Att], cs: int) -> tuple[str | None, bo
 # noun for the reader, and ", but he …" opens a new clause with a subject of its own. A relative
 # clause closed by a comma and a verb ("the plan, which passed Monday, is dead") stays.
 _TAIL_RELATIVE = re.compile(r",\s+(?:who|which|whom|whose)\b")
-_TAIL_BUT = re.compile(r",\s+but\s+(?:he|she|they|it|we|I|the|his|her|their|its|[A-Z][a-z]+\s+[a-z]+)\b")
+_TAIL_BUT = re.compile(r",\s+but\s+(?:he|she|they|it|we|I|his|her|their|its|[A-Z][a-z]+\s+[a-z]+)\b")
+# ", while organisers put the number at 20,000": a contrast whose subject is another source (a group that
+# counts, claims or reports) starts that source's own statement, not more of the first one's.
+_TAIL_CONTRAST = re.compile(
+    r",?\s+(?:while|whereas|but|although|though)\s+(?:(?:the|some|other|many|local|rival|opposition)\s+)?"
+    r"(?:[A-Z][\w-]*[’']s\s+)?(?:(?:state|official|local|independent)\s+)?"
+    r"(?:organi[sz]ers|critics|opponents|activists|protesters|protestors|campaigners|unions?|police|officials|"
+    r"authorities|rebels|residents|witnesses|others|the\s+opposition|opposition|rights\s+groups?|medics|doctors|"
+    r"hospitals?|analysts|experts|observers|monitors|media|"
+    r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}\s+(?=said|says|put|estimated|estimates|claimed|claims|counted|"
+    r"reported|reports|gave|told))\b"
+)
 _RELATIVE_CLOSED = re.compile(
     r",\s+(?:is|was|are|were|has|have|had|will|would|can|could|should|may|might|must|does|did|do|[a-z]+s)\b"
 )
@@ -133,7 +144,7 @@ _RELATIVE_CLOSED = re.compile(
 def reporter_tail(masked: str, cs: int, ce: int) -> int:
     """End of reported words ``cs..ce`` before a trailing relative clause or ", but" clause."""
     cut = ce
-    for pattern in (_TAIL_RELATIVE, _TAIL_BUT):
+    for pattern in (_TAIL_RELATIVE, _TAIL_BUT, _TAIL_CONTRAST):
         m = pattern.search(masked, cs, cut)
         if m is None or not enough(masked, cs, m.start()):
             continue

@@ -7,6 +7,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from storyline.agencies import agency_in
 from storyline.extract.anchors import Anchors
 from storyline.extract.entities import name_key
 from storyline.extract.quotes.clauses import (
@@ -118,6 +119,8 @@ class Context(Speakers):
 
     def _find_attributions(self, rs: int, re_: int) -> list[Att]:
         masked = self.masked
+        if CREDIT_LINE.match(masked, rs, re_):
+            return []  # "Reporting by …; Writing by …; Editing by …": the article's credits, nobody's words
         raw: list[Att] = []
         for m in self._anchors.finditer(CUE_AT, rs, re_):
             cs, ce = m.start(), m.end()
@@ -148,9 +151,18 @@ class Context(Speakers):
             if cue == "described" and not re.match(r"\s+(?:\w+\s+)?as\b", masked[ce : ce + 20]):
                 continue
             weak = m.group("weak") is not None
+            if cue.endswith("ing") and _QUOTED_AS.search(masked, max(rs, cs - 60), cs):
+                continue  # "quoted Jan Holt as saying": the "quoted" clause names the speaker
             if cue.endswith("ing"):
                 # "…, adding …", "…, stressing …": the sentence's subject speaks
-                subject = self.subject(rs, cs) or shared_subject(masked, raw, cs)
+                # "…, the minister told reporters, adding …": the subject of the clause it hangs on
+                clauses = [a for a in raw if a.kind != "quoting" and a.speaker]
+                hung = clauses[-1:]
+                if hung and not _HANGS_ON.fullmatch(masked, hung[0].end, cs):
+                    # "Perdue said he didn't believe those … did Romney in, arguing …": past the reported words,
+                    # the participle hangs on the sentence's main clause, when a name speaks in it
+                    hung = [a for a in clauses[:1] if a.speaker and a.speaker[:1].isupper()]
+                subject = shared_subject(masked, hung, cs) or self.subject(rs, cs)
                 if subject is not None:
                     comma = comma_before(masked, rs, cs)
                     clause = comma if comma is not None else cs
@@ -199,6 +211,15 @@ class Context(Speakers):
                 speaker, channel = subject
                 clause = comma if comma is not None else cs
                 raw.append(Att(cue, "forward", weak, cs, ce, clause, speaker, channel))
+        for m in _RELAY.finditer(masked, rs, re_):
+            # "said in a statement carried by KCNA": the agency that carried the words is a channel
+            np = np_after(masked, m.end(), re_)
+            if np is None:
+                continue
+            speaker, channel = self.resolve(np, np[0])
+            if channel:
+                cue = " ".join(m.group(0).lower().split())
+                raw.append(Att(cue, "quoting", False, m.start(), np[1], m.start(), speaker, channel))
         for a in raw:
             self._register(a, rs)
         return [self._with_content(a, raw, rs, re_) for a in raw]
@@ -267,7 +288,13 @@ class Context(Speakers):
                         r"[\"“‘'\x00]", masked[p:stop]
                     ):
                         p = stop
+            if _SAID_AS_MUCH.match(masked, p, stop):
+                # "said as much in an interview", "said so on Thursday": the words were reported before
+                return replace_att(att, kind="trailing")
             p = skip_adjuncts(masked, p, stop)
+            for a in atts:
+                if a.kind == "quoting" and a.cue.endswith(" by") and a.start >= p and not masked[p : a.start].strip():
+                    p = skip_adjuncts(masked, a.end, stop)  # "in a statement carried by KCNA on Monday"
             m = THAT.match(masked, p, stop)
             if m:
                 p = m.end()
@@ -292,6 +319,10 @@ class Context(Speakers):
                 start = max(earlier)
                 m = re.match(r"\s*,\s*", masked[start:])
                 start += m.end() if m else 0
+                if _APPOSITIVE.fullmatch(masked, start, att.clause_start):
+                    # `said Ivan Petrov, a spokesman for the ministry, according to TASS`: the words between
+                    # two attribution clauses describe the first speaker
+                    return replace_att(att, kind=kind)
             # "The goal, Ms. Bigbee said, is that …": a parenthetical attribution; the statement
             # runs on past it to the end of the clause
             resumed = self._continuation(att.end, stop) if att.kind == "forward" else None
@@ -371,16 +402,30 @@ class Context(Speakers):
         chain = channel_chain(channels)
         if primary is not None and primary.speaker:
             via = unique(primary.via_prefix + tuple(a.speaker for a in chain), primary.speaker)
-            return primary.speaker, primary.cue, via
+            return primary.speaker, primary.cue, self.relayed(primary.speaker, via)
         if not chain:
             return None
         names = [a.speaker for a in chain if a.speaker]
         subject = self.subject_before_quote(rs, o) if direct else None
         if subject is not None:
             # Kim and Putin "discussed …," reports Yonhap, quoting KCNA
-            return subject, chain[0].cue, unique(tuple(names), subject)
+            return subject, chain[0].cue, self.relayed(subject, unique(tuple(names), subject))
         inner = chain[-1]
-        return inner.speaker, inner.cue, unique(tuple(names[:-1]), inner.speaker)
+        return inner.speaker, inner.cue, self.relayed(inner.speaker, unique(tuple(names[:-1]), inner.speaker))
+
+    def relayed(self, speaker: str | None, via: tuple[str, ...]) -> tuple[str, ...]:
+        """The channel chain with the article's dateline agency first, when the words came through a channel.
+
+        "SEOUL (Yonhap) -- Kim said …, KCNA reported": Yonhap carries KCNA, which carries Kim, as "reports
+        Yonhap, quoting KCNA" would say; an agency's own statement ("KCNA said") reaches the reader through
+        the dateline's agency too. Words the reporter heard ("the minister told reporters") have no chain.
+        """
+        outer = self.dateline_agency
+        if outer is None or outer == speaker or outer in via:
+            return via
+        if via or (speaker is not None and agency_in(speaker, self.local_agencies) == speaker):
+            return (outer, *via)
+        return via
 
     def reported(self, ss: int, se: int) -> list[tuple[tuple[int, int], str | None, str | None, tuple[str, ...]]]:
         """The reported-speech statements of one sentence, left to right.
@@ -389,9 +434,15 @@ class Context(Speakers):
         do not overlap the earlier ones ("He said A and said B", "A, he said, adding B") is
         a statement of its own, as PolNeAR and PARC annotate it.
         """
-        atts = [a for a in self.attributions(ss, se) if not a.weak and a.speaker and a.content]
+        atts = [a for a in self.attributions(ss, se) if a.speaker and a.content and (not a.weak or self._asks(a))]
         people = [a for a in atts if not a.channel and a.kind != "quoting"]
         pool = people or [a for a in atts if a.kind != "quoting"]
+        if people:
+            # "Aslan said …, Anadolu reported, adding that …": a channel's clause after the people's is its own
+            last = max(a.start for a in people)
+            pool = pool + [
+                a for a in atts if a.channel and a.kind == "forward" and a.start > last and a.cue.endswith("ing")
+            ]
         out: list[tuple[tuple[int, int], str | None, str | None, tuple[str, ...]]] = []
         for main in sorted(pool, key=lambda a: a.start):
             if main.kind == "forward" and self._after_opening_quote(ss, main.start):
@@ -406,6 +457,23 @@ class Context(Speakers):
                 continue
             out.append(found)
         return out
+
+    def _asks(self, att: Att) -> bool:
+        """A weak verb that reports a statement: "urged supporters to monitor …", "blamed Bell for cutting …".
+
+        Only with a clause of its own after the object (an infinitive, "for"/"of" and a gerund, "that", quoted
+        words); "criticised Tom Bell over the budget" names a target, not words.
+        """
+        return (
+            att.cue in _WEAK_REPORTS
+            and att.content is not None
+            and (
+                _ASKED_CLAUSE.search(self.text, att.content[0], att.content[1]) is not None
+                # "accused Drannia of a “deliberate provocation”": quoted words of the charge (praise of a
+                # quoted thing, "praised the “heroic” army", stays a direct quote)
+                or (att.cue in _CHARGES and _QUOTE_MARK.search(self.text, att.content[0], att.content[1]) is not None)
+            )
+        )
 
     def _statement(
         self, main: Att, ss: int, se: int
@@ -427,10 +495,11 @@ class Context(Speakers):
         if main.channel:
             # "…, Yonhap reported, quoting KCNA": the innermost source speaks, the rest carry it
             names = tuple(a.speaker for a in channel_chain([main, *others]) if a.speaker)
-            return (cs, ce), names[-1], main.cue, unique(names[:-1], names[-1])
+            return (cs, ce), names[-1], main.cue, self.relayed(names[-1], unique(names[:-1], names[-1]))
         names = tuple(a.speaker for a in channel_chain(others) if a.speaker)
         assert main.speaker is not None
-        return (cs, ce), main.speaker, main.cue, unique(main.via_prefix + names, main.speaker)
+        via = unique(main.via_prefix + names, main.speaker)
+        return (cs, ce), main.speaker, main.cue, self.relayed(main.speaker, via)
 
     def colon_intro(self, si: int) -> tuple[str | None, str | None, tuple[str, ...]] | None:
         """Speaker of a quote introduced by sentence ``si`` ending in a colon."""
@@ -466,6 +535,39 @@ _FINITE_NEXT = re.compile(
 # What may stand before a sentence-opening "According to X, …": nothing, or a connective
 # ("But, according to the poll, …", "Now, according to …").
 _OPENING = re.compile(r"\s*(?:(?:But|And|Yet|Still|Now|However|So|Meanwhile|Instead|Also|Indeed|Moreover)\s*,?\s*)?")
+
+
+# What may stand between an attribution clause and the participle that hangs on it: an object or an adjunct with
+# no verb of its own ("told reporters, adding", "said as much in an interview on Thursday, arguing").
+_ING_NOUNS = r"(?:morning|evening|meeting|briefing|hearing|building|during|something|nothing|thing|spring)"
+_HANGS_ON = re.compile(
+    rf"(?:\s+(?!(?:is|was|are|were|be|been|did|does|do|has|have|had|will|would|can|could|should|may|might|must|"
+    rf"didn[’']t|doesn[’']t|won[’']t)\b)(?!(?!{_ING_NOUNS}\b)[\w’'-]*(?:ing|ed)\b)[\w’'.-]+){{0,10}}\s*,\s*"
+)
+# Weak verbs that report what was asked of someone ("urged supporters to monitor polling places"): a statement
+# when words follow them, as PolNeAR and PARC annotate it.
+_WEAK_REPORTS = frozenset("urged accused blamed criticized criticised praised condemned slammed lauded hailed".split())
+_CHARGES = _WEAK_REPORTS
+_QUOTE_MARK = re.compile(r"[\"“‘]")
+_ASKED_CLAUSE = re.compile(r"\b(?:to\s+(?!the\b|a\b|an\b|his\b|her\b|their\b)[a-z]+|(?:for|of)\s+\w+ing|that)\b")
+_SAID_AS_MUCH = re.compile(r"\s+(?:as\s+much|so|the\s+same|likewise)\b(?!\s+(?:that|far|many|much)\b)")
+_QUOTED_AS = re.compile(r"\bquoted\s+[^,.;:!?\"“”\x00]{1,60}?\s+as\s+$")
+# A credit line: "Reporting by …; Editing by …", "(Additional reporting by …)", "Writing by …".
+CREDIT_LINE = re.compile(
+    r"[\s(\[]*(?:(?:additional|further)\s+)?(?:reporting|writing|editing|compiled|research|"
+    r"contributions?|graphics|produced)\s+(?:by|from)\b",
+    re.IGNORECASE,
+)
+# "a statement carried by KCNA", "comments relayed by state media": the channel that passed the words on.
+_RELAY = re.compile(
+    r"\b(?:carried|relayed|released|published|issued|broadcast|aired|distributed|run)\s+(?:on\s+\w+\s+)?by(?=\s)"
+)
+# A noun phrase with no verb: a determiner or title, then words up to the clause's comma.
+_APPOSITIVE = re.compile(
+    r"(?:a|an|the|his|her|its|their|one|another|[A-Z][\w.’'-]*)\s+"
+    r"(?!(?:\w+\s+){0,8}?(?:is|was|are|were|has|have|had|will|would|said|says|can|could)\b)"
+    r"[^,;:.!?\"“”\x00\n]{1,80}?,?\s*"
+)
 
 
 _RELATIVE = re.compile(r",\s*who\s+(?:(?:also|has|had|have|later|previously|once)\s+)?$")

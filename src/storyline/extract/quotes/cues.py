@@ -100,10 +100,18 @@ NP_STOP = frozenset(
     also separately then now still yet moreover furthermore finally instead""".split()
 )
 # Adverbs and auxiliaries between a speaker and the cue: "KCNA also said", "Putin has said".
-PRE_CUE_SKIP = frozenset(
-    """also has have had later earlier reportedly further then previously separately
+PRE_CUE_SKIP = (
+    frozenset(
+        """also has have had later earlier reportedly further then previously separately
     recently again publicly repeatedly once already itself would will could can should may
     might must did does do not never ever only just first even simply twice often""".split()
+    )
+    | frozenset(  # "didn't believe", "won’t say": a negated auxiliary, as "did not"
+        f"{aux}n{mark}t"
+        for aux in "did does do could would should was were is are has have had must".split()
+        for mark in "'’"
+    )
+    | frozenset({"won't", "won’t", "can't", "can’t"})
 )
 # "Rubio was asked whether …", "it was reported that …": a passive cue's subject is not its speaker
 # ("was quoted as saying" is the exception, handled with "quoted").

@@ -7,7 +7,8 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from storyline.agencies import agency_in, agency_spans, local_agencies
+from storyline.agencies import agency_in, agency_spans, dateline_credit, local_agencies
+from storyline.clean import match_dateline
 from storyline.extract.entities import government_of, name_key
 from storyline.extract.quotes.clauses import strip_det, strip_possessive
 from storyline.extract.quotes.cues import (
@@ -30,6 +31,37 @@ from storyline.records import Mention
 # or three sentences, and the pronoun rarely crosses more than one paragraph).
 _SUBJECT_SENTENCES = 3
 
+# An agency named only by its noun ("the agency", "the official news agency", "the state-run wire service").
+_AGENCY_NOUN = re.compile(
+    r"(?:the|The|that|That|this|This)\s+(?:(?:official|state|state-run|state-owned|government|national|"
+    r"[a-z]+-run|[A-Z][a-z]+n|[A-Z][a-z]+ese)\s+){0,3}(?:news\s+|press\s+)?(?:agency|wire\s+service|news\s+service)"
+)
+# An organisation that "the agency" may stand for without being a news agency ("National Intelligence Service").
+_OFFICE = re.compile(r"\b(?:Agency|Service|Bureau|Administration|Office|Commission|Authority)\b")
+# A dateline's agency credit is the article's origin when it stands in one of the first paragraphs.
+_DATELINE_PARAGRAPHS = 3
+
+
+def _past_datelines(text: str, spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], str | None]:
+    """Sentences with each paragraph-opening dateline cut off, and the agency the article's dateline credits."""
+    out: list[tuple[int, int]] = []
+    credit: str | None = None
+    paragraphs = 0
+    for ss, se in spans:
+        if ss == 0 or text[:ss].rstrip(" \t").endswith("\n"):
+            paragraphs += 1
+            m = match_dateline(text[ss:se])
+            if m is not None and m.end() < se - ss:
+                if credit is None and paragraphs <= _DATELINE_PARAGRAPHS:
+                    found = dateline_credit(text[ss:se])
+                    credit = found.name if found is not None else None
+                ss += m.end()
+                while ss < se and text[ss] in " \t":
+                    ss += 1
+        out.append((ss, se))
+    return out, credit
+
+
 # --------------------------------------------------------------------------- speakers
 
 
@@ -45,7 +77,9 @@ class Speakers:
         for o, c in self.quote_marks:
             chars[o + 1 : c] = MASK * max(0, c - o - 1)
         self.masked = "".join(chars)
-        self.sentences = sentences(text)
+        # a dateline ("SEOUL, Sept. 4 (Yonhap) --") heads its paragraph's first sentence without being part of
+        # it: no speaker, channel or reported words come from it, so that sentence starts after it
+        self.sentences, self.dateline_agency = _past_datelines(text, sentences(text))
         # agencies the article defines itself ("the state news agency MPA") name channels like table ones
         self.local_agencies = local_agencies(text)
         self.agencies = agency_spans(text, self.local_agencies)
@@ -101,6 +135,11 @@ class Speakers:
         agency = agency_in(raw, self.local_agencies)
         if agency is not None:
             return agency, True
+        if _AGENCY_NOUN.fullmatch(raw):
+            # "the agency said", "the state news agency reported": the agency the article names
+            meant = self.agency_meant(s)
+            if meant is not None:
+                return meant
         government = government_of(strip_det(raw))
         if government is not None:
             return government, False  # "Moscow said": the Russian government speaks, not the city
@@ -201,6 +240,42 @@ class Speakers:
                     best = (e, name, True)
                 break
         return (best[1], best[2]) if best else None
+
+    def agency_meant(self, pos: int) -> tuple[str, bool] | None:
+        """What "the agency" at ``pos`` stands for, and whether it is a channel.
+
+        The nearest agency named before it: a news agency (a channel), or an office that is called an agency
+        ("the National Intelligence Service said …. The agency also estimated …", not a channel); else the
+        dateline's agency; else a news agency named later in the same sentence ("The agency quoted the minister
+        as saying …, Yonhap said").
+        """
+        i = bisect.bisect_right(self.agency_ends, pos)
+        news = next(((s, name) for s, _, name in reversed(self.agencies[:i]) if not self.in_quote(s)), None)
+        office = next(
+            (
+                m
+                for m in reversed(self._mentions_between(0, pos))
+                if m.type == "ORG"
+                and m.end <= pos
+                and not self.in_quote(m.start)
+                and _OFFICE.search(m.text)
+                and agency_in(m.text, self.local_agencies) is None
+            ),
+            None,
+        )
+        if office is not None and (news is None or office.start > news[0]):
+            return strip_det(office.text), False
+        if news is not None:
+            return news[1], True
+        if self.dateline_agency is not None:
+            return self.dateline_agency, True
+        se = self.sentences[self.sentence_index(pos)][1] if self.sentences else len(self.text)
+        for s, _, name in self.agencies[i:]:
+            if s >= se:
+                break
+            if not self.in_quote(s):
+                return name, True
+        return None
 
     def subject(self, rs: int, cs: int) -> tuple[str | None, bool] | None:
         """The sentence's subject, for clauses that leave it out ("…, and told reporters")."""
