@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import random
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -191,3 +194,23 @@ def shuffled_rounds(items: list[Any], seed: int, sizes: tuple[int, ...] | None =
         rounds.append(order[at : at + n])
         at += n
     return rounds
+
+
+def _skip_or_fail(reason: str) -> None:
+    if os.environ.get("STORYLINE_REQUIRE_SPARK"):
+        pytest.fail(f"Spark required (STORYLINE_REQUIRE_SPARK is set) but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """A local Spark session (``local[2,3]``: two cores, a failed task retried) for one test module; skipped
+    without pyspark or Java, unless STORYLINE_REQUIRE_SPARK is set (CI), where that is a failure."""
+    if importlib.util.find_spec("pyspark") is None:
+        _skip_or_fail('pyspark is not installed: pip install "storyline[spark]"')
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        _skip_or_fail("no java to start Spark with: apt-get install openjdk-17-jre-headless")
+    from storyline.batch.spark import session
+
+    with session("local[2,3]") as s:
+        yield s

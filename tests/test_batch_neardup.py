@@ -8,13 +8,9 @@ STORYLINE_REQUIRE_SPARK is set (CI).
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import random
 import re
-import shutil
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,24 +32,6 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 T17 = ROOT.parent / "shared" / "datasets" / "timeline17"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-
-
-def _skip_or_fail(reason: str) -> None:
-    if os.environ.get("STORYLINE_REQUIRE_SPARK"):
-        pytest.fail(f"Spark required (STORYLINE_REQUIRE_SPARK is set) but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    if importlib.util.find_spec("pyspark") is None:
-        _skip_or_fail('pyspark is not installed: pip install "storyline[spark]"')
-    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
-        _skip_or_fail("no java to start Spark with: apt-get install openjdk-17-jre-headless")
-    from storyline.batch.spark import session
-
-    with session("local[2,3]") as s:
-        yield s
 
 
 def _sample() -> list[Article]:

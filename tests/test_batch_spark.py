@@ -7,12 +7,10 @@ why, without pyspark or Java, and fail instead when STORYLINE_REQUIRE_SPARK is s
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,24 +27,6 @@ from storyline.records import Article
 from storyline.store import SQLiteStore, Store, open_store
 
 pytestmark = pytest.mark.slow
-
-
-def _skip_or_fail(reason: str) -> None:
-    if os.environ.get("STORYLINE_REQUIRE_SPARK"):
-        pytest.fail(f"Spark required (STORYLINE_REQUIRE_SPARK is set) but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    if importlib.util.find_spec("pyspark") is None:
-        _skip_or_fail('pyspark is not installed: pip install "storyline[spark]"')
-    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
-        _skip_or_fail("no java to start Spark with: apt-get install openjdk-17-jre-headless")
-    from storyline.batch.spark import session
-
-    with session("local[2,3]") as s:
-        yield s
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
