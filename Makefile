@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
-EXTRAS ?= nlp,feeds,warc,postgres,web,spark,dev
+EXTRAS ?= nlp,embed,feeds,warc,postgres,web,spark,dev
 
 .PHONY: demo test lint typecheck clean
 

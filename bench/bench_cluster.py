@@ -41,6 +41,7 @@ class Item:
     article: Article
     counts: Any
     event_date: str | None
+    dense: Any = None  # the article's sentence embedding, when the run weighs embeddings in
 
 
 @dataclass
@@ -97,7 +98,7 @@ def stream(
     for i, it in enumerate(items, 1):
         t = time.perf_counter()
         counts = it.counts if it.counts is not None and not time_terms else terms(it.article)
-        c.add(it.article, counts, it.event_date)
+        c.add(it.article, counts, it.event_date, dense=it.dense)
         if recluster_every and i % recluster_every == 0:
             changes += c.recluster()
         lat.append(time.perf_counter() - t)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from storyline.cluster import (
     options_key,
     stream_order,
     terms,
+    with_embeddings,
 )
 from storyline.cluster.state import ROW_VERSION, Meta
 from storyline.ingest import read
@@ -50,11 +52,11 @@ def batches(articles: list[Article], n: int) -> list[list[Article]]:
     return [articles[i : i + size] for i in range(0, len(articles), size)]
 
 
-def ingest(store: Store, batch: list[Article]) -> None:
+def ingest(store: Store, batch: list[Article], options: PipelineOptions = OPTIONS) -> None:
     """What ``storyline ingest`` does with one batch: store it, then analyse."""
     with store.atomic():
         store.add_articles(batch)
-    analyse(store, OPTIONS)
+    analyse(store, options)
 
 
 def partition(store: Store) -> tuple[set[frozenset[str]], set[frozenset[str]], set[str], set[str]]:
@@ -156,17 +158,26 @@ def test_state_is_written_with_the_clusters_it_describes(sample: list[Article], 
 # -- the pipeline ---------------------------------------------------------------------------------------------------
 
 
-def feed(ref: Clusterer, store: Store, batch: list[Article], mentions: dict[str, list[DateMention]]) -> None:
+def feed(
+    ref: Clusterer,
+    store: Store,
+    batch: list[Article],
+    mentions: dict[str, list[DateMention]],
+    embedder: Any = None,
+) -> None:
     """What the pipeline does with a stored batch, on an in-memory clusterer: add in stream order, re-cluster."""
     for m in store.date_mentions([a.id for a in batch]):
         mentions[m.article].append(m)
     duplicate_of = {d.article: d.duplicate_of for d in store.duplicates()}
-    for art in stream_order(batch):
+    ordered = stream_order(batch)
+    dense = embedder.embed(ordered) if embedder is not None else [None] * len(ordered)
+    for art, vec in zip(ordered, dense):
         ref.add(
             art,
             terms(art),
-            article_event_date(art, mentions[art.id], OPTIONS.cluster),
+            article_event_date(art, mentions[art.id], ref.options),
             duplicate_of=duplicate_of.get(art.id),
+            dense=vec,
         )
     ref.recluster()
 
@@ -188,6 +199,26 @@ def test_resumed_ingests_equal_one_clusterer_fed_the_same_batches(
             (e.id, e.story, e.date, e.title, e.articles) for e in events
         ]
         assert [(s.id, s.title, s.events) for s in store.stories()] == [(s.id, s.title, s.events) for s in stories]
+
+
+def test_resumed_ingests_with_embeddings_equal_one_clusterer_fed_the_same_batches(
+    sample: list[Article], any_store: Any
+) -> None:
+    """The same with article embeddings weighed in (``--embed``): the stream's mean embedding, which centres each
+    new one, is part of the stored state, so a resumed ingest centres as a clusterer that never stopped."""
+    pytest.importorskip("wordllama", reason="the embed extra is not installed")
+    from storyline.embed import Embedder
+
+    options = replace(OPTIONS, embed=True, cluster=with_embeddings())
+    store, ref, embedder = any_store, Clusterer(options.cluster), Embedder()
+    for batch in batches(sample, 4):
+        ingest(store, batch, options)
+        feed(ref, store, batch, defaultdict(list), embedder)
+        events, stories = ref.result({a.id: a.title or "" for a in sample})
+        assert [(e.id, e.story, e.articles) for e in store.events()] == [(e.id, e.story, e.articles) for e in events]
+        assert [(s.id, s.events) for s in store.stories()] == [(s.id, s.events) for s in stories]
+    meta = Meta.load(store.cluster_meta() or "")
+    assert meta.dense_n == ref.dense_n == len({a.id for a in sample}) and meta.dense_sum == ref.dense_sum
 
 
 @pytest.mark.parametrize("n", [3, 4])

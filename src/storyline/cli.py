@@ -60,6 +60,15 @@ def _nlp(use_nlp: bool | None, fast: bool) -> bool | None:
     return False if fast else use_nlp
 
 
+def embed_option(f: F) -> F:
+    return click.option(
+        "--embed/--no-embed",
+        "embed",
+        default=None,
+        help="Weigh article embeddings into story clustering (the embed extra; default: $STORYLINE_EMBED, else off).",
+    )(f)
+
+
 def private_option(f: F) -> F:
     return click.option(
         "--allow-private",
@@ -196,6 +205,7 @@ def _report(report: Any) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @nlp_option
+@embed_option
 @private_option
 @fetch_option
 def ingest(
@@ -203,6 +213,7 @@ def ingest(
     db: str | None,
     use_nlp: bool | None,
     fast: bool,
+    embed: bool | None,
     allow_private: bool | None,
     fetch: bool | None,
 ) -> None:
@@ -214,7 +225,7 @@ def ingest(
     """
     from storyline.pipeline import PipelineOptions
 
-    settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast), allow_private=allow_private, fetch=fetch)
+    settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast), embed=embed, allow_private=allow_private, fetch=fetch)
     store = _open(settings.db, create=True)
     sys.exit(_ingest(store, paths, PipelineOptions.from_settings(settings)))
 
@@ -223,6 +234,7 @@ def ingest(
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @nlp_option
+@embed_option
 @click.option("--dates", "n_dates", type=click.IntRange(min=1), default=None, help="At most N dates per timeline.")
 @click.option(
     "--per-date", type=click.IntRange(min=1), default=1, show_default=True, help="Summary sentences per date."
@@ -234,6 +246,7 @@ def run(
     db: str | None,
     use_nlp: bool | None,
     fast: bool,
+    embed: bool | None,
     n_dates: int | None,
     per_date: int,
     allow_private: bool | None,
@@ -246,7 +259,7 @@ def run(
     from storyline import query
     from storyline.pipeline import PipelineOptions
 
-    settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast), allow_private=allow_private, fetch=fetch)
+    settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast), embed=embed, allow_private=allow_private, fetch=fetch)
     store = _open(settings.db, create=True)
     code = _ingest(store, paths, PipelineOptions.from_settings(settings, dates=n_dates, per_date=per_date))
     if code == 2:

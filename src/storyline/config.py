@@ -68,6 +68,12 @@ SETTINGS = (
         "use_nlp", "STORYLINE_NLP", _flag, "spaCy named-entity recognition (default: when storyline[nlp] is installed)"
     ),
     Setting(
+        "embed",
+        "STORYLINE_EMBED",
+        _flag,
+        "weigh article embeddings into story clustering (needs storyline[embed]; default off)",
+    ),
+    Setting(
         "workers",
         "STORYLINE_WORKERS",
         _workers,
@@ -99,6 +105,7 @@ class Settings:
 
     db: str = DEFAULT_DB
     use_nlp: bool | None = None
+    embed: bool = False
     workers: int | None = None
     allow_private: bool = False
     fetch: bool = False

@@ -30,7 +30,7 @@ lazily and written where it changed; the older one-blob format is still read, to
 
 from storyline.cluster.clusterer import STATE_VERSION, Clusterer, StateError, stream_order
 from storyline.cluster.dates import article_event_date
-from storyline.cluster.options import ClusterOptions, options_key
+from storyline.cluster.options import ClusterOptions, options_key, with_embeddings
 from storyline.cluster.vectors import terms
 
 __all__ = [
@@ -42,4 +42,5 @@ __all__ = [
     "options_key",
     "stream_order",
     "terms",
+    "with_embeddings",
 ]

@@ -27,7 +27,7 @@ from typing import Any
 from storyline.cluster.dates import event_date, parse_day
 from storyline.cluster.options import ClusterOptions
 from storyline.cluster.recluster import recluster
-from storyline.cluster.vectors import Centroid, Idf, vectorise
+from storyline.cluster.vectors import Centroid, Idf, heaviest, is_term, vectorise
 from storyline.records import Article, Change, Event, Story, content_id
 from storyline.vectors import Vector
 
@@ -136,9 +136,12 @@ class Clusterer:
         self.arrival: MutableMapping[str, int] = {}  # article id -> arrival number: the older cluster keeps its id
         self.events_index = TermIndex(options.posting_cap)
         self.stories_index = TermIndex(options.posting_cap)
+        self.dense_sum: list[float] = []  # sum of the embeddings given so far (``centre``)
+        self.dense_n = 0
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # a state saved before the package split names these attributes privately (``_seen``, ...)
+        self.__dict__.update({"dense_sum": [], "dense_n": 0})  # saved before embeddings were weighed in
         self.__dict__.update({_LEGACY_ATTRIBUTES.get(k, k): v for k, v in state.items()})
 
     # -- saved state -----------------------------------------------------------------------------------------
@@ -173,13 +176,17 @@ class Clusterer:
         *,
         duplicate_of: str | None = None,
         known: tuple[str, str] | None = None,
+        dense: Sequence[float] | None = None,
     ) -> str:
         """Assign one article to an event (opening one if needed); returns the event id.
 
         ``known`` = (event id, story id) replays a stored assignment, so earlier results never move here.
+        ``dense`` is the article's embedding, weighed in by ``dense_weight`` / ``story_dense_weight``.
         """
         self.idf.add(counts)
-        vec, svec = vectorise(counts, self.idf, self.options)
+        if dense is not None:
+            dense = self.centre(dense)
+        vec, svec = vectorise(counts, self.idf, self.options, dense)
         if known is not None:
             event = self._restore(*known)
         elif duplicate_of is not None and duplicate_of in self.event_of:
@@ -194,9 +201,25 @@ class Clusterer:
             self._settle(next(iter(self.seen)))
         return event.id
 
+    def centre(self, dense: Sequence[float]) -> list[float]:
+        """The embedding less the mean of every embedding the stream has given so far (this one included).
+
+        Every news text shares a direction in an embedding space: without taking it out any two articles look
+        alike. The mean is the stream's own (as the idf is), so it fits whatever the corpus is about.
+        """
+        total = self.dense_sum
+        if len(total) != len(dense):
+            total[:] = [0.0] * len(dense)
+            self.dense_n = 0
+        self.dense_n += 1
+        for i, x in enumerate(dense):
+            total[i] += x
+        n = self.dense_n
+        return [x - t / n for x, t in zip(dense, total)]
+
     def top(self, vec: Mapping[str, float]) -> list[str]:
         """The vector's heaviest terms: what the indexes are looked up and updated with."""
-        return heapq.nlargest(self.options.candidate_terms, vec, key=vec.__getitem__)
+        return heapq.nlargest(self.options.candidate_terms, filter(is_term, vec), key=vec.__getitem__)
 
     def decay(self, a: str | None, b: str | None) -> float:
         """How much a gap between two event dates discounts similarity (1.0 within the grace period or undated)."""
@@ -324,7 +347,7 @@ class Clusterer:
         if event.recent <= 0:
             c = event.centroid
             if len(c.vec) > self.options.settled_terms:
-                c.vec = dict(heapq.nlargest(self.options.settled_terms, c.vec.items(), key=lambda kv: kv[1]))
+                c.vec = heaviest(c.vec, self.options.settled_terms)
                 c.sq = sum(w * w for w in c.vec.values())
             event.scentroid = Centroid(self.options.settled_terms)  # only re-clustering (in the window) uses it
 

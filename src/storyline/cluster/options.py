@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,8 +48,36 @@ class ClusterOptions:
     attach_size: int = 10  # tuned: stories of at most this many articles get a second chance to join a larger one
     attach_ratio: float = 0.3  # tuned: mean cross-pair similarity must reach this share of the target's own mean
     attach_margin: float = 1.5  # tuned: and this many times the runner-up's share (clearly the best match)
+    # share of a cosine given to the articles' sentence embeddings when the caller passes them (``[embed]``);
+    # 0: words alone, and an embedding given is ignored. (Options added later go last: a saved state lists values
+    # in field order.)
+    dense_weight: float = 0.0  # event space
+    story_dense_weight: float = 0.0  # story space
+
+    def __setstate__(self, state: list[object]) -> None:
+        """Unpickle values listed in field order; options added since the state was saved take their default."""
+        for i, f in enumerate(dataclasses.fields(self)):
+            object.__setattr__(self, f.name, state[i] if i < len(state) else f.default)
+
+
+# the settings ``with_embeddings`` changes: tuned with embeddings weighed in (bench/tune_cluster_embed.py; ECB+
+# 1-35 and Timeline17, each held out by topic: see BENCHMARKS.md)
+EMBEDDING_SETTINGS: dict[str, Any] = {"story_dense_weight": 0.2}
+
+
+def with_embeddings(options: ClusterOptions | None = None) -> ClusterOptions:
+    """``options`` (default: the defaults) with the settings tuned for articles' embeddings (``storyline.embed``)."""
+    return dataclasses.replace(options or ClusterOptions(), **EMBEDDING_SETTINGS)
+
+
+# options added after states were first saved, with the value that leaves the clusterer as it was before them
+_LATER = {"dense_weight": 0.0, "story_dense_weight": 0.0}
 
 
 def options_key(options: ClusterOptions) -> str:
-    """The options as canonical text: a saved state is resumed only under the options it was built with."""
-    return json.dumps(dataclasses.asdict(options), sort_keys=True)
+    """The options as canonical text: a saved state is resumed only under the options it was built with.
+
+    An option added later is left out while it has its off value, so a state saved before it existed resumes.
+    """
+    fields = {k: v for k, v in dataclasses.asdict(options).items() if _LATER.get(k, object()) != v}
+    return json.dumps(fields, sort_keys=True)

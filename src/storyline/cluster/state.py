@@ -240,19 +240,22 @@ class Meta:
     next_seq: int = 0  # creation number of the next new event or story (cluster order)
     dirty: list[str] = field(default_factory=list)
     watermark: int = -1  # every article with a lower ingest number (store seq) is clustered
+    dense_sum: list[float] = field(default_factory=list)  # sum of the embeddings given (``Clusterer.centre``)
+    dense_n: int = 0
 
     def dump(self) -> str:
-        return _dumps(
-            {
-                "version": self.version,
-                "options": self.options,
-                "n": self.n,
-                "arrivals": self.arrivals,
-                "next_seq": self.next_seq,
-                "dirty": self.dirty,
-                "watermark": self.watermark,
-            }
-        )
+        body: dict[str, Any] = {
+            "version": self.version,
+            "options": self.options,
+            "n": self.n,
+            "arrivals": self.arrivals,
+            "next_seq": self.next_seq,
+            "dirty": self.dirty,
+            "watermark": self.watermark,
+        }
+        if self.dense_n:  # a stream without embeddings keeps the row it had before they existed
+            body.update(dense_sum=self.dense_sum, dense_n=self.dense_n)
+        return _dumps(body)
 
     @classmethod
     def load(cls, body: str) -> Meta:
@@ -267,6 +270,8 @@ class Meta:
                 int(d["next_seq"]),
                 [str(x) for x in d["dirty"]],
                 int(d["watermark"]),
+                [float(x) for x in d.get("dense_sum", [])],
+                int(d.get("dense_n", 0)),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"cluster meta row cannot be read: {exc}") from exc
@@ -279,6 +284,7 @@ def resume(options: ClusterOptions, meta: Meta, loader: Loader, window: Sequence
     """A clusterer over the stored rows: ``meta`` as stored, ``window`` the ids of the ``seen`` rows in order."""
     c = Clusterer(options)
     c.idf.n = meta.n
+    c.dense_sum, c.dense_n = list(meta.dense_sum), meta.dense_n
     c.idf.df = LazyMap("df", loader, _load_int, str)
     c.events = LazyMap("event", loader, load_event, dump_event)
     c.stories = LazyMap("story", loader, load_story, dump_story)
@@ -323,7 +329,19 @@ def _maps(c: Clusterer) -> dict[str, MutableMapping[str, Any]]:
 
 def delta(c: Clusterer, meta: Meta, watermark: int) -> Delta:
     """The rows a lazily loaded clusterer (``resume``) changed since loading, and the new meta row."""
-    out = Delta(Meta(meta.version, meta.options, c.idf.n, len(c.arrival), meta.next_seq, list(c.dirty), watermark))
+    out = Delta(
+        Meta(
+            meta.version,
+            meta.options,
+            c.idf.n,
+            len(c.arrival),
+            meta.next_seq,
+            list(c.dirty),
+            watermark,
+            list(c.dense_sum),
+            c.dense_n,
+        )
+    )
     for kind, m in _maps(c).items():
         assert isinstance(m, LazyMap)
         upserts, deletes = m.changes()
@@ -360,6 +378,8 @@ def rows(c: Clusterer, watermark: int) -> Delta:
             0,
             list(c.dirty),
             watermark,
+            list(c.dense_sum),
+            c.dense_n,
         ),
         full=True,
     )

@@ -15,7 +15,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 
 from storyline.calendar_words import MONTHS, WEEKDAYS
 from storyline.cluster.options import ClusterOptions
@@ -117,12 +117,65 @@ class Idf:
         return smooth_idf(self.n, self.df.get(term, 0))
 
 
-def vectorise(counts: Mapping[str, int], idf: Idf, options: ClusterOptions) -> tuple[Vector, Vector]:
-    """Event-space and story-space vectors: sublinear TF-IDF, cut to the heaviest terms, L2-normalised."""
+# Key prefix of a dense embedding's dimensions inside a vector (``~0``, ``~1``, ...): no term starts with it.
+DENSE = "~"
+_DENSE_KEYS = [sys.intern(f"{DENSE}{i}") for i in range(1024)]
+
+
+def vectorise(
+    counts: Mapping[str, int], idf: Idf, options: ClusterOptions, dense: Sequence[float] | None = None
+) -> tuple[Vector, Vector]:
+    """Event-space and story-space vectors: sublinear TF-IDF, cut to the heaviest terms, L2-normalised.
+
+    With ``dense`` (the article's sentence embedding) and a ``dense_weight`` above 0, each space also holds the
+    embedding's dimensions (keys ``~0``, ``~1``, ...), scaled so that the cosine of two such vectors, and of a
+    vector with a centroid, is ``(1 - w) x`` the words' cosine ``+ w x`` the embeddings' cosine: one sum of unit
+    vectors still serves as the centroid of both, and nothing downstream needs to know.
+    """
     base = {t: (1.0 + math.log(c)) * idf.weight(t) for t, c in counts.items()}
-    return _space(base, options.name_weight, options.vector_terms), _space(
-        base, options.story_name_weight, options.story_vector_terms
-    )
+    vec = _space(base, options.name_weight, options.vector_terms)
+    svec = _space(base, options.story_name_weight, options.story_vector_terms)
+    if dense is not None and len(dense) <= len(_DENSE_KEYS):
+        length = math.sqrt(sum(x * x for x in dense))
+        if length > 0.0:
+            unit_dense = [x / length for x in dense]
+            vec = _with_dense(vec, unit_dense, options.dense_weight)
+            svec = _with_dense(svec, unit_dense, options.story_dense_weight)
+    return vec, svec
+
+
+def _with_dense(vec: Vector, unit_dense: Sequence[float], weight: float) -> Vector:
+    """A unit vector whose words carry ``1 - weight`` of a cosine and the embedding ``weight`` (0: words alone)."""
+    if weight <= 0.0:
+        return vec
+    a = math.sqrt(1.0 - weight) if vec else 0.0
+    b = math.sqrt(weight) if vec else 1.0
+    out = {t: w * a for t, w in vec.items()}
+    out.update(zip(_DENSE_KEYS, (b * x for x in unit_dense)))
+    return out
+
+
+def _dense_dims(v: Mapping[str, float]) -> int:
+    """How many embedding dimensions a vector made by ``vectorise`` holds (they come last)."""
+    if not isinstance(v, dict) or not v:
+        return 0
+    last = next(reversed(v))
+    return int(last[1:]) + 1 if last[0] == DENSE else 0
+
+
+def is_term(key: str) -> bool:
+    """A word, name or year key (not an embedding dimension)."""
+    return key[0] != DENSE
+
+
+def heaviest(vec: Mapping[str, float], keep: int) -> Vector:
+    """The ``keep`` heaviest terms of ``vec``, and every embedding dimension it has (those are never cut)."""
+    dense = {t: w for t, w in vec.items() if t[0] == DENSE}
+    if not dense:
+        return dict(heapq.nlargest(keep, vec.items(), key=lambda kv: kv[1]))
+    out = dict(heapq.nlargest(keep, ((t, w) for t, w in vec.items() if t[0] != DENSE), key=lambda kv: kv[1]))
+    out.update(dense)
+    return out
 
 
 def _space(base: Mapping[str, float], name_weight: float, keep: int) -> Vector:
@@ -150,13 +203,13 @@ class Centroid:
             self.sq += 2.0 * sum(w * c.get(t, 0.0) for t, w in v.items()) + sum(w * w for w in v.values())
             for t, w in v.items():
                 c[t] = c.get(t, 0.0) + w
-            if len(c) > 2 * self.limit:
-                self.vec = dict(heapq.nlargest(self.limit, c.items(), key=lambda kv: kv[1]))
+            if len(c) > 2 * self.limit + _dense_dims(v):
+                self.vec = heaviest(c, self.limit)
                 self.sq = sum(w * w for w in self.vec.values())
         else:
             for t, w in v.items():
                 left = c.get(t, 0.0) - w
-                if left > 1e-9:
+                if left > 1e-9 or (t[0] == DENSE and t in c):
                     c[t] = left
                 else:
                     c.pop(t, None)

@@ -8,6 +8,7 @@ not analysed yet, in batches; timelines and comparisons read the articles of wha
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -28,6 +29,7 @@ from storyline.cluster import (
     article_event_date,
     options_key,
     stream_order,
+    with_embeddings,
 )
 from storyline.cluster import state as cluster_state
 from storyline.compare import (
@@ -41,6 +43,7 @@ from storyline.compare import (
 from storyline.config import Settings
 from storyline.dedupe import DedupeOptions, is_wire_copy
 from storyline.dedupe import update as dedupe_update
+from storyline.embed import Embedder
 from storyline.fetch import FetchOptions
 from storyline.ingest import Limits, read
 from storyline.pipeline import sources, stages
@@ -61,6 +64,7 @@ class PipelineOptions:
     """Options of every stage, passed down explicitly."""
 
     use_nlp: bool | None = None  # None: spaCy NER when installed, else the rule-based fallback
+    embed: bool = False  # article embeddings into the clusterer (``storyline.embed``, the [embed] extra)
     batch_size: int = 200  # articles stored per ingest transaction
     extract_batch: int = 2000  # articles extracted and stored per analyse transaction (bounds memory)
     dedupe: DedupeOptions = field(default_factory=DedupeOptions)
@@ -82,6 +86,8 @@ class PipelineOptions:
         """The options a shell's ``Settings`` ask for; ``dates``/``per_date`` shape the stored timelines."""
         return cls(
             use_nlp=settings.use_nlp,
+            embed=settings.embed,
+            cluster=with_embeddings() if settings.embed else ClusterOptions(),
             workers=settings.workers,
             allow_private=settings.allow_private,
             fetch=settings.fetch,
@@ -494,6 +500,7 @@ class _Analyse:
         results = self.runner.map(self._guard(stages.cluster_terms, "cluster"), ordered)
         failures = [r for r in results if isinstance(r, Failure)]
         counted = [_interned(r) if isinstance(r, Counter) else Counter() for r in results]  # failed: no terms
+        dense = _embeddings(ordered) if self.options.embed else [None] * len(ordered)
         for k, (art, terms) in enumerate(zip(ordered, counted)):
             if k % _PREFETCH == 0:  # document frequencies of the next articles' terms in one read
                 cluster_state.prefetch_terms(clusterer, counted[k : k + _PREFETCH])
@@ -503,6 +510,7 @@ class _Analyse:
                 article_event_date(art, self.mentions.get(art.id), options),
                 duplicate_of=duplicate_of.get(art.id),
                 known=known.get(art.id),
+                dense=dense[k],
             )
             added = k + 1 - len(replay)  # new articles so far; a large ingest is corrected as it streams
             if every and added > 0 and added % every == 0 and added < len(fresh):
@@ -875,6 +883,17 @@ class _Clock:
 def _first_line(text: str) -> str:
     """An untitled article's label: its first line, at most 120 characters."""
     return text.strip().split("\n", 1)[0][:120]
+
+
+@functools.cache
+def _embedder() -> Embedder:
+    """One embedding model per process (loading it takes a fraction of a second, but every ingest would)."""
+    return Embedder()
+
+
+def _embeddings(articles: Sequence[Article]) -> list[Sequence[float] | None]:
+    """Each article's embedding for the clusterer; raises ``MissingExtra`` (with the pip line) without [embed]."""
+    return list(_embedder().embed(articles))
 
 
 def _interned(counts: Counter[str]) -> Counter[str]:
