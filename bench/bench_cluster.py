@@ -3,6 +3,7 @@
 Usage (from the repository root, with ../shared present):
   .venv/bin/python bench/bench_cluster.py            # ECB+ 1-35 over 5 stream orders, T17 in date order, order sensitivity
   .venv/bin/python bench/bench_cluster.py --only ecb  # or --only t17
+  .venv/bin/python bench/bench_cluster.py --embed     # with article embeddings (the [embed] extra, --embed)
 
 Articles go straight into ``storyline.cluster.Clusterer`` (the code the pipeline runs), one at a time, with the
 document frequencies of the stream so far; a re-clustering pass runs every ``--recluster-every`` articles and at
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storyline.cluster import Clusterer, ClusterOptions, article_event_date, terms
+from storyline.cluster import Clusterer, ClusterOptions, article_event_date, terms, with_embeddings
 from storyline.records import Article, Change
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -109,6 +110,13 @@ def stream(
     return Run(ev, {a: c.events[e].story for a, e in ev.items()}, secs, changes, lat)
 
 
+def add_embeddings(data: Data, embedder: Any) -> None:
+    """Each item's embedding (``storyline.embed``, one batch), or nothing without an embedder."""
+    if embedder is not None:
+        for it, vec in zip(data.items, embedder.embed([it.article for it in data.items])):
+            it.dense = vec
+
+
 def shuffled(items: Sequence[Item], seed: int) -> list[Item]:
     out = list(items)
     random.Random(seed).shuffle(out)
@@ -130,11 +138,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--only", choices=["ecb", "t17"])
     ap.add_argument("--orders", type=int, default=5)
     ap.add_argument("--recluster-every", type=int, default=200)
+    ap.add_argument("--embed", action="store_true", help="weigh article embeddings in, as `storyline --embed` does")
     args = ap.parse_args(argv)
-    opts = ClusterOptions()
+    opts = with_embeddings() if args.embed else ClusterOptions()
+    embedder = None
+    if args.embed:
+        from storyline.embed import Embedder
+
+        embedder = Embedder()
     head = []
     if args.only in (None, "ecb"):
         data = load_ecb()
+        add_embeddings(data, embedder)
         runs = [stream(shuffled(data.items, s), opts, recluster_every=args.recluster_every) for s in range(args.orders)]
         online = [stream(shuffled(data.items, s), opts, final_recluster=False) for s in range(args.orders)]
         for label, rs in (("online + re-clustering", runs), ("online only", online)):
@@ -158,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.only in (None, "t17"):
         data = load_t17_data()
+        add_embeddings(data, embedder)
         run = stream(data.items, opts, recluster_every=args.recluster_every * 5, time_terms=True)
         f1 = b3(run.story_of, data.gold_story)
         sc = score(run.story_of, data.gold_story)

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
-from bench_cluster import load_ecb, load_t17_data, shuffled, stream
+from bench_cluster import add_embeddings, load_ecb, load_t17_data, shuffled, stream
 from tune_cluster import _f1, per_doc_b3
 
 from storyline.cluster import ClusterOptions, with_embeddings
@@ -42,11 +42,6 @@ GRID: dict[str, Sequence[Any]] = {
 
 
 Docs = dict[str, tuple[float, float]]
-
-
-def embed_items(data: Any, embedder: Embedder) -> None:
-    for it, vec in zip(data.items, embedder.embed([it.article for it in data.items])):
-        it.dense = vec
 
 
 def run_trial(ecb: Any, t17: Any, opts: ClusterOptions, orders: int) -> tuple[Docs, Docs, Docs]:
@@ -77,8 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     embedder = Embedder()
     ecb, t17 = load_ecb(), load_t17_data()
-    embed_items(ecb, embedder)
-    embed_items(t17, embedder)
+    add_embeddings(ecb, embedder)
+    add_embeddings(t17, embedder)
     settings = [ClusterOptions(), with_embeddings()]
     settings += [replace(ClusterOptions(), **dict(zip(GRID, values))) for values in itertools.product(*GRID.values())]
     trials: list[tuple[ClusterOptions, Docs, Docs, Docs]] = []

@@ -34,12 +34,13 @@ def test_a_mixed_cosine_is_the_weighed_sum_of_the_word_and_embedding_cosines(wei
     idf.add(ca)
     idf.add(cb)
     da, db = [rng.uniform(-1, 1) for _ in range(16)], [rng.uniform(-1, 1) for _ in range(16)]
-    words_a, _ = vectorise(ca, idf, ClusterOptions())
-    words_b, _ = vectorise(cb, idf, ClusterOptions())
+    words_a, story_a = vectorise(ca, idf, ClusterOptions())
+    words_b, story_b = vectorise(cb, idf, ClusterOptions())
     va, sa = vectorise(ca, idf, opts, da)
     vb, sb = vectorise(cb, idf, opts, db)
     want = (1 - weight) * cosine(words_a, words_b) + weight * _dense_cos(da, db)
     assert cosine(va, vb) == pytest.approx(want)
+    assert cosine(sa, sb) == pytest.approx((1 - weight) * cosine(story_a, story_b) + weight * _dense_cos(da, db))
     assert math.fsum(w * w for w in va.values()) == pytest.approx(1.0)
     assert sum(1 for t in va if t[0] == DENSE) == 16
 
@@ -94,7 +95,7 @@ def test_two_articles_about_one_thing_in_other_words_join_one_story_only_with_em
     def stories(use_dense: bool) -> list[str]:
         c = Clusterer(opts)
         for i, (text, vec) in enumerate(arts):
-            art = Article(id=f"a{i}", source="x", text=text, published="2024-03-0{}".format(1 + 4 * i))
+            art = Article(id=f"a{i}", source="x", text=text, published=f"2024-03-0{1 + 4 * i}")
             c.add(art, terms(art), art.published, dense=vec if use_dense else None)
         c.recluster()
         return [c.events[c.event_of[f"a{i}"]].story for i in range(3)]

@@ -159,6 +159,12 @@ def test_counts_are_not_years() -> None:
     assert found("The North sent 2000 troops; 2019 votes were cast; in 2000 cases it failed.") == {}
 
 
+def test_clock_times_are_not_years() -> None:
+    got = found("The blast came at 11 p.m. local time (2000 GMT); troops moved at 1800 hrs.")
+    assert "2000" not in got and "1800" not in got
+    assert found("In 2000 the port opened.")["2000"] == ("2000", "year")
+
+
 # -- relative expressions -------------------------------------------------------------------
 
 

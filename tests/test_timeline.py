@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from storyline.pipeline import PipelineOptions, run
 from storyline.records import Article, DateMention, Event, Story
 from storyline.store import SQLiteStore
 from storyline.timeline import (
     TimelineOptions,
+    background_entries,
     build_timeline,
     day_support,
     independent_count,
@@ -269,3 +272,24 @@ def test_a_background_entry_prints_its_own_granularity_and_its_mark() -> None:
     story, events, arts, mentions = _recalling_story()
     (entry,) = [e for e in story_timeline(story, events, arts, mentions, {}, {}) if e.background]
     assert background_mark(entry) == "(background) "
+
+
+@pytest.mark.parametrize(
+    ("recall", "kept"),
+    [
+        ("The port closed for a week after the 1998 flood, when World War I veterans led the relief.", True),
+        ("I worked at the port from 1998, and my crew still talks of it.", False),
+        ("The port made a profit of $14 million in 1998, its best year.", False),
+        ("Cargo volumes rose 40 percent in 1998.", False),
+    ],
+)
+def test_a_background_entry_is_a_happening_not_a_comment_or_a_figure(recall: str, kept: bool) -> None:
+    text = "Harbour pilots at Portvale went on strike on Monday over pay. " + recall
+    arts = {"a-1": Article(id="a-1", source="1", text=text, published="2024-03-05")}
+    at = text.index("1998")
+    mentions = {"a-1": [DateMention("a-1", "1998", at, at + 4, "1998", "year")]}
+    events = [Event("e-1", "s-1", "2024-03-04", "Strike", ("a-1",))]
+    story = Story("s-1", "Pilots", ("e-1",), ("a-1",))
+    background = [e.date for e in background_entries("s-1", list(arts.values()), mentions, {}, {}, 3)]
+    assert background == (["1998"] if kept else [])
+    assert story_timeline(story, events, arts, mentions, {}, {})  # the story's own day stays either way

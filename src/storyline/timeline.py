@@ -82,6 +82,17 @@ _STOP = frozenset(
 
 # A day still named a month later is one the story is measured from (a landmark), not the news of the week.
 RECALL_DAYS = 30
+# A sentence in the first person singular is a reader's comment or a writer's own life ("I worked in Haiti from
+# 2001", "my friends and i"), not the story's history, which news recalls in the third person. "I" before a
+# lower-case word or an apostrophe ("I was", "I'd"), not after a word that numbers ("World War I ended").
+# A sentence that gives money or a share is a statistic of its year ("made a profit of $14bn last year", "tourist
+# numbers were up 40 percent last year"), not a happening that the story's history holds.
+_FIGURE = re.compile(
+    r"[$£€¥]\s?\d|\d\s?%|\d\s+(?:per\s?cent|percent)\b|\b\d[\d.,]*\s*(?:bn|billion|million|m)?\s*(?:pounds|dollars|euros|yuan|yen)\b"
+)
+_FIRST_PERSON = re.compile(
+    r"(?<!War )(?<!Phase )(?<!Type )(?<!Class )(?<!Stage )(?<!Title )\bI(?=['’]|\s+[a-z])|\b(?:[Mm]y|me|myself|i)\b"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -554,6 +565,8 @@ def background_entries(
             if at is None:
                 continue
             sent = _Sentence(art.id, *spans[at], at, frozenset(), art.published)
+            if _FIRST_PERSON.search(art.text, sent.start, sent.end) or _FIGURE.search(art.text, sent.start, sent.end):
+                continue
             if _check(sent, art.text, options):
                 recalls[m.value].append((sent, source_of.get(art.id, art.id)))
     ranked = sorted(recalls.items(), key=lambda kv: (-len({r for _, r in kv[1]}), _neg(kv[0])))

@@ -56,11 +56,13 @@ def _year(name: str) -> str:
 
 _DASH = r"(?:\s*[-–—]\s*|\s+(?P<conn>through|thru|to|until|till|and)\s+)"
 _WD_PREFIX = rf"(?:(?P<wd>{WEEKDAY_ALTERNATION}),?\s+)?"
-# Units that show a four-digit number is a count, not a year ("in 2000 troops").
+# Units that show a four-digit number is a count, not a year ("in 2000 troops"), and time zones and "hrs" that
+# show it is a clock time ("(2000 GMT)", "1800 hrs").
 NOT_YEAR = (
     r"(?!\s*(?:%|percent\b|per\s+cent\b)|\s+(?:people|troops|soldiers|votes|points|km|kilometres|"
     r"kilometers|miles|metres|meters|tonnes|tons|dollars|euros|yuan|won|roubles|rubles|units|"
-    r"cases|deaths|members|workers|jobs|homes|hours|minutes|times)\b)"
+    r"cases|deaths|members|workers|jobs|homes|hours|hrs|minutes|times|"
+    r"GMT|UTC|EST|EDT|CST|CDT|PST|PDT|BST|CET|CEST|KST|JST|MSK)\b)"
 )
 
 ISO = re.compile(
