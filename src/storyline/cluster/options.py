@@ -62,7 +62,7 @@ class ClusterOptions:
 
 # the settings ``with_embeddings`` changes: tuned with embeddings weighed in (bench/tune_cluster_embed.py; ECB+
 # 1-35 and Timeline17, each held out by topic: see BENCHMARKS.md)
-EMBEDDING_SETTINGS: dict[str, Any] = {"story_dense_weight": 0.2}
+EMBEDDING_SETTINGS: dict[str, Any] = {"story_dense_weight": 0.1}
 
 
 def with_embeddings(options: ClusterOptions | None = None) -> ClusterOptions:
