@@ -135,3 +135,36 @@ def test_compare_a_story_event_by_event(tmp_path: Path) -> None:
     assert [c["event"] for c in comps] == story["events"]
     code, _, err = invoke("compare", "x-nothing", "--db", db)
     assert code == 2 and "no event or story matches 'x-nothing'" in err
+
+
+def test_timeline_names_the_outlet_never_the_file(tmp_path: Path) -> None:
+    """Issue 17, item 6: an entry names the outlet the input gives (the dateline's agency, the record's outlet),
+    never the file the article came from; a file no outlet names keeps its path."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "article3.txt").write_text(ARTICLE, encoding="utf-8")
+    record = {
+        "url": "https://larch-coast-herald.example/2024/05/pilots",
+        "outlet": "Larch Coast Herald",
+        "published": "2024-05-03",
+        "title": "Ships leave Portvale roads as pilots return",
+        "text": "Ships began leaving the outer roads at Portvale on Friday, May 3, 2024, as pilots returned to work "
+        "after their three-day strike, the port authority said.",
+    }
+    (src / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    code, _, err = invoke("run", str(src), "--db", db, "--no-nlp")
+    assert code == 0, err
+    out = invoke("timeline", "--all", "--db", db)[1]
+    assert "article3.txt" not in out, out
+    assert "(NNS)" in out and "cites" in out
+    doc = json.loads(invoke("timeline", "--all", "--format", "json", "--db", db)[1])
+    exported = json.loads(invoke("export", "--db", db)[1])
+    outlet = {a["id"]: a["outlet"] or (a["wire_agencies"] or [""])[0] for a in exported["articles"]}
+    assert outlet and all(outlet.values()), outlet  # both inputs name their outlet
+    for d in (doc, exported):
+        entries = [e for t in d["timelines"] for e in t["entries"]]
+        assert entries
+        for e in entries:
+            assert e["outlets"] == list(dict.fromkeys(outlet[c["article"]] for c in e["citations"]))
+    assert "NNS" in {o for t in doc["timelines"] for e in t["entries"] for o in e["outlets"]}

@@ -292,3 +292,27 @@ def test_merge_resolves_a_bare_title_from_a_non_ascii_text() -> None:
     assert entity.aliases == ("the Turkish president",)
     assert entity.articles == ("a1", "a2")
     assert len(merge_entities(mentions)) == 2  # without the text nothing names the title's holder
+
+
+@pytest.mark.parametrize("use_nlp", [False, True])
+def test_a_name_before_a_place_noun_is_a_place(use_nlp: bool) -> None:
+    # issue 17: "the Vessel Brook quarry" makes "Vessel Brook" a place in the whole article, not a person
+    if use_nlp:
+        try:
+            load_nlp()
+        except NlpUnavailable:
+            pytest.skip("spaCy not installed")
+    text = (
+        "Two workers were hurt at the Vessel Brook quarry on Monday. Vessel Brook employs 300 people. "
+        "Jon Rask, an inspector, visited the site. A Rask town hall was held on Friday, and Mr. Hale Dunmore spoke. "
+        "Mira Holt mines the archive for records."
+    )
+    found = _found(find_mentions(text, "a1", use_nlp=use_nlp))
+    brook = {t for name, t in found if name == "Vessel Brook"}
+    assert brook and "PERSON" not in brook  # spaCy may call it an organisation; the rules make it a place
+    assert use_nlp or brook == {"LOC"}
+    # a person's town hall is no place, and a titled name stays a person
+    assert ("Jon Rask", "PERSON") in found
+    assert ("Rask", "LOC") not in found
+    assert ("Hale Dunmore", "PERSON") in found
+    assert use_nlp or ("Mira Holt", "PERSON") in found  # "mines the archive": a verb, no place noun

@@ -797,3 +797,39 @@ def test_contrastive_clause_of_the_media_ends_the_statement() -> None:
     text = "Officials said Wednesday that the two leaders met again, but the North's state media did not report it."
     (q,) = _quotes(text)
     assert q.text == "the two leaders met again"
+
+
+def test_participle_clause_after_reported_words_is_not_part_of_them() -> None:
+    # issue 17: ", while hosting X" tells what the speaker was doing, not what was said
+    text = (
+        "Premier Lina Ortega praised the “spirit of trust between our two peoples”, while hosting President "
+        "Tomas Brand at a naval base in the south, and told reporters she saw “room” for joint patrols."
+    )
+    q = _one(_quotes(text), "spirit of trust")
+    assert q.speaker == "Lina Ortega"
+    assert q.text == "the “spirit of trust between our two peoples”"
+    text = (
+        "Minister Ola Berg condemned the “reckless dumping of waste in the bay”, after touring the harbour at "
+        "Tessby on Friday."
+    )
+    (q,) = _quotes(text)
+    assert q.text == "the “reckless dumping of waste in the bay”"
+    # after "said" the words are a clause that owns its participle
+    text = "Ola Berg said the fleet can keep fishing in the bay, while cutting its catch of cod by half."
+    (q,) = _quotes(text)
+    assert q.text.endswith("while cutting its catch of cod by half")
+
+
+def test_a_place_is_not_a_speaker() -> None:
+    # issue 17: an unknown two-word name before "mine" names the mine, and the one "at the mine" speaks
+    text = (
+        "A former foreman at the Vessel Brook quarry told the hearing on Monday that he had warned the owners "
+        "twice that the north face of the pit was unstable."
+    )
+    (q,) = _quotes(text)
+    assert q.speaker is not None and "Vessel Brook" in q.speaker and q.speaker != "Vessel Brook"
+    assert q.speaker.startswith("former foreman")
+    # a place that speaks for its government keeps it
+    text = "Officials in Moscow said the talks would resume next week in a new format."
+    (q,) = _quotes(text)
+    assert q.speaker == "Government of Russia"

@@ -15,6 +15,7 @@ from storyline.timeline import (
     build_timeline,
     day_support,
     independent_count,
+    line_kind,
     select_timeline,
     story_timeline,
 )
@@ -214,6 +215,64 @@ def test_a_chronology_line_does_not_open_on_a_reference_back() -> None:
     assert entry.summary == back  # without the rule the reference back wins
     (entry,) = build_timeline(story, events, {"a-8": art}, mentions, {})
     assert entry.summary == alone
+
+
+def test_a_chronology_line_states_the_happening_not_the_reaction() -> None:
+    # issue 17, item 6: both sentences name the day and share the story's words; the reaction ("condemned") is the
+    # more central one, the chronology states what happened
+    reaction = (
+        "The harbour union condemned the closure of the Portvale ferry terminal on Monday and the loss of "
+        "forty jobs at the ferry terminal."
+    )
+    happening = "The port authority closed the Portvale ferry terminal on Monday, cutting forty jobs."
+    text = reaction + " " + happening
+    art = Article(id="a-9", source="9", text=text, published="2024-03-05")
+    mentions = {
+        "a-9": [
+            DateMention("a-9", "on Monday", (at := text.index("on Monday")), at + 9, "2024-03-04", "day"),
+            DateMention("a-9", "on Monday", (at2 := text.rindex("on Monday")), at2 + 9, "2024-03-04", "day"),
+        ]
+    }
+    story = Story("s-9", "Terminal", ("e-9",), ("a-9",))
+    events = [Event("e-9", "s-9", "2024-03-04", "Terminal", ("a-9",))]
+    plain = TimelineOptions(chronology_reaction_weight=0.0)
+    (entry,) = build_timeline(story, events, {"a-9": art}, mentions, {}, plain)
+    assert entry.summary == reaction  # without the penalty the reaction wins
+    (entry,) = build_timeline(story, events, {"a-9": art}, mentions, {})
+    assert entry.summary == happening
+    # the ranked (ROUGE-scored) mode keeps no penalty
+    assert TimelineOptions().reaction_weight == 0.0
+
+
+def test_a_chronology_line_that_came_after_is_cut_to_the_happening() -> None:
+    # "The remarks came after NAME ...": what follows states the happening and stands alone; the line and its
+    # citation start there (only in a chronology: the ranked mode keeps sentences whole)
+    text = (
+        "The remarks came after Portvale's harbour pilots rejected a pay offer from the port authority on Monday. "
+        "Talks are due to resume next month."
+    )
+    art = Article(id="a-7", source="7", text=text, published="2024-03-05")
+    at = text.index("on Monday")
+    mentions = {"a-7": [DateMention("a-7", "on Monday", at, at + 9, "2024-03-04", "day")]}
+    story = Story("s-7", "Pilots", ("e-7",), ("a-7",))
+    events = [Event("e-7", "s-7", "2024-03-04", "Pilots", ("a-7",))]
+    (entry,) = build_timeline(story, events, {"a-7": art}, mentions, {})
+    assert entry.summary == "Portvale's harbour pilots rejected a pay offer from the port authority on Monday."
+    (cite,) = entry.citations
+    assert text[cite.start : cite.end] == entry.summary
+
+
+def test_line_kind_tells_happening_from_reaction_and_colour() -> None:
+    assert line_kind("Rebels seized the airport at Tessby on Saturday.") == "happening"
+    assert line_kind("Police said they arrested three men after the fire.") == "happening"
+    assert line_kind("Two miners were killed when a tunnel roof collapsed.") == "happening"
+    assert line_kind("The attack was condemned by the UN.") == "reaction"  # "attack" after "The" is a noun
+    assert line_kind("Neighbouring governments welcomed the ceasefire.") == "reaction"
+    assert line_kind("Foreign Minister Ada Lund expressed deep concern over the shelling.") == "reaction"
+    assert line_kind("Church leaders called for calm after the riots.") == "reaction"
+    assert line_kind("The streets of the old town were quiet on Sunday.") == "colour"
+    assert line_kind("The premier is in Brenholt at the invitation of the governor.") == "colour"
+    assert line_kind("Inflation stood at 7.2 percent in March.") == "other"
 
 
 def _recalling_story() -> tuple[Story, list[Event], dict[str, Article], dict[str, list[DateMention]]]:

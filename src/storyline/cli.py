@@ -400,10 +400,14 @@ def timeline(
 
 def _print_timelines(views: Sequence[TimelineView], fmt: str) -> None:
     from storyline import render
-    from storyline.export import SCHEMA, timeline_json
+    from storyline.export import SCHEMA, outlet_of, timeline_json
 
     if fmt == "json":
-        _json({"schema": SCHEMA, "timelines": [timeline_json(v.story.id, v.entries, v.quotes) for v in views]})
+        timelines = [
+            timeline_json(v.story.id, v.entries, v.quotes, {a: outlet_of(x) for a, x in v.articles.items()})
+            for v in views
+        ]
+        _json({"schema": SCHEMA, "timelines": timelines})
     elif fmt == "md":
         click.echo("\n".join(render.timeline_markdown(v) for v in views))
     else:

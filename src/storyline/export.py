@@ -36,6 +36,12 @@ def article_json(a: Article, duplicate_of: str | None, event: str | None, story:
     }
 
 
+def outlet_of(a: Article) -> str:
+    """The outlet an article is named by: its own (feed, page or record metadata), else the wire agency its dateline
+    credits ("SEOUL, Sept. 4 (Yonhap) -"); "" when neither names one (never the file it came from)."""
+    return a.outlet or (a.wire_agencies[0] if a.wire_agencies else "")
+
+
 def quote_json(q: Quote) -> dict[str, Any]:
     return {
         "article": q.article,
@@ -51,10 +57,15 @@ def quote_json(q: Quote) -> dict[str, Any]:
 
 
 def timeline_json(
-    story: str, entries: Sequence[TimelineEntry], quotes: Mapping[int, Sequence[Quote]] | None = None
+    story: str,
+    entries: Sequence[TimelineEntry],
+    quotes: Mapping[int, Sequence[Quote]] | None = None,
+    outlets: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """One timeline in the CONTRACT shape; ``sources``, ``event``, ``background`` (recalled from before the story
-    began) and ``quotes`` (who said what) are additive keys."""
+    began), ``quotes`` (who said what) and ``outlets`` (the outlets of the cited articles, from ``outlets``: article
+    id -> ``outlet_of``; an article no outlet names is left out, not shown by its file name) are additive keys."""
+    named = outlets or {}
     return {
         "story": story,
         "entries": [
@@ -65,6 +76,7 @@ def timeline_json(
                 "event": e.event,
                 "background": e.background,
                 "citations": [c.as_dict() for c in e.citations],
+                "outlets": [o for o in dict.fromkeys(named.get(c.article, "") for c in e.citations) if o],
                 "quotes": [quote_json(q) for q in (quotes or {}).get(i, ())],
             }
             for i, e in enumerate(entries)
@@ -140,7 +152,10 @@ def document(data: ExportData) -> dict[str, Any]:
             }
             for p in data.passages
         ],
-        "timelines": [timeline_json(story, entries, quotes) for story, entries, quotes in data.timelines],
+        "timelines": [
+            timeline_json(story, entries, quotes, {a.id: outlet_of(a) for a in data.articles})
+            for story, entries, quotes in data.timelines
+        ],
         "comparisons": [c.as_dict() for c in data.comparisons],
     }
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from storyline.errors import BadQuery, NotFound, StorylineError
-from storyline.export import ExportData, article_json, document, quote_json, timeline_json
+from storyline.export import ExportData, article_json, document, outlet_of, quote_json, timeline_json
 from storyline.records import (
     SEARCH_KINDS,
     Article,
@@ -141,11 +141,6 @@ class StorySummary:
             "outlets": list(self.outlets),
             "sources": self.sources,
         }
-
-
-def outlet_of(a: Article) -> str:
-    """The outlet a list names for an article: its own, else the wire agency it carries."""
-    return a.outlet or (a.wire_agencies[0] if a.wire_agencies else "")
 
 
 def story_summary(
@@ -273,7 +268,9 @@ class TimelineView:
         its events and the articles the citations name (id, title, outlet, published)."""
         cited = dict.fromkeys(c.article for e in self.entries for c in e.citations)
         return {
-            **timeline_json(self.story.id, self.entries, self.quotes),
+            **timeline_json(
+                self.story.id, self.entries, self.quotes, {a: outlet_of(x) for a, x in self.articles.items()}
+            ),
             "title": self.story.title,
             "summary": self.summary.as_dict(),
             "events": [_event_json(e) for e in self.events if e.story == self.story.id],

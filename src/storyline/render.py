@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from storyline.calendar_words import AP_MONTHS, MONTH_NAMES
+from storyline.export import outlet_of
 from storyline.records import Article, Change, Quote, SearchHit, TimelineEntry
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def background_mark(entry: TimelineEntry) -> str:
 def _label(a: Article | None, fallback: str) -> str:
     if a is None:
         return fallback
-    return a.outlet or (a.wire_agencies[0] if a.wire_agencies else "") or a.source
+    return outlet_of(a) or a.source  # the path only when neither the metadata nor the dateline names an outlet
 
 
 _FUNCTION_WORDS = frozenset("The A An It Its This That These Those There Their They We He She".split())
@@ -158,7 +159,8 @@ def timeline_text(view: TimelineView) -> str:
             out.append(f"    > {plain(quote_line(q))} [{q.article} chars {q.start}-{q.end}]")
         for c in e.citations:
             a = articles.get(c.article)
-            out.append(f"    cites {c.article} ({plain(a.source) if a else '?'}) chars {c.start}-{c.end}")
+            # the outlet when the input names one (metadata, the dateline's agency), the article's path only when not
+            out.append(f"    cites {c.article} ({plain(_label(a, '?'))}) chars {c.start}-{c.end}")
     return "\n".join(out)
 
 

@@ -67,7 +67,93 @@ DEPENDENT_OPENING = re.compile(
     r"hours|just|only|shortly|less|more|two|three|one)\b)",
     re.IGNORECASE,
 )
+# "The remarks came after ...", "The visit comes as ...": a line that only ties what follows to something before it.
+_CAME_AFTER = re.compile(
+    r"[\"“'‘(]*the\s+(?:[\w-]+\s+){1,3}(?:came|comes|followed|follows)\s+(?:after|as|amid)\s+", re.I
+)
 _REPORTING = re.compile(r"\b(?:said|says|told|according to|reported|announced)\b")
+
+
+# What a day's line should say is what happened: an action with its actor ("X launched / signed / met / killed /
+# announced ...", or the passive "three miners were killed"), not the reaction to it ("X condemned / welcomed /
+# criticised ...") nor colour (a scene, a mood, a state of things: "The streets were quiet", "The premier is in Brenholt").
+# A sentence's kind is that of its first verb of these lists (reporting verbs are passed over: "police said they
+# arrested ...").
+_REACTION_VERB = (
+    r"(?:condemn|welcom|criticis|criticiz|prais|slamm?|denounc|hail|accus|decr(?:y|ie)|deplor|lament|applaud|react|"
+    r"mourn|blast|rebuk|commend|congratulat|thank|lambast|assail|castigat|chastis|bemoan|grieve?|"
+    r"(?:express|voic)(?:e|ed|es|ing)\s+(?:(?:its|his|her|their|deep|grave|serious|strong|full)\s+){0,2}"
+    r"(?:concern|regret|sorrow|condolence|outrage|shock|sympath|support|hope|disappointment|dismay|anger|"
+    r"satisfaction|solidarity|gratitude|alarm)|"
+    r"(?:sent|send|sends|offered|offer|offers|paid|pay|pays)\s+(?:their\s+|his\s+|her\s+|its\s+)?"
+    r"(?:condolence|tribute|respect|sympath)|"
+    r"(?:called|calls|call|appealed|appeals)\s+for\s+(?:calm|restraint|an?\s+(?:independent\s+)?"
+    r"(?:investigation|inquiry)|dialogue|peace|unity|justice)|"
+    r"urg(?:e|ed|es)\s+(?:\w+\s+){0,4}(?:restraint|calm)|urg(?:e|ed|es)\s+(?:both|all)\s+sides)"
+)
+_HAPPENING_VERB = (
+    r"(?:launch|sign|met|meet|kill|announc|agre|approv|adopt|pass|vot|elect|won|defeat|attack|struck|strike|"
+    r"bomb|shell|fir|shot|shoot|arrest|detain|charg|convict|sentenc|rul|releas|freed|seiz|captur|invad|withdr[ae]w|"
+    r"deploy|impos|lift|bann?|suspend|resign|appoint|dismiss|sack|open|clos|shut|began|begin|start|end|halt|stopp?|"
+    r"resum|collaps|explod|erupt|crash|sank|sink|died|die|drown|fled|flee|evacuat|rescu|hit|injur|wound|destroy|"
+    r"damag|burn|burnt|flood|land|arriv|visit|held|hold|reach|unveil|introduc|fil|sued|sue|raid|storm|overthr[eo]w|"
+    r"oust|declar|issu|cut|rais|reduc|increas|fell|rose|surg|plung|test-fir|test|ratifi|veto|block|plead|pleaded|"
+    r"testifi|confess|discover|recover|complet|join|quit|merg|acquir|bought|sold|paid|award|grant|built|demolish|"
+    r"protest|march|rall|clash|riot|walk(?:ed)?\s+out|marri|born|inaugurat|sworn|took|take|seiz|inspect|"
+    r"hand(?:ed)?\s+over|finish|leak|spill|cap|plugg?|drill|sign|abduct|kidnapp?|execut|hang|hanged|assassinat|"
+    r"massacr|lock|block|topp|reject|defect|set\s+fire|set\s+off|blew|blow|exchang|ceas|deliver|return|departed|"
+    r"depart|left|leave|fled|enter|entered|fined|fine|report(?=ed\s+(?:a|an|its|their)\s+(?:loss|profit|"
+    r"first|record)))"
+)
+_SUFFIX = r"(?:e|ed|es|s|d|ing|ted|ned|red|led|ped|ged|ied|ies|y|n)?\b"
+_KIND_VERB = re.compile(
+    rf"\b(?:(?P<r>{_REACTION_VERB}){_SUFFIX}|(?P<h>{_HAPPENING_VERB}){_SUFFIX})",
+    re.IGNORECASE,
+)
+_COLOUR_VERB = re.compile(
+    r"\b(?:remain|remains|remained|seem|seems|seemed|looks?(?!\s+(?:at|into|for|to)\b)|looked(?!\s+(?:at|into|for|to)\b)|"
+    r"sat|sits|stood|stands|lay|lies|hung|hangs|wept|weep|cried|sang|waved|smiled|watched|waited|lined|dotted|"
+    r"hovered|loomed|lingered|(?:is|are|was|were)(?=\s+(?:still\s+|now\s+|again\s+|largely\s+|mostly\s+)?"
+    r"(?:(?:quiet|calm|tense|sombre|somber|subdued|deserted|empty|crowded|packed|festive|muted|eerie|chaotic|grim|"
+    r"bleak|jubilant|defiant|nervous|anxious|hushed|silent|peaceful|palpable)\b|"
+    r"(?:in|at|inside|outside|back\s+in)\s+(?:(?-i:[A-Z])|(?:the|a|an|his|her|their|its)\b))))\b",
+    re.IGNORECASE,
+)
+_MOOD_SUBJECT = re.compile(r"(?:the\s+)?(?:mood|atmosphere|scene|air|streets?)\b", re.IGNORECASE)
+# "A car bomb killed ...", "Police arrested ...": the actor stands before the verb; a verb opening the sentence
+# ("Opening the session, ...") has none, and a noun reading of a verb stem right after a determiner ("the attack",
+# "a strike", "the vote") is no verb.
+_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that|of|for|after|before|over|against|to)\s+$", re.I)
+
+
+def line_kind(sentence: str) -> str:
+    """What a candidate line says: "happening", "reaction", "colour" or "other" (a figure, a claim, a plan).
+
+    The first verb decides: a happening or reaction verb with something before it (its actor), or a verb of scene
+    or mood ("remained", "wept", "lined"; a copula before a mood or a place: "were quiet", "is in Brenholt"); a
+    figure ("stood at 7.2 percent") is other. A sentence about the mood or the scene is colour whatever its verb.
+    """
+    body = _QUOTED.sub(" ", sentence.strip())  # the words of a quotation are not the line's own verbs
+    if _MOOD_SUBJECT.match(body) and not _KIND_VERB.search(body):
+        return "colour"
+    verbs = sorted(
+        [(m.start(), "r" if m.group("r") else "h") for m in _KIND_VERB.finditer(body)]
+        + [(m.start(), "c") for m in _COLOUR_VERB.finditer(body)]
+    )
+    for start, kind in verbs:
+        if kind == "c":
+            if _FIGURE_AFTER.match(body, body.find(" ", start)):
+                return "other"  # "inflation stood at 7.2 percent"
+            return "colour"
+        if start == 0 or _NOUN_BEFORE.search(body, max(0, start - 12), start):
+            continue
+        return "reaction" if kind == "r" else "happening"
+    return "other"
+
+
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+_FIGURE_AFTER = re.compile(r"\s+(?:at|to|near|around|about)\s+(?:[$€£]|about\s+|around\s+|nearly\s+)?\d")
+
 
 # Function words carry no content for the centroid; the list is the usual English closed class.
 _STOP = frozenset(
@@ -140,16 +226,22 @@ class TimelineOptions:
     length_weight: float = 0.1
     target_words: int = 20
     # score penalty for a sentence that opens on a reference back (``DEPENDENT_OPENING``): it does not stand on
-    # its own as a line. A penalty, not a filter, so a day whose sentences all do still gets its entry. Off for
+    # its own as a line (one that opens "The remarks came after NAME ..." is cut to what follows, which does). A
+    # penalty, not a filter, so a day whose sentences all do still gets its entry. Off for
     # ROUGE-scored timelines: on T17 (bench/bench_tls.py) any weight from 0.05 to 1.0 cut the share of such lines
     # from 7.9% to 1.3-2.7% but lowered AR1-F by 0.0007-0.0010; a story's own chronology (below) uses it.
     dependent_weight: float = 0.0
+    # score penalty for a sentence that reacts to the news or colours it rather than stating what happened
+    # (``line_kind``: "X condemned ...", "The streets were quiet"): a penalty, not a filter, like the one above.
+    # Off for ROUGE-scored timelines; a story's own chronology uses it (bench/bench_entry_kinds.py).
+    reaction_weight: float = 0.0
     strip_header: bool = True  # cut a page header (headline, time stamp, dateline) glued to the lead
     # A story's own chronology (one entry per event, no --dates) is read by people, not scored by ROUGE: it
     # allows the longer lead sentence that says what happened, and prefers sentences naming the event's day.
     chronology_max_words: int = 60
     chronology_names_day_bonus: float = 0.5
     chronology_dependent_weight: float = 0.5
+    chronology_reaction_weight: float = 0.3
     # background entries a story's chronology shows at most: happenings its articles recall from RECALL_DAYS or
     # more before the story's first article, and never more than half as many as its own entries (0: none; the
     # ranked --dates mode shows none)
@@ -169,6 +261,7 @@ class _Sentence:
     usable: bool | None = None
     n_words: int = 0  # None until checked: filters and tokens are computed lazily
     dependent: bool = False  # opens on a reference back (``DEPENDENT_OPENING``)
+    aside: bool = False  # reaction or colour, not the happening (``line_kind``; read only when weighted)
 
 
 @dataclass(slots=True)
@@ -403,6 +496,11 @@ def _check(sent: _Sentence, text: str, options: TimelineOptions) -> bool:
         stamps = list(_LEAD_STAMP.finditer(text, s, e))
         if stamps and stamps[-1].end() < e:
             s = sent.start = stamps[-1].end()
+    if options.dependent_weight:
+        # "The remarks came after Berg toured the harbour ...": what follows states the happening and stands alone
+        after = _CAME_AFTER.match(text, s, e)
+        if after and text[after.end() : after.end() + 1].isupper():
+            s = sent.start = after.end()
     body = text[s:e]
     n_words = body.count(" ") + 1
     if not (options.min_words <= n_words <= options.max_words) or body.rstrip().endswith("?"):
@@ -416,6 +514,8 @@ def _check(sent: _Sentence, text: str, options: TimelineOptions) -> bool:
         return False
     sent.n_words = n_words
     sent.dependent = DEPENDENT_OPENING.match(body.lstrip(" \"“'‘(")) is not None
+    if options.reaction_weight:
+        sent.aside = line_kind(body) in ("reaction", "colour")
     sent.tokens = frozenset(toks)
     sent.counts = Counter(toks)
     return True
@@ -450,6 +550,7 @@ def _pick(
             + options.position_weight / (1 + c.pos)
             - options.length_weight * max(0, c.n_words - options.target_words) / options.target_words
             - options.dependent_weight * c.dependent
+            - options.reaction_weight * c.aside
         )
         scored.append((score, c))
     scored.sort(key=lambda x: (-x[0], x[1].article, x[1].start))
@@ -483,6 +584,7 @@ def build_timeline(
             max_words=max(options.max_words, options.chronology_max_words),
             names_day_bonus=max(options.names_day_bonus, options.chronology_names_day_bonus),
             dependent_weight=max(options.dependent_weight, options.chronology_dependent_weight),
+            reaction_weight=max(options.reaction_weight, options.chronology_reaction_weight),
         )
     mine = [e for e in events if e.story == story.id]
     ids = list(dict.fromkeys([*story.articles, *(a for e in mine for a in e.articles)]))
@@ -506,7 +608,7 @@ def build_timeline(
 
 
 # Bump when the timeline stage changes what it produces: stored timelines built by older code are built again.
-TIMELINE_VERSION = 2
+TIMELINE_VERSION = 3
 
 
 def story_timeline(

@@ -151,6 +151,9 @@ class EntryModel(_Open):
     event: str | None
     background: bool = Field(False, description="recalled from before the story began, dated at its own granularity")
     citations: list[CitationModel]
+    outlets: list[str] = Field(
+        default_factory=list, description="the outlets of the cited articles (none named: left out, never a file name)"
+    )
     quotes: list[QuoteModel]
 
 

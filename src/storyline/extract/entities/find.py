@@ -4,6 +4,7 @@ with speaking places typed as organisations and titles ("the North Korean leader
 from __future__ import annotations
 
 import logging
+import re
 
 from storyline.agencies import canonical_agency
 from storyline.extract.entities.gazetteer import gazetteer_types, name_key
@@ -45,6 +46,7 @@ def find_mentions(text: str, article_id: str = "", *, use_nlp: bool = True) -> l
     if spans is None:
         spans = rule_spans(text)
     spans = [sp for sp in place_spans(text, spans) if not _positional_common_noun(text, *sp)]
+    spans = _places_by_use(text, spans)
     spans = [(s, e, "ORG" if t == "GPE" and speaks(text, s, e) else t) for s, e, t in spans]
     for s, e in title_spans(text):
         inside = [sp for sp in spans if s < sp[1] and sp[0] < e]
@@ -53,6 +55,48 @@ def find_mentions(text: str, article_id: str = "", *, use_nlp: bool = True) -> l
             spans = [sp for sp in spans if sp not in inside] + [(s, e, "PERSON")]
     spans.sort()
     return [Mention(article_id, text[s:e], s, e, t) for s, e, t in spans]
+
+
+# A place noun right after a name, with at most one word of what kind ("the Karsk Hollow copper mine", "the Tessby
+# refinery"): the name is the place's. "town hall", "field office" and the like are a person's events and offices
+# ("a Trump town hall"), not places; a determiner after the noun makes it a verb ("Holt mines the data").
+_PLACE_NOUN_AFTER = re.compile(
+    r"[ \u00a0]+(?:(?:copper|gold|coal|iron|silver|zinc|nickel|lithium|uranium|diamond|salt|tin|potash|oil|gas|"
+    r"power|nuclear|chemical|steel|water|mining|fishing|border|military|naval|army|air|rail|ferry)[ \u00a0-]+)?"
+    r"(?:mine|mines|colliery|quarry|smelter|refinery|plant|site|oilfield|gasfield|field|village|town|valley|"
+    r"reservoir|harbour|harbor|crossing|checkpoint|terminal|depot|shipyard|dockyard)\b"
+    r"(?![ \u00a0-]+(?:hall|halls|meeting|meetings|office|offices|organi[sz]ers?|staff|team|trip|visit|"
+    r"the|a|an|his|her|their|its)\b)"
+)
+# A title or honorific right before a name: a person, whatever else the article does with the name.
+_TITLE_BEFORE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|President|Minister|Senator|Sen|Gov|Governor|Mayor|Judge)\.?[ \u00a0]+$"
+)
+
+
+def _places_by_use(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A name typed PERSON that the article also writes before a place noun ("at the Karsk Hollow mine") is a place
+    (LOC) everywhere in the article: a person does not have a copper mine or a village named after them in the same
+    breath. A name with a title before it anywhere, or a word of another person's full name ("Ortega" with "Lina
+    Ortega"), stays a person."""
+    people: dict[str, list[int]] = {}
+    for i, (s, e, t) in enumerate(spans):
+        if t == "PERSON":
+            people.setdefault(name_key(text[s:e]), []).append(i)
+    if not people:
+        return spans
+    name_words = {w for key in people if " " in key for w in (key.split()[0], key.split()[-1])}
+    places: set[str] = set()
+    for key, idx in people.items():
+        if key in name_words:
+            continue
+        if any(_TITLE_BEFORE.search(text, max(0, spans[i][0] - 12), spans[i][0]) for i in idx):
+            continue
+        if any(_PLACE_NOUN_AFTER.match(text, spans[i][1]) for i in idx):
+            places.add(key)
+    if not places:
+        return spans
+    return [(s, e, "LOC" if t == "PERSON" and name_key(text[s:e]) in places else t) for s, e, t in spans]
 
 
 def _positional_common_noun(text: str, start: int, end: int, typ: str) -> bool:

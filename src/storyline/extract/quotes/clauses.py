@@ -21,7 +21,7 @@ from storyline.extract.quotes.cues import (
     PRONOUNS,
     WORD,
 )
-from storyline.extract.quotes.marks import DOUBLE, SINGLE
+from storyline.extract.quotes.marks import DOUBLE, MASK, SINGLE
 
 # A speaker phrase longer than this many words is a clause, not a name
 # ("the official Korean Central News Agency (KCNA)" is six).
@@ -136,17 +136,29 @@ _TAIL_CONTRAST = re.compile(
     r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2}\s+(?=said|says|put|estimated|estimates|claimed|claims|counted|"
     r"reported|reports|gave|told))\b"
 )
+# ", while hosting the premier at a naval base": a subjectless participle clause after a weak verb's object tells what the
+# speaker was doing (it hangs on the reporter's clause), not more of what was said.
+_TAIL_PARTICIPLE = re.compile(r",\s+(?:while|whilst|when|after|before|upon|since)\s+(?:[a-z]+ly\s+)?[a-z]{2,}ing\b")
 _RELATIVE_CLOSED = re.compile(
     r",\s+(?:is|was|are|were|has|have|had|will|would|can|could|should|may|might|must|does|did|do|[a-z]+s)\b"
 )
 
 
-def reporter_tail(masked: str, cs: int, ce: int) -> int:
-    """End of reported words ``cs..ce`` before a trailing relative clause or ", but" clause."""
+def reporter_tail(masked: str, cs: int, ce: int, *, weak: bool = False) -> int:
+    """End of reported words ``cs..ce`` before a trailing relative clause or ", but" clause, and after a weak verb
+    ("praised the “…”, while hosting the premier") before a participle clause.
+
+    After a weak verb the words are its object, with no verb of their own for a participle to hang on; after
+    "said" they are a clause that may well own it ("the industry can keep producing coal, while reducing …").
+    """
     cut = ce
-    for pattern in (_TAIL_RELATIVE, _TAIL_BUT, _TAIL_CONTRAST):
+    patterns = (_TAIL_RELATIVE, _TAIL_BUT, _TAIL_CONTRAST) + ((_TAIL_PARTICIPLE,) if weak else ())
+    for pattern in patterns:
         m = pattern.search(masked, cs, cut)
-        if m is None or not enough(masked, cs, m.start()):
+        if m is None:
+            continue
+        # quoted words are masked: a quotation before the participle is words enough ("praised the “…”, while …")
+        if not enough(masked, cs, m.start()) and not (pattern is _TAIL_PARTICIPLE and MASK in masked[cs : m.start()]):
             continue
         if pattern is _TAIL_RELATIVE and _RELATIVE_CLOSED.search(masked, m.end(), cut):
             continue

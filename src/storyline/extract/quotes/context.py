@@ -178,6 +178,7 @@ class Context(Speakers):
                     continue
             np = np_before(masked, rs, cs)
             if np is not None and not self.text[np[0] : np[1]].strip(" ,").lower().startswith(("and ", "or ")):
+                np = self.place_holder(np, rs)
                 comma = comma_before(masked, rs, np[0])
                 clause = comma if comma is not None else np[0]
                 speaker, channel = self.resolve(np, np[0])
@@ -484,7 +485,7 @@ class Context(Speakers):
         if span is None or not enough(self.text, *span):
             return None
         cs, ce = span
-        ce = reporter_tail(self.masked, cs, ce)
+        ce = reporter_tail(self.masked, cs, ce, weak=main.weak)
         while ce > cs and self.text[ce - 1] in ".!?":
             ce -= 1
         others = [

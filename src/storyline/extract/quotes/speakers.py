@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from storyline.agencies import agency_in, agency_spans, dateline_credit, local_agencies
 from storyline.clean import match_dateline
 from storyline.extract.entities import government_of, name_key
-from storyline.extract.quotes.clauses import strip_det, strip_possessive
+from storyline.extract.quotes.clauses import np_before, strip_det, strip_possessive
 from storyline.extract.quotes.cues import (
     CUE_WORDS,
     MEDIA,
@@ -61,6 +61,10 @@ def _past_datelines(text: str, spans: list[tuple[int, int]]) -> tuple[list[tuple
         out.append((ss, se))
     return out, credit
 
+
+# Mentions that name a place, and the prepositions that put someone there ("an officer at the mine").
+_PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+_PREP_BEFORE = re.compile(r"\b(?:at|in|from|near|outside|inside)\s+$")
 
 # --------------------------------------------------------------------------- speakers
 
@@ -150,6 +154,27 @@ class Speakers:
         if not WORD.search(name):
             return None, False
         return name, bool(MEDIA.search(raw))
+
+    def place_holder(self, np: tuple[int, int], rs: int) -> tuple[int, int]:
+        """The whole phrase when a speaker phrase is only a place after a preposition.
+
+        "A former safety officer at the Karsk Hollow mine told …": the phrase before the cue names a place, and a place
+        does not speak; the speaker is the one the preposition places there ("A former safety officer at the Karsk
+        Hollow mine"). A place that speaks for its government ("Moscow said") keeps its phrase.
+        """
+        s, e = np
+        inside = [m for m in self._mentions_between(s, e) if m.end <= e]
+        if not inside or any(m.type not in _PLACE_TYPES for m in inside):
+            return np
+        if government_of(strip_det(self.text[s:e])) is not None:
+            return np
+        prep = _PREP_BEFORE.search(self.masked, max(rs, s - 12), s)
+        if prep is None:
+            return np
+        holder = np_before(self.masked, rs, prep.start())
+        if holder is None or self.masked[holder[0] : holder[1]].lower() in PRONOUNS:
+            return np
+        return holder[0], e
 
     def expand(self, m: Mention) -> str:
         """A surname as the nearest full PERSON name that ends or starts with it."""
