@@ -3,6 +3,7 @@ peak memory; and the duplicate search in Spark tasks against the driver's dedupe
 
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py [DATASET] [--masters local[1] local[2]] [--nlp]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-only [--masters ...]
+    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-step [--masters ...]
 
 DATASET defaults to ../shared/datasets/timeline17/Timeline17, read at run time (via ../shared/eval/datasets_to_text.py)
 and written to a temporary folder as one JSONL file per topic (as bench_tls_common.py does): 17 files, each a task.
@@ -14,10 +15,13 @@ Fast mode unless --nlp.
 Memory: the driver's peak RSS (``getrusage``); on Spark also the largest peak RSS of a Python worker and of the JVM
 (``VmHWM`` of the driver's descendant processes, read before the session stops: in local mode the JVM is the
 executor too). Each mode also times its dedupe step apart (``dedupe_pending``, as ``analyse`` runs it first: the
-duplicate search, passages and the index), the single process ``dedupe.find_duplicates`` alone, and Spark the
-duplicate search in tasks (``batch.neardup``) over the articles read again in tasks and held (timed apart, as a
-batch run's tasks would hold them); its groups must equal the stored ones. ``--dedupe-only`` times that alone:
-``find_duplicates`` in this process against the search in Spark tasks on each master, over the same articles.
+duplicate search, passages and the index) and the single process ``dedupe.find_duplicates`` alone; a batch run's
+dedupe step takes its duplicates from the search in Spark tasks (``SparkBatch.duplicates``, ``batch.neardup``), as
+``run_batch`` does, and that search is timed inside it. ``--dedupe-only`` times the search alone:
+``find_duplicates`` in this process against the search in Spark tasks on each master, over articles held in tasks.
+``--dedupe-step`` times the dedupe step alone on a store of the dataset ingested once (no extraction): from scratch
+in this process, then on each master with the search in Spark tasks (twice: the first also starts the Python
+workers), each on a fresh copy of the store; the duplicates and passages stored must be the same.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -43,11 +49,12 @@ from pyspark import StorageLevel  # noqa: E402
 from storyline.batch.neardup import near_duplicates  # noqa: E402
 from storyline.batch.partition import read_articles, split  # noqa: E402
 from storyline.batch.spark import SparkBatch, session  # noqa: E402
-from storyline.dedupe import find_duplicates  # noqa: E402
+from storyline.dedupe import DedupeOptions, DuplicateSearch, find_duplicates  # noqa: E402
 from storyline.ingest import InputFile, discover  # noqa: E402
 from storyline.pipeline import PipelineOptions, analyse, ingest  # noqa: E402
 from storyline.pipeline.jobs import dedupe_pending  # noqa: E402
 from storyline.query import export  # noqa: E402
+from storyline.records import Article, Duplicate  # noqa: E402
 from storyline.store import SQLiteStore  # noqa: E402
 
 
@@ -94,21 +101,11 @@ def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict
         files = [f for f in discover([str(folder)]) if isinstance(f, InputFile)]
         report = job.stage(store, files, options)
         t2 = time.perf_counter()
-        dedupe_pending(store, options.dedupe)
+        search, searched = timed(job.duplicates)
+        dedupe_pending(store, options.dedupe, search=search)  # as ``run_batch``'s analyse runs it first
         t3 = time.perf_counter()
         analyse(store, options, runner=job.runner)
         t4 = time.perf_counter()
-        context = spark.sparkContext
-        groups = split(files, context.defaultParallelism)
-        articles = context.parallelize(groups, len(groups)).flatMap(partial(read_articles, options=options))
-        articles = articles.persist(StorageLevel.MEMORY_AND_DISK)
-        articles.count()  # read apart: in a batch run the tasks have the articles in hand
-        t5 = time.perf_counter()
-        found = near_duplicates(articles, options.dedupe)
-        t6 = time.perf_counter()
-        articles.unpersist()
-        stored = store.duplicates()
-        same = len(found) == len(stored) and set(found) == set(stored)
         workers, jvm = _peak_descendants()
         store.close()
     times = {
@@ -121,13 +118,69 @@ def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict
     return {
         "n": report.new,
         "times": times,
-        "reread": t5 - t4,
-        "neardup": t6 - t5,
-        "neardup_same": same,
+        "neardup": sum(searched),
         "driver": _peak_self(),
         "worker": workers,
         "jvm": jvm,
     }
+
+
+def timed(search: DuplicateSearch) -> tuple[DuplicateSearch, list[float]]:
+    """``search``, and the list its calls' wall times go to."""
+    took: list[float] = []
+
+    def run(articles: Sequence[Article], options: DedupeOptions) -> list[Duplicate]:
+        t0 = time.perf_counter()
+        found = search(articles, options)
+        took.append(time.perf_counter() - t0)
+        return found
+
+    return run, took
+
+
+def dedupe_step(folder: Path, masters: list[str], options: PipelineOptions, tmp: Path) -> None:
+    """The dedupe step from scratch on copies of one ingested store: in this process, then with the duplicate
+    search in Spark tasks on each master (twice)."""
+    base = tmp / "ingested.db"
+    store = SQLiteStore(base)
+    n = ingest(store, [str(folder)], options).new
+    store.close()
+
+    def step(search: DuplicateSearch | None) -> tuple[float, Any]:
+        db = tmp / "step.db"
+        shutil.copy(base, db)
+        store = SQLiteStore(db)
+        t0 = time.perf_counter()
+        dedupe_pending(store, options.dedupe, search=search)
+        took = time.perf_counter() - t0
+        stored = (store.duplicates(), store.passages())
+        store.close()
+        db.unlink()
+        return took, stored
+
+    took, want = step(None)
+    store = SQLiteStore(base)
+    articles = store.articles()
+    store.close()
+    t0 = time.perf_counter()
+    find_duplicates(articles, options.dedupe)
+    alone = time.perf_counter() - t0
+    print(
+        f"one process      dedupe step {took:.1f} s ({n} articles, {len(want[0])} duplicates, {len(want[1])} "
+        f"passages); find_duplicates alone {alone:.1f} s",
+        flush=True,
+    )
+    for master in masters:
+        with session(master) as spark:
+            job = SparkBatch(spark)
+            for run in range(2):  # the first run also starts the Python workers
+                search, searched = timed(job.duplicates)
+                took, got = step(search)
+                print(
+                    f"batch {master:<10} dedupe step {took:.1f} s, of which the search in Spark tasks "
+                    f"{sum(searched):.1f} s (run {run + 1}; same duplicates and passages: {got == want})",
+                    flush=True,
+                )
 
 
 def dedupe_only(folder: Path, masters: list[str], options: PipelineOptions) -> None:
@@ -197,6 +250,7 @@ def main() -> None:
     parser.add_argument("--masters", nargs="+", default=["local[1]", "local[2]"])
     parser.add_argument("--nlp", action="store_true", help="spaCy NER (default: fast mode)")
     parser.add_argument("--dedupe-only", action="store_true", help="time the duplicate search alone")
+    parser.add_argument("--dedupe-step", action="store_true", help="time the dedupe step alone, from scratch")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     options = PipelineOptions(use_nlp=args.nlp, workers=1)
@@ -219,6 +273,9 @@ def main() -> None:
         if args.dedupe_only:
             dedupe_only(folder, args.masters, options)
             return
+        if args.dedupe_step:
+            dedupe_step(folder, args.masters, options, Path(tmp))
+            return
         want = ""
         for mode in ["single", *args.masters]:
             db = Path(tmp) / f"{mode}.db"
@@ -237,10 +294,7 @@ def _row(name: str, r: dict[str, Any], same: bool) -> None:
     mem = f"driver {_mib(r['driver'])}"
     if "worker" in r:
         mem += f", Python worker {_mib(r['worker'])}, JVM {_mib(r['jvm'])}"
-        dup = (
-            f"duplicate search in Spark tasks {r['neardup']:.1f} s (articles read again in tasks first: "
-            f"{r['reread']:.1f} s; same groups as stored: {r['neardup_same']})"
-        )
+        dup = f"of the dedupe step, the duplicate search in Spark tasks {r['neardup']:.1f} s"
     else:
         dup = f"find_duplicates alone {r['find_duplicates']:.1f} s"
     print(f"{'':<16} peak RSS: {mem}; {dup}", flush=True)

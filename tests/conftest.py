@@ -182,6 +182,28 @@ def other_store(request: pytest.FixtureRequest, any_store: Any) -> Iterator[Any]
         yield store
 
 
+def dedupe_rows(store: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of a store's dedupe index, each table sorted, with articles named by id (the index numbers an
+    article gets, ``doc``, follow the order articles joined it)."""
+    queries = {
+        "keys": "SELECT g.article, k.key FROM dedupe_keys k JOIN dedupe_groups g ON g.doc = k.doc",
+        "groups": "SELECT article, grp FROM dedupe_groups",
+        "tokens": "SELECT article, vocab, seq, quoted FROM dedupe_tokens",
+        "crowded": "SELECT key FROM dedupe_crowded",
+        "spans": "SELECT id, anchor, tokens FROM dedupe_spans",
+        "producers": "SELECT span, article FROM dedupe_span_producers",
+        "carriers": "SELECT span, article, pos FROM dedupe_span_carriers",
+        "duplicates": "SELECT article, duplicate_of, kind, similarity FROM duplicates",
+        "passages": "SELECT id, text, origin_article, origin_agency, articles, wire FROM passages",
+    }
+    return {name: sorted(tuple(map(_plain, row)) for row in store._all(sql)) for name, sql in queries.items()}
+
+
+def _plain(value: Any) -> Any:
+    """A column value as SQLite gives it (PostgreSQL gives bytea as a memoryview)."""
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
 def shuffled_rounds(items: list[Any], seed: int, sizes: tuple[int, ...] | None = None) -> list[list[Any]]:
     """``items`` in a random order cut into rounds of random sizes (each one of ``sizes``, else 1 to a quarter of
     them): the batchings an incremental = from-scratch test feeds."""

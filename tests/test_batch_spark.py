@@ -1,5 +1,6 @@
 """`storyline batch --engine spark` (issue 16) on a real local Spark: it stores what `storyline run` stores, on
-SQLite and PostgreSQL; a task retried after (or during) its write leaves no duplicates; a bad input is one rejection.
+SQLite and PostgreSQL, its duplicates searched in Spark tasks (``batch.neardup``) and the dedupe index the same row
+for row; a task retried after (or during) its write leaves no duplicates; a bad input is one rejection.
 
 One Spark session serves the module (``local[2,3]``: two cores, a task may run three times). The tests skip, saying
 why, without pyspark or Java, and fail instead when STORYLINE_REQUIRE_SPARK is set (CI).
@@ -8,6 +9,7 @@ why, without pyspark or Java, and fail instead when STORYLINE_REQUIRE_SPARK is s
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sys
 from collections.abc import Callable, Iterable
@@ -17,7 +19,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, pg_database
+from conftest import SAMPLE, dedupe_rows, pg_database
+from storyline.batch import run_batch
 from storyline.batch.partition import FileResult, Written, process_files, split, store_results, write_partition
 from storyline.cli import cli
 from storyline.ingest import InputFile, discover, read
@@ -88,6 +91,35 @@ def test_batch_into_postgresql_stores_what_run_stores(spark: Any, reference: str
         assert code == 0, err
         assert_same_store(store, open_store(reference))
         assert invoke("timeline", "--all", "--db", store.url) == invoke("timeline", "--all", "--db", reference)
+
+
+@pytest.mark.parametrize("backend", ["sqlite-file", "postgres"])
+def test_batch_searches_the_duplicates_in_spark_tasks_and_stores_the_dedupe_run_stores(
+    spark: Any,
+    reference: str,
+    tmp_path: Path,
+    backend: str,
+    request: pytest.FixtureRequest,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    want = dedupe_rows(open_store(reference))
+    assert want["duplicates"] and want["passages"], "the sample should hold duplicates and passages"
+    caplog.set_level(logging.INFO, logger="storyline.batch.spark")
+    options = PipelineOptions(use_nlp=False)  # the dedupe step does not depend on the entity finder
+    if backend == "sqlite-file":
+        store = SQLiteStore(tmp_path / "batch.db")
+        run_batch(store, [str(SAMPLE)], options)
+        got = dedupe_rows(store)
+        store.close()
+    else:
+        with pg_database(request.getfixturevalue("pg_url")) as store:
+            run_batch(store, [str(SAMPLE)], options)
+            got = dedupe_rows(store)
+    # the store was empty: the dedupe step indexed the 37 articles from scratch, with the search in tasks
+    searched = [r.getMessage() for r in caplog.records if "duplicate search in Spark tasks" in r.getMessage()]
+    said = f"batch: duplicate search in Spark tasks: 37 articles, {len(want['duplicates'])} duplicates, "
+    assert len(searched) == 1 and searched[0].startswith(said), searched
+    assert got == want
 
 
 def _tasks(spark: Any, options: PipelineOptions) -> Any:

@@ -8,9 +8,10 @@
 2. **read and extract** (tasks): each task reads a group of files with the ingest readers and extracts every
    article with ``stages.extract`` (``partition``), then the results are stored: by each task on PostgreSQL, by
    the driver on SQLite (``spark``). Articles are stored with their analyses, so nothing is extracted twice.
-3. **the corpus-wide steps** (driver): ``pipeline.analyse``, unchanged: dedupe, entity linking, clustering,
-   timelines and comparisons. Its extraction step finds nothing left to do; its per-item steps (cluster terms,
-   comparisons) go to the engine through ``SparkRunner`` when they are many.
+3. **the corpus-wide steps** (driver): ``pipeline.analyse``: dedupe, entity linking, clustering, timelines and
+   comparisons. Its extraction step finds nothing left to do; its per-item steps (cluster terms, comparisons) go to
+   the engine through ``SparkRunner`` when they are many, and its dedupe step's duplicate search from scratch to
+   Spark tasks (``neardup``, below).
 
 What gathers to the driver, and how large it gets:
 
@@ -25,12 +26,12 @@ What gathers to the driver, and how large it gets:
 
 ``neardup.near_duplicates`` is the duplicate search of the dedupe step in Spark tasks, with the groups
 ``dedupe.find_duplicates`` makes (tests/test_batch_neardup.py): tokens, MinHash band keys and the exact Jaccard run
-where the articles are; the driver holds only the pairs that pass and a union-find over the articles in them
-(Timeline17: 43 duplicates), never a text or a shingle set. ``run_batch`` does not call it yet: the
-dedupe step builds its index in one pass (``dedupe.update``) and has no way to take groups found elsewhere, so the
-driver would search again; the seam it needs (``Corpus`` taking the groups while still computing band keys, and
-``update``/``jobs.dedupe_pending`` passing them down) is in ``neardup``'s docstring. Reused passages (grouping the
-winnowed 5-gram keys the same way) are not distributed yet.
+in tasks; the driver holds only the pairs that pass and a union-find over the articles in them (Timeline17: 43
+duplicates). ``analyse`` is given it (``SparkBatch.duplicates``) for the dedupe step's update from scratch (a store
+empty before the batch, or a batch large against it; the first chunk past ``jobs.DEDUPE_CHUNK``), which takes its
+records in place of its own search; the index, postings and passages are still computed on the driver, and what
+gathers there is in ``neardup``'s docstring. Reused passages (grouping the winnowed 5-gram keys the same way) are
+not distributed yet.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ def run_batch(
             store.add_rejections(rejected)
         report = job.stage(store, files, options, progress)
         report.rejected[:0] = rejected
-        report.rejected.extend(analyse(store, options, runner=job.runner, progress=progress))
+        # the dedupe step's duplicate search, when it indexes from scratch, runs in tasks (``neardup``)
+        report.rejected.extend(analyse(store, options, runner=job.runner, progress=progress, search=job.duplicates))
     return report
 
 

@@ -18,13 +18,22 @@ step uses dedupe's own functions and options (``tokens``, ``minhash``), so nothi
 5. **records** (tasks): each copy's ``Duplicate`` against its group's earliest member (kind, rounded Jaccard),
    as dedupe writes them.
 
-Not yet in ``run_batch``: the analyse job's dedupe step (``jobs.dedupe_pending`` -> ``dedupe.update``) computes
-duplicates, passages and the persistent index in one ``dedupe.index.Corpus``, and has no way to be given groups
-found elsewhere (``Corpus(groups=...)`` is for slices: it leaves out the band keys the index needs). The seam:
-``Corpus`` taking ``Duplicate`` records in place of ``_find_duplicates`` while still computing band keys, passed
-down by ``update`` on its from-scratch path (an empty index, or new articles at least ``REBUILD_FRACTION`` of it)
-and by ``dedupe_pending`` (one chunk: up to ``jobs.DEDUPE_CHUNK`` articles; beyond, each later chunk is an
-incremental update that must search against the stored band keys itself).
+In ``run_batch`` (``SparkBatch.duplicates``, a ``dedupe.DuplicateSearch``): when the analyse job's dedupe step
+indexes from scratch (``dedupe.update`` on an empty index, or with new articles at least ``REBUILD_FRACTION`` of it;
+past ``jobs.DEDUPE_CHUNK`` articles, ``jobs.dedupe_pending``'s first chunk), it hands this search exactly the articles
+it indexes, and its ``dedupe.index.Corpus`` takes the records in place of its own search (``Corpus(duplicates=...)``)
+while computing the band keys the persistent index needs: the store is the one process's row for row
+(tests/test_dedupe_seam.py, tests/test_batch_spark.py). Later chunks, and a run adding fewer articles than that to
+an index that is not empty, are incremental updates that search the stored band keys themselves, on the driver.
+
+What still gathers to the driver: the articles go to the tasks from the dedupe step, which holds them for its index
+(``parallelize``: up to ``DEDUPE_CHUNK`` = 20,000 texts), and the kept pairs, the union-find and one ``Duplicate``
+per copy come back (Timeline17: 43). The step around the search does not distribute: postings, band keys, passages
+and the persistent index are computed on the driver in one ``Corpus`` over the chunk, every token of it held at
+once (about 1.7 GiB per 10,000 Timeline17-size articles, about 3.3 GiB at a full chunk; BENCHMARKS.md). Shingles and
+band keys are computed twice, in the tasks and on the driver: at Timeline17's size the search in tasks costs more
+than the driver's own (11-31 s against 2.3 s on two cores; BENCHMARKS.md, issue 16); what it takes off the driver
+is the candidate grouping and the exact Jaccard, which grow with the copies a corpus holds.
 """
 
 from __future__ import annotations

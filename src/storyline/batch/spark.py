@@ -14,6 +14,9 @@ written depends on the store:
 
 Either way a retried task writes what its first attempt may have written, and that changes nothing (content ids;
 ``partition.store_results``).
+
+``SparkBatch.duplicates`` is the analyse job's duplicate search when its dedupe step indexes from scratch (a
+``dedupe.DuplicateSearch``): ``neardup.near_duplicates`` of the articles that step indexes, in tasks.
 """
 
 from __future__ import annotations
@@ -22,16 +25,20 @@ import logging
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from storyline.batch.neardup import near_duplicates
 from storyline.batch.partition import FileResult, Written, process_files, split, store_results, write_partition
+from storyline.dedupe import DedupeOptions
 from storyline.errors import MissingExtra, StorylineError
 from storyline.ingest import InputFile
 from storyline.pipeline import IngestReport, PipelineOptions
 from storyline.progress import Progress, steps
+from storyline.records import Article, Duplicate
 from storyline.store import SQLiteStore, Store
 
 if TYPE_CHECKING:
@@ -147,6 +154,21 @@ class SparkBatch:
                 task.advance(sum(len(g) for g in part))
         log.info("batch: %d new, %d already stored, %d rejected", report.new, report.seen, len(report.rejected))
         return report
+
+    def duplicates(self, articles: Sequence[Article], options: DedupeOptions) -> list[Duplicate]:
+        """The dedupe step's duplicate search from scratch (``dedupe.DuplicateSearch``) in Spark tasks: the records
+        ``dedupe.find_duplicates`` gives for ``articles``, found by ``neardup.near_duplicates``. The articles go to
+        the tasks from here (the dedupe step holds them for its index anyway), ``WAVE_TASKS`` slices per core."""
+        t0 = time.perf_counter()
+        slices = max(1, min(len(articles), self.context.defaultParallelism * WAVE_TASKS))
+        found = near_duplicates(self.context.parallelize(list(articles), slices), options)
+        log.info(
+            "batch: duplicate search in Spark tasks: %d articles, %d duplicates, %.1f s",
+            len(articles),
+            len(found),
+            time.perf_counter() - t0,
+        )
+        return found
 
     def _tasks(self, groups: list[list[InputFile]], options: PipelineOptions) -> Any:
         """One task per group of files, each reading and extracting its files."""

@@ -22,7 +22,7 @@ The package, in reading order:
 from __future__ import annotations
 
 from storyline.dedupe.incremental import REBUILD_FRACTION, update
-from storyline.dedupe.index import IndexKeys, find_duplicates, index_keys
+from storyline.dedupe.index import DuplicateSearch, IndexKeys, find_duplicates, index_keys
 from storyline.dedupe.options import DedupeOptions
 from storyline.dedupe.passages import dedupe, find_passages, is_reuse
 from storyline.dedupe.sources import (
@@ -39,6 +39,7 @@ __all__ = [
     "REBUILD_FRACTION",
     "DedupeIndexReader",
     "DedupeOptions",
+    "DuplicateSearch",
     "IndexKeys",
     "dedupe",
     "event_sources",

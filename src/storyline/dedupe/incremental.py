@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from storyline.dedupe.index import LOOKBACK, Corpus, unpack_tokens
+from storyline.dedupe.index import LOOKBACK, Corpus, DuplicateSearch, unpack_tokens
 from storyline.dedupe.options import DedupeOptions
 from storyline.dedupe.passages import Found, Passages, anchor_offset, is_reuse, prune, span_id
 from storyline.dedupe.storage import DedupeIndexReader
@@ -84,6 +84,7 @@ def update(
     rebuild_fraction: float = REBUILD_FRACTION,
     *,
     whole_store: bool = True,
+    search: DuplicateSearch | None = None,
 ) -> DedupeDelta | None:
     """What adding ``new`` to the dedupe ``index`` changes; None when there is nothing to do.
 
@@ -98,6 +99,9 @@ def update(
         whole_store: False when the caller adds the stored articles the index lacks in later calls (a bulk
             analyse in chunks, ``pipeline.dedupe_pending``): an empty index is then reset with ``new`` alone and
             ``rebuild_fraction`` is not applied, so no call reads more than its own articles' neighbourhood.
+        search: the duplicate search of an update from scratch, called with exactly the articles it indexes (the
+            batch's search in Spark tasks, ``batch.neardup``); None, or an incremental update, searches here
+            (an incremental update looks for its new articles' duplicates through the stored band keys).
 
     Returns:
         The ``DedupeDelta`` for ``store.apply_dedupe``, whose ``rederived`` names the articles whose found
@@ -109,7 +113,7 @@ def update(
         return None
     size = index.size()
     if not whole_store:
-        return _first(added, options, reset=True) if size == 0 else _Update(index, added, options).run()
+        return _first(added, options, reset=True, search=search) if size == 0 else _Update(index, added, options).run()
     if size == 0 or len(added) >= rebuild_fraction * size:
         # An empty index (whatever duplicates and passages are stored predate it: migration 7), or a batch
         # large against it: index every stored article from scratch, replacing everything.
@@ -118,13 +122,16 @@ def update(
         everything = [*added, *index.articles(missing)] if missing else added
         if size:
             log.info("dedupe: %d new articles against %d indexed: indexing everything again", len(added), size)
-        return _first(everything, options, reset=True)
+        return _first(everything, options, reset=True, search=search)
     return _Update(index, added, options).run()
 
 
-def _first(new: Sequence[Article], options: DedupeOptions, reset: bool = False) -> DedupeDelta:
-    """An empty index (or one being ``reset``): the batch is the corpus, computed at once."""
-    c = Corpus(new, options)
+def _first(
+    new: Sequence[Article], options: DedupeOptions, reset: bool = False, search: DuplicateSearch | None = None
+) -> DedupeDelta:
+    """An empty index (or one being ``reset``): the batch is the corpus, computed at once; its duplicates by
+    ``search`` when given (``Corpus(duplicates=...)``: the same records, band keys computed all the same)."""
+    c = Corpus(new, options, duplicates=None if search is None else search(new, options))
     p = Passages(c)
     found = list(p.found().values())
     ids = [span_id(c, f) for f in found]

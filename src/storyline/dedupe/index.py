@@ -16,7 +16,7 @@ and its LSH band keys, so that two articles that could be duplicates or share a 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,7 @@ __all__ = [
     "LOOKBACK",
     "Corpus",
     "DedupeIndexReader",
+    "DuplicateSearch",
     "IndexKeys",
     "Tokens",
     "find_duplicates",
@@ -53,6 +54,10 @@ __all__ = [
     "unpack_tokens",
     "winnow_picks",
 ]
+
+# A duplicate search done elsewhere (``batch.neardup`` in Spark tasks): ``find_duplicates``'s records of exactly the
+# articles it is given, for ``Corpus(duplicates=...)`` to take in place of its own search.
+DuplicateSearch = Callable[[Sequence[Article], DedupeOptions], list[Duplicate]]
 
 # An article's word tokens without its text: their hashes and quoted flags (what ``Corpus`` needs of a neighbour
 # it only pairs with; ``tokenise_batch`` of the text gives the same).
@@ -183,12 +188,24 @@ class Corpus:
         groups: Mapping[str, str] | None = None,
         entries: tuple[set[int], set[tuple[int, str]]] | None = None,
         tokens: Mapping[str, Tokens] | None = None,
+        duplicates: Sequence[Duplicate] | None = None,
     ) -> None:
         """``groups`` (article id -> its duplicate group's canonical id) replaces the duplicate search when the
         articles are a slice of a larger corpus whose groups are known; ``entries`` then says which postings
         are first of their group for their key in that corpus: (keys covered, {(key, article id)}); postings
         of keys not covered are left out (see ``passages.Passages``). ``tokens`` gives some articles' tokens
-        (stored ones): their texts are not read, so they have no character offsets (``has_text``)."""
+        (stored ones): their texts are not read, so they have no character offsets (``has_text``).
+
+        ``duplicates`` replaces the duplicate search of a whole corpus with its result found elsewhere (a
+        ``DuplicateSearch``: ``find_duplicates``'s records of exactly these articles). Unlike ``groups``, the
+        corpus is still whole: band keys are computed, so ``keys`` gives the persistent index the same rows.
+
+        Raises:
+            ValueError: two articles share an id; ``groups`` and ``duplicates`` are both given; or a record of
+                ``duplicates`` names an article not given, or a canonical that is not the earliest of its group.
+        """
+        if groups is not None and duplicates is not None:
+            raise ValueError("give a slice's groups or a whole corpus's duplicates, not both")
         seen: set[str] = set()
         for a in articles:
             if a.id in seen:
@@ -244,7 +261,9 @@ class Corpus:
         self.entries = entries
         # A slice whose groups are given never looks for duplicates nor writes index keys: no MinHash bands
         self._postings(bands=groups is None)
-        if groups is None:
+        if duplicates is not None:
+            self.duplicates = self._take_duplicates(duplicates)
+        elif groups is None:
             self.duplicates = self._find_duplicates()
         else:
             labels: dict[str, int] = {}
@@ -412,6 +431,24 @@ class Corpus:
                 )
             )
         return out
+
+    def _take_duplicates(self, records: Sequence[Duplicate]) -> list[Duplicate]:
+        """The groups of a duplicate search done elsewhere: each copy joins its canonical's group. Only their
+        shape is checked (ids known, every canonical earlier than its copies and no copy itself); that they are
+        the groups ``_find_duplicates`` makes is the caller's word (tests/test_dedupe_seam.py)."""
+        copies: list[tuple[int, Duplicate]] = []
+        for d in records:
+            i, canon = self.rank.get(d.article), self.rank.get(d.duplicate_of)
+            if i is None or canon is None:
+                raise ValueError(f"duplicate {d.article!r} of {d.duplicate_of!r} names an article not in the corpus")
+            if canon >= i or self.group[i] != i:
+                raise ValueError(f"duplicate {d.article!r} of {d.duplicate_of!r}: not a copy of an earlier article")
+            self.group[i] = canon
+            copies.append((i, d))
+        for _, d in copies:
+            if self.group[self.rank[d.duplicate_of]] != self.rank[d.duplicate_of]:
+                raise ValueError(f"duplicate {d.article!r} of {d.duplicate_of!r}, itself a copy: no chains")
+        return [d for _, d in sorted(copies, key=lambda x: x[0])]
 
     # ----------------------------------------------------------------- index
     def _key_pairs(self) -> tuple[U64, I64]:

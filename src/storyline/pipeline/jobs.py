@@ -41,7 +41,7 @@ from storyline.compare import (
     wire_carried,
 )
 from storyline.config import Settings
-from storyline.dedupe import DedupeOptions, is_wire_copy
+from storyline.dedupe import DedupeOptions, DuplicateSearch, is_wire_copy
 from storyline.dedupe import update as dedupe_update
 from storyline.embed import Embedder
 from storyline.fetch import FetchOptions
@@ -183,16 +183,18 @@ def analyse(
     *,
     runner: Runner | None = None,
     progress: Progress | None = None,
+    search: DuplicateSearch | None = None,
 ) -> list[Rejection]:
     """Dedupe, extract what is new, link entities and speakers, cluster new articles, rebuild what changed.
 
     Steps in order; each is one or a few transactions, so a crash loses at most the step it was in and a re-run
     resumes (every step is idempotent: unchanged input, same output). Returns the articles a stage failed on,
-    as rejections (also stored); with ``on_error="raise"`` the first failure stops the run instead.
+    as rejections (also stored); with ``on_error="raise"`` the first failure stops the run instead. ``search`` is
+    the dedupe step's duplicate search when it indexes from scratch (``dedupe_pending``; the batch's in Spark tasks).
     """
     own = runner is None
     runner = runner if runner is not None else make_runner(options)
-    job = _Analyse(store, options, runner, steps(progress))
+    job = _Analyse(store, options, runner, steps(progress), search)
     try:
         job.dedupe()
         job.extract()
@@ -251,11 +253,13 @@ def _dedupe_transaction(
     changes: DedupeChanges,
     *,
     whole_store: bool = True,
+    search: DuplicateSearch | None = None,
 ) -> list[str]:
-    """One dedupe update written in one transaction holding the writer lock; ``changes`` records what it touched."""
+    """One dedupe update written in one transaction holding the writer lock; ``changes`` records what it touched;
+    ``search`` finds the duplicates if the update indexes from scratch (``dedupe.update``)."""
     with store.atomic():
         store.lock_writes()  # concurrent ingests take turns: the update reads what it is about to change
-        delta = dedupe_update(store.dedupe_index(), articles, options, whole_store=whole_store)
+        delta = dedupe_update(store.dedupe_index(), articles, options, whole_store=whole_store, search=search)
         if delta is None:
             return []
         write_dedupe(store, delta, changes)
@@ -307,6 +311,7 @@ def dedupe_pending(
     *,
     chunk: int = DEDUPE_CHUNK,
     progress: Progress | None = None,
+    search: DuplicateSearch | None = None,
 ) -> DedupeChanges:
     """Index every stored article the dedupe index does not hold yet, reading only those and their neighbours.
 
@@ -315,7 +320,11 @@ def dedupe_pending(
     published first (later chunks then mostly append to the key lists, so they re-derive little of the earlier
     ones), one transaction each: memory follows the chunk, and a crash loses at most the chunk it was in. Every
     update is exact, so the result equals ``dedupe.dedupe`` of the whole store whatever the chunking
-    (tests/test_dedupe_incremental.py)."""
+    (tests/test_dedupe_incremental.py).
+
+    ``search`` (a ``dedupe.DuplicateSearch``: the batch's, in Spark tasks) finds the duplicates of the first update
+    when it indexes from scratch (an empty index, or one update large against it), given exactly its articles; the
+    later chunks are incremental and search the stored band keys themselves."""
     changes = DedupeChanges()
     ids = store.undeduped_ids()
     if ids:
@@ -324,8 +333,9 @@ def dedupe_pending(
         ids = sorted(ids, key=lambda a: (known[a][0] is None, known[a][0] or "", a))
         small = index.size() + len(ids) <= chunk
         with steps(progress).task("dedupe", len(ids)) as task:
-            for part in _batches(ids, len(ids) if small else chunk):
-                _dedupe_transaction(store, store.articles(part), options, changes, whole_store=small)
+            for n, part in enumerate(_batches(ids, len(ids) if small else chunk)):
+                first = search if n == 0 else None
+                _dedupe_transaction(store, store.articles(part), options, changes, whole_store=small, search=first)
                 task.advance(len(part))
     store.advance_dedupe_watermark()
     return changes
@@ -334,8 +344,16 @@ def dedupe_pending(
 class _Analyse:
     """One analyse run: the steps share the store, the options, the runner and what earlier steps found."""
 
-    def __init__(self, store: Store, options: PipelineOptions, runner: Runner, progress: Progress) -> None:
+    def __init__(
+        self,
+        store: Store,
+        options: PipelineOptions,
+        runner: Runner,
+        progress: Progress,
+        search: DuplicateSearch | None = None,
+    ) -> None:
         self.store = store
+        self.search = search  # the dedupe step's duplicate search from scratch (None: dedupe's own)
         self.options = options
         self.runner = runner
         self.progress = progress
@@ -369,7 +387,9 @@ class _Analyse:
 
         ``self.dedupe_changes`` says which articles' duplicates and passages changed; ``self.duplicates`` and
         ``self.passages`` (every one stored) are read only if a later step asks for them."""
-        self.dedupe_changes = dedupe_pending(self.store, self.options.dedupe, progress=self.progress)
+        self.dedupe_changes = dedupe_pending(
+            self.store, self.options.dedupe, progress=self.progress, search=self.search
+        )
         unflagged = self.store.unflagged_passages()  # a store from before the flag, or passages written elsewhere
         if unflagged:
             with self.store.atomic():
