@@ -159,6 +159,12 @@ def test_counts_are_not_years() -> None:
     assert found("The North sent 2000 troops; 2019 votes were cast; in 2000 cases it failed.") == {}
 
 
+def test_last_as_a_verb_is_no_past_cue() -> None:
+    # published 2023-09-14: hearings that will last until October end this October, not last year's
+    assert found("Hearings are expected to last until October.")["October"] == ("2023-10", "month")
+    assert found("The talks began last October.")["last October"] == ("2022-10", "month")
+
+
 def test_clock_times_are_not_years() -> None:
     got = found("The blast came at 11 p.m. local time (2000 GMT); troops moved at 1800 hrs.")
     assert "2000" not in got and "1800" not in got

@@ -118,6 +118,8 @@ _PAST_CUES = frozenset(
         "last",
     }
 )
+# words before "last" that make it the verb ("to last", "will last")
+_VERB_BEFORE = frozenset({"to", "will", "would", "could", "can", "may", "might", "should", "must"})
 _NOT_PAST_ED = frozenset({"hundred", "need", "speed", "seed", "feed", "bed", "red", "united"})
 
 
@@ -129,6 +131,8 @@ def _word_tense(words: list[str], i: int, weak: bool = False) -> str | None:
     if w == "to" and i > 0 and words[i - 1].lower() in _FUTURE_BEFORE_TO:
         return FUTURE
     if w in _PAST_CUES:
+        if w == "last" and i > 0 and words[i - 1].lower() in _VERB_BEFORE:
+            return None  # the verb ("expected to last until October"), not "last October"
         return PAST
     # Regular past forms; capitalised words are names ("United", "Ahmed").
     if len(w) > 3 and w.endswith("ed") and not w.endswith("eed") and w not in _NOT_PAST_ED:
