@@ -87,11 +87,19 @@ def test_dateline_year_inferred_from_anniversary_and_weekday() -> None:
     assert p.dateline is not None and p.dateline.year is None  # the dateline itself printed no year
 
 
-def test_credit_line_is_removed_but_counts_as_wire() -> None:
+def test_a_credit_line_is_removed_and_is_not_the_wire_origin() -> None:
+    """Issue 17: "Additional reporting by Reuters" makes Reuters a contributor (cited), not the copy's origin; a
+    credit line of people names no origin; a copyright line of an agency still does."""
     p = parse_plain("Ferry terminal opens\nThe city opened a terminal, KCNA said.\nAdditional reporting by Reuters")
     assert "Additional reporting" not in p.text
-    assert p.wire_agencies == ("Reuters",)
-    assert p.cited_agencies == ("KCNA",)
+    assert p.wire_agencies == ()
+    assert p.cited_agencies == ("KCNA", "Reuters")
+    signed = parse_plain(
+        "Ferry terminal opens\nThe city opened a terminal.\n(Reporting by Jane Roe; Editing by John Doe)"
+    )
+    assert signed.wire_agencies == ()
+    owned = parse_plain("Ferry terminal opens\nThe city opened a terminal.\n© AFP 2023")
+    assert owned.wire_agencies == ("AFP",)
 
 
 def test_parse_body_keeps_a_known_date() -> None:
@@ -320,7 +328,8 @@ def test_seed_agencies(seeds: Path) -> None:
     assert {"KCNA", "TASS"} <= set(p["000"].cited_agencies)
     assert (p["001"].wire_agencies, p["001"].cited_agencies) == (("TASS",), ("KCNA",))
     assert (p["002"].wire_agencies, p["002"].cited_agencies) == ((), ("KCNA",))
-    assert (p["003"].wire_agencies, p["003"].cited_agencies) == (("Reuters",), ("KCNA",))
+    # "Additional reporting by Reuters": a contributor to the outlet's own copy, not its origin (issue 17)
+    assert (p["003"].wire_agencies, p["003"].cited_agencies) == ((), ("KCNA", "Reuters"))
     assert p["004"].wire_agencies == ()
     assert {"Yonhap", "KCNA", "TASS"} <= set(p["004"].cited_agencies)
 
@@ -329,4 +338,4 @@ def test_seed_agencies_from_raw_text(seeds: Path) -> None:
     # detect_agencies skips captions and header lines itself, so uncleaned text gives the same answer
     assert detect_agencies(_seed(seeds, "001")) == (("TASS",), ("KCNA",))
     assert detect_agencies(_seed(seeds, "002")) == ((), ("KCNA",))
-    assert detect_agencies(_seed(seeds, "003")) == (("Reuters",), ("KCNA",))
+    assert detect_agencies(_seed(seeds, "003")) == ((), ("KCNA", "Reuters"))

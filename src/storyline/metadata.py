@@ -5,9 +5,9 @@ dateline (``TOKYO, September 14, 2023``); a dateline without a year gets one onl
 pins it down (``infer_year``); otherwise it is ``None``.
 
 Agencies are split in two: *wire* agencies supplied the copy (dateline credit ``/TASS/``, ``(Yonhap)``,
-an opening ``KYODO -``, ``By Reuters``, ``Additional reporting by Reuters``, ``© AFP``, a closing
-``- Reuters``); *cited* agencies are only named as a source in the body (``KCNA said``, ``according to
-Tass``). Photo credits in captions are neither. Which names are agencies is ``storyline.agencies``' business:
+an opening ``KYODO -``, ``By Reuters``, ``© AFP``, a closing ``- Reuters``); *cited* agencies are only named as a
+source in the body (``KCNA said``, ``according to Tass``) or contributed to the outlet's own copy (``Additional
+reporting by Reuters``). A credit line of people (``Reporting by A; Editing by B``) names no agency. Photo credits in captions are neither. Which names are agencies is ``storyline.agencies``' business:
 its table, plus agencies the article defines itself (an unknown code in a dateline credit, ``PORTVALE,
 May 2 (NNS) -``, or in "the state news agency MPA"), which then count wherever the article names them.
 """
@@ -64,9 +64,10 @@ _CREDIT_CUE = re.compile(
 # "New York (AFP) –", "Dec 29 (Reuters) -", "Hempstead, N.Y. (AP) —". Six words covers "RIO DE JANEIRO, Brazil"
 # and "Sept. 4"; a sentence that merely cites an agency in parentheses is longer or is not followed by a dash.
 _OPENING_CREDIT = re.compile(r"\s*(?:[\w.’'\-]+,?\s+){0,6}\(\s*")
-# Reuters signs off its copy "(Reporting by A; Editing by B)": the house style names the agency without its
-# name. PolNeAR train+dev: all 8 articles with this sign-off are Reuters copy (the wire column).
-_REUTERS_SIGNOFF = re.compile(r"^\(?\s*(?:additional\s+)?reporting\s+by\b[^;]{1,120};.{0,200}\bediting\s+by\b", re.I)
+# "Additional reporting by Reuters": the agency helped the outlet's own reporters; the copy is not the agency's, so
+# the agency is cited (a contributor), not the wire origin. Likewise a credit line of people ("Reporting by A;
+# Editing by B") names no origin at all, whatever house style it follows.
+_CONTRIBUTION = re.compile(r"\badditional\s+reporting\s+by\b", re.I)
 # The dateline or opening credit sits in one of the first paragraphs (a headline or standfirst may precede it).
 _OPENING_PARAGRAPHS = 3
 
@@ -84,7 +85,7 @@ def _is_wire(para: str, mention: AgencySpan, *, last: bool, opening: bool = Fals
     ):
         return True  # "KYODO - North Korea said ...", "(AP) — ...", "By Reuters"
     if is_credit(para) and _CREDIT_CUE.search(para):
-        return True  # "Additional reporting by Reuters", "© AFP 2023", "(With inputs from PTI)"
+        return not _CONTRIBUTION.search(para)  # "© AFP 2023", "(With inputs from PTI)"; not a contribution
     rest = para[mention.end :]
     if re.fullmatch(r"[\W_]*", head) and re.fullmatch(r"[\W_]*", rest):
         return True  # a paragraph that is only the agency: "- Reuters", "(Yonhap)", "--IANS", "/TASS/"
@@ -98,7 +99,8 @@ def detect_agencies(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The news agencies behind an article: ``(wire, cited)``, each in order of first appearance.
 
     Wire agencies supplied the copy (a credit in the dateline or opening a paragraph, a credit line, a
-    closing ``- Reuters``); cited agencies are only named in the body as a source. An agency that is wire is
+    closing ``- Reuters``); cited agencies are only named in the body as a source, or contributed to the outlet's
+    own copy (``Additional reporting by Reuters``). An agency that is wire is
     not also cited. Photo captions and site chrome are skipped, so a photo credit such as
     ``(KCNA via REUTERS)`` counts for neither. Names are normalised (``Korean Central News Agency`` →
     ``KCNA``, ``/TASS/`` → ``TASS``).
@@ -131,8 +133,6 @@ def detect_agencies(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 wire[mention.name] = None
             else:
                 cited[mention.name] = None
-    if not wire and any(_REUTERS_SIGNOFF.search(p) for p in paras[-_OPENING_PARAGRAPHS:]):
-        wire["Reuters"] = None
     return tuple(wire), tuple(k for k in cited if k not in wire)
 
 
