@@ -35,7 +35,7 @@ def available() -> bool:
 class Embedder:
     """Loads the model once; ``embed`` gives one centred vector per article."""
 
-    def __init__(self) -> None:
+    def __init__(self, dims: int = DIM) -> None:
         try:
             import wordllama
             from wordllama import WordLlama
@@ -44,7 +44,13 @@ class Embedder:
         from pathlib import Path
 
         # the weights ship in the package's own folder; its default look-up is a cache folder (and a download)
-        self._model: Any = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True, dim=DIM)
+        # the package ships the 256-wide weights; a narrower embedding is their first ``dims`` columns (matryoshka)
+        self._model: Any = WordLlama.load(
+            cache_dir=Path(wordllama.__file__).parent,
+            disable_download=True,
+            dim=DIM,
+            trunc_dim=dims if dims < DIM else None,
+        )
 
     def embed(self, articles: Sequence[Article]) -> list[list[float]]:
         """One unit vector per article (its title and lead); zeros for an article with no known word."""
