@@ -13,6 +13,7 @@ from the text but handed back by ``split_credits`` so ``metadata.detect_agencies
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -285,6 +286,7 @@ _MAX_CHROME_WORDS = 25
 _HEADLINE_WORDS = (4, 20)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
 def is_dateline_line(line: str) -> bool:
     """True if ``line`` opens with a dateline (and is therefore copy, never boilerplate)."""
     return match_dateline(line.strip()) is not None
@@ -342,6 +344,7 @@ def _is_place(place: str) -> bool:
     return not any(w.strip(".,").lower() in _NOT_PLACE_WORDS or w.strip(".").lower() in MONTHS for w in words)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
 def is_caption(line: str) -> bool:
     """True if ``line`` is a photo caption or a photo credit."""
     line = line.strip()
@@ -359,6 +362,7 @@ def is_caption(line: str) -> bool:
     return len(line.split()) <= 8 and re.search(r"\bvia\s+[A-Z]", line) is not None and not _TERMINAL.search(line)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
 def is_credit(line: str) -> bool:
     """True if ``line`` credits the copy's authors or suppliers ("Additional reporting by Reuters", "© AFP")."""
     line = line.strip()
@@ -371,6 +375,7 @@ def is_credit(line: str) -> bool:
     return n <= 10 and (_BYLINE.match(line) is not None or _WITH_AGENCY.match(line) is not None)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
 def is_chrome(line: str) -> bool:
     """True if ``line`` is site chrome: navigation, sharing, subscription or cookie notices, date stamps."""
     text = line.strip()
@@ -385,10 +390,12 @@ def is_chrome(line: str) -> bool:
 
 
 def _same_text(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return re.sub(r"\W+", " ", s.replace("’", "'")).strip().lower()
+    return _comparable(a) == _comparable(b)
 
-    return norm(a) == norm(b)
+
+@functools.lru_cache(maxsize=1 << 12)  # the headline is compared with every paragraph
+def _comparable(s: str) -> str:
+    return re.sub(r"\W+", " ", s.replace("’", "'")).strip().lower()
 
 
 def is_boilerplate(line: str, *, title: str | None = None) -> bool:
@@ -434,6 +441,7 @@ def _headline_shaped(line: str) -> bool:
     return line[0].isupper() or line[0].isdigit()
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _normalise_line(line: str) -> str:
     return re.sub(r" {2,}", " ", line.translate(_INVISIBLE)).strip()
 

@@ -124,11 +124,14 @@ def detect_agencies(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     wire: dict[str, None] = {}
     cited: dict[str, None] = {}
     for n, para in enumerate(paras):
+        spans = agency_spans(para, local)
+        if not spans:
+            continue  # most paragraphs name no agency: the checks below cannot matter
         if is_caption(para) and not is_credit(para):
             continue
-        if is_boilerplate(para) and not is_credit(para) and len(para.split()) > 3:
+        if len(para.split()) > 3 and is_boilerplate(para) and not is_credit(para):
             continue  # chrome; short lines stay so that a lone "- Reuters" can count
-        for mention in agency_spans(para, local):
+        for mention in spans:
             if _is_wire(para, mention, last=n == len(paras) - 1, opening=n < _OPENING_PARAGRAPHS):
                 wire[mention.name] = None
             else:
