@@ -19,16 +19,13 @@ import sys
 from collections.abc import Sequence
 
 import numpy as np
-from bench_cluster import load_ecb
+from bench_cluster import load_ecb, score
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from storyline.embed import Embedder, lead
-
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1].parent / "shared" / "eval"))
-from cluster_score import score  # noqa: E402
 
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
