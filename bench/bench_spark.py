@@ -4,6 +4,7 @@ peak memory; and the duplicate search in Spark tasks against the driver's dedupe
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py [DATASET] [--masters local[1] local[2]] [--nlp]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-only [--masters ...]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-step [--masters ...]
+    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --passages [--masters ...]
 
 DATASET defaults to ../shared/datasets/timeline17/Timeline17, read at run time (via ../shared/eval/datasets_to_text.py)
 and written to a temporary folder as one JSONL file per topic (as bench_tls_common.py does): 17 files, each a task.
@@ -22,6 +23,9 @@ dedupe step takes its duplicates from the search in Spark tasks (``SparkBatch.du
 ``--dedupe-step`` times the dedupe step alone on a store of the dataset ingested once (no extraction): from scratch
 in this process, then on each master with the search in Spark tasks (twice: the first also starts the Python
 workers), each on a fresh copy of the store; the duplicates and passages stored must be the same.
+``--passages`` times the passage search alone on the dataset's articles: in this process ``Passages``'s own pairing
+and growing (``_rows``, the part ``batch.passages`` distributes) and the whole ``run``; on each master the search in
+Spark tasks (``span_search``, twice) and ``run`` given its rows; the passages must be the same.
 """
 
 from __future__ import annotations
@@ -48,8 +52,11 @@ from pyspark import StorageLevel  # noqa: E402
 
 from storyline.batch.neardup import near_duplicates  # noqa: E402
 from storyline.batch.partition import read_articles, split  # noqa: E402
+from storyline.batch.passages import span_search  # noqa: E402
 from storyline.batch.spark import SparkBatch, session  # noqa: E402
 from storyline.dedupe import DedupeOptions, DuplicateSearch, find_duplicates  # noqa: E402
+from storyline.dedupe.index import Corpus  # noqa: E402
+from storyline.dedupe.passages import Passages  # noqa: E402
 from storyline.ingest import InputFile, discover  # noqa: E402
 from storyline.pipeline import PipelineOptions, analyse, ingest  # noqa: E402
 from storyline.pipeline.jobs import dedupe_pending  # noqa: E402
@@ -206,6 +213,45 @@ def dedupe_only(folder: Path, masters: list[str], options: PipelineOptions) -> N
             print(f"batch {master:<10} near_duplicates {runs} (same: {found == want})", flush=True)
 
 
+def passages(folder: Path, masters: list[str], options: PipelineOptions) -> None:
+    """``Passages`` of the articles in this process, then with its pairing and growing in Spark tasks on each master."""
+    files = [f for f in discover([str(folder)]) if isinstance(f, InputFile)]
+    corpus = Corpus(list(read_articles(files, options)), options.dedupe)
+    t0 = time.perf_counter()
+    rows = Passages(corpus)._rows()
+    t1 = time.perf_counter()
+    want = Passages(corpus).run()
+    t2 = time.perf_counter()
+    print(
+        f"one process      pairing and growing {t1 - t0:.1f} s ({rows[0].size} spans); whole run {t2 - t1:.1f} s "
+        f"({len(corpus.articles)} articles, {len(want)} passages)",
+        flush=True,
+    )
+    for master in masters:
+        with session(master) as spark:
+            context = spark.sparkContext
+            slices = max(1, context.defaultParallelism * 4)
+            times = []
+            for _ in range(2):  # the first run also starts the Python workers
+                t0 = time.perf_counter()
+                found = span_search(context, slices)(corpus)
+                times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            got = Passages(corpus, search=partial(_given, found)).run()
+            rest = time.perf_counter() - t0
+            runs = ", ".join(f"{t:.1f} s" for t in times)
+            print(
+                f"batch {master:<10} search in Spark tasks {runs}; run given its rows {rest:.1f} s "
+                f"(same passages: {got == want})",
+                flush=True,
+            )
+
+
+def _given(found: Any, _corpus: Corpus) -> Any:
+    """A passage search that is rows found already."""
+    return found
+
+
 def _peak_self() -> int:
     """This process's peak resident set, bytes (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -251,6 +297,7 @@ def main() -> None:
     parser.add_argument("--nlp", action="store_true", help="spaCy NER (default: fast mode)")
     parser.add_argument("--dedupe-only", action="store_true", help="time the duplicate search alone")
     parser.add_argument("--dedupe-step", action="store_true", help="time the dedupe step alone, from scratch")
+    parser.add_argument("--passages", action="store_true", help="time the passage search alone")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     options = PipelineOptions(use_nlp=args.nlp, workers=1)
@@ -272,6 +319,9 @@ def main() -> None:
         print(f"{docs} articles in {len(list(folder.iterdir()))} JSONL files; {'nlp' if args.nlp else 'fast'} mode")
         if args.dedupe_only:
             dedupe_only(folder, args.masters, options)
+            return
+        if args.passages:
+            passages(folder, args.masters, options)
             return
         if args.dedupe_step:
             dedupe_step(folder, args.masters, options, Path(tmp))
