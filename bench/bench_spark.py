@@ -17,12 +17,13 @@ Memory: the driver's peak RSS (``getrusage``); on Spark also the largest peak RS
 (``VmHWM`` of the driver's descendant processes, read before the session stops: in local mode the JVM is the
 executor too). Each mode also times its dedupe step apart (``dedupe_pending``, as ``analyse`` runs it first: the
 duplicate search, passages and the index) and the single process ``dedupe.find_duplicates`` alone; a batch run's
-dedupe step takes its duplicates from the search in Spark tasks (``SparkBatch.duplicates``, ``batch.neardup``), as
-``run_batch`` does, and that search is timed inside it. ``--dedupe-only`` times the search alone:
-``find_duplicates`` in this process against the search in Spark tasks on each master, over articles held in tasks.
-``--dedupe-step`` times the dedupe step alone on a store of the dataset ingested once (no extraction): from scratch
-in this process, then on each master with the search in Spark tasks (twice: the first also starts the Python
-workers), each on a fresh copy of the store; the duplicates and passages stored must be the same.
+dedupe step takes its duplicates and passages' spans from the searches in Spark tasks (``SparkBatch.duplicates``,
+``batch.neardup``; ``SparkBatch.spans``, ``batch.passages``), as ``run_batch`` does, and the duplicate search is
+timed inside it. ``--dedupe-only`` times the duplicate search alone: ``find_duplicates`` in this process against
+the search in Spark tasks on each master, over articles held in tasks. ``--dedupe-step`` times the dedupe step alone
+on a store of the dataset ingested once (no extraction): from scratch in this process, then on each master with the
+duplicate and passage searches in Spark tasks (twice: the first also starts the Python workers), each on a fresh
+copy of the store; the duplicates and passages stored must be the same.
 ``--passages`` times the passage search alone on the dataset's articles: in this process ``Passages``'s own pairing
 and growing (``_rows``, the part ``batch.passages`` distributes) and the whole ``run``; on each master the search in
 Spark tasks (``span_search``, twice) and ``run`` given its rows; the passages must be the same.
@@ -54,7 +55,7 @@ from storyline.batch.neardup import near_duplicates  # noqa: E402
 from storyline.batch.partition import read_articles, split  # noqa: E402
 from storyline.batch.passages import span_search  # noqa: E402
 from storyline.batch.spark import SparkBatch, session  # noqa: E402
-from storyline.dedupe import DedupeOptions, DuplicateSearch, find_duplicates  # noqa: E402
+from storyline.dedupe import DedupeOptions, DuplicateSearch, SpanSearch, find_duplicates  # noqa: E402
 from storyline.dedupe.index import Corpus  # noqa: E402
 from storyline.dedupe.passages import Passages  # noqa: E402
 from storyline.ingest import InputFile, discover  # noqa: E402
@@ -109,7 +110,8 @@ def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict
         report = job.stage(store, files, options)
         t2 = time.perf_counter()
         search, searched = timed(job.duplicates)
-        dedupe_pending(store, options.dedupe, search=search)  # as ``run_batch``'s analyse runs it first
+        # as ``run_batch``'s analyse runs it first
+        dedupe_pending(store, options.dedupe, search=search, spans=job.spans)
         t3 = time.perf_counter()
         analyse(store, options, runner=job.runner)
         t4 = time.perf_counter()
@@ -145,6 +147,19 @@ def timed(search: DuplicateSearch) -> tuple[DuplicateSearch, list[float]]:
     return run, took
 
 
+def timed_spans(search: SpanSearch) -> tuple[SpanSearch, list[float]]:
+    """``search``, and the list its calls' wall times go to."""
+    took: list[float] = []
+
+    def run(corpus: Corpus) -> Any:
+        t0 = time.perf_counter()
+        found = search(corpus)
+        took.append(time.perf_counter() - t0)
+        return found
+
+    return run, took
+
+
 def dedupe_step(folder: Path, masters: list[str], options: PipelineOptions, tmp: Path) -> None:
     """The dedupe step from scratch on copies of one ingested store: in this process, then with the duplicate
     search in Spark tasks on each master (twice)."""
@@ -153,12 +168,12 @@ def dedupe_step(folder: Path, masters: list[str], options: PipelineOptions, tmp:
     n = ingest(store, [str(folder)], options).new
     store.close()
 
-    def step(search: DuplicateSearch | None) -> tuple[float, Any]:
+    def step(search: DuplicateSearch | None, spans: SpanSearch | None = None) -> tuple[float, Any]:
         db = tmp / "step.db"
         shutil.copy(base, db)
         store = SQLiteStore(db)
         t0 = time.perf_counter()
-        dedupe_pending(store, options.dedupe, search=search)
+        dedupe_pending(store, options.dedupe, search=search, spans=spans)
         took = time.perf_counter() - t0
         stored = (store.duplicates(), store.passages())
         store.close()
@@ -182,10 +197,12 @@ def dedupe_step(folder: Path, masters: list[str], options: PipelineOptions, tmp:
             job = SparkBatch(spark)
             for run in range(2):  # the first run also starts the Python workers
                 search, searched = timed(job.duplicates)
-                took, got = step(search)
+                spans, paired = timed_spans(job.spans)
+                took, got = step(search, spans)
                 print(
-                    f"batch {master:<10} dedupe step {took:.1f} s, of which the search in Spark tasks "
-                    f"{sum(searched):.1f} s (run {run + 1}; same duplicates and passages: {got == want})",
+                    f"batch {master:<10} dedupe step {took:.1f} s, of which the duplicate search in Spark tasks "
+                    f"{sum(searched):.1f} s and the passage search {sum(paired):.1f} s (run {run + 1}; same "
+                    f"duplicates and passages: {got == want})",
                     flush=True,
                 )
 

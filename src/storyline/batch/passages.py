@@ -21,7 +21,10 @@ What stays on the driver, in ``Passages`` over its ``Corpus`` (``Passages(search
 short span and its merging by tokens (``Passages._keep``, which needs the rows in corpus order), the anchor of
 each span, ``locate`` (the anchor key's postings: every carrier), ``prune`` (across keys: spans nested in one
 another in any article) and the ``Passage`` records (texts around each span, agencies). Those need the corpus's
-tokens and texts, which that ``Corpus`` holds anyway for the index.
+tokens and texts, which that ``Corpus`` holds anyway for the index; tokens and postings are computed twice, in the
+tasks and on the driver. Rows equal (tests/test_batch_passages.py) but for one case of probability about 2^-64 per
+key: a quoted 4-gram key equal to a winnowed 5-gram's, whose postings one process lists by kind first within a
+batch of articles, where the tasks list them by position.
 """
 
 from __future__ import annotations
