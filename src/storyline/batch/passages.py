@@ -99,7 +99,7 @@ def span_rows(
             crowded = keyed.filter(lambda kv: kv[0] == -1).map(lambda kv: kv[1]).collect()
             pairs = keyed.filter(lambda kv: kv[0] >= 0)
             asks = pairs.flatMap(lambda kv: [(int(r), kv[0]) for r in np.unique(np.concatenate(kv[1][::2]))])
-            routed = tokens.join(asks).map(lambda kv: (kv[1][1], (kv[0], kv[1][0])))
+            routed = tokens.cogroup(asks).flatMap(_route)
             grown = pairs.map(lambda kv: (kv[0], (None, kv[1]))).union(routed).groupByKey(parts).flatMap(_grow)
             got = grown.collect()
         finally:
@@ -185,6 +185,15 @@ def _pair(kv: tuple[int, Iterable[Entries]], options: DedupeOptions, parts: int)
     for p in np.unique(dest).tolist():
         sel = dest == p
         yield p, (ra[sel], pa[sel], rb[sel], pb[sel])
+
+
+def _route(kv: tuple[int, tuple[Iterable[bytes], Iterable[int]]]) -> Iterator[tuple[int, tuple[int, bytes]]]:
+    """An article's tokens, once to each pair partition that asked for them (from however many key partitions)."""
+    rank, (held, asks) = kv
+    tokens = next(iter(held), None)
+    if tokens is not None:
+        for p in sorted(set(asks)):
+            yield p, (rank, tokens)
 
 
 def _grow(kv: tuple[int, Iterable[tuple[Any, Any]]]) -> Iterator[SpanRows]:
