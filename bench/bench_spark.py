@@ -4,6 +4,7 @@ peak memory; and the duplicate search in Spark tasks against the driver's dedupe
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py [DATASET] [--masters local[1] local[2]] [--nlp]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-only [--masters ...]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-step [--masters ...]
+    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --passages [--masters ...]
 
 DATASET defaults to ../shared/datasets/timeline17/Timeline17, read at run time (via ../shared/eval/datasets_to_text.py)
 and written to a temporary folder as one JSONL file per topic (as bench_tls_common.py does): 17 files, each a task.
@@ -16,12 +17,16 @@ Memory: the driver's peak RSS (``getrusage``); on Spark also the largest peak RS
 (``VmHWM`` of the driver's descendant processes, read before the session stops: in local mode the JVM is the
 executor too). Each mode also times its dedupe step apart (``dedupe_pending``, as ``analyse`` runs it first: the
 duplicate search, passages and the index) and the single process ``dedupe.find_duplicates`` alone; a batch run's
-dedupe step takes its duplicates from the search in Spark tasks (``SparkBatch.duplicates``, ``batch.neardup``), as
-``run_batch`` does, and that search is timed inside it. ``--dedupe-only`` times the search alone:
-``find_duplicates`` in this process against the search in Spark tasks on each master, over articles held in tasks.
-``--dedupe-step`` times the dedupe step alone on a store of the dataset ingested once (no extraction): from scratch
-in this process, then on each master with the search in Spark tasks (twice: the first also starts the Python
-workers), each on a fresh copy of the store; the duplicates and passages stored must be the same.
+dedupe step takes its duplicates and passages' spans from the searches in Spark tasks (``SparkBatch.duplicates``,
+``batch.neardup``; ``SparkBatch.spans``, ``batch.passages``), as ``run_batch`` does, and the duplicate search is
+timed inside it. ``--dedupe-only`` times the duplicate search alone: ``find_duplicates`` in this process against
+the search in Spark tasks on each master, over articles held in tasks. ``--dedupe-step`` times the dedupe step alone
+on a store of the dataset ingested once (no extraction): from scratch in this process, then on each master with the
+duplicate and passage searches in Spark tasks (twice: the first also starts the Python workers), each on a fresh
+copy of the store; the duplicates and passages stored must be the same.
+``--passages`` times the passage search alone on the dataset's articles: in this process ``Passages``'s own pairing
+and growing (``_rows``, the part ``batch.passages`` distributes) and the whole ``run``; on each master the search in
+Spark tasks (``span_search``, twice) and ``run`` given its rows; the passages must be the same.
 """
 
 from __future__ import annotations
@@ -48,8 +53,11 @@ from pyspark import StorageLevel  # noqa: E402
 
 from storyline.batch.neardup import near_duplicates  # noqa: E402
 from storyline.batch.partition import read_articles, split  # noqa: E402
+from storyline.batch.passages import span_search  # noqa: E402
 from storyline.batch.spark import SparkBatch, session  # noqa: E402
-from storyline.dedupe import DedupeOptions, DuplicateSearch, find_duplicates  # noqa: E402
+from storyline.dedupe import DedupeOptions, DuplicateSearch, SpanSearch, find_duplicates  # noqa: E402
+from storyline.dedupe.index import Corpus  # noqa: E402
+from storyline.dedupe.passages import Passages  # noqa: E402
 from storyline.ingest import InputFile, discover  # noqa: E402
 from storyline.pipeline import PipelineOptions, analyse, ingest  # noqa: E402
 from storyline.pipeline.jobs import dedupe_pending  # noqa: E402
@@ -102,7 +110,8 @@ def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict
         report = job.stage(store, files, options)
         t2 = time.perf_counter()
         search, searched = timed(job.duplicates)
-        dedupe_pending(store, options.dedupe, search=search)  # as ``run_batch``'s analyse runs it first
+        # as ``run_batch``'s analyse runs it first
+        dedupe_pending(store, options.dedupe, search=search, spans=job.spans)
         t3 = time.perf_counter()
         analyse(store, options, runner=job.runner)
         t4 = time.perf_counter()
@@ -138,6 +147,19 @@ def timed(search: DuplicateSearch) -> tuple[DuplicateSearch, list[float]]:
     return run, took
 
 
+def timed_spans(search: SpanSearch) -> tuple[SpanSearch, list[float]]:
+    """``search``, and the list its calls' wall times go to."""
+    took: list[float] = []
+
+    def run(corpus: Corpus) -> Any:
+        t0 = time.perf_counter()
+        found = search(corpus)
+        took.append(time.perf_counter() - t0)
+        return found
+
+    return run, took
+
+
 def dedupe_step(folder: Path, masters: list[str], options: PipelineOptions, tmp: Path) -> None:
     """The dedupe step from scratch on copies of one ingested store: in this process, then with the duplicate
     search in Spark tasks on each master (twice)."""
@@ -146,12 +168,12 @@ def dedupe_step(folder: Path, masters: list[str], options: PipelineOptions, tmp:
     n = ingest(store, [str(folder)], options).new
     store.close()
 
-    def step(search: DuplicateSearch | None) -> tuple[float, Any]:
+    def step(search: DuplicateSearch | None, spans: SpanSearch | None = None) -> tuple[float, Any]:
         db = tmp / "step.db"
         shutil.copy(base, db)
         store = SQLiteStore(db)
         t0 = time.perf_counter()
-        dedupe_pending(store, options.dedupe, search=search)
+        dedupe_pending(store, options.dedupe, search=search, spans=spans)
         took = time.perf_counter() - t0
         stored = (store.duplicates(), store.passages())
         store.close()
@@ -175,10 +197,12 @@ def dedupe_step(folder: Path, masters: list[str], options: PipelineOptions, tmp:
             job = SparkBatch(spark)
             for run in range(2):  # the first run also starts the Python workers
                 search, searched = timed(job.duplicates)
-                took, got = step(search)
+                spans, paired = timed_spans(job.spans)
+                took, got = step(search, spans)
                 print(
-                    f"batch {master:<10} dedupe step {took:.1f} s, of which the search in Spark tasks "
-                    f"{sum(searched):.1f} s (run {run + 1}; same duplicates and passages: {got == want})",
+                    f"batch {master:<10} dedupe step {took:.1f} s, of which the duplicate search in Spark tasks "
+                    f"{sum(searched):.1f} s and the passage search {sum(paired):.1f} s (run {run + 1}; same "
+                    f"duplicates and passages: {got == want})",
                     flush=True,
                 )
 
@@ -204,6 +228,45 @@ def dedupe_only(folder: Path, masters: list[str], options: PipelineOptions) -> N
                 times.append(time.perf_counter() - t0)
             runs = ", ".join(f"{t:.1f} s" for t in times)
             print(f"batch {master:<10} near_duplicates {runs} (same: {found == want})", flush=True)
+
+
+def passages(folder: Path, masters: list[str], options: PipelineOptions) -> None:
+    """``Passages`` of the articles in this process, then with its pairing and growing in Spark tasks on each master."""
+    files = [f for f in discover([str(folder)]) if isinstance(f, InputFile)]
+    corpus = Corpus(list(read_articles(files, options)), options.dedupe)
+    t0 = time.perf_counter()
+    rows = Passages(corpus)._rows()
+    t1 = time.perf_counter()
+    want = Passages(corpus).run()
+    t2 = time.perf_counter()
+    print(
+        f"one process      pairing and growing {t1 - t0:.1f} s ({rows[0].size} spans); whole run {t2 - t1:.1f} s "
+        f"({len(corpus.articles)} articles, {len(want)} passages)",
+        flush=True,
+    )
+    for master in masters:
+        with session(master) as spark:
+            context = spark.sparkContext
+            slices = max(1, context.defaultParallelism * 4)
+            times = []
+            for _ in range(2):  # the first run also starts the Python workers
+                t0 = time.perf_counter()
+                found = span_search(context, slices)(corpus)
+                times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            got = Passages(corpus, search=partial(_given, found)).run()
+            rest = time.perf_counter() - t0
+            runs = ", ".join(f"{t:.1f} s" for t in times)
+            print(
+                f"batch {master:<10} search in Spark tasks {runs}; run given its rows {rest:.1f} s "
+                f"(same passages: {got == want})",
+                flush=True,
+            )
+
+
+def _given(found: Any, _corpus: Corpus) -> Any:
+    """A passage search that is rows found already."""
+    return found
 
 
 def _peak_self() -> int:
@@ -251,6 +314,7 @@ def main() -> None:
     parser.add_argument("--nlp", action="store_true", help="spaCy NER (default: fast mode)")
     parser.add_argument("--dedupe-only", action="store_true", help="time the duplicate search alone")
     parser.add_argument("--dedupe-step", action="store_true", help="time the dedupe step alone, from scratch")
+    parser.add_argument("--passages", action="store_true", help="time the passage search alone")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     options = PipelineOptions(use_nlp=args.nlp, workers=1)
@@ -272,6 +336,9 @@ def main() -> None:
         print(f"{docs} articles in {len(list(folder.iterdir()))} JSONL files; {'nlp' if args.nlp else 'fast'} mode")
         if args.dedupe_only:
             dedupe_only(folder, args.masters, options)
+            return
+        if args.passages:
+            passages(folder, args.masters, options)
             return
         if args.dedupe_step:
             dedupe_step(folder, args.masters, options, Path(tmp))

@@ -119,6 +119,9 @@ def test_batch_searches_the_duplicates_in_spark_tasks_and_stores_the_dedupe_run_
     searched = [r.getMessage() for r in caplog.records if "duplicate search in Spark tasks" in r.getMessage()]
     said = f"batch: duplicate search in Spark tasks: 37 articles, {len(want['duplicates'])} duplicates, "
     assert len(searched) == 1 and searched[0].startswith(said), searched
+    # and its passages' pairs grown into spans in tasks (``batch.passages``)
+    paired = [r.getMessage() for r in caplog.records if "passage search in Spark tasks" in r.getMessage()]
+    assert len(paired) == 1 and paired[0].startswith("batch: passage search in Spark tasks: 37 articles, "), paired
     assert got == want
 
 

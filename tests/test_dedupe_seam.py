@@ -96,6 +96,20 @@ class _Searches:
         return find_duplicates(articles, options)
 
 
+class _SpanSearches:
+    """A passage search that is ``Passages``'s own pairing and growing (its rows handed back reversed: any order
+    will do), keeping the ids of the articles of each corpus it was given."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(self, corpus: Corpus) -> tuple[Any, Any]:
+        self.calls.append(sorted(a.id for a in corpus.articles))
+        p = Passages(corpus)
+        rows = p._rows()
+        return tuple(r[::-1] for r in rows), p.crowded
+
+
 @pytest.fixture(params=["sqlite-file", "postgres"])
 def two_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
     """Two empty stores of one backend: a SQLite file each, or a PostgreSQL database each."""
@@ -123,12 +137,13 @@ def test_dedupe_pending_hands_its_first_update_from_scratch_to_the_search(
     assert len(articles) > 2 * 25
     for store in two_stores:
         store.add_articles(articles)
-    search = _Searches()
-    dedupe_pending(searched, chunk=chunk, search=search)
+    search, spans = _Searches(), _SpanSearches()
+    dedupe_pending(searched, chunk=chunk, search=search, spans=spans)
     dedupe_pending(reference, chunk=chunk)
     # asked once, for exactly the articles of the first update (all of them, or the earliest chunk); the later
     # chunks were incremental
     assert search.calls == [_earliest(articles, chunk)]
+    assert spans.calls == search.calls
     rows = dedupe_rows(searched)
     assert rows["duplicates"] and rows["passages"] and rows["keys"]
     assert rows == dedupe_rows(reference)
@@ -136,8 +151,8 @@ def test_dedupe_pending_hands_its_first_update_from_scratch_to_the_search(
     extra = generate(3).articles[0]
     for store in two_stores:
         store.add_articles([extra])
-        dedupe_pending(store, chunk=chunk, search=search)
-    assert len(search.calls) == 1
+        dedupe_pending(store, chunk=chunk, search=search, spans=spans)
+    assert len(search.calls) == 1 and len(spans.calls) == 1
     assert dedupe_rows(searched) == dedupe_rows(reference)
 
 
@@ -150,12 +165,13 @@ def test_an_update_rebuilding_the_index_searches_every_article_it_indexes(tmp_pa
         assert delta is not None
         store.apply_dedupe(delta)
     store.add_articles(articles[40:])
-    search = _Searches()
+    search, spans = _Searches(), _SpanSearches()
     # the batch is large against the index: everything stored is indexed again, and searched
-    delta = update(store.dedupe_index(), articles[40:], search=search)
+    delta = update(store.dedupe_index(), articles[40:], search=search, spans=spans)
     assert delta is not None and delta.reset
-    assert search.calls == [sorted(a.id for a in articles)]
+    assert search.calls == spans.calls == [sorted(a.id for a in articles)]
     again = update(store.dedupe_index(), articles[40:])
     assert again is not None and tuple(again.duplicates) == tuple(delta.duplicates) and again.passages == delta.passages
     assert dict(again.keys) == dict(delta.keys) and again.groups == delta.groups
+    assert again.spans_added == delta.spans_added and again.producers == delta.producers
     store.close()

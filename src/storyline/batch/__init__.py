@@ -29,9 +29,12 @@ What gathers to the driver, and how large it gets:
 in tasks; the driver holds only the pairs that pass and a union-find over the articles in them (Timeline17: 43
 duplicates). ``analyse`` is given it (``SparkBatch.duplicates``) for the dedupe step's update from scratch (a store
 empty before the batch, or a batch large against it; the first chunk past ``jobs.DEDUPE_CHUNK``), which takes its
-records in place of its own search; the index, postings and passages are still computed on the driver, and what
-gathers there is in ``neardup``'s docstring. Reused passages (grouping the winnowed 5-gram keys the same way) are
-not distributed yet.
+records in place of its own search. ``passages.span_rows`` is that update's passage search in Spark tasks, with the
+rows ``dedupe.passages.Passages`` finds itself (tests/test_batch_passages.py): postings grouped by winnowed key and
+paired, pairs grouped by article pair and grown into maximal spans; ``analyse`` is given it too
+(``SparkBatch.spans``), and the corpus's ``Passages`` takes its rows in place of its own pairing and growing. The
+index, postings, each span's carriers (``locate``), ``prune`` and the ``Passage`` records are still computed on the
+driver, and what gathers there is in ``neardup``'s and ``passages``' docstrings.
 """
 
 from __future__ import annotations
@@ -102,8 +105,11 @@ def run_batch(
             store.add_rejections(rejected)
         report = job.stage(store, files, options, progress)
         report.rejected[:0] = rejected
-        # the dedupe step's duplicate search, when it indexes from scratch, runs in tasks (``neardup``)
-        report.rejected.extend(analyse(store, options, runner=job.runner, progress=progress, search=job.duplicates))
+        # the dedupe step's duplicate and passage searches, when it indexes from scratch, run in tasks (``neardup``,
+        # ``passages``)
+        report.rejected.extend(
+            analyse(store, options, runner=job.runner, progress=progress, search=job.duplicates, spans=job.spans)
+        )
     return report
 
 

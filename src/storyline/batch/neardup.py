@@ -28,12 +28,15 @@ an index that is not empty, are incremental updates that search the stored band 
 
 What still gathers to the driver: the articles go to the tasks from the dedupe step, which holds them for its index
 (``parallelize``: up to ``DEDUPE_CHUNK`` = 20,000 texts), and the kept pairs, the union-find and one ``Duplicate``
-per copy come back (Timeline17: 43). The step around the search does not distribute: postings, band keys, passages
-and the persistent index are computed on the driver in one ``Corpus`` over the chunk, every token of it held at
-once (about 1.7 GiB per 10,000 Timeline17-size articles, about 3.3 GiB at a full chunk; BENCHMARKS.md). Shingles and
-band keys are computed twice, in the tasks and on the driver: at Timeline17's size the search in tasks costs more
-than the driver's own (11-31 s against 2.3 s on two cores; BENCHMARKS.md, issue 16); what it takes off the driver
-is the candidate grouping and the exact Jaccard, which grow with the copies a corpus holds.
+per copy come back (Timeline17: 43). The passages' pairing (postings grouped by winnowed key) and growing (pairs
+grouped by pair of articles) run in tasks too, from the same update (``batch.passages``, ``SparkBatch.spans``): the
+rows of the spans found come back. The rest of the step does not distribute: postings, band keys, the persistent
+index, and each found span's carriers (``locate``), ``prune`` and the ``Passage`` records are computed on the driver
+in one ``Corpus`` over the chunk, every token of it held at once (about 1.7 GiB per 10,000 Timeline17-size
+articles, about 3.3 GiB at a full chunk; BENCHMARKS.md). Shingles, band keys and postings are computed twice, in
+the tasks and on the driver: at Timeline17's size the search in tasks costs more than the driver's own (11-31 s
+against 2.3 s on two cores; BENCHMARKS.md, issue 16); what it takes off the driver is the candidate grouping and
+the exact Jaccard, which grow with the copies a corpus holds.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ Either way a retried task writes what its first attempt may have written, and th
 ``partition.store_results``).
 
 ``SparkBatch.duplicates`` is the analyse job's duplicate search when its dedupe step indexes from scratch (a
-``dedupe.DuplicateSearch``): ``neardup.near_duplicates`` of the articles that step indexes, in tasks.
+``dedupe.DuplicateSearch``): ``neardup.near_duplicates`` of the articles that step indexes, in tasks; and
+``SparkBatch.spans`` its passage search then (a ``dedupe.SpanSearch``): ``passages.span_rows`` of its corpus.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from storyline.batch.neardup import near_duplicates
 from storyline.batch.partition import FileResult, Written, process_files, split, store_results, write_partition
+from storyline.batch.passages import span_search
 from storyline.dedupe import DedupeOptions
+from storyline.dedupe.index import Corpus
+from storyline.dedupe.passages import SpanRows
+from storyline.dedupe.tokens import U64
 from storyline.errors import MissingExtra, StorylineError
 from storyline.ingest import InputFile
 from storyline.pipeline import IngestReport, PipelineOptions
@@ -169,6 +174,21 @@ class SparkBatch:
             time.perf_counter() - t0,
         )
         return found
+
+    def spans(self, corpus: Corpus) -> tuple[SpanRows, U64]:
+        """The dedupe step's passage search from scratch (``dedupe.SpanSearch``) in Spark tasks: the rows
+        ``dedupe.passages.Passages`` pairs and grows itself, found by ``passages.span_rows`` over the corpus's
+        articles (with their ranks and duplicate groups), ``WAVE_TASKS`` slices per core."""
+        t0 = time.perf_counter()
+        slices = max(1, min(len(corpus.articles), self.context.defaultParallelism * WAVE_TASKS))
+        rows, crowded = span_search(self.context, slices)(corpus)
+        log.info(
+            "batch: passage search in Spark tasks: %d articles, %d spans, %.1f s",
+            len(corpus.articles),
+            rows[0].size,
+            time.perf_counter() - t0,
+        )
+        return rows, crowded
 
     def _tasks(self, groups: list[list[InputFile]], options: PipelineOptions) -> Any:
         """One task per group of files, each reading and extracting its files."""

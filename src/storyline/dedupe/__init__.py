@@ -24,7 +24,7 @@ from __future__ import annotations
 from storyline.dedupe.incremental import REBUILD_FRACTION, update
 from storyline.dedupe.index import DuplicateSearch, IndexKeys, find_duplicates, index_keys
 from storyline.dedupe.options import DedupeOptions
-from storyline.dedupe.passages import dedupe, find_passages, is_reuse
+from storyline.dedupe.passages import SpanSearch, dedupe, find_passages, is_reuse
 from storyline.dedupe.sources import (
     event_sources,
     independent_sources,
@@ -41,6 +41,7 @@ __all__ = [
     "DedupeOptions",
     "DuplicateSearch",
     "IndexKeys",
+    "SpanSearch",
     "dedupe",
     "event_sources",
     "find_duplicates",

@@ -52,7 +52,7 @@ import numpy as np
 
 from storyline.dedupe.index import LOOKBACK, Corpus, DuplicateSearch, unpack_tokens
 from storyline.dedupe.options import DedupeOptions
-from storyline.dedupe.passages import Found, Passages, anchor_offset, is_reuse, prune, span_id
+from storyline.dedupe.passages import Found, Passages, SpanSearch, anchor_offset, is_reuse, prune, span_id
 from storyline.dedupe.storage import DedupeIndexReader
 from storyline.records import Article, DedupeDelta, Passage, SpanRow
 
@@ -85,6 +85,7 @@ def update(
     *,
     whole_store: bool = True,
     search: DuplicateSearch | None = None,
+    spans: SpanSearch | None = None,
 ) -> DedupeDelta | None:
     """What adding ``new`` to the dedupe ``index`` changes; None when there is nothing to do.
 
@@ -102,6 +103,9 @@ def update(
         search: the duplicate search of an update from scratch, called with exactly the articles it indexes (the
             batch's search in Spark tasks, ``batch.neardup``); None, or an incremental update, searches here
             (an incremental update looks for its new articles' duplicates through the stored band keys).
+        spans: the passage search of an update from scratch (``Passages(search=...)``: the batch's pairing and
+            growing in Spark tasks, ``batch.passages``), given its whole corpus; None, or an incremental update,
+            searches here.
 
     Returns:
         The ``DedupeDelta`` for ``store.apply_dedupe``, whose ``rederived`` names the articles whose found
@@ -113,7 +117,11 @@ def update(
         return None
     size = index.size()
     if not whole_store:
-        return _first(added, options, reset=True, search=search) if size == 0 else _Update(index, added, options).run()
+        return (
+            _first(added, options, reset=True, search=search, pairing=spans)
+            if size == 0
+            else _Update(index, added, options).run()
+        )
     if size == 0 or len(added) >= rebuild_fraction * size:
         # An empty index (whatever duplicates and passages are stored predate it: migration 7), or a batch
         # large against it: index every stored article from scratch, replacing everything.
@@ -122,17 +130,22 @@ def update(
         everything = [*added, *index.articles(missing)] if missing else added
         if size:
             log.info("dedupe: %d new articles against %d indexed: indexing everything again", len(added), size)
-        return _first(everything, options, reset=True, search=search)
+        return _first(everything, options, reset=True, search=search, pairing=spans)
     return _Update(index, added, options).run()
 
 
 def _first(
-    new: Sequence[Article], options: DedupeOptions, reset: bool = False, search: DuplicateSearch | None = None
+    new: Sequence[Article],
+    options: DedupeOptions,
+    reset: bool = False,
+    search: DuplicateSearch | None = None,
+    pairing: SpanSearch | None = None,
 ) -> DedupeDelta:
     """An empty index (or one being ``reset``): the batch is the corpus, computed at once; its duplicates by
-    ``search`` when given (``Corpus(duplicates=...)``: the same records, band keys computed all the same)."""
+    ``search`` when given (``Corpus(duplicates=...)``: the same records, band keys computed all the same), its
+    passages' pairs grown into spans by ``pairing`` when given (``Passages(search=...)``: the same rows)."""
     c = Corpus(new, options, duplicates=None if search is None else search(new, options))
-    p = Passages(c)
+    p = Passages(c, search=pairing)
     found = list(p.found().values())
     ids = [span_id(c, f) for f in found]
     tokens = [c.hashes[f.start : f.start + f.length] for f in found]

@@ -30,7 +30,26 @@ from storyline.dedupe.tokens import I64, POLY, U64, gram_hashes, member, mix, to
 from storyline.records import Article, Duplicate, Passage, content_id
 from storyline.text import sentence_spans
 
-__all__ = ["Found", "Passages", "anchor", "anchor_offset", "dedupe", "find_passages", "is_reuse", "prune", "span_id"]
+__all__ = [
+    "Found",
+    "Passages",
+    "SpanRows",
+    "SpanSearch",
+    "anchor",
+    "anchor_offset",
+    "crowded_keys",
+    "dedupe",
+    "distinct_rows",
+    "find_passages",
+    "first_entries",
+    "grow_rows",
+    "is_reuse",
+    "pair_entries",
+    "prune",
+    "run_window",
+    "shares_run",
+    "span_id",
+]
 
 # Text that one outlet alone carries, in this many of its articles that are not copies of one another, is that
 # outlet's furniture (page footers, comment rules, newsletter plugs, a standing background paragraph) that the
@@ -74,9 +93,16 @@ class Found:
 class Passages:
     """Finds shared spans in a ``Corpus`` and turns them into ``Passage`` records."""
 
-    def __init__(self, corpus: Corpus, targets: Iterable[int] | None = None) -> None:
+    def __init__(self, corpus: Corpus, targets: Iterable[int] | None = None, search: SpanSearch | None = None) -> None:
         """``targets``: ranks of the articles whose own reuse is wanted (pairs whose later article is one of
-        them); all articles when None."""
+        them); all articles when None. ``search``: the pairing and growing of a whole corpus (no ``targets``, no
+        ``Corpus.entries``) done elsewhere (``batch.passages``), in place of ``_rows``.
+
+        Raises:
+            ValueError: ``search`` with ``targets`` or a slice of a corpus."""
+        if search is not None and (targets is not None or corpus.entries is not None):
+            raise ValueError("a passage search done elsewhere is of a whole corpus")
+        self.search = search
         self.c = corpus
         self.opts = corpus.options
         self.targets = None if targets is None else np.asarray(sorted(targets), dtype=np.int64)
@@ -127,26 +153,31 @@ class Passages:
         return anchor(span, self.opts, self.crowded_key)
 
     def _collect(self, spans: dict[bytes, Found]) -> None:
-        """Pair articles that share a posting, and record their maximal common spans."""
+        """Pair articles that share a posting, and record their maximal common spans (``search`` when given)."""
+        if self.search is not None:
+            rows, self.crowded = self.search(self.c)
+            rows = distinct_rows(*rows)
+        else:
+            rows = self._rows()
+        for a, b, i, j, n in zip(*(r.tolist() for r in rows)):
+            self._keep(a, b, i, j, n, spans)
+
+    def _rows(self) -> SpanRows:
+        """The maximal common spans of the pairs the postings make (``SpanRows``)."""
         c = self.c
         keys, pos, docs, isq = self.keys, self.pos, self.docs, self.isq
         if keys.size < 2:
-            return
+            return _no_rows()
         group = np.asarray(c.group, dtype=np.int64)[docs]
         # A key's list holds one posting per duplicate group: the first of the group's earliest carrier
         # (copies say nothing new). Inside one corpus that is computed here; a slice of a larger corpus is
         # told which postings those are (``Corpus.entries``), so its lists equal the larger corpus's lists
         # wherever a target article's postings look back.
-        order = np.lexsort((np.arange(keys.size), group, keys))
-        ks, gs = keys[order], group[order]
-        lead = np.concatenate(([True], (ks[1:] != ks[:-1]) | (gs[1:] != gs[:-1])))
-        first = np.zeros(keys.size, dtype=np.bool_)
-        first[order[lead]] = True
+        first = first_entries(keys, group)
         if c.entries is None:
             # Crowded keys pair nothing: a key's list holds one entry per group, and lists longer than
             # ``key_groups_max`` are stock phrases or furniture, not reuse (a slice is told which keys are covered).
-            listed, size = np.unique(keys[first], return_counts=True)
-            self.crowded = listed[size > self.opts.key_groups_max]
+            self.crowded = crowded_keys(keys, first, self.opts.key_groups_max)
             if self.crowded.size:
                 first &= ~member(keys, self.crowded)
         else:
@@ -160,87 +191,15 @@ class Passages:
             at = np.flatnonzero(first)
             first[at] = member(_pair_hash(keys[at], docs[at]), np.sort(want))
         keys, pos, docs, isq, group = keys[first], pos[first], docs[first], isq[first], group[first]
-        # Each posting pairs with the nearest earlier posting of its key (another duplicate group) that
-        # shares a run with it; postings that find none look up to LOOKBACK postings back. Only the
-        # target articles' postings look back.
         need = np.ones(keys.size, dtype=np.bool_) if self.targets is None else member(docs, self.targets)
-        pa_l: list[I64] = []
-        pb_l: list[I64] = []
-        for back in range(1, LOOKBACK + 1):
-            if keys.size <= back:
-                break
-            idx = np.flatnonzero((keys[back:] == keys[:-back]) & (group[back:] != group[:-back]) & need[back:])
-            if idx.size == 0:
-                continue
-            ga, gb = pos[idx], pos[idx + back]
-            ok = isq[idx + back] | self._shares_run(ga, gb)
-            pa_l.append(ga[ok])
-            pb_l.append(gb[ok])
-            need[idx[ok] + back] = False
-        if not pa_l:
-            return
-        ga = np.concatenate(pa_l)
-        gb = np.concatenate(pb_l)
-        if ga.size == 0:
-            return
-        # Candidates on one diagonal of one pair with only equal tokens between them grow into the same
-        # span: keep the first of each such chain (inside a shared run winnowing selects every <= 6 tokens).
-        da, db = c.doc_of(ga), c.doc_of(gb)
-        diag = (gb - c.offsets[db]) - (ga - c.offsets[da])
-        order = np.lexsort((ga, diag, db, da))
-        ga, gb, da, db, diag = ga[order], gb[order], da[order], db[order], diag[order]
-        gap = ga[1:] - ga[:-1]
-        near = np.flatnonzero(
-            (da[1:] == da[:-1]) & (db[1:] == db[:-1]) & (diag[1:] == diag[:-1]) & (gap <= WINNOW_W + 2)
-        )
-        if near.size:
-            steps = np.arange(WINNOW_W + 3)
-            xa, xb = ga[near, None] + steps, gb[near, None] + steps
-            last = c.hashes.size - 1
-            same = (c.hashes[np.minimum(xa, last)] == c.hashes[np.minimum(xb, last)]) | (steps > gap[near, None])
-            chained = np.zeros(ga.size, dtype=np.bool_)
-            chained[near[same.all(axis=1)] + 1] = True
-            ga, gb, da, db = ga[~chained], gb[~chained], da[~chained], db[~chained]
-        # Grow every candidate to its maximal common span at once, then handle each distinct span once.
-        sa, sb, length = _maximal_spans(
-            c.hashes, ga, gb, c.offsets[da], c.offsets[db], c.offsets[da + 1], c.offsets[db + 1]
-        )
-        pa, pb = sa - c.offsets[da], sb - c.offsets[db]
-        order = np.lexsort((pb, pa, db, da))
-        rows = [da[order], db[order], pa[order], pb[order], length[order]]
-        new = np.ones(order.size, dtype=np.bool_)
-        new[1:] = (
-            (rows[0][1:] != rows[0][:-1])
-            | (rows[1][1:] != rows[1][:-1])
-            | (rows[2][1:] != rows[2][:-1])
-            | (rows[3][1:] != rows[3][:-1])
-        )
-        for a, b, i, j, n in zip(*(r[new].tolist() for r in rows)):
-            self._keep(a, b, i, j, n, spans)
+        ia, ib = pair_entries(keys, group, isq, need, lambda x, y: self._shares_run(pos[x], pos[y]))
+        if ia.size == 0:
+            return _no_rows()
+        return grow_rows(c.hashes, c.offsets, pos[ia], pos[ib])
 
     def _shares_run(self, ga: I64, gb: I64) -> npt.NDArray[np.bool_]:
-        """Whether same-key postings at global starts ``ga``, ``gb`` lie on a common run of ``passage_min_words``.
-
-        The run must hold the posting's own 5-gram, so it starts at most ``t - 5`` tokens before it.
-        """
-        c = self.c
-        h = c.hashes
-        t, k = self.opts.passage_min_words, WINNOW_K
-        if ga.size == 0:
-            return np.zeros(0, np.bool_)
-        da, db = c.doc_of(ga), c.doc_of(gb)
-        lo_a, hi_a = c.offsets[da], c.offsets[da + 1]
-        lo_b, hi_b = c.offsets[db], c.offsets[db + 1]
-        span = max(0, t - k)  # how far before the n-gram a run holding it may start
-        eq = np.zeros((span + t, ga.size), dtype=np.bool_)
-        for j in range(-span, t):
-            xa, xb = ga + j, gb + j
-            valid = (xa >= lo_a) & (xa < hi_a) & (xb >= lo_b) & (xb < hi_b)
-            eq[j + span] = valid & (h[np.where(valid, xa, 0)] == h[np.where(valid, xb, 0)])
-        run = np.zeros(ga.size, dtype=np.bool_)
-        for o in range(span + 1):
-            run |= eq[o : o + t].all(axis=0)
-        return run
+        """``shares_run`` in this corpus."""
+        return shares_run(self.c.hashes, self.c.offsets, ga, gb, self.opts.passage_min_words)
 
     def _keep(self, a: int, b: int, i: int, j: int, length: int, spans: dict[bytes, Found]) -> None:
         """Record the maximal common span of ``a`` at ``i`` and ``b`` at ``j`` if it is long or quoted enough."""
@@ -446,6 +405,146 @@ def prune(found: list[Found], min_words: int, only: set[int] | None = None) -> l
                 drop.add(t)
     kept = [f for n, f in enumerate(found) if n not in drop]
     return sorted(kept, key=lambda f: (min(f.occurrences), min(f.occurrences.items())[1], -f.length))
+
+
+# --------------------------------------------------------------------------- the search, as pure functions
+# ``Passages._rows`` in steps that also run where the postings and tokens are (``batch.passages``: per key
+# group, then per pair of articles), on global token positions (``hashes`` and ``offsets`` of a corpus) or on
+# any smaller arrays holding the same tokens.
+
+# The maximal common spans the pairs make, one row each, distinct and sorted: (rank of the earlier article,
+# rank of the later, start in the earlier, start in the later, length); ``Passages._keep`` takes them in order.
+SpanRows = tuple[I64, I64, I64, I64, I64]
+# A search done elsewhere (``batch.passages``): a whole corpus's ``SpanRows`` (any order; repeats are fine) and
+# its crowded keys (sorted unique), as ``Passages._rows`` finds them, for ``Passages(search=...)``.
+SpanSearch = Callable[[Corpus], tuple[SpanRows, U64]]
+
+
+def _no_rows() -> SpanRows:
+    z = np.zeros(0, np.int64)
+    return z, z, z, z, z
+
+
+def first_entries(keys: U64, group: I64) -> npt.NDArray[np.bool_]:
+    """Which postings are the first of their duplicate group in their key's list (copies say nothing new).
+
+    ``keys`` sorted, each key's postings in corpus order (earliest article first, then position)."""
+    order = np.lexsort((np.arange(keys.size), group, keys))
+    ks, gs = keys[order], group[order]
+    lead = np.concatenate(([True], (ks[1:] != ks[:-1]) | (gs[1:] != gs[:-1])))
+    first = np.zeros(keys.size, dtype=np.bool_)
+    first[order[lead]] = True
+    return first
+
+
+def crowded_keys(keys: U64, first: npt.NDArray[np.bool_], key_groups_max: int) -> U64:
+    """The keys (sorted unique) whose list holds more than ``key_groups_max`` duplicate groups (``first_entries``)."""
+    listed, size = np.unique(keys[first], return_counts=True)
+    return listed[size > key_groups_max]
+
+
+def pair_entries(
+    keys: U64,
+    group: I64,
+    quoted: npt.NDArray[np.bool_],
+    need: npt.NDArray[np.bool_],
+    runs: Callable[[I64, I64], npt.NDArray[np.bool_]],
+) -> tuple[I64, I64]:
+    """Each entry pairs with the nearest earlier entry of its key (another duplicate group) that shares a run with
+    it (``runs`` of two index arrays; a quoted 4-gram needs none); entries that find none look up to ``LOOKBACK``
+    entries back. Only entries ``need`` look back. ``keys`` sorted, one entry per group and key (``first_entries``).
+
+    Returns:
+        The indices of the earlier and the later entry of each pair.
+    """
+    need = need.copy()
+    pa_l: list[I64] = []
+    pb_l: list[I64] = []
+    for back in range(1, LOOKBACK + 1):
+        if keys.size <= back:
+            break
+        idx = np.flatnonzero((keys[back:] == keys[:-back]) & (group[back:] != group[:-back]) & need[back:])
+        if idx.size == 0:
+            continue
+        ok = quoted[idx + back] | runs(idx, idx + back)
+        pa_l.append(idx[ok])
+        pb_l.append(idx[ok] + back)
+        need[idx[ok] + back] = False
+    if not pa_l:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(pa_l), np.concatenate(pb_l)
+
+
+def shares_run(h: U64, offsets: I64, ga: I64, gb: I64, min_words: int) -> npt.NDArray[np.bool_]:
+    """Whether same-key postings at starts ``ga``, ``gb`` (into ``h``, whose articles ``offsets`` bound) lie on a
+    common run of ``min_words`` (``passage_min_words``).
+
+    The run must hold the posting's own 5-gram, so it starts at most ``t - 5`` tokens before it: only the tokens
+    from ``t - 5`` before a posting to ``t`` after its start are read (``run_window``).
+    """
+    t, k = min_words, WINNOW_K
+    if ga.size == 0:
+        return np.zeros(0, np.bool_)
+    da, db = _doc_of(offsets, ga), _doc_of(offsets, gb)
+    lo_a, hi_a = offsets[da], offsets[da + 1]
+    lo_b, hi_b = offsets[db], offsets[db + 1]
+    span = max(0, t - k)  # how far before the n-gram a run holding it may start
+    eq = np.zeros((span + t, ga.size), dtype=np.bool_)
+    for j in range(-span, t):
+        xa, xb = ga + j, gb + j
+        valid = (xa >= lo_a) & (xa < hi_a) & (xb >= lo_b) & (xb < hi_b)
+        eq[j + span] = valid & (h[np.where(valid, xa, 0)] == h[np.where(valid, xb, 0)])
+    run = np.zeros(ga.size, dtype=np.bool_)
+    for o in range(span + 1):
+        run |= eq[o : o + t].all(axis=0)
+    return run
+
+
+def run_window(min_words: int) -> tuple[int, int]:
+    """The tokens ``shares_run`` reads around a posting: from this many before its start to this many after."""
+    return max(0, min_words - WINNOW_K), min_words
+
+
+def _doc_of(offsets: I64, gpos: I64) -> I64:
+    return np.asarray(np.searchsorted(offsets, gpos, side="right") - 1, dtype=np.int64)
+
+
+def grow_rows(h: U64, offsets: I64, ga: I64, gb: I64) -> SpanRows:
+    """The maximal common spans of the paired postings at ``ga``, ``gb`` (into ``h``, whose articles ``offsets``
+    bound), as distinct sorted ``SpanRows`` (articles are indices into ``offsets``, starts are within them)."""
+    # Candidates on one diagonal of one pair with only equal tokens between them grow into the same
+    # span: keep the first of each such chain (inside a shared run winnowing selects every <= 6 tokens).
+    da, db = _doc_of(offsets, ga), _doc_of(offsets, gb)
+    diag = (gb - offsets[db]) - (ga - offsets[da])
+    order = np.lexsort((ga, diag, db, da))
+    ga, gb, da, db, diag = ga[order], gb[order], da[order], db[order], diag[order]
+    gap = ga[1:] - ga[:-1]
+    near = np.flatnonzero((da[1:] == da[:-1]) & (db[1:] == db[:-1]) & (diag[1:] == diag[:-1]) & (gap <= WINNOW_W + 2))
+    if near.size:
+        steps = np.arange(WINNOW_W + 3)
+        xa, xb = ga[near, None] + steps, gb[near, None] + steps
+        last = h.size - 1
+        same = (h[np.minimum(xa, last)] == h[np.minimum(xb, last)]) | (steps > gap[near, None])
+        chained = np.zeros(ga.size, dtype=np.bool_)
+        chained[near[same.all(axis=1)] + 1] = True
+        ga, gb, da, db = ga[~chained], gb[~chained], da[~chained], db[~chained]
+    # Grow every candidate to its maximal common span at once, then handle each distinct span once.
+    sa, sb, length = _maximal_spans(h, ga, gb, offsets[da], offsets[db], offsets[da + 1], offsets[db + 1])
+    return distinct_rows(da, db, sa - offsets[da], sb - offsets[db], length)
+
+
+def distinct_rows(da: I64, db: I64, pa: I64, pb: I64, length: I64) -> SpanRows:
+    """Rows sorted by articles then starts, each once."""
+    order = np.lexsort((pb, pa, db, da))
+    rows = [da[order], db[order], pa[order], pb[order], length[order]]
+    new = np.ones(order.size, dtype=np.bool_)
+    new[1:] = (
+        (rows[0][1:] != rows[0][:-1])
+        | (rows[1][1:] != rows[1][:-1])
+        | (rows[2][1:] != rows[2][:-1])
+        | (rows[3][1:] != rows[3][:-1])
+    )
+    return rows[0][new], rows[1][new], rows[2][new], rows[3][new], rows[4][new]
 
 
 def _pair_hash(keys: U64, docs: I64) -> U64:

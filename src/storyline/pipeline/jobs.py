@@ -41,7 +41,7 @@ from storyline.compare import (
     wire_carried,
 )
 from storyline.config import Settings
-from storyline.dedupe import DedupeOptions, DuplicateSearch, is_wire_copy
+from storyline.dedupe import DedupeOptions, DuplicateSearch, SpanSearch, is_wire_copy
 from storyline.dedupe import update as dedupe_update
 from storyline.embed import Embedder
 from storyline.fetch import FetchOptions
@@ -184,17 +184,19 @@ def analyse(
     runner: Runner | None = None,
     progress: Progress | None = None,
     search: DuplicateSearch | None = None,
+    spans: SpanSearch | None = None,
 ) -> list[Rejection]:
     """Dedupe, extract what is new, link entities and speakers, cluster new articles, rebuild what changed.
 
     Steps in order; each is one or a few transactions, so a crash loses at most the step it was in and a re-run
     resumes (every step is idempotent: unchanged input, same output). Returns the articles a stage failed on,
     as rejections (also stored); with ``on_error="raise"`` the first failure stops the run instead. ``search`` is
-    the dedupe step's duplicate search when it indexes from scratch (``dedupe_pending``; the batch's in Spark tasks).
+    the dedupe step's duplicate search when it indexes from scratch (``dedupe_pending``; the batch's in Spark tasks),
+    ``spans`` its passage search then.
     """
     own = runner is None
     runner = runner if runner is not None else make_runner(options)
-    job = _Analyse(store, options, runner, steps(progress), search)
+    job = _Analyse(store, options, runner, steps(progress), search, spans)
     try:
         job.dedupe()
         job.extract()
@@ -254,12 +256,16 @@ def _dedupe_transaction(
     *,
     whole_store: bool = True,
     search: DuplicateSearch | None = None,
+    spans: SpanSearch | None = None,
 ) -> list[str]:
     """One dedupe update written in one transaction holding the writer lock; ``changes`` records what it touched;
-    ``search`` finds the duplicates if the update indexes from scratch (``dedupe.update``)."""
+    ``search`` finds the duplicates and ``spans`` the passages' spans if the update indexes from scratch
+    (``dedupe.update``)."""
     with store.atomic():
         store.lock_writes()  # concurrent ingests take turns: the update reads what it is about to change
-        delta = dedupe_update(store.dedupe_index(), articles, options, whole_store=whole_store, search=search)
+        delta = dedupe_update(
+            store.dedupe_index(), articles, options, whole_store=whole_store, search=search, spans=spans
+        )
         if delta is None:
             return []
         write_dedupe(store, delta, changes)
@@ -312,6 +318,7 @@ def dedupe_pending(
     chunk: int = DEDUPE_CHUNK,
     progress: Progress | None = None,
     search: DuplicateSearch | None = None,
+    spans: SpanSearch | None = None,
 ) -> DedupeChanges:
     """Index every stored article the dedupe index does not hold yet, reading only those and their neighbours.
 
@@ -324,7 +331,8 @@ def dedupe_pending(
 
     ``search`` (a ``dedupe.DuplicateSearch``: the batch's, in Spark tasks) finds the duplicates of the first update
     when it indexes from scratch (an empty index, or one update large against it), given exactly its articles; the
-    later chunks are incremental and search the stored band keys themselves."""
+    later chunks are incremental and search the stored band keys themselves. ``spans`` (a ``dedupe.SpanSearch``)
+    likewise pairs and grows the passages' spans of that first update."""
     changes = DedupeChanges()
     ids = store.undeduped_ids()
     if ids:
@@ -334,8 +342,10 @@ def dedupe_pending(
         small = index.size() + len(ids) <= chunk
         with steps(progress).task("dedupe", len(ids)) as task:
             for n, part in enumerate(_batches(ids, len(ids) if small else chunk)):
-                first = search if n == 0 else None
-                _dedupe_transaction(store, store.articles(part), options, changes, whole_store=small, search=first)
+                first, first_spans = (search, spans) if n == 0 else (None, None)
+                _dedupe_transaction(
+                    store, store.articles(part), options, changes, whole_store=small, search=first, spans=first_spans
+                )
                 task.advance(len(part))
     store.advance_dedupe_watermark()
     return changes
@@ -351,9 +361,11 @@ class _Analyse:
         runner: Runner,
         progress: Progress,
         search: DuplicateSearch | None = None,
+        spans: SpanSearch | None = None,
     ) -> None:
         self.store = store
         self.search = search  # the dedupe step's duplicate search from scratch (None: dedupe's own)
+        self.spans = spans  # and its passage search (None: dedupe's own)
         self.options = options
         self.runner = runner
         self.progress = progress
@@ -388,7 +400,7 @@ class _Analyse:
         ``self.dedupe_changes`` says which articles' duplicates and passages changed; ``self.duplicates`` and
         ``self.passages`` (every one stored) are read only if a later step asks for them."""
         self.dedupe_changes = dedupe_pending(
-            self.store, self.options.dedupe, progress=self.progress, search=self.search
+            self.store, self.options.dedupe, progress=self.progress, search=self.search, spans=self.spans
         )
         unflagged = self.store.unflagged_passages()  # a store from before the flag, or passages written elsewhere
         if unflagged:
