@@ -4,6 +4,7 @@ Usage (from the repository root, with ../shared present):
   .venv/bin/python bench/bench_cluster.py            # ECB+ 1-35 over 5 stream orders, T17 in date order, order sensitivity
   .venv/bin/python bench/bench_cluster.py --only ecb  # or --only t17
   .venv/bin/python bench/bench_cluster.py --embed     # with article embeddings (the [embed] extra, --embed)
+  .venv/bin/python bench/bench_cluster.py --embed --embed-dims 64 --orders 3   # their first 64 dimensions only
 
 Articles go straight into ``storyline.cluster.Clusterer`` (the code the pipeline runs), one at a time, with the
 document frequencies of the stream so far; a re-clustering pass runs every ``--recluster-every`` articles and at
@@ -139,13 +140,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--orders", type=int, default=5)
     ap.add_argument("--recluster-every", type=int, default=200)
     ap.add_argument("--embed", action="store_true", help="weigh article embeddings in, as `storyline --embed` does")
+    ap.add_argument("--embed-dims", type=int, default=None, help="with --embed: the embeddings' first N dimensions")
     args = ap.parse_args(argv)
     opts = with_embeddings() if args.embed else ClusterOptions()
     embedder = None
     if args.embed:
         from storyline.embed import Embedder
 
-        embedder = Embedder()
+        embedder = Embedder(args.embed_dims) if args.embed_dims else Embedder()
     head = []
     if args.only in (None, "ecb"):
         data = load_ecb()

@@ -25,9 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_tls_common as _t17
 
-from storyline import dedupe
-from storyline.extract.dates import find_dates
-from storyline.pipeline import PipelineOptions
 from storyline.store import open_store
 from storyline.timeline import TimelineOptions, line_kind
 
@@ -67,13 +64,7 @@ def main() -> int:
         flagged = sum(k for (_, got), k in pairs.items() if got == label)
         gold = sum(k for (g, _), k in pairs.items() if g == label)
         print(f"  {label}: precision {tp / max(1, flagged):.3f} recall {tp / max(1, gold):.3f} ({gold} labelled)")
-    # the corpus as bench_tls.py reads it (duplicates and dates found again, not read from the store)
-    articles = open_store(args.db).articles()
-    dups = dedupe.find_duplicates(articles, PipelineOptions(use_nlp=False).dedupe)
-    mentions = {a.id: find_dates(a.text, a.published, a.id) for a in articles}
-    corpus = _t17.Corpus({}, mentions, {d.article: d.duplicate_of for d in dups})
-    for a in articles:
-        corpus.by_topic.setdefault((a.url or a.source).split("_", 1)[0], []).append(a)
+    corpus = _t17.corpus_found_again(open_store(args.db))
     specs = _t17.tasks()
     base = TimelineOptions()
     weights = [float(w) for w in args.weights.split(",")] if args.weights else [base.chronology_reaction_weight]

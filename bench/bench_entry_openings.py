@@ -23,9 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_tls_common as _t17
 
-from storyline import dedupe
-from storyline.extract.dates import find_dates
-from storyline.pipeline import PipelineOptions
 from storyline.store import open_store
 from storyline.timeline import DEPENDENT_OPENING, TimelineOptions
 
@@ -58,13 +55,7 @@ def main() -> int:
     args = ap.parse_args()
     p, r, n = rule_scores()
     print(f"rule on {n} labelled sentences: precision {p:.3f} recall {r:.3f}")
-    # the corpus as bench_tls.py reads it (duplicates and dates found again, not read from the store)
-    articles = open_store(args.db).articles()
-    dups = dedupe.find_duplicates(articles, PipelineOptions(use_nlp=False).dedupe)
-    mentions = {a.id: find_dates(a.text, a.published, a.id) for a in articles}
-    corpus = _t17.Corpus({}, mentions, {d.article: d.duplicate_of for d in dups})
-    for a in articles:
-        corpus.by_topic.setdefault((a.url or a.source).split("_", 1)[0], []).append(a)
+    corpus = _t17.corpus_found_again(open_store(args.db))
     specs = _t17.tasks()
     base = TimelineOptions()
     for name, options in (

@@ -19,6 +19,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 SAMPLE = ROOT / "examples" / "sample"
+T17 = SHARED / "datasets" / "timeline17"
+
+
+def t17_grown(n: int) -> list[Any]:
+    """``n`` distinct news-like articles grown from Timeline17 at run time (``bench/scale_corpus.py``), or a skip
+    when ../shared is absent. Nothing of T17 is kept in the repository."""
+    import sys
+
+    from storyline.records import Article
+
+    if not T17.is_dir():
+        pytest.skip("../shared/datasets/timeline17 not found: Timeline17 lives beside the repository")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from scale_corpus import articles as scaled  # type: ignore[import-not-found]
+
+    return [
+        Article(id=r["id"], source=r["outlet"], text=r["text"], published=r["published"], outlet=r["outlet"])
+        for r in scaled(n)
+    ]
+
+
 GOLD = ROOT / "tests" / "gold"
 
 

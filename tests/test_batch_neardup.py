@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import random
 import re
-import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, t17_grown
 from storyline.batch.neardup import group_pairs, near_duplicates, sketches
 from storyline.batch.partition import read_articles, split
 from storyline.dedupe import DedupeOptions, find_duplicates
@@ -29,8 +27,6 @@ from storyline.records import Article, Duplicate
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
-T17 = ROOT.parent / "shared" / "datasets" / "timeline17"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -131,16 +127,7 @@ def test_spark_finds_the_duplicates_of_a_corpus_with_copies_around_the_threshold
 
 
 def test_spark_finds_the_duplicates_of_timeline17_grown_at_run_time(spark: Any) -> None:
-    if not T17.is_dir():
-        pytest.skip("../shared/datasets/timeline17 not found: Timeline17 lives beside the repository")
-    sys.path.insert(0, str(ROOT / "bench"))
-    from scale_corpus import articles as scaled  # type: ignore[import-not-found]
-
-    rows = list(scaled(6000))
-    articles = [
-        Article(id=r["id"], source=r["outlet"], text=r["text"], published=r["published"], outlet=r["outlet"])
-        for r in rows
-    ]
+    articles = t17_grown(6000)
     articles += _copies(articles[:300], eras=1, seed=17)[:600]
     articles = list({a.id: a for a in articles}.values())
     want = find_duplicates(articles)

@@ -10,14 +10,12 @@ STORYLINE_REQUIRE_SPARK is set (CI).
 from __future__ import annotations
 
 import random
-import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, t17_grown
 from storyline.batch.passages import span_search
 from storyline.dedupe import DedupeOptions, find_duplicates
 from storyline.dedupe.index import Corpus
@@ -27,9 +25,6 @@ from storyline.records import Article
 from test_dedupe_incremental import generate
 
 pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[1]
-T17 = ROOT.parent / "shared" / "datasets" / "timeline17"
 
 
 def _sample() -> list[Article]:
@@ -125,15 +120,6 @@ def test_a_search_done_elsewhere_is_of_a_whole_corpus() -> None:
 
 
 def test_spark_finds_the_passages_of_timeline17_grown_at_run_time(spark: Any) -> None:
-    if not T17.is_dir():
-        pytest.skip("../shared/datasets/timeline17 not found: Timeline17 lives beside the repository")
-    sys.path.insert(0, str(ROOT / "bench"))
-    from scale_corpus import articles as scaled  # type: ignore[import-not-found]
-
-    rows = list(scaled(5000))
-    articles = [
-        Article(id=r["id"], source=r["outlet"], text=r["text"], published=r["published"], outlet=r["outlet"])
-        for r in rows
-    ]
+    articles = t17_grown(5000)
     articles = list({a.id: a for a in articles}.values())
     assert _same(spark, articles, slices=8) > 1000
