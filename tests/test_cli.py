@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE
@@ -168,3 +169,16 @@ def test_timeline_names_the_outlet_never_the_file(tmp_path: Path) -> None:
         for e in entries:
             assert e["outlets"] == list(dict.fromkeys(outlet[c["article"]] for c in e["citations"]))
     assert "NNS" in {o for t in doc["timelines"] for e in t["entries"] for o in e["outlets"]}
+
+
+def test_embed_without_its_extra_is_refused_before_anything_is_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.embed
+
+    monkeypatch.setattr(storyline.embed, "available", lambda: False)  # as on a machine without storyline[embed]
+    db = tmp_path / "news.db"
+    result = CliRunner().invoke(cli, ["ingest", str(SAMPLE), "--embed", "--db", str(db)])
+    assert result.exit_code == 2
+    assert 'pip install "storyline[embed]"' in result.output
+    assert not db.exists()

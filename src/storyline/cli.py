@@ -69,6 +69,14 @@ def embed_option(f: F) -> F:
     )(f)
 
 
+def _check_embed(embed: bool) -> None:
+    """``--embed`` without its extra is refused before anything is read, not after the articles are stored."""
+    from storyline import embed as embedding
+
+    if embed and not embedding.available():
+        raise click.UsageError('--embed needs the embed extra: pip install "storyline[embed]"')
+
+
 def private_option(f: F) -> F:
     return click.option(
         "--allow-private",
@@ -226,6 +234,7 @@ def ingest(
     from storyline.pipeline import PipelineOptions
 
     settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast), embed=embed, allow_private=allow_private, fetch=fetch)
+    _check_embed(settings.embed)
     store = _open(settings.db, create=True)
     sys.exit(_ingest(store, paths, PipelineOptions.from_settings(settings)))
 
@@ -260,6 +269,7 @@ def run(
     from storyline.pipeline import PipelineOptions
 
     settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast), embed=embed, allow_private=allow_private, fetch=fetch)
+    _check_embed(settings.embed)
     store = _open(settings.db, create=True)
     code = _ingest(store, paths, PipelineOptions.from_settings(settings, dates=n_dates, per_date=per_date))
     if code == 2:
