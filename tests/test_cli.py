@@ -176,7 +176,9 @@ def test_embed_without_its_extra_is_refused_before_anything_is_stored(
 ) -> None:
     import storyline.embed
 
-    monkeypatch.setattr(storyline.embed, "available", lambda: False)  # as on a machine without storyline[embed]
+    monkeypatch.setattr(
+        storyline.embed, "available", lambda: False
+    )  # what embed_available asks  # as on a machine without storyline[embed]
     db = tmp_path / "news.db"
     result = CliRunner().invoke(cli, ["ingest", str(SAMPLE), "--embed", "--db", str(db)])
     assert result.exit_code == 2

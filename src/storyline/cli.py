@@ -71,9 +71,9 @@ def embed_option(f: F) -> F:
 
 def _check_embed(embed: bool) -> None:
     """``--embed`` without its extra is refused before anything is read, not after the articles are stored."""
-    from storyline import embed as embedding
+    from storyline.pipeline import embed_available
 
-    if embed and not embedding.available():
+    if embed and not embed_available():
         raise click.UsageError('--embed needs the embed extra: pip install "storyline[embed]"')
 
 

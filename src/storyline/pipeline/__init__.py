@@ -23,7 +23,7 @@ policy (``policy``): an article a stage fails on becomes a rejection row naming 
 from storyline.pipeline.jobs import IngestReport, PipelineOptions, analyse, ingest, make_runner, run, update_dedupe
 from storyline.pipeline.policy import Failure, Guarded
 from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
-from storyline.pipeline.stages import extract, nlp_available
+from storyline.pipeline.stages import embed_available, extract, nlp_available
 
 __all__ = [
     "Failure",
@@ -34,6 +34,7 @@ __all__ = [
     "ProcessRunner",
     "Runner",
     "analyse",
+    "embed_available",
     "extract",
     "ingest",
     "make_runner",

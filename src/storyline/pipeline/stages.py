@@ -16,6 +16,13 @@ from storyline.records import Analysis, Article, Entity, Event, Mention, Passage
 __all__ = ["CompareItem", "cluster_terms", "compare_event", "extract", "link", "nlp_available"]
 
 
+def embed_available() -> bool:
+    """Whether the ``[embed]`` extra (article embeddings for clustering) is installed."""
+    from storyline import embed
+
+    return embed.available()
+
+
 def nlp_available() -> bool:
     """Whether spaCy and its model (the ``[nlp]`` extra) can be loaded."""
     from storyline.extract import entities
