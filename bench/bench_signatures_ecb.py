@@ -33,6 +33,8 @@ current features, logreg 0.898 / 0.973 (0.925), boosting 0.881 / 0.972 (0.927);
 the same with --no-url-line: current logreg 0.855 / 0.975 (0.898), + signatures 0.850 / 0.980 (0.903), words alone
 0.878 / 0.951. The URL line (ECB+ documents only: it marks one of a topic's two events) carries part of the current
 model's event gain (its "year" feature mostly reads the URL's year). Signatures do not move event B3-F1 or pair AP.
+--minilm is untried: the package needs sentence-transformers and torch, and PyPI's torch wheel does not import
+without its CUDA libraries (libcudnn), several GB more; the flag is skipped with a message when it does not import.
 """
 
 from __future__ import annotations
