@@ -1,7 +1,7 @@
 """Dedupe at scale: the bulk step in chunks (articles/s, peak RSS) and the latency of adding articles to a big store.
 
     .venv/bin/python bench/bench_dedupe_scale.py build --n 10000 --db /tmp/d10k.db     # store only, no dedupe
-    .venv/bin/python bench/bench_dedupe_scale.py bulk --db /tmp/d10k.db [--chunk 2000]  # index them (timed)
+    .venv/bin/python bench/bench_dedupe_scale.py bulk --db /tmp/d10k.db [--chunk 2000] [--log]  # index them (timed)
     .venv/bin/python bench/bench_dedupe_scale.py add --db /tmp/d10k.db --k 1 --reps 20 [--steps]  # add k, reps times
 
 Articles come from ``bench/scale_corpus.py`` (Timeline17 perturbed at run time; nothing of it is committed), or
@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from storyline.dedupe import DedupeOptions, dedupe, order_duplicates, order_passages
+from storyline.dedupe import DedupeOptions, dedupe, incremental, order_duplicates, order_passages
 from storyline.pipeline.jobs import DEDUPE_CHUNK, dedupe_pending
 from storyline.records import Article
 from storyline.store import SQLiteStore
@@ -94,7 +94,17 @@ def build(args: argparse.Namespace) -> None:
     print(f"stored {len(store.article_ids())} articles in {args.db}")
 
 
+def _with_peak(record: logging.LogRecord) -> bool:
+    record.msg = f"{record.msg} (peak RSS so far {_peak_gib():.2f} GiB)"
+    return True
+
+
 def bulk(args: argparse.Namespace) -> None:
+    if args.targets_at_once:
+        incremental.TARGETS_AT_ONCE = args.targets_at_once
+    if args.log:  # each chunk's update as it ends: counts, and the process's peak RSS so far
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+        logging.getLogger("storyline.dedupe.incremental").addFilter(_with_peak)
     db = args.db if args.in_place else _copy(args.db)
     try:
         store = SQLiteStore(db)
@@ -213,6 +223,10 @@ def main() -> None:
     u.add_argument("--chunk", type=int, default=DEDUPE_CHUNK)
     u.add_argument("--in-place", action="store_true", help="index the store itself (default: a copy)")
     u.add_argument("--check", action="store_true", help="compare with dedupe() over every article")
+    u.add_argument(
+        "--targets-at-once", type=int, default=None, help="incremental.TARGETS_AT_ONCE for this run (default: its own)"
+    )
+    u.add_argument("--log", action="store_true", help="log each chunk's update with the peak RSS so far")
     a = sub.add_parser("add", help="add k new articles at a time to a copy of an indexed store")
     a.add_argument("--db", required=True)
     a.add_argument("--k", type=int, default=1)

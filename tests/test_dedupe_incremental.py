@@ -24,7 +24,15 @@ import numpy as np
 import pytest
 
 from conftest import shuffled_rounds
-from storyline.dedupe import REBUILD_FRACTION, DedupeOptions, dedupe, order_duplicates, order_passages, update
+from storyline.dedupe import (
+    REBUILD_FRACTION,
+    DedupeOptions,
+    dedupe,
+    incremental,
+    order_duplicates,
+    order_passages,
+    update,
+)
 from storyline.dedupe.index import Corpus, _winnow, _winnow_at, pack_tokens, unpack_tokens
 from storyline.dedupe.minhash import KNOWN_LSH_PARAMS
 from storyline.dedupe.passages import Passages
@@ -422,17 +430,45 @@ def test_incremental_equals_full_dedupe_with_crowded_keys(
 ) -> None:
     gen, _ = corpora[seed]
     options = DedupeOptions(key_groups_max=cap)
+    _updates_equal_from_scratch(gen.articles, _splits(gen.articles, seed)[split], options)
+
+
+def _updates_equal_from_scratch(articles: list[Article], batches: list[list[Article]], options: DedupeOptions) -> None:
+    """Every batch indexed by ``update`` (never rebuilt from scratch) gives what ``dedupe`` of them all gives."""
     store = SQLiteStore(":memory:")
     try:
-        for batch in _splits(gen.articles, seed)[split]:
+        for batch in batches:
             store.add_articles(batch)
             with store.atomic():
                 delta = update(store.dedupe_index(), batch, options, rebuild_fraction=math.inf)
                 if delta is not None:
                     store.apply_dedupe(delta)
-        assert _stored(store) == dedupe(gen.articles, options)
+        assert _stored(store) == dedupe(articles, options)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("cap", [None, 3])
+@pytest.mark.parametrize("split", ["random-batch-sizes", "most-at-once-then-the-rest"])
+def test_targets_derived_a_few_at_a_time_give_the_same_result(
+    split: str, cap: int | None, corpora: dict[int, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An update derives its targets' spans and looks up new spans' carriers in bounded corpora
+    # (incremental.TARGETS_AT_ONCE): with a bound of 2 every large update is cut into many, and the result is the same.
+    monkeypatch.setattr(incremental, "TARGETS_AT_ONCE", 2)
+    sizes: list[int] = []  # targets of each corpus whose spans are derived
+    real = incremental.Passages
+
+    def counted(corpus: Corpus, targets: Sequence[int] | None = None, **kwargs: Any) -> Passages:
+        if targets is not None:
+            sizes.append(len(targets))
+        return real(corpus, targets, **kwargs)
+
+    monkeypatch.setattr(incremental, "Passages", counted)
+    gen, _ = corpora[SEEDS[1]]
+    options = DedupeOptions() if cap is None else DedupeOptions(key_groups_max=cap)
+    _updates_equal_from_scratch(gen.articles, _splits(gen.articles, SEEDS[1])[split], options)
+    assert max(sizes) == 2  # the updates with more targets were cut up
 
 
 def test_incremental_equals_full_dedupe_with_crowded_keys_at_every_step(any_store: Any) -> None:

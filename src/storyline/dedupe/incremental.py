@@ -46,7 +46,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -75,6 +75,13 @@ def _rank(published: str | None, article: str) -> Rank:
 # `bench/bench_dedupe_incremental.py --k 1000 --batch [--never-rebuild]`) and ~1 s for a single T17 article.
 # Both give the same result.
 REBUILD_FRACTION = 0.05
+
+# An update derives its targets' spans this many at a time (each batch on a corpus of its targets and their
+# windows), so a huge update (a key crossing ``key_groups_max`` in a big store) holds a bounded corpus at once. Not
+# smaller: neighbouring targets share windows, read again by every batch. Measured with 10k T17-derived articles
+# joining 10k (12,749 targets, 6,806 windows; `bench/bench_dedupe_scale.py bulk --chunk 10000 --targets-at-once N`,
+# BENCHMARKS.md issue 15): one batch, peak 4.59 GiB and 335 s CPU; batches of 10,000, 4.34 GiB and 428 s.
+TARGETS_AT_ONCE = 20_000
 
 
 def update(
@@ -182,6 +189,22 @@ def _first(
     )
     log.info("dedupe: %d new articles indexed at once, %d spans, %d passages", len(new), len(spans), len(passages))
     return delta
+
+
+def _bounded(keys: Sequence[int], members: Callable[[int], set[str]], limit: int) -> Iterator[list[int]]:
+    """``keys`` in consecutive groups whose members together are at most ``limit`` (a key with more is alone)."""
+    group: list[int] = []
+    held: set[str] = set()
+    for k in keys:
+        more = members(k) - held
+        if group and len(held) + len(more) > limit:
+            yield group
+            group, held = [], set()
+            more = members(k)
+        group.append(k)
+        held |= more
+    if group:
+        yield group
 
 
 def _signed(key: np.uint64 | int) -> int:
@@ -361,6 +384,9 @@ class _Update:
         cx_keys = _posting_keys(cd)
         kx = set().union(*(cx_keys[a] for a in x))
         merged = set().union(*(cx_keys[a] for a in relabelled))
+        del cx_keys
+        duplicates_of, duplicates = tuple(a.id for a in cd.articles), tuple(cd.duplicates)
+        del cd  # the new articles' corpus (``cn``) stays; their group members' is done with
         lists = self.entry_lists(kx, old_labels, merged)
         targets = set(x)
         for before, after in lists.values():
@@ -382,27 +408,41 @@ class _Update:
         more = ka - kx
         if more:
             lists.update(self.entry_lists(more, None))
-        window: set[str] = set()
+        windows: dict[str, set[str]] = {}  # target -> the entries before it in its keys' lists
         allowed: set[tuple[int, str]] = set()
         for k, (_, after) in lists.items():
+            # A list of one entry pairs nothing and is no one's window: most keys (2.8M lists holding 6.6M
+            # entries when 10k articles join 10k, BENCHMARKS.md issue 15), so ``allowed`` stays small.
+            if len(after) < 2:
+                continue
             for i, e in enumerate(after):
                 allowed.add((k, e))
                 if e in targets:
-                    window.update(after[max(0, i - look) : i])
-        m1 = self.window_corpus(sorted(targets), sorted(window - targets), entries=(ka - self.crowded, allowed))
-        ranks1 = {a.id: i for i, a in enumerate(m1.articles)}
-        p1 = Passages(m1, targets=[ranks1[a] for a in targets])
+                    windows.setdefault(e, set()).update(after[max(0, i - look) : i])
+        del lists  # the largest structure of the update: freed before the corpora are built
+        window = set().union(*windows.values())
         produced: dict[str, set[str]] = {}
         tokens: dict[str, np.ndarray] = {}
         # every key in a target's span is one of ``ka``, so p1 knows which are crowded
         anchors: dict[str, tuple[np.uint64, int]] = {}
-        for f in p1.found().values():
-            sid = span_id(m1, f)
-            produced.setdefault(sid, set()).update(m1.articles[r].id for r in f.producers)
-            tokens[sid] = m1.hashes[f.start : f.start + f.length]
-            got = p1.anchor(tokens[sid])
-            if got is not None:  # ``found`` keeps only the spans that have one
-                anchors[sid] = got
+        # A target's spans depend on its own text and its windows alone, so targets are derived a bounded number at
+        # a time (earliest first, whose windows overlap most): memory follows TARGETS_AT_ONCE, not the update.
+        ordered = sorted(targets, key=self.rank)
+        for at in range(0, len(ordered), TARGETS_AT_ONCE):
+            part = ordered[at : at + TARGETS_AT_ONCE]
+            near = set().union(*(windows.get(a, ()) for a in part)) - set(part)
+            m1 = self.window_corpus(part, sorted(near), entries=(ka - self.crowded, allowed))
+            ranks1 = {a.id: i for i, a in enumerate(m1.articles)}
+            p1 = Passages(m1, targets=[ranks1[a] for a in part])
+            for f in p1.found().values():
+                sid = span_id(m1, f)
+                produced.setdefault(sid, set()).update(m1.articles[r].id for r in f.producers)
+                if sid not in tokens:
+                    tokens[sid] = m1.hashes[f.start : f.start + f.length].copy()  # a view would keep m1 alive
+                    got = p1.anchor(tokens[sid])
+                    if got is not None:  # ``found`` keeps only the spans that have one
+                        anchors[sid] = got
+            del m1, p1
 
         laps.append(("step 3", time.perf_counter()))
         # 4. spans gained, lost, and their carriers
@@ -412,17 +452,26 @@ class _Update:
         added_ids = [sp for sp in produced if sp not in stored]
         rows: dict[str, SpanRow] = {}  # spans as they are after the update (those looked at)
         if added_ids:
-            signed_anchors = {_signed(anchors[sp][0]) for sp in added_ids}
-            holders = {a for _, a in index.key_carriers(signed_anchors)}
-            holders |= {a for a, ks in self.new_postings.items() if ks & signed_anchors}
-            m2 = self.corpus(sorted(holders))
-            p2 = Passages(m2)
+            by_anchor: dict[int, list[str]] = {}
             for sp in added_ids:
-                key, best = anchors[sp]
-                f = Found(-1, int(tokens[sp].size))
-                p2.locate_tokens(f, tokens[sp], key, best)
-                carriers = tuple(sorted((m2.articles[r].id, pos) for r, pos in f.occurrences.items()))
-                rows[sp] = SpanRow(sp, _signed(key), tokens[sp].tobytes().hex(), carriers)
+                by_anchor.setdefault(_signed(anchors[sp][0]), []).append(sp)
+            holders: dict[int, set[str]] = {k: set() for k in by_anchor}
+            for k, a in index.key_carriers(set(by_anchor)):
+                holders[k].add(a)
+            for a, ks in self.new_postings.items():
+                for k in ks & holders.keys():
+                    holders[k].add(a)
+            # the spans' carriers are looked up among their anchors' holders, a bounded corpus of them at a time
+            for keys in _bounded(sorted(holders), lambda k: holders[k], TARGETS_AT_ONCE):
+                m2 = self.corpus(sorted(set().union(*(holders[k] for k in keys))))
+                p2 = Passages(m2)
+                for sp in (sp for k in keys for sp in by_anchor[k]):
+                    key, best = anchors[sp]
+                    f = Found(-1, int(tokens[sp].size))
+                    p2.locate_tokens(f, tokens[sp], key, best)
+                    carriers = tuple(sorted((m2.articles[r].id, pos) for r, pos in f.occurrences.items()))
+                    rows[sp] = SpanRow(sp, _signed(key), tokens[sp].tobytes().hex(), carriers)
+                del m2, p2
         gained: list[tuple[str, str, int]] = []
         anchored = index.spans_anchored(set().union(*self.new_postings.values()))
         if anchored:
@@ -477,8 +526,8 @@ class _Update:
         delta = DedupeDelta(
             keys=new_keys,
             groups=tuple((a, self.labels[a]) for a in sorted(self.new_ids | relabelled)),
-            duplicates_of=tuple(a.id for a in cd.articles),
-            duplicates=tuple(cd.duplicates),
+            duplicates_of=duplicates_of,
+            duplicates=duplicates,
             producers_of=tuple(sorted(targets)),
             producers=tuple((sp, a) for sp, ps in sorted(produced.items()) for a in sorted(ps)),
             spans_removed=tuple(sorted(removed)),
