@@ -5,6 +5,7 @@ Usage (from the repository root, with ../shared present):
   .venv/bin/python bench/bench_cluster.py --only ecb  # or --only t17
   .venv/bin/python bench/bench_cluster.py --embed     # with article embeddings (the [embed] extra, --embed)
   .venv/bin/python bench/bench_cluster.py --embed --embed-dims 64 --orders 3   # their first 64 dimensions only
+  .venv/bin/python bench/bench_cluster.py --embed --embed-model minilm --story-dense-weight 0.2   # MiniLM ([minilm])
 
 Articles go straight into ``storyline.cluster.Clusterer`` (the code the pipeline runs), one at a time, with the
 document frequencies of the stream so far; a re-clustering pass runs every ``--recluster-every`` articles and at
@@ -23,7 +24,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -151,13 +152,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--embed", action="store_true", help="weigh article embeddings in, as `storyline --embed` does")
     ap.add_argument("--embed-dims", type=int, default=None, help="with --embed: the embeddings' first N dimensions")
+    ap.add_argument("--embed-model", choices=["wordllama", "minilm"], default="wordllama", help="with --embed")
+    ap.add_argument("--dense-weight", type=float, default=None, help="with --embed: the event space's weight")
+    ap.add_argument("--story-dense-weight", type=float, default=None, help="with --embed: the story space's weight")
     args = ap.parse_args(argv)
     opts = with_embeddings() if args.embed else ClusterOptions()
+    weights = {"dense_weight": args.dense_weight, "story_dense_weight": args.story_dense_weight}
+    opts = replace(opts, **{k: v for k, v in weights.items() if v is not None})
     embedder = None
     if args.embed:
-        from storyline.embed import Embedder
+        from storyline.embed import DIM, Embedder
 
-        embedder = Embedder(args.embed_dims) if args.embed_dims else Embedder()
+        if args.embed_model == "minilm":
+            import torch  # type: ignore[import-not-found]
+
+            torch.set_num_threads(min(2, torch.get_num_threads()))
+        embedder = Embedder(args.embed_dims or DIM, model=args.embed_model)
     head = []
     if args.only in (None, "ecb"):
         data = load_ecb(url_line=not args.no_url_line)

@@ -1,6 +1,7 @@
 """Tune the clusterer with article embeddings (``[embed]``), held out by topic on ECB+ and on Timeline17.
 
 Usage: .venv/bin/python bench/tune_cluster_embed.py [--orders 3]
+       .venv/bin/python bench/tune_cluster_embed.py --model minilm --grid weights   # MiniLM (the [minilm] extra)
 
 A grid over the story-space embedding weight and the story-level thresholds whose scale it changes (GRID), after
 two reference trials: the words-only defaults (no embedding given) and ``with_embeddings()`` as shipped. Each trial clusters ECB+ topics 1-35 in ``--orders`` shuffled stream orders
@@ -16,6 +17,11 @@ Held-out figures (no topic's gold labels choose the setting it is scored with):
   tune_cluster.py --t17-loto) is chosen and scored on the held-out topic's documents.
 Clustering is unsupervised, so each trial's stream holds every topic, unlabelled, as a live feed would.
 The last lines print the in-sample best (for the defaults) and the two held-out figures.
+
+``--model minilm`` embeds with all-MiniLM-L6-v2 (``Embedder(model="minilm")``, torch on at most two threads) in
+place of wordllama; ``--grid weights`` tries the embedding weights alone (WEIGHTS: story space 0.1 / 0.2 / 0.3,
+event space 0.1 / 0.3), the other settings at their defaults. Each trial prints its T17 clustering time (date
+order, same run as the words-only trial).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import argparse
 import itertools
 import statistics
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from typing import Any
@@ -41,11 +48,20 @@ GRID: dict[str, Sequence[Any]] = {
 }
 
 
+# --grid weights: the embedding's weight in one space at a time, the other settings at their defaults
+WEIGHTS: list[dict[str, float]] = [
+    {"story_dense_weight": 0.1},
+    {"story_dense_weight": 0.2},
+    {"story_dense_weight": 0.3},
+    {"dense_weight": 0.1},
+    {"dense_weight": 0.3},
+]
+
 Docs = dict[str, tuple[float, float]]
 
 
-def run_trial(ecb: Any, t17: Any, opts: ClusterOptions, orders: int) -> tuple[Docs, Docs, Docs]:
-    """Per-document (P, R): ECB+ events and topics (mean over the orders), T17 stories."""
+def run_trial(ecb: Any, t17: Any, opts: ClusterOptions, orders: int) -> tuple[Docs, Docs, Docs, float]:
+    """Per-document (P, R): ECB+ events and topics (mean over the orders), T17 stories; T17 clustering seconds."""
     ev: dict[str, list[tuple[float, float]]] = {}
     tp: dict[str, list[tuple[float, float]]] = {}
     for s in range(orders):
@@ -59,7 +75,7 @@ def run_trial(ecb: Any, t17: Any, opts: ClusterOptions, orders: int) -> tuple[Do
         return {d: (statistics.mean(x[0] for x in v), statistics.mean(x[1] for x in v)) for d, v in m.items()}
 
     run = stream(t17.items, opts, recluster_every=1000)
-    return mean(ev), mean(tp), per_doc_b3(run.story_of, t17.gold_story)
+    return mean(ev), mean(tp), per_doc_b3(run.story_of, t17.gold_story), run.seconds
 
 
 def objective(ev: Docs, tp: Docs, docs: Sequence[str]) -> float:
@@ -69,30 +85,46 @@ def objective(ev: Docs, tp: Docs, docs: Sequence[str]) -> float:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--orders", type=int, default=3)
+    ap.add_argument("--model", choices=["wordllama", "minilm"], default="wordllama", help="the embedding model")
+    ap.add_argument("--grid", choices=["thresholds", "weights"], default="thresholds", help="GRID or WEIGHTS")
     args = ap.parse_args(argv)
-    embedder = Embedder()
+    if args.model == "minilm":
+        import torch  # type: ignore[import-not-found]
+
+        torch.set_num_threads(min(2, torch.get_num_threads()))
+    embedder = Embedder(model=args.model)
     ecb, t17 = load_ecb(), load_t17_data()
+    t0 = time.perf_counter()
     add_embeddings(ecb, embedder)
     add_embeddings(t17, embedder)
-    settings = [ClusterOptions(), with_embeddings()]
-    settings += [replace(ClusterOptions(), **dict(zip(GRID, values))) for values in itertools.product(*GRID.values())]
+    secs = time.perf_counter() - t0
+    n_texts = len(ecb.items) + len(t17.items)
+    print(f"{args.model}: {n_texts} texts embedded in {secs:.1f} s ({n_texts / secs:.1f} texts/s)", flush=True)
+    if args.grid == "weights":
+        settings = [ClusterOptions()] + [replace(ClusterOptions(), **w) for w in WEIGHTS]
+    else:
+        settings = [ClusterOptions(), with_embeddings()]
+        settings += [
+            replace(ClusterOptions(), **dict(zip(GRID, values))) for values in itertools.product(*GRID.values())
+        ]
     trials: list[tuple[ClusterOptions, Docs, Docs, Docs]] = []
+    shown = [*GRID, "dense_weight"]
     all_ecb = list(ecb.gold_event)
     for n, opts in enumerate(settings):
         if n == 0:  # words only: the embeddings are not given
             saved = [it.dense for it in ecb.items + t17.items]
             for it in ecb.items + t17.items:
                 it.dense = None
-            ev, tp, st = run_trial(ecb, t17, opts, args.orders)
+            ev, tp, st, t17_secs = run_trial(ecb, t17, opts, args.orders)
             for it, d in zip(ecb.items + t17.items, saved):
                 it.dense = d
         else:
-            ev, tp, st = run_trial(ecb, t17, opts, args.orders)
+            ev, tp, st, t17_secs = run_trial(ecb, t17, opts, args.orders)
         trials.append((opts, ev, tp, st))
-        chosen = {k: v for k, v in asdict(opts).items() if k in GRID}
+        chosen = {k: v for k, v in asdict(opts).items() if k in shown}
         print(
             f"trial {n}: ECB+ event {_f1(list(ev.values())):.4f} topic {_f1(list(tp.values())):.4f}; "
-            f"T17 story {_f1(list(st.values())):.4f}; {chosen}",
+            f"T17 story {_f1(list(st.values())):.4f} ({t17_secs:.1f} s clustering); {chosen}",
             flush=True,
         )
     # ECB+ cross-validated by topic
