@@ -315,7 +315,8 @@ class _Update:
 
         The carriers of a key crowded before (the index's ``crowded``) are not read: they grow with the store, and
         its list stays crowded, since carriers only come; unless it is one of ``merged``, the keys of relabelled
-        articles, whose groups may have merged into fewer. Changes of crowding are kept for the delta."""
+        articles, whose groups may have merged into fewer. Changes of crowding are kept for the delta. A key with
+        one carrier is left out (most keys): its list pairs nothing, makes no window, and cannot be crowded."""
         cap = self.opts.key_groups_max
         was = self.index.crowded(keys)
         out: dict[int, tuple[list[str], list[str]]] = {k: ([], []) for k in was.difference(merged)}
@@ -330,8 +331,7 @@ class _Update:
         self.label(a for cs in carriers.values() for a in cs)
         self.know_dates(a for cs in carriers.values() for a in cs)
         for k, cs in carriers.items():
-            if len(cs) == 1:  # most keys: only the article itself
-                out[k] = ([] if cs[0] in self.new_ids else list(cs), list(cs))
+            if len(cs) == 1:  # most keys: only the article itself; such a list pairs nothing and is no window
                 continue
             after = self._entries(cs, self.labels.__getitem__)
             if len(after) > cap:
@@ -411,8 +411,8 @@ class _Update:
         windows: dict[str, set[str]] = {}  # target -> the entries before it in its keys' lists
         allowed: set[tuple[int, str]] = set()
         for k, (_, after) in lists.items():
-            # A list of one entry pairs nothing and is no one's window: most keys (2.8M lists holding 6.6M
-            # entries when 10k articles join 10k, BENCHMARKS.md issue 15), so ``allowed`` stays small.
+            # A list of one entry pairs nothing and is no one's window (many keys: 2.8M lists held 6.6M entries
+            # when 10k articles joined 10k, BENCHMARKS.md issue 15), so ``allowed`` stays small.
             if len(after) < 2:
                 continue
             for i, e in enumerate(after):
