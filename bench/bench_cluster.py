@@ -142,6 +142,13 @@ def agreement(runs: Sequence[Run], level: str) -> list[float]:
     return [b3(maps[i], maps[j]) for i in range(len(maps)) for j in range(i + 1, len(maps))]
 
 
+def torch_threads(limit: int = 2) -> None:
+    """At most ``limit`` threads for torch (MiniLM): the machine's cores are shared with the other runs."""
+    import torch  # type: ignore[import-not-found]
+
+    torch.set_num_threads(min(limit, torch.get_num_threads()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", choices=["ecb", "t17"])
@@ -164,9 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from storyline.embed import DIM, Embedder
 
         if args.embed_model == "minilm":
-            import torch  # type: ignore[import-not-found]
-
-            torch.set_num_threads(min(2, torch.get_num_threads()))
+            torch_threads()
         embedder = Embedder(args.embed_dims or DIM, model=args.embed_model)
     head = []
     if args.only in (None, "ecb"):

