@@ -24,6 +24,7 @@ from storyline.pipeline import (
     ingest,
     run,
 )
+from storyline.pipeline.stages import TimelineItem
 from storyline.records import Article
 from storyline.store import SQLiteStore
 
@@ -145,3 +146,43 @@ def test_a_process_pool_works_for_a_program_read_from_stdin() -> None:
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[1, 2, 3]"
+
+
+class _BreakFirstStory:
+    """A runner handing the first story's timeline stage that story's articles as None: the real timeline code
+    fails on it."""
+
+    def __init__(self) -> None:
+        self.victim: str | None = None
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        out = []
+        for x in items:
+            if isinstance(x, TimelineItem) and self.victim in (None, x.story.id):
+                self.victim = x.story.id
+                x = replace(x, articles=None)  # type: ignore[arg-type]
+            out.append(fn(x))
+        return out
+
+    def close(self) -> None:
+        return None
+
+
+def test_a_story_whose_timeline_fails_becomes_a_rejection_and_is_built_next_time(tmp_path: Any) -> None:
+    options = PipelineOptions(use_nlp=False, workers=1)
+    store, clean = SQLiteStore(tmp_path / "s.db"), SQLiteStore(tmp_path / "c.db")
+    run(clean, [str(SAMPLE)], options)
+    ingest(store, [str(SAMPLE)], options)
+    breaker = _BreakFirstStory()
+    failed = analyse(store, options, runner=breaker)
+    victim = breaker.victim
+    assert victim is not None
+    assert [r.reason.split(": ", 1)[0] for r in failed] == ["timeline"]
+    assert f"failed on story {victim}" in failed[0].reason and failed[0].source == f"story {victim}"
+    assert [r.reason for r in store.rejections()] == [failed[0].reason]
+    others = [s.id for s in store.stories() if s.id != victim]
+    assert others and all(store.timeline(s) == clean.timeline(s) for s in others)
+    assert victim not in store.timeline_stories() and store.derived_key("timelines") is None
+    assert analyse(store, options) == []  # every timeline checked again: the missing one is built
+    assert store.timeline(victim) == clean.timeline(victim) and store.timeline(victim)
+    assert store.derived_key("timelines") == clean.derived_key("timelines")

@@ -9,9 +9,11 @@
    article with ``stages.extract`` (``partition``), then the results are stored: by each task on PostgreSQL, by
    the driver on SQLite (``spark``). Articles are stored with their analyses, so nothing is extracted twice.
 3. **the corpus-wide steps** (driver): ``pipeline.analyse``: dedupe, entity linking, clustering, timelines and
-   comparisons. Its extraction step finds nothing left to do; its per-item steps (cluster terms, comparisons) go to
-   the engine through ``SparkRunner`` when they are many, and its dedupe step's duplicate search from scratch to
-   Spark tasks (``neardup``, below).
+   comparisons. Its extraction step finds nothing left to do; its per-item steps (cluster terms, each story's
+   timeline, each event's comparison) go to the engine through ``SparkRunner`` when they are many, and its dedupe
+   step's duplicate search from scratch to Spark tasks (``neardup``, below). A story's timeline task gets the
+   story's articles, date mentions, duplicate marks and groups of one source from the driver, which reads them
+   from the store for the stories to rebuild.
 
 What gathers to the driver, and how large it gets:
 

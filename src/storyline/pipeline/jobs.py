@@ -52,7 +52,7 @@ from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
 from storyline.progress import Progress, steps
 from storyline.records import Analysis, Article, DateMention, DedupeDelta, Duplicate, Event, Passage, Rejection, Story
 from storyline.store import Store
-from storyline.timeline import TIMELINE_VERSION, TimelineOptions, story_timeline, timeline_digest
+from storyline.timeline import TIMELINE_VERSION, TimelineOptions, timeline_digest
 
 log = logging.getLogger(__name__)
 _PREFETCH = 1000  # articles whose terms' document frequencies the cluster step reads in one query
@@ -661,14 +661,27 @@ class _Analyse:
         members += [a for story, _ in todo for ev in story_events[story.id] for a in ev.articles]
         ids = list(dict.fromkeys(members))
         by_id = {a.id: a for a in store.articles(ids)} if ids else {}
-        built = [
-            (
-                story.id,
-                story_timeline(story, story_events[story.id], by_id, self.mentions, duplicate_of, source_of, options),
-                digest,
+        items = []
+        for story, digest in todo:
+            mine = story_events[story.id]
+            held = list(dict.fromkeys([*story.articles, *(a for ev in mine for a in ev.articles)]))
+            items.append(
+                stages.TimelineItem(
+                    story,
+                    mine,
+                    {a: by_id[a] for a in held if a in by_id},
+                    {a: self.mentions.get(a) for a in held},
+                    {a: duplicate_of[a] for a in held if a in duplicate_of},
+                    {a: source_of[a] for a in held if a in source_of},
+                    options,
+                    digest,
+                )
             )
-            for story, digest in todo
-        ]
+        # the error policy, but no per-article time budget: a story of thousands of articles takes seconds
+        guarded = Guarded(stages.story_timeline, "timeline", self.options.on_error, None)
+        results = self.runner.map(guarded, items)
+        failures = [r for r in results if isinstance(r, Failure)]
+        built = [(item.story.id, r, item.digest) for item, r in zip(items, results) if isinstance(r, list)]
         counted = {s.id: len({source_of.get(a, a) for a in s.articles}) for s in stories}
         rebuilt = {story_id for story_id, _, _ in built}
         # a store from before the count was kept: its unchanged timelines get their count alone (a full check only:
@@ -681,7 +694,10 @@ class _Analyse:
             for story_id, entries, digest in built:
                 store.set_timeline(story_id, entries, digest, counted[story_id])
             store.set_story_sources({s: n for s, n in uncounted.items() if s not in rebuilt})
-            store.set_derived_key("timelines", key)
+            if not failures:  # a failed story keeps no timeline: the next run checks every one again
+                store.set_derived_key("timelines", key)
+        if failures:
+            self._failed(failures)
         said = "" if read is None else f", {read} articles' sources read"
         self.clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped{said})")
 

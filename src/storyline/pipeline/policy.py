@@ -34,12 +34,13 @@ class Failure:
     source: str
     stage: str
     reason: str
+    kind: str = "article"  # what the item is: an article, or a story (the timeline stage)
 
     def rejection(self) -> Rejection:
         """The row: the reason starts with the stage (``extract: ...``), or ``budget:`` when it ran out of time."""
         if self.reason.startswith("budget: "):
-            return Rejection(self.source, f"{self.reason} ({self.stage}, article {self.item})")
-        return Rejection(self.source, f"{self.stage}: failed on article {self.item}: {self.reason}")
+            return Rejection(self.source, f"{self.reason} ({self.stage}, {self.kind} {self.item})")
+        return Rejection(self.source, f"{self.stage}: failed on {self.kind} {self.item}: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -59,17 +60,17 @@ class Guarded(Generic[T, R]):
             with time_limit(self.seconds):
                 return self.fn(item)
         except BudgetExceeded as exc:  # over budget: rejected under either policy, the run goes on
-            ident, source = self._names(item)
+            ident, source, kind = self._names(item)
             log.warning("%s gave up on %s (%s): %s", self.stage, ident, source, exc)
-            return Failure(ident, source, self.stage, f"budget: {self.stage} took {exc}")
+            return Failure(ident, source, self.stage, f"budget: {self.stage} took {exc}", kind)
         except Exception as exc:  # one bad item must not stop the run: it becomes a rejection row
             if self.policy == "raise":
                 raise
-            ident, source = self._names(item)
+            ident, source, kind = self._names(item)
             log.warning("%s failed on %s (%s): %s: %s", self.stage, ident, source, type(exc).__name__, exc)
-            return Failure(ident, source, self.stage, f"{type(exc).__name__}: {exc}")
+            return Failure(ident, source, self.stage, f"{type(exc).__name__}: {exc}", kind)
 
     @staticmethod
-    def _names(item: object) -> tuple[str, str]:
+    def _names(item: object) -> tuple[str, str, str]:
         ident = str(getattr(item, "id", "?"))
-        return ident, str(getattr(item, "source", ident))
+        return ident, str(getattr(item, "source", ident)), str(getattr(item, "kind", "article"))

@@ -1,7 +1,8 @@
 """The stage functions the pipeline runs: records in, records out; none touches the store or a shell.
 
-Per-item stages (``extract``, ``cluster_terms``, ``compare_event``) are module-level so a runner can ship them
-to worker processes; corpus-level stages (``link``) take everything they need as arguments.
+Per-item stages (``extract``, ``cluster_terms``, ``compare_event``, ``story_timeline`` per story) are module-level
+so a runner can ship them to worker processes or Spark tasks; corpus-level stages (``link``) take everything they
+need as arguments.
 """
 
 from __future__ import annotations
@@ -9,11 +10,34 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from storyline.records import Analysis, Article, Entity, Event, Mention, Passage, Quote
+from storyline.records import (
+    Analysis,
+    Article,
+    DateMention,
+    Entity,
+    Event,
+    Mention,
+    Passage,
+    Quote,
+    Story,
+    TimelineEntry,
+)
 
-__all__ = ["CompareItem", "cluster_terms", "compare_event", "extract", "link", "nlp_available"]
+if TYPE_CHECKING:
+    from storyline.timeline import TimelineOptions
+
+__all__ = [
+    "CompareItem",
+    "TimelineItem",
+    "cluster_terms",
+    "compare_event",
+    "extract",
+    "link",
+    "nlp_available",
+    "story_timeline",
+]
 
 
 def embed_available() -> bool:
@@ -81,3 +105,37 @@ def compare_event(item: CompareItem) -> dict[str, Any]:
     from storyline.compare import compare
 
     return compare(item.event, item.articles, item.duplicate_of, passages=item.wire).to_record()
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    """What one story's timeline needs: the story, its events, its articles with their date mentions, their
+    duplicate marks and groups of one source (``source_of``), and the options."""
+
+    story: Story
+    events: Sequence[Event]
+    articles: Mapping[str, Article]
+    mentions: Mapping[str, Sequence[DateMention]]
+    duplicate_of: Mapping[str, str]
+    source_of: Mapping[str, str]
+    options: TimelineOptions
+    digest: str
+
+    kind = "story"  # for a failure's rejection row: "timeline: failed on story <id>"
+
+    @property
+    def id(self) -> str:
+        return self.story.id
+
+    @property
+    def source(self) -> str:
+        return f"story {self.story.id}"
+
+
+def story_timeline(item: TimelineItem) -> list[TimelineEntry]:
+    """Per story: its dated entries, each citing the article and characters behind it."""
+    from storyline import timeline
+
+    return timeline.story_timeline(
+        item.story, item.events, item.articles, item.mentions, item.duplicate_of, item.source_of, item.options
+    )
