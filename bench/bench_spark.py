@@ -5,6 +5,7 @@ peak memory; and the duplicate search in Spark tasks against the driver's dedupe
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-only [--masters ...]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-step [--masters ...]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --passages [--masters ...]
+    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --timelines [--masters ...]
 
 DATASET defaults to ../shared/datasets/timeline17/Timeline17, read at run time (via ../shared/eval/datasets_to_text.py)
 and written to a temporary folder as one JSONL file per topic (as bench_tls_common.py does): 17 files, each a task.
@@ -27,13 +28,19 @@ copy of the store; the duplicates and passages stored must be the same.
 ``--passages`` times the passage search alone on the dataset's articles: in this process ``Passages``'s own pairing
 and growing (``_rows``, the part ``batch.passages`` distributes) and the whole ``run``; on each master the search in
 Spark tasks (``span_search``, twice) and ``run`` given its rows; the passages must be the same.
+``--timelines`` times the timeline step alone (every story's timeline built, ``stages.story_timeline`` per story
+through the runner) on copies of one analysed store whose timelines were dropped: in this process, over a pool of
+2 local processes, and on each master (twice); the wall time is the step's lap of the ``analyse:`` log line
+(reading the stories' articles and date mentions on the driver included), and the timelines must be the same.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -59,7 +66,7 @@ from storyline.dedupe import DedupeOptions, DuplicateSearch, SpanSearch, find_du
 from storyline.dedupe.index import Corpus  # noqa: E402
 from storyline.dedupe.passages import Passages  # noqa: E402
 from storyline.ingest import InputFile, discover  # noqa: E402
-from storyline.pipeline import PipelineOptions, analyse, ingest  # noqa: E402
+from storyline.pipeline import InlineRunner, PipelineOptions, ProcessRunner, Runner, analyse, ingest  # noqa: E402
 from storyline.pipeline.jobs import dedupe_pending  # noqa: E402
 from storyline.query import export  # noqa: E402
 from storyline.records import Article, Duplicate  # noqa: E402
@@ -207,6 +214,58 @@ def dedupe_step(folder: Path, masters: list[str], options: PipelineOptions, tmp:
                 )
 
 
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+_TIMELINE_LAP = re.compile(r"timelines \((\d+) of (\d+) rebuilt[^)]*\) ([\d.]+) s")
+
+
+def timelines_step(folder: Path, masters: list[str], options: PipelineOptions, tmp: Path) -> None:
+    """The timeline step alone on copies of one analysed store with its timelines dropped: in this process, over a
+    pool of local processes, then on each master (twice)."""
+    base = tmp / "analysed.db"
+    store = SQLiteStore(base)
+    ingest(store, [str(folder)], options)
+    analyse(store, options)
+    want = {s: store.timeline(s) for s in sorted(store.timeline_stories())}
+    store.close()
+    lines = _Lines()
+    logging.getLogger("storyline.pipeline").addHandler(lines)
+    logging.getLogger("storyline.pipeline").setLevel(logging.INFO)
+
+    def step(runner: Runner) -> tuple[str, bool]:
+        db = tmp / "step.db"
+        shutil.copy(base, db)
+        store = SQLiteStore(db)
+        store.drop_timelines(store.timeline_stories())
+        lines.lines.clear()
+        analyse(store, options, runner=runner)
+        got = {s: store.timeline(s) for s in sorted(store.timeline_stories())}
+        store.close()
+        db.unlink()
+        lap = next(m for m in map(_TIMELINE_LAP.search, lines.lines) if m)
+        return f"{float(lap[3]):.1f} s ({lap[1]} of {lap[2]} stories rebuilt)", got == want
+
+    took, same = step(InlineRunner())
+    print(f"one process      timeline step {took}; same timelines: {same}", flush=True)
+    with ProcessRunner(2, min_items=1) as pool:
+        for run in range(2):
+            took, same = step(pool)
+            print(f"2 processes      timeline step {took} (run {run + 1}); same timelines: {same}", flush=True)
+    for master in masters:
+        with session(master) as spark:
+            runner = SparkBatch(spark).runner
+            for run in range(2):  # the first run also starts the Python workers
+                took, same = step(runner)
+                print(f"batch {master:<10} timeline step {took} (run {run + 1}); same timelines: {same}", flush=True)
+
+
 def dedupe_only(folder: Path, masters: list[str], options: PipelineOptions) -> None:
     """``find_duplicates`` here, then ``near_duplicates`` on each master over the articles read and held in tasks."""
     files = [f for f in discover([str(folder)]) if isinstance(f, InputFile)]
@@ -315,6 +374,7 @@ def main() -> None:
     parser.add_argument("--dedupe-only", action="store_true", help="time the duplicate search alone")
     parser.add_argument("--dedupe-step", action="store_true", help="time the dedupe step alone, from scratch")
     parser.add_argument("--passages", action="store_true", help="time the passage search alone")
+    parser.add_argument("--timelines", action="store_true", help="time the timeline step alone")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     options = PipelineOptions(use_nlp=args.nlp, workers=1)
@@ -342,6 +402,9 @@ def main() -> None:
             return
         if args.dedupe_step:
             dedupe_step(folder, args.masters, options, Path(tmp))
+            return
+        if args.timelines:
+            timelines_step(folder, args.masters, options, Path(tmp))
             return
         want = ""
         for mode in ["single", *args.masters]:

@@ -8,9 +8,10 @@ from collections import Counter
 
 import pytest
 
+from storyline import timeline
 from storyline.cluster import vectors
 from storyline.compare import _pairs_near, _pairs_sharing, _same_names, compare
-from storyline.extract.anchors import Anchored, AnchorGroup, Anchors
+from storyline.extract.anchors import Anchored, AnchorGroup, Anchors, first_words, leads
 from storyline.extract.dates import find_dates
 from storyline.extract.dates.find import _DATE_FINDERS, _FINDERS, _resolve
 from storyline.extract.dates.timex import TIMEX_ANCHORS
@@ -297,3 +298,79 @@ def test_entity_runs_tried_at_capitals_equal_the_plain_scan() -> None:
         for start in range(0, len(text) + 1, 7):
             plain = re.search(r"([A-Za-z]+)\.?\s+$", text[max(0, start - 20) : start])
             assert rules._title_before(text, start) == bool(plain and plain.group(1).lower() in rules.TITLES)
+
+
+def test_leads_name_the_letters_every_alternative_begins_with() -> None:
+    assert leads(r"walk(?:ed)?\s+out|slamm?|(?:is|are)(?=x)|decr(?:y|ie)|test-fir|a\|b") == [
+        "walk",
+        "slam",
+        "is",
+        "are",
+        "decr",
+        "test",
+        "a",  # an escaped bar is no alternative
+    ]
+    # an optional group, a class, an escape or a quantified first letter: no letters every match begins with
+    for source in (r"(?:a|b)?c", r"[ab]c", r"\bx", r"x?y", r"walk|\d+"):
+        assert leads(source) is None, source
+        assert first_words(source) == ""  # every run: the pattern is tried everywhere it can begin
+    assert re.fullmatch(first_words("sign|(?:met|meet)"), "SIGN") is not None
+
+
+def _plain_line_kind(sentence: str) -> str:
+    """``timeline.line_kind`` with both verb patterns scanned over every character, as it was written first."""
+    body = timeline._QUOTED.sub(" ", sentence.strip())
+    if timeline._MOOD_SUBJECT.match(body) and not timeline._KIND_VERB.search(body):
+        return "colour"
+    verbs = sorted(
+        [(m.start(), "r" if m.group("r") else "h") for m in timeline._KIND_VERB.finditer(body)]
+        + [(m.start(), "c") for m in timeline._COLOUR_VERB.finditer(body)]
+    )
+    for start, kind in verbs:
+        if kind == "c":
+            if timeline._FIGURE_AFTER.match(body, body.find(" ", start)):
+                return "other"
+            return "colour"
+        if start == 0 or timeline._NOUN_BEFORE.search(body, max(0, start - 12), start):
+            continue
+        return "reaction" if kind == "r" else "happening"
+    return "other"
+
+
+def test_line_verbs_tried_at_their_first_words_equal_the_plain_scan() -> None:
+    verbs = [
+        *(lead + suffix for lead in leads(timeline._HAPPENING_VERB) or [] for suffix in ("", "ed", "s", "ing", "x")),
+        *(lead + suffix for lead in leads(timeline._REACTION_VERB) or [] for suffix in ("", "ed", "es")),
+        *(leads(timeline._COLOUR_WORDS) or []),
+    ]
+    words = [
+        *verbs,
+        "walked out",
+        "test-fired",
+        "expressed deep concern",
+        "called for calm",
+        "urged both sides",
+        "were quiet",
+        "is in Brenholt",
+        "stood at 7.2 percent",
+        "The mood",
+        "the attack",
+        "Police",
+        "\u017figned",  # the long s is "s" to a case-blind pattern
+        "KILLED",
+        "5killed",
+        "“killed”",
+        "report",
+        "reported a loss",
+    ]
+    texts = _invented_texts(1500, seed=21, words=words)
+    assert all(any(a.pattern.search(t) for t in texts) for a in timeline._LINE_ANCHORS.patterns)
+    kinds = Counter()
+    for text in texts:
+        anchors = Anchors(text, timeline._LINE_ANCHORS)
+        for a in timeline._LINE_ANCHORS.patterns:
+            assert [m.regs for m in anchors.finditer(a)] == [m.regs for m in a.pattern.finditer(text)], text
+        kind = timeline.line_kind(text)
+        assert kind == _plain_line_kind(text), text
+        kinds[kind] += 1
+    assert set(kinds) == {"happening", "reaction", "colour", "other"}, kinds

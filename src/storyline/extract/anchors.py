@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from itertools import accumulate, compress
 
-__all__ = ["AnchorGroup", "Anchored", "Anchors"]
+__all__ = ["AnchorGroup", "Anchored", "Anchors", "first_words", "leads"]
 
 # runs of letters (``\w`` without digits and "_"), runs of digits, and a quote mark before a digit ("'90s"); split
 # on them, a text alternates between what lies between runs and the runs
@@ -196,3 +196,79 @@ class Anchors:
             if m is not None:
                 end = m.end()
                 yield m
+
+
+def _scan(source: str) -> Iterator[tuple[int, str, int]]:
+    """(position, character, group depth after it) of each character of a regex's source that is neither escaped
+    nor inside a class."""
+    depth, in_class, i = 0, False, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
+        i += 1
+
+
+def _alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a regex's source (``a|b(?:c|d)`` -> ``a``, ``b(?:c|d)``)."""
+    cuts = [i for i, ch, depth in _scan(source) if ch == "|" and depth == 0]
+    return [source[i + 1 : j] for i, j in zip([-1, *cuts], [*cuts, len(source)])]
+
+
+def _group_end(source: str) -> int:
+    """Where the group ``source`` opens with closes."""
+    for i, ch, depth in _scan(source):
+        if ch == ")" and depth == 0:
+            return i
+    raise ValueError(f"unbalanced group in {source!r}")
+
+
+def leads(source: str) -> list[str] | None:
+    """The letters a match of the regex ``source`` begins with, one string per way it can begin (``walk(?:ed)?\\s+
+    out|slamm?|(?:is|are)`` -> walk, slam, is, are), or None when an alternative does not begin with a letter.
+
+    For ``AnchorGroup.add``'s ``first``: a match begins where its first run begins and that run begins with one of
+    these (the same case rules as the pattern's). Only the letters before anything else are taken (a class, a
+    group, an escape, a quantified letter), so each is a prefix of what the alternative matches.
+    """
+    out: list[str] = []
+    for alt in _alternatives(source):
+        if alt.startswith("(?:"):
+            end = _group_end(alt)
+            if alt[end + 1 : end + 2] in ("?", "*", "{"):
+                return None  # an optional group: the match may begin after it
+            inner = leads(alt[3:end])
+            if inner is None:
+                return None
+            out += inner
+            continue
+        lead = ""
+        for k, ch in enumerate(alt):
+            if not ch.isalpha() or alt[k + 1 : k + 2] in ("?", "*", "{"):
+                break
+            lead += ch
+        if not lead:
+            return None
+        out.append(lead)
+    return out
+
+
+def first_words(*sources: str) -> str:
+    """A case-blind ``first`` for ``AnchorGroup.add`` naming the runs a pattern made of the alternations
+    ``sources`` (each behind a ``\\b``) can begin at: those beginning with one of their ``leads``; "" (every run)
+    when one of them has none."""
+    found: list[str] = []
+    for source in sources:
+        lead = leads(source)
+        if lead is None:
+            return ""
+        found += lead
+    return "(?i:" + "|".join(sorted(set(found), key=lambda w: (-len(w), w))) + ")"
