@@ -6,13 +6,18 @@ peak memory; and the duplicate search in Spark tasks against the driver's dedupe
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-step [--masters ...]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --passages [--masters ...]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --timelines [--masters ...]
+    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --scale 50000 --stage-only [--masters ...]
 
 DATASET defaults to ../shared/datasets/timeline17/Timeline17, read at run time (via ../shared/eval/datasets_to_text.py)
 and written to a temporary folder as one JSONL file per topic (as bench_tls_common.py does): 17 files, each a task.
 Nothing of it enters the repository. Modes: `run` in one process (workers=1), then `storyline batch` on each
 master; each into a fresh SQLite file, each in a fresh Python process (so each driver's peak RSS is its own). A batch
 run's time excludes starting Spark (printed apart). Each store's export must equal the single process's (printed).
-Fast mode unless --nlp.
+Fast mode unless --nlp. ``--scale N`` reads N articles of ``bench/scale_corpus.py`` (Timeline17 perturbed at run
+time) instead, written as JSONL files of ``SCALE_FILE`` articles. ``--stage-only`` times only the per-article stages
+(read, parse, fast-mode extraction, rows stored): ``ingest`` and the analyse job's extraction step in one process,
+``SparkBatch.stage`` on each master; no dedupe or later step (their driver figures are elsewhere in BENCHMARKS.md);
+the stored articles and analyses must be the same (a digest over them).
 
 Memory: the driver's peak RSS (``getrusage``); on Spark also the largest peak RSS of a Python worker and of the JVM
 (``VmHWM`` of the driver's descendant processes, read before the session stops: in local mode the JVM is the
@@ -37,6 +42,7 @@ through the runner) on copies of one analysed store whose timelines were dropped
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -87,6 +93,71 @@ def write_jsonl(dataset: Path, folder: Path) -> int:
     for story, rows in lines.items():
         (folder / f"{story}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return len(docs)
+
+
+SCALE_FILE = 2_500  # articles per JSONL file with --scale: tasks take whole files
+
+
+def write_scaled(n: int, folder: Path) -> int:
+    """``n`` articles of ``bench/scale_corpus.py`` as JSONL files of ``SCALE_FILE`` articles."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import scale_corpus  # type: ignore[import-not-found]
+
+    out = None
+    for k, rec in enumerate(scale_corpus.articles(n)):
+        if k % SCALE_FILE == 0:
+            if out is not None:
+                out.close()
+            out = (folder / f"s{k // SCALE_FILE:04d}.jsonl").open("w", encoding="utf-8")
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    if out is not None:
+        out.close()
+    return n
+
+
+def stored_digest(db: Path) -> str:
+    """A digest of the stored articles and their analyses (date mentions, mentions, quotes), in id order."""
+    store = SQLiteStore(db)
+    ids = sorted(store.article_ids())
+    h = hashlib.sha256()
+    for at in range(0, len(ids), 2_000):
+        chunk = ids[at : at + 2_000]
+        for part in (store.articles(chunk), store.date_mentions(chunk), store.mentions(chunk), store.quotes(chunk)):
+            h.update(repr(sorted(map(repr, part))).encode())
+    store.close()
+    return h.hexdigest()[:16]
+
+
+def single_stage(folder: Path, db: Path, options: PipelineOptions) -> dict[str, Any]:
+    """Read, store and extract in one process: ``ingest``, then the analyse job's extraction step alone."""
+    from storyline.pipeline.jobs import _Analyse
+    from storyline.progress import steps
+
+    store = SQLiteStore(db)
+    t0 = time.perf_counter()
+    report = ingest(store, [str(folder)], options)
+    t1 = time.perf_counter()
+    runner = InlineRunner()
+    _Analyse(store, options, runner, steps(None), None, None).extract()
+    t2 = time.perf_counter()
+    store.close()
+    times = {"read and store": t1 - t0, "extract": t2 - t1, "total": t2 - t0}
+    return {"n": report.new, "times": times, "driver": _peak_self()}
+
+
+def batch_stage(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict[str, Any]:
+    """The per-article stages as Spark tasks (``SparkBatch.stage``), results stored by the driver (SQLite)."""
+    t0 = time.perf_counter()
+    with session(master) as spark:
+        t1 = time.perf_counter()
+        store = SQLiteStore(db)
+        files = [f for f in discover([str(folder)]) if isinstance(f, InputFile)]
+        report = SparkBatch(spark).stage(store, files, options)
+        t2 = time.perf_counter()
+        workers, jvm = _peak_descendants()
+        store.close()
+    times = {"spark start": t1 - t0, "tasks (read, extract, write)": t2 - t1, "total": t2 - t1}
+    return {"n": report.new, "times": times, "driver": _peak_self(), "worker": workers, "jvm": jvm}
 
 
 def single(folder: Path, db: Path, options: PipelineOptions) -> dict[str, Any]:
@@ -375,16 +446,25 @@ def main() -> None:
     parser.add_argument("--dedupe-step", action="store_true", help="time the dedupe step alone, from scratch")
     parser.add_argument("--passages", action="store_true", help="time the passage search alone")
     parser.add_argument("--timelines", action="store_true", help="time the timeline step alone")
+    parser.add_argument("--scale", type=int, help="N articles of bench/scale_corpus.py instead of the dataset")
+    parser.add_argument("--stage-only", action="store_true", help="time the per-article stages alone")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     options = PipelineOptions(use_nlp=args.nlp, workers=1)
     if args.child:  # one mode in this process: its figures as one JSON line
         mode, folder, db = args.child
-        out = (
-            single(Path(folder), Path(db), options)
-            if mode == "single"
-            else batch(Path(folder), Path(db), options, mode)
-        )
+        if args.stage_only:
+            out = (
+                single_stage(Path(folder), Path(db), options)
+                if mode == "single"
+                else batch_stage(Path(folder), Path(db), options, mode)
+            )
+        else:
+            out = (
+                single(Path(folder), Path(db), options)
+                if mode == "single"
+                else batch(Path(folder), Path(db), options, mode)
+            )
         print(json.dumps(out), flush=True)
         return
     if not args.dataset.is_dir():
@@ -392,7 +472,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
-        docs = write_jsonl(args.dataset, folder)
+        docs = write_scaled(args.scale, folder) if args.scale else write_jsonl(args.dataset, folder)
         print(f"{docs} articles in {len(list(folder.iterdir()))} JSONL files; {'nlp' if args.nlp else 'fast'} mode")
         if args.dedupe_only:
             dedupe_only(folder, args.masters, options)
@@ -410,9 +490,11 @@ def main() -> None:
         for mode in ["single", *args.masters]:
             db = Path(tmp) / f"{mode}.db"
             flags = ["--nlp"] if args.nlp else []
+            flags += ["--stage-only"] if args.stage_only else []
             cmd = [sys.executable, __file__, *flags, "--child", mode, str(folder), str(db)]
             line = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
-            got = json.dumps(export(SQLiteStore(db)), sort_keys=True)
+            got = stored_digest(db) if args.stage_only else json.dumps(export(SQLiteStore(db)), sort_keys=True)
+            db.unlink()  # a large store is not kept beside the next one
             want = want or got
             _row("one process" if mode == "single" else f"batch {mode}", json.loads(line), got == want)
 
@@ -424,10 +506,11 @@ def _row(name: str, r: dict[str, Any], same: bool) -> None:
     mem = f"driver {_mib(r['driver'])}"
     if "worker" in r:
         mem += f", Python worker {_mib(r['worker'])}, JVM {_mib(r['jvm'])}"
-        dup = f"of the dedupe step, the duplicate search in Spark tasks {r['neardup']:.1f} s"
-    else:
-        dup = f"find_duplicates alone {r['find_duplicates']:.1f} s"
-    print(f"{'':<16} peak RSS: {mem}; {dup}", flush=True)
+    if "neardup" in r:
+        mem += f"; of the dedupe step, the duplicate search in Spark tasks {r['neardup']:.1f} s"
+    elif "find_duplicates" in r:
+        mem += f"; find_duplicates alone {r['find_duplicates']:.1f} s"
+    print(f"{'':<16} peak RSS: {mem}", flush=True)
 
 
 def _mib(b: int) -> str:
