@@ -10,7 +10,18 @@ import pytest
 
 from storyline import timeline
 from storyline.cluster import vectors
-from storyline.compare import _pairs_near, _pairs_sharing, _same_names, compare
+from storyline.compare import (
+    Claim,
+    CompareOptions,
+    _names,
+    _pairs_near,
+    _pairs_sharing,
+    _same_names,
+    _tension,
+    _tension_pairs,
+    compare,
+)
+from storyline.compare import _content as compare_content
 from storyline.extract.anchors import Anchored, AnchorGroup, Anchors, first_words, leads
 from storyline.extract.dates import find_dates
 from storyline.extract.dates.find import _DATE_FINDERS, _FINDERS, _resolve
@@ -82,6 +93,33 @@ def test_compare_groups_the_same_claim_across_sources() -> None:
     comp = compare(Event("e", "s", None, "bridge", ("a", "b", "c")), {x.id: x for x in (a, b, c)}, {})
     assert [sorted(cl.article for cl in s.claims) for s in comp.shared] == [["a", "b"]]
     assert [cl.article for cl in comp.unique] == ["c"]
+
+
+def test_tension_pairs_hold_every_pair_the_full_scan_finds_a_tension_in() -> None:
+    """The pairs tried for a tension are those of the earlier scan (two shared words or a shared name) that can
+    hold one: none where ``_tension`` finds something is left out, in the same (i, j) order."""
+    rng = random.Random(17)
+    subjects = ["Putin", "Kim", "Drannia", "the Drannian army", "Greyholm Minerals", "the ministry", "police"]
+    verbs = ["visited", "did not visit", "denied visiting", "signed", "never signed", "attacked", "rejected"]
+    objects = ["the port", "the treaty", "the border post", "the mine", "a deal on the harbour"]
+    numbers = ["11 workers", "12 workers", "3 soldiers", "about 40 people", "40 people", "2019"]
+    tails = ["", ", officials said", " on Monday", ", according to KCNA", " but not the army", ", not an accident"]
+    texts = []
+    for _ in range(400):
+        parts = [rng.choice(subjects), rng.choice(verbs), rng.choice(objects)]
+        if rng.random() < 0.4:
+            parts.append(f"where {rng.choice(numbers)} were hurt")
+        texts.append(" ".join(parts) + rng.choice(tails) + ".")
+    claims = [Claim(f"a{k}", 0, len(t), t) for k, t in enumerate(texts)]
+    content = [set(compare_content(t)) for t in texts]
+    prefixes = [{n[:5] for n in _names(t) if len(n) >= 5} | (_names(t) & content[k]) for k, t in enumerate(texts)]
+    scanned = sorted(set(_pairs_sharing(content, 2)) | set(_pairs_sharing(prefixes, 1)))
+    options = CompareOptions()
+    tried = _tension_pairs(claims, content, prefixes, options.negation_window)
+    assert tried == sorted(tried) and set(tried) <= set(scanned)
+    found = [(i, j) for i, j in scanned if _tension(texts[i], texts[j], options, None)]
+    assert found and set(found) <= set(tried)
+    assert len(tried) < len(scanned)  # the point: fewer pairs tried
 
 
 # --------------------------------------------------------------------------- anchored matching

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -294,7 +294,7 @@ def _tensions(
     prefixes = [
         {n[:5] for n in _names(c.text) if len(n) >= 5} | (_names(c.text) & content[k]) for k, c in enumerate(all_claims)
     ]
-    candidates = sorted(set(_pairs_sharing(content, 2)) | set(_pairs_sharing(prefixes, 1)))
+    candidates = _tension_pairs(all_claims, content, prefixes, options.negation_window)
     # ``_tension`` finds nothing unless one side holds a negation or both hold a number: skip those pairs early
     negates = [_has_negation(c.text) for c in all_claims]
     counts = [any(_NUMBER.fullmatch(t) for t in _tokens(c.text)) for c in all_claims]
@@ -325,6 +325,34 @@ def _tensions(
         first, second = sorted((all_claims[i], all_claims[j]), key=_earliest)
         out.append(Tension(first, second, kind))
     return out
+
+
+def _tension_pairs(
+    claims: Sequence[Claim], content: Sequence[set[str]], prefixes: Sequence[set[str]], window: int
+) -> list[tuple[int, int]]:
+    """The pairs (i < j) of claims ``_tension`` can find something in, in (i, j) order.
+
+    Those that pass its first test (two shared content words, or a shared name or name prefix) and hold what
+    one of its two findings needs: a word in the scope of one claim's negation that the other claim holds
+    (``_negated_scopes`` keeps a scope only for a shared word that is neither a name nor generic), or a word both
+    claims count (``_number_clash`` compares the numbers of such a word). Found through the claims holding each
+    word instead of every pair that shares two words: a large event has millions of those and few of these.
+    """
+    holders: dict[str, list[int]] = defaultdict(list)
+    for k, held in enumerate(content):
+        for w in held:
+            holders[w].append(k)
+    found: set[tuple[int, int]] = set()
+    for i, c in enumerate(claims):
+        for w in frozenset().union(*_scopes(_clause_tokens(c.text), window)) - _GENERIC:
+            found.update((i, j) if i < j else (j, i) for j in holders.get(w, ()) if j != i)
+    counters: dict[str, list[int]] = defaultdict(list)
+    for k, c in enumerate(claims):
+        for w in _counted(_tokens(c.text)):
+            counters[w].append(k)
+    for ks in counters.values():
+        found.update((ks[x], y) for x in range(len(ks)) for y in ks[x + 1 :])
+    return sorted(p for p in found if len(content[p[0]] & content[p[1]]) >= 2 or prefixes[p[0]] & prefixes[p[1]])
 
 
 def _earliest(c: Claim) -> tuple[bool, str, str, int]:
