@@ -1,7 +1,7 @@
 """Fast-mode throughput of the per-item stages: extraction (dates, entities, quotes), cluster terms, comparisons.
 
     .venv/bin/python bench/bench_extract_speed.py [--n 2000] [--before DIR] [--repeat 1] [--check OUT.pkl]
-                                                  [--store S.db] [--events 300]
+                                                  [--store S.db] [--events 300] [--largest]
 
 Articles are made at run time from Timeline17 (``bench/scale_corpus.py``: T17-derived articles) and parsed as
 ``storyline ingest`` parses a JSON line. Prints articles/s of ``stages.extract(a, use_nlp=False)``, of its three
@@ -43,7 +43,7 @@ def _articles(n: int) -> list[Article]:
     return [from_record(rec, f"scale:{k}") for k, rec in enumerate(articles(n))]
 
 
-def _compare_items(path: str, limit: int) -> list[stages.CompareItem]:
+def _compare_items(path: str, limit: int, largest: bool = False) -> list[stages.CompareItem]:
     """The store's compared events with what ``compare_event`` needs, as the pipeline's comparisons step builds them."""
     from storyline.compare import comparison_digest, event_wire, is_compared, wire_carried
     from storyline.store import SQLiteStore
@@ -51,7 +51,10 @@ def _compare_items(path: str, limit: int) -> list[stages.CompareItem]:
     store = SQLiteStore(path)
     duplicate_of = {d.article: d.duplicate_of for d in store.duplicates()}
     carried = wire_carried(store.passages(), duplicate_of)
-    events = [ev for ev in store.events() if is_compared(ev, duplicate_of)][:limit]
+    events = [ev for ev in store.events() if is_compared(ev, duplicate_of)]
+    if largest:
+        events.sort(key=lambda ev: (-len(ev.articles), ev.id))
+    events = events[:limit]
     by_id = {a.id: a for a in store.articles(list(dict.fromkeys(a for ev in events for a in ev.articles)))}
     items = []
     for ev in events:
@@ -170,6 +173,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1, help="rounds (alternating the copies with --before)")
     ap.add_argument("--store", help="an analysed store whose events are compared")
     ap.add_argument("--events", type=int, default=300, help="compared events timed (with --store)")
+    ap.add_argument("--largest", action="store_true", help="the largest compared events (default: store order)")
     ap.add_argument("--check", help="pickle of the outputs: written when absent, compared with when present")
     args = ap.parse_args()
     from storyline.extract import entities
@@ -203,7 +207,7 @@ def main() -> int:
     compared: list[dict[str, Any]] = []
     ms_event = float("nan")
     if args.store:
-        items = _compare_items(args.store, args.events)
+        items = _compare_items(args.store, args.events, args.largest)
         t_compare, compared = _timed(stages.compare_event, items)
         ms_event = 1000 * t_compare / max(1, len(items))
         claims = sum(len(i.articles) for i in items)
