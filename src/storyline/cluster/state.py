@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import msgspec
+
 from storyline.cluster.clusterer import Clusterer, EventState, Seen, StoryState
 from storyline.cluster.options import ClusterOptions, options_key
 from storyline.cluster.vectors import Centroid
@@ -37,8 +39,20 @@ ROW_VERSION = 1
 Loader = Callable[[str, Sequence[str]], Mapping[str, tuple[int, str]]]
 
 
+_ENCODER = msgspec.json.Encoder()
+_loads = msgspec.json.decode  # the objects ``json.loads`` gives, about twice as fast on these rows
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    """Compact JSON (msgspec: several times faster than ``json``), read back to the same values and, read and
+    written again, the same text (``LazyMap.changes`` compares them). Small and large floats are spelled as
+    msgspec spells them (``7.9e-5`` is ``0.000079``), so a row ``json`` stored with one is rewritten once when
+    next touched. msgspec writes a NaN or an infinity as null: a body with a null (a None, or the word) is written
+    by ``json``, which refuses those."""
+    body = _ENCODER.encode(value)
+    if b"null" in body:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return body.decode()
 
 
 class LazyMap(MutableMapping[str, V]):
@@ -188,7 +202,7 @@ def dump_event(e: EventState) -> str:
 
 
 def load_event(key: str, body: str) -> EventState:
-    story, cen, scen, members, dates, recent = json.loads(body)
+    story, cen, scen, members, dates, recent = _loads(body)
     return EventState(key, story, _load_centroid(cen), _load_centroid(scen), list(members), Counter(dates), int(recent))
 
 
@@ -197,7 +211,7 @@ def dump_story(s: StoryState) -> str:
 
 
 def load_story(key: str, body: str) -> StoryState:
-    cen, events, size = json.loads(body)
+    cen, events, size = _loads(body)
     return StoryState(key, _load_centroid(cen), dict.fromkeys(events), int(size))
 
 
@@ -206,7 +220,7 @@ def dump_seen(s: Seen) -> str:
 
 
 def load_seen(key: str, body: str) -> Seen:
-    vec, svec, date, counts = json.loads(body)
+    vec, svec, date, counts = _loads(body)
     return Seen(vec, svec, date, bool(counts))
 
 
@@ -215,7 +229,7 @@ def _dump_posting(p: dict[str, None]) -> str:
 
 
 def _load_posting(key: str, body: str) -> dict[str, None]:
-    return dict.fromkeys(json.loads(body))
+    return dict.fromkeys(_loads(body))
 
 
 def _load_text(key: str, body: str) -> str:
