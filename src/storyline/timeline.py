@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -344,6 +344,7 @@ def select_timeline(
     required_days: Iterable[str] = (),
     event_of_day: Mapping[str, str] | None = None,
     day_articles: Mapping[str, Sequence[str]] | None = None,
+    spans: dict[str, list[tuple[int, int]]] | None = None,
 ) -> list[TimelineEntry]:
     """A timeline over ``articles``: the best-supported days, each with its most central sentences.
 
@@ -370,7 +371,7 @@ def select_timeline(
     support = {d: s for d, s in support.items() if _in_range(d, options)}
     ranked = rank_days(support, options)
 
-    by_day = _candidates(originals, mentions, support, options, day_articles or {})
+    by_day = _candidates(originals, mentions, support, options, day_articles or {}, {} if spans is None else spans)
     required = {d for d in required_days if _in_range(d, options)}
     if options.dates is None and required:
         wanted = [d for d, _ in ranked if d in required] + sorted(required - set(support))
@@ -446,8 +447,10 @@ def _candidates(
     support: Mapping[str, DaySupport],
     options: TimelineOptions,
     day_articles: Mapping[str, Sequence[str]],
+    spans: dict[str, list[tuple[int, int]]],
 ) -> dict[str, list[_Sentence]]:
-    """Day -> the sentences that name it, and the lead sentences of its articles that name no other day."""
+    """Day -> the sentences that name it, and the lead sentences of its articles that name no other day
+    (``spans``: each article's sentences, filled as they are split)."""
     by_day: dict[str, list[_Sentence]] = defaultdict(list)
     event_day = {a: d for d, ids in day_articles.items() for a in ids}
     for art in articles:
@@ -456,7 +459,10 @@ def _candidates(
         pub = art.published[:10] if art.published else None
         if not marks and pub not in support and art.id not in event_day:
             continue
-        for pos, (s, e) in enumerate(sentence_spans(art.text)):
+        split = spans.get(art.id)
+        if split is None:
+            split = spans[art.id] = sentence_spans(art.text)
+        for pos, (s, e) in enumerate(split):
             lo, hi = bisect_left(starts, s), bisect_left(starts, e)
             days = frozenset(d for _, d in marks[lo:hi])
             if not days and (pos >= options.lead_sentences or (pub not in support and art.id not in event_day)):
@@ -581,6 +587,8 @@ def build_timeline(
     mentions: Mapping[str, Sequence[DateMention]],
     duplicate_of: Mapping[str, str],
     options: TimelineOptions = TimelineOptions(),
+    *,
+    spans: dict[str, list[tuple[int, int]]] | None = None,
 ) -> list[TimelineEntry]:
     """The story's timeline, oldest first (see ``select_timeline``); event dates always qualify."""
     if options.dates is None:
@@ -609,6 +617,7 @@ def build_timeline(
         required_days=event_of_day,
         event_of_day=event_of_day,
         day_articles=day_articles,
+        spans=spans,
     )
 
 
@@ -627,13 +636,14 @@ def story_timeline(
 ) -> list[TimelineEntry]:
     """The story's timeline as stored and as printed: ``build_timeline``, then wire copy folded in ``sources``
     (``source_of`` from ``dedupe.source_roots``)."""
-    entries = build_timeline(story, events, articles, mentions, duplicate_of, options)
+    spans: dict[str, list[tuple[int, int]]] = {}  # each article split into sentences once
+    entries = build_timeline(story, events, articles, mentions, duplicate_of, options, spans=spans)
     entries = fold_wire_copy(story, entries, articles, mentions, source_of)
     if options.dates is not None or options.background <= 0:
         return entries
     arts = [articles[a] for a in story.articles if a in articles]
     cap = min(options.background, max(1, len(entries) // 2))
-    extra = background_entries(story.id, arts, mentions, duplicate_of, source_of, cap, options)
+    extra = background_entries(story.id, arts, mentions, duplicate_of, source_of, cap, options, spans=spans)
     return sorted([*entries, *extra], key=lambda e: e.date)
 
 
@@ -645,33 +655,41 @@ def background_entries(
     source_of: Mapping[str, str],
     limit: int,
     options: TimelineOptions = TimelineOptions(),
+    *,
+    spans: dict[str, list[tuple[int, int]]] | None = None,
 ) -> list[TimelineEntry]:
     """What the story's articles recall from before it began: one entry per recalled day, month or year (at the
     mention's own granularity), cited to the sentence that recalls it, the recalls of several articles merged, at
     most ``limit`` of them, most independent sources first (then the later date).
 
     A recall is a resolved date mention whose whole period ends ``RECALL_DAYS`` or more before the story's first
-    article was published: what the story's own days cannot hold. Copies are never cited.
+    article was published: what the story's own days cannot hold. Copies are never cited. ``spans``: articles'
+    sentences already split (filled here too).
     """
     published = sorted(a.published[:10] for a in articles if a.published and _DAY.match(a.published[:10]))
     if limit <= 0 or not published:
         return []
     before = (date.fromisoformat(published[0]) - timedelta(days=RECALL_DAYS)).isoformat()
+    known = {} if spans is None else spans
     recalls: dict[str, list[tuple[_Sentence, str]]] = defaultdict(list)
     for art in articles:
         if art.id in duplicate_of:
             continue
-        spans: list[tuple[int, int]] | None = None
+        split: list[tuple[int, int]] | None = None
         for m in mentions.get(art.id, ()):
             if not m.value or m.granularity not in ("day", "month", "year") or _period_end(m.value) >= before:
                 continue
             if not _in_range(m.value, options):
                 continue  # outside the range asked for (a month or year that starts before ``since`` too)
-            spans = spans if spans is not None else sentence_spans(art.text)
-            at = next((i for i, (s, e) in enumerate(spans) if s <= m.start < e), None)
-            if at is None:
-                continue
-            sent = _Sentence(art.id, *spans[at], at, frozenset(), art.published)
+            if split is None:
+                split = known.get(art.id)
+                if split is None:
+                    split = known[art.id] = sentence_spans(art.text)
+                starts = [s for s, _ in split]
+            at = bisect_right(starts, m.start) - 1  # the sentence starting last at or before the mention
+            if at < 0 or m.start >= split[at][1]:
+                continue  # before the first sentence, or in the space between two
+            sent = _Sentence(art.id, *split[at], at, frozenset(), art.published)
             if _FIRST_PERSON.search(art.text, sent.start, sent.end) or _FIGURE.search(art.text, sent.start, sent.end):
                 continue
             if _check(sent, art.text, options):
