@@ -181,6 +181,39 @@ def test_the_tasks_store_every_analysis_so_analyse_extracts_nothing(spark: Any) 
     assert store.article_ids() == [a.id for a in read([str(SAMPLE)]) if isinstance(a, Article)]  # ingest order
 
 
+def test_waves_written_while_the_next_runs_store_every_article_in_ingest_order(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the driver writes a wave while the next wave's tasks run: with one file per task and two tasks a
+    wave the sample takes two waves, and the store is the one a single wave gives."""
+    from functools import partial
+
+    from storyline.batch import spark as engine
+
+    files = [f for f in discover([str(SAMPLE)]) if isinstance(f, InputFile)]
+    one_wave = SQLiteStore(":memory:")
+    engine.SparkBatch(spark).stage(one_wave, files, PipelineOptions(use_nlp=False))
+    collected: list[int] = []
+    real_collect = engine.SparkBatch._collect
+
+    def counting(self: Any, groups: Any, options: Any) -> Any:
+        collected.append(len(groups))
+        return real_collect(self, groups, options)
+
+    monkeypatch.setattr(engine, "WAVE_TASKS", 1)
+    monkeypatch.setattr(engine, "split", partial(split, split_bytes=1))  # every file a task alone
+    monkeypatch.setattr(engine.SparkBatch, "_collect", counting)
+    store = SQLiteStore(":memory:")
+    report = engine.SparkBatch(spark).stage(store, files, PipelineOptions(use_nlp=False))
+    assert len(files) >= 3 and collected == [2] * (len(files) // 2) + [1] * (len(files) % 2)
+    assert (report.new, report.rejected) == (37, [])
+    assert (
+        store.article_ids() == one_wave.article_ids() == [a.id for a in read([str(SAMPLE)]) if isinstance(a, Article)]
+    )
+    assert store.unanalysed_ids() == [] and store.mentions() == one_wave.mentions()
+    assert store.quotes() == one_wave.quotes() and store.date_mentions() == one_wave.date_mentions()
+
+
 @pytest.mark.parametrize("committed", [True, False], ids=["after-commit", "mid-write"])
 def test_a_task_killed_and_retried_leaves_no_duplicates(spark: Any, pg_url: str, committed: bool) -> None:
     options = PipelineOptions(use_nlp=False)

@@ -17,9 +17,9 @@
 
 What gathers to the driver, and how large it gets:
 
-- step 2, on SQLite only: one wave of tasks' results at a time (articles and analyses of about
-  ``spark.WAVE_TASKS`` x cores x ``partition.SPLIT_BYTES`` of input, about 3x that in memory); on PostgreSQL only
-  counts and rejections;
+- step 2, on SQLite only: two waves of tasks' results at most (the one being written and the next one arriving;
+  a wave is articles and analyses of about ``spark.WAVE_TASKS`` x cores x ``partition.SPLIT_BYTES`` of input,
+  about 3x that in memory); on PostgreSQL only counts and rejections;
 - step 3, all of it: ``pipeline.analyse`` needs what ``storyline run`` needs on the driver for the same store. Its
   dedupe step (duplicates, reused passages and the persistent index) holds the index of up to
   ``jobs.DEDUPE_CHUNK`` articles at once (about 1.7 GiB per 10,000 articles of Timeline17 size, texts and tokens);

@@ -10,7 +10,8 @@ written depends on the store:
   task in input order (one short Spark job each), so articles get the ingest order a ``run`` gives them: the
   clusterer breaks ties of publication date by it, and the stored ids and titles of events follow.
 * SQLite (one writer, a local file): the tasks return their results and the driver writes them in input order,
-  ``PipelineOptions.batch_size`` articles per transaction.
+  ``PipelineOptions.batch_size`` articles per transaction, while the next wave's tasks run (two waves' results
+  held at most).
 
 Either way a retried task writes what its first attempt may have written, and that changes nothing (content ids;
 ``partition.store_results``).
@@ -28,6 +29,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -55,7 +57,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DEFAULT_MASTER = "local[*]"
-WAVE_TASKS = 4  # tasks per core in one wave: enough to even out uneven files; a wave's results are held at once
+WAVE_TASKS = 4  # tasks per core in one wave: enough to even out uneven files; on SQLite two waves' results are held
 
 
 class EngineError(StorylineError):
@@ -148,17 +150,39 @@ class SparkBatch:
         report = IngestReport()
         wave = max(1, self.context.defaultParallelism) * WAVE_TASKS
         groups = split(files, wave)
-        write = self._driver_writes if isinstance(store, SQLiteStore) else self._task_writes
+        waves = [groups[at : at + wave] for at in range(0, len(groups), wave)]
         with steps(progress).task("batch", len(files), unit="files") as task:
-            for at in range(0, len(groups), wave):
-                part = groups[at : at + wave]
-                for w in write(store, part, options):
+            for part, written in self._waves(store, waves, options):
+                for w in written:
                     report.new += w.new
                     report.seen += w.seen
                     report.rejected.extend([*w.rejected, *w.failed])
                 task.advance(sum(len(g) for g in part))
         log.info("batch: %d new, %d already stored, %d rejected", report.new, report.seen, len(report.rejected))
         return report
+
+    def _waves(
+        self, store: Store, waves: list[list[list[InputFile]]], options: PipelineOptions
+    ) -> Iterator[tuple[list[list[InputFile]], list[Written]]]:
+        """Each wave of groups with what storing it wrote, in input order. On SQLite the next wave's tasks run
+        (a Spark job from a second thread) while this thread writes the wave before: the tasks' cores are not
+        idle during the driver's writes, and at most two waves' records are held at once."""
+        if not isinstance(store, SQLiteStore):
+            for part in waves:
+                yield part, self._task_writes(store, part, options)
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="storyline-wave") as pool:
+            pending = pool.submit(self._collect, waves[0], options) if waves else None
+            for k, part in enumerate(waves):
+                assert pending is not None
+                results = pending.result()
+                pending = pool.submit(self._collect, waves[k + 1], options) if k + 1 < len(waves) else None
+                yield part, _driver_writes(store, results, options)
+
+    def _collect(self, groups: list[list[InputFile]], options: PipelineOptions) -> list[FileResult]:
+        """SQLite: one wave of tasks, their results brought back in input order."""
+        results: list[FileResult] = self._tasks(groups, options).collect()
+        return results
 
     def duplicates(self, articles: Sequence[Article], options: DedupeOptions) -> list[Duplicate]:
         """The dedupe step's duplicate search from scratch (``dedupe.DuplicateSearch``) in Spark tasks: the records
@@ -196,22 +220,6 @@ class SparkBatch:
             partial(_process_groups, options=options), preservesPartitioning=True
         )
 
-    def _driver_writes(self, store: Store, groups: list[list[InputFile]], options: PipelineOptions) -> list[Written]:
-        """SQLite: the tasks' results come back in input order and are written here, a batch at a time."""
-        results: list[FileResult] = self._tasks(groups, options).collect()
-        written = []
-        batch: list[FileResult] = []
-        held = 0
-        for r in results:
-            batch.append(r)
-            held += len(r.articles)
-            if held >= options.batch_size:
-                written.append(store_results(store, batch))
-                batch, held = [], 0
-        if batch:
-            written.append(store_results(store, batch))
-        return written
-
     def _task_writes(self, store: Store, groups: list[list[InputFile]], options: PipelineOptions) -> list[Written]:
         """PostgreSQL: the tasks run in parallel and keep their results; then each writes its own, in input order."""
         from pyspark import StorageLevel
@@ -226,6 +234,23 @@ class SparkBatch:
         finally:
             rdd.unpersist()
         return written
+
+
+def _driver_writes(store: Store, results: list[FileResult], options: PipelineOptions) -> list[Written]:
+    """SQLite: a wave's results written here in input order, ``PipelineOptions.batch_size`` articles per
+    transaction."""
+    written = []
+    batch: list[FileResult] = []
+    held = 0
+    for r in results:
+        batch.append(r)
+        held += len(r.articles)
+        if held >= options.batch_size:
+            written.append(store_results(store, batch))
+            batch, held = [], 0
+    if batch:
+        written.append(store_results(store, batch))
+    return written
 
 
 def _process_groups(groups: Iterator[list[InputFile]], options: PipelineOptions) -> Iterator[FileResult]:
