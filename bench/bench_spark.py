@@ -448,6 +448,9 @@ def main() -> None:
     parser.add_argument("--timelines", action="store_true", help="time the timeline step alone")
     parser.add_argument("--scale", type=int, help="N articles of bench/scale_corpus.py instead of the dataset")
     parser.add_argument("--stage-only", action="store_true", help="time the per-article stages alone")
+    parser.add_argument(
+        "--no-single", action="store_true", help="skip the one-process run (the first master is the reference)"
+    )
     parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     options = PipelineOptions(use_nlp=args.nlp, workers=1)
@@ -487,7 +490,7 @@ def main() -> None:
             timelines_step(folder, args.masters, options, Path(tmp))
             return
         want = ""
-        for mode in ["single", *args.masters]:
+        for mode in [*([] if args.no_single else ["single"]), *args.masters]:
             db = Path(tmp) / f"{mode}.db"
             flags = ["--nlp"] if args.nlp else []
             flags += ["--stage-only"] if args.stage_only else []
