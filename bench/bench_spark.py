@@ -497,6 +497,8 @@ def main() -> None:
             cmd = [sys.executable, __file__, *flags, "--child", mode, str(folder), str(db)]
             line = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
             got = stored_digest(db) if args.stage_only else json.dumps(export(SQLiteStore(db)), sort_keys=True)
+            if args.stage_only:
+                print(f"stored articles and analyses of {mode}: digest {got}", flush=True)
             db.unlink()  # a large store is not kept beside the next one
             want = want or got
             _row("one process" if mode == "single" else f"batch {mode}", json.loads(line), got == want)
