@@ -267,6 +267,7 @@ class _Sentence:
     n_words: int = 0  # None until checked: filters and tokens are computed lazily
     dependent: bool = False  # opens on a reference back (``DEPENDENT_OPENING``)
     aside: bool = False  # reaction or colour, not the happening (``line_kind``; read only when weighted)
+    vector: dict[str, float] | None = None  # its tf-idf under the timeline's one IDF table, once computed
 
 
 @dataclass(slots=True)
@@ -385,7 +386,7 @@ def select_timeline(
     head_sents = [c for d in head for c in _usable(by_day.get(d, ()), by_id, options)]
     head_unique = list({id(c): c for c in head_sents}.values())  # a sentence can be a candidate of several days
     idf = idf_table(c.tokens for c in head_unique)
-    topic = centroid([tfidf(c.counts, idf) for c in head_unique])
+    topic = centroid([_vector(c, idf) for c in head_unique])
     chosen_tokens: list[frozenset[str]] = []
     entries: list[TimelineEntry] = []
     for day in wanted:
@@ -499,6 +500,7 @@ def _usable(
 
 
 def _check(sent: _Sentence, text: str, options: TimelineOptions) -> bool:
+    sent.vector = None
     s, e = sent.start, sent.end
     credit = LEAD_CREDIT.match(text, s, e) if sent.pos < 2 else None
     if credit and credit.end() < e:
@@ -549,7 +551,7 @@ def _pick(
         if (c.article, c.start) not in seen:
             seen.add((c.article, c.start))
             unique.append(c)
-    vectors = [tfidf(c.counts, idf) for c in unique]
+    vectors = [_vector(c, idf) for c in unique]
     day_centre = centroid(vectors)
     scored = []
     for c, v in zip(unique, vectors):
@@ -574,6 +576,14 @@ def _pick(
         if len(picks) >= options.per_date:
             break
     return picks
+
+
+def _vector(sent: _Sentence, idf: Mapping[str, float]) -> dict[str, float]:
+    """The sentence's tf-idf vector; a sentence is a candidate of several days, and one timeline has one ``idf``.
+    ``_check`` forgets it (it may move the sentence's start)."""
+    if sent.vector is None:
+        sent.vector = tfidf(sent.counts, idf)
+    return sent.vector
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
