@@ -137,8 +137,7 @@ def single_stage(folder: Path, db: Path, options: PipelineOptions) -> dict[str, 
     t0 = time.perf_counter()
     report = ingest(store, [str(folder)], options)
     t1 = time.perf_counter()
-    runner = InlineRunner()
-    _Analyse(store, options, runner, steps(None), None, None).extract()
+    _Analyse(store, options, InlineRunner(), steps(None), None, None).extract()
     t2 = time.perf_counter()
     store.close()
     times = {"read and store": t1 - t0, "extract": t2 - t1, "total": t2 - t0}

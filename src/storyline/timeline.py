@@ -361,6 +361,8 @@ def select_timeline(
         event_of_day: day -> event id, to link entries to events.
         day_articles: day -> articles of the event dated that day; their lead sentences are
             candidates for the day even when published later.
+        spans: article id -> its sentences, shared with the caller's other passes over the same articles
+            (filled here); None: split here alone.
 
     Returns:
         Entries oldest first; each cites the exact spans its summary is made of.
@@ -460,10 +462,7 @@ def _candidates(
         pub = art.published[:10] if art.published else None
         if not marks and pub not in support and art.id not in event_day:
             continue
-        split = spans.get(art.id)
-        if split is None:
-            split = spans[art.id] = sentence_spans(art.text)
-        for pos, (s, e) in enumerate(split):
+        for pos, (s, e) in enumerate(_split(art, spans)):
             lo, hi = bisect_left(starts, s), bisect_left(starts, e)
             days = frozenset(d for _, d in marks[lo:hi])
             if not days and (pos >= options.lead_sentences or (pub not in support and art.id not in event_day)):
@@ -484,6 +483,14 @@ def _candidates(
                 if ev_day not in days:
                     by_day[ev_day].append(sent)
     return by_day
+
+
+def _split(art: Article, spans: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """The article's sentences, split once per timeline (``spans`` holds those split so far)."""
+    split = spans.get(art.id)
+    if split is None:
+        split = spans[art.id] = sentence_spans(art.text)
+    return split
 
 
 def _usable(
@@ -692,9 +699,7 @@ def background_entries(
             if not _in_range(m.value, options):
                 continue  # outside the range asked for (a month or year that starts before ``since`` too)
             if split is None:
-                split = known.get(art.id)
-                if split is None:
-                    split = known[art.id] = sentence_spans(art.text)
+                split = _split(art, known)
                 starts = [s for s, _ in split]
             at = bisect_right(starts, m.start) - 1  # the sentence starting last at or before the mention
             if at < 0 or m.start >= split[at][1]:

@@ -656,27 +656,27 @@ class _Analyse:
             digest = timeline_digest(story, story_events[story.id], duplicate_of, source_of, options)
             if stored.get(story.id) != digest:
                 todo.append((story, digest))
-        self.mentions.load([a for story, _ in todo for a in story.articles])
-        members = [a for story, _ in todo for a in story.articles]
-        members += [a for story, _ in todo for ev in story_events[story.id] for a in ev.articles]
-        ids = list(dict.fromkeys(members))
+        # each story's articles and those of its events
+        held = {
+            s.id: list(dict.fromkeys([*s.articles, *(a for e in story_events[s.id] for a in e.articles)]))
+            for s, _ in todo
+        }
+        ids = list(dict.fromkeys(a for h in held.values() for a in h))
+        self.mentions.load(ids)
         by_id = {a.id: a for a in store.articles(ids)} if ids else {}
-        items = []
-        for story, digest in todo:
-            mine = story_events[story.id]
-            held = list(dict.fromkeys([*story.articles, *(a for ev in mine for a in ev.articles)]))
-            items.append(
-                stages.TimelineItem(
-                    story,
-                    mine,
-                    {a: by_id[a] for a in held if a in by_id},
-                    {a: self.mentions.get(a) for a in held},
-                    {a: duplicate_of[a] for a in held if a in duplicate_of},
-                    {a: source_of[a] for a in held if a in source_of},
-                    options,
-                    digest,
-                )
+        items = [
+            stages.TimelineItem(
+                story,
+                story_events[story.id],
+                {a: by_id[a] for a in held[story.id] if a in by_id},
+                {a: self.mentions.get(a) for a in held[story.id]},
+                {a: duplicate_of[a] for a in held[story.id] if a in duplicate_of},
+                {a: source_of[a] for a in held[story.id] if a in source_of},
+                options,
+                digest,
             )
+            for story, digest in todo
+        ]
         # the error policy, but no per-article time budget: a story of thousands of articles takes seconds
         guarded = Guarded(stages.story_timeline, "timeline", self.options.on_error, None)
         results = self.runner.map(guarded, items)
