@@ -24,6 +24,8 @@ from storyline.batch import run_batch
 from storyline.batch.partition import FileResult, Written, process_files, split, store_results, write_partition
 from storyline.cli import cli
 from storyline.ingest import InputFile, discover, read
+from storyline.link_incremental import tally
+from storyline.link_state import link_all
 from storyline.pipeline import PipelineOptions, run
 from storyline.query import export
 from storyline.records import Article
@@ -63,6 +65,7 @@ def assert_same_store(got: Store, want: Store) -> None:
     assert got.passages() == want.passages()
     assert got.events() == want.events()
     assert got.stories() == want.stories()
+    assert got.entities() == want.entities()
     events = [list(e.articles) for e in got.events()]
     assert _bcubed(events, [list(e.articles) for e in want.events()]) == 1.0
     assert json.dumps(export(got), sort_keys=True) == json.dumps(export(want), sort_keys=True)
@@ -105,16 +108,22 @@ def test_batch_searches_the_duplicates_in_spark_tasks_and_stores_the_dedupe_run_
     want = dedupe_rows(open_store(reference))
     assert want["duplicates"] and want["passages"], "the sample should hold duplicates and passages"
     caplog.set_level(logging.INFO, logger="storyline.batch.spark")
+    caplog.set_level(logging.INFO, logger="storyline.pipeline.jobs")
     options = PipelineOptions(use_nlp=False)  # the dedupe step does not depend on the entity finder
     if backend == "sqlite-file":
         store = SQLiteStore(tmp_path / "batch.db")
         run_batch(store, [str(SAMPLE)], options)
-        got = dedupe_rows(store)
+        got, merged = dedupe_rows(store), _merged_here(store)
         store.close()
     else:
         with pg_database(request.getfixturevalue("pg_url")) as store:
             run_batch(store, [str(SAMPLE)], options)
-            got = dedupe_rows(store)
+            got, merged = dedupe_rows(store), _merged_here(store)
+    # the link step took the merge tally the tasks keyed (the driver read no mention), and merged what a link step
+    # reading the stored mentions and texts merges
+    took = [r.getMessage() for r in caplog.records if "tally counted in the batch's tasks" in r.getMessage()]
+    assert len(took) == 1, took
+    assert merged[0] == merged[1] and merged[0]
     # the store was empty: the dedupe step indexed the 37 articles from scratch, with the search in tasks
     searched = [r.getMessage() for r in caplog.records if "duplicate search in Spark tasks" in r.getMessage()]
     said = f"batch: duplicate search in Spark tasks: 37 articles, {len(want['duplicates'])} duplicates, "
@@ -123,6 +132,13 @@ def test_batch_searches_the_duplicates_in_spark_tasks_and_stores_the_dedupe_run_
     paired = [r.getMessage() for r in caplog.records if "passage search in Spark tasks" in r.getMessage()]
     assert len(paired) == 1 and paired[0].startswith("batch: passage search in Spark tasks: 37 articles, "), paired
     assert got == want
+
+
+def _merged_here(store: Store) -> tuple[list[Any], list[Any]]:
+    """The store's entities, and those a merge from scratch of its stored mentions and texts gives."""
+    ids = store.article_ids()
+    texts = {a.id: a.text for a in store.articles(ids)}
+    return store.entities(), link_all(tally(store.mentions(ids), texts), store.quotes(ids)).entities
 
 
 def _tasks(spark: Any, options: PipelineOptions) -> Any:

@@ -10,7 +10,7 @@ import pytest
 
 from storyline.extract.entities import find_mentions
 from storyline.link import merge_entities
-from storyline.link_incremental import MergeState, merge_entities_local
+from storyline.link_incremental import MergeState, MergeTally, article_tally, merge_entities_local, tally
 from storyline.records import Article, Entity, Mention
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,3 +182,31 @@ def test_groups_whose_entities_get_one_id_merge_in_any_order() -> None:
         state.add(by[first])
         state.add(by[second])
         assert sorted(state.entities.values(), key=lambda e: e.id) == once
+
+
+def test_article_tallies_added_up_in_parts_are_the_tally_of_everything() -> None:
+    """A batch keys each article's mentions in its task (``article_tally``) and the driver adds the parts up, task by
+    task: that must be the tally of all mentions and texts, and merge into the same entities."""
+    by, texts = _extracted(ROOT / "examples" / "sample" / "text")
+    by, texts = {**by, **CORPUS}, {**texts, **TEXTS}  # with titled holders
+    everything = tally([m for ms in by.values() for m in ms], texts)
+    assert everything.titles, "no titled holder: the titles part is not exercised"
+    ids = list(by)
+    for seed in range(3):
+        rng = random.Random(seed)
+        summed = MergeTally()
+        at = 0
+        while at < len(ids):  # tasks of random sizes, in input order, each summing its articles first
+            part = MergeTally()
+            for a in ids[at : at + rng.randint(1, 5)]:
+                part.add(article_tally(a, by[a], texts.get(a, "")))
+            summed.add(part)
+            at += len(part.ids)
+        assert summed.ids == set(ids) == everything.ids
+        assert summed.keys == everything.keys and list(summed.keys) == list(everything.keys)  # first-seen order
+        assert summed.articles == everything.articles and summed.titles == everything.titles
+        state = MergeState()
+        state.add_tally(summed)
+        assert sorted(state.entities.values(), key=lambda e: e.id) == merge_entities_local(
+            [m for ms in by.values() for m in ms], texts
+        )

@@ -5,6 +5,12 @@ need per merge key (spelling and type tallies, the articles naming it), an index
 last word, initials, one-deletion variants) and the title observations; ``add`` folds new mentions in and
 re-derives only the keys whose rule inputs changed, then the entities around them.
 
+What ``add`` reads of new articles is a ``MergeTally``: per merge key, the spellings and types counted and the
+articles naming it, and the (role, holder) pairs their texts' titles name. ``tally`` makes one from mentions and
+texts; ``article_tally`` makes one article's part (``ArticleTally``) where the article is extracted, and tallies of
+different articles add up (``MergeTally.add``, in input order), so a batch computes the keys in its tasks and the
+driver only sums them, one row per key and article (``storyline.batch``).
+
 The rules are ``merge_entities``'s with one change that makes them local: a short form, a misspelling and a title
 decide against the full names' stage-one groups (transliterations and middle names), not against groups that
 earlier short forms may have bridged. Ties between equally long names break by the key, not by first sight.
@@ -16,6 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from storyline.extract.entities import government_of, name_key
 from storyline.extract.entities.titles import role_key, titled_names
@@ -32,9 +39,11 @@ from storyline.link import (
 from storyline.records import Entity, Mention, content_id
 from storyline.unionfind import UnionFind
 
-__all__ = ["MergeState", "merge_entities_local"]
+__all__ = ["ArticleTally", "MergeState", "MergeTally", "article_tally", "merge_entities_local", "tally"]
 
 _SPECIAL = ("agency ", "government ", "title ")
+_TEXT_TYPE = attrgetter("text", "type")
+_TEXT_TYPE_ARTICLE = attrgetter("text", "type", "article")
 _Comp = frozenset[str]
 
 
@@ -69,6 +78,97 @@ def _prefixes(name: str) -> list[str]:
     if len(words) == 1:
         return [name]
     return [" ".join(words[:n]) for n in range(2, len(words) + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTally:
+    """One article's part of a ``MergeTally``: each (spelling, type, count, merge key) it mentions, in first-seen
+    order (spellings that name nothing left out), and the (role, holder key) pairs its text's titles name."""
+
+    article: str
+    spellings: tuple[tuple[str, str, int, str], ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class MergeTally:
+    """What the merge reads of some articles: per merge key its spelling and type counts (first-seen order) and
+    the articles naming it, the title observations, and the ids of the articles counted."""
+
+    keys: dict[str, tuple[Counter[str], Counter[str]]] = field(default_factory=dict)
+    articles: dict[str, set[str]] = field(default_factory=dict)
+    titles: set[tuple[str, str]] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+
+    def count(self, text: str, typ: str, n: int, key: str, article: str | None) -> None:
+        """``n`` mentions of ``text`` typed ``typ`` (merge key ``key``) in ``article``."""
+        tallies = self.keys.get(key)
+        if tallies is None:
+            tallies = self.keys[key] = (Counter(), Counter())
+            self.articles[key] = set()
+        tallies[0][text] += n
+        tallies[1][typ] += n
+        if article:
+            self.articles[key].add(article)
+
+    def add(self, part: ArticleTally | MergeTally) -> None:
+        """Count an article's part, or another tally of other articles, in after what this one holds."""
+        if isinstance(part, ArticleTally):
+            for text, typ, n, key in part.spellings:
+                self.count(text, typ, n, key, part.article)
+            self.titles.update(part.titles)
+            self.ids.add(part.article)
+            return
+        for key, (sp, ty) in part.keys.items():
+            tallies = self.keys.get(key)
+            if tallies is None:
+                self.keys[key] = (Counter(sp), Counter(ty))
+                self.articles[key] = set(part.articles[key])
+            else:
+                tallies[0].update(sp)
+                tallies[1].update(ty)
+                self.articles[key] |= part.articles[key]
+        self.titles |= part.titles
+        self.ids |= part.ids
+
+
+def title_observations(text: str) -> set[tuple[str, str]]:
+    """The (role, holder name key) pairs a text's titles name ("North Korean leader Kim Jong Un")."""
+    found: set[tuple[str, str]] = set()
+    for tm in titled_names(text):
+        role = role_key(tm["place"], tm["role"])
+        name = name_key(tm["name"]) if role is not None else ""
+        if role is not None and name:
+            found.add((" ".join(role), name))
+    return found
+
+
+def tally(mentions: Iterable[Mention], texts: Mapping[str, str] | Iterable[str] | None = None) -> MergeTally:
+    """The tally of ``mentions`` and ``texts`` (article id -> text, or the texts alone, read once)."""
+    out = MergeTally()
+    mentions = list(mentions)
+    # a corpus repeats few spellings many times (T17: 325k mentions, 48k distinct (text, type) pairs): each pair is
+    # keyed once, in first-seen order
+    key_of: dict[tuple[str, str], str] = {}
+    for (text, typ), n in Counter(map(_TEXT_TYPE, mentions)).items():
+        key = key_of[text, typ] = mention_key(text, typ)
+        if key:
+            out.count(text, typ, n, key, None)
+    for text, typ, article in set(map(_TEXT_TYPE_ARTICLE, mentions)):
+        key = key_of[text, typ]
+        if key and article:
+            out.articles[key].add(article)
+    out.ids.update(m.article for m in mentions if m.article)
+    for text in texts.values() if isinstance(texts, Mapping) else texts or ():
+        out.titles |= title_observations(text)
+    return out
+
+
+def article_tally(article: str, mentions: Iterable[Mention], text: str) -> ArticleTally:
+    """One article's part of the tally (its mentions and its text), as ``tally`` counts them."""
+    counts = Counter((m.text, m.type) for m in mentions)
+    spellings = tuple((t, ty, n, key) for (t, ty), n in counts.items() if (key := mention_key(t, ty)))
+    return ArticleTally(article, spellings, tuple(sorted(title_observations(text))))
 
 
 @dataclass
@@ -240,33 +340,38 @@ class MergeState:
     ) -> tuple[set[str], set[str]]:
         """Fold new articles' mentions (and texts, for titles: article id -> text, or the texts alone, read once)
         in; returns (entity ids removed, ids written)."""
-        mentions = list(mentions)
+        return self.add_tally(tally(mentions, texts))
+
+    def add_tally(self, new: MergeTally) -> tuple[set[str], set[str]]:
+        """Fold new articles' tally in; returns (entity ids removed, ids written)."""
         # new tallies of the keys these mentions name, computed aside so the old state can still be read
-        pairs = Counter((m.text, m.type) for m in mentions)
         grown: dict[str, tuple[Counter[str], Counter[str]]] = {}
-        for (text, typ), n in pairs.items():
-            key = mention_key(text, typ)
-            if not key:
-                continue
-            if key not in grown:
-                grown[key] = (Counter(self.spellings.get(key, ())), Counter(self.types.get(key, ())))
-            grown[key][0][text] += n
-            grown[key][1][typ] += n
+        for key, (sp, ty) in new.keys.items():
+            grown[key] = (Counter(self.spellings.get(key, ())), Counter(self.types.get(key, ())))
+            grown[key][0].update(sp)
+            grown[key][1].update(ty)
+        # new title observations (role, holder name)
+        found = {(role, name) for role, name in new.titles if name not in self.titles.get(role, ())}
+        if not self.merged():  # nothing merged yet: the components of every key, by their forward edges alone
+            self._fold(grown, new.articles, found)
+            after = _View(self)
+            for k in self.types:
+                if after.fp(k):
+                    self.root1[k] = after.root1(k)
+                else:
+                    self.root1.pop(k, None)
+            uf: UnionFind[str] = UnionFind(sorted(self.types))
+            for k in sorted(self.types):
+                for o in after.forward(k):
+                    uf.union_min(k, o)
+            return self._settle({frozenset(g) for g in uf.groups().values()}, set())
         status_keys = {
             k
             for k, (sp, ty) in grown.items()
             if _status(k, self.spellings.get(k), self.types.get(k)) != _status(k, sp, ty)
         }
-        found: set[tuple[str, str]] = set()  # new title observations (role, holder name)
-        for text in texts.values() if isinstance(texts, Mapping) else texts or ():
-            for tm in titled_names(text):
-                role = role_key(tm["place"], tm["role"])
-                name = name_key(tm["name"]) if role is not None else ""
-                if role is not None and name and name not in self.titles.get(" ".join(role), ()):
-                    found.add((" ".join(role), name))
-        merged = self.merged()
         # the keys whose forward edges may change, and those edges as they were (stored roots are all valid now)
-        before = _View(self, stale=set() if merged else None)
+        before = _View(self, stale=set())
         c1: set[str] = set()
         for s in status_keys:
             for o in self._stage1_mates(before, s):
@@ -275,25 +380,15 @@ class MergeState:
         near |= {q for c in near for q in before.queries_of(c)}
         roles = {r for r, _ in found} | {r for c in near for r in self.prefix_roles.get(c, ())}
         near |= {"title " + r for r in roles}
-        was = {k: frozenset(before.forward(k)) for k in near if k in self.types} if merged else {}
-        # fold the new tallies, articles, terms and title observations in
-        for key, (sp, ty) in grown.items():
-            self.spellings[key], self.types[key] = sp, ty
-            self.major[key] = majority_type(ty)
-            for t in key_terms(key, sp):
-                self._index(t, key)
-        self._add_articles(grown, mentions)
-        for r, name in found:
-            self.titles[r].add(name)
-            for p in _prefixes(name):
-                self.prefix_roles[p].add(r)
+        was = {k: frozenset(before.forward(k)) for k in near if k in self.types}
+        self._fold(grown, new.articles, found)
         after = _View(self)
         for s in status_keys:
             for o in self._stage1_mates(after, s):
                 c1 |= after.comp1(o)
         touched = status_keys | c1
-        after = _View(self, stale=set(touched) if merged else None)
-        for k in touched if merged else self.types:
+        after = _View(self, stale=set(touched))
+        for k in touched:
             if after.fp(k):
                 self.root1[k] = after.root1(k)
             else:
@@ -302,12 +397,6 @@ class MergeState:
         near |= {"title " + r for c in near for r in self.prefix_roles.get(c, ())}
         # only keys whose edges did change (a candidate query that decides as before is left alone)
         edges = {k for k in near if k in self.types and frozenset(after.forward(k)) != was.get(k)}
-        if not merged:  # nothing merged yet: the components of every key, by their forward edges alone
-            uf: UnionFind[str] = UnionFind(sorted(self.types))
-            for k in sorted(self.types):
-                for o in after.forward(k):
-                    uf.union_min(k, o)
-            return self._settle({frozenset(g) for g in uf.groups().values()}, set())
         # the old entities around them, regrouped by walking the new edges
         ents = {self.entity_of[k] for k in edges if k in self.entity_of}
         walk = {k for e in ents for k in self.members[e]} | {k for k in edges if k not in self.entity_of}
@@ -318,18 +407,34 @@ class MergeState:
         ents |= rebuild
         return self._settle(groups, ents)
 
-    def _index(self, term: str, key: str) -> None:
-        """File ``key`` under an index term."""
-        self.terms[term].add(key)
+    def _fold(
+        self,
+        grown: Mapping[str, tuple[Counter[str], Counter[str]]],
+        articles: Mapping[str, set[str]],
+        found: Iterable[tuple[str, str]],
+    ) -> None:
+        """Fold the new tallies, articles, index terms and title observations in."""
+        for key, (sp, ty) in grown.items():
+            self.spellings[key], self.types[key] = sp, ty
+            self.major[key] = majority_type(ty)
+            self._index(key, key_terms(key, sp))
+        self._add_articles(grown, articles)
+        for r, name in found:
+            self.titles[r].add(name)
+            for p in _prefixes(name):
+                self.prefix_roles[p].add(r)
 
-    def _add_articles(self, keys: Iterable[str], mentions: Iterable[Mention]) -> None:
+    def _index(self, key: str, terms: Iterable[str]) -> None:
+        """File ``key`` under its index terms."""
+        for term in terms:
+            self.terms[term].add(key)
+
+    def _add_articles(self, keys: Iterable[str], articles: Mapping[str, set[str]]) -> None:
         """Record which articles name each key (every key gets a set, maybe empty)."""
         for key in keys:
             self.articles.setdefault(key, set())
-        for m in mentions:
-            key = mention_key(m.text, m.type)
-            if key and m.article:
-                self.articles[key].add(m.article)
+        for key, arts in articles.items():
+            self.articles[key] |= arts
 
     def _articles_of(self, keys: Iterable[str]) -> set[str]:
         """The articles naming any of ``keys`` (an entity's articles)."""
@@ -406,15 +511,20 @@ class MergeState:
 
     def _rounds(self, groups: list[frozenset[str]]) -> list[tuple[set[str], Entity, set[str]]]:
         for g in groups:
+            first = min(g)
             for k in g:
-                self.comp[k] = min(g)
+                self.comp[k] = first
         cur = [set(g) for g in groups]
         ids_of: dict[frozenset[str], set[str]] = {}
+        done: dict[frozenset[str], Entity] = {}  # a group the last round left unchanged is not built again
         while True:
             by_id: dict[str, list[set[str]]] = defaultdict(list)
             built: dict[str, Entity] = {}
             for keys in cur:
-                ent = self._build(keys)
+                members = frozenset(keys)
+                ent = done.get(members)
+                if ent is None:
+                    ent = done[members] = self._build(keys)
                 built[ent.id] = ent
                 by_id[ent.id].append(keys)
             nxt = []

@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from storyline.link import link_speakers, majority_type, mention_key, speaker_key
-from storyline.link_incremental import MergeState
-from storyline.records import Entity, Mention, Quote
+from storyline.link import link_speakers, majority_type, speaker_key
+from storyline.link_incremental import MergeState, MergeTally
+from storyline.records import Entity, Quote
 
 __all__ = ["VERSION", "KeyRow", "LinkDelta", "MergeStateReader", "StoredMergeState", "link_all", "link_new"]
 
@@ -253,12 +253,10 @@ class StoredMergeState(MergeState):
             self._old.update((e.id, e) for e in self.reader.entities(missing))
         return {i: self._old[i] for i in ids if i in self._old}
 
-    def _add_articles(self, keys: Iterable[str], mentions: Iterable[Mention]) -> None:
+    def _add_articles(self, keys: Iterable[str], articles: Mapping[str, set[str]]) -> None:
         # kept aside, not read: a key's stored articles are read only if its entity is split or joined
-        for m in mentions:
-            key = mention_key(m.text, m.type)
-            if key and m.article:
-                self._new_articles[key].add(m.article)
+        for key, arts in articles.items():
+            self._new_articles[key] |= arts
 
     def _articles_of(self, keys: Iterable[str]) -> set[str]:
         """An entity's articles: a stored entity whose keys all stay together gives its stored row's (one row, not
@@ -286,20 +284,17 @@ class StoredMergeState(MergeState):
             arts |= self._new_articles.get(k, set())
         return arts
 
-    def add(
-        self, mentions: Iterable[Mention], texts: Mapping[str, str] | Iterable[str] | None = None
-    ) -> tuple[set[str], set[str]]:
-        mentions = list(mentions)
+    def add_tally(self, new: MergeTally) -> tuple[set[str], set[str]]:
         # the new mentions' keys in a few reads, not one read each
-        spelled = {key: None for m in mentions if (key := mention_key(m.text, m.type))}
         assert isinstance(self.spellings, _Lazy)
-        self.spellings.want(spelled)
-        return super().add(mentions, texts)
+        self.spellings.want(new.keys)
+        return super().add_tally(new)
 
-    def _index(self, term: str, key: str) -> None:
-        # filed without reading the term's keys: a rule that asks for them reads them then
+    def _index(self, key: str, terms: Iterable[str]) -> None:
+        # filed without reading the terms' keys: a rule that asks for them reads them then
         assert isinstance(self.terms, _Pairs)
-        self.terms.append(term, key)
+        for term in terms:
+            self.terms.append(term, key)
 
     def changes(self) -> tuple[list[KeyRow], list[Pair], list[Pair]]:
         """(key rows to write, pairs added, pairs removed) against what was read."""
@@ -364,12 +359,11 @@ def _quote_ref(q: Quote) -> str:
     return json.dumps([q.article, q.start, q.end], ensure_ascii=False)
 
 
-def link_all(
-    mentions: Iterable[Mention], texts: Mapping[str, str] | Iterable[str] | None, quotes: Sequence[Quote]
-) -> LinkDelta:
-    """The merge from scratch and every quote linked, with the state rows that let later articles be added."""
+def link_all(tallied: MergeTally, quotes: Sequence[Quote]) -> LinkDelta:
+    """The merge from scratch and every quote linked, with the state rows that let later articles be added:
+    ``tallied`` is every article's tally (``link_incremental.tally`` of their mentions and texts)."""
     st = MergeState()
-    st.add(mentions, texts)
+    st.add_tally(tallied)
     entities = sorted(st.entities.values(), key=lambda e: e.id)
     keys, pairs = state_rows(st)
     pairs += [("speaker", s, e) for s, e in sorted(_speaker_pairs(entities))]
@@ -379,16 +373,12 @@ def link_all(
     return LinkDelta(entities, [], keys, pairs, [], speakers, full=True)
 
 
-def link_new(
-    reader: MergeStateReader,
-    mentions: Iterable[Mention],
-    texts: Mapping[str, str] | Iterable[str] | None,
-    quotes: Sequence[Quote],
-) -> LinkDelta:
-    """New articles' mentions (and texts, for titles) added to the stored state; their quotes linked, and old
-    quotes whose speaker now resolves to another entity linked again. Reads only what the new mentions touch."""
+def link_new(reader: MergeStateReader, tallied: MergeTally, quotes: Sequence[Quote]) -> LinkDelta:
+    """New articles' tally (their mentions, and texts for titles) added to the stored state; their quotes linked,
+    and old quotes whose speaker now resolves to another entity linked again. Reads only what the new mentions
+    touch."""
     st = StoredMergeState.over(reader)
-    removed, written = st.add(mentions, texts)
+    removed, written = st.add_tally(tallied)
     keys, added, dropped_pairs = st.changes()
     old = st.old_entities(removed | written)
     new = {i: st.entities[i] for i in written}

@@ -108,9 +108,17 @@ def run_batch(
         report = job.stage(store, files, options, progress)
         report.rejected[:0] = rejected
         # the dedupe step's duplicate and passage searches, when it indexes from scratch, run in tasks (``neardup``,
-        # ``passages``)
+        # ``passages``); the link step takes the merge tally the tasks keyed
         report.rejected.extend(
-            analyse(store, options, runner=job.runner, progress=progress, search=job.duplicates, spans=job.spans)
+            analyse(
+                store,
+                options,
+                runner=job.runner,
+                progress=progress,
+                search=job.duplicates,
+                spans=job.spans,
+                tally=job.tally,
+            )
         )
     return report
 

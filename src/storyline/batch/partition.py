@@ -19,6 +19,7 @@ from functools import partial
 from storyline.budget import over_chars
 from storyline.fetch import FetchOptions
 from storyline.ingest import InputFile, Limits, read_file
+from storyline.link_incremental import ArticleTally, MergeTally, article_tally
 from storyline.pipeline import PipelineOptions, stages
 from storyline.pipeline.policy import Failure, Guarded
 from storyline.records import Analysis, Article, Rejection
@@ -34,25 +35,28 @@ SPLIT_BYTES = 16_000_000
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    """What one input file gave: its articles with their analyses (in step), the items that could not be read,
-    and the articles extraction failed on (stored with an empty analysis, as the analyse job does)."""
+    """What one input file gave: its articles with their analyses and their parts of the entity merge's tally (in
+    step), the items that could not be read, and the articles extraction failed on (stored with an empty analysis,
+    as the analyse job does)."""
 
     source: str
     articles: tuple[Article, ...] = ()
     analyses: tuple[Analysis, ...] = ()
     rejections: tuple[Rejection, ...] = ()
     failures: tuple[Failure, ...] = ()
+    tallies: tuple[ArticleTally, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """What one write stored: new articles, those already stored, and the rejections it recorded (reading, and
-    extraction of the new articles)."""
+    """What one write stored: new articles, those already stored, the rejections it recorded (reading, and
+    extraction of the new articles), and the entity merge's tally of the new articles."""
 
     new: int = 0
     seen: int = 0
     rejected: tuple[Rejection, ...] = ()
     failed: tuple[Rejection, ...] = ()
+    tally: MergeTally | None = None
 
 
 def split(files: Sequence[InputFile], tasks: int, split_bytes: int = SPLIT_BYTES) -> list[list[InputFile]]:
@@ -109,7 +113,9 @@ def process_file(f: InputFile, options: PipelineOptions, extract: Guarded[Articl
             failures.append(result)
         # a failed article is stored with nothing found, so the analyse job does not try it again
         analyses.append(result if isinstance(result, Analysis) else Analysis(a.id))
-    return FileResult(f.source, tuple(articles), tuple(analyses), tuple(rejections), tuple(failures))
+    # the entity merge's input keyed here, in the task: the driver only adds the parts up (``store_results``)
+    tallies = tuple(article_tally(a.id, an.mentions, a.text) for a, an in zip(articles, analyses))
+    return FileResult(f.source, tuple(articles), tuple(analyses), tuple(rejections), tuple(failures), tallies)
 
 
 def read_articles(files: Iterable[InputFile], options: PipelineOptions) -> Iterator[Article]:
@@ -144,7 +150,8 @@ def _read(f: InputFile, fetch: FetchOptions, limits: Limits) -> Iterator[Article
 def store_results(store: Store, results: Sequence[FileResult]) -> Written:
     """Write what ``results`` hold in one transaction: the articles not stored yet, the analyses of those, and the
     rejections (of reading, and of extracting the new articles). Idempotent: a second write of the same results
-    stores nothing more (articles already stored keep their analyses, whoever wrote them)."""
+    stores nothing more (articles already stored keep their analyses, whoever wrote them). The written record
+    carries the merge tally of the articles it stored (each counted once)."""
     articles = [a for r in results for a in r.articles]
     with store.atomic():
         new = set(store.add_articles(articles))
@@ -153,7 +160,11 @@ def store_results(store: Store, results: Sequence[FileResult]) -> Written:
         failed = tuple(f.rejection() for r in results for f in r.failures if f.item in new)
         store.add_rejections([*rejected, *failed])
     seen = len({a.id for a in articles}) - len(new)
-    return Written(len(new), seen, rejected, failed)
+    tally = MergeTally()
+    for part in (t for r in results for t in r.tallies):
+        if part.article in new and part.article not in tally.ids:
+            tally.add(part)
+    return Written(len(new), seen, rejected, failed, tally)
 
 
 def write_partition(url: str, results: Iterable[FileResult]) -> Iterator[Written]:

@@ -43,6 +43,7 @@ from storyline.dedupe.passages import SpanRows
 from storyline.dedupe.tokens import U64
 from storyline.errors import MissingExtra, StorylineError
 from storyline.ingest import InputFile
+from storyline.link_incremental import MergeTally
 from storyline.pipeline import IngestReport, PipelineOptions
 from storyline.progress import Progress, steps
 from storyline.records import Article, Duplicate
@@ -142,6 +143,9 @@ class SparkBatch:
     def __init__(self, spark: SparkSession) -> None:
         self.context = spark.sparkContext
         self.runner = SparkRunner(self.context)
+        # the entity merge's tally of the articles ``stage`` stored, keyed in its tasks (``analyse``'s link step
+        # takes it in place of reading their mentions and texts back)
+        self.tally = MergeTally()
 
     def stage(
         self, store: Store, files: Sequence[InputFile], options: PipelineOptions, progress: Progress | None = None
@@ -157,6 +161,8 @@ class SparkBatch:
                     report.new += w.new
                     report.seen += w.seen
                     report.rejected.extend([*w.rejected, *w.failed])
+                    if w.tally is not None:
+                        self.tally.add(w.tally)
                 task.advance(sum(len(g) for g in part))
         log.info("batch: %d new, %d already stored, %d rejected", report.new, report.seen, len(report.rejected))
         return report

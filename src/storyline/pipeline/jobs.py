@@ -46,6 +46,7 @@ from storyline.dedupe import update as dedupe_update
 from storyline.embed import Embedder
 from storyline.fetch import FetchOptions
 from storyline.ingest import Limits, read
+from storyline.link_incremental import MergeTally, tally
 from storyline.pipeline import sources, stages
 from storyline.pipeline.policy import Failure, Guarded
 from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
@@ -185,6 +186,7 @@ def analyse(
     progress: Progress | None = None,
     search: DuplicateSearch | None = None,
     spans: SpanSearch | None = None,
+    tally: MergeTally | None = None,
 ) -> list[Rejection]:
     """Dedupe, extract what is new, link entities and speakers, cluster new articles, rebuild what changed.
 
@@ -192,11 +194,13 @@ def analyse(
     resumes (every step is idempotent: unchanged input, same output). Returns the articles a stage failed on,
     as rejections (also stored); with ``on_error="raise"`` the first failure stops the run instead. ``search`` is
     the dedupe step's duplicate search when it indexes from scratch (``dedupe_pending``; the batch's in Spark tasks),
-    ``spans`` its passage search then.
+    ``spans`` its passage search then. ``tally`` is the entity merge's tally of the articles new to it, counted where
+    they were extracted (the batch's tasks): the link step takes it in place of their mentions and texts when it
+    covers exactly the articles that step adds, and reads them from the store otherwise.
     """
     own = runner is None
     runner = runner if runner is not None else make_runner(options)
-    job = _Analyse(store, options, runner, steps(progress), search, spans)
+    job = _Analyse(store, options, runner, steps(progress), search, spans, tally)
     try:
         job.dedupe()
         job.extract()
@@ -362,10 +366,12 @@ class _Analyse:
         progress: Progress,
         search: DuplicateSearch | None = None,
         spans: SpanSearch | None = None,
+        tally: MergeTally | None = None,
     ) -> None:
         self.store = store
         self.search = search  # the dedupe step's duplicate search from scratch (None: dedupe's own)
         self.spans = spans  # and its passage search (None: dedupe's own)
+        self.tally = tally  # the link step's tally of new articles (None: read from the store)
         self.options = options
         self.runner = runner
         self.progress = progress
@@ -474,15 +480,16 @@ class _Analyse:
                     "" if version is None else f" of version {link_state.VERSION} (found {version})",
                     len(ids),
                 )
-                delta = link_state.link_all(store.mentions(ids), _texts(store, ids), store.quotes(ids))
+                delta = link_state.link_all(self._tally(ids, lambda: _texts(store, ids)), store.quotes(ids))
                 store.set_entities(delta.entities)
             else:
                 ids = store.unmerged_ids()
                 if not ids:
                     self.clock.lap("link (nothing new)")
                     return
-                texts = [a.text for a in store.articles(ids)]
-                delta = link_state.link_new(store, store.mentions(ids), texts, store.quotes(ids))
+                delta = link_state.link_new(
+                    store, self._tally(ids, lambda: (a.text for a in store.articles(ids))), store.quotes(ids)
+                )
                 store.write_entities(delta.entities, delta.dropped)
             store.set_quote_speakers(delta.speakers)
             store.write_merge_state(delta.keys, delta.added, delta.removed, ids, link_state.VERSION, full=delta.full)
@@ -498,6 +505,14 @@ class _Analyse:
             len(delta.speakers),
         )
         self.clock.lap(f"link ({len(ids)} articles, {len(delta.entities)} entities written)")
+
+    def _tally(self, ids: Sequence[str], texts: Callable[[], Iterable[str]]) -> MergeTally:
+        """The merge tally of ``ids``: the one given (a batch's tasks counted it) when it covers exactly them, else
+        counted here from their stored mentions and ``texts()``."""
+        if self.tally is not None and self.tally.ids == set(ids):
+            log.info("link: the tally counted in the batch's tasks (%d keys)", len(self.tally.keys))
+            return self.tally
+        return tally(self.store.mentions(ids), texts())
 
     def cluster(self) -> None:
         """Resume the stored clusterer (its rows, loaded lazily; or replay stored assignments), add the new articles
