@@ -186,3 +186,35 @@ def test_a_story_whose_timeline_fails_becomes_a_rejection_and_is_built_next_time
     assert analyse(store, options) == []  # every timeline checked again: the missing one is built
     assert store.timeline(victim) == clean.timeline(victim) and store.timeline(victim)
     assert store.derived_key("timelines") == clean.derived_key("timelines")
+
+
+def test_timelines_keep_each_articles_sentences_so_a_rebuild_splits_only_articles_it_has_not_seen(
+    any_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timeline step keeps the sentences it split and checked (``timeline.Sentences`` rows, under a key of the
+    code and options): a later analyse rebuilding a story splits only articles with no kept row."""
+    from storyline import timeline
+
+    options = PipelineOptions(use_nlp=False, workers=1)
+    run(any_store, [str(SAMPLE / "wire.jsonl")], options)
+    key = timeline.sentences_key(options.timeline)
+    before = any_store.timeline_sentences(any_store.article_ids(), key)
+    assert before, "the first analyse kept no sentences"
+    assert any_store.timeline_sentences(any_store.article_ids(), "another key") == {}
+    texts = {a.text: a.id for a in any_store.articles()}
+    split: list[str] = []
+    real = timeline.sentence_spans
+
+    def counting(text: str) -> list[tuple[int, int]]:
+        split.append(text)
+        return real(text)
+
+    monkeypatch.setattr(timeline, "sentence_spans", counting)
+    run(any_store, [str(SAMPLE)], options)
+    new = {a.id for a in any_store.articles() if a.text not in texts}
+    assert split, "the add rebuilt no timeline"
+    old_split = {texts[t] for t in split if t in texts}
+    assert not (old_split & set(before)), "an article with kept sentences was split again"
+    after = any_store.timeline_sentences(any_store.article_ids(), key)
+    assert set(before) <= set(after) and (new & set(after))
+    assert all(after[a] == before[a] for a in before if a not in old_split)

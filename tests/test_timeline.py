@@ -10,6 +10,7 @@ from storyline.pipeline import PipelineOptions, run
 from storyline.records import Article, DateMention, Event, Story
 from storyline.store import SQLiteStore
 from storyline.timeline import (
+    Sentences,
     TimelineOptions,
     background_entries,
     build_timeline,
@@ -91,7 +92,10 @@ def test_dates_chosen_by_independent_references() -> None:
     assert all(c.article != "a-1c" for e in entries for c in e.citations)
 
 
-def test_every_citation_points_at_a_real_span_on_the_sample(tmp_path: Path) -> None:
+def _sample(
+    tmp_path: Path,
+) -> tuple[SQLiteStore, dict[str, Article], dict[str, list[DateMention]], dict[str, str]]:
+    """The sample run into a store: the store, its articles, date mentions by article, and duplicate marks."""
     sample = Path(__file__).resolve().parent.parent / "examples" / "sample"
     store = SQLiteStore(tmp_path / "s.db")
     run(store, [str(sample)], PipelineOptions(use_nlp=False))
@@ -99,7 +103,11 @@ def test_every_citation_points_at_a_real_span_on_the_sample(tmp_path: Path) -> N
     mentions: dict[str, list[DateMention]] = {}
     for m in store.date_mentions():
         mentions.setdefault(m.article, []).append(m)
-    dup = {d.article: d.duplicate_of for d in store.duplicates()}
+    return store, articles, mentions, {d.article: d.duplicate_of for d in store.duplicates()}
+
+
+def test_every_citation_points_at_a_real_span_on_the_sample(tmp_path: Path) -> None:
+    store, articles, mentions, dup = _sample(tmp_path)
     n = 0
     for story in store.stories():
         for opts in (TimelineOptions(), TimelineOptions(dates=3, per_date=2)):
@@ -352,3 +360,27 @@ def test_a_background_entry_is_a_happening_not_a_comment_or_a_figure(recall: str
     background = [e.date for e in background_entries("s-1", list(arts.values()), mentions, {}, {}, 3)]
     assert background == (["1998"] if kept else [])
     assert story_timeline(story, events, arts, mentions, {}, {})  # the story's own day stays either way
+
+
+def test_sentences_kept_from_a_build_give_the_same_timelines_without_splitting_or_checking_again(
+    tmp_path: Path,
+) -> None:
+    """``Sentences`` rows a build leaves (the store keeps them) make a later build of any story that holds those
+    articles decode them instead of splitting and checking: same entries, nothing new to keep."""
+    store, articles, mentions, dup = _sample(tmp_path)
+    events = store.events()
+    kept_rows = {}
+    for opts in (TimelineOptions(), TimelineOptions(dates=3, per_date=2), TimelineOptions(max_words=12)):
+        first = Sentences()
+        fresh = {s.id: story_timeline(s, events, articles, mentions, dup, dup, opts, first) for s in store.stories()}
+        rows = kept_rows[repr(opts)] = first.rows()
+        assert rows and set(rows) <= set(articles)
+        kept = Sentences(rows)
+        again = {s.id: story_timeline(s, events, articles, mentions, dup, dup, opts, kept) for s in store.stories()}
+        assert again == fresh and any(fresh.values())
+        assert kept.changed == set(), "a kept article was split or checked again"
+    # and each story alone, given only the rows its options left: the same as the story built from nothing
+    story = max(store.stories(), key=lambda s: len(s.articles))
+    rows = kept_rows[repr(TimelineOptions())]
+    alone = story_timeline(story, events, articles, mentions, dup, dup, TimelineOptions(), Sentences(rows))
+    assert alone == story_timeline(story, events, articles, mentions, dup, dup, TimelineOptions())

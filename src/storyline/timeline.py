@@ -25,11 +25,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
+
+import msgspec
 
 from storyline.extract.anchors import AnchorGroup, Anchors, first_words
 from storyline.records import Article, Citation, DateMention, Event, Story, TimelineEntry
@@ -270,6 +274,79 @@ class _Sentence:
     vector: dict[str, float] | None = None  # its tf-idf under the timeline's one IDF table, once computed
 
 
+_ENCODE = msgspec.msgpack.Encoder().encode
+_DECODE = msgspec.msgpack.Decoder().decode
+
+
+class Sentences:
+    """Each article's sentences and what ``_check`` made of them, kept between builds of a story's timeline.
+
+    A timeline splits every article of its story into sentences and checks the candidates. Both depend only on the
+    article's text and the options, so a rebuild after an add need not redo the old articles'. ``rows()`` encodes
+    the articles this build split or checked anew. A later build given those rows back (``Sentences(rows)``)
+    decodes them instead of splitting and checking again, and gets the same sentences. Rows are valid for one
+    ``TIMELINE_VERSION`` and one set of options: the caller stores them under that key.
+
+    A row is msgpack: the sentences' offsets as 32-bit integers, and per check ("pass:position:start") its
+    outcome, the start it moved the sentence to, and when usable its word count, flags and content words.
+    """
+
+    def __init__(self, rows: Mapping[str, bytes] | None = None) -> None:
+        self._rows = dict(rows or {})  # article -> encoded, decoded on first use
+        self.spans: dict[str, list[tuple[int, int]]] = {}
+        self._checks: dict[str, dict[str, list[Any]]] = {}  # article -> "pass:pos:start" -> _check's result
+        self.changed: set[str] = set()
+
+    def split(self, art: Article) -> list[tuple[int, int]]:
+        """The article's sentences (decoded, or split here once)."""
+        got = self.spans.get(art.id)
+        if got is not None:
+            return got
+        raw = self._rows.pop(art.id, None)
+        if raw is not None:
+            offsets, checks = _DECODE(raw)
+            flat = array("i")
+            flat.frombytes(offsets)
+            got = self.spans[art.id] = list(zip(flat[::2], flat[1::2]))
+            self._checks[art.id] = checks
+            return got
+        got = self.spans[art.id] = sentence_spans(art.text)
+        self._checks[art.id] = {}
+        self.changed.add(art.id)
+        return got
+
+    def check(self, sent: _Sentence, text: str, options: TimelineOptions, step: str) -> bool:
+        """``_check(sent, text, options)`` of one of the timeline's passes (``step``), or its kept result."""
+        checks = self._checks[sent.article]  # split first: the sentence came from ``split``
+        key = f"{step}:{sent.pos}:{sent.start}"
+        got = checks.get(key)
+        if got is None:
+            ok = _check(sent, text, options)
+            got = checks[key] = [ok, sent.start]
+            if ok:
+                got += [sent.n_words, sent.dependent, sent.aside, " ".join(sent.counts.elements())]
+            self.changed.add(sent.article)
+            return ok
+        sent.vector = None
+        sent.start = got[1]
+        if not got[0]:
+            return False
+        sent.n_words, sent.dependent, sent.aside = got[2], got[3], got[4]
+        # as ``_check`` builds them from its list of words: the same counts, in the same order
+        toks = got[5].split()
+        sent.tokens = frozenset(toks)
+        sent.counts = Counter(toks)
+        return True
+
+    def rows(self) -> dict[str, bytes]:
+        """The encoded rows of the articles split or checked anew by this build."""
+        out = {}
+        for a in sorted(self.changed):
+            flat = array("i", [x for span in self.spans[a] for x in span])
+            out[a] = _ENCODE([flat.tobytes(), self._checks[a]])
+        return out
+
+
 @dataclass(slots=True)
 class DaySupport:
     """Who refers to one day: independent sources (roots of duplicate chains) by kind."""
@@ -345,7 +422,7 @@ def select_timeline(
     required_days: Iterable[str] = (),
     event_of_day: Mapping[str, str] | None = None,
     day_articles: Mapping[str, Sequence[str]] | None = None,
-    spans: dict[str, list[tuple[int, int]]] | None = None,
+    sentences: Sentences | None = None,
 ) -> list[TimelineEntry]:
     """A timeline over ``articles``: the best-supported days, each with its most central sentences.
 
@@ -361,8 +438,8 @@ def select_timeline(
         event_of_day: day -> event id, to link entries to events.
         day_articles: day -> articles of the event dated that day; their lead sentences are
             candidates for the day even when published later.
-        spans: article id -> its sentences, shared with the caller's other passes over the same articles
-            (filled here); None: split here alone.
+        sentences: the articles' sentences and their checks, shared with the caller's other passes over the same
+            articles and kept between builds (``Sentences``; filled here); None: split and checked here alone.
 
     Returns:
         Entries oldest first; each cites the exact spans its summary is made of.
@@ -374,7 +451,8 @@ def select_timeline(
     support = {d: s for d, s in support.items() if _in_range(d, options)}
     ranked = rank_days(support, options)
 
-    by_day = _candidates(originals, mentions, support, options, day_articles or {}, {} if spans is None else spans)
+    known = Sentences() if sentences is None else sentences
+    by_day = _candidates(originals, mentions, support, options, day_articles or {}, known)
     required = {d for d in required_days if _in_range(d, options)}
     if options.dates is None and required:
         wanted = [d for d, _ in ranked if d in required] + sorted(required - set(support))
@@ -385,7 +463,7 @@ def select_timeline(
     # IDF over the candidates of the days likely to be shown (tokenising every sentence of a large
     # story costs more than the rest of the timeline together)
     head = wanted if options.dates is None else wanted[: 2 * options.dates]
-    head_sents = [c for d in head for c in _usable(by_day.get(d, ()), by_id, options)]
+    head_sents = [c for d in head for c in _usable(by_day.get(d, ()), by_id, options, known)]
     head_unique = list({id(c): c for c in head_sents}.values())  # a sentence can be a candidate of several days
     idf = idf_table(c.tokens for c in head_unique)
     topic = centroid([_vector(c, idf) for c in head_unique])
@@ -394,13 +472,14 @@ def select_timeline(
     for day in wanted:
         if options.dates is not None and len(entries) >= options.dates:
             break
-        picks = _pick(day, _usable(by_day.get(day, ()), by_id, options), idf, topic, chosen_tokens, options)
+        picks = _pick(day, _usable(by_day.get(day, ()), by_id, options, known), idf, topic, chosen_tokens, options)
         if not picks and day in required:
             # an event date always gets its entry: accept a longer sentence rather than none
             for c in by_day.get(day, ()):
                 c.usable = None
             relaxed = replace(options, max_words=options.max_words * 3)
-            picks = _pick(day, _usable(by_day.get(day, ()), by_id, relaxed), idf, topic, chosen_tokens, relaxed)
+            usable = _usable(by_day.get(day, ()), by_id, relaxed, known, "relaxed")
+            picks = _pick(day, usable, idf, topic, chosen_tokens, relaxed)
         if not picks:
             continue
         sources = (support[day].sources if day in support else set()) | {
@@ -450,10 +529,10 @@ def _candidates(
     support: Mapping[str, DaySupport],
     options: TimelineOptions,
     day_articles: Mapping[str, Sequence[str]],
-    spans: dict[str, list[tuple[int, int]]],
+    sentences: Sentences,
 ) -> dict[str, list[_Sentence]]:
     """Day -> the sentences that name it, and the lead sentences of its articles that name no other day
-    (``spans``: each article's sentences, filled as they are split)."""
+    (``sentences``: each article's sentences, filled as they are split)."""
     by_day: dict[str, list[_Sentence]] = defaultdict(list)
     event_day = {a: d for d, ids in day_articles.items() for a in ids}
     for art in articles:
@@ -462,7 +541,7 @@ def _candidates(
         pub = art.published[:10] if art.published else None
         if not marks and pub not in support and art.id not in event_day:
             continue
-        for pos, (s, e) in enumerate(_split(art, spans)):
+        for pos, (s, e) in enumerate(sentences.split(art)):
             lo, hi = bisect_left(starts, s), bisect_left(starts, e)
             days = frozenset(d for _, d in marks[lo:hi])
             if not days and (pos >= options.lead_sentences or (pub not in support and art.id not in event_day)):
@@ -485,22 +564,19 @@ def _candidates(
     return by_day
 
 
-def _split(art: Article, spans: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
-    """The article's sentences, split once per timeline (``spans`` holds those split so far)."""
-    split = spans.get(art.id)
-    if split is None:
-        split = spans[art.id] = sentence_spans(art.text)
-    return split
-
-
 def _usable(
-    candidates: Iterable[_Sentence], articles: Mapping[str, Article], options: TimelineOptions
+    candidates: Iterable[_Sentence],
+    articles: Mapping[str, Article],
+    options: TimelineOptions,
+    sentences: Sentences,
+    step: str = "main",
 ) -> list[_Sentence]:
-    """The candidates that make a readable summary sentence, tokenised (once per sentence)."""
+    """The candidates that make a readable summary sentence, tokenised (once per sentence; ``step`` names the
+    pass, whose options are its own, for the checks ``sentences`` keeps)."""
     out = []
     for sent in candidates:
         if sent.usable is None:
-            sent.usable = _check(sent, articles[sent.article].text, options)
+            sent.usable = sentences.check(sent, articles[sent.article].text, options, step)
         if sent.usable:
             out.append(sent)
     return out
@@ -605,7 +681,7 @@ def build_timeline(
     duplicate_of: Mapping[str, str],
     options: TimelineOptions = TimelineOptions(),
     *,
-    spans: dict[str, list[tuple[int, int]]] | None = None,
+    sentences: Sentences | None = None,
 ) -> list[TimelineEntry]:
     """The story's timeline, oldest first (see ``select_timeline``); event dates always qualify."""
     if options.dates is None:
@@ -634,12 +710,18 @@ def build_timeline(
         required_days=event_of_day,
         event_of_day=event_of_day,
         day_articles=day_articles,
-        spans=spans,
+        sentences=sentences,
     )
 
 
 # Bump when the timeline stage changes what it produces: stored timelines built by older code are built again.
 TIMELINE_VERSION = 3
+
+
+def sentences_key(options: TimelineOptions) -> str:
+    """The key ``Sentences`` rows are kept under: this code's version and the options (rows kept under another key
+    are split and checked again)."""
+    return hashlib.sha256(f"timeline/{TIMELINE_VERSION}/{options!r}".encode()).hexdigest()[:16]
 
 
 def story_timeline(
@@ -650,17 +732,19 @@ def story_timeline(
     duplicate_of: Mapping[str, str],
     source_of: Mapping[str, str],
     options: TimelineOptions = TimelineOptions(),
+    sentences: Sentences | None = None,
 ) -> list[TimelineEntry]:
     """The story's timeline as stored and as printed: ``build_timeline``, then wire copy folded in ``sources``
-    (``source_of`` from ``dedupe.source_roots``)."""
-    spans: dict[str, list[tuple[int, int]]] = {}  # each article split into sentences once
-    entries = build_timeline(story, events, articles, mentions, duplicate_of, options, spans=spans)
+    (``source_of`` from ``dedupe.source_roots``). ``sentences``: the articles' sentences kept from earlier builds
+    (filled with this build's)."""
+    sentences = Sentences() if sentences is None else sentences  # each article split into sentences once
+    entries = build_timeline(story, events, articles, mentions, duplicate_of, options, sentences=sentences)
     entries = fold_wire_copy(story, entries, articles, mentions, source_of)
     if options.dates is not None or options.background <= 0:
         return entries
     arts = [articles[a] for a in story.articles if a in articles]
     cap = min(options.background, max(1, len(entries) // 2))
-    extra = background_entries(story.id, arts, mentions, duplicate_of, source_of, cap, options, spans=spans)
+    extra = background_entries(story.id, arts, mentions, duplicate_of, source_of, cap, options, sentences=sentences)
     return sorted([*entries, *extra], key=lambda e: e.date)
 
 
@@ -673,21 +757,21 @@ def background_entries(
     limit: int,
     options: TimelineOptions = TimelineOptions(),
     *,
-    spans: dict[str, list[tuple[int, int]]] | None = None,
+    sentences: Sentences | None = None,
 ) -> list[TimelineEntry]:
     """What the story's articles recall from before it began: one entry per recalled day, month or year (at the
     mention's own granularity), cited to the sentence that recalls it, the recalls of several articles merged, at
     most ``limit`` of them, most independent sources first (then the later date).
 
     A recall is a resolved date mention whose whole period ends ``RECALL_DAYS`` or more before the story's first
-    article was published: what the story's own days cannot hold. Copies are never cited. ``spans``: articles'
-    sentences already split (filled here too).
+    article was published: what the story's own days cannot hold. Copies are never cited. ``sentences``: articles'
+    sentences already split and checked (filled here too).
     """
     published = sorted(a.published[:10] for a in articles if a.published and _DAY.match(a.published[:10]))
     if limit <= 0 or not published:
         return []
     before = (date.fromisoformat(published[0]) - timedelta(days=RECALL_DAYS)).isoformat()
-    known = {} if spans is None else spans
+    known = Sentences() if sentences is None else sentences
     recalls: dict[str, list[tuple[_Sentence, str]]] = defaultdict(list)
     for art in articles:
         if art.id in duplicate_of:
@@ -699,7 +783,7 @@ def background_entries(
             if not _in_range(m.value, options):
                 continue  # outside the range asked for (a month or year that starts before ``since`` too)
             if split is None:
-                split = _split(art, known)
+                split = known.split(art)
                 starts = [s for s, _ in split]
             at = bisect_right(starts, m.start) - 1  # the sentence starting last at or before the mention
             if at < 0 or m.start >= split[at][1]:
@@ -707,7 +791,7 @@ def background_entries(
             sent = _Sentence(art.id, *split[at], at, frozenset(), art.published)
             if _FIRST_PERSON.search(art.text, sent.start, sent.end) or _FIGURE.search(art.text, sent.start, sent.end):
                 continue
-            if _check(sent, art.text, options):
+            if known.check(sent, art.text, options, "background"):
                 recalls[m.value].append((sent, source_of.get(art.id, art.id)))
     ranked = sorted(recalls.items(), key=lambda kv: (-len({r for _, r in kv[1]}), _neg(kv[0])))
     out: list[TimelineEntry] = []

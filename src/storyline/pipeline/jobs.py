@@ -53,7 +53,7 @@ from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
 from storyline.progress import Progress, steps
 from storyline.records import Analysis, Article, DateMention, DedupeDelta, Duplicate, Event, Passage, Rejection, Story
 from storyline.store import Store
-from storyline.timeline import TIMELINE_VERSION, TimelineOptions, timeline_digest
+from storyline.timeline import TIMELINE_VERSION, TimelineOptions, sentences_key, timeline_digest
 
 log = logging.getLogger(__name__)
 _PREFETCH = 1000  # articles whose terms' document frequencies the cluster step reads in one query
@@ -679,6 +679,9 @@ class _Analyse:
         ids = list(dict.fromkeys(a for h in held.values() for a in h))
         self.mentions.load(ids)
         by_id = {a.id: a for a in store.articles(ids)} if ids else {}
+        # each article's sentences as the last build split and checked them (valid for this code and options)
+        sentence_key = sentences_key(options)
+        kept = store.timeline_sentences(ids, sentence_key) if ids else {}
         items = [
             stages.TimelineItem(
                 story,
@@ -689,6 +692,7 @@ class _Analyse:
                 {a: source_of[a] for a in held[story.id] if a in source_of},
                 options,
                 digest,
+                {a: kept[a] for a in held[story.id] if a in kept},
             )
             for story, digest in todo
         ]
@@ -696,7 +700,12 @@ class _Analyse:
         guarded = Guarded(stages.story_timeline, "timeline", self.options.on_error, None)
         results = self.runner.map(guarded, items)
         failures = [r for r in results if isinstance(r, Failure)]
-        built = [(item.story.id, r, item.digest) for item, r in zip(items, results) if isinstance(r, list)]
+        built = [
+            (item.story.id, r.entries, item.digest)
+            for item, r in zip(items, results)
+            if isinstance(r, stages.TimelineBuilt)
+        ]
+        sentences = {a: d for r in results if isinstance(r, stages.TimelineBuilt) for a, d in r.sentences.items()}
         counted = {s.id: len({source_of.get(a, a) for a in s.articles}) for s in stories}
         rebuilt = {story_id for story_id, _, _ in built}
         # a store from before the count was kept: its unchanged timelines get their count alone (a full check only:
@@ -708,6 +717,7 @@ class _Analyse:
             store.drop_timelines(gone)
             for story_id, entries, digest in built:
                 store.set_timeline(story_id, entries, digest, counted[story_id])
+            store.set_timeline_sentences(sentences, sentence_key)
             store.set_story_sources({s: n for s, n in uncounted.items() if s not in rebuilt})
             if not failures:  # a failed story keeps no timeline: the next run checks every one again
                 store.set_derived_key("timelines", key)

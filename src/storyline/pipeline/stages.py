@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from storyline.records import (
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CompareItem",
+    "TimelineBuilt",
     "TimelineItem",
     "cluster_terms",
     "compare_event",
@@ -120,6 +121,7 @@ class TimelineItem:
     source_of: Mapping[str, str]
     options: TimelineOptions
     digest: str
+    sentences: Mapping[str, bytes] = field(default_factory=dict)  # articles' kept ``timeline.Sentences`` rows
 
     kind = "story"  # for a failure's rejection row: "timeline: failed on story <id>"
 
@@ -132,10 +134,28 @@ class TimelineItem:
         return f"story {self.story.id}"
 
 
-def story_timeline(item: TimelineItem) -> list[TimelineEntry]:
+@dataclass(frozen=True, slots=True)
+class TimelineBuilt:
+    """One story's timeline: its entries, and the ``timeline.Sentences`` rows of the articles it split or checked
+    anew (for the store to keep)."""
+
+    entries: list[TimelineEntry]
+    sentences: dict[str, bytes]
+
+
+def story_timeline(item: TimelineItem) -> TimelineBuilt:
     """Per story: its dated entries, each citing the article and characters behind it."""
     from storyline import timeline
 
-    return timeline.story_timeline(
-        item.story, item.events, item.articles, item.mentions, item.duplicate_of, item.source_of, item.options
+    sentences = timeline.Sentences(item.sentences)
+    entries = timeline.story_timeline(
+        item.story,
+        item.events,
+        item.articles,
+        item.mentions,
+        item.duplicate_of,
+        item.source_of,
+        item.options,
+        sentences,
     )
+    return TimelineBuilt(entries, sentences.rows())

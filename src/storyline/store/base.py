@@ -354,6 +354,15 @@ class Store(Protocol):
 
     def timeline(self, story: str) -> list[TimelineEntry]: ...
 
+    def timeline_sentences(self, ids: Sequence[str], key: str) -> dict[str, bytes]:
+        """Article -> its sentences as a timeline split and checked them (``timeline.Sentences`` rows), for those of
+        ``ids`` stored under ``key`` (the timeline code and options)."""
+        ...
+
+    def set_timeline_sentences(self, rows: Mapping[str, bytes], key: str) -> None:
+        """Keep articles' ``timeline.Sentences`` rows under ``key`` (replacing any under another key)."""
+        ...
+
     # what analyse reads to rebuild only what changed -------------------------------------------------------------
     def derived_key(self, name: str) -> str | None:
         """The key of the code and options every stored row of ``name`` ("timelines", "comparisons") was last

@@ -269,4 +269,14 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE TABLE dedupe_crowded (key BIGINT PRIMARY KEY)",
         ],
     ),
+    (
+        21,
+        "each article's sentences as timelines split and checked them (issue 15): a rebuild redoes only new articles",
+        [
+            # article -> timeline.Sentences' row (msgpack: sentence offsets and sentence checks), valid for the
+            # timeline code and options named by ``key``; a row under another key is ignored and written again.
+            # Only a cache: deleting the rows changes no output.
+            "CREATE TABLE timeline_sentences (article TEXT PRIMARY KEY, key TEXT NOT NULL, data BYTEA NOT NULL)",
+        ],
+    ),
 ]

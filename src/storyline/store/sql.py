@@ -922,6 +922,16 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
             return {s: d for s, d in self._where_in("SELECT story, digest FROM timeline_digests WHERE story IN", ids)}
         return {s: d for s, d in self._all("SELECT story, digest FROM timeline_digests")}
 
+    def timeline_sentences(self, ids: Sequence[str], key: str) -> dict[str, bytes]:
+        rows = self._where_in("SELECT article, key, data FROM timeline_sentences WHERE article IN", ids)
+        return {a: bytes(d) for a, k, d in rows if k == key}
+
+    def set_timeline_sentences(self, rows: Mapping[str, bytes], key: str) -> None:
+        with self.atomic():
+            self._upsert(
+                "timeline_sentences", ("article", "key", "data"), ("article",), [(a, key, d) for a, d in rows.items()]
+            )
+
     def timeline_stories(self) -> set[str]:
         with self._reading():
             return {r[0] for r in self._all("SELECT DISTINCT story FROM timeline_entries")} | set(
