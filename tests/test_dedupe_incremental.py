@@ -734,9 +734,12 @@ def test_word_mask_is_the_word_character_table_on_every_code_point() -> None:
     ]
 
 
-@pytest.mark.parametrize(("n", "m"), [(50, 10), (100_000, 3), (100_000, 1_000)])
+@pytest.mark.parametrize(
+    ("n", "m"), [(50, 10), (100_000, 3), (100_000, 1_000), (5_000, 20_000), (300_000, 100_000), (5_000, 600_000)]
+)
 def test_membership_by_binary_search_equals_isin(n: int, m: int) -> None:
-    # the window's postings against the keys it covers: the prefiltered path (n > 64 m) and the plain one
+    # the window's postings against the keys it covers: the prefiltered path (n > 64 m, or n >= 4096 against up to
+    # 2^19 keys) and the plain one (few values, or more keys)
     rng = np.random.default_rng(n + m)
     keys = np.sort(rng.integers(0, 2**64, size=m, dtype=np.uint64))
     values = rng.integers(0, 2**64, size=n, dtype=np.uint64)
