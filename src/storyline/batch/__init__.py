@@ -23,8 +23,15 @@ What gathers to the driver, and how large it gets:
 - step 3, all of it: ``pipeline.analyse`` needs what ``storyline run`` needs on the driver for the same store. Its
   dedupe step (duplicates, reused passages and the persistent index) holds the index of up to
   ``jobs.DEDUPE_CHUNK`` articles at once (about 1.7 GiB per 10,000 articles of Timeline17 size, texts and tokens);
-  the entity merge every mention and quote text of the articles new to it; the clusterer the state rows it touches
-  (BENCHMARKS.md, "Streaming at scale"). Each grows with the corpus (the dedupe index up to its chunk).
+  the entity merge one tally row per name key (with the articles naming it) and every quote of the articles new to
+  it; the clusterer the state rows it touches (BENCHMARKS.md, "Streaming at scale"). Each grows with the corpus
+  (the dedupe index up to its chunk).
+
+The entity merge's input is keyed in the tasks: ``partition.process_file`` makes each article's
+``link_incremental.ArticleTally`` (its spellings by name key, counted, and its text's title observations),
+``partition.store_results`` sums those of the articles it stored, and ``SparkBatch.tally`` the writes' sums;
+``analyse`` takes it (``tally=``) in place of reading the mentions and texts back when it covers exactly the
+articles its link step adds (tests/test_batch_spark.py). The merge rules run on the driver over the distinct keys.
 
 ``neardup.near_duplicates`` is the duplicate search of the dedupe step in Spark tasks, with the groups
 ``dedupe.find_duplicates`` makes (tests/test_batch_neardup.py): tokens, MinHash band keys and the exact Jaccard run
