@@ -36,7 +36,7 @@ from storyline.dedupe import (
 from storyline.dedupe.index import Corpus, _winnow, _winnow_at, pack_tokens, unpack_tokens
 from storyline.dedupe.minhash import KNOWN_LSH_PARAMS
 from storyline.dedupe.passages import Passages
-from storyline.dedupe.tokens import member, tokenise_batch, word_chars, word_mask
+from storyline.dedupe.tokens import Members, member, tokenise_batch, word_chars, word_mask
 from storyline.pipeline import update_dedupe
 from storyline.pipeline.jobs import dedupe_pending
 from storyline.records import Article, Duplicate, Passage
@@ -735,16 +735,29 @@ def test_word_mask_is_the_word_character_table_on_every_code_point() -> None:
 
 
 @pytest.mark.parametrize(
-    ("n", "m"), [(50, 10), (100_000, 3), (100_000, 1_000), (5_000, 20_000), (300_000, 100_000), (5_000, 600_000)]
+    ("n", "m"),
+    [
+        (50, 10),
+        (100_000, 3),
+        (100_000, 1_000),
+        (5_000, 20_000),
+        (300_000, 100_000),
+        (5_000, 600_000),
+        (200_000, 900_000),
+    ],
 )
 def test_membership_by_binary_search_equals_isin(n: int, m: int) -> None:
-    # the window's postings against the keys it covers: the prefiltered path (n > 64 m, or n >= 4096 against up to
-    # 2^19 keys) and the plain one (few values, or more keys)
+    # the window's postings against the keys it covers: the prefiltered path (n > 64 m, or n >= 4096 and not far
+    # fewer than the keys: tables of 2^20 to 2^24 slots), the plain one (few values, or far more keys), and one
+    # table tested many times (``Members``)
     rng = np.random.default_rng(n + m)
     keys = np.sort(rng.integers(0, 2**64, size=m, dtype=np.uint64))
     values = rng.integers(0, 2**64, size=n, dtype=np.uint64)
     values[::7] = keys[rng.integers(0, m, size=values[::7].size)]
     assert np.array_equal(member(values, keys), np.isin(values, keys))
+    members = Members(keys)
+    for part in (values[: n // 2], values[n // 2 :], values[:0]):
+        assert np.array_equal(members(part), np.isin(part, keys))
     ranks = np.sort(rng.integers(-(2**40), 2**40, size=m))
     docs = rng.integers(-(2**40), 2**40, size=n)
     docs[::5] = ranks[rng.integers(0, m, size=docs[::5].size)]

@@ -30,8 +30,8 @@ from storyline.dedupe.tokens import (
     I64,
     POLY,
     U64,
+    Members,
     gram_hashes,
-    member,
     mix,
     short_shingle,
     sorted_unique,
@@ -309,8 +309,8 @@ class Corpus:
         n = len(self.articles)
         b, r = lsh_params(opts.near_threshold - opts.lsh_margin, opts.num_perm) if bands else (0, 0)
         covered = None
-        if self.entries is not None:
-            covered = np.sort(np.asarray(list(self.entries[0]), dtype=np.int64).view(np.uint64))
+        if self.entries is not None:  # tested once per batch below: the table is built once
+            covered = Members(np.sort(np.asarray(list(self.entries[0]), dtype=np.int64).view(np.uint64)))
         self.bands: U64 = np.zeros((n, b), dtype=np.uint64)
         keys: list[U64] = []
         gpos: list[I64] = []
@@ -342,7 +342,7 @@ class Corpus:
             if covered is None:
                 sel = _winnow(g, docs, d1 - d0)
             else:  # a slice keeps only the keys it covers (``passages.Passages`` would drop the rest)
-                sel = _winnow_at(g, docs, d1 - d0, np.flatnonzero(member(g, covered)))
+                sel = _winnow_at(g, docs, d1 - d0, np.flatnonzero(covered(g)))
             keys.append(g[sel])
             gpos.append(gpos_k[sel] + lo)
             gdoc.append((docs[sel] + d0).astype(np.int32))
