@@ -714,7 +714,9 @@ def build_timeline(
     )
 
 
-# Bump when the timeline stage changes what it produces: stored timelines built by older code are built again.
+# Bump when the timeline stage changes what it produces: stored timelines built by older code are built again. Bump
+# it too when how sentences are split (``text.sentence_spans``) or checked (``_check``, ``content_tokens``,
+# ``line_kind``) changes: the kept ``Sentences`` rows are keyed by it.
 TIMELINE_VERSION = 3
 
 
