@@ -384,3 +384,17 @@ def test_sentences_kept_from_a_build_give_the_same_timelines_without_splitting_o
     rows = kept_rows[repr(TimelineOptions())]
     alone = story_timeline(story, events, articles, mentions, dup, dup, TimelineOptions(), Sentences(rows))
     assert alone == story_timeline(story, events, articles, mentions, dup, dup, TimelineOptions())
+
+
+def test_a_damaged_sentences_row_is_split_again_and_replaced(tmp_path: Path) -> None:
+    store, articles, mentions, dup = _sample(tmp_path)
+    story = max(store.stories(), key=lambda s: len(s.articles))
+    events = store.events()
+    first = Sentences()
+    want = story_timeline(story, events, articles, mentions, dup, dup, TimelineOptions(), first)
+    rows = first.rows()
+    damaged = dict.fromkeys(rows, b"not msgpack at all")
+    damaged[next(iter(rows))] = b"\x92\xc4\x03abc\x80"  # msgpack, but offsets of a length no int32 array has
+    again = Sentences(damaged)
+    assert story_timeline(story, events, articles, mentions, dup, dup, TimelineOptions(), again) == want
+    assert again.rows() == rows  # every damaged row replaced by the one a clean build keeps

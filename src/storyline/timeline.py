@@ -304,12 +304,16 @@ class Sentences:
             return got
         raw = self._rows.pop(art.id, None)
         if raw is not None:
-            offsets, checks = _DECODE(raw)
-            flat = array("i")
-            flat.frombytes(offsets)
-            got = self.spans[art.id] = list(zip(flat[::2], flat[1::2]))
-            self._checks[art.id] = checks
-            return got
+            try:
+                offsets, checks = _DECODE(raw)
+                flat = array("i")
+                flat.frombytes(offsets)
+            except (msgspec.DecodeError, TypeError, ValueError):
+                pass  # a damaged row: split and check again, and keep the new row in its place
+            else:
+                got = self.spans[art.id] = list(zip(flat[::2], flat[1::2]))
+                self._checks[art.id] = checks
+                return got
         got = self.spans[art.id] = sentence_spans(art.text)
         self._checks[art.id] = {}
         self.changed.add(art.id)
