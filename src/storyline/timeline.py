@@ -674,7 +674,8 @@ def _vector(sent: _Sentence, idf: Mapping[str, float]) -> dict[str, float]:
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / max(1, len(a | b))
+    shared = len(a & b)  # the union's size without building it
+    return shared / max(1, len(a) + len(b) - shared)
 
 
 def build_timeline(
