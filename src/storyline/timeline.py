@@ -543,9 +543,21 @@ def _candidates(
         marks = sorted((m.start, d) for m in mentions.get(art.id, ()) if (d := _mention_day(m)))
         starts = [m[0] for m in marks]
         pub = art.published[:10] if art.published else None
-        if not marks and pub not in support and art.id not in event_day:
+        leads = pub in support or art.id in event_day
+        if not marks and not leads:
             continue
-        for pos, (s, e) in enumerate(sentences.split(art)):
+        # only the sentences that can be a candidate, in order: those a mark falls in, and the leads (the spans
+        # are disjoint and in order, so a mark falls in the last one starting at or before it, or in none)
+        spans = sentences.split(art)
+        visit = set(range(min(options.lead_sentences, len(spans)))) if leads else set()
+        if marks:
+            firsts = [s for s, _ in spans]
+            for m in starts:
+                at = bisect_right(firsts, m) - 1
+                if at >= 0 and m < spans[at][1]:
+                    visit.add(at)
+        for pos in sorted(visit):
+            s, e = spans[pos]
             lo, hi = bisect_left(starts, s), bisect_left(starts, e)
             days = frozenset(d for _, d in marks[lo:hi])
             if not days and (pos >= options.lead_sentences or (pub not in support and art.id not in event_day)):
