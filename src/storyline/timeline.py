@@ -552,15 +552,12 @@ def _candidates(
         visit = set(range(min(options.lead_sentences, len(spans)))) if leads else set()
         if marks:
             firsts = [s for s, _ in spans]
-            for m in starts:
-                at = bisect_right(firsts, m) - 1
-                if at >= 0 and m < spans[at][1]:
-                    visit.add(at)
+            visit.update(at for m in starts if (at := _sentence_at(spans, firsts, m)) is not None)
         for pos in sorted(visit):
             s, e = spans[pos]
             lo, hi = bisect_left(starts, s), bisect_left(starts, e)
             days = frozenset(d for _, d in marks[lo:hi])
-            if not days and (pos >= options.lead_sentences or (pub not in support and art.id not in event_day)):
+            if not days and (pos >= options.lead_sentences or not leads):
                 continue
             sent = _Sentence(art.id, s, e, pos, days, pub)
             for d in days:
@@ -578,6 +575,13 @@ def _candidates(
                 if ev_day not in days:
                     by_day[ev_day].append(sent)
     return by_day
+
+
+def _sentence_at(spans: Sequence[tuple[int, int]], starts: Sequence[int], pos: int) -> int | None:
+    """The index of the sentence holding character ``pos``, or None (``spans`` disjoint and in order, as
+    ``text.sentence_spans`` gives them; ``starts`` their starts): the last one starting at or before it."""
+    at = bisect_right(starts, pos) - 1
+    return at if at >= 0 and pos < spans[at][1] else None
 
 
 def _usable(
@@ -804,8 +808,8 @@ def background_entries(
             if split is None:
                 split = known.split(art)
                 starts = [s for s, _ in split]
-            at = bisect_right(starts, m.start) - 1  # the sentence starting last at or before the mention
-            if at < 0 or m.start >= split[at][1]:
+            at = _sentence_at(split, starts, m.start)
+            if at is None:
                 continue  # before the first sentence, or in the space between two
             sent = _Sentence(art.id, *split[at], at, frozenset(), art.published)
             if _FIRST_PERSON.search(art.text, sent.start, sent.end) or _FIGURE.search(art.text, sent.start, sent.end):
