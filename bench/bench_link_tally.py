@@ -15,7 +15,8 @@ way runs in a fresh Python process, so each peak RSS (``getrusage``) is its own:
   adds them up in input order and merges; its time and peak RSS are the driver's, the workers' CPU time apart.
 
 Printed per way: the driver's wall time of the step (reads included), its peak RSS, the entities, and a digest
-of the entities, state rows and pairs written; the two digests must be equal.
+of the entities, state rows and pairs written; the two digests must be equal. Also the distinct name keys against
+the mentions the ``store`` way read.
 """
 
 from __future__ import annotations
@@ -78,9 +79,13 @@ def run_way(db: str, way: str, workers: int) -> None:
         t2 = time.perf_counter()
         _print(way, ids, t0, t1, t2, 0.0, 0.0, 0.0, delta, len(delta.keys))
         return
+    mentions = 0
     if way == "store":
         texts = (a.text for i in range(0, len(ids), 2000) for a in store.articles(ids[i : i + 2000]))
-        tallied = tally(store.mentions(ids), texts)
+        read = store.mentions(ids)
+        mentions = len(read)
+        tallied = tally(read, texts)
+        del read
     else:
         tallied = MergeTally()
         chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
@@ -94,7 +99,7 @@ def run_way(db: str, way: str, workers: int) -> None:
     t1, c1 = time.perf_counter(), time.process_time()
     delta = link_all(tallied, store.quotes(ids))
     t2 = time.perf_counter()
-    _print(way, ids, t0, t1, t2, c0, c1, worker_cpu, delta, len(tallied.keys))
+    _print(way, ids, t0, t1, t2, c0, c1, worker_cpu, delta, len(tallied.keys), mentions)
 
 
 def _print(
@@ -108,6 +113,7 @@ def _print(
     worker_cpu: float,
     delta: LinkDelta,
     keys: int,
+    mentions: int = 0,
 ) -> None:
     """One way's figures as a JSON line (``t1`` 0: keying and merging were not timed apart)."""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -124,6 +130,7 @@ def _print(
                 "peak_rss_mib": round(rss),
                 "entities": len(delta.entities),
                 "keys": keys,
+                "mentions": mentions,
                 "digest": _digest(delta),
             }
         )
@@ -157,6 +164,9 @@ def main() -> None:
             f"| {r['way']} | {r['articles']:,} | {keying} | {merge} | {r['step_s']} s | "
             f"{r['worker_cpu_s']} s | {r['peak_rss_mib']:,} MiB | {r['entities']:,} |"
         )
+    read = [r for r in rows if r.get("mentions")]
+    if read:
+        print(f"name keys {read[0]['keys']:,} for {read[0]['mentions']:,} mentions read")
     print(
         "digests:",
         ", ".join(r["digest"] for r in rows),
