@@ -73,7 +73,7 @@ from storyline.dedupe.index import Corpus  # noqa: E402
 from storyline.dedupe.passages import Passages  # noqa: E402
 from storyline.ingest import InputFile, discover  # noqa: E402
 from storyline.pipeline import InlineRunner, PipelineOptions, ProcessRunner, Runner, analyse, ingest  # noqa: E402
-from storyline.pipeline.jobs import dedupe_pending  # noqa: E402
+from storyline.pipeline.jobs import DEDUPE_CHUNK, dedupe_pending  # noqa: E402
 from storyline.query import export  # noqa: E402
 from storyline.records import Article, Duplicate  # noqa: E402
 from storyline.store import SQLiteStore  # noqa: E402
@@ -128,6 +128,22 @@ def stored_digest(db: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def whole_digest(db: Path) -> str:
+    """``stored_digest`` and digests of the duplicates, passages, events and stories a whole run stored."""
+    store = SQLiteStore(db)
+    parts = {
+        "duplicates": sorted((d.article, d.duplicate_of) for d in store.duplicates()),
+        "passages": sorted((p.id, p.articles) for p in store.passages()),
+        "events": sorted(tuple(sorted(e.articles)) for e in store.events()),
+        "stories": sorted(tuple(sorted(s.events)) for s in store.stories()),
+    }
+    store.close()
+    out = [f"articles {stored_digest(db)}"]
+    for name, rows in parts.items():
+        out.append(f"{name} {len(rows):,} {hashlib.sha256(repr(rows).encode()).hexdigest()[:16]}")
+    return "; ".join(out)
+
+
 def single_stage(folder: Path, db: Path, options: PipelineOptions) -> dict[str, Any]:
     """Read, store and extract in one process: ``ingest``, then the analyse job's extraction step alone."""
     from storyline.pipeline.jobs import _Analyse
@@ -164,7 +180,7 @@ def single(folder: Path, db: Path, options: PipelineOptions) -> dict[str, Any]:
     t0 = time.perf_counter()
     report = ingest(store, [str(folder)], options)
     t1 = time.perf_counter()
-    dedupe_pending(store, options.dedupe)
+    dedupe_pending(store, options.dedupe, chunk=options.dedupe_chunk)
     t2 = time.perf_counter()
     analyse(store, options)
     t3 = time.perf_counter()
@@ -188,7 +204,7 @@ def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict
         t2 = time.perf_counter()
         search, searched = timed(job.duplicates)
         # as ``run_batch``'s analyse runs it first
-        dedupe_pending(store, options.dedupe, search=search, spans=job.spans)
+        dedupe_pending(store, options.dedupe, chunk=options.dedupe_chunk, search=search, spans=job.spans)
         t3 = time.perf_counter()
         analyse(store, options, runner=job.runner)
         t4 = time.perf_counter()
@@ -450,11 +466,16 @@ def main() -> None:
     parser.add_argument(
         "--no-single", action="store_true", help="skip the one-process run (the first master is the reference)"
     )
+    parser.add_argument(
+        "--dedupe-chunk", type=int, default=DEDUPE_CHUNK, help="articles the dedupe step indexes at once (whole runs)"
+    )
     parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    options = PipelineOptions(use_nlp=args.nlp, workers=1)
+    options = PipelineOptions(use_nlp=args.nlp, workers=1, dedupe_chunk=args.dedupe_chunk)
     if args.child:  # one mode in this process: its figures as one JSON line
         mode, folder, db = args.child
+        if args.scale and not args.stage_only:  # a long run: its steps' log lines as they end
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
         if args.stage_only:
             out = (
                 single_stage(Path(folder), Path(db), options)
@@ -493,11 +514,15 @@ def main() -> None:
             db = Path(tmp) / f"{mode}.db"
             flags = ["--nlp"] if args.nlp else []
             flags += ["--stage-only"] if args.stage_only else []
+            flags += [f"--dedupe-chunk={args.dedupe_chunk}"]
+            flags += [f"--scale={args.scale}"] if args.scale else []
             cmd = [sys.executable, __file__, *flags, "--child", mode, str(folder), str(db)]
             line = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
-            got = stored_digest(db) if args.stage_only else json.dumps(export(SQLiteStore(db)), sort_keys=True)
-            if args.stage_only:
-                print(f"stored articles and analyses of {mode}: digest {got}", flush=True)
+            if args.stage_only or args.scale:  # a scaled store's export is too large to hold: digests and counts
+                got = stored_digest(db) if args.stage_only else whole_digest(db)
+                print(f"stored rows of {mode}: {got}", flush=True)
+            else:
+                got = json.dumps(export(SQLiteStore(db)), sort_keys=True)
             db.unlink()  # a large store is not kept beside the next one
             want = want or got
             _row("one process" if mode == "single" else f"batch {mode}", json.loads(line), got == want)

@@ -3,6 +3,7 @@ into a rejection row while the rest is stored, and ``Settings`` reads flags over
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -131,6 +132,28 @@ def test_settings_flags_over_environment_over_defaults() -> None:
         Settings.load({"STORYLINE_NLP": "perhaps"})
     options = PipelineOptions.from_settings(Settings.load(env), dates=4)
     assert (options.use_nlp, options.workers, options.timeline.dates) == (False, 3, 4)
+    assert options.dedupe_chunk == PipelineOptions().dedupe_chunk  # unset: the pipeline's default
+    chunked = PipelineOptions.from_settings(Settings.load({**env, "STORYLINE_DEDUPE_CHUNK": "50"}))
+    assert chunked.dedupe_chunk == 50
+    with pytest.raises(StorylineError, match=r"\$STORYLINE_DEDUPE_CHUNK"):
+        Settings.load({"STORYLINE_DEDUPE_CHUNK": "0"})
+
+
+def test_the_dedupe_chunk_option_cuts_the_dedupe_step_into_updates_with_the_same_result(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    whole, chunked = SQLiteStore(tmp_path / "whole.db"), SQLiteStore(tmp_path / "chunked.db")
+    with caplog.at_level(logging.INFO, logger="storyline.dedupe.incremental"):
+        run(whole, [str(SAMPLE)], PipelineOptions(use_nlp=False, workers=1))
+        at_once = [r.getMessage() for r in caplog.records if r.getMessage().startswith("dedupe: ")]
+        caplog.clear()
+        run(chunked, [str(SAMPLE)], PipelineOptions(use_nlp=False, workers=1, dedupe_chunk=2))
+        updates = [r.getMessage() for r in caplog.records if r.getMessage().startswith("dedupe: ")]
+    n = len(whole.article_ids())
+    assert len(at_once) == 1 and "indexed at once" in at_once[0]
+    assert len(updates) == -(-n // 2) and sum("re-derived" in u for u in updates) == len(updates) - 1
+    assert sorted(map(repr, whole.duplicates())) == sorted(map(repr, chunked.duplicates()))
+    assert sorted(map(repr, whole.passages())) == sorted(map(repr, chunked.passages()))
 
 
 def test_a_process_pool_works_for_a_program_read_from_stdin() -> None:

@@ -295,6 +295,14 @@ def run(
 @click.option(
     "--per-date", type=click.IntRange(min=1), default=1, show_default=True, help="Summary sentences per date."
 )
+@click.option(
+    "--dedupe-chunk",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Articles the dedupe step indexes at once (default $STORYLINE_DEDUPE_CHUNK, else 20,000: ~3.3 GiB). A batch"
+    " into an empty store is indexed from scratch in one update when it holds at most N: ~1.7 GiB per 10,000 articles.",
+)
 def batch(
     paths: tuple[str, ...],
     engine: str,
@@ -304,6 +312,7 @@ def batch(
     fast: bool,
     n_dates: int | None,
     per_date: int,
+    dedupe_chunk: int | None,
 ) -> None:
     """Ingest and analyse files with the per-article stages on Spark (the spark extra); then the corpus-wide
     steps here. Stores what `storyline run` stores, for the same commands to read.
@@ -318,7 +327,7 @@ def batch(
         raise click.BadParameter(
             f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}", param_hint="'--engine'"
         )
-    settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast))
+    settings = _settings(db=db, use_nlp=_nlp(use_nlp, fast), dedupe_chunk=dedupe_chunk)
     store = _open(settings.db, create=True)
     options = PipelineOptions.from_settings(settings, dates=n_dates, per_date=per_date)
     try:

@@ -60,6 +60,15 @@ _PREFETCH = 1000  # articles whose terms' document frequencies the cluster step 
 T = TypeVar("T")
 
 
+# While the index and the new articles together are at most this many, one update indexes them (from scratch when
+# they are many against the index: fastest); beyond it they go in chunks of this many, incrementally. Measured on
+# 10k T17-derived articles (bench/bench_dedupe_scale.py bulk, 2026-12-05): from scratch 68.6 s, peak RSS 1.66 GiB;
+# in chunks of 2,000, 245 s and 2.42 GiB (each chunk re-reads, re-prunes and rewrites the passages its articles
+# join), so chunks are a bound on the corpus held at once (20k: ~3.3 GiB from scratch, under the 4 GiB default),
+# not a speed-up.
+DEDUPE_CHUNK = 20_000  # ``PipelineOptions.dedupe_chunk``, ``$STORYLINE_DEDUPE_CHUNK``
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PipelineOptions:
     """Options of every stage, passed down explicitly."""
@@ -69,6 +78,7 @@ class PipelineOptions:
     batch_size: int = 200  # articles stored per ingest transaction
     extract_batch: int = 2000  # articles extracted and stored per analyse transaction (bounds memory)
     dedupe: DedupeOptions = field(default_factory=DedupeOptions)
+    dedupe_chunk: int = DEDUPE_CHUNK  # articles the dedupe step indexes at once (``dedupe_pending``)
     cluster: ClusterOptions = field(default_factory=ClusterOptions)
     timeline: TimelineOptions = field(default_factory=TimelineOptions)
     allow_private: bool = False  # fetch URLs on private, loopback and link-local addresses (tests, intranets)
@@ -90,6 +100,7 @@ class PipelineOptions:
             embed=settings.embed,
             cluster=with_embeddings() if settings.embed else ClusterOptions(),
             workers=settings.workers,
+            dedupe_chunk=DEDUPE_CHUNK if settings.dedupe_chunk is None else settings.dedupe_chunk,
             allow_private=settings.allow_private,
             fetch=settings.fetch,
             timeline=TimelineOptions(dates=dates, per_date=per_date),
@@ -219,15 +230,6 @@ def update_dedupe(store: Store, articles: Sequence[Article], options: DedupeOpti
     """The dedupe step alone: index the ``articles`` the dedupe index does not hold yet, in one transaction
     holding the writer lock; returns the ids whose found spans were re-derived."""
     return _dedupe_transaction(store, articles, options, DedupeChanges())
-
-
-# While the index and the new articles together are at most this many, one update indexes them (from scratch when
-# they are many against the index: fastest); beyond it they go in chunks of this many, incrementally. Measured on
-# 10k T17-derived articles (bench/bench_dedupe_scale.py bulk, 2026-12-05): from scratch 68.6 s, peak RSS 1.66 GiB;
-# in chunks of 2,000, 245 s and 2.42 GiB (each chunk re-reads, re-prunes and rewrites the passages its articles
-# join), so chunks are a bound on the corpus held at once (20k: ~3.3 GiB from scratch, under the 4 GiB default),
-# not a speed-up.
-DEDUPE_CHUNK = 20_000
 
 
 @dataclass(slots=True)
@@ -406,7 +408,12 @@ class _Analyse:
         ``self.dedupe_changes`` says which articles' duplicates and passages changed; ``self.duplicates`` and
         ``self.passages`` (every one stored) are read only if a later step asks for them."""
         self.dedupe_changes = dedupe_pending(
-            self.store, self.options.dedupe, progress=self.progress, search=self.search, spans=self.spans
+            self.store,
+            self.options.dedupe,
+            chunk=self.options.dedupe_chunk,
+            progress=self.progress,
+            search=self.search,
+            spans=self.spans,
         )
         unflagged = self.store.unflagged_passages()  # a store from before the flag, or passages written elsewhere
         if unflagged:
