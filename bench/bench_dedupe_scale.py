@@ -150,7 +150,8 @@ class _Steps(logging.Handler):
             self.updates.append({m[1]: float(m[2]) for m in re.finditer(r"(step \d) ([\d.]+) s", msg)})
         elif msg.startswith("dedupe: ") and "read for windows" in msg and self.updates:
             nums = [int(x) for x in re.findall(r"\d+", msg)]
-            self.updates[-1].update(zip(("new", "re-derived", "window", "spans changed", "passages written"), nums))
+            names = ("new", "re-derived", "window", "crowding changed", "keys crowding changed", "spans changed")
+            self.updates[-1].update(zip((*names, "passages written"), nums))
 
 
 def _print_steps(handler: _Steps) -> None:

@@ -543,10 +543,13 @@ class _Update:
         laps.append(("step 6", time.perf_counter()))
         log.debug("dedupe update: %s", ", ".join(f"{n} {t - p:.2f} s" for (_, p), (n, t) in itertools.pairwise(laps)))
         log.info(
-            "dedupe: %d new articles, %d re-derived (%d read for windows), %d spans changed, %d passages written",
+            "dedupe: %d new articles, %d re-derived (%d read for windows; %d stored ones carry a key whose crowding"
+            " changed: %d keys), %d spans changed, %d passages written",
             len(self.new),
             len(targets),
             len(window - targets),
+            len(self.flipped - self.new_ids),
+            len(self.crowded_added) + len(self.crowded_removed),
             len(changed),
             len(passages),
         )
