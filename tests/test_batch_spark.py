@@ -186,6 +186,25 @@ def _counts(store: Store) -> tuple[int, ...]:
     )
 
 
+def test_a_large_corpus_is_searched_in_more_tasks_holding_at_most_a_slice_each_with_the_same_rows(
+    spark: Any, reference: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from storyline.batch import spark as engine
+
+    assert engine.search_slices(4_624, 2) == 2 * engine.WAVE_TASKS  # a small corpus: the tasks of one wave
+    assert engine.search_slices(100_000, 2) == -(-100_000 // engine.SEARCH_SLICE)  # none over a slice
+    assert engine.search_slices(3, 2) == 3
+    monkeypatch.setattr(engine, "SEARCH_SLICE", 4)  # the sample's 37 articles then need 10 tasks, not 4 per core
+    caplog.set_level(logging.INFO, logger="storyline.batch.spark")
+    store = SQLiteStore(tmp_path / "sliced.db")
+    run_batch(store, [str(SAMPLE)], PipelineOptions(use_nlp=False))
+    got = dedupe_rows(store)
+    store.close()
+    searches = [r.getMessage() for r in caplog.records if "search in Spark tasks: 37 articles" in r.getMessage()]
+    assert len(searches) == 2 and all(m.endswith(", 10 tasks") for m in searches), searches
+    assert got == dedupe_rows(open_store(reference))
+
+
 def test_the_tasks_store_every_analysis_so_analyse_extracts_nothing(spark: Any) -> None:
     from storyline.batch.spark import SparkBatch
 

@@ -58,6 +58,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DEFAULT_MASTER = "local[*]"
+# Articles one task of the dedupe step's searches holds at most (its ``Corpus``, about 1.7 GiB per 10,000 news
+# articles, and its share of the shuffled postings and tokens): past ``WAVE_TASKS`` slices per core, a large corpus is
+# cut into more slices, so a task's memory follows this, not the corpus.
+SEARCH_SLICE = 2_000
 WAVE_TASKS = 4  # tasks per core in one wave: enough to even out uneven files; on SQLite two waves' results are held
 
 
@@ -137,6 +141,17 @@ class SparkRunner:
         return None  # the session belongs to whoever opened it
 
 
+def search_slices(articles: int, cores: int) -> int:
+    """How many tasks a dedupe search over ``articles`` runs in: ``WAVE_TASKS`` per core, or more so that none
+    holds over ``SEARCH_SLICE`` articles; never more than the articles.
+
+    Example:
+        >>> search_slices(4_624, 2), search_slices(100_000, 2), search_slices(3, 2)
+        (8, 50, 3)
+    """
+    return max(1, min(articles, max(max(1, cores) * WAVE_TASKS, -(-articles // SEARCH_SLICE))))
+
+
 class SparkBatch:
     """The per-file stage of a batch run on one Spark session (``storyline.batch.run_batch`` drives it)."""
 
@@ -193,30 +208,32 @@ class SparkBatch:
     def duplicates(self, articles: Sequence[Article], options: DedupeOptions) -> list[Duplicate]:
         """The dedupe step's duplicate search from scratch (``dedupe.DuplicateSearch``) in Spark tasks: the records
         ``dedupe.find_duplicates`` gives for ``articles``, found by ``neardup.near_duplicates``. The articles go to
-        the tasks from here (the dedupe step holds them for its index anyway), ``WAVE_TASKS`` slices per core."""
+        the tasks from here (the dedupe step holds them for its index anyway), in ``search_slices``."""
         t0 = time.perf_counter()
-        slices = max(1, min(len(articles), self.context.defaultParallelism * WAVE_TASKS))
+        slices = search_slices(len(articles), self.context.defaultParallelism)
         found = near_duplicates(self.context.parallelize(list(articles), slices), options)
         log.info(
-            "batch: duplicate search in Spark tasks: %d articles, %d duplicates, %.1f s",
+            "batch: duplicate search in Spark tasks: %d articles, %d duplicates, %.1f s, %d tasks",
             len(articles),
             len(found),
             time.perf_counter() - t0,
+            slices,
         )
         return found
 
     def spans(self, corpus: Corpus) -> tuple[SpanRows, U64]:
         """The dedupe step's passage search from scratch (``dedupe.SpanSearch``) in Spark tasks: the rows
         ``dedupe.passages.Passages`` pairs and grows itself, found by ``passages.span_rows`` over the corpus's
-        articles (with their ranks and duplicate groups), ``WAVE_TASKS`` slices per core."""
+        articles (with their ranks and duplicate groups), in ``search_slices``."""
         t0 = time.perf_counter()
-        slices = max(1, min(len(corpus.articles), self.context.defaultParallelism * WAVE_TASKS))
+        slices = search_slices(len(corpus.articles), self.context.defaultParallelism)
         rows, crowded = span_search(self.context, slices)(corpus)
         log.info(
-            "batch: passage search in Spark tasks: %d articles, %d spans, %.1f s",
+            "batch: passage search in Spark tasks: %d articles, %d spans, %.1f s, %d tasks",
             len(corpus.articles),
             rows[0].size,
             time.perf_counter() - t0,
+            slices,
         )
         return rows, crowded
 
