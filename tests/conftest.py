@@ -257,3 +257,16 @@ def spark() -> Iterator[Any]:
 
     with session("local[2,3]") as s:
         yield s
+
+
+@pytest.fixture
+def spilling(spark: Any) -> Iterator[Any]:
+    """The session with a Python worker memory of 1 MB: every group-by spills to disk, sorting its keys, as a
+    large corpus's shuffles do past the default 512 MB (read when an RDD is defined, so set here and restored)."""
+    conf = spark.sparkContext._conf
+    before = conf.get("spark.python.worker.memory", None)
+    conf.set("spark.python.worker.memory", "1m")
+    try:
+        yield spark
+    finally:
+        conf.set("spark.python.worker.memory", before or "512m")

@@ -133,3 +133,11 @@ def test_spark_finds_the_duplicates_of_timeline17_grown_at_run_time(spark: Any) 
     want = find_duplicates(articles)
     assert len(want) > 300
     assert _distributed(spark, articles) == want
+
+
+def test_the_search_survives_its_shuffles_spilling_to_disk(spilling: Any) -> None:
+    # a spill sorts a group-by's keys: content hashes and band keys must compare (they did not, at 100k articles)
+    articles = _copies(_sample(), eras=3)
+    want = find_duplicates(articles)
+    assert len(want) > 50 and {d.kind for d in want} == {"exact", "near"}
+    assert _distributed(spilling, articles) == want

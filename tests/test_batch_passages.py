@@ -123,3 +123,8 @@ def test_spark_finds_the_passages_of_timeline17_grown_at_run_time(spark: Any) ->
     articles = t17_grown(5000)
     articles = list({a.id: a for a in articles}.values())
     assert _same(spark, articles, slices=8) > 1000
+
+
+def test_the_search_survives_its_shuffles_spilling_to_disk(spilling: Any) -> None:
+    # a spill sorts each group-by's keys (key partitions, pair partitions, article ranks): they must compare
+    assert _same(spilling, generate(3).articles, slices=3) >= 5

@@ -169,21 +169,27 @@ def near_duplicates(articles: RDD[Article], options: DedupeOptions = DedupeOptio
     return [d for _, d in sorted(dict(rows).items())]  # an article given twice (two files held it) counts once
 
 
-def _keys(s: Sketch) -> list[tuple[str | int, tuple[Order, str]]]:
-    """An article under its content hash (a string) and each of its band keys (integers)."""
+# The shuffle's keys: (0, content hash) and (1, band key). A key of one type, so that they sort: PySpark sorts a
+# group-by's keys when a worker spills it to disk (past ``spark.python.worker.memory``), and a string and an integer
+# do not compare. Found at 100,000 articles, where the shuffle spills; small corpora never do.
+Key = tuple[int, str] | tuple[int, int]
+
+
+def _keys(s: Sketch) -> list[tuple[Key, tuple[Order, str]]]:
+    """An article under its content hash and each of its band keys."""
     row = (s.order, s.content_hash)
-    return [(s.content_hash, row), *((k, row) for k in s.bands)]
+    return [((0, s.content_hash), row), *(((1, k), row) for k in s.bands)]
 
 
 Pair = tuple[Order, Order, bool]  # earlier, later, and whether they share a content hash
 
 
-def _pairs(kv: tuple[str | int, Iterable[tuple[Order, str]]]) -> Iterator[Pair]:
+def _pairs(kv: tuple[Key, Iterable[tuple[Order, str]]]) -> Iterator[Pair]:
     """The pairs one key makes: articles of one content hash each joined to the earliest of them; articles of one
     band every pair (earlier first), as in dedupe, but those sharing a content hash (joined by it already)."""
     key, rows = kv
     members = sorted(set(rows))  # an article given twice is one
-    if isinstance(key, str):
+    if key[0] == 0:
         yield from ((members[0][0], x, True) for x, _ in members[1:])
         return
     for x in range(1, len(members)):
