@@ -6,7 +6,8 @@ peak memory; and the duplicate search in Spark tasks against the driver's dedupe
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --dedupe-step [--masters ...]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --passages [--masters ...]
     SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --timelines [--masters ...]
-    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --scale 50000 --stage-only [--masters ...]
+    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --scale 50000 --stage-only [--masters ...] [--keep DIR]
+    SPARK_LOCAL_IP=127.0.0.1 .venv/bin/python bench/bench_spark.py --corpus-steps DIR/local[2].db [--dedupe-chunk N]
 
 DATASET defaults to ../shared/datasets/timeline17/Timeline17, read at run time (via ../shared/eval/datasets_to_text.py)
 and written to a temporary folder as one JSONL file per topic (as bench_tls_common.py does): 17 files, each a task.
@@ -33,6 +34,9 @@ copy of the store; the duplicates and passages stored must be the same.
 ``--passages`` times the passage search alone on the dataset's articles: in this process ``Passages``'s own pairing
 and growing (``_rows``, the part ``batch.passages`` distributes) and the whole ``run``; on each master the search in
 Spark tasks (``span_search``, twice) and ``run`` given its rows; the passages must be the same.
+``--keep DIR`` keeps each mode's store (named after the mode). ``--corpus-steps DB`` times a batch's corpus-wide
+steps alone (the dedupe step with both searches in Spark tasks, then the rest of ``analyse`` with the Spark runner)
+on a copy of DB, a store whose per-article stages are done (``--stage-only --keep``), on each master.
 ``--timelines`` times the timeline step alone (every story's timeline built, ``stages.story_timeline`` per story
 through the runner) on copies of one analysed store whose timelines were dropped: in this process, over a pool of
 2 local processes, and on each master (twice); the wall time is the step's lap of the ``analyse:`` log line
@@ -221,6 +225,36 @@ def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict
         "n": report.new,
         "times": times,
         "neardup": sum(searched),
+        "driver": _peak_self(),
+        "worker": workers,
+        "jvm": jvm,
+    }
+
+
+def corpus_steps(db: Path, options: PipelineOptions, master: str) -> dict[str, Any]:
+    """A batch's corpus-wide steps alone, on a store whose articles are stored and extracted (``--stage-only
+    --keep``): the dedupe step with both searches in Spark tasks, then the rest of ``analyse`` with the Spark
+    runner, as ``run_batch`` runs them after its tasks."""
+    t0 = time.perf_counter()
+    with session(master) as spark:
+        t1 = time.perf_counter()
+        store = SQLiteStore(db)
+        job = SparkBatch(spark)
+        search, searched = timed(job.duplicates)
+        spans, paired = timed_spans(job.spans)
+        dedupe_pending(store, options.dedupe, chunk=options.dedupe_chunk, search=search, spans=spans)
+        t2 = time.perf_counter()
+        analyse(store, options, runner=job.runner)
+        t3 = time.perf_counter()
+        workers, jvm = _peak_descendants()
+        n = len(store.article_ids())
+        store.close()
+    times = {"spark start": t1 - t0, "dedupe step": t2 - t1, "rest of analyse": t3 - t2, "total": t3 - t1}
+    return {
+        "n": n,
+        "times": times,
+        "neardup": sum(searched),
+        "passage search": sum(paired),
         "driver": _peak_self(),
         "worker": workers,
         "jvm": jvm,
@@ -469,6 +503,15 @@ def main() -> None:
     parser.add_argument(
         "--dedupe-chunk", type=int, default=DEDUPE_CHUNK, help="articles the dedupe step indexes at once (whole runs)"
     )
+    parser.add_argument(
+        "--keep", type=Path, help="keep each mode's store in this folder (named after the mode), not deleted"
+    )
+    parser.add_argument(
+        "--corpus-steps",
+        type=Path,
+        metavar="DB",
+        help="time a batch's corpus-wide steps alone on a copy of DB, a store of --stage-only --keep",
+    )
     parser.add_argument("--child", nargs=3, metavar=("MODE", "FOLDER", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     options = PipelineOptions(use_nlp=args.nlp, workers=1, dedupe_chunk=args.dedupe_chunk)
@@ -476,7 +519,9 @@ def main() -> None:
         mode, folder, db = args.child
         if args.scale and not args.stage_only:  # a long run: its steps' log lines as they end
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-        if args.stage_only:
+        if args.corpus_steps:
+            out = corpus_steps(Path(db), options, mode)
+        elif args.stage_only:
             out = (
                 single_stage(Path(folder), Path(db), options)
                 if mode == "single"
@@ -489,6 +534,19 @@ def main() -> None:
                 else batch(Path(folder), Path(db), options, mode)
             )
         print(json.dumps(out), flush=True)
+        return
+    if args.corpus_steps:
+        for mode in args.masters:
+            with tempfile.TemporaryDirectory(dir=args.corpus_steps.parent) as tmp:
+                db = Path(tmp) / "steps.db"
+                shutil.copyfile(args.corpus_steps, db)
+                flags = [f"--dedupe-chunk={args.dedupe_chunk}", f"--corpus-steps={args.corpus_steps}"]
+                if args.scale:
+                    flags.append(f"--scale={args.scale}")
+                cmd = [sys.executable, __file__, *flags, "--child", mode, tmp, str(db)]
+                line = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+                print(f"stored rows of {mode}: {whole_digest(db)}", flush=True)
+                _row(f"batch {mode}", json.loads(line.splitlines()[-1]), True)
         return
     if not args.dataset.is_dir():
         sys.exit(f"{args.dataset} not found")
@@ -523,7 +581,11 @@ def main() -> None:
                 print(f"stored rows of {mode}: {got}", flush=True)
             else:
                 got = json.dumps(export(SQLiteStore(db)), sort_keys=True)
-            db.unlink()  # a large store is not kept beside the next one
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                shutil.move(db, args.keep / db.name)
+            else:
+                db.unlink()  # a large store is not kept beside the next one
             want = want or got
             _row("one process" if mode == "single" else f"batch {mode}", json.loads(line), got == want)
 
@@ -537,6 +599,8 @@ def _row(name: str, r: dict[str, Any], same: bool) -> None:
         mem += f", Python worker {_mib(r['worker'])}, JVM {_mib(r['jvm'])}"
     if "neardup" in r:
         mem += f"; of the dedupe step, the duplicate search in Spark tasks {r['neardup']:.1f} s"
+    if "passage search" in r:
+        mem += f", the passage search {r['passage search']:.1f} s"
     elif "find_duplicates" in r:
         mem += f"; find_duplicates alone {r['find_duplicates']:.1f} s"
     print(f"{'':<16} peak RSS: {mem}", flush=True)
