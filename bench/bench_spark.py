@@ -198,6 +198,7 @@ def single(folder: Path, db: Path, options: PipelineOptions) -> dict[str, Any]:
 
 
 def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict[str, Any]:
+    """A whole batch: the per-article stages as Spark tasks, then its corpus-wide steps (``_corpus_wide``)."""
     t0 = time.perf_counter()
     with session(master) as spark:
         t1 = time.perf_counter()
@@ -206,53 +207,41 @@ def batch(folder: Path, db: Path, options: PipelineOptions, master: str) -> dict
         files = [f for f in discover([str(folder)]) if isinstance(f, InputFile)]
         report = job.stage(store, files, options)
         t2 = time.perf_counter()
-        search, searched = timed(job.duplicates)
-        # as ``run_batch``'s analyse runs it first
-        dedupe_pending(store, options.dedupe, chunk=options.dedupe_chunk, search=search, spans=job.spans)
-        t3 = time.perf_counter()
-        analyse(store, options, runner=job.runner)
-        t4 = time.perf_counter()
-        workers, jvm = _peak_descendants()
+        steps = _corpus_wide(store, job, options)
         store.close()
-    times = {
-        "spark start": t1 - t0,
-        "tasks (read, extract, write)": t2 - t1,
-        "dedupe step": t3 - t2,
-        "rest of analyse": t4 - t3,
-        "total": t4 - t1,
-    }
-    return {
-        "n": report.new,
-        "times": times,
-        "neardup": sum(searched),
-        "driver": _peak_self(),
-        "worker": workers,
-        "jvm": jvm,
-    }
+    times = {"spark start": t1 - t0, "tasks (read, extract, write)": t2 - t1, **steps.pop("times")}
+    times["total"] = time.perf_counter() - t1
+    return {"n": report.new, "times": times, **steps}
 
 
 def corpus_steps(db: Path, options: PipelineOptions, master: str) -> dict[str, Any]:
-    """A batch's corpus-wide steps alone, on a store whose articles are stored and extracted (``--stage-only
-    --keep``): the dedupe step with both searches in Spark tasks, then the rest of ``analyse`` with the Spark
-    runner, as ``run_batch`` runs them after its tasks."""
+    """A batch's corpus-wide steps alone (``_corpus_wide``), on a store whose articles are stored and extracted
+    (``--stage-only --keep``)."""
     t0 = time.perf_counter()
     with session(master) as spark:
         t1 = time.perf_counter()
         store = SQLiteStore(db)
-        job = SparkBatch(spark)
-        search, searched = timed(job.duplicates)
-        spans, paired = timed_spans(job.spans)
-        dedupe_pending(store, options.dedupe, chunk=options.dedupe_chunk, search=search, spans=spans)
-        t2 = time.perf_counter()
-        analyse(store, options, runner=job.runner)
-        t3 = time.perf_counter()
-        workers, jvm = _peak_descendants()
+        steps = _corpus_wide(store, SparkBatch(spark), options)
         n = len(store.article_ids())
         store.close()
-    times = {"spark start": t1 - t0, "dedupe step": t2 - t1, "rest of analyse": t3 - t2, "total": t3 - t1}
+    times = {"spark start": t1 - t0, **steps.pop("times")}
+    times["total"] = time.perf_counter() - t1
+    return {"n": n, "times": times, **steps}
+
+
+def _corpus_wide(store: SQLiteStore, job: SparkBatch, options: PipelineOptions) -> dict[str, Any]:
+    """What ``run_batch`` runs after its tasks: the dedupe step with both searches in Spark tasks (each timed),
+    then the rest of ``analyse`` with the Spark runner; the peak memory of the workers and the JVM."""
+    search, searched = timed(job.duplicates)
+    spans, paired = timed_spans(job.spans)
+    t0 = time.perf_counter()
+    dedupe_pending(store, options.dedupe, chunk=options.dedupe_chunk, search=search, spans=spans)
+    t1 = time.perf_counter()
+    analyse(store, options, runner=job.runner)
+    t2 = time.perf_counter()
+    workers, jvm = _peak_descendants()
     return {
-        "n": n,
-        "times": times,
+        "times": {"dedupe step": t1 - t0, "rest of analyse": t2 - t1},
         "neardup": sum(searched),
         "passage search": sum(paired),
         "driver": _peak_self(),
@@ -546,7 +535,7 @@ def main() -> None:
                 cmd = [sys.executable, __file__, *flags, "--child", mode, tmp, str(db)]
                 line = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
                 print(f"stored rows of {mode}: {whole_digest(db)}", flush=True)
-                _row(f"batch {mode}", json.loads(line.splitlines()[-1]), True)
+                _row(f"batch {mode}", json.loads(line.splitlines()[-1]), None)  # its digests are printed above
         return
     if not args.dataset.is_dir():
         sys.exit(f"{args.dataset} not found")
@@ -590,10 +579,12 @@ def main() -> None:
             _row("one process" if mode == "single" else f"batch {mode}", json.loads(line), got == want)
 
 
-def _row(name: str, r: dict[str, Any], same: bool) -> None:
+def _row(name: str, r: dict[str, Any], same: bool | None) -> None:
+    """One mode's figures; ``same``: whether its store equals the reference's (None: nothing compared)."""
     n, times = r["n"], r["times"]
     parts = ", ".join(f"{k} {v:.1f} s" for k, v in times.items())
-    print(f"{name:<16} {n} articles, {n / times['total']:.1f} articles/s; {parts}; same export: {same}", flush=True)
+    compared = "" if same is None else f"; same export: {same}"
+    print(f"{name:<16} {n} articles, {n / times['total']:.1f} articles/s; {parts}{compared}", flush=True)
     mem = f"driver {_mib(r['driver'])}"
     if "worker" in r:
         mem += f", Python worker {_mib(r['worker'])}, JVM {_mib(r['jvm'])}"

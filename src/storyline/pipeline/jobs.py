@@ -64,8 +64,8 @@ T = TypeVar("T")
 # they are many against the index: fastest); beyond it they go in chunks of this many, incrementally. Measured on
 # 10k T17-derived articles (bench/bench_dedupe_scale.py bulk, 2026-12-05): from scratch 68.6 s, peak RSS 1.66 GiB;
 # in chunks of 2,000, 245 s and 2.42 GiB (each chunk re-reads, re-prunes and rewrites the passages its articles
-# join), so chunks are a bound on the corpus held at once (20k: ~3.3 GiB from scratch, under the 4 GiB default),
-# not a speed-up.
+# join), so chunks are a bound on the corpus held at once (20k: ~3.3 GiB from scratch, under issue 15's 4 GiB goal),
+# not a speed-up. 100,000 at once: 370 s and 13.4 GiB for the whole analyse's peak (BENCHMARKS.md, 2026-12-07).
 DEDUPE_CHUNK = 20_000  # ``PipelineOptions.dedupe_chunk``, ``$STORYLINE_DEDUPE_CHUNK``
 
 
