@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -398,3 +399,50 @@ def test_a_damaged_sentences_row_is_split_again_and_replaced(tmp_path: Path) -> 
     again = Sentences(damaged)
     assert story_timeline(story, events, articles, mentions, dup, dup, TimelineOptions(), again) == want
     assert again.rows() == rows  # every damaged row replaced by the one a clean build keeps
+
+
+_FLOOD = "Flood waters closed the river road by the Millbrook schools."
+_BUDGET = "Council members approved the budget plan for Millbrook schools."
+_COUNCIL = [
+    "Council members debated the budget plan for Millbrook schools again.",
+    "The Millbrook council budget plan for schools drew members to a debate.",
+    "Millbrook schools wait on the council budget plan, members said.",
+]
+
+
+def _council_days(published: str) -> tuple[list[Article], list[Article]]:
+    """Two sources on 2024-03-04 (a flood, a budget vote: equal but for the topic) and three on ``published``
+    about the budget."""
+    day = [
+        Article(id="a-1", source="1", text=_FLOOD, published="2024-03-04", outlet="x"),
+        Article(id="a-2", source="2", text=_BUDGET, published="2024-03-04", outlet="y"),
+    ]
+    later = [
+        Article(id=f"b-{i}", source=f"b{i}", text=t, published=published, outlet=f"o{i}")
+        for i, t in enumerate(_COUNCIL)
+    ]
+    return day, later
+
+
+def test_a_chronology_day_is_weighed_against_its_window_only() -> None:
+    """With ``context_days`` a day's entry depends on the days within that many days of it and nothing else: the
+    budget articles of June leave March's entry as it was, where the whole timeline's topic changes it."""
+    day, later = _council_days("2024-06-10")
+    local = TimelineOptions(context_days=3, redundancy=1.0)
+    whole = replace(local, context_days=None)
+    alone = select_timeline(day, {}, {}, local)
+    assert [e.summary for e in alone] == [_FLOOD]
+    with_june = select_timeline(day + later, {}, {}, local)
+    assert [e for e in with_june if e.date == "2024-03-04"] == alone
+    assert [e.summary for e in select_timeline(day, {}, {}, whole)] == [_FLOOD]
+    assert [e.summary for e in select_timeline(day + later, {}, {}, whole) if e.date == "2024-03-04"] == [_BUDGET]
+
+
+def test_a_chronology_day_weighs_the_days_inside_its_window() -> None:
+    """The same budget articles two days after the vote are in March 4's window: its topic leans to the budget."""
+    day, later = _council_days("2024-03-06")
+    local = TimelineOptions(context_days=3, redundancy=1.0)
+    got = select_timeline(day + later, {}, {}, local)
+    assert [e.summary for e in got if e.date == "2024-03-04"] == [_BUDGET]
+    outside = select_timeline(day + later, {}, {}, replace(local, context_days=1))
+    assert [e.summary for e in outside if e.date == "2024-03-04"] == [_FLOOD]

@@ -251,6 +251,15 @@ class TimelineOptions:
     chronology_names_day_bonus: float = 0.5
     chronology_dependent_weight: float = 0.5
     chronology_reaction_weight: float = 0.3
+    # What a day's sentences are weighed against: None, the whole timeline (one IDF table and one topic over the
+    # candidates of every day shown, and no sentence repeating one chosen for a day ranked higher); a number N, the
+    # days within N days of it (the IDF table and the topic of their candidates; repeats checked within the day).
+    # A day's entry then depends on nothing outside that window, so a story's chronology is updated day by day as
+    # articles come, not rebuilt (issue 15). The ROUGE-scored --dates mode keeps the whole timeline.
+    context_days: int | None = None
+    # the chronology's window (bench/bench_chronology.py on T17: AR1-F 0.1199-0.1214 for windows of 3 to 30 days,
+    # against 0.1204 for the whole timeline and 0.1177 with no topic at all; 3 is the cheapest to update)
+    chronology_context_days: int | None = 3
     # background entries a story's chronology shows at most: happenings its articles recall from RECALL_DAYS or
     # more before the story's first article, and never more than half as many as its own entries (0: none; the
     # ranked --dates mode shows none)
@@ -466,16 +475,23 @@ def select_timeline(
         wanted = [d for d, _ in ranked if by_day.get(d)]
     # IDF over the candidates of the days likely to be shown (tokenising every sentence of a large
     # story costs more than the rest of the timeline together)
-    head = wanted if options.dates is None else wanted[: 2 * options.dates]
-    head_sents = [c for d in head for c in _usable(by_day.get(d, ()), by_id, options, known)]
-    head_unique = list({id(c): c for c in head_sents}.values())  # a sentence can be a candidate of several days
-    idf = idf_table(c.tokens for c in head_unique)
-    topic = centroid([_vector(c, idf) for c in head_unique])
+    local = options.context_days is not None
+    idf: Mapping[str, float] = {}
+    topic: Mapping[str, float] = {}
+    if not local:
+        head = wanted if options.dates is None else wanted[: 2 * options.dates]
+        head_sents = [c for d in head for c in _usable(by_day.get(d, ()), by_id, options, known)]
+        head_unique = list({id(c): c for c in head_sents}.values())  # a sentence can be a candidate of several days
+        idf = idf_table(c.tokens for c in head_unique)
+        topic = centroid([_vector(c, idf) for c in head_unique])
     chosen_tokens: list[frozenset[str]] = []
     entries: list[TimelineEntry] = []
     for day in wanted:
         if options.dates is not None and len(entries) >= options.dates:
             break
+        if local:
+            idf, topic = _day_context(day, by_day, by_id, options, known)
+            chosen_tokens = []  # repeats are checked within the day
         picks = _pick(day, _usable(by_day.get(day, ()), by_id, options, known), idf, topic, chosen_tokens, options)
         if not picks and day in required:
             # an event date always gets its entry: accept a longer sentence rather than none
@@ -483,7 +499,13 @@ def select_timeline(
                 c.usable = None
             relaxed = replace(options, max_words=options.max_words * 3)
             usable = _usable(by_day.get(day, ()), by_id, relaxed, known, "relaxed")
+            if local:
+                for c in usable:
+                    c.vector = None  # checked again: its vector, if any, is under another day's table
             picks = _pick(day, usable, idf, topic, chosen_tokens, relaxed)
+            if local:
+                for c in by_day.get(day, ()):
+                    c.usable = None  # the other days of its window see it as the main pass checks it
         if not picks:
             continue
         sources = (support[day].sources if day in support else set()) | {
@@ -503,6 +525,27 @@ def select_timeline(
         )
     entries.sort(key=lambda e: e.date)
     return entries
+
+
+def _day_context(
+    day: str,
+    by_day: Mapping[str, Sequence[_Sentence]],
+    by_id: Mapping[str, Article],
+    options: TimelineOptions,
+    sentences: Sentences,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The IDF table and the topic a day's sentences are weighed against when ``options.context_days`` is set: those
+    of the usable candidates of the days within that many days of it (days in order, each day's candidates in
+    order). The window's sentences get their vectors under this table (a sentence is in several days' windows)."""
+    span = options.context_days or 0
+    first = (date.fromisoformat(day) - timedelta(days=span)).isoformat()
+    last = (date.fromisoformat(day) + timedelta(days=span)).isoformat()
+    window = [d for d in sorted(by_day) if first <= d <= last]
+    sents = list({id(c): c for d in window for c in _usable(by_day[d], by_id, options, sentences)}.values())
+    idf = idf_table(c.tokens for c in sents)
+    for c in sents:
+        c.vector = None
+    return idf, centroid([_vector(c, idf) for c in sents])
 
 
 def _days_before(day: str, n: int) -> list[str]:
@@ -694,6 +737,19 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return shared / max(1, len(a) + len(b) - shared)
 
 
+def chronology_options(options: TimelineOptions) -> TimelineOptions:
+    """The options a story's own chronology (no ``dates``) is built with: its longer lines, its weights and its
+    window (the ``chronology_*`` fields)."""
+    return replace(
+        options,
+        max_words=max(options.max_words, options.chronology_max_words),
+        names_day_bonus=max(options.names_day_bonus, options.chronology_names_day_bonus),
+        dependent_weight=max(options.dependent_weight, options.chronology_dependent_weight),
+        reaction_weight=max(options.reaction_weight, options.chronology_reaction_weight),
+        context_days=options.chronology_context_days,
+    )
+
+
 def build_timeline(
     story: Story,
     events: Sequence[Event],
@@ -706,13 +762,7 @@ def build_timeline(
 ) -> list[TimelineEntry]:
     """The story's timeline, oldest first (see ``select_timeline``); event dates always qualify."""
     if options.dates is None:
-        options = replace(
-            options,
-            max_words=max(options.max_words, options.chronology_max_words),
-            names_day_bonus=max(options.names_day_bonus, options.chronology_names_day_bonus),
-            dependent_weight=max(options.dependent_weight, options.chronology_dependent_weight),
-            reaction_weight=max(options.reaction_weight, options.chronology_reaction_weight),
-        )
+        options = chronology_options(options)
     mine = [e for e in events if e.story == story.id]
     ids = list(dict.fromkeys([*story.articles, *(a for e in mine for a in e.articles)]))
     arts = [articles[a] for a in ids if a in articles]
@@ -738,7 +788,7 @@ def build_timeline(
 # Bump when the timeline stage changes what it produces: stored timelines built by older code are built again. Bump
 # it too when how sentences are split (``text.sentence_spans``) or checked (``_check``, ``content_tokens``,
 # ``line_kind``) changes: the kept ``Sentences`` rows are keyed by it.
-TIMELINE_VERSION = 3
+TIMELINE_VERSION = 4
 
 
 def sentences_key(options: TimelineOptions) -> str:
