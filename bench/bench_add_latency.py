@@ -11,7 +11,8 @@ published after everything stored, as a feed brings them), so the store must hav
 generator (its first N; give ``--start N`` when some of them were rejected). Each add writes k of them to a JSON-lines file and runs what ``storyline ingest`` runs, in
 one process with the store open: ``pipeline.ingest`` (read, parse, store) then ``pipeline.analyse`` (every step,
 store writes and commits included). Printed: p50/p95 of the whole add and per article, and p50/p95 per step (from
-the ``analyse:`` timings the pipeline logs with ``-v``). A SQLite store is copied first (the original is never
+the ``analyse:`` timings the pipeline logs with ``-v``). ``--whole-timelines`` builds changed chronologies whole
+(the anchor of the day-by-day update; the first add, not counted with ``--warm 1``, rebuilds them all). A SQLite store is copied first (the original is never
 written) unless ``--in-place``; a PostgreSQL store is always written in place. Fast mode unless ``--full``.
 """
 
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -74,6 +76,12 @@ def main() -> None:
     ap.add_argument("--start", type=int, help="the generator's N the store was built from (default: articles stored)")
     ap.add_argument("--in-place", action="store_true", help="write the SQLite store itself, not a copy")
     ap.add_argument("--full", action="store_true", help="full mode (spaCy NER) instead of fast mode")
+    ap.add_argument(
+        "--whole-timelines",
+        action="store_true",
+        help="build a changed story's chronology whole, each day weighed against the whole timeline (as before "
+        "the day-by-day update: chronology_context_days None); the first add then rebuilds every stored one",
+    )
     args = ap.parse_args()
 
     url, copy = args.db, None
@@ -86,6 +94,8 @@ def main() -> None:
     logging.getLogger("storyline.pipeline").addHandler(laps)
     logging.getLogger("storyline.pipeline").setLevel(logging.INFO)
     options = PipelineOptions(use_nlp=bool(args.full), workers=1)
+    if args.whole_timelines:
+        options = replace(options, timeline=replace(options.timeline, chronology_context_days=None))
     store = open_store(url)
     try:
         stored = len(store.article_ids())

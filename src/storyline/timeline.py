@@ -12,13 +12,15 @@ Two steps, both over the story's articles with copies folded into their original
    articles published that day or the next (``pub_days``) that name no other day; a page header glued
    to a lead (headline, time stamp, wire dateline) is cut off. Each candidate is scored by its
    similarity to the centroid of the day's candidates (what most sources say about that day) and to
-   the whole timeline's topic, nudged by whether it names the day, how early it sits in its article
-   and how far it runs past a wire-chronology length; K are picked greedily without repeating each
-   other or a sentence already chosen for another day. Every sentence is cited (article + span).
+   a topic, nudged by whether it names the day, how early it sits in its article and how far it runs
+   past a wire-chronology length; K are picked greedily without repeating each other. The ranked
+   ``--dates`` mode weighs against the whole timeline (one IDF table and topic; no repeat of a sentence
+   chosen for another day); a story's own chronology against the days within ``context_days`` of the
+   day, so each entry depends on its window only. Every sentence is cited (article + span).
 
 The weights were tuned on Timeline17 by leave-one-topic-out (``bench/bench_tls.py``, BENCHMARKS.md).
-The whole timeline is rebuilt from stored records each time ``analyse`` runs, so it follows the story
-as new articles arrive; it is a pure function of the records.
+A timeline is a pure function of the stored records. ``analyse`` keeps each story's chronology
+current as articles arrive, picking again only the days whose window changed (``timeline_update``).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ _LEAD_STAMP = re.compile(
     r"|\((?:Reuters|AP|AFP|CNN|UPI|Bloomberg|dpa|[A-Z]{2,5})\)\s*(?:--?|—|–)\s+"
 )
 CAPTION = re.compile(r"^(this|the) (picture|photo|image)|\(photo|photo:|file photo|^watch:|^video:|^audio:", re.I)
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _QUOTE_CHARS = ('"', "“", "”")
 # A sentence that opens on what an earlier sentence set up does not stand on its own as a timeline line: a
 # pronoun or demonstrative subject ("He also said ...", "This is the first ..."), a connective ("But", "However",
@@ -389,10 +391,10 @@ def day_support(
     for art in articles:
         root = duplicate_of.get(art.id, art.id)
         pub = art.published[:10] if art.published else None
-        if pub and _DAY.match(pub):
+        if pub and ISO_DAY.match(pub):
             out[pub].published.add(root)
         for m in mentions.get(art.id, ()):
-            day = _mention_day(m)
+            day = mention_day(m)
             if day is None:
                 continue
             out[day].mentioned.add(root)
@@ -403,8 +405,8 @@ def day_support(
     return dict(out)
 
 
-def _mention_day(m: DateMention) -> str | None:
-    if m.value and m.granularity == "day" and _DAY.match(m.value):
+def mention_day(m: DateMention) -> str | None:
+    if m.value and m.granularity == "day" and ISO_DAY.match(m.value):
         return m.value
     return None
 
@@ -436,6 +438,7 @@ def select_timeline(
     event_of_day: Mapping[str, str] | None = None,
     day_articles: Mapping[str, Sequence[str]] | None = None,
     sentences: Sentences | None = None,
+    update: DayUpdate | None = None,
 ) -> list[TimelineEntry]:
     """A timeline over ``articles``: the best-supported days, each with its most central sentences.
 
@@ -453,6 +456,9 @@ def select_timeline(
             candidates for the day even when published later.
         sentences: the articles' sentences and their checks, shared with the caller's other passes over the same
             articles and kept between builds (``Sentences``; filled here); None: split and checked here alone.
+        update: only these days' sentences are picked again (``options.context_days`` set); the other days keep
+            the summary and citations of their entry in ``update.kept``, and only the articles of
+            ``update.read`` are read (the others may be given without their text).
 
     Returns:
         Entries oldest first; each cites the exact spans its summary is made of.
@@ -461,12 +467,16 @@ def select_timeline(
     # copies are never cited, unless their original lies outside this set of articles
     originals = [a for a in articles if duplicate_of.get(a.id) not in by_id]
     support = day_support(articles, mentions, duplicate_of)
-    support = {d: s for d, s in support.items() if _in_range(d, options)}
+    support = {d: s for d, s in support.items() if in_range(d, options)}
     ranked = rank_days(support, options)
 
     known = Sentences() if sentences is None else sentences
+    if update is not None:
+        if options.context_days is None:
+            raise ValueError("a timeline is updated day by day only when each day has a window (context_days)")
+        originals = [a for a in originals if a.id in update.read]
     by_day = _candidates(originals, mentions, support, options, day_articles or {}, known)
-    required = {d for d in required_days if _in_range(d, options)}
+    required = {d for d in required_days if in_range(d, options)}
     if options.dates is None and required:
         wanted = [d for d, _ in ranked if d in required] + sorted(required - set(support))
     elif options.dates is None:
@@ -489,6 +499,13 @@ def select_timeline(
     for day in wanted:
         if options.dates is not None and len(entries) >= options.dates:
             break
+        if update is not None and day not in update.days:
+            kept = update.kept.get(day)
+            if kept is not None:
+                entries.append(
+                    _entry(kept.summary, kept.citations, day, story, support, duplicate_of, day_articles, event_of_day)
+                )
+            continue
         if local:
             idf, topic = _day_context(day, by_day, by_id, options, known)
             chosen_tokens = []  # repeats are checked within the day
@@ -508,23 +525,41 @@ def select_timeline(
                     c.usable = None  # the other days of its window see it as the main pass checks it
         if not picks:
             continue
-        sources = (support[day].sources if day in support else set()) | {
-            duplicate_of.get(a, a) for a in (day_articles or {}).get(day, ())
-        }
         summary = " ".join(by_id[s.article].text[s.start : s.end] for s in picks)
         cites = tuple(Citation(s.article, s.start, s.end) for s in picks)
-        entries.append(
-            TimelineEntry(
-                story,
-                day,
-                summary,
-                cites,
-                max(1, len(sources)),
-                (event_of_day or {}).get(day),
-            )
-        )
+        entries.append(_entry(summary, cites, day, story, support, duplicate_of, day_articles, event_of_day))
     entries.sort(key=lambda e: e.date)
     return entries
+
+
+def _entry(
+    summary: str,
+    cites: tuple[Citation, ...],
+    day: str,
+    story: str,
+    support: Mapping[str, DaySupport],
+    duplicate_of: Mapping[str, str],
+    day_articles: Mapping[str, Sequence[str]] | None,
+    event_of_day: Mapping[str, str] | None,
+) -> TimelineEntry:
+    """A day's entry: its summary and citations, its independent sources and its event."""
+    sources = (support[day].sources if day in support else set()) | {
+        duplicate_of.get(a, a) for a in (day_articles or {}).get(day, ())
+    }
+    return TimelineEntry(story, day, summary, cites, max(1, len(sources)), (event_of_day or {}).get(day))
+
+
+@dataclass(frozen=True, slots=True)
+class DayUpdate:
+    """What a build of a story's chronology redoes (``timeline_update.plan``): the days whose sentences are picked
+    again, the stored entries of the others (by day), and the articles the picking reads."""
+
+    days: frozenset[str]
+    kept: Mapping[str, TimelineEntry]
+    read: frozenset[str]
+    # the recalled periods whose articles are unchanged, as stored (``story_timeline``'s ``recalled``), and those to find again
+    recalls: Mapping[str, Recall] = field(default_factory=dict)
+    recount: frozenset[str] = frozenset()
 
 
 def _day_context(
@@ -538,9 +573,12 @@ def _day_context(
     of the usable candidates of the days within that many days of it (days in order, each day's candidates in
     order). The window's sentences get their vectors under this table (a sentence is in several days' windows)."""
     span = options.context_days or 0
-    first = (date.fromisoformat(day) - timedelta(days=span)).isoformat()
-    last = (date.fromisoformat(day) + timedelta(days=span)).isoformat()
-    window = [d for d in sorted(by_day) if first <= d <= last]
+    if ISO_DAY.match(day):
+        first = (date.fromisoformat(day) - timedelta(days=span)).isoformat()
+        last = (date.fromisoformat(day) + timedelta(days=span)).isoformat()
+        window = [d for d in sorted(by_day) if first <= d <= last and ISO_DAY.match(d)]
+    else:
+        window = [day] if day in by_day else []
     sents = list({id(c): c for d in window for c in _usable(by_day[d], by_id, options, sentences)}.values())
     idf = idf_table(c.tokens for c in sents)
     for c in sents:
@@ -554,7 +592,7 @@ def _days_before(day: str, n: int) -> list[str]:
     return [(d - timedelta(days=i)).isoformat() for i in range(1, n + 1)]
 
 
-def _in_range(day: str, options: TimelineOptions) -> bool:
+def in_range(day: str, options: TimelineOptions) -> bool:
     return not ((options.since and day < options.since) or (options.until and day > options.until))
 
 
@@ -583,7 +621,7 @@ def _candidates(
     by_day: dict[str, list[_Sentence]] = defaultdict(list)
     event_day = {a: d for d, ids in day_articles.items() for a in ids}
     for art in articles:
-        marks = sorted((m.start, d) for m in mentions.get(art.id, ()) if (d := _mention_day(m)))
+        marks = sorted((m.start, d) for m in mentions.get(art.id, ()) if (d := mention_day(m)))
         starts = [m[0] for m in marks]
         pub = art.published[:10] if art.published else None
         leads = pub in support or art.id in event_day
@@ -759,19 +797,12 @@ def build_timeline(
     options: TimelineOptions = TimelineOptions(),
     *,
     sentences: Sentences | None = None,
+    update: DayUpdate | None = None,
 ) -> list[TimelineEntry]:
     """The story's timeline, oldest first (see ``select_timeline``); event dates always qualify."""
     if options.dates is None:
         options = chronology_options(options)
-    mine = [e for e in events if e.story == story.id]
-    ids = list(dict.fromkeys([*story.articles, *(a for e in mine for a in e.articles)]))
-    arts = [articles[a] for a in ids if a in articles]
-    event_of_day: dict[str, str] = {}
-    day_articles: dict[str, list[str]] = defaultdict(list)
-    for ev in sorted(mine, key=lambda e: -len(e.articles)):
-        if ev.date:
-            event_of_day.setdefault(ev.date, ev.id)
-            day_articles[ev.date].extend(ev.articles)
+    arts, event_of_day, day_articles = story_inputs(story, events, articles)
     return select_timeline(
         arts,
         mentions,
@@ -782,7 +813,25 @@ def build_timeline(
         event_of_day=event_of_day,
         day_articles=day_articles,
         sentences=sentences,
+        update=update,
     )
+
+
+def story_inputs(
+    story: Story, events: Sequence[Event], articles: Mapping[str, Article]
+) -> tuple[list[Article], dict[str, str], dict[str, list[str]]]:
+    """A story's articles and those of its events (those in ``articles``, in that order), the event standing for
+    each event date (the largest), and each event date's articles."""
+    mine = [e for e in events if e.story == story.id]
+    ids = list(dict.fromkeys([*story.articles, *(a for e in mine for a in e.articles)]))
+    arts = [articles[a] for a in ids if a in articles]
+    event_of_day: dict[str, str] = {}
+    day_articles: dict[str, list[str]] = defaultdict(list)
+    for ev in sorted(mine, key=lambda e: -len(e.articles)):
+        if ev.date:
+            event_of_day.setdefault(ev.date, ev.id)
+            day_articles[ev.date].extend(ev.articles)
+    return arts, event_of_day, day_articles
 
 
 # Bump when the timeline stage changes what it produces: stored timelines built by older code are built again. Bump
@@ -806,19 +855,45 @@ def story_timeline(
     source_of: Mapping[str, str],
     options: TimelineOptions = TimelineOptions(),
     sentences: Sentences | None = None,
+    update: DayUpdate | None = None,
+    recalled: dict[str, Recall] | None = None,
 ) -> list[TimelineEntry]:
     """The story's timeline as stored and as printed: ``build_timeline``, then wire copy folded in ``sources``
-    (``source_of`` from ``dedupe.source_roots``). ``sentences``: the articles' sentences kept from earlier builds
-    (filled with this build's)."""
+    (``source_of`` from ``dedupe.source_roots``), then its background entries. ``sentences``: the articles'
+    sentences kept from earlier builds (filled with this build's). ``update``: what to keep of the stored
+    chronology (``timeline_update.plan``). ``recalled``: filled with what each recalled period came to (kept with
+    the chronology, so that an update finds again only the periods whose recalling articles changed)."""
     sentences = Sentences() if sentences is None else sentences  # each article split into sentences once
-    entries = build_timeline(story, events, articles, mentions, duplicate_of, options, sentences=sentences)
+    entries = build_timeline(
+        story, events, articles, mentions, duplicate_of, options, sentences=sentences, update=update
+    )
     entries = fold_wire_copy(story, entries, articles, mentions, source_of)
     if options.dates is not None or options.background <= 0:
         return entries
     arts = [articles[a] for a in story.articles if a in articles]
-    cap = min(options.background, max(1, len(entries) // 2))
-    extra = background_entries(story.id, arts, mentions, duplicate_of, source_of, cap, options, sentences=sentences)
+    only = None if update is None else update.recount
+    periods = recalls(arts, mentions, duplicate_of, source_of, options, sentences=sentences, only=only)
+    if update is not None:
+        periods = {**update.recalls, **periods}
+    if recalled is not None:
+        recalled.update(periods)
+    extra = choose_background(story.id, periods, background_cap(entries, options))
     return sorted([*entries, *extra], key=lambda e: e.date)
+
+
+def background_cap(entries: Sequence[TimelineEntry], options: TimelineOptions) -> int:
+    """How many background entries a chronology of ``entries`` (its own, dated) shows at most."""
+    return min(options.background, max(1, sum(not e.background for e in entries) // 2))
+
+
+@dataclass(frozen=True, slots=True)
+class Recall:
+    """What a story's articles say of one period before it (a day, month or year): its independent sources, and
+    the sentence standing for it (its most typical wording; None when no sentence is fit to show)."""
+
+    sources: int
+    cite: Citation | None = None
+    summary: str = ""
 
 
 def background_entries(
@@ -840,21 +915,57 @@ def background_entries(
     article was published: what the story's own days cannot hold. Copies are never cited. ``sentences``: articles'
     sentences already split and checked (filled here too).
     """
-    published = sorted(a.published[:10] for a in articles if a.published and _DAY.match(a.published[:10]))
-    if limit <= 0 or not published:
+    if limit <= 0:
         return []
-    before = (date.fromisoformat(published[0]) - timedelta(days=RECALL_DAYS)).isoformat()
+    return choose_background(
+        story, recalls(articles, mentions, duplicate_of, source_of, options, sentences=sentences), limit
+    )
+
+
+def recall_before(articles: Iterable[Article]) -> str | None:
+    """The day a period must end before to be recalled by a story of ``articles`` (None: no article is dated)."""
+    published = sorted(a.published[:10] for a in articles if a.published and ISO_DAY.match(a.published[:10]))
+    return (date.fromisoformat(published[0]) - timedelta(days=RECALL_DAYS)).isoformat() if published else None
+
+
+def recall_marks(mentions: Iterable[DateMention], before: str, options: TimelineOptions) -> list[DateMention]:
+    """The mentions among ``mentions`` that recall a period ending before ``before`` (in the options' range)."""
+    return [
+        m
+        for m in mentions
+        if m.value
+        and m.granularity in ("day", "month", "year")
+        and period_end(m.value) < before
+        and in_range(m.value, options)  # a month or year that starts before ``since`` is outside the range too
+    ]
+
+
+def recalls(
+    articles: Sequence[Article],
+    mentions: Mapping[str, Sequence[DateMention]],
+    duplicate_of: Mapping[str, str],
+    source_of: Mapping[str, str],
+    options: TimelineOptions = TimelineOptions(),
+    *,
+    sentences: Sentences | None = None,
+    only: Iterable[str] | None = None,
+) -> dict[str, Recall]:
+    """Each period the story's articles recall (``background_entries``), with its sources and its sentence; only
+    the periods of ``only`` when given (their recalling articles must then all be among ``articles`` with text)."""
+    before = recall_before(articles)
+    if before is None:
+        return {}
+    wanted = None if only is None else set(only)
     known = Sentences() if sentences is None else sentences
-    recalls: dict[str, list[tuple[_Sentence, str]]] = defaultdict(list)
+    found: dict[str, list[tuple[_Sentence, str]]] = defaultdict(list)
     for art in articles:
         if art.id in duplicate_of:
             continue
         split: list[tuple[int, int]] | None = None
-        for m in mentions.get(art.id, ()):
-            if not m.value or m.granularity not in ("day", "month", "year") or _period_end(m.value) >= before:
+        for m in recall_marks(mentions.get(art.id, ()), before, options):
+            if wanted is not None and m.value not in wanted:
                 continue
-            if not _in_range(m.value, options):
-                continue  # outside the range asked for (a month or year that starts before ``since`` too)
+            assert m.value is not None  # recall_marks keeps valued mentions only
             if split is None:
                 split = known.split(art)
                 starts = [s for s, _ in split]
@@ -862,27 +973,41 @@ def background_entries(
             if at is None:
                 continue  # before the first sentence, or in the space between two
             sent = _Sentence(art.id, *split[at], at, frozenset(), art.published)
+            found.setdefault(m.value, [])
             if _FIRST_PERSON.search(art.text, sent.start, sent.end) or _FIGURE.search(art.text, sent.start, sent.end):
                 continue
             if known.check(sent, art.text, options, "background"):
-                recalls[m.value].append((sent, source_of.get(art.id, art.id)))
-    ranked = sorted(recalls.items(), key=lambda kv: (-len({r for _, r in kv[1]}), _neg(kv[0])))
+                found[m.value].append((sent, source_of.get(art.id, art.id)))
+    texts = {a.id: a.text for a in articles}
+    out: dict[str, Recall] = {}
+    for period, sents in found.items():
+        if not sents:
+            out[period] = Recall(0)
+            continue
+        pick = _most_shared({id(s): s for s, _ in sents}.values())
+        cite = Citation(pick.article, pick.start, pick.end)
+        out[period] = Recall(len({r for _, r in sents}), cite, texts[pick.article][pick.start : pick.end])
+    return out
+
+
+def choose_background(story: str, periods: Mapping[str, Recall], limit: int) -> list[TimelineEntry]:
+    """The background entries: at most ``limit`` recalled periods, most independent sources first (then the later
+    one), a period left out when a finer or coarser one already stands for it ("2021" beside "June 2021")."""
+    ranked = sorted(
+        ((p, r) for p, r in periods.items() if r.cite is not None), key=lambda kv: (-kv[1].sources, _neg(kv[0]))
+    )
     out: list[TimelineEntry] = []
     for key, found in ranked:
         if len(out) >= limit:
             break
         if any(key.startswith(e.date) or e.date.startswith(key) for e in out):
-            continue  # "2021" beside "June 2021": the finer one already stands for it
-        pick = _most_shared({id(s): s for s, _ in found}.values())
-        text = next(a.text for a in articles if a.id == pick.article)
-        cite = Citation(pick.article, pick.start, pick.end)
-        out.append(
-            TimelineEntry(story, key, text[pick.start : pick.end], (cite,), len({r for _, r in found}), None, True)
-        )
+            continue
+        assert found.cite is not None
+        out.append(TimelineEntry(story, key, found.summary, (found.cite,), found.sources, None, True))
     return out
 
 
-def _period_end(value: str) -> str:
+def period_end(value: str) -> str:
     """The last day of an ISO day, month or year, as an ISO day (for comparing with days)."""
     if len(value) == 4:
         return f"{value}-12-31"

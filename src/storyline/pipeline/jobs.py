@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import IO, TypeVar
 
-from storyline import link_state
+from storyline import link_state, timeline_update
 from storyline.budget import ARTICLE_SECONDS, MAX_CHARS, over_chars
 from storyline.cluster import (
     STATE_VERSION,
@@ -685,21 +685,47 @@ class _Analyse:
         }
         ids = list(dict.fromkeys(a for h in held.values() for a in h))
         self.mentions.load(ids)
-        by_id = {a.id: a for a in store.articles(ids)} if ids else {}
+        dup_of = {s.id: {a: duplicate_of[a] for a in held[s.id] if a in duplicate_of} for s, _ in todo}
+        src_of = {s.id: {a: source_of[a] for a in held[s.id] if a in source_of} for s, _ in todo}
+        plans: dict[str, timeline_update.Plan] = {}
+        texts = ids
+        if timeline_update.applies(options) and ids:
+            # a chronology is updated day by day: the days whose inputs changed are picked again, from their
+            # windows' articles; the others keep their stored entries (``timeline_update``)
+            by_id = {a: Article(id=a, source="", text="", published=p) for a, p in store.article_dates(ids).items()}
+            stored_days = store.timeline_days([s.id for s, _ in todo])
+            for story, _ in todo:
+                days = stored_days.get(story.id, {})
+                plans[story.id] = timeline_update.plan(
+                    story,
+                    story_events[story.id],
+                    by_id,
+                    self.mentions,
+                    dup_of[story.id],
+                    src_of[story.id],
+                    options,
+                    days,
+                    store.timeline(story.id) if days else [],
+                )
+            texts = sorted(set().union(*(p.update.read for p in plans.values())))
+            by_id.update({a.id: a for a in store.articles(texts)} if texts else {})
+        else:
+            by_id = {a.id: a for a in store.articles(ids)} if ids else {}
         # each article's sentences as the last build split and checked them (valid for this code and options)
         sentence_key = sentences_key(options)
-        kept = store.timeline_sentences(ids, sentence_key) if ids else {}
+        kept = store.timeline_sentences(texts, sentence_key) if texts else {}
         items = [
             stages.TimelineItem(
                 story,
                 story_events[story.id],
                 {a: by_id[a] for a in held[story.id] if a in by_id},
                 {a: self.mentions.get(a) for a in held[story.id]},
-                {a: duplicate_of[a] for a in held[story.id] if a in duplicate_of},
-                {a: source_of[a] for a in held[story.id] if a in source_of},
+                dup_of[story.id],
+                src_of[story.id],
                 options,
                 digest,
                 {a: kept[a] for a in held[story.id] if a in kept},
+                plans.get(story.id),
             )
             for story, digest in todo
         ]
@@ -708,13 +734,13 @@ class _Analyse:
         results = self.runner.map(guarded, items)
         failures = [r for r in results if isinstance(r, Failure)]
         built = [
-            (item.story.id, r.entries, item.digest)
+            (item.story.id, r.entries, item.digest, r.state)
             for item, r in zip(items, results)
             if isinstance(r, stages.TimelineBuilt)
         ]
         sentences = {a: d for r in results if isinstance(r, stages.TimelineBuilt) for a, d in r.sentences.items()}
         counted = {s.id: len({source_of.get(a, a) for a in s.articles}) for s in stories}
-        rebuilt = {story_id for story_id, _, _ in built}
+        rebuilt = {story_id for story_id, *_ in built}
         # a store from before the count was kept: its unchanged timelines get their count alone (a full check only:
         # such a store has no key, so its first analyse checks every story)
         uncounted = {}
@@ -722,8 +748,8 @@ class _Analyse:
             uncounted = {s: counted[s] for s, n in store.story_sources().items() if n is None and s in counted}
         with store.atomic():
             store.drop_timelines(gone)
-            for story_id, entries, digest in built:
-                store.set_timeline(story_id, entries, digest, counted[story_id])
+            for story_id, entries, digest, state in built:
+                store.set_timeline(story_id, entries, digest, counted[story_id], state)
             store.set_timeline_sentences(sentences, sentence_key)
             store.set_story_sources({s: n for s, n in uncounted.items() if s not in rebuilt})
             if not failures:  # a failed story keeps no timeline: the next run checks every one again
@@ -731,6 +757,15 @@ class _Analyse:
         if failures:
             self._failed(failures)
         said = "" if read is None else f", {read} articles' sources read"
+        if plans:
+            redone = sum(len(p.update.days) for p in plans.values())
+            shown = sum(len(p.days) for p in plans.values())
+            recounted = sum(len(p.update.recount) for p in plans.values())
+            recalled = sum(len(p.periods) for p in plans.values())
+            said += (
+                f"; {redone} of {shown} days picked again, {recounted} of {recalled} recalled periods found again, "
+                f"{len(texts)} articles' texts read"
+            )
         self.clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped{said})")
 
     def comparisons(self) -> None:

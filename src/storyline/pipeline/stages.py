@@ -27,6 +27,7 @@ from storyline.records import (
 
 if TYPE_CHECKING:
     from storyline.timeline import TimelineOptions
+    from storyline.timeline_update import Plan
 
 __all__ = [
     "CompareItem",
@@ -122,6 +123,9 @@ class TimelineItem:
     options: TimelineOptions
     digest: str
     sentences: Mapping[str, bytes] = field(default_factory=dict)  # articles' kept ``timeline.Sentences`` rows
+    # what to keep of the stored chronology (``timeline_update.plan``; its articles outside ``plan.update.read``
+    # come without their text); None: built whole
+    plan: Plan | None = None
 
     kind = "story"  # for a failure's rejection row: "timeline: failed on story <id>"
 
@@ -141,6 +145,7 @@ class TimelineBuilt:
 
     entries: list[TimelineEntry]
     sentences: dict[str, bytes]
+    state: dict[str, Any] | None = None  # what to store with the chronology for its next update (when planned)
 
 
 def story_timeline(item: TimelineItem) -> TimelineBuilt:
@@ -148,6 +153,7 @@ def story_timeline(item: TimelineItem) -> TimelineBuilt:
     from storyline import timeline
 
     sentences = timeline.Sentences(item.sentences)
+    recalled: dict[str, timeline.Recall] = {}
     entries = timeline.story_timeline(
         item.story,
         item.events,
@@ -157,5 +163,8 @@ def story_timeline(item: TimelineItem) -> TimelineBuilt:
         item.source_of,
         item.options,
         sentences,
+        None if item.plan is None else item.plan.update,
+        recalled,
     )
-    return TimelineBuilt(entries, sentences.rows())
+    state = None if item.plan is None else item.plan.state(recalled)
+    return TimelineBuilt(entries, sentences.rows(), state)

@@ -335,9 +335,25 @@ class Store(Protocol):
         ...
 
     def set_timeline(
-        self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None, sources: int | None = None
+        self,
+        story: str,
+        entries: Iterable[TimelineEntry],
+        digest: str | None = None,
+        sources: int | None = None,
+        days: Mapping[str, Any] | None = None,
     ) -> None:
-        """Replace a story's timeline; ``digest`` names the inputs it was built from (None: unknown, rebuild next time)."""
+        """Replace a story's timeline; ``digest`` names the inputs it was built from (None: unknown, rebuild next
+        time); ``days``: what an update of the chronology needs (``timeline_update.Plan.state``: each day's and
+        each recalled period's key, and what the periods came to; None: none, the next update builds it whole)."""
+        ...
+
+    def timeline_days(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Story -> the update state stored with its chronology (``set_timeline``'s ``days``), for those of ``ids``
+        that have one."""
+        ...
+
+    def article_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Article id -> its publication date as stored, for those of ``ids`` stored (no text read)."""
         ...
 
     def timeline_digests(self, ids: Sequence[str] | None = None) -> dict[str, str]:

@@ -279,4 +279,13 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE TABLE timeline_sentences (article TEXT PRIMARY KEY, key TEXT NOT NULL, data BYTEA NOT NULL)",
         ],
     ),
+    (
+        22,
+        "a chronology's day keys (issue 15): an update picks again only the days whose inputs changed",
+        [
+            # JSON ``timeline_update.Plan.state``: the key of what each shown day's entry is picked from, and of each
+            # recalled period with what it came to; NULL: none kept, the next update of the story builds it whole.
+            "ALTER TABLE timeline_digests ADD COLUMN days TEXT",
+        ],
+    ),
 ]

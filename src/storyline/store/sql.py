@@ -876,14 +876,24 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
 
     # timelines -------------------------------------------------------------------
     def set_timeline(
-        self, story: str, entries: Iterable[TimelineEntry], digest: str | None = None, sources: int | None = None
+        self,
+        story: str,
+        entries: Iterable[TimelineEntry],
+        digest: str | None = None,
+        sources: int | None = None,
+        days: Mapping[str, Any] | None = None,
     ) -> None:
         with self.atomic():
             self._stale("timelines")
             if digest is None:
                 self._exec("DELETE FROM timeline_digests WHERE story = ?", (story,))
             else:
-                self._upsert("timeline_digests", ("story", "digest", "sources"), ("story",), [(story, digest, sources)])
+                self._upsert(
+                    "timeline_digests",
+                    ("story", "digest", "sources", "days"),
+                    ("story",),
+                    [(story, digest, sources, None if days is None else _dump(dict(days)))],
+                )
             self._replace(
                 "timeline_entries",
                 ("story", "rank", "date", "summary", "citations", "sources", "event", "background"),
@@ -921,6 +931,13 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
         if ids is not None:
             return {s: d for s, d in self._where_in("SELECT story, digest FROM timeline_digests WHERE story IN", ids)}
         return {s: d for s, d in self._all("SELECT story, digest FROM timeline_digests")}
+
+    def timeline_days(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        rows = self._where_in("SELECT story, days FROM timeline_digests WHERE story IN", ids)
+        return {s: json.loads(d) for s, d in rows if d}
+
+    def article_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
+        return {a: p for a, p in self._where_in("SELECT id, published FROM articles WHERE id IN", ids)}
 
     def timeline_sentences(self, ids: Sequence[str], key: str) -> dict[str, bytes]:
         rows = self._where_in("SELECT article, key, data FROM timeline_sentences WHERE article IN", ids)
