@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,3 +181,21 @@ def test_migration_8_indexes_the_passages_an_older_database_holds(db_path: Path)
     assert s.passages(["a-2"]) == [Passage("p-1", "words", ("a-1", "a-2"), "a-1", None)]
     assert s.passages(["a-3"]) == []
     s.close()
+
+
+def test_unanalysed_ids_are_the_articles_after_the_watermark_not_analysed(any_store: Any) -> None:
+    """What the extract step reads: the stored articles without an analysis, found after the analysed articles'
+    watermark (an add reads a range of ``articles_seq``, not every id), in ingest order."""
+    arts = [Article(id=f"a-{i}", source=f"s{i}", text=f"Article number {i} says something.") for i in range(7)]
+    any_store.add_articles(arts[:5])
+    assert not any_store.has_analyses()
+    assert any_store.unanalysed_ids() == [a.id for a in arts[:5]]  # no watermark yet: checked whole
+    any_store.set_analyses([Analysis(a.id) for a in (arts[0], arts[1], arts[3])])
+    assert any_store.has_analyses()
+    any_store.advance_analysed_watermark()  # the prefix analysed whole ends at the second article
+    assert any_store.unanalysed_ids() == ["a-2", "a-4"]  # one behind the watermark's gap is still found
+    any_store.set_analyses([Analysis("a-2"), Analysis("a-4")])
+    any_store.advance_analysed_watermark()
+    assert any_store.unanalysed_ids() == []
+    any_store.add_articles(arts[5:])
+    assert any_store.unanalysed_ids() == ["a-5", "a-6"]

@@ -188,12 +188,16 @@ def _periods(
     if before is None:
         return {}, {}
     found: dict[str, list[tuple[str, str, str | None, int]]] = defaultdict(list)
+    # a period's sources are counted by who is one source among the recalling articles, not by the name of each
+    # one's root: the corpus-wide union renames a group when a link anywhere in it changes
+    first: dict[str, str] = {}
     for a in arts:
         if a.id in duplicate_of:
             continue
         for m in recall_marks(mentions.get(a.id, ()), before, options):
             assert m.value is not None
-            found[m.value].append((a.id, source_of.get(a.id, a.id), a.published, m.start))
+            source = first.setdefault(source_of.get(a.id, a.id), a.id)
+            found[m.value].append((a.id, source, a.published, m.start))
     head = f"timeline-recall/{TIMELINE_VERSION}/{options!r}"
     keys = {p: _digest(head, before, p, rows) for p, rows in found.items()}
     return keys, {p: list(dict.fromkeys(r[0] for r in rows)) for p, rows in found.items()}

@@ -437,10 +437,11 @@ class _Analyse:
 
     def extract(self) -> None:
         """Dates, entity mentions and quotes of the articles not analysed yet, stored a batch at a time."""
-        todo = self.store.unanalysed_ids()
-        self.first_analysis = not self.store.analysed_ids()
+        todo = self.store.unanalysed_ids()  # those after the watermark, not every stored id
+        self.first_analysis = not self.store.has_analyses()
         self.extracted = 0
         if not todo:
+            self.store.advance_analysed_watermark()  # a store from before the watermark gets one
             self.clock.lap("extract (nothing new)")
             return
         use_nlp = stages.nlp_available() if self.options.use_nlp is None else self.options.use_nlp
@@ -449,6 +450,7 @@ class _Analyse:
             for ids in _batches(todo, self.options.extract_batch):
                 self._extract_batch(ids, fn)
                 task.advance(len(ids))
+        self.store.advance_analysed_watermark()
         self.clock.lap(f"extract ({self.extracted} articles)")
 
     def _extract_batch(self, ids: list[str], fn: Guarded[Article, object]) -> None:

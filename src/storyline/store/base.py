@@ -160,6 +160,14 @@ class Store(Protocol):
         """Stored articles with no analysis yet, in ingest order."""
         ...
 
+    def has_analyses(self) -> bool:
+        """Whether any article is analysed (without reading them)."""
+        ...
+
+    def advance_analysed_watermark(self) -> None:
+        """Move the analysed articles' watermark past every article analysed now (after an extract step)."""
+        ...
+
     def date_mentions(self, article_ids: Sequence[str] | None = None) -> list[DateMention]:
         """Date mentions by article and span (all, or those of the given articles); so are ``mentions`` and ``quotes``."""
         ...
