@@ -50,10 +50,12 @@ class _Laps(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.runs: list[dict[str, float]] = []
+        self.last = ""  # the last add's ``analyse:`` line (what each step did)
 
     def emit(self, record: logging.LogRecord) -> None:
         msg = record.getMessage()
         if msg.startswith("analyse: "):
+            self.last = msg
             steps = msg.split(" s: ", 1)[1] if " s: " in msg else ""
             laps: dict[str, float] = defaultdict(float)
             for name, seconds in _LAP.findall(steps):
@@ -127,6 +129,7 @@ def main() -> None:
         for name in dict.fromkeys(n for run in runs for n in run):
             values = [run.get(name, 0.0) for run in runs]
             print(f"  {name:<20} p50 {_pct(values, 50) * 1000:9,.1f} ms   p95 {_pct(values, 95) * 1000:9,.1f} ms")
+        print(f"last add: {laps.last}")
     finally:
         store.close()
         if copy:

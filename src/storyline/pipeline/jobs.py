@@ -692,23 +692,7 @@ class _Analyse:
         plans: dict[str, timeline_update.Plan] = {}
         texts = ids
         if timeline_update.applies(options) and ids:
-            # a chronology is updated day by day: the days whose inputs changed are picked again, from their
-            # windows' articles; the others keep their stored entries (``timeline_update``)
-            by_id = {a: Article(id=a, source="", text="", published=p) for a, p in store.article_dates(ids).items()}
-            stored_days = store.timeline_days([s.id for s, _ in todo])
-            for story, _ in todo:
-                days = stored_days.get(story.id, {})
-                plans[story.id] = timeline_update.plan(
-                    story,
-                    story_events[story.id],
-                    by_id,
-                    self.mentions,
-                    dup_of[story.id],
-                    src_of[story.id],
-                    options,
-                    days,
-                    store.timeline(story.id) if days else [],
-                )
+            plans, by_id = self._plan_timelines([s for s, _ in todo], story_events, dup_of, src_of, ids)
             texts = sorted(set().union(*(p.update.read for p in plans.values())))
             by_id.update({a.id: a for a in store.articles(texts)} if texts else {})
         else:
@@ -769,6 +753,36 @@ class _Analyse:
                 f"{len(texts)} articles' texts read"
             )
         self.clock.lap(f"timelines ({len(todo)} of {len(stories)} rebuilt, {len(gone)} dropped{said})")
+
+    def _plan_timelines(
+        self,
+        stories: Sequence[Story],
+        story_events: Mapping[str, Sequence[Event]],
+        dup_of: Mapping[str, Mapping[str, str]],
+        src_of: Mapping[str, Mapping[str, str]],
+        ids: Sequence[str],
+    ) -> tuple[dict[str, timeline_update.Plan], dict[str, Article]]:
+        """What to redo of each story's stored chronology (``timeline_update.plan``: the days whose inputs changed,
+        picked again from their windows' articles; the others kept), and the stories' articles without their texts
+        (``ids``: every article of theirs; the texts a plan reads are the caller's to add)."""
+        store = self.store
+        by_id = {a: Article(id=a, source="", text="", published=p) for a, p in store.article_dates(ids).items()}
+        stored = store.timeline_days([s.id for s in stories])
+        plans = {}
+        for story in stories:
+            state = stored.get(story.id, {})
+            plans[story.id] = timeline_update.plan(
+                story,
+                story_events[story.id],
+                by_id,
+                self.mentions,
+                dup_of[story.id],
+                src_of[story.id],
+                self.options.timeline,
+                state,
+                store.timeline(story.id) if state else [],
+            )
+        return plans, by_id
 
     def comparisons(self) -> None:
         """The side-by-side of every event two or more independent sources report, rebuilt when its inputs
