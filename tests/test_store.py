@@ -199,3 +199,16 @@ def test_unanalysed_ids_are_the_articles_after_the_watermark_not_analysed(any_st
     assert any_store.unanalysed_ids() == []
     any_store.add_articles(arts[5:])
     assert any_store.unanalysed_ids() == ["a-5", "a-6"]
+
+
+def test_articles_dates_are_read_from_a_covering_index(tmp_path: Path) -> None:
+    """The dedupe update reads thousands of articles' dates by id: from the covering index, not from each article's
+    row beside its text (a cold page per article in a large store)."""
+    store = SQLiteStore(tmp_path / "s.db")
+    store.add_articles([Article(id="a-1", source="s", text="Some words here.", published="2024-01-02", outlet="o")])
+    assert store.article_dates(["a-1", "a-2"]) == {"a-1": "2024-01-02"}
+    assert store.dedupe_index().article_dates(["a-1"]) == {"a-1": ("2024-01-02", "o")}
+    plan = store.conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT id, published FROM {store._dates_from} WHERE id IN (?)", ["a-1"]
+    )
+    assert "COVERING INDEX articles_dates" in " ".join(str(r) for r in plan.fetchall())

@@ -24,6 +24,7 @@ class DedupeIndexSQL:
     """The dedupe index over the host store's connection (a mixin of ``SQLStore``)."""
 
     conn: Any
+    _dates_from: str  # supplied by SQLStore: where articles' dates are read by id
 
     if TYPE_CHECKING:  # supplied by SQLStore
 
@@ -277,7 +278,10 @@ class SQLDedupeIndex:
 
     def article_dates(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
         return {
-            a: (p, o) for a, p, o in self._in("SELECT id, published, outlet FROM articles WHERE id IN ({marks})", ids)
+            a: (p, o)
+            for a, p, o in self._in(
+                f"SELECT id, published, outlet FROM {self._store._dates_from} WHERE id IN ({{marks}})", ids
+            )
         }
 
     def articles(self, ids: Sequence[str]) -> list[Article]:

@@ -114,6 +114,11 @@ class PostgresStore(SQLStore):
             "postgresql: entity_names kept in step with entities; prefix index on entity ids",
             _entity_name_statements(),
         ),
+        (
+            104,
+            "postgresql: articles' dates by id from a covering index (issue 15), read by index-only scans",
+            ["CREATE INDEX articles_dates ON articles(id) INCLUDE (published, outlet)"],
+        ),
     )
 
     def __init__(self, url: str) -> None:

@@ -73,6 +73,9 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
     backend_migrations: tuple[tuple[int, str, list[str]], ...] = ()
     # how SQL says "these two values differ, NULLs included" (SQLite: IS NOT; PostgreSQL: IS DISTINCT FROM)
     _differs = "IS NOT"
+    # where articles' dates are read by id (``article_dates``): a backend names its covering index here when its
+    # planner would otherwise read each article's row from the table (thousands per dedupe update)
+    _dates_from = "articles"
     _local: threading.local
     _lock: threading.RLock
     _guard: AbstractContextManager[Any]
@@ -960,7 +963,7 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
         return {s: json.loads(d) for s, d in rows if d}
 
     def article_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
-        return {a: p for a, p in self._where_in("SELECT id, published FROM articles WHERE id IN", ids)}
+        return {a: p for a, p in self._where_in(f"SELECT id, published FROM {self._dates_from} WHERE id IN", ids)}
 
     def timeline_sentences(self, ids: Sequence[str], key: str) -> dict[str, bytes]:
         rows = self._where_in("SELECT article, key, data FROM timeline_sentences WHERE article IN", ids)

@@ -88,7 +88,15 @@ class SQLiteStore(SQLStore):
         ),
         (103, "sqlite: passage_articles kept in step with passages by triggers", _carrier_statements()),
         (104, "sqlite: entity_names kept in step with entities by triggers", _entity_name_statements()),
+        (
+            105,
+            "sqlite: articles' dates by id from a covering index (issue 15), not from rows stored beside their texts",
+            ["CREATE INDEX articles_dates ON articles(id, published, outlet)"],
+        ),
     )
+    # SQLite's planner takes the primary key's index for ``id IN (...)`` and then reads every row from the table
+    # (a cold page per article in a large store: 1.4 s for 30,000 ids at 100k, against 0.06 s from this index)
+    _dates_from = "articles INDEXED BY articles_dates"
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
