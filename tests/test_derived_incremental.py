@@ -29,7 +29,7 @@ from storyline.records import Article
 from storyline.store import Store
 from storyline.store.sql import dump_comparison
 from storyline.text import sentence_spans
-from storyline.timeline import timeline_digest
+from storyline.timeline import timeline_digest, timeline_shape
 from test_incremental import full_timelines
 
 OPTIONS = PipelineOptions(use_nlp=False, workers=1)
@@ -237,3 +237,18 @@ def test_a_write_outside_analyse_makes_the_next_one_check_everything(
     assert "sources read" not in line  # a full check
     assert stored(any_store) == from_scratch(any_store)
     assert any_store.derived_key("timelines") and any_store.derived_key("comparisons")
+
+
+def test_every_stored_timeline_knows_the_shape_it_was_checked_against(
+    sample: list[Article], any_store: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A story the cluster step rewrites with the same title, articles and events is not read again by the
+    timelines step: it compares the story's shape (``timeline_shape``) with the one stored with its timeline."""
+    half = len(sample) // 2
+    ingest_logged(any_store, sample[:half], caplog)
+    ingest_logged(any_store, sample[half:], caplog)
+    stories = any_store.stories()
+    events = any_store.events()
+    want = {s.id: timeline_shape(s, [e for e in events if e.story == s.id]) for s in stories}
+    assert any_store.timeline_shapes(list(want)) == want
+    assert stored(any_store) == from_scratch(any_store)

@@ -1051,6 +1051,14 @@ def fold_wire_copy(
     ]
 
 
+def timeline_shape(story: Story, events: Sequence[Event]) -> str:
+    """A story's title, articles and events (in the order given): besides its articles' duplicate marks and groups
+    of one source, and the code and options, what ``timeline_digest`` covers. A story rewritten with the same shape
+    whose articles' marks and groups did not change keeps its timeline."""
+    inputs = (f"timeline-shape/{TIMELINE_VERSION}", repr(story), repr(list(events)))
+    return hashlib.sha256("\x1f".join(inputs).encode("utf-8")).hexdigest()
+
+
 def timeline_digest(
     story: Story,
     events: Sequence[Event],

@@ -53,7 +53,7 @@ from storyline.pipeline.runners import InlineRunner, ProcessRunner, Runner
 from storyline.progress import Progress, steps
 from storyline.records import Analysis, Article, DateMention, DedupeDelta, Duplicate, Event, Passage, Rejection, Story
 from storyline.store import Store
-from storyline.timeline import TIMELINE_VERSION, TimelineOptions, sentences_key, timeline_digest
+from storyline.timeline import TIMELINE_VERSION, TimelineOptions, sentences_key, timeline_digest, timeline_shape
 
 log = logging.getLogger(__name__)
 _PREFETCH = 1000  # articles whose terms' document frequencies the cluster step reads in one query
@@ -651,6 +651,17 @@ class _Analyse:
         look = (self.changed_stories - self.dropped_stories) | held
         stories = store.stories(sorted(look)) if look else []
         events = store.events([e for s in stories for e in s.events]) if stories else []
+        if stories:
+            # a story the cluster step rewrote with the same title, articles and events, none of whose articles'
+            # marks or groups changed, keeps its timeline: its digest would not change, so its articles' marks and
+            # groups need not be read
+            shapes = store.timeline_shapes([s.id for s in stories if s.id not in held])
+            mine: dict[str, list[Event]] = defaultdict(list)
+            for ev in events:
+                mine[ev.story].append(ev)
+            same = {s.id for s in stories if shapes.get(s.id) == timeline_shape(s, mine[s.id])}
+            stories = [s for s in stories if s.id not in same]
+            events = [e for e in events if e.story not in same]
         ids = sorted({a for s in stories for a in s.articles} | {a for e in events for a in e.articles})
         duplicate_of = {d.article: d.duplicate_of for d in store.duplicates(ids)} if ids else {}
         source_of = sources.representatives(store.source_groups(ids)) if ids else {}
@@ -675,6 +686,8 @@ class _Analyse:
         story_events: dict[str, list[Event]] = defaultdict(list)
         for ev in events:
             story_events[ev.story].append(ev)
+        shapes = {s.id: timeline_shape(s, story_events[s.id]) for s in stories}
+        had = store.timeline_shapes(list(shapes)) if shapes else {}
         todo: list[tuple[Story, str]] = []
         for story in stories:
             digest = timeline_digest(story, story_events[story.id], duplicate_of, source_of, options)
@@ -736,6 +749,11 @@ class _Analyse:
             store.drop_timelines(gone)
             for story_id, entries, digest, state in built:
                 store.set_timeline(story_id, entries, digest, counted[story_id], state)
+            # every story looked at whose timeline is now current: the shape it was checked against
+            failed = {item.story.id for item, r in zip(items, results) if isinstance(r, Failure)}
+            store.set_timeline_shapes(
+                {s: shape for s, shape in shapes.items() if s not in failed and shape != had.get(s)}
+            )
             store.set_timeline_sentences(sentences, sentence_key)
             store.set_story_sources({s: n for s, n in uncounted.items() if s not in rebuilt})
             if not failures:  # a failed story keeps no timeline: the next run checks every one again

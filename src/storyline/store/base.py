@@ -355,6 +355,15 @@ class Store(Protocol):
         each recalled period's key, and what the periods came to; None: none, the next update builds it whole)."""
         ...
 
+    def timeline_shapes(self, ids: Sequence[str]) -> dict[str, str]:
+        """Story -> the shape (``timeline.timeline_shape``) its stored timeline was last checked against, for those
+        of ``ids`` that have one."""
+        ...
+
+    def set_timeline_shapes(self, shapes: Mapping[str, str]) -> None:
+        """Record the shape each stored timeline of ``shapes`` was checked against (stories with a digest)."""
+        ...
+
     def timeline_days(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Story -> the update state stored with its chronology (``set_timeline``'s ``days``), for those of ``ids``
         that have one."""

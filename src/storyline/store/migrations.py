@@ -297,4 +297,12 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE TABLE analysed_watermark (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL)",
         ],
     ),
+    (
+        24,
+        "the shape a story's timeline was last checked against (issue 15): a story rewritten the same is not read",
+        [
+            # ``timeline.timeline_shape``: the story's title, articles and events; NULL: not known, read it
+            "ALTER TABLE timeline_digests ADD COLUMN shape TEXT",
+        ],
+    ),
 ]

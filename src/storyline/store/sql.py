@@ -958,6 +958,14 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
             return {s: d for s, d in self._where_in("SELECT story, digest FROM timeline_digests WHERE story IN", ids)}
         return {s: d for s, d in self._all("SELECT story, digest FROM timeline_digests")}
 
+    def timeline_shapes(self, ids: Sequence[str]) -> dict[str, str]:
+        rows = self._where_in("SELECT story, shape FROM timeline_digests WHERE story IN", ids)
+        return {s: h for s, h in rows if h}
+
+    def set_timeline_shapes(self, shapes: Mapping[str, str]) -> None:
+        with self.atomic():
+            self._many("UPDATE timeline_digests SET shape = ? WHERE story = ?", ((h, s) for s, h in shapes.items()))
+
     def timeline_days(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         rows = self._where_in("SELECT story, days FROM timeline_digests WHERE story IN", ids)
         return {s: json.loads(d) for s, d in rows if d}
