@@ -30,7 +30,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -477,10 +477,8 @@ def select_timeline(
         originals = [a for a in originals if a.id in update.read]
     by_day = _candidates(originals, mentions, support, options, day_articles or {}, known)
     required = {d for d in required_days if in_range(d, options)}
-    if options.dates is None and required:
-        wanted = [d for d, _ in ranked if d in required] + sorted(required - set(support))
-    elif options.dates is None:
-        wanted = [d for d, _ in ranked if len(support[d].sources) >= options.min_sources]
+    if options.dates is None:
+        wanted = chronology_days(ranked, support, required, options)
     else:
         wanted = [d for d, _ in ranked if by_day.get(d)]
     # IDF over the candidates of the days likely to be shown (tokenising every sentence of a large
@@ -530,6 +528,19 @@ def select_timeline(
         entries.append(_entry(summary, cites, day, story, support, duplicate_of, day_articles, event_of_day))
     entries.sort(key=lambda e: e.date)
     return entries
+
+
+def chronology_days(
+    ranked: Sequence[tuple[str, float]],
+    support: Mapping[str, DaySupport],
+    required: Collection[str],
+    options: TimelineOptions,
+) -> list[str]:
+    """The days a chronology (no ``dates``) shows, best-supported first: its event dates when it has any (``required``),
+    else the days with ``options.min_sources`` independent sources."""
+    if required:
+        return [d for d, _ in ranked if d in required] + sorted(set(required) - set(support))
+    return [d for d, _ in ranked if len(support[d].sources) >= options.min_sources]
 
 
 def _entry(

@@ -6,10 +6,10 @@ are made of: the original articles that can give them a sentence (published on t
 after it, naming it, or in the event dated that day) with their dates and date mentions. Articles never change once
 stored (ids are content hashes), so their ids, dates and marks stand for them.
 
-``plan`` reads none of the texts. It keys each shown day by those inputs, keys the background entries by the
-articles recalling a time before the story and by how many it may show, and compares the keys with the ones stored
-with the chronology: only the days whose key changed are picked again, and only the articles their windows hold
-are read. What it keeps is exactly what a build from scratch would give (``tests/test_timeline_update.py``; the
+``plan`` reads none of the texts. It keys each shown day by those inputs, keys each recalled period (what a
+background entry is chosen from) by the articles recalling it and who is one source among them, and compares the
+keys with the ones stored with the chronology: only the days and periods whose key changed are done again, and
+only the articles they need are read. What it keeps is exactly what a build from scratch would give (``tests/test_timeline_update.py``; the
 pipeline's incremental timelines equal a rebuild, ``tests/test_derived_incremental.py``).
 """
 
@@ -29,6 +29,7 @@ from storyline.timeline import (
     DayUpdate,
     Recall,
     TimelineOptions,
+    chronology_days,
     chronology_options,
     day_support,
     in_range,
@@ -86,11 +87,7 @@ def plan(
     by_id = {a.id: a for a in arts}
     support = {d: s for d, s in day_support(arts, mentions, duplicate_of).items() if in_range(d, opts)}
     required = {d for d in event_of_day if in_range(d, opts)}
-    ranked = rank_days(support, opts)
-    if required:
-        wanted = [d for d, _ in ranked if d in required] + sorted(required - set(support))
-    else:
-        wanted = [d for d, _ in ranked if len(support[d].sources) >= opts.min_sources]
+    wanted = chronology_days(rank_days(support, opts), support, required, opts)
     event_day = {a: d for d, ids in day_articles.items() for a in ids}
     givers = _givers([a for a in arts if duplicate_of.get(a.id) not in by_id], mentions, event_day, opts.pub_days)
     head = f"timeline-day/{TIMELINE_VERSION}/{opts!r}"
