@@ -212,3 +212,14 @@ def test_articles_dates_are_read_from_a_covering_index(tmp_path: Path) -> None:
         f"EXPLAIN QUERY PLAN SELECT id, published FROM {store._dates_from} WHERE id IN (?)", ["a-1"]
     )
     assert "COVERING INDEX articles_dates" in " ".join(str(r) for r in plan.fetchall())
+
+
+def test_a_timeline_state_that_is_not_json_is_none(tmp_path: Path) -> None:
+    """A chronology's stored update state that does not parse is read as none (the next update builds it whole),
+    not an error that stops every analyse."""
+    store = SQLiteStore(tmp_path / "s.db")
+    store.set_timeline("s-1", [], "digest", 1, {"days": {"2024-01-02": "k"}})
+    store.set_timeline("s-2", [], "digest", 1, {"days": {}})
+    assert store.timeline_days(["s-1", "s-2"]) == {"s-1": {"days": {"2024-01-02": "k"}}, "s-2": {"days": {}}}
+    store.conn.execute("UPDATE timeline_digests SET days = '{not json' WHERE story = 's-1'")
+    assert store.timeline_days(["s-1", "s-2"]) == {"s-2": {"days": {}}}

@@ -116,3 +116,22 @@ def test_state_stored_under_other_options_rebuilds_every_day() -> None:
 def _recall(entries: list[TimelineEntry], period: str) -> Recall:
     e = next(e for e in entries if e.background and e.date == period)
     return Recall(e.sources, e.citations[0], e.summary)
+
+
+def test_a_damaged_stored_state_builds_the_chronology_again() -> None:
+    """A state that is not what ``Plan.state`` writes (edited by hand, cut short) is not trusted: every day and
+    period is done again, and the chronology equals a rebuild."""
+    arts = _articles()
+    ids = list(arts)
+    _, built, state = _update(ids, arts, {}, [], TimelineOptions())
+    days = state["days"]
+    assert isinstance(days, dict)
+    for damaged in (
+        {"days": 5, "recalls": "none"},
+        {"days": dict.fromkeys(days, 7), "recalls": {"2019": "x"}},
+        {"days": {}, "recalls": {"2019": [state["recalls"]["2019"][0], "two", None]}},  # type: ignore[index]
+    ):
+        plan, rebuilt, _ = _update(ids, arts, damaged, built, TimelineOptions())
+        assert plan.update.recount == {"2019"}
+        assert plan.update.days == set(days)
+        assert rebuilt == built

@@ -99,7 +99,7 @@ def plan(
     keys = {
         d: _digest(head, d, d in required, [day_keys[e] for e in _window(d, span) if e in day_keys]) for d in wanted
     }
-    old_days = stored.get("days", {})
+    old_days = _mapping(stored.get("days"))  # a state not as ``Plan.state`` writes it is not trusted
     days = frozenset(d for d in wanted if old_days.get(d) != keys[d])
     read = {a for d in days for e in _window(d, span) for a in givers.get(e, ())}
     main = {e.date: e for e in kept if not e.background}
@@ -108,11 +108,11 @@ def plan(
     recount: set[str] = set()
     if options.background > 0:
         periods, recalling = _periods(story, articles, mentions, duplicate_of, source_of, options)
-        old = stored.get("recalls", {})
+        old = _mapping(stored.get("recalls"))
         for period, key in periods.items():
-            row = old.get(period)
-            if row is not None and row[0] == key:
-                kept_recalls[period] = _recall(row)
+            found = _recall(old.get(period), key)
+            if found is not None:
+                kept_recalls[period] = found
             else:
                 recount.add(period)
                 read.update(recalling[period])
@@ -126,11 +126,20 @@ def plan(
     return Plan(keys, periods, update)
 
 
-def _recall(row: Sequence[Any]) -> Recall:
-    """A stored period (``_row``) as a ``Recall``."""
-    if len(row) < 6:
-        return Recall(int(row[1]))
-    return Recall(int(row[1]), Citation(str(row[2]), int(row[3]), int(row[4])), str(row[5]))
+def _recall(row: Any, key: str) -> Recall | None:
+    """A stored period (``_row``) as a ``Recall``, if it was stored under ``key`` and reads as ``_row`` wrote it."""
+    if not isinstance(row, list) or len(row) not in (2, 6) or row[0] != key:
+        return None
+    try:
+        if len(row) == 2:
+            return Recall(int(row[1]))
+        return Recall(int(row[1]), Citation(str(row[2]), int(row[3]), int(row[4])), str(row[5]))
+    except (TypeError, ValueError):
+        return None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _givers(

@@ -967,8 +967,15 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
             self._many("UPDATE timeline_digests SET shape = ? WHERE story = ?", ((h, s) for s, h in shapes.items()))
 
     def timeline_days(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        rows = self._where_in("SELECT story, days FROM timeline_digests WHERE story IN", ids)
-        return {s: json.loads(d) for s, d in rows if d}
+        out = {}
+        for story, raw in self._where_in("SELECT story, days FROM timeline_digests WHERE story IN", ids):
+            try:
+                state = json.loads(raw) if raw else None
+            except ValueError:
+                continue  # damaged: as if none were kept (the next update builds the chronology whole)
+            if isinstance(state, dict):
+                out[story] = state
+        return out
 
     def article_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
         return {a: p for a, p in self._where_in(f"SELECT id, published FROM {self._dates_from} WHERE id IN", ids)}
