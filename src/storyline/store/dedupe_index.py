@@ -44,6 +44,10 @@ class DedupeIndexSQL:
 
         def article_ids(self) -> list[str]: ...
 
+        def _after_watermark(self, table: str, pending: str) -> list[str]: ...
+
+        def _advance_watermark(self, table: str, pending: str) -> None: ...
+
     def dedupe_index(self) -> DedupeIndexReader:
         """The reads ``dedupe.update`` makes, over this store's connection (and its transaction)."""
         return SQLDedupeIndex(self)
@@ -158,34 +162,17 @@ class DedupeIndexSQL:
     # what the pipeline reads around an update -------------------------------------------
     _UNINDEXED = "NOT EXISTS (SELECT 1 FROM dedupe_groups g WHERE g.article = a.id)"
 
-    def _watermark(self) -> int:
-        rows = self._all("SELECT seq FROM dedupe_watermark WHERE id = 1")
-        return int(rows[0][0]) if rows else -1
-
     def undeduped_ids(self) -> list[str]:
         """Stored articles the dedupe index does not hold yet, in ingest order.
 
         Only the articles after the watermark are looked at (a range of ``articles_seq``), so a store of N
         articles with k new ones reads O(k log N) rows, not every id; a store without a watermark (one from
         before migration 14, or an index just reset) is checked whole once."""
-        sql = f"SELECT a.id FROM articles a WHERE a.seq > ? AND {self._UNINDEXED} ORDER BY a.seq"
-        return [r[0] for r in self._all(sql, (self._watermark(),))]
+        return self._after_watermark("dedupe_watermark", self._UNINDEXED)
 
     def advance_dedupe_watermark(self) -> None:
         """Move the watermark to the last article of the longest ingest-order prefix the index holds whole."""
-        with self.atomic():
-            after = self._watermark()
-            gap = self._all(f"SELECT MIN(a.seq) FROM articles a WHERE a.seq > ? AND {self._UNINDEXED}", (after,))
-            if gap[0][0] is not None:
-                top = int(gap[0][0]) - 1
-            else:
-                last = self._all("SELECT MAX(seq) FROM articles")[0][0]
-                top = -1 if last is None else int(last)
-            if top > after:
-                self._exec(
-                    "INSERT INTO dedupe_watermark (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
-                    (top,),
-                )
+        self._advance_watermark("dedupe_watermark", self._UNINDEXED)
 
     def passage_carriers(self, passage_ids: Iterable[str]) -> dict[str, list[str]]:
         """Stored passage id -> the articles carrying it, for the ids given (absent: not stored)."""

@@ -557,21 +557,31 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
 
     _UNANALYSED = "NOT EXISTS (SELECT 1 FROM analysed n WHERE n.article = a.id)"
 
-    def _analysed_through(self) -> int:
-        rows = self._all("SELECT seq FROM analysed_watermark WHERE id = 1")
-        return int(rows[0][0]) if rows else -1
-
     def unanalysed_ids(self) -> list[str]:
         """Stored articles with no analysis yet, in ingest order: only those after the watermark are looked at (a
         range of ``articles_seq``), so an add of k articles to a store of N reads O(k log N) rows, not every id."""
-        sql = f"SELECT a.id FROM articles a WHERE a.seq > ? AND {self._UNANALYSED} ORDER BY a.seq"
-        return [r[0] for r in self._all(sql, (self._analysed_through(),))]
+        return self._after_watermark("analysed_watermark", self._UNANALYSED)
 
     def advance_analysed_watermark(self) -> None:
         """Move the watermark to the last article of the longest ingest-order prefix that is analysed whole."""
+        self._advance_watermark("analysed_watermark", self._UNANALYSED)
+
+    # ingest-order watermarks (the dedupe index's and the analysed articles'): one row, id 1, every article with
+    # seq <= it is done; ``pending`` is the SQL condition on ``articles a`` of an article not done yet
+    def _watermark_seq(self, table: str) -> int:
+        rows = self._all(f"SELECT seq FROM {table} WHERE id = 1")
+        return int(rows[0][0]) if rows else -1
+
+    def _after_watermark(self, table: str, pending: str) -> list[str]:
+        """The articles after ``table``'s watermark that are not done, in ingest order."""
+        sql = f"SELECT a.id FROM articles a WHERE a.seq > ? AND {pending} ORDER BY a.seq"
+        return [r[0] for r in self._all(sql, (self._watermark_seq(table),))]
+
+    def _advance_watermark(self, table: str, pending: str) -> None:
+        """Move ``table``'s watermark to the last article of the longest ingest-order prefix that is done whole."""
         with self.atomic():
-            after = self._analysed_through()
-            gap = self._all(f"SELECT MIN(a.seq) FROM articles a WHERE a.seq > ? AND {self._UNANALYSED}", (after,))
+            after = self._watermark_seq(table)
+            gap = self._all(f"SELECT MIN(a.seq) FROM articles a WHERE a.seq > ? AND {pending}", (after,))
             if gap[0][0] is not None:
                 top = int(gap[0][0]) - 1
             else:
@@ -579,8 +589,7 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
                 top = -1 if last is None else int(last)
             if top > after:
                 self._exec(
-                    "INSERT INTO analysed_watermark (id, seq) VALUES (1, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
+                    f"INSERT INTO {table} (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
                     (top,),
                 )
 
