@@ -81,12 +81,13 @@ def _same(spark: Any, articles: list[Article], options: DedupeOptions = DedupeOp
     corpus = Corpus(articles, options)
     # as in the batch path: a corpus given the records of a duplicate search done elsewhere (``Corpus(duplicates)``)
     given = Corpus(articles, options, duplicates=find_duplicates(articles, options))
-    rows, crowded = span_search(spark.sparkContext, slices)(given)
+    rows, crowded, lasts = span_search(spark.sparkContext, slices)(given)
     want = Passages(corpus)
-    got = Passages(given, search=lambda _: (rows, crowded))
+    got = Passages(given, search=lambda _: (rows, crowded, lasts))
     assert got.found() == want.found()
     assert np.array_equal(got.crowded, want.crowded)
-    passages = Passages(given, search=lambda _: (rows, crowded)).run()
+    assert np.array_equal(got.crowded_last, want.crowded_last)  # each crowded key's last pairing entry
+    passages = Passages(given, search=lambda _: (rows, crowded, lasts)).run()
     assert passages == find_passages(articles, options)
     return len(passages)
 
@@ -107,7 +108,8 @@ def test_spark_finds_wire_paragraphs_reused_across_outlets(spark: Any) -> None:
     assert corpus.duplicates, "the corpus should hold copies"
     assert max(len(p.articles) for p in find_passages(articles, options)) > 3 * 8, "a passage past LOOKBACK carriers"
     assert _same(spark, articles, options) >= 20
-    # crowded keys: the stock phrase and the busiest wire paragraphs pair nothing, and spans anchor further in
+    # crowded keys: the stock phrase and the busiest wire paragraphs pair among their first entries only, and spans
+    # anchor further in
     tight = DedupeOptions(key_groups_max=6)
     assert Passages(Corpus(articles, tight)).found() and _same(spark, articles, tight, slices=4) >= 10
     assert _same(spark, articles, DedupeOptions(passage_min_words=14, quoted_min_words=5), slices=2) >= 10
@@ -116,7 +118,9 @@ def test_spark_finds_wire_paragraphs_reused_across_outlets(spark: Any) -> None:
 def test_a_search_done_elsewhere_is_of_a_whole_corpus() -> None:
     corpus = Corpus(_sample(), DedupeOptions())
     with pytest.raises(ValueError, match="whole corpus"):
-        Passages(corpus, targets=[0], search=lambda c: (Passages(c)._rows(), np.zeros(0, np.uint64)))
+        Passages(
+            corpus, targets=[0], search=lambda c: (Passages(c)._rows(), np.zeros(0, np.uint64), np.zeros(0, np.int64))
+        )
 
 
 def test_spark_finds_the_passages_of_timeline17_grown_at_run_time(spark: Any) -> None:

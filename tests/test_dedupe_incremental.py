@@ -555,6 +555,63 @@ def test_adding_one_article_rederives_far_fewer_than_the_footer_carriers(
     assert len(rederived) <= 17, sorted(rederived)
 
 
+def _footer_groups(articles: Sequence[Article], options: DedupeOptions) -> int:
+    """How many duplicate groups carry the footer: the length of its keys' lists."""
+    c = Corpus(articles, options)
+    return len({c.group[i] for i, a in enumerate(c.articles) if FOOTER in a.text})
+
+
+def test_a_key_crowded_by_a_later_article_rederives_none_of_its_carriers(corpora: dict[int, Any]) -> None:
+    # The footer's keys hold exactly ``cap`` groups; the newcomer, undated and so after all of them (undated articles
+    # come last, then by id), is the one more.
+    # Only a list's first ``cap`` entries pair (passages.heads), so its carriers pair as before and none is derived
+    # again: the spans anchored at the footer's keys anchor elsewhere or are lost. (The rule before re-derived
+    # every carrier of a key crossing the cap: 28+ here.)
+    gen, _ = corpora[SEEDS[0]]
+    options = DedupeOptions(key_groups_max=_footer_groups(gen.articles, DedupeOptions()))
+    store = SQLiteStore(":memory:")
+    try:
+        store.add_articles(gen.articles)
+        update_dedupe(store, gen.articles, options)
+        footer_keys = set(_posting_keys_of(_newcomer(None), options)) & set(
+            _posting_keys_of(next(a for a in gen.articles if FOOTER in a.text), options)
+        )
+        assert footer_keys and not store.dedupe_index().crowded(footer_keys)
+        new = _newcomer(None)
+        store.add_articles([new])
+        rederived = update_dedupe(store, [new], options)
+        assert store.dedupe_index().crowded(footer_keys)  # the newcomer crowded them
+        assert _stored(store) == dedupe([*gen.articles, new], options)
+        assert rederived == [new.id]  # last in every list it is in: no one's window changed
+    finally:
+        store.close()
+
+
+def _posting_keys_of(article: Article, options: DedupeOptions) -> list[int]:
+    c = Corpus([article], options)
+    return c.post_keys.view(np.int64).tolist()
+
+
+def test_an_article_published_before_a_crowded_lists_last_pairing_entry_pushes_that_entry_out(
+    corpora: dict[int, Any],
+) -> None:
+    # The newcomer published before every footer carrier takes a place among the first ``cap`` entries: the entry
+    # it pushes out pairs no more through the footer's keys, and is derived again.
+    gen, _ = corpora[SEEDS[0]]
+    options = DedupeOptions(key_groups_max=_footer_groups(gen.articles, DedupeOptions()) - 1)
+    store = SQLiteStore(":memory:")
+    try:
+        store.add_articles(gen.articles)
+        update_dedupe(store, gen.articles, options)
+        new = _newcomer("2024-03-01")
+        store.add_articles([new])
+        rederived = update_dedupe(store, [new], options)
+        assert _stored(store) == dedupe([*gen.articles, new], options)
+        assert set(rederived) & set(gen.furniture)  # the entry pushed out
+    finally:
+        store.close()
+
+
 # --------------------------------------------------------------------------- upgrading an older store
 
 

@@ -188,8 +188,9 @@ class DedupeDelta(_Record):
     # (article, distinct token hashes, token sequence, quoted flags) of the articles joining the index, as
     # ``dedupe.index.pack_tokens`` encodes them, so later updates read their neighbours' tokens, not their texts
     tokens: tuple[tuple[str, bytes, bytes, bytes], ...] = ()
-    # keys whose lists became crowded (more than ``DedupeOptions.key_groups_max`` groups), and those no longer so
-    crowded_added: tuple[int, ...] = ()
+    # keys whose lists are crowded (more than ``DedupeOptions.key_groups_max`` groups) with their last pairing entry
+    # (article), where that is new or moved; and the keys no longer crowded
+    crowded_added: tuple[tuple[int, str], ...] = ()
     crowded_removed: tuple[int, ...] = ()
 
 

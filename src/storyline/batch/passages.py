@@ -9,14 +9,15 @@ groups (``Passages._rows``), and every step is one of its functions, called on t
    the whole corpus and the tokens ``shares_run`` reads around it (``run_window``: 5 before, 10 from it). Each
    article's tokens are kept for step 3;
 2. **per key** (one shuffle: hash partitions of the keys): a key's postings in corpus order, one per duplicate
-   group (``first_entries``), none for a crowded key (``crowded_keys``), each paired with the nearest earlier
+   group (``first_entries``), the first ``key_groups_max`` of them (``heads``), each paired with the nearest earlier
    entry on a common run (``pair_entries``, ``shares_run`` over the carried tokens, which bound a run the way
    the article does);
 3. **per pair of articles** (two shuffles: hash partitions of the pairs, and each article's tokens routed once to
    the partitions whose pairs ask for it): the pairs grown into maximal spans (``grow_rows``: chains dropped,
    maximal spans, distinct rows), over the tokens of the articles the partition's pairs name.
 
-The driver gets the rows (one per distinct span a pair of articles shares: a few per pair) and the crowded keys.
+The driver gets the rows (one per distinct span a pair of articles shares: a few per pair) and the crowded keys
+with the rank of each one's last pairing entry.
 What stays on the driver, in ``Passages`` over its ``Corpus`` (``Passages(search=...)``): the quotation core of a
 short span and its merging by tokens (``Passages._keep``, which needs the rows in corpus order), the anchor of
 each span, ``locate`` (the anchor key's postings: every carrier), ``prune`` (across keys: spans nested in one
@@ -40,15 +41,15 @@ from storyline.dedupe.index import Corpus
 from storyline.dedupe.passages import (
     SpanRows,
     SpanSearch,
-    crowded_keys,
     distinct_rows,
     first_entries,
     grow_rows,
+    heads,
     pair_entries,
     run_window,
     shares_run,
 )
-from storyline.dedupe.tokens import I64, U64, member
+from storyline.dedupe.tokens import I64, U64
 from storyline.records import Article
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ _FIELDS = ("key", "rank", "group", "pos", "quoted", "window", "lo", "hi")
 def span_search(context: SparkContext, slices: int | None = None) -> SpanSearch:
     """A ``SpanSearch`` for ``Passages(search=...)``: ``span_rows`` of the corpus's articles, ``slices`` tasks."""
 
-    def search(corpus: Corpus) -> tuple[SpanRows, U64]:
+    def search(corpus: Corpus) -> tuple[SpanRows, U64, I64]:
         rows = [(r, g, a) for r, (g, a) in enumerate(zip(corpus.group, corpus.articles))]
         return span_rows(context.parallelize(rows, slices), corpus.options)
 
@@ -75,7 +76,7 @@ def span_search(context: SparkContext, slices: int | None = None) -> SpanSearch:
 
 def span_rows(
     articles: RDD[tuple[int, int, Article]], options: DedupeOptions = DedupeOptions()
-) -> tuple[SpanRows, U64]:
+) -> tuple[SpanRows, U64, I64]:
     """``Passages._rows`` of a whole corpus, with the work in Spark tasks (module docstring).
 
     Args:
@@ -83,7 +84,8 @@ def span_rows(
             duplicate group's (``Corpus.group``); ranks unique.
 
     Returns:
-        The ``SpanRows`` (sorted, distinct) and the crowded keys (sorted unique), as ``Passages`` finds them.
+        The ``SpanRows`` (sorted, distinct), the crowded keys (sorted unique) and the rank of each one's last
+        pairing entry, as ``Passages`` finds them.
     """
     from pyspark import StorageLevel
 
@@ -106,12 +108,15 @@ def span_rows(
             keyed.unpersist()
     finally:
         done.unpersist()
-    keys = np.unique(np.concatenate([np.zeros(0, np.uint64), *crowded]))
+    keys = np.concatenate([np.zeros(0, np.uint64), *(k for k, _ in crowded)])
+    lasts = np.concatenate([np.zeros(0, np.int64), *(r for _, r in crowded)])
+    order = np.argsort(keys, kind="stable")  # each key is in one key partition: no repeats
+    keys, lasts = keys[order], lasts[order]
     if not got:
         z = np.zeros(0, np.int64)
-        return (z, z, z, z, z), keys
+        return (z, z, z, z, z), keys, lasts
     da, db, pa, pb, n = (np.concatenate([g[i] for g in got]) for i in range(5))
-    return distinct_rows(da, db, pa, pb, n), keys
+    return distinct_rows(da, db, pa, pb, n), keys, lasts
 
 
 def _postings(rows: Iterable[tuple[int, int, Article]], options: DedupeOptions, parts: int) -> Iterator[Any]:
@@ -158,11 +163,8 @@ def _pair(kv: tuple[int, Iterable[Entries]], options: DedupeOptions, parts: int)
     # each key's list in corpus order: article rank, then position (the single-process posting order)
     order = np.lexsort((e["pos"], e["rank"], e["key"]))
     e = {f: v[order] for f, v in e.items()}
-    first = first_entries(e["key"], e["group"])
-    crowded = crowded_keys(e["key"], first, options.key_groups_max)
-    yield -1, crowded
-    if crowded.size:
-        first &= ~member(e["key"], crowded)
+    first, crowded, last = heads(e["key"], first_entries(e["key"], e["group"]), options.key_groups_max)
+    yield -1, (crowded, e["rank"][last].astype(np.int64))
     e = {f: v[first] for f, v in e.items()}
     # each entry's window is an "article" of its own, bounded as its article bounds it
     before, _ = run_window(options.passage_min_words)

@@ -40,7 +40,7 @@ from storyline.batch.passages import span_search
 from storyline.dedupe import DedupeOptions
 from storyline.dedupe.index import Corpus
 from storyline.dedupe.passages import SpanRows
-from storyline.dedupe.tokens import U64
+from storyline.dedupe.tokens import I64, U64
 from storyline.errors import MissingExtra, StorylineError
 from storyline.ingest import InputFile
 from storyline.link_incremental import MergeTally
@@ -221,13 +221,13 @@ class SparkBatch:
         )
         return found
 
-    def spans(self, corpus: Corpus) -> tuple[SpanRows, U64]:
+    def spans(self, corpus: Corpus) -> tuple[SpanRows, U64, I64]:
         """The dedupe step's passage search from scratch (``dedupe.SpanSearch``) in Spark tasks: the rows
         ``dedupe.passages.Passages`` pairs and grows itself, found by ``passages.span_rows`` over the corpus's
         articles (with their ranks and duplicate groups), in ``search_slices``."""
         t0 = time.perf_counter()
         slices = search_slices(len(corpus.articles), self.context.defaultParallelism)
-        rows, crowded = span_search(self.context, slices)(corpus)
+        rows, crowded, lasts = span_search(self.context, slices)(corpus)
         log.info(
             "batch: passage search in Spark tasks: %d articles, %d spans, %.1f s, %d tasks",
             len(corpus.articles),
@@ -235,7 +235,7 @@ class SparkBatch:
             time.perf_counter() - t0,
             slices,
         )
-        return rows, crowded
+        return rows, crowded, lasts
 
     def _tasks(self, groups: list[list[InputFile]], options: PipelineOptions) -> Any:
         """One task per group of files, each reading and extracting its files."""

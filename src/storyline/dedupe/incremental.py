@@ -21,10 +21,12 @@ What the result depends on, and so what an update must revisit when articles ``N
   (its earliest carrier); an entry's postings pair with the entries up to ``LOOKBACK`` before it. The spans
   an article finds ("produces") depend only on its own text and those windows. So an update re-derives the
   articles ``X`` that are new or whose group label changed, plus every entry whose window in one of ``X``'s
-  keys' lists changed: a handful per key, however many articles carry the key. A list of more than
-  ``key_groups_max`` groups (``DedupeOptions``) pairs nothing and anchors no span, so no passage has more carriers;
-  when an update moves a key's list across that size (new carriers, or groups merged) every carrier of the key is
-  re-derived (once in the key's life, barring merges), and the stored spans whose anchor moved are written again.
+  keys' lists changed: a handful per key, however many articles carry the key. Only a list's first
+  ``key_groups_max`` entries pair (``DedupeOptions``, ``passages.heads``), so an article published after a crowded
+  list's last pairing entry changes nothing in it, and the list (whose carriers grow with the store) is not read.
+  A crowded key anchors no span, so no passage has more carriers; when a key becomes crowded, the stored spans
+  anchored at it anchor at their next uncrowded key, or are lost, without re-deriving anyone. Only when a list is
+  crowded no more (groups merged) are its carriers re-derived, since spans may anchor at the key again.
 - **Carriers** of a span are every article containing it, found through its anchor key; a new span looks its
   carriers up in the index, a stored span gains the new articles that contain it.
 - **Pruning** (``passages.prune``) compares spans nested in one another inside a shared article, so only the
@@ -52,7 +54,7 @@ import numpy as np
 
 from storyline.dedupe.index import LOOKBACK, Corpus, DuplicateSearch, unpack_tokens
 from storyline.dedupe.options import DedupeOptions
-from storyline.dedupe.passages import Found, Passages, SpanSearch, anchor_offset, is_reuse, prune, span_id
+from storyline.dedupe.passages import Found, Passages, SpanSearch, anchor, anchor_offset, is_reuse, prune, span_id
 from storyline.dedupe.storage import DedupeIndexReader
 from storyline.records import Article, DedupeDelta, Passage, SpanRow
 
@@ -185,7 +187,9 @@ def _first(
         passages=tuple(passages),
         rederived=tuple(sorted(a.id for a in new)),
         tokens=c.token_rows(),
-        crowded_added=tuple(p.crowded.view(np.int64).tolist()),
+        crowded_added=tuple(
+            zip(p.crowded.view(np.int64).tolist(), (c.articles[r].id for r in p.crowded_last.tolist()), strict=True)
+        ),
     )
     log.info("dedupe: %d new articles indexed at once, %d spans, %d passages", len(new), len(spans), len(passages))
     return delta
@@ -232,10 +236,12 @@ class _Update:
         self.published: dict[str, str | None] = {}  # dates of stored articles not passed in
         self.outlet: dict[str, str | None] = {}  # and their outlets
         self.ranks: dict[str, Rank] = {}
-        self.crowded: set[int] = set()  # keys of the lists read that more than key_groups_max groups select
-        self.flipped: set[str] = set()  # carriers of the keys read whose crowding the update changes
-        self.crowded_added: set[int] = set()  # for the delta: keys crowded now, not before
-        self.crowded_removed: set[int] = set()  # and the reverse
+        self.crowded: set[int] = set()  # keys looked at that more than key_groups_max groups select, after the update
+        self.looked: set[int] = set()  # the keys whose crowding after the update is known (``crowded``)
+        self.lasts: dict[int, str] = {}  # stored crowded keys looked at -> their last pairing entry, as stored
+        self.flipped: set[str] = set()  # carriers of keys no longer crowded: the spans holding them may anchor anew
+        self.crowded_added: dict[int, str] = {}  # for the delta: crowded keys whose last pairing entry is new or moved
+        self.crowded_removed: set[int] = set()  # and the keys no longer crowded
 
     # ------------------------------------------------------------------ helpers
     def load(self, ids: Iterable[str]) -> list[Article]:
@@ -304,22 +310,34 @@ class _Update:
         return Corpus(arts, self.opts, groups=self.label(ids), entries=entries, tokens=stored)
 
     def entry_lists(
-        self, keys: set[int], old_labels: Mapping[str, str] | None, merged: Iterable[int] = ()
+        self,
+        keys: set[int],
+        old_labels: Mapping[str, str] | None,
+        askers: Mapping[int, Iterable[str]],
+        merged: Iterable[int] = (),
     ) -> dict[int, tuple[list[str], list[str]]]:
-        """For each key: its list of group entries (earliest carrier per group, earliest first) before and
-        after the update (``old_labels``: stored articles' labels before; None skips the "before" list).
+        """For each key: the entries of its list that pair (earliest carrier per group, earliest first: the first
+        ``key_groups_max``, ``passages.heads``) before and after the update (``old_labels``: stored articles' labels
+        before; None skips the "before" list).
 
-        A crowded list (more than ``key_groups_max`` entries) pairs nothing and is given empty; its key joins
-        ``self.crowded``. A key whose crowding the update changes (new carriers, or groups merged) changes what
-        all its carriers pair and anchor through: they join ``self.flipped``, to be derived again.
-
-        The carriers of a key crowded before (the index's ``crowded``) are not read: they grow with the store, and
-        its list stays crowded, since carriers only come; unless it is one of ``merged``, the keys of relabelled
-        articles, whose groups may have merged into fewer. Changes of crowding are kept for the delta. A key with
-        one carrier is left out (most keys): its list pairs nothing, makes no window, and cannot be crowded."""
+        The carriers of a key crowded before (the index's ``crowded_last``) grow with the store and are not read
+        when every one of ``askers[key]`` (the articles that need the list) comes after its last pairing entry:
+        those pair nothing through it and change no entry before them, so the list is given empty. Unless the key
+        is one of ``merged``, the keys of relabelled articles, whose groups may have merged into fewer. A key whose
+        list is no longer crowded (groups merged) may anchor spans it did not: its carriers join ``self.flipped``,
+        to be derived again. Changes of crowding are kept for the delta. A key with one carrier is left out (most
+        keys): its list pairs nothing, makes no window, and cannot be crowded."""
         cap = self.opts.key_groups_max
-        was = self.index.crowded(keys)
-        out: dict[int, tuple[list[str], list[str]]] = {k: ([], []) for k in was.difference(merged)}
+        self.lasts.update(self.index.crowded_last(keys - self.lasts.keys()))
+        self.looked |= keys
+        stored = keys & self.lasts.keys()
+        self.know_dates(self.lasts[k] for k in stored)
+        merged = set(merged)
+        out: dict[int, tuple[list[str], list[str]]] = {}
+        for k in stored - merged:
+            bound = self.rank(self.lasts[k])
+            if all(self.rank(a) > bound for a in askers.get(k, ())):
+                out[k] = ([], [])
         self.crowded |= out.keys()
         keys = keys - out.keys()
         carriers: dict[int, list[str]] = {k: [] for k in keys}
@@ -336,19 +354,19 @@ class _Update:
             after = self._entries(cs, self.labels.__getitem__)
             if len(after) > cap:
                 self.crowded.add(k)
-                if k not in was:
-                    self.crowded_added.add(k)
-            elif k in was:
+                if self.lasts.get(k) != after[cap - 1]:
+                    self.crowded_added[k] = after[cap - 1]
+            elif k in self.lasts:
                 self.crowded_removed.add(k)
             if old_labels is None:  # no carrier of the key is new or relabelled: its crowding is unchanged
-                out[k] = ([], [] if len(after) > cap else after)
+                out[k] = ([], after[:cap])
             else:
                 before = self._entries(
                     [a for a in cs if a not in self.new_ids], lambda a: old_labels.get(a, self.labels[a])
                 )
-                if (len(before) > cap) != (len(after) > cap):
+                if len(before) > cap >= len(after):
                     self.flipped.update(cs)
-                out[k] = ([] if len(before) > cap else before, [] if len(after) > cap else after)
+                out[k] = (before[:cap], after[:cap])
         return out
 
     def _entries(self, carriers: Iterable[str], label: Callable[[str], str]) -> list[str]:
@@ -387,7 +405,12 @@ class _Update:
         del cx_keys
         duplicates_of, duplicates = tuple(a.id for a in cd.articles), tuple(cd.duplicates)
         del cd  # the new articles' corpus (``cn``) stays; their group members' is done with
-        lists = self.entry_lists(kx, old_labels, merged)
+        asked: dict[int, list[str]] = {}
+        for a, ks in self.new_postings.items():
+            for k in ks:
+                asked.setdefault(k, []).append(a)
+        lists = self.entry_lists(kx, old_labels, asked, merged)
+        del asked
         targets = set(x)
         for before, after in lists.values():
             where = {a: i for i, a in enumerate(before)}
@@ -402,12 +425,17 @@ class _Update:
         # 3. re-derive the targets' found spans, on a corpus of them and their windows
         extra = sorted(targets - x)
         ka = set(kx)
+        asked = {}
         if extra:
-            for ks in _posting_keys(self.corpus(extra)).values():
+            for a, ks in _posting_keys(self.corpus(extra)).items():
                 ka |= ks
-        more = ka - kx
+                for k in ks:
+                    asked.setdefault(k, []).append(a)
+        # the keys new to the update, and the crowded lists given empty that a re-derived article may pair in
+        more = (ka - kx) | {k for k, (_, after) in lists.items() if not after and k in self.lasts and k in asked}
         if more:
-            lists.update(self.entry_lists(more, None))
+            lists.update(self.entry_lists(more, None, asked))
+        del asked
         windows: dict[str, set[str]] = {}  # target -> the entries before it in its keys' lists
         allowed: set[tuple[int, str]] = set()
         for k, (_, after) in lists.items():
@@ -431,9 +459,9 @@ class _Update:
         for at in range(0, len(ordered), TARGETS_AT_ONCE):
             part = ordered[at : at + TARGETS_AT_ONCE]
             near = set().union(*(windows.get(a, ()) for a in part)) - set(part)
-            m1 = self.window_corpus(part, sorted(near), entries=(ka - self.crowded, allowed))
+            m1 = self.window_corpus(part, sorted(near), entries=(ka, allowed))
             ranks1 = {a.id: i for i, a in enumerate(m1.articles)}
-            p1 = Passages(m1, targets=[ranks1[a] for a in part])
+            p1 = Passages(m1, targets=[ranks1[a] for a in part], crowded=self.crowded & ka)
             for f in p1.found().values():
                 sid = span_id(m1, f)
                 produced.setdefault(sid, set()).update(m1.articles[r].id for r in f.producers)
@@ -495,6 +523,12 @@ class _Update:
         if moved:
             gained = [g for g in gained if g[0] not in moved]
             added_ids.extend(moved)
+        shifted, lost = self.reanchor(rows, produced, removed)
+        if shifted or lost:
+            gained = [g for g in gained if g[0] not in shifted and g[0] not in lost]
+            added_ids.extend(sp for sp in shifted if sp not in added_ids)
+            added_ids = [sp for sp in added_ids if sp not in lost]
+            removed |= lost
         changed = set(rows) | removed
         changed |= set(index.spans_carried_by(relabelled))
 
@@ -537,23 +571,71 @@ class _Update:
             passages=tuple(passages),
             rederived=tuple(sorted(targets)),
             tokens=cn.token_rows(),
-            crowded_added=tuple(sorted(self.crowded_added)),
+            crowded_added=tuple(sorted(self.crowded_added.items())),
             crowded_removed=tuple(sorted(self.crowded_removed)),
         )
         laps.append(("step 6", time.perf_counter()))
         log.debug("dedupe update: %s", ", ".join(f"{n} {t - p:.2f} s" for (_, p), (n, t) in itertools.pairwise(laps)))
         log.info(
-            "dedupe: %d new articles, %d re-derived (%d read for windows; %d stored ones carry a key whose crowding"
-            " changed: %d keys), %d spans changed, %d passages written",
+            "dedupe: %d new articles, %d re-derived (%d read for windows; %d stored ones carry a key no longer"
+            " crowded: %d keys), %d keys newly crowded (%d spans anchored anew, %d lost), %d spans changed,"
+            " %d passages written",
             len(self.new),
             len(targets),
             len(window - targets),
             len(self.flipped - self.new_ids),
-            len(self.crowded_added) + len(self.crowded_removed),
+            len(self.crowded_removed),
+            sum(k not in self.lasts for k in self.crowded_added),
+            len(shifted),
+            len(lost),
             len(changed),
             len(passages),
         )
         return delta
+
+    def reanchor(
+        self, rows: dict[str, SpanRow], produced: Mapping[str, set[str]], removed: set[str]
+    ) -> tuple[set[str], set[str]]:
+        """Stored spans anchored at a key that became crowded: each anchors at its next uncrowded key (same
+        carriers: every carrier of a span holds all its keys), or, with none left, is found by no one. ``rows``
+        gains the spans whose anchor moved and loses those lost. Spans ``produced`` or ``removed`` are settled.
+
+        Returns:
+            The spans whose anchor moved, and the spans lost."""
+        fresh = [k for k in self.crowded_added if k not in self.lasts]
+        stale = {
+            sp: rows.get(sp, r)
+            for sp, r in self.index.spans_anchored(fresh).items()
+            if sp not in produced and sp not in removed
+        }
+        if not stale:
+            return set(), set()
+        tokens = {sp: np.frombuffer(bytes.fromhex(r.tokens), dtype=np.uint64) for sp, r in stale.items()}
+        asked: set[int] = set()  # every key ``anchor`` may try, in the spans
+
+        def ask(k: int) -> bool:
+            asked.add(k)
+            return True  # as if crowded, so every candidate is asked
+
+        for t in tokens.values():
+            anchor(t, self.opts, ask)
+        elsewhere = self.index.crowded(asked - self.looked)
+
+        def crowded(k: int) -> bool:
+            return k in self.crowded if k in self.looked else k in elsewhere
+
+        shifted: set[str] = set()
+        lost: set[str] = set()
+        for sp, t in tokens.items():
+            got = anchor(t, self.opts, crowded)
+            if got is None:
+                lost.add(sp)
+                rows.pop(sp, None)
+            else:
+                row = stale[sp]
+                rows[sp] = SpanRow(sp, _signed(got[0]), row.tokens, row.carriers)
+                shifted.add(sp)
+        return shifted, lost
 
     # ------------------------------------------------------------------ span rows
     def span_row(self, sp: str) -> SpanRow:

@@ -33,11 +33,11 @@ class DedupeOptions:
     # (4 words) in three seeds; 4 is the shortest such excerpt there, and unquoted chance
     # phrases ("North Korean leader Kim Jong Un") can never pass.
     quoted_min_words: int = 4
-    # A key (a winnowed 5-gram or quoted 4-gram) that more than this many duplicate groups select pairs nothing
-    # and anchors no span (``passages.anchor`` takes the span's next key): stock phrases and site furniture ("We
-    # welcome comments that advance the story", a trading-platform footer), whose key lists grow with the corpus
-    # and with them the work of every article added that carries them (``incremental``); a passage is then
-    # carried by at most this many groups. Chosen on Timeline17 (4.6k articles, the dedupe development data),
+    # A key (a winnowed 5-gram or quoted 4-gram) that more than this many duplicate groups select pairs only among
+    # its first (earliest published) this many, and anchors no span (``passages.anchor`` takes the span's next key):
+    # stock phrases and site furniture ("We welcome comments that advance the story", a trading-platform footer),
+    # whose key lists grow with the corpus and with them the work of every article added that carries them
+    # (``incremental``); a passage is then carried by at most this many groups. Chosen on Timeline17 (4.6k articles, the dedupe development data),
     # among 50, 100, 150 and 200: the smallest that drops no passage but fragments of furniture (200 drops 32 of
     # 8,533, each carried by 3-4 groups: a comment rule or a standing paragraph plus a word of the page around
     # it). 100 and 150 also drop stock phrases of one topic ("the BP oil spill in the Gulf of Mexico", 5-26

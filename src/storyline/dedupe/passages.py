@@ -7,9 +7,10 @@ posting), and an entry is paired only with the nearest earlier entry of its key 
 10-word run, looking back at most ``LOOKBACK`` entries (so a passage carried by 500 outlets costs ~499
 pairs, not 124,750); pairs are grown to maximal common spans all at once with numpy ("found" spans),
 and each span is looked up again through its first window's posting (its anchor) to find every article
-carrying it. A key that more than ``key_groups_max`` groups select (a stock phrase, site furniture) pairs
-nothing and anchors nothing, so no list grows with the corpus. Spans nested in one another are pruned to
-the passage a reader would name (``prune``).
+carrying it. Only the first ``key_groups_max`` entries of a key's list pair (``heads``), earliest first, so an
+entry arriving later changes nothing before it; a key that more groups select (a stock phrase, site furniture) is
+crowded and anchors nothing, so no passage's carriers grow with the corpus. Spans nested in one another are pruned
+to the passage a reader would name (``prune``).
 What an article finds depends only on its text and those windows, which is what lets ``incremental``
 add an article by re-deriving only its neighbours.
 """
@@ -37,12 +38,12 @@ __all__ = [
     "SpanSearch",
     "anchor",
     "anchor_offset",
-    "crowded_keys",
     "dedupe",
     "distinct_rows",
     "find_passages",
     "first_entries",
     "grow_rows",
+    "heads",
     "is_reuse",
     "pair_entries",
     "prune",
@@ -93,10 +94,17 @@ class Found:
 class Passages:
     """Finds shared spans in a ``Corpus`` and turns them into ``Passage`` records."""
 
-    def __init__(self, corpus: Corpus, targets: Iterable[int] | None = None, search: SpanSearch | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        targets: Iterable[int] | None = None,
+        search: SpanSearch | None = None,
+        crowded: Iterable[int] = (),
+    ) -> None:
         """``targets``: ranks of the articles whose own reuse is wanted (pairs whose later article is one of
         them); all articles when None. ``search``: the pairing and growing of a whole corpus (no ``targets``, no
-        ``Corpus.entries``) done elsewhere (``batch.passages``), in place of ``_rows``.
+        ``Corpus.entries``) done elsewhere (``batch.passages``), in place of ``_rows``. ``crowded``: a slice's
+        (signed) keys that more than ``key_groups_max`` groups select in the larger corpus (they anchor nothing).
 
         Raises:
             ValueError: ``search`` with ``targets`` or a slice of a corpus."""
@@ -125,8 +133,9 @@ class Passages:
         self.sentences: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.attributed: dict[tuple[int, int, int], dict[str, int]] = {}
         # keys more than ``key_groups_max`` duplicate groups select (found by ``_collect`` over a whole corpus; a
-        # slice is not given them: ``Corpus.entries`` leaves them uncovered)
-        self.crowded: U64 = np.zeros(0, np.uint64)
+        # slice is given those among its keys), and the rank of each one's last pairing entry (a whole corpus)
+        self.crowded: U64 = np.sort(np.asarray(list(crowded), dtype=np.int64).view(np.uint64))
+        self.crowded_last: I64 = np.zeros(0, np.int64)
 
     def run(self) -> list[Passage]:
         found = [f for f in self.found().values() if self.locate(f)]
@@ -143,8 +152,8 @@ class Passages:
         return {t: f for t, f in spans.items() if self.anchor(self.c.hashes[f.start : f.start + f.length])}
 
     def crowded_key(self, key: int) -> bool:
-        """Whether the index pairs nothing through ``key`` (signed): crowded, or not held here (a slice covers
-        every key of its target articles but the crowded ones, ``Corpus.entries``)."""
+        """Whether ``key`` (signed) anchors nothing: crowded, or not held here (a slice covers the keys of its
+        target articles, ``Corpus.entries``)."""
         k = np.asarray([key], dtype=np.int64).view(np.uint64)
         return not bool(member(k, self.keys)[0]) or bool(member(k, self.crowded)[0])
 
@@ -155,7 +164,7 @@ class Passages:
     def _collect(self, spans: dict[bytes, Found]) -> None:
         """Pair articles that share a posting, and record their maximal common spans (``search`` when given)."""
         if self.search is not None:
-            rows, self.crowded = self.search(self.c)
+            rows, self.crowded, self.crowded_last = self.search(self.c)
             rows = distinct_rows(*rows)
         else:
             rows = self._rows()
@@ -175,11 +184,10 @@ class Passages:
         # wherever a target article's postings look back.
         first = first_entries(keys, group)
         if c.entries is None:
-            # Crowded keys pair nothing: a key's list holds one entry per group, and lists longer than
-            # ``key_groups_max`` are stock phrases or furniture, not reuse (a slice is told which keys are covered).
-            self.crowded = crowded_keys(keys, first, self.opts.key_groups_max)
-            if self.crowded.size:
-                first &= ~member(keys, self.crowded)
+            # Only a list's first ``key_groups_max`` entries pair: a longer list is a stock phrase or furniture, and
+            # what it pairs stays what its earliest entries pair (a slice is told which entries those are).
+            first, self.crowded, last = heads(keys, first, self.opts.key_groups_max)
+            self.crowded_last = docs[last]
         else:
             # (key, article) pairs as one 64-bit hash each, then one vectorised membership test
             _, allowed = c.entries
@@ -415,9 +423,10 @@ def prune(found: list[Found], min_words: int, only: set[int] | None = None) -> l
 # The maximal common spans the pairs make, one row each, distinct and sorted: (rank of the earlier article,
 # rank of the later, start in the earlier, start in the later, length); ``Passages._keep`` takes them in order.
 SpanRows = tuple[I64, I64, I64, I64, I64]
-# A search done elsewhere (``batch.passages``): a whole corpus's ``SpanRows`` (any order; repeats are fine) and
-# its crowded keys (sorted unique), as ``Passages._rows`` finds them, for ``Passages(search=...)``.
-SpanSearch = Callable[[Corpus], tuple[SpanRows, U64]]
+# A search done elsewhere (``batch.passages``): a whole corpus's ``SpanRows`` (any order; repeats are fine), its
+# crowded keys (sorted unique) and the article rank of each one's last pairing entry, as ``Passages._rows`` finds
+# them (``heads``), for ``Passages(search=...)``.
+SpanSearch = Callable[[Corpus], tuple[SpanRows, U64, I64]]
 
 
 def _no_rows() -> SpanRows:
@@ -437,10 +446,32 @@ def first_entries(keys: U64, group: I64) -> npt.NDArray[np.bool_]:
     return first
 
 
-def crowded_keys(keys: U64, first: npt.NDArray[np.bool_], key_groups_max: int) -> U64:
-    """The keys (sorted unique) whose list holds more than ``key_groups_max`` duplicate groups (``first_entries``)."""
-    listed, size = np.unique(keys[first], return_counts=True)
-    return listed[size > key_groups_max]
+def heads(keys: U64, first: npt.NDArray[np.bool_], key_groups_max: int) -> tuple[npt.NDArray[np.bool_], U64, I64]:
+    """The entries that pair: the first ``key_groups_max`` of each key's list (``first_entries``, earliest first).
+
+    Entries further down a crowded list pair nothing through its key, so an entry that arrives later (by
+    publication) changes no earlier entry's pairs, and what a stock phrase pairs stays what its earliest carriers
+    pair. ``keys`` sorted, each key's postings in corpus order.
+
+    Returns:
+        The entries that pair (a mask over ``keys``), the crowded keys (sorted unique: more than ``key_groups_max``
+        entries), and the index of each crowded key's last pairing entry.
+
+    Example:
+        >>> keys = np.asarray([1, 1, 1, 2], dtype=np.uint64)
+        >>> pair, crowded, last = heads(keys, np.ones(4, dtype=np.bool_), 2)
+        >>> pair.tolist(), crowded.tolist(), last.tolist()
+        ([True, True, False, True], [1], [1])
+    """
+    at = np.flatnonzero(first)
+    listed = keys[at]
+    starts = np.flatnonzero(np.concatenate(([True], listed[1:] != listed[:-1]))) if at.size else at
+    size = np.diff(np.append(starts, at.size))
+    place = np.arange(at.size) - np.repeat(starts, size)
+    pair = first.copy()
+    pair[at[place >= key_groups_max]] = False
+    over = starts[size > key_groups_max]
+    return pair, listed[over], at[over + key_groups_max - 1].astype(np.int64)
 
 
 def pair_entries(

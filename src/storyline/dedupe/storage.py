@@ -43,6 +43,10 @@ class DedupeIndexReader(Protocol):
         """Which of ``keys`` more than ``DedupeOptions.key_groups_max`` duplicate groups select."""
         ...
 
+    def crowded_last(self, keys: Iterable[int]) -> dict[int, str]:
+        """``crowded``, each with the article of the last entry of its list that pairs (``passages.heads``)."""
+        ...
+
     def tokens(self, ids: Iterable[str]) -> dict[str, tuple[bytes, bytes, bytes]]:
         """Stored token hashes and quoted flags of ``ids``, as ``index.pack_tokens`` wrote them (absent: none)."""
         ...

@@ -3,7 +3,8 @@
 ``SQLStore`` inherits this; ``store.dedupe_index()`` hands the reader to ``dedupe.update`` and
 ``store.apply_dedupe(delta)`` writes what it computed. Tables: ``dedupe_keys`` (key, doc),
 ``dedupe_groups`` (article, doc, grp), ``dedupe_spans`` and their producers and carriers (migration 9),
-``dedupe_tokens`` (article, its token hashes: migration 16), ``dedupe_crowded`` (keys too common to pair: migration 20).
+``dedupe_tokens`` (article, its token hashes: migration 16), ``dedupe_crowded`` (keys too common to anchor, with the
+last entry of each one's list that pairs: migrations 20 and 25).
 """
 
 from __future__ import annotations
@@ -126,8 +127,8 @@ class DedupeIndexSQL:
             # token hashes of the articles joining the index (a function of the text: written once, like keys)
             self._delete_in("dedupe_tokens", "article", [row[0] for row in delta.tokens])
             self._many("INSERT INTO dedupe_tokens (article, vocab, seq, quoted) VALUES (?, ?, ?, ?)", delta.tokens)
-            self._delete_in("dedupe_crowded", "key", delta.crowded_removed)
-            self._many("INSERT INTO dedupe_crowded (key) VALUES (?)", ((k,) for k in delta.crowded_added))
+            self._delete_in("dedupe_crowded", "key", [*delta.crowded_removed, *(k for k, _ in delta.crowded_added)])
+            self._many("INSERT INTO dedupe_crowded (key, last) VALUES (?, ?)", delta.crowded_added)
             self._delete_in("dedupe_groups", "article", grouped)
             self._many(
                 "INSERT INTO dedupe_groups (article, doc, grp) VALUES (?, ?, ?)",
@@ -139,6 +140,7 @@ class DedupeIndexSQL:
                 ((d.article, d.duplicate_of, d.kind, d.similarity) for d in delta.duplicates),
             )
             self._delete_in("dedupe_span_producers", "article", delta.producers_of)
+            self._delete_in("dedupe_span_producers", "span", delta.spans_removed)  # found by articles not re-derived
             self._many("INSERT INTO dedupe_span_producers (span, article) VALUES (?, ?)", delta.producers)
             gone = set(delta.spans_removed) | {sp.id for sp in delta.spans_added}
             self._delete_in("dedupe_spans", "id", gone)
@@ -221,7 +223,10 @@ class SQLDedupeIndex:
         return [(int(k), a) for k, a in self._in(self._KEY_ARTICLES, keys)]
 
     def crowded(self, keys: Iterable[int]) -> set[int]:
-        return {int(r[0]) for r in self._in("SELECT key FROM dedupe_crowded WHERE key IN ({marks})", keys)}
+        return set(self.crowded_last(keys))
+
+    def crowded_last(self, keys: Iterable[int]) -> dict[int, str]:
+        return {int(k): a for k, a in self._in("SELECT key, last FROM dedupe_crowded WHERE key IN ({marks})", keys)}
 
     def tokens(self, ids: Iterable[str]) -> dict[str, tuple[bytes, bytes, bytes]]:
         sql = "SELECT article, vocab, seq, quoted FROM dedupe_tokens WHERE article IN ({marks})"

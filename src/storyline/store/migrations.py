@@ -305,4 +305,20 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "ALTER TABLE timeline_digests ADD COLUMN shape TEXT",
         ],
     ),
+    (
+        25,
+        "only a dedupe key's first key_groups_max entries pair (issue 15): the dedupe index is built again",
+        [
+            # A crowded key's list (more than DedupeOptions.key_groups_max duplicate groups) used to pair nothing; now
+            # its earliest entries pair (``dedupe.passages.heads``), so an article published later never changes what
+            # earlier ones found. The stored spans must be found again: the index is emptied as in migration 20 and
+            # the next analyse rebuilds it. ``last``: the article of the list's last pairing entry, so an update
+            # reads a crowded list only for an article published before it.
+            "DELETE FROM dedupe_keys",
+            "DELETE FROM dedupe_groups",
+            "DELETE FROM dedupe_watermark",
+            "DELETE FROM dedupe_crowded",
+            "ALTER TABLE dedupe_crowded ADD COLUMN last TEXT",
+        ],
+    ),
 ]
