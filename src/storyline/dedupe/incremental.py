@@ -242,6 +242,8 @@ class _Update:
         self.flipped: set[str] = set()  # carriers of keys no longer crowded: the spans holding them may anchor anew
         self.crowded_added: dict[int, str] = {}  # for the delta: crowded keys whose last pairing entry is new or moved
         self.crowded_removed: set[int] = set()  # and the keys no longer crowded
+        self.carried: dict[str, SpanRow] = {}  # stored spans (as stored) of the articles in ``carried_read``
+        self.carried_read: set[str] = set()
 
     # ------------------------------------------------------------------ helpers
     def load(self, ids: Iterable[str]) -> list[Article]:
@@ -341,13 +343,14 @@ class _Update:
         self.crowded |= out.keys()
         keys = keys - out.keys()
         carriers: dict[int, list[str]] = {k: [] for k in keys}
-        for k, a in self.index.key_carriers(keys):
+        for k, a, group, published, outlet in self.index.key_carrier_rows(keys):
             carriers[k].append(a)
+            self.labels.setdefault(a, group)  # a stored label is the label after the update unless step 1 moved it
+            if a not in self.by_id:
+                self.published[a], self.outlet[a] = published, outlet
         for a, ks in self.new_postings.items():
             for k in ks & keys:
                 carriers[k].append(a)
-        self.label(a for cs in carriers.values() for a in cs)
-        self.know_dates(a for cs in carriers.values() for a in cs)
         for k, cs in carriers.items():
             if len(cs) == 1:  # most keys: only the article itself; such a list pairs nothing and is no window
                 continue
@@ -530,7 +533,7 @@ class _Update:
             added_ids = [sp for sp in added_ids if sp not in lost]
             removed |= lost
         changed = set(rows) | removed
-        changed |= set(index.spans_carried_by(relabelled))
+        changed |= set(self.spans_carried_by(relabelled, rows, removed))
 
         laps.append(("step 4", time.perf_counter()))
         # 5. decide pruning again for the changed spans and those nested with them
@@ -645,9 +648,9 @@ class _Update:
         """Articles carrying any of ``spans`` (after the update; removed spans as they were)."""
         spans = set(spans)
         out: set[str] = set()
-        stored = self.index.spans([s for s in spans if s not in rows])
+        stored = self.index.spans([s for s in spans if s not in rows and s not in self.carried])
         for sp in spans:
-            row = rows.get(sp) or stored.get(sp)
+            row = rows.get(sp) or self.carried.get(sp) or stored.get(sp)
             if row is not None:
                 out.update(a for a, _ in row.carriers)
         return out
@@ -655,8 +658,16 @@ class _Update:
     def spans_carried_by(
         self, articles: set[str], rows: Mapping[str, SpanRow], removed: set[str]
     ) -> dict[str, SpanRow]:
-        """Every span (after the update) that one of ``articles`` carries."""
-        out = {sp: r for sp, r in self.index.spans_carried_by(articles).items() if sp not in removed}
+        """Every span (after the update) that one of ``articles`` carries.
+
+        The stored spans of each article are read once per update (step 5 asks twice, for overlapping sets)."""
+        unread = articles - self.carried_read
+        if unread:
+            self.carried.update(self.index.spans_carried_by(unread))
+            self.carried_read |= unread
+        out = {
+            sp: r for sp, r in self.carried.items() if sp not in removed and any(a in articles for a, _ in r.carriers)
+        }
         for sp, r in rows.items():
             if sp in out or any(a in articles for a, _ in r.carriers):
                 out[sp] = r

@@ -39,6 +39,10 @@ class DedupeIndexReader(Protocol):
         """(key, article) for every indexed article holding one of ``keys``."""
         ...
 
+    def key_carrier_rows(self, keys: Iterable[int]) -> list[tuple[int, str, str, str | None, str | None]]:
+        """``key_carriers`` with each carrier's group, published date and outlet (one read instead of three)."""
+        ...
+
     def crowded(self, keys: Iterable[int]) -> set[int]:
         """Which of ``keys`` more than ``DedupeOptions.key_groups_max`` duplicate groups select."""
         ...

@@ -222,6 +222,14 @@ class SQLDedupeIndex:
     def key_carriers(self, keys: Iterable[int]) -> list[tuple[int, str]]:
         return [(int(k), a) for k, a in self._in(self._KEY_ARTICLES, keys)]
 
+    def key_carrier_rows(self, keys: Iterable[int]) -> list[tuple[int, str, str, str | None, str | None]]:
+        dates = self._store._dates_from  # the articles table (by its covering index of dates, where there is one)
+        sql = (
+            "SELECT k.key, g.article, g.grp, articles.published, articles.outlet FROM dedupe_keys k"
+            f" JOIN dedupe_groups g ON g.doc = k.doc JOIN {dates} ON articles.id = g.article WHERE k.key IN ({{marks}})"
+        )
+        return [(int(k), a, g, p, o) for k, a, g, p, o in self._in(sql, keys)]
+
     def crowded(self, keys: Iterable[int]) -> set[int]:
         return set(self.crowded_last(keys))
 
