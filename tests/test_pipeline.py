@@ -241,3 +241,26 @@ def test_timelines_keep_each_articles_sentences_so_a_rebuild_splits_only_article
     after = any_store.timeline_sentences(any_store.article_ids(), key)
     assert set(before) <= set(after) and (new & set(after))
     assert all(after[a] == before[a] for a in before if a not in old_split)
+
+
+def test_analyse_logs_the_peak_memory_after_each_step(tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    # the memory a bulk analyse needs, step by step: the step that raises the peak is the one that needed it
+    store = SQLiteStore(tmp_path / "s.db")
+    with caplog.at_level(logging.INFO, logger="storyline.pipeline.jobs"):
+        run(store, [str(SAMPLE)], PipelineOptions(use_nlp=False, workers=1))
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("analyse peak memory")]
+    assert len(lines) == 1
+    steps = [part.rsplit(" ", 2) for part in lines[0].split(": ", 1)[1].split(", ")]
+    names = [name for name, _, _ in steps]
+    assert names == [
+        "dedupe",
+        "extract",
+        "link",
+        "cluster add",
+        "recluster",
+        "store clusters",
+        "timelines",
+        "comparisons",
+    ]
+    peaks = [float(gib) for _, gib, unit in steps if unit == "GiB"]
+    assert len(peaks) == len(names) and peaks[0] > 0 and peaks == sorted(peaks)  # a peak so far never falls

@@ -223,6 +223,9 @@ def analyse(
         if own:
             runner.close()
     log.info("analyse: %s", job.clock)
+    memory = job.clock.memory()
+    if memory:
+        log.info("analyse peak memory (RSS, this process) after each step: %s", memory)
     return job.rejected
 
 
@@ -1013,20 +1016,39 @@ class _MentionCache(dict[str, list[DateMention]]):
 
 
 class _Clock:
-    """Wall time per step, for the ``analyse:`` log line."""
+    """Wall time per step, for the ``analyse:`` log line, and the process's peak memory after each step."""
 
     def __init__(self) -> None:
         self._last = time.perf_counter()
         self._laps: list[tuple[str, float]] = []
+        self._peaks: list[float | None] = []
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self._laps.append((name, now - self._last))
+        self._peaks.append(_peak_rss_gib())
         self._last = now
 
     def __str__(self) -> str:
         total = sum(t for _, t in self._laps)
         return f"{total:.2f} s: " + ", ".join(f"{n} {t:.3f} s" for n, t in self._laps)
+
+    def memory(self) -> str | None:
+        """The peak resident memory so far after each step ("dedupe 1.20 GiB, extract 1.21 GiB, ..."): a step that
+        raises it is the one that needed it. None where the platform does not say."""
+        if not self._peaks or self._peaks[-1] is None:
+            return None
+        return ", ".join(f"{n.split(' (', 1)[0]} {p:.2f} GiB" for (n, _), p in zip(self._laps, self._peaks) if p)
+
+
+def _peak_rss_gib() -> float | None:
+    """This process's peak resident memory so far, in GiB (worker processes not counted); None without ``resource``."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return peak / (1 << 30 if sys.platform == "darwin" else 1 << 20)
 
 
 def _first_line(text: str) -> str:
