@@ -103,11 +103,11 @@ class _SpanSearches:
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
 
-    def __call__(self, corpus: Corpus) -> tuple[Any, Any]:
+    def __call__(self, corpus: Corpus) -> tuple[Any, Any, Any]:
         self.calls.append(sorted(a.id for a in corpus.articles))
         p = Passages(corpus)
         rows = p._rows()
-        return tuple(r[::-1] for r in rows), p.crowded
+        return tuple(r[::-1] for r in rows), p.crowded, p.crowded_last
 
 
 @pytest.fixture(params=["sqlite-file", "postgres"])
