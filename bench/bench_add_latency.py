@@ -6,19 +6,26 @@
     .venv/bin/python bench/bench_add_latency.py --db /tmp/s10k.db --start 10000 --k 100 --reps 3
     .venv/bin/python bench/bench_add_latency.py --db postgresql://... --in-place --k 1 --reps 20
 
-New articles are numbers N, N+1, ... of ``bench/scale_corpus.py``'s generator (N = articles stored; later "eras",
-published after everything stored, as a feed brings them), so the store must have been built from the same
+New articles are numbers N, N+1, ... of ``bench/scale_corpus.py``'s generator (N = articles stored; later "eras"),
+so the store must have been built from the same
 generator (its first N; give ``--start N`` when some of them were rejected). Each add writes k of them to a JSON-lines file and runs what ``storyline ingest`` runs, in
 one process with the store open: ``pipeline.ingest`` (read, parse, store) then ``pipeline.analyse`` (every step,
 store writes and commits included). Printed: p50/p95 of the whole add and per article, and p50/p95 per step (from
 the ``analyse:`` timings the pipeline logs with ``-v``). ``--whole-timelines`` builds changed chronologies whole
 (the anchor of the day-by-day update; the first add, not counted with ``--warm 1``, rebuilds them all). A SQLite store is copied first (the original is never
 written) unless ``--in-place``; a PostgreSQL store is always written in place. Fast mode unless ``--full``.
+
+An era's dates move 37 days on, but Timeline17 spans years, so a new article's date falls among the stored
+articles' (article 103,100 is dated 2012-05-05; 29,024 of the first 103,000 are dated later): it lands inside its
+keys' lists, and the stored articles after it there are derived again.
+``--feed`` dates each add one day after everything stored instead, as a live feed brings articles (the text is the
+same).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import logging
 import os
@@ -84,6 +91,12 @@ def main() -> None:
         help="build a changed story's chronology whole, each day weighed against the whole timeline (as before "
         "the day-by-day update: chronology_context_days None); the first add then rebuilds every stored one",
     )
+    ap.add_argument(
+        "--feed",
+        action="store_true",
+        help="date each add's articles one day after everything stored and after the add before (a live feed, "
+        "published in order), instead of their era's dates, which fall among the stored ones",
+    )
     args = ap.parse_args()
 
     url, copy = args.db, None
@@ -103,7 +116,12 @@ def main() -> None:
         stored = len(store.article_ids())
         start = args.start if args.start is not None else stored
         total = args.warm + args.reps
-        new = list(articles(start + args.k * total))[start:]
+        made = list(articles(start + args.k * total))
+        new = made[start:]
+        if args.feed:
+            latest = datetime.date.fromisoformat(max(r["published"][:10] for r in made[:start]))
+            for i, r in enumerate(new):
+                r["published"] = (latest + datetime.timedelta(days=1 + i // args.k)).isoformat()
         print(f"store: {stored:,} articles ({args.db}); adding {args.k} x {total} ({args.warm} not counted)")
         whole: list[float] = []
         with tempfile.TemporaryDirectory() as tmp:
