@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from conftest import shuffled_rounds
+from conftest import dedupe_rows, shuffled_rounds
 from storyline.dedupe import (
     REBUILD_FRACTION,
     DedupeOptions,
@@ -553,6 +553,65 @@ def test_adding_one_article_rederives_far_fewer_than_the_footer_carriers(
     gen, _ = corpora[SEEDS[0]]
     _, rederived = _add_newcomer(store, gen, published)
     assert len(rederived) <= 17, sorted(rederived)
+
+
+class _ReadRecorder:
+    """The store's own index reader, noting every span whose whole row (all its carriers) an update reads."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.index, name)
+
+    def spans(self, ids: Any) -> Any:
+        out = self.index.spans(ids)
+        self.read |= out.keys()
+        return out
+
+    def spans_carried_by(self, articles: Any) -> Any:
+        out = self.index.spans_carried_by(articles)
+        self.read |= out.keys()
+        return out
+
+    def spans_anchored(self, anchors: Any) -> Any:
+        out = self.index.spans_anchored(anchors)
+        self.read |= out.keys()
+        return out
+
+
+def test_an_update_reads_whole_only_the_spans_beside_what_it_changed(
+    store: SQLiteStore, corpora: dict[int, Any]
+) -> None:
+    # The newcomer joins the footer passage. Each of the footer's 28+ carriers carries other spans elsewhere in its
+    # text; deciding the footer's pruning again needs only the spans that overlap it in a carrier (prune compares
+    # spans nested in one another), so the others' rows (all their carriers) are not read.
+    gen, _ = corpora[SEEDS[0]]
+    _run(store, [gen.articles])
+    new = _newcomer(NEWCOMER_DATES[0])
+    store.add_articles([new])
+    reader = _ReadRecorder(store.dedupe_index())
+    with store.atomic():
+        delta = update(reader, [new])
+        assert delta is not None
+        store.apply_dedupe(delta)
+    assert _stored(store) == dedupe([*gen.articles, new])
+    assert new.id in delta.rederived
+    rows = dedupe_rows(store)
+    length = {sp: len(tokens) // 16 for sp, _, tokens in rows["spans"]}
+    places: dict[str, list[tuple[int, int, str]]] = {}
+    for sp, a, pos in rows["carriers"]:
+        places.setdefault(a, []).append((pos, pos + length[sp], sp))
+    beside: set[str] = set()  # spans overlapping one a re-derived article carries, in an article carrying both
+    for sp in {sp for sp, a, _ in rows["carriers"] if a in delta.rederived}:
+        for a, pos in [(a, pos) for s2, a, pos in rows["carriers"] if s2 == sp]:
+            beside |= {o for s, e, o in places[a] if s < pos + length[sp] and pos < e}
+    carriers = {a for sp, a, _ in rows["carriers"] if sp in beside}
+    elsewhere = {sp for a in carriers for _, _, sp in places[a]} - beside
+    assert len(carriers) >= 29 and elsewhere  # those carriers hold spans away from what changed
+    read = reader.read - set(delta.spans_removed)  # (a removed span is read as it was)
+    assert read and read <= beside, sorted(read - beside)
 
 
 def _footer_groups(articles: Sequence[Article], options: DedupeOptions) -> int:

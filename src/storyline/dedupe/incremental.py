@@ -31,7 +31,8 @@ What the result depends on, and so what an update must revisit when articles ``N
   carriers up in the index, a stored span gains the new articles that contain it.
 - **Pruning** (``passages.prune``) compares spans nested in one another inside a shared article, so only the
   spans whose carriers, validity or existence changed and the spans nested with them are decided again, each
-  against every span its carriers carry.
+  against the spans that overlap it in one of its carriers (where each stored span sits in a carrier is read
+  first, ``span_places``; whole rows only of the spans that overlap).
 - **Passages** (text, origin, agency) are written again only for the spans whose carriers or groups changed,
   or that were pruned before and are kept now.
 
@@ -242,8 +243,10 @@ class _Update:
         self.flipped: set[str] = set()  # carriers of keys no longer crowded: the spans holding them may anchor anew
         self.crowded_added: dict[int, str] = {}  # for the delta: crowded keys whose last pairing entry is new or moved
         self.crowded_removed: set[int] = set()  # and the keys no longer crowded
-        self.carried: dict[str, SpanRow] = {}  # stored spans (as stored) of the articles in ``carried_read``
+        self.carried: dict[str, SpanRow] = {}  # stored spans read (as stored): all those of ``carried_read``'s articles
         self.carried_read: set[str] = set()
+        self.places: dict[str, list[tuple[int, int, str]]] = {}  # article -> (start, end, span) of its stored spans
+        self.places_read: set[str] = set()  # the articles in ``places``
 
     # ------------------------------------------------------------------ helpers
     def load(self, ids: Iterable[str]) -> list[Article]:
@@ -537,7 +540,7 @@ class _Update:
 
         laps.append(("step 4", time.perf_counter()))
         # 5. decide pruning again for the changed spans and those nested with them
-        region = self.spans_carried_by(self.carriers_of(changed, rows), rows, removed)
+        region = self.spans_around(self.rows_of(changed, rows), rows, removed)
         old_rows = index.spans(removed)
         self.know_dates(a for r in [*region.values(), *old_rows.values()] for a, _ in r.carriers)
         nesting = _Nesting(region, self.rank)
@@ -547,7 +550,7 @@ class _Update:
             if crow is not None:
                 partners |= nesting.partners(c_id, crow)
         decide = (changed - removed) | partners
-        region2 = self.spans_carried_by(self.carriers_of(decide, rows), rows, removed)
+        region2 = self.spans_around(self.rows_of(decide, rows), rows, removed)
         for sp in decide:
             region2.setdefault(sp, rows[sp] if sp in rows else self.span_row(sp))
         kept = self.kept(region2, decide)
@@ -644,15 +647,42 @@ class _Update:
     def span_row(self, sp: str) -> SpanRow:
         return self.index.spans([sp])[sp]
 
-    def carriers_of(self, spans: Iterable[str], rows: Mapping[str, SpanRow]) -> set[str]:
-        """Articles carrying any of ``spans`` (after the update; removed spans as they were)."""
+    def rows_of(self, spans: Iterable[str], rows: Mapping[str, SpanRow]) -> dict[str, SpanRow]:
+        """``spans`` as rows, with their carriers (after the update; removed spans as they were)."""
         spans = set(spans)
-        out: set[str] = set()
-        stored = self.index.spans([s for s in spans if s not in rows and s not in self.carried])
+        self.carried.update(self.index.spans([s for s in spans if s not in rows and s not in self.carried]))
+        out: dict[str, SpanRow] = {}
         for sp in spans:
-            row = rows.get(sp) or self.carried.get(sp) or stored.get(sp)
+            row = rows.get(sp) or self.carried.get(sp)
             if row is not None:
-                out.update(a for a, _ in row.carriers)
+                out[sp] = row
+        return out
+
+    def spans_around(
+        self, focus: Mapping[str, SpanRow], rows: Mapping[str, SpanRow], removed: set[str]
+    ) -> dict[str, SpanRow]:
+        """Every span (after the update) that overlaps one of ``focus`` in an article carrying both.
+
+        ``prune`` and ``_Nesting`` compare two spans only where one lies inside the other in an article carrying
+        both, so these are all the spans they may compare the focus with. The places of a carrier's stored spans
+        are read once per update (step 5 asks twice, for overlapping sets), and whole rows only for the spans
+        that overlap: a carrier of a stock sentence carries hundreds of spans, most of them elsewhere in it."""
+        articles = {a for r in focus.values() for a, _ in r.carriers}
+        unread = articles - self.places_read
+        if unread:
+            for sp, a, pos, n in self.index.span_places(unread):
+                self.places.setdefault(a, []).append((pos, pos + n, sp))
+            self.places_read |= unread
+        near: set[str] = set()
+        for r in focus.values():
+            n = len(r.tokens) // 16
+            for a, pos in r.carriers:
+                near.update(sp for s, e, sp in self.places.get(a, ()) if s < pos + n and pos < e)
+        near -= removed
+        out = self.rows_of(near - rows.keys(), {})
+        for sp, r in rows.items():
+            if sp in near or any(a in articles for a, _ in r.carriers):
+                out[sp] = r
         return out
 
     def spans_carried_by(
@@ -676,8 +706,8 @@ class _Update:
     def kept(self, region: Mapping[str, SpanRow], decide: set[str]) -> set[str]:
         """Spans of ``decide`` that are passages: carried by two groups and not pruned.
 
-        ``region`` holds every span carried by a carrier of the spans being decided, which is every span
-        ``prune`` could compare them with.
+        ``region`` holds every span that overlaps one being decided in an article carrying both
+        (``spans_around``), which is every span ``prune`` could compare them with.
         """
         arts = {a for r in region.values() for a, _ in r.carriers}
         labels = self.label(arts)

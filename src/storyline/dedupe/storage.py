@@ -71,6 +71,11 @@ class DedupeIndexReader(Protocol):
         """The stored found spans any of ``articles`` carries."""
         ...
 
+    def span_places(self, articles: Iterable[str]) -> list[tuple[str, str, int, int]]:
+        """Where each stored found span sits in ``articles``: (span, article, token position, length in tokens), one
+        row per article carrying it; its other carriers and its tokens are not read."""
+        ...
+
     def passage_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` are stored passages."""
         ...

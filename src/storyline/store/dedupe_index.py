@@ -259,6 +259,13 @@ class SQLDedupeIndex:
             for r in self._in("SELECT DISTINCT span FROM dedupe_span_carriers WHERE article IN ({marks})", articles)
         )
 
+    def span_places(self, articles: Iterable[str]) -> list[tuple[str, str, int, int]]:
+        sql = (
+            "SELECT c.span, c.article, c.pos, LENGTH(s.tokens) FROM dedupe_span_carriers c"
+            " JOIN dedupe_spans s ON s.id = c.span WHERE c.article IN ({marks})"
+        )
+        return [(sp, a, int(pos), int(n) // 16) for sp, a, pos, n in self._in(sql, articles)]
+
     def _span_rows(self, ids: Iterable[str]) -> dict[str, SpanRow]:
         wanted = set(ids)
         carriers: dict[str, list[tuple[str, int]]] = {sp: [] for sp in wanted}
