@@ -243,8 +243,7 @@ class _Update:
         self.flipped: set[str] = set()  # carriers of keys no longer crowded: the spans holding them may anchor anew
         self.crowded_added: dict[int, str] = {}  # for the delta: crowded keys whose last pairing entry is new or moved
         self.crowded_removed: set[int] = set()  # and the keys no longer crowded
-        self.carried: dict[str, SpanRow] = {}  # stored spans read (as stored): all those of ``carried_read``'s articles
-        self.carried_read: set[str] = set()
+        self.carried: dict[str, SpanRow] = {}  # stored spans read whole (as stored), by id
         self.places: dict[str, list[tuple[int, int, str]]] = {}  # article -> (start, end, span) of its stored spans
         self.places_read: set[str] = set()  # the articles in ``places``
 
@@ -645,7 +644,9 @@ class _Update:
 
     # ------------------------------------------------------------------ span rows
     def span_row(self, sp: str) -> SpanRow:
-        return self.index.spans([sp])[sp]
+        if sp not in self.carried:
+            self.carried.update(self.index.spans([sp]))
+        return self.carried[sp]
 
     def rows_of(self, spans: Iterable[str], rows: Mapping[str, SpanRow]) -> dict[str, SpanRow]:
         """``spans`` as rows, with their carriers (after the update; removed spans as they were)."""
@@ -688,16 +689,10 @@ class _Update:
     def spans_carried_by(
         self, articles: set[str], rows: Mapping[str, SpanRow], removed: set[str]
     ) -> dict[str, SpanRow]:
-        """Every span (after the update) that one of ``articles`` carries.
-
-        The stored spans of each article are read once per update (step 5 asks twice, for overlapping sets)."""
-        unread = articles - self.carried_read
-        if unread:
-            self.carried.update(self.index.spans_carried_by(unread))
-            self.carried_read |= unread
-        out = {
-            sp: r for sp, r in self.carried.items() if sp not in removed and any(a in articles for a, _ in r.carriers)
-        }
+        """Every span (after the update) that one of ``articles`` carries (step 4: those of relabelled articles)."""
+        stored = self.index.spans_carried_by(articles) if articles else {}
+        self.carried.update(stored)
+        out = {sp: r for sp, r in stored.items() if sp not in removed}
         for sp, r in rows.items():
             if sp in out or any(a in articles for a, _ in r.carriers):
                 out[sp] = r
