@@ -16,8 +16,8 @@ the ``analyse:`` timings the pipeline logs with ``-v``). ``--whole-timelines`` b
 written) unless ``--in-place``; a PostgreSQL store is always written in place. Fast mode unless ``--full``.
 
 An era's dates move 37 days on, but Timeline17 spans years, so a new article's date falls among the stored
-articles' (article 103,100 is dated 2012-05-05; 29,024 of the first 103,000 are dated later): it lands inside its
-keys' lists, and the stored articles after it there are derived again.
+articles' (without ``--feed`` the bench prints how many of them are dated later): it lands inside its keys'
+lists, and the stored articles after it there are derived again.
 ``--feed`` dates each add one day after everything stored instead, as a live feed brings articles (the text is the
 same).
 """
@@ -94,8 +94,9 @@ def main() -> None:
     ap.add_argument(
         "--feed",
         action="store_true",
-        help="date each add's articles one day after everything stored and after the add before (a live feed, "
-        "published in order), instead of their era's dates, which fall among the stored ones",
+        help="date each add's articles one day after the generator's first START articles (all a store built "
+        "from them holds) and after the add before (a live feed, published in order), instead of their era's "
+        "dates, which fall among the stored ones; articles an earlier --feed run added in place are not counted",
     )
     args = ap.parse_args()
 
@@ -122,6 +123,10 @@ def main() -> None:
             latest = datetime.date.fromisoformat(max(r["published"][:10] for r in made[:start]))
             for i, r in enumerate(new):
                 r["published"] = (latest + datetime.timedelta(days=1 + i // args.k)).isoformat()
+        else:
+            first = new[0]["published"][:10]
+            later = sum(r["published"][:10] > first for r in made[:start])
+            print(f"the first new article is dated {first}; {later:,} of the generator's first {start:,} are later")
         print(f"store: {stored:,} articles ({args.db}); adding {args.k} x {total} ({args.warm} not counted)")
         whole: list[float] = []
         with tempfile.TemporaryDirectory() as tmp:

@@ -540,7 +540,7 @@ class _Update:
         laps.append(("step 4", time.perf_counter()))
         # 5. decide pruning again for the changed spans and those nested with them
         region = self.spans_around(self.rows_of(changed, rows), rows, removed)
-        old_rows = index.spans(removed)
+        old_rows = self.rows_of(removed, {})  # as they were: read with ``changed`` just above
         self.know_dates(a for r in [*region.values(), *old_rows.values()] for a, _ in r.carriers)
         nesting = _Nesting(region, self.rank)
         partners: set[str] = set()
