@@ -41,7 +41,7 @@ class ClusterOptions:
     split_min: int = 6  # tuned: events smaller than this are not split (too few articles to tell two happenings apart)
     window: int = 5000  # articles whose vectors are kept for re-clustering (older ones are settled)
     settled_terms: int = 40  # an event with no article in the window keeps this many terms (memory at 1M)
-    recluster_rounds: int = 2  # passes per re-clustering (each pass sees the previous pass's moves)
+    recluster_rounds: int = 2  # rounds per re-clustering pass (each round sees the previous round's moves)
     # story consolidation (second chance for small stories), average linkage relative to the target's own spread
     # the next three and story_merge_ratio: grid in bench/tune_cluster.py --t17-loto (ECB+ 1-35 must stay at its
     # level; among those, the best on Timeline17; its held-out figure is leave-one-topic-out, see BENCHMARKS.md)

@@ -1,8 +1,8 @@
 """The periodic correction pass over the clusterer's recent articles (``recluster``).
 
 Online assignment sees each article once, against the clusters as they were when it arrived; this pass looks again.
-In each round, over the events that changed since the last pass: articles move to an event that fits them clearly
-better (or open their own when nothing fits), events split when their two halves are different happenings,
+In each round, over the events that changed since the last pass (new articles joined or left them; what the pass's
+last round changed is not carried to the next pass): articles move to an event that fits them clearly better (or open their own when nothing fits), events split when their two halves are different happenings,
 near-identical events merge, events move to a story that fits them better, and stories merge when their articles
 are about as alike across as within (average linkage relative to the stories' own spread). Last, small recent
 stories get a second chance: one that clearly belongs to a larger story (judged against the stories as they are
@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from storyline.cluster.dates import event_date
 from storyline.cluster.vectors import Centroid
@@ -39,6 +39,10 @@ def recluster(c: Clusterer) -> list[Change]:
         _merge_stories(c, {c.events[e].story: None for e in touched if e in c.events}, changes)
         if len(changes) == before:
             break
+    # what the last round changed waits for new articles: carried to the next pass, a chain that does not settle
+    # within the rounds (an article far from its event opens its own, its neighbours follow it, the rest of the old
+    # event follows them) went on at every pass, rewriting the same events under new ids on every ingest
+    c.dirty = {}
     _attach_small_stories(c, changes)
     return changes
 
@@ -349,13 +353,14 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
     """
     o = c.options
     small: dict[str, None] = {}
-    # state loaded from rows: the window's events and stories in a few queries, not one per article
+    # from rows: the window's memberships, then only the story of each of its events and the size of each of their
+    # stories (a few queries, not one per article; only the small stories are loaded whole)
     _load(c.event_of, c.seen)
-    _load(c.events, (c.event_of[a] for a in c.seen))
-    _load(c.stories, (c.events[c.event_of[a]].story for a in c.seen))
+    story_of = _peek(c.events, (c.event_of[a] for a in c.seen), "story")
+    sizes = _peek(c.stories, story_of.values(), "size")
     for aid in c.seen:  # oldest first: deterministic, and an early stray goes before later ones
-        sid = c.events[c.event_of[aid]].story
-        if sid not in small and c.stories[sid].size <= o.attach_size:
+        sid = story_of[c.event_of[aid]]
+        if sid not in small and sizes[sid] <= o.attach_size:
             small[sid] = None
     for sid in small:
         st = c.stories.get(sid)
@@ -391,6 +396,15 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
             )
         )
         _fold_story(c, st, keep)
+
+
+def _peek(m: Mapping[str, Any], keys: Iterable[str], attribute: str) -> dict[str, Any]:
+    """``attribute`` of the values of ``keys`` (those ``m`` holds); a map loaded lazily from rows (``state.LazyMap``)
+    reads it from the rows of those not loaded, without loading them."""
+    peek = getattr(m, "peek", None)
+    if peek is not None:
+        return cast(dict[str, Any], peek(keys, attribute))
+    return {k: getattr(m[k], attribute) for k in dict.fromkeys(keys) if k in m}
 
 
 def _load(m: Mapping[str, object], keys: Iterable[str]) -> None:
