@@ -28,7 +28,7 @@ from storyline.cluster import (
     terms,
     with_embeddings,
 )
-from storyline.cluster.state import ROW_VERSION, Meta
+from storyline.cluster.state import ROW_VERSION, LazyMap, Meta, resume
 from storyline.ingest import read
 from storyline.pipeline import PipelineOptions, analyse
 from storyline.query import export
@@ -463,3 +463,33 @@ def test_state_rows_read_back_as_written_and_refuse_what_json_refuses() -> None:
     for bad in (float("nan"), float("inf"), -float("inf")):
         with pytest.raises(ValueError):
             _dumps(["e-1", [1, 2.0, {"a": bad}]])
+
+
+def test_peeking_at_a_field_of_stored_rows_reads_what_loading_them_gives_and_keeps_nothing(
+    sample: list[Article], store: SQLiteStore
+) -> None:
+    """The re-clustering pass reads the story of each window event and the size of each of their stories from the
+    rows, without loading them (``LazyMap.peek``): the same values as loading, and nothing to compare or write
+    afterwards; a value changed or dropped in memory is seen as it is now, not as stored."""
+    ingest(store, sample)
+    options = OPTIONS.cluster
+    meta = Meta.load(store.cluster_meta() or "")
+    peeking = resume(options, meta, store.cluster_rows, store.cluster_window())
+    loading = resume(options, meta, store.cluster_rows, store.cluster_window())
+    event_ids = _all_keys(store, "event")
+    story_ids = _all_keys(store, "story")
+    assert len(event_ids) > 3 and len(story_ids) > 1
+    stories = peeking.events.peek(event_ids, "story")
+    sizes = peeking.stories.peek(story_ids, "size")
+    assert stories == {e: loading.events[e].story for e in event_ids}
+    assert sizes == {s: loading.stories[s].size for s in story_ids}
+    assert sum(sizes.values()) == len(sample)
+    assert isinstance(peeking.events, LazyMap) and isinstance(peeking.stories, LazyMap)
+    assert peeking.events.touched() == [] and peeking.stories.touched() == []
+    # in memory, a story that grew and one that is gone
+    grown, gone = story_ids[0], story_ids[1]
+    peeking.stories[grown].size += 5
+    del peeking.stories[gone]
+    now = peeking.stories.peek(story_ids, "size")
+    assert now[grown] == sizes[grown] + 5 and gone not in now
+    assert peeking.events.peek(["e-none"], "story") == {}

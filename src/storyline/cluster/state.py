@@ -72,11 +72,13 @@ class LazyMap(MutableMapping[str, V]):
         *,
         order: Iterable[str] | None = None,
         size: int | None = None,
+        fields: Mapping[str, Callable[[str], Any]] | None = None,
     ) -> None:
         self.kind = kind
         self._load = loader
         self._parse = parse
         self._dump = dump
+        self._fields = dict(fields or {})  # attribute -> reads it from a body without parsing the whole (``peek``)
         self._data: dict[str, V] = {}
         self._absent: set[str] = set()
         self._stored: dict[str, tuple[int, str] | None] = {}  # key -> its row as loaded; None: new since loading
@@ -100,6 +102,27 @@ class LazyMap(MutableMapping[str, V]):
             else:
                 self._stored[k] = row
                 self._data[k] = self._parse(k, row[1])
+
+    def peek(self, keys: Iterable[str], attribute: str) -> dict[str, Any]:
+        """``attribute`` of the value of each of ``keys`` (those with one): from the value when it is loaded, else read
+        from its stored body, in one call of the loader, without parsing the whole body or keeping it (so ``changes``
+        never dumps it again to compare: many rows' one small field costs little)."""
+        out: dict[str, Any] = {}
+        read: list[str] = []
+        for k in dict.fromkeys(keys):
+            if k in self._data:
+                out[k] = getattr(self._data[k], attribute)
+            elif k not in self._absent and (self._order is None or k in self._order):
+                read.append(k)
+        if read:
+            pick = self._fields[attribute]
+            rows = self._load(self.kind, read)
+            self.loaded += len(rows)
+            for k in read:
+                row = rows.get(k)
+                if row is not None:
+                    out[k] = pick(row[1])
+        return out
 
     def __getitem__(self, key: str) -> V:
         try:
@@ -206,6 +229,21 @@ def load_event(key: str, body: str) -> EventState:
     return EventState(key, story, _load_centroid(cen), _load_centroid(scen), list(members), Counter(dates), int(recent))
 
 
+# one field of a body, read without building its centroids (``LazyMap.peek``)
+_EVENT_STORY = msgspec.json.Decoder(tuple[str, msgspec.Raw, msgspec.Raw, msgspec.Raw, msgspec.Raw, msgspec.Raw])
+_STORY_SIZE = msgspec.json.Decoder(tuple[msgspec.Raw, msgspec.Raw, int])
+
+
+def event_story(body: str) -> str:
+    """The story of a stored event body."""
+    return _EVENT_STORY.decode(body)[0]
+
+
+def story_size(body: str) -> int:
+    """The article count of a stored story body."""
+    return _STORY_SIZE.decode(body)[2]
+
+
 def dump_story(s: StoryState) -> str:
     return _dumps([_dump_centroid(s.centroid), list(s.events), s.size])
 
@@ -300,8 +338,8 @@ def resume(options: ClusterOptions, meta: Meta, loader: Loader, window: Sequence
     c.idf.n = meta.n
     c.dense_sum, c.dense_n = list(meta.dense_sum), meta.dense_n
     c.idf.df = LazyMap("df", loader, _load_int, str)
-    c.events = LazyMap("event", loader, load_event, dump_event)
-    c.stories = LazyMap("story", loader, load_story, dump_story)
+    c.events = LazyMap("event", loader, load_event, dump_event, fields={"story": event_story})
+    c.stories = LazyMap("story", loader, load_story, dump_story, fields={"size": story_size})
     c.event_of = LazyMap("member", loader, _load_text, None)  # written as the events' memberships
     c.merged_into = LazyMap("merged", loader, _load_text, str)
     c.seen = LazyMap("seen", loader, load_seen, dump_seen, order=window)
