@@ -252,3 +252,57 @@ def test_every_stored_timeline_knows_the_shape_it_was_checked_against(
     want = {s.id: timeline_shape(s, [e for e in events if e.story == s.id]) for s in stories}
     assert any_store.timeline_shapes(list(want)) == want
     assert stored(any_store) == from_scratch(any_store)
+
+
+def test_a_shared_sentence_that_is_no_wire_copy_does_not_send_the_comparisons_to_its_carriers(
+    sample: list[Article], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A new article about another story quotes one sentence of a stored article: the dedupe step rewrites that
+    article's passages, but one shared sentence is no wire copy (``is_wire_copy``), so no comparison reads it. The
+    comparisons step looks at as many events as when the article does not quote it (it used to look at the quoted
+    article's event too, and read the wire copy of all its articles), and what it stores equals a from-scratch
+    pass."""
+    from storyline.agencies import agency_spans, local_agencies
+    from storyline.dedupe.sources import is_wire_copy
+    from storyline.store import SQLiteStore
+
+    by_id = {a.id: a for a in sample}
+    looked = []
+    for quoting in (False, True):
+        store = SQLiteStore(str(tmp_path / f"q{quoting}.db"))
+        ingest_logged(store, sample, caplog)
+        compared = {ev.id: ev for ev in store.events() if len(ev.articles) >= 2}
+        # an article no agency supplied: a passage traced to an agency is a wire copy at any length
+        x = next(
+            by_id[a]
+            for ev in compared.values()
+            if ev.story != store.stories()[-1].id
+            for a in ev.articles
+            if not by_id[a].agencies and not agency_spans(by_id[a].text) and not local_agencies(by_id[a].text)
+        )
+        longest = max(sentence_spans(x.text), key=lambda se: se[1] - se[0])
+        base = next(
+            by_id[a]
+            for a in store.stories()[-1].articles
+            if not by_id[a].agencies and not agency_spans(by_id[a].text) and not local_agencies(by_id[a].text)
+        )
+        text = f"{base.text}\n\n{x.text[longest[0] : longest[1]]}" if quoting else f"{base.text}\n\nNothing else."
+        new = replace(
+            base,
+            id="a-0000000000cafe02",
+            source="new",
+            url="https://new.example/q",
+            text=text,
+            content_hash=hashlib.sha1(text.encode()).hexdigest(),
+        )
+        line = ingest_logged(store, [new], caplog)
+        found = _COMPARE_LAP.search(line)
+        assert found is not None, line
+        looked.append(int(found.group(2)))
+        shared = [p for p in store.passages([new.id]) if x.id in p.articles]
+        if quoting:
+            assert shared and not any(is_wire_copy(p) for p in shared)  # the quoted sentence is a passage, not wire
+            assert store.clusters_of([new.id])[new.id][0] != store.clusters_of([x.id])[x.id][0]
+        assert stored(store) == from_scratch(store)
+        store.close()
+    assert looked[1] == looked[0], looked

@@ -241,13 +241,16 @@ class DedupeChanges:
     they rebuild (``store.duplicates(ids)``, ``store.passages(ids)``), never all of them.
 
     ``touched``: articles whose duplicate mark or carried passages may differ from before the step (None: any
-    may, the index was built again from scratch); ``marked``: those whose duplicate mark was rewritten;
-    ``regrouped``: those whose group of one source (``sources``) changed, while the stored groups were followed."""
+    may, the index was built again from scratch); ``marked``: those whose duplicate mark was rewritten; ``wire``:
+    those that carried or carry a wire copy the step rewrote or dropped (a passage flagged wire before or after it:
+    the comparisons read only those); ``regrouped``: those whose group of one source (``sources``) changed, while
+    the stored groups were followed."""
 
     new: int = 0
     rederived: int = 0
     touched: set[str] | None = field(default_factory=set)
     marked: set[str] = field(default_factory=set)
+    wire: set[str] = field(default_factory=set)
     regrouped: set[str] = field(default_factory=set)
 
     def touch(self, ids: Iterable[str] | None) -> None:
@@ -300,8 +303,10 @@ def write_dedupe(store: Store, delta: DedupeDelta, changes: DedupeChanges) -> No
             changes.touch(a for carriers in before.values() for a in carriers)
             changes.touch(a for p in delta.passages for a in p.articles)
             changes.touch(delta.duplicates_of)
+            flags = store.wire_flags(before)
+            # a stored passage not flagged yet may be a wire copy: its carriers count as the wire copy's
+            changes.wire.update(a for p, carriers in before.items() if flags.get(p) is not False for a in carriers)
             if follow:
-                flags = store.wire_flags(before)
                 before_wire = {p: tuple(c) for p, c in before.items() if flags.get(p)}
                 marked = set(delta.duplicates_of)
                 before_marks = [
@@ -313,6 +318,8 @@ def write_dedupe(store: Store, delta: DedupeDelta, changes: DedupeChanges) -> No
         # the wire flag is a function of the passage alone: set with it, so no later read looks for unflagged ones
         wire = {p.id: is_wire_copy(p) for p in delta.passages}
         store.set_passage_wire(wire)
+        if not delta.reset:
+            changes.wire.update(a for p in delta.passages if wire[p.id] for a in p.articles)
         if follow:
             after_wire = {p.id: p.articles for p in delta.passages if wire[p.id]}
             after_marks = [(d.duplicate_of, d.article) for d in delta.duplicates]
@@ -821,7 +828,9 @@ class _Analyse:
             carried = wire_carried(self.passages, duplicate_of)
             self._write_comparisons(events, duplicate_of, carried, store.comparison_digests(), set(), key)
             return
-        near = set(touched)
+        # a comparison reads its articles' duplicate marks and the wire copy they, their originals and their copies
+        # carry: only articles whose mark or wire copy the step rewrote can change one the cluster step did not
+        near = self.dedupe_changes.marked | self.dedupe_changes.wire
         near |= {d.duplicate_of for d in store.duplicates(sorted(near))} if near else set()
         near |= {d.article for d in store.duplicates(sorted(near))} if near else set()
         held = {e for e, _ in store.clusters_of(sorted(near)).values()} if near else set()
