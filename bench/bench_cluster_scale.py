@@ -74,7 +74,7 @@ def main() -> int:
             n += 1
             if n % args.recluster_every == 0:
                 t = time.perf_counter()
-                c.recluster()
+                c.recluster(settle=False)
                 recl.append(time.perf_counter() - t)
         window = lat[-min(len(lat), 10000) :]
         amort = sum(recl) / n

@@ -306,9 +306,12 @@ def test_recluster_reaches_a_fixed_point_on_real_news() -> None:
 
 
 def test_a_pass_leaves_nothing_for_the_next_pass_without_new_articles() -> None:
-    """What a pass's last round changed is not looked at again until new articles arrive: the next pass (the next
-    ingest's, for a feed) re-examines only the events they join. Carried over, a chain that did not settle went on
-    at every ingest, rewriting the same events under new ids."""
+    """What the last pass of an ingest changed in its last round is not looked at again until new articles arrive:
+    the next pass (the next ingest's, for a feed) re-examines only the events they join. Carried over, a chain that
+    did not settle went on at every ingest, rewriting the same events under new ids. A pass within a large ingest
+    (``settle=False``) carries them to the ingest's next pass."""
+    within = _t17_stream(1500)
+    assert within.recluster(settle=False) and within.dirty, "a pass within an ingest carries its last moves on"
     c = _t17_stream(1500)
     first = c.recluster()
     assert len({ch.subject for ch in first if ch.kind == "move"}) > 1, "the stream left something to correct"

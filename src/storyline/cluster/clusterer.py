@@ -366,9 +366,10 @@ class Clusterer:
         self.stories[event.story].size -= 1
 
     # -- the correction pass -------------------------------------------------------------------------------------
-    def recluster(self) -> list[Change]:
-        """Correct early mistakes among recent articles; returns every change made (``recluster.recluster``)."""
-        return recluster(self)
+    def recluster(self, *, settle: bool = True) -> list[Change]:
+        """Correct early mistakes among recent articles; returns every change made (``recluster.recluster``;
+        ``settle=False`` for a pass within a large ingest, which carries its last moves to the next pass)."""
+        return recluster(self, settle=settle)
 
     # -- output ---------------------------------------------------------------------------------------------
     def result(self, titles: Mapping[str, str]) -> tuple[list[Event], list[Story]]:

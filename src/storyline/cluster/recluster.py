@@ -1,8 +1,8 @@
 """The periodic correction pass over the clusterer's recent articles (``recluster``).
 
 Online assignment sees each article once, against the clusters as they were when it arrived; this pass looks again.
-In each round, over the events that changed since the last pass (new articles joined or left them; what the pass's
-last round changed is not carried to the next pass): articles move to an event that fits them clearly better (or open their own when nothing fits), events split when their two halves are different happenings,
+In each round, over the events that changed since the last pass (new articles joined or left them; what the last
+pass of an ingest changed in its last round is not carried to the next ingest): articles move to an event that fits them clearly better (or open their own when nothing fits), events split when their two halves are different happenings,
 near-identical events merge, events move to a story that fits them better, and stories merge when their articles
 are about as alike across as within (average linkage relative to the stories' own spread). Last, small recent
 stories get a second chance: one that clearly belongs to a larger story (judged against the stories as they are
@@ -26,8 +26,12 @@ if TYPE_CHECKING:
     from storyline.cluster.clusterer import Clusterer, EventState, Seen, StoryState
 
 
-def recluster(c: Clusterer) -> list[Change]:
-    """Correct early mistakes among ``c``'s recent articles; returns every change made (for the audit trail)."""
+def recluster(c: Clusterer, *, settle: bool = True) -> list[Change]:
+    """Correct early mistakes among ``c``'s recent articles; returns every change made (for the audit trail).
+
+    ``settle``: the pass ends an ingest, so what its last round changed is not carried to the next pass (which
+    looks only at the events new articles join). A pass within a large ingest (``settle=False``) carries it to the
+    next pass of the same ingest, as more articles stream in."""
     changes: list[Change] = []
     for _ in range(c.options.recluster_rounds):
         before = len(changes)
@@ -39,10 +43,11 @@ def recluster(c: Clusterer) -> list[Change]:
         _merge_stories(c, {c.events[e].story: None for e in touched if e in c.events}, changes)
         if len(changes) == before:
             break
-    # what the last round changed waits for new articles: carried to the next pass, a chain that does not settle
-    # within the rounds (an article far from its event opens its own, its neighbours follow it, the rest of the old
-    # event follows them) went on at every pass, rewriting the same events under new ids on every ingest
-    c.dirty = {}
+    if settle:
+        # what the last round changed waits for new articles: carried to the next ingest, a chain that does not
+        # settle within the rounds (an article far from its event opens its own, its neighbours follow it, the rest
+        # of the old event follows them) went on at every ingest, rewriting the same events under new ids
+        c.dirty = {}
     _attach_small_stories(c, changes)
     return changes
 

@@ -580,7 +580,7 @@ class _Analyse:
             )
             added = k + 1 - len(replay)  # new articles so far; a large ingest is corrected as it streams
             if every and added > 0 and added % every == 0 and added < len(fresh):
-                changes += clusterer.recluster()
+                changes += clusterer.recluster(settle=False)  # the ingest's last pass settles
         if failures:
             self._failed(failures)
         self.clock.lap(f"cluster add ({len(replay)} replayed, {len(fresh)} new)")
