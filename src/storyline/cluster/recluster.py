@@ -2,12 +2,13 @@
 
 Online assignment sees each article once, against the clusters as they were when it arrived; this pass looks again.
 In each round, over the events that changed since the last pass (new articles joined or left them; what the last
-pass of an ingest changed in its last round is not carried to the next ingest): articles move to an event that fits them clearly better (or open their own when nothing fits), events split when their two halves are different happenings,
-near-identical events merge, events move to a story that fits them better, and stories merge when their articles
-are about as alike across as within (average linkage relative to the stories' own spread). Last, small recent
-stories get a second chance: one that clearly belongs to a larger story (judged against the stories as they are
-now, not as they were when its article arrived) joins it. Every change is returned as a ``Change`` (what, from,
-to, why) for the audit trail. In a merge the older cluster keeps its id.
+pass of an ingest changed in its last round is not carried to the next ingest): articles move to an event that
+fits them clearly better (or open their own when nothing fits), events split when their two halves are different
+happenings, near-identical events merge, events move to a story that fits them better, and stories merge when
+their articles are about as alike across as within (average linkage relative to the stories' own spread). Last,
+small recent stories get a second chance: one that clearly belongs to a larger story (judged against the stories
+as they are now, not as they were when its article arrived) joins it. Every change is returned as a ``Change``
+(what, from, to, why) for the audit trail. In a merge the older cluster keeps its id.
 """
 
 from __future__ import annotations
