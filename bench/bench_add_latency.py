@@ -10,8 +10,9 @@ New articles are numbers N, N+1, ... of ``bench/scale_corpus.py``'s generator (N
 so the store must have been built from the same
 generator (its first N; give ``--start N`` when some of them were rejected). Each add writes k of them to a JSON-lines file and runs what ``storyline ingest`` runs, in
 one process with the store open: ``pipeline.ingest`` (read, parse, store) then ``pipeline.analyse`` (every step,
-store writes and commits included). Printed: p50/p95 of the whole add and per article, and p50/p95 per step (from
-the ``analyse:`` timings the pipeline logs with ``-v``). ``--whole-timelines`` builds changed chronologies whole
+store writes and commits included). Printed: p50/p95 of the whole add and per article, p50/p95 per step (from
+the ``analyse:`` timings the pipeline logs with ``-v``), and each counted add's re-clustering changes and the events
+and stories it rewrote (its ``cluster:`` line). ``--whole-timelines`` builds changed chronologies whole
 (the anchor of the day-by-day update; the first add, not counted with ``--warm 1``, rebuilds them all). A SQLite store is copied first (the original is never
 written) unless ``--in-place``; a PostgreSQL store is always written in place. Fast mode unless ``--full``.
 
@@ -49,6 +50,8 @@ from storyline.store import open_store
 
 # "dedupe (1 new, 0 re-derived) 0.12 s": a step's name, what it did in parentheses, its seconds
 _LAP = re.compile(r"([a-z][a-z ]*?)(?: \([^)]*\))? (\d+(?:\.\d+)?) s(?:,|$)")
+# "cluster: 1 new articles assigned; 7 re-clustering changes; ...; 8 events and 3 stories rewritten"
+_CLUSTER = re.compile(r"(\d+) re-clustering changes;.*; (\d+) events and (\d+) stories rewritten")
 
 
 class _Laps(logging.Handler):
@@ -58,9 +61,13 @@ class _Laps(logging.Handler):
         super().__init__(logging.INFO)
         self.runs: list[dict[str, float]] = []
         self.last = ""  # the last add's ``analyse:`` line (what each step did)
+        self.clusters: list[tuple[int, int, int]] = []  # each add's re-clustering changes, events, stories rewritten
 
     def emit(self, record: logging.LogRecord) -> None:
         msg = record.getMessage()
+        found = _CLUSTER.search(msg) if msg.startswith("cluster: ") else None
+        if found is not None:
+            self.clusters.append((int(found[1]), int(found[2]), int(found[3])))
         if msg.startswith("analyse: "):
             self.last = msg
             steps = msg.split(" s: ", 1)[1] if " s: " in msg else ""
@@ -152,6 +159,11 @@ def main() -> None:
         for name in dict.fromkeys(n for run in runs for n in run):
             values = [run.get(name, 0.0) for run in runs]
             print(f"  {name:<20} p50 {_pct(values, 50) * 1000:9,.1f} ms   p95 {_pct(values, 95) * 1000:9,.1f} ms")
+        counted = laps.clusters[args.warm :]
+        print(
+            "re-clustering changes, events and stories rewritten, per add: "
+            + ", ".join(f"{c} / {e} / {st}" for c, e, st in counted)
+        )
         print(f"last add: {laps.last}")
     finally:
         store.close()
