@@ -151,18 +151,26 @@ class Passage(_Record):
     origin_agency: str | None = None
 
 
+TOKEN_HEX = 16  # hex digits of one token hash (a 64-bit integer) in ``SpanRow.tokens``
+
+
 @dataclass(frozen=True, slots=True)
 class SpanRow(_Record):
     """A span of text the dedupe index found shared (stage 3's persistent state, not an export record).
 
-    ``tokens`` are its word-token hashes as hex, ``anchor`` the index key every carrier has at a fixed
-    offset in it, ``carriers`` article id -> first token position of the span there.
+    ``tokens`` are its word-token hashes as hex (``TOKEN_HEX`` digits each), ``anchor`` the index key every carrier
+    has at a fixed offset in it, ``carriers`` article id -> first token position of the span there.
     """
 
     id: str
     anchor: int
     tokens: str
     carriers: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def length(self) -> int:
+        """Tokens in the span."""
+        return len(self.tokens) // TOKEN_HEX
 
 
 @dataclass(frozen=True, slots=True)

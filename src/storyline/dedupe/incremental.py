@@ -676,9 +676,8 @@ class _Update:
             self.places_read |= unread
         near: set[str] = set()
         for r in focus.values():
-            n = len(r.tokens) // 16
             for a, pos in r.carriers:
-                near.update(sp for s, e, sp in self.places.get(a, ()) if s < pos + n and pos < e)
+                near.update(sp for s, e, sp in self.places.get(a, ()) if s < pos + r.length and pos < e)
         near -= removed
         out = self.rows_of(near - rows.keys(), {})
         for sp, r in rows.items():
@@ -714,7 +713,7 @@ class _Update:
         for sp, r in region.items():
             if not is_reuse({labels[a] for a, _ in r.carriers}, [outlets[a] for a, _ in r.carriers]):
                 continue
-            f = Found(-1, len(r.tokens) // 16, {order[a]: pos for a, pos in r.carriers})
+            f = Found(-1, r.length, {order[a]: pos for a, pos in r.carriers})
             found.append(f)
             names.append(sp)
         only = {n for n, sp in enumerate(names) if sp in decide}
@@ -728,11 +727,7 @@ class _Update:
         rank = {a.id: i for i, a in enumerate(c.articles)}
         p = Passages(c)
         return [
-            p.passage(
-                Found(
-                    -1, len(r.tokens) // 16, {rank[a]: pos for a, pos in sorted(r.carriers, key=lambda x: rank[x[0]])}
-                )
-            )
+            p.passage(Found(-1, r.length, {rank[a]: pos for a, pos in sorted(r.carriers, key=lambda x: rank[x[0]])}))
             for r in rows
         ]
 
@@ -744,7 +739,7 @@ class _Nesting:
     def __init__(self, region: Mapping[str, SpanRow], rank: Callable[[str], Rank]) -> None:
         self.rank = rank
         self.where: dict[str, dict[str, int]] = {sp: dict(r.carriers) for sp, r in region.items()}
-        self.length = {sp: len(r.tokens) // 16 for sp, r in region.items()}
+        self.length = {sp: r.length for sp, r in region.items()}
         self.carried: dict[str, list[str]] = {}  # article -> spans it carries
         self.first_in: dict[str, list[str]] = {}  # article -> spans whose earliest carrier it is
         for sp, where in self.where.items():
@@ -757,7 +752,7 @@ class _Nesting:
         where = dict(row.carriers)
         if not where:
             return set()
-        length = len(row.tokens) // 16
+        length = row.length
         out: set[str] = set()
         first = min(where, key=self.rank)
         at = where[first]

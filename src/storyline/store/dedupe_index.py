@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from storyline.records import Article, DedupeDelta, SpanRow
+from storyline.records import TOKEN_HEX, Article, DedupeDelta, SpanRow
 
 if TYPE_CHECKING:  # the protocol lives with the dedupe stage; the store does not import the stage at run time
     from storyline.dedupe.storage import DedupeIndexReader
@@ -264,7 +264,7 @@ class SQLDedupeIndex:
             "SELECT c.span, c.article, c.pos, LENGTH(s.tokens) FROM dedupe_span_carriers c"
             " JOIN dedupe_spans s ON s.id = c.span WHERE c.article IN ({marks})"
         )
-        return [(sp, a, int(pos), int(n) // 16) for sp, a, pos, n in self._in(sql, articles)]
+        return [(sp, a, int(pos), int(n) // TOKEN_HEX) for sp, a, pos, n in self._in(sql, articles)]
 
     def _span_rows(self, ids: Iterable[str]) -> dict[str, SpanRow]:
         wanted = set(ids)
