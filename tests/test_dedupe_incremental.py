@@ -39,7 +39,7 @@ from storyline.dedupe.passages import Passages
 from storyline.dedupe.tokens import Members, member, tokenise_batch, word_chars, word_mask
 from storyline.pipeline import update_dedupe
 from storyline.pipeline.jobs import dedupe_pending
-from storyline.records import Article, Duplicate, Passage
+from storyline.records import TOKEN_HEX, Article, Duplicate, Passage
 from storyline.store import SQLiteStore
 
 FUNCTION_WORDS = (
@@ -599,7 +599,7 @@ def test_an_update_reads_whole_only_the_spans_beside_what_it_changed(
     assert _stored(store) == dedupe([*gen.articles, new])
     assert new.id in delta.rederived
     rows = dedupe_rows(store)
-    length = {sp: len(tokens) // 16 for sp, _, tokens in rows["spans"]}
+    length = {sp: len(tokens) // TOKEN_HEX for sp, _, tokens in rows["spans"]}
     places: dict[str, list[tuple[int, int, str]]] = {}
     for sp, a, pos in rows["carriers"]:
         places.setdefault(a, []).append((pos, pos + length[sp], sp))
