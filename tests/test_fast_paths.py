@@ -122,6 +122,41 @@ def test_tension_pairs_hold_every_pair_the_full_scan_finds_a_tension_in() -> Non
     assert len(tried) < len(scanned)  # the point: fewer pairs tried
 
 
+def _tried(texts: list[str]) -> list[tuple[int, int]]:
+    claims = [Claim(f"a{k}", 0, len(t), t) for k, t in enumerate(texts)]
+    content = [set(compare_content(t)) for t in texts]
+    prefixes = [{n[:5] for n in _names(t) if len(n) >= 5} | (_names(t) & content[k]) for k, t in enumerate(texts)]
+    return _tension_pairs(claims, content, prefixes, CompareOptions().negation_window)
+
+
+def test_a_negation_sharing_one_word_with_the_other_claim_is_not_tried() -> None:
+    """A negation scope must share two words with the other claim (a name and a deed, or two deeds) for
+    ``_tension`` to find anything; sharing the name alone is not tried, sharing the name and the deed is."""
+    options = CompareOptions()
+    denial = "Putin did not visit the port on Monday."
+    name_only = "Putin praised the workers at the harbour."
+    name_and_deed = "Putin made a visit to the harbour."
+    assert _tension(denial, name_only, options, None) is None
+    assert _tension(denial, name_and_deed, options, None) is not None
+    assert _tried([denial, name_only]) == []
+    assert _tried([denial, name_and_deed]) == [(0, 1)]
+    # a demonym shares a name with its country: "Drannian" in the scope matches "Drannia" in the other claim
+    demonym = "The Drannian army did not attack the border post."
+    country = "Drannia attacked the border post at dawn."
+    assert _tension(demonym, country, options, None) is not None
+    assert _tried([demonym, country]) == [(0, 1)]
+
+
+def test_claims_counting_a_word_with_the_same_numbers_are_not_tried_for_a_number_clash() -> None:
+    same = ["Police said 11 workers were hurt at the mine.", "Officials said 11 workers were hurt at the mine."]
+    differ = ["Police said 11 workers were hurt at the mine.", "Officials said 12 workers were hurt at the mine."]
+    options = CompareOptions()
+    assert _tension(*same, options, None) is None
+    assert _tension(*differ, options, None) is not None
+    assert _tried(same) == []
+    assert _tried(differ) == [(0, 1)]
+
+
 # --------------------------------------------------------------------------- anchored matching
 
 _WORDS = [

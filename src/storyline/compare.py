@@ -333,25 +333,45 @@ def _tension_pairs(
     """The pairs (i < j) of claims ``_tension`` can find something in, in (i, j) order.
 
     Those that pass its first test (two shared content words, or a shared name or name prefix) and hold what
-    one of its two findings needs: a word in the scope of one claim's negation that the other claim holds
-    (``_negated_scopes`` keeps a scope only for a shared word that is neither a name nor generic), or a word both
-    claims count (``_number_clash`` compares the numbers of such a word). Found through the claims holding each
-    word instead of every pair that shares two words: a large event has millions of those and few of these.
+    one of its two findings needs:
+
+    * a negation scope of one claim that shares two words with the other claim, one of them a content word of
+      the other that is not generic. ``_negated_scopes`` keeps a scope only for a shared name and another shared
+      word, or two shared words that are neither names nor generic; a shared word is one of the other claim's
+      content words, or a name matched to one of its names (a demonym: ``_same_names``, the same first five
+      letters), and the word that is no name is always one of its content words.
+    * a word both claims count with numbers that differ (``_number_clash``: no number in common).
+
+    Found through the claims holding each word instead of every pair that shares two words: a large event has
+    millions of those and few of these.
     """
     holders: dict[str, list[int]] = defaultdict(list)
     for k, held in enumerate(content):
         for w in held:
             holders[w].append(k)
+    named: dict[str, list[int]] = defaultdict(list)  # first five letters of a name of five or more -> claims
+    for k, c in enumerate(claims):
+        for p in {n[:5] for n in _name_words(c.text) if len(n) >= 5}:
+            named[p].append(k)
     found: set[tuple[int, int]] = set()
     for i, c in enumerate(claims):
-        for w in frozenset().union(*_scopes(_clause_tokens(c.text), window)) - _GENERIC:
-            found.update((i, j) if i < j else (j, i) for j in holders.get(w, ()) if j != i)
-    counters: dict[str, list[int]] = defaultdict(list)
+        for scope in _scopes(_clause_tokens(c.text), window):
+            shared: Counter[int] = Counter()
+            anchored: set[int] = set()  # claims holding a scope word that is not generic
+            for w in scope:
+                ks = set(holders.get(w, ()))
+                if w not in _GENERIC:
+                    anchored.update(ks)
+                if len(w) >= 5:
+                    ks.update(named.get(w[:5], ()))
+                shared.update(ks)
+            found.update((i, j) if i < j else (j, i) for j in anchored if j != i and shared[j] >= 2)
+    counters: dict[str, list[tuple[int, frozenset[float]]]] = defaultdict(list)
     for k, c in enumerate(claims):
-        for w in _counted(_tokens(c.text)):
-            counters[w].append(k)
-    for ks in counters.values():
-        found.update((ks[x], y) for x in range(len(ks)) for y in ks[x + 1 :])
+        for w, values in _counted(_tokens(c.text)).items():
+            counters[w].append((k, values))
+    for counted in counters.values():
+        found.update((x, y) for n, (x, vx) in enumerate(counted) for y, vy in counted[n + 1 :] if vx.isdisjoint(vy))
     return sorted(p for p in found if len(content[p[0]] & content[p[1]]) >= 2 or prefixes[p[0]] & prefixes[p[1]])
 
 
@@ -495,8 +515,17 @@ def _clause_tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_negation(t: str) -> bool:
+    """Whether one lower-cased word is a negation cue (asked for every word of every claim: cached)."""
     return bool(_NEGATION.fullmatch(t) or t.endswith("n't") or _DENIAL.fullmatch(t))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_content(word: str, possessive: bool = True) -> tuple[str, ...]:
+    """``content_tokens`` of one word (its possessive dropped unless ``possessive`` is False); cached, since
+    the same words recur in every claim."""
+    return tuple(content_tokens(_POSSESSIVE.sub("", word) if possessive else word))
 
 
 def _has_negation(text: str) -> bool:
@@ -511,7 +540,7 @@ def _clauses(text: str) -> list[set[str]]:
         if t in ("|", "^"):
             out.append(set())
         else:
-            out[-1].update(content_tokens(_POSSESSIVE.sub("", t)))
+            out[-1].update(_word_content(t))
     return [c for c in out if c]
 
 
@@ -572,7 +601,7 @@ def _scopes(toks: tuple[str, ...], window: int) -> tuple[frozenset[str], ...]:
             after = after[: after.index("|")]
         if (after and after[0] in _SILENCE) or (after[1:2] and after[0] in ("yet", "been") and after[1] in _SILENCE):
             continue  # "state media did not report on it": a source's silence, not a contradiction
-        out.append(frozenset(w for tok in before + after for w in content_tokens(_POSSESSIVE.sub("", tok))))
+        out.append(frozenset(w for tok in before + after for w in _word_content(tok)))
     return tuple(out)
 
 
@@ -597,7 +626,7 @@ def _counted(toks: tuple[str, ...]) -> dict[str, frozenset[float]]:
         for j in range(i + 1, min(i + 4, len(toks))):
             if toks[j] in _MULTIPLIER:
                 continue
-            w = content_tokens(toks[j])
+            w = _word_content(toks[j], possessive=False)
             if w:
                 out.setdefault(w[0], set()).add(value)
                 break
