@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from storyline import timeline_update
 from storyline.records import Article, DateMention, Event, Story, TimelineEntry
-from storyline.timeline import Recall, TimelineOptions, story_timeline
+from storyline.timeline import Recall, TimelineOptions, day_support, story_timeline
 
 MARCH = [
     "Flood waters closed the river road by the Millbrook schools on Monday.",
@@ -135,3 +135,30 @@ def test_a_damaged_stored_state_builds_the_chronology_again() -> None:
         assert plan.update.recount == {"2019"}
         assert plan.update.days == set(days)
         assert rebuilt == built
+
+
+def test_the_plan_hands_the_build_the_day_support_a_build_counts() -> None:
+    """The build takes the day support from the plan instead of counting it again over every article: it must be
+    what counting gives, in the chronology's range."""
+    options = TimelineOptions(since="2024-03-05")
+    arts = _articles()
+    ids = list(arts)
+    story, events = _story(ids)
+    mentions = _mentions(arts)
+    plan = timeline_update.plan(story, events, arts, mentions, {"m-1": "m-0"}, {}, options, {}, [])
+    counted = day_support(list(arts.values()), mentions, {"m-1": "m-0"})
+    assert plan.update.support == {d: s for d, s in counted.items() if d >= "2024-03-05"}
+    assert set(plan.update.support) == {"2024-06-10", "2024-06-11"}  # March is outside the range
+
+
+def test_a_day_named_thirty_days_or_more_before_publication_is_recalled() -> None:
+    day = "2024-03-04"
+    arts = [
+        Article(id="at", source="a", text="x", published="2024-04-03"),  # 30 days after
+        Article(id="short", source="b", text="x", published="2024-04-02T23:00:00Z"),  # 29 days after
+        Article(id="undated", source="c", text="x"),
+    ]
+    mentions = {a.id: [DateMention(a.id, "on March 4", 0, 1, day, "day")] for a in arts}
+    support = day_support(arts, mentions, {})[day]
+    assert support.mentioned == {"at", "short", "undated"}
+    assert support.later == {"at", "short"} and support.recalled == {"at"}

@@ -25,6 +25,7 @@ current as articles arrive, picking again only the days whose window changed (``
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from array import array
@@ -393,16 +394,30 @@ def day_support(
         pub = art.published[:10] if art.published else None
         if pub and ISO_DAY.match(pub):
             out[pub].published.add(root)
+        # the day RECALL_DAYS before publication: a day named on or before it is recalled (a day before an undated
+        # or malformed publication is only compared as text, as ``pub > day`` does)
+        recall = _recall_edge(pub) if pub else None
         for m in mentions.get(art.id, ()):
-            day = mention_day(m)
-            if day is None:
+            day = m.value
+            if m.granularity != "day" or not day or not ISO_DAY.match(day):  # ``mention_day``, inlined: the hot loop
                 continue
-            out[day].mentioned.add(root)
+            support = out[day]
+            support.mentioned.add(root)
             if pub and pub > day:
-                out[day].later.add(root)
-                if (date.fromisoformat(pub) - date.fromisoformat(day)).days >= RECALL_DAYS:
-                    out[day].recalled.add(root)
+                support.later.add(root)
+                if recall is not None and day <= recall:
+                    support.recalled.add(root)
     return dict(out)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _recall_edge(pub: str) -> str | None:
+    """The last day a mention in an article published on ``pub`` (an ISO day) recalls: ``RECALL_DAYS`` before it
+    (None when ``pub`` is no ISO day)."""
+    try:
+        return (date.fromisoformat(pub) - timedelta(days=RECALL_DAYS)).isoformat()
+    except ValueError:
+        return None
 
 
 def mention_day(m: DateMention) -> str | None:
@@ -466,8 +481,10 @@ def select_timeline(
     by_id = {a.id: a for a in articles}
     # copies are never cited, unless their original lies outside this set of articles
     originals = [a for a in articles if duplicate_of.get(a.id) not in by_id]
-    support = day_support(articles, mentions, duplicate_of)
-    support = {d: s for d, s in support.items() if in_range(d, options)}
+    if update is not None and update.support is not None:
+        support = dict(update.support)
+    else:
+        support = {d: s for d, s in day_support(articles, mentions, duplicate_of).items() if in_range(d, options)}
     ranked = rank_days(support, options)
 
     known = Sentences() if sentences is None else sentences
@@ -571,6 +588,9 @@ class DayUpdate:
     # the recalled periods whose articles are unchanged, as stored (``story_timeline``'s ``recalled``), and those to find again
     recalls: Mapping[str, Recall] = field(default_factory=dict)
     recount: frozenset[str] = frozenset()
+    # the story's day support in the options' range (``day_support``), as the plan found it from the same articles,
+    # mentions and duplicate marks the build is given: the build need not count it again (None: it does)
+    support: Mapping[str, DaySupport] | None = None
 
 
 def _day_context(
@@ -963,10 +983,12 @@ def recalls(
 ) -> dict[str, Recall]:
     """Each period the story's articles recall (``background_entries``), with its sources and its sentence; only
     the periods of ``only`` when given (their recalling articles must then all be among ``articles`` with text)."""
+    wanted = None if only is None else set(only)
+    if wanted is not None and not wanted:
+        return {}  # no period to find (an update whose recalling articles are all unchanged)
     before = recall_before(articles)
     if before is None:
         return {}
-    wanted = None if only is None else set(only)
     known = Sentences() if sentences is None else sentences
     found: dict[str, list[tuple[_Sentence, str]]] = defaultdict(list)
     for art in articles:

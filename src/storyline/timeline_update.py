@@ -91,10 +91,12 @@ def plan(
     event_day = {a: d for d, ids in day_articles.items() for a in ids}
     givers = _givers([a for a in arts if duplicate_of.get(a.id) not in by_id], mentions, event_day, opts.pub_days)
     head = f"timeline-day/{TIMELINE_VERSION}/{opts!r}"
-    day_keys = {
-        e: _digest(head, e, e in support, [(a, _marks(a, articles, mentions, event_day)) for a in ids])
-        for e, ids in givers.items()
+    # each giver's marks once (an article gives several days), as a digest
+    marks = {
+        a: _digest(_marks(a, articles, mentions, event_day))
+        for a in dict.fromkeys(a for g in givers.values() for a in g)
     }
+    day_keys = {e: _digest(head, e, e in support, [(a, marks[a]) for a in ids]) for e, ids in givers.items()}
     span = opts.context_days or 0
     keys = {
         d: _digest(head, d, d in required, [day_keys[e] for e in _window(d, span) if e in day_keys]) for d in wanted
@@ -122,6 +124,7 @@ def plan(
         frozenset(read),
         kept_recalls,
         frozenset(recount),
+        support,
     )
     return Plan(keys, periods, update)
 
