@@ -353,17 +353,20 @@ def _tension_pairs(
     for k, c in enumerate(claims):
         for p in {n[:5] for n in _name_words(c.text) if len(n) >= 5}:
             named[p].append(k)
+    reach: dict[str, set[int]] = {}  # word -> the claims sharing it (holding it, or a name it matches)
     found: set[tuple[int, int]] = set()
     for i, c in enumerate(claims):
         for scope in _scopes(_clause_tokens(c.text), window):
             shared: Counter[int] = Counter()
             anchored: set[int] = set()  # claims holding a scope word that is not generic
             for w in scope:
-                ks = set(holders.get(w, ()))
+                ks = reach.get(w)
+                if ks is None:
+                    ks = reach[w] = set(holders.get(w, ()))
+                    if len(w) >= 5:
+                        ks.update(named.get(w[:5], ()))
                 if w not in _GENERIC:
-                    anchored.update(ks)
-                if len(w) >= 5:
-                    ks.update(named.get(w[:5], ()))
+                    anchored.update(holders.get(w, ()))
                 shared.update(ks)
             found.update((i, j) if i < j else (j, i) for j in anchored if j != i and shared[j] >= 2)
     counters: dict[str, list[tuple[int, frozenset[float]]]] = defaultdict(list)
