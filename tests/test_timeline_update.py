@@ -162,3 +162,13 @@ def test_a_day_named_thirty_days_or_more_before_publication_is_recalled() -> Non
     support = day_support(arts, mentions, {})[day]
     assert support.mentioned == {"at", "short", "undated"}
     assert support.later == {"at", "short"} and support.recalled == {"at"}
+
+
+def test_a_day_key_is_the_digest_earlier_code_stored() -> None:
+    """A day's key is written from each giver's marks written once; it must be the digest of the whole, as earlier
+    code computed it, or every stored chronology would be picked again whole at its next update."""
+    marks = [("m-0", ("2024-03-04", "2024-03-04", [(12, "2024-03-04", "day")])), ("j-1", ("2024-06-10", None, []))]
+    for ids in (marks, marks[:1], []):
+        for supported in (True, False):
+            key = timeline_update._day_key("timeline-day/4/x", "2024-03-04", supported, [repr(m) for m in ids])
+            assert key == timeline_update._digest("timeline-day/4/x", "2024-03-04", supported, list(ids))

@@ -91,12 +91,12 @@ def plan(
     event_day = {a: d for d, ids in day_articles.items() for a in ids}
     givers = _givers([a for a in arts if duplicate_of.get(a.id) not in by_id], mentions, event_day, opts.pub_days)
     head = f"timeline-day/{TIMELINE_VERSION}/{opts!r}"
-    # each giver's marks once (an article gives several days), as a digest
+    # each giver's marks written once (an article gives several days)
     marks = {
-        a: _digest(_marks(a, articles, mentions, event_day))
+        a: repr((a, _marks(a, articles, mentions, event_day)))
         for a in dict.fromkeys(a for g in givers.values() for a in g)
     }
-    day_keys = {e: _digest(head, e, e in support, [(a, marks[a]) for a in ids]) for e, ids in givers.items()}
+    day_keys = {e: _day_key(head, e, e in support, [marks[a] for a in ids]) for e, ids in givers.items()}
     span = opts.context_days or 0
     keys = {
         d: _digest(head, d, d in required, [day_keys[e] for e in _window(d, span) if e in day_keys]) for d in wanted
@@ -218,6 +218,13 @@ def _window(day: str, span: int) -> list[str]:
         return [day]
     d = date.fromisoformat(day)
     return [(d + timedelta(days=i)).isoformat() for i in range(-span, span + 1)]
+
+
+def _day_key(head: str, day: str, supported: bool, marks: Sequence[str]) -> str:
+    """``_digest(head, day, supported, [(article, marks), ...])`` from each ``repr((article, marks))`` written once:
+    the same text ``repr`` writes, so the keys stored by earlier code stay valid."""
+    text = f"({head!r}, {day!r}, {supported!r}, [{', '.join(marks)}])"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 def _digest(*parts: object) -> str:
