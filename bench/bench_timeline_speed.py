@@ -13,7 +13,9 @@ equal digests say they built the same timelines. ``--kept``: each build is given
 and checked (``timeline.Sentences``, as the store keeps them between analyses): what a rebuild after an add costs.
 ``--update``: what the timeline step does when a story's latest article arrives (a feed add): each story's chronology
 is first built without that article (``timeline_update.plan`` from nothing, kept sentences), then the clock times the
-plan and the day-by-day build with it (the plan's article records hold dates only, as the pipeline's do).
+plan and the day-by-day build with it (the plan's article records hold dates only, as the pipeline's do). It also
+prints a digest of the first plans' day and period keys: two versions printing the same one key days alike, so the
+states one stored are valid for the other.
 """
 
 from __future__ import annotations
@@ -80,6 +82,9 @@ def main() -> None:
 def _updates(inputs: list[tuple[Any, ...]], repeat: int) -> None:
     """Time ``plan`` + ``story_timeline`` with its update, for each story gaining its latest article."""
     prepared = []
+    keys = (
+        hashlib.sha256()
+    )  # the first plans' day and period keys: equal digests, equal keys (stored states stay valid)
     for story, events, articles, mentions, duplicate_of, source_of, options in inputs:
         last = max(story.articles, key=lambda a: (articles[a].published or "", a))
         before = replace(story, articles=tuple(a for a in story.articles if a != last))
@@ -89,6 +94,7 @@ def _updates(inputs: list[tuple[Any, ...]], repeat: int) -> None:
         dated = {a: Article(id=a, source="", text="", published=x.published) for a, x in articles.items()}
         common = (mentions, duplicate_of, source_of, options)
         first = timeline_update.plan(before, old_events, dated, *common, {}, [])
+        keys.update(repr((sorted(first.days.items()), sorted(first.periods.items()))).encode())
         recalled: dict[str, Recall] = {}
         sentences = Sentences()
         kept = story_timeline(before, old_events, articles, *common, sentences, first.update, recalled)
@@ -106,7 +112,7 @@ def _updates(inputs: list[tuple[Any, ...]], repeat: int) -> None:
         digest = hashlib.sha256(repr(built).encode()).hexdigest()[:16]
     print(
         f"feed add to {len(prepared)} stories (plan and day-by-day build): {best:.3f} s CPU (best of {repeat}); "
-        f"{sum(len(b) for b in built)} entries, digest {digest}"
+        f"{sum(len(b) for b in built)} entries, digest {digest}; keys of the first plans {keys.hexdigest()[:16]}"
     )
 
 
