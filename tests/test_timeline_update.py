@@ -172,3 +172,10 @@ def test_a_day_key_is_the_digest_earlier_code_stored() -> None:
         for supported in (True, False):
             key = timeline_update._day_key("timeline-day/4/x", "2024-03-04", supported, [repr(m) for m in ids])
             assert key == timeline_update._digest("timeline-day/4/x", "2024-03-04", supported, list(ids))
+
+
+def test_a_publication_date_that_is_no_day_counts_a_mention_before_it_as_later_but_never_recalled() -> None:
+    arts = [Article(id="y", source="a", text="x", published="2024")]
+    mentions = {"y": [DateMention("y", "on March 4", 0, 1, "2023-03-04", "day")]}
+    support = day_support(arts, mentions, {})["2023-03-04"]
+    assert support.later == {"y"} and not support.recalled

@@ -394,8 +394,8 @@ def day_support(
         pub = art.published[:10] if art.published else None
         if pub and ISO_DAY.match(pub):
             out[pub].published.add(root)
-        # the day RECALL_DAYS before publication: a day named on or before it is recalled (a day before an undated
-        # or malformed publication is only compared as text, as ``pub > day`` does)
+        # the day RECALL_DAYS before publication: a day named on or before it is recalled. A publication date that
+        # is no ISO day ("2024") recalls nothing; the code before raised on it when a mention fell before it
         recall = _recall_edge(pub) if pub else None
         for m in mentions.get(art.id, ()):
             day = m.value
