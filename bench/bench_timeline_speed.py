@@ -82,9 +82,8 @@ def main() -> None:
 def _updates(inputs: list[tuple[Any, ...]], repeat: int) -> None:
     """Time ``plan`` + ``story_timeline`` with its update, for each story gaining its latest article."""
     prepared = []
-    keys = (
-        hashlib.sha256()
-    )  # the first plans' day and period keys: equal digests, equal keys (stored states stay valid)
+    # the first plans' day and period keys: equal digests, equal keys (stored states stay valid)
+    keys = hashlib.sha256()
     for story, events, articles, mentions, duplicate_of, source_of, options in inputs:
         last = max(story.articles, key=lambda a: (articles[a].published or "", a))
         before = replace(story, articles=tuple(a for a in story.articles if a != last))

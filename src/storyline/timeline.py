@@ -398,8 +398,8 @@ def day_support(
         # is no ISO day ("2024") recalls nothing; the code before raised on it when a mention fell before it
         recall = _recall_edge(pub) if pub else None
         for m in mentions.get(art.id, ()):
-            day = m.value
-            if m.granularity != "day" or not day or not ISO_DAY.match(day):  # ``mention_day``, inlined: the hot loop
+            day = mention_day(m)
+            if day is None:
                 continue
             support = out[day]
             support.mentioned.add(root)
