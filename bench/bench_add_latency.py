@@ -26,6 +26,7 @@ same).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
 import json
 import logging
@@ -105,6 +106,11 @@ def main() -> None:
         "from them holds) and after the add before (a live feed, published in order), instead of their era's "
         "dates, which fall among the stored ones; articles an earlier --feed run added in place are not counted",
     )
+    ap.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="profile the counted adds (cProfile) and write the stats to FILE (read with python -m pstats FILE)",
+    )
     args = ap.parse_args()
 
     url, copy = args.db, None
@@ -136,21 +142,28 @@ def main() -> None:
             print(f"the first new article is dated {first}; {later:,} of the generator's first {start:,} are later")
         print(f"store: {stored:,} articles ({args.db}); adding {args.k} x {total} ({args.warm} not counted)")
         whole: list[float] = []
+        profiler = cProfile.Profile() if args.profile else None
         with tempfile.TemporaryDirectory() as tmp:
             for rep in range(total):
                 path = Path(tmp) / f"add{rep}.jsonl"
                 batch = new[rep * args.k : (rep + 1) * args.k]
                 path.write_text("".join(json.dumps(r) + "\n" for r in batch), encoding="utf-8")
+                if profiler is not None and rep >= args.warm:
+                    profiler.enable()
                 began = time.perf_counter()
                 report = pipeline.ingest(store, [str(path)], options)
                 read = time.perf_counter() - began
                 pipeline.analyse(store, options)
                 seconds = time.perf_counter() - began
+                if profiler is not None:
+                    profiler.disable()
                 laps.runs[-1]["read+store"] = read
                 if report.new != len(batch):
                     print(f"  add {rep}: {report.new} of {len(batch)} stored ({len(report.rejected)} rejected)")
                 if rep >= args.warm:
                     whole.append(seconds)
+        if profiler is not None:
+            profiler.dump_stats(args.profile)
         runs = laps.runs[args.warm :]
         print(
             f"whole add of {args.k}: p50 {_pct(whole, 50) * 1000:,.0f} ms, p95 {_pct(whole, 95) * 1000:,.0f} ms; "

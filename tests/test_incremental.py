@@ -221,6 +221,52 @@ def test_resumed_ingests_with_embeddings_equal_one_clusterer_fed_the_same_batche
     assert meta.dense_n == ref.dense_n == len({a.id for a in sample}) and meta.dense_sum == ref.dense_sum
 
 
+def test_a_resumed_pass_skips_small_stories_nothing_changed_for_and_looks_again_when_their_candidates_change(
+    any_store: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The second chance of small stories (``recluster._attach_small_stories``) skips, in a resumed ingest, a story
+    whose test reads nothing that changed since the last pass. Here: an aftermath article opens a story of its own
+    next to a one-article flood story (too small to join); an unrelated article arrives, and the aftermath is not
+    looked at again; then the flood story grows, and the aftermath is looked at again and joins it, as it does in a
+    clusterer that never stopped and looks at every small story at every pass."""
+    from test_cluster import CHESS, FIRE, FLOOD, art
+
+    later = "Months after the Varna river flood, Ostrel village families still wait for rebuilt roofs and a new levee."
+    options = replace(
+        OPTIONS,
+        cluster=ClusterOptions(
+            story_threshold=1.01, story_ratio=0.0, story_merge_ratio=9.0, story_merge_threshold=9.0, attach_size=3
+        ),
+    )
+    first = [art(0, FLOOD[0], "2024-03-04"), art(1, FIRE[0], "2024-03-05"), art(2, FIRE[1], "2024-03-05")]
+    first.append(art(3, later, "2024-09-01"))
+    batches_ = [first, [art(4, CHESS, "2024-09-02")], [art(5, FLOOD[1], "2024-03-04"), art(6, FLOOD[2], "2024-03-05")]]
+    ref = Clusterer(options.cluster)
+    looked = []
+    for batch in batches_:
+        with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
+            caplog.clear()
+            ingest(any_store, batch, options)
+        line = next(r.getMessage() for r in caplog.records if "small stories looked at" in r.getMessage())
+        found = re.search(r"(\d+) of (\d+) small stories looked at", line)
+        assert found is not None, line
+        looked.append((int(found[1]), int(found[2])))
+        feed(ref, any_store, batch, defaultdict(list))
+        events, stories = ref.result({a.id: "" for b in batches_ for a in b})
+        assert [(s.id, s.events) for s in any_store.stories()] == [(s.id, s.events) for s in stories]
+        assert [(e.id, e.story, e.articles) for e in any_store.events()] == [
+            (e.id, e.story, e.articles) for e in events
+        ]
+    story_of = {a: s.id for s in any_store.stories() for a in s.articles}
+    assert story_of["a-3"] == story_of["a-0"] == story_of["a-5"]  # the aftermath joined the flood story
+    assert story_of["a-4"] != story_of["a-0"]
+    # the first ingest starts from no state and looks at every small story; the chess article changes nothing the
+    # others' tests read, so only its own story is looked at; the flood story's growth brings the aftermath back
+    assert looked[0][0] == looked[0][1] >= 3
+    assert looked[1][0] == 1 < looked[1][1]
+    assert looked[2][0] >= 1
+
+
 @pytest.mark.parametrize("n", [3, 4])
 def test_resumed_and_replayed_sequences_end_in_the_same_clusters_on_the_sample(
     sample: list[Article], any_store: Any, other_store: Any, n: int

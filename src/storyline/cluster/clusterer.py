@@ -96,6 +96,16 @@ class TermIndex:
             if len(p) > self.cap:
                 del p[next(iter(p))]
 
+    def listed(self, terms_: Sequence[str]) -> set[str]:
+        """The ids listed under any of ``terms_``: ``candidates`` without the scores."""
+        _prefetch(self.postings, terms_)
+        out: set[str] = set()
+        for t in terms_:
+            p = self.postings.get(t)
+            if p:
+                out.update(p)
+        return out
+
     def candidates(self, vec: Mapping[str, float], top: Sequence[str]) -> dict[str, float]:
         """Candidate ids with a partial dot product over the ``top`` terms (for pre-ranking)."""
         found: dict[str, float] = {}
@@ -138,10 +148,19 @@ class Clusterer:
         self.stories_index = TermIndex(options.posting_cap)
         self.dense_sum: list[float] = []  # sum of the embeddings given so far (``centre``)
         self.dense_n = 0
+        # every small story of the window was checked against the state as it is now and joined no larger one (set
+        # by a re-clustering pass that joined none, cleared by ``add``); ``_at_load``: so was the state this one was
+        # resumed from, which lets a pass skip a story none of whose inputs changed since (``recluster``)
+        self.small_checked = False
+        self.small_checked_at_load = False
+        self.small_looked = (0, 0)  # the last pass: small stories looked at, of those in the window
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # a state saved before the package split names these attributes privately (``_seen``, ...)
         self.__dict__.update({"dense_sum": [], "dense_n": 0})  # saved before embeddings were weighed in
+        self.__dict__.update(
+            {"small_checked": False, "small_checked_at_load": False, "small_looked": (0, 0)}
+        )  # saved before they existed
         self.__dict__.update({_LEGACY_ATTRIBUTES.get(k, k): v for k, v in state.items()})
 
     # -- saved state -----------------------------------------------------------------------------------------
@@ -183,6 +202,7 @@ class Clusterer:
         ``known`` = (event id, story id) replays a stored assignment, so earlier results never move here.
         ``dense`` is the article's embedding, weighed in by ``dense_weight`` / ``story_dense_weight``.
         """
+        self.small_checked = False
         self.idf.add(counts)
         if dense is not None:
             dense = self.centre(dense)

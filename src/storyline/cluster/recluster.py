@@ -356,6 +356,12 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
     similarity of the small story's articles with the target's articles, as a share of the mean similarity
     among the target's own articles, must reach ``attach_ratio`` and beat the runner-up ``attach_margin``
     times. The target keeps its id: it is what readers already follow.
+
+    A story is looked at again only when what the test reads may have changed: when the state was resumed from one
+    in which every small story had been looked at and none joined (``Clusterer.small_checked_at_load``), a story
+    is skipped if neither it, nor the candidate lists of its heaviest terms, nor any story they list has changed
+    since loading. The test would see what it saw then, when it joined nothing. A clusterer held in plain dicts
+    cannot tell what changed, and looks at every one.
     """
     o = c.options
     small: dict[str, None] = {}
@@ -368,11 +374,17 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
         sid = story_of[c.event_of[aid]]
         if sid not in small and sizes[sid] <= o.attach_size:
             small[sid] = None
+    changed = _changed_since_checked(c)
+    looked = 0
+    folded = False
     for sid in small:
         st = c.stories.get(sid)
         if st is None or st.size > o.attach_size or not st.centroid.sq:
             continue
         direction = unit(st.centroid.vec)
+        if changed is not None and _unchanged(c, sid, direction, *changed):
+            continue
+        looked += 1
         shares: list[tuple[float, str]] = []
         for other in c.story_candidates(direction, exclude=sid):
             if other.size <= st.size:
@@ -402,6 +414,34 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
             )
         )
         _fold_story(c, st, keep)
+        folded = True
+        if changed is not None:
+            changed[0].update((st.id, keep.id))
+    c.small_checked = not folded
+    c.small_looked = (looked, len(small))
+
+
+def _changed_since_checked(c: Clusterer) -> tuple[set[str], set[str]] | None:
+    """The stories and story-index terms whose rows changed since loading, when the state loaded had every small
+    story checked (``Clusterer.small_checked_at_load``); None when a skip cannot be decided (plain dicts)."""
+    if not c.small_checked_at_load:
+        return None
+    stories = getattr(c.stories, "changed", None)
+    postings = getattr(c.stories_index.postings, "changed", None)
+    if stories is None or postings is None:
+        return None
+    return stories(), postings()
+
+
+def _unchanged(c: Clusterer, sid: str, direction: Mapping[str, float], stories: set[str], terms: set[str]) -> bool:
+    """Whether the second-chance test of story ``sid`` reads only what it read when last checked: the story, the
+    candidate lists of its heaviest terms, and every story they list (``Clusterer.story_candidates``)."""
+    if sid in stories:
+        return False
+    top = c.top(direction)
+    if not terms.isdisjoint(top):
+        return False
+    return stories.isdisjoint(c.stories_index.listed(top))
 
 
 def _peek(m: Mapping[str, Any], keys: Iterable[str], attribute: str) -> dict[str, Any]:

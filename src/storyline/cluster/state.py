@@ -199,6 +199,11 @@ class LazyMap(MutableMapping[str, V]):
                 deletes.append(k)
         return upserts, deletes
 
+    def changed(self) -> set[str]:
+        """Keys whose value differs from its stored row since loading: new, deleted, or changed (``changes``)."""
+        upserts, deletes = self.changes()
+        return {k for k, _, _ in upserts} | set(deletes)
+
     def is_new(self, key: str) -> bool:
         """Whether ``key`` was set since loading and has no stored row."""
         return key in self._stored and self._stored[key] is None
@@ -294,6 +299,7 @@ class Meta:
     watermark: int = -1  # every article with a lower ingest number (store seq) is clustered
     dense_sum: list[float] = field(default_factory=list)  # sum of the embeddings given (``Clusterer.centre``)
     dense_n: int = 0
+    small_checked: bool = False  # ``Clusterer.small_checked`` when saved
 
     def dump(self) -> str:
         body: dict[str, Any] = {
@@ -307,6 +313,8 @@ class Meta:
         }
         if self.dense_n:  # a stream without embeddings keeps the row it had before they existed
             body.update(dense_sum=self.dense_sum, dense_n=self.dense_n)
+        if self.small_checked:  # absent from rows written before it existed: read as False (check them all)
+            body["small_checked"] = True
         return _dumps(body)
 
     @classmethod
@@ -324,6 +332,7 @@ class Meta:
                 int(d["watermark"]),
                 [float(x) for x in d.get("dense_sum", [])],
                 int(d.get("dense_n", 0)),
+                d.get("small_checked", False) is True,
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"cluster meta row cannot be read: {exc}") from exc
@@ -344,6 +353,7 @@ def resume(options: ClusterOptions, meta: Meta, loader: Loader, window: Sequence
     c.merged_into = LazyMap("merged", loader, _load_text, str)
     c.seen = LazyMap("seen", loader, load_seen, dump_seen, order=window)
     c.dirty = dict.fromkeys(meta.dirty)
+    c.small_checked = c.small_checked_at_load = meta.small_checked
     c.arrival = LazyMap("arrival", loader, _load_int, str, size=meta.arrivals)
     c.events_index.postings = LazyMap("posting:e", loader, _load_posting, _dump_posting)
     c.stories_index.postings = LazyMap("posting:s", loader, _load_posting, _dump_posting)
@@ -392,6 +402,7 @@ def delta(c: Clusterer, meta: Meta, watermark: int) -> Delta:
             watermark,
             list(c.dense_sum),
             c.dense_n,
+            c.small_checked,
         )
     )
     for kind, m in _maps(c).items():
@@ -432,6 +443,7 @@ def rows(c: Clusterer, watermark: int) -> Delta:
             watermark,
             list(c.dense_sum),
             c.dense_n,
+            c.small_checked,
         ),
         full=True,
     )

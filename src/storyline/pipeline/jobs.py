@@ -613,10 +613,11 @@ class _Analyse:
             self.dropped_events = set(dropped_events) - {e.id for _, e in events}
             self.dropped_stories = set(dropped_stories) - {s for _, s, _ in stories}
             log.info(
-                "cluster: %d new articles assigned; %d re-clustering changes; %d state rows read, %d written "
-                "(%d bytes); %d events and %d stories rewritten",
+                "cluster: %d new articles assigned; %d re-clustering changes; %d of %d small stories looked at "
+                "again; %d state rows read, %d written (%d bytes); %d events and %d stories rewritten",
                 len(fresh),
                 len(changes),
+                *clusterer.small_looked,
                 cluster_state.loaded_rows(clusterer),
                 written,
                 sum(len(b) for *_, b in delta.upserts),
