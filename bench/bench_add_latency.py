@@ -53,6 +53,8 @@ from storyline.store import open_store
 _LAP = re.compile(r"([a-z][a-z ]*?)(?: \([^)]*\))? (\d+(?:\.\d+)?) s(?:,|$)")
 # "cluster: 1 new articles assigned; 7 re-clustering changes; ...; 8 events and 3 stories rewritten"
 _CLUSTER = re.compile(r"(\d+) re-clustering changes;.*; (\d+) events and (\d+) stories rewritten")
+# "...; 2 of 278 small stories looked at again; ...": the re-clustering pass's second chance (absent before it said so)
+_SMALL = re.compile(r"(\d+) of (\d+) small stories looked at")
 
 
 class _Laps(logging.Handler):
@@ -63,12 +65,15 @@ class _Laps(logging.Handler):
         self.runs: list[dict[str, float]] = []
         self.last = ""  # the last add's ``analyse:`` line (what each step did)
         self.clusters: list[tuple[int, int, int]] = []  # each add's re-clustering changes, events, stories rewritten
+        self.small: list[str] = []  # each add's small stories looked at again, of those in the window
 
     def emit(self, record: logging.LogRecord) -> None:
         msg = record.getMessage()
         found = _CLUSTER.search(msg) if msg.startswith("cluster: ") else None
         if found is not None:
             self.clusters.append((int(found[1]), int(found[2]), int(found[3])))
+            small = _SMALL.search(msg)
+            self.small.append(f"{small[1]}/{small[2]}" if small else "-")
         if msg.startswith("analyse: "):
             self.last = msg
             steps = msg.split(" s: ", 1)[1] if " s: " in msg else ""
@@ -177,6 +182,7 @@ def main() -> None:
             "re-clustering changes, events and stories rewritten, per add: "
             + ", ".join(f"{c} / {e} / {st}" for c, e, st in counted)
         )
+        print("small stories looked at again by the re-clustering pass, per add: " + ", ".join(laps.small[args.warm :]))
         print(f"last add: {laps.last}")
     finally:
         store.close()

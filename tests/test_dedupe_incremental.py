@@ -892,3 +892,24 @@ def test_winnowing_at_given_grams_selects_what_winnowing_everything_selects() ->
         at = np.flatnonzero(rng.random(n) < 0.5)
         assert np.array_equal(_winnow_at(grams, docs, n_docs, at), np.intersect1d(everything, at))
         assert np.array_equal(_winnow_at(grams, docs, n_docs, np.arange(n)), everything)
+
+
+def test_overlapping_spans_found_by_bisection_are_those_a_scan_finds() -> None:
+    # ``spans_around`` looks up the spans of a carrier that overlap a range: only the run of its sorted places that
+    # can overlap is scanned. Every place overlapping the range, and no other, whatever the spans' lengths (empty
+    # ones, one far longer than the rest, ranges at the edges).
+    from storyline.dedupe.incremental import overlapping
+
+    rng = random.Random(11)
+    for _ in range(400):
+        placed = []
+        for i in range(rng.randint(1, 40)):
+            start = rng.randint(0, 300)
+            placed.append((start, start + rng.choice([0, 1, 5, 12, rng.randint(0, 200)]), f"s{i}"))
+        placed.sort()
+        starts = [s for s, _, _ in placed]
+        longest = max(e - s for s, e, _ in placed)
+        for _ in range(20):
+            pos, length = rng.randint(-10, 320), rng.choice([0, 1, 8, rng.randint(0, 100)])
+            scan = {sp for s, e, sp in placed if s < pos + length and pos < e}
+            assert set(overlapping(placed, starts, longest, pos, length)) == scan

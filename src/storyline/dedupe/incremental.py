@@ -46,6 +46,7 @@ tests/test_dedupe_incremental.py checks store == ``dedupe.dedupe`` for many orde
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import time
@@ -245,6 +246,8 @@ class _Update:
         self.crowded_removed: set[int] = set()  # and the keys no longer crowded
         self.carried: dict[str, SpanRow] = {}  # stored spans read whole (as stored), by id
         self.places: dict[str, list[tuple[int, int, str]]] = {}  # article -> (start, end, span) of its stored spans
+        self.starts: dict[str, list[int]] = {}  # article -> the starts of its ``places``, which are in start order
+        self.longest: dict[str, int] = {}  # article -> the length of its longest stored span
         self.places_read: set[str] = set()  # the articles in ``places``
 
     # ------------------------------------------------------------------ helpers
@@ -673,11 +676,17 @@ class _Update:
         if unread:
             for sp, a, pos, n in self.index.span_places(unread):
                 self.places.setdefault(a, []).append((pos, pos + n, sp))
+            for a in unread & self.places.keys():
+                self.places[a].sort()
+                self.starts[a] = [s for s, _, _ in self.places[a]]
+                self.longest[a] = max(e - s for s, e, _ in self.places[a])
             self.places_read |= unread
         near: set[str] = set()
         for r in focus.values():
             for a, pos in r.carriers:
-                near.update(sp for s, e, sp in self.places.get(a, ()) if s < pos + r.length and pos < e)
+                placed = self.places.get(a)
+                if placed:
+                    near.update(overlapping(placed, self.starts[a], self.longest[a], pos, r.length))
         near -= removed
         out = self.rows_of(near - rows.keys(), {})
         for sp, r in rows.items():
@@ -730,6 +739,17 @@ class _Update:
             p.passage(Found(-1, r.length, {rank[a]: pos for a, pos in sorted(r.carriers, key=lambda x: rank[x[0]])}))
             for r in rows
         ]
+
+
+def overlapping(
+    placed: Sequence[tuple[int, int, str]], starts: Sequence[int], longest: int, pos: int, length: int
+) -> Iterator[str]:
+    """The spans of ``placed`` ((start, end, span), in start order; ``starts`` their starts; ``longest`` the largest
+    end - start) that overlap ``[pos, pos + length)``: they start before its end and end after ``pos``, so they start
+    after ``pos - longest``, and only that run of the places is looked at."""
+    lo = bisect.bisect_right(starts, pos - longest)
+    hi = bisect.bisect_left(starts, pos + length)
+    return (sp for _, e, sp in placed[lo:hi] if pos < e)
 
 
 class _Nesting:
