@@ -72,13 +72,15 @@ class LazyMap(MutableMapping[str, V]):
         *,
         order: Iterable[str] | None = None,
         size: int | None = None,
-        fields: Mapping[str, Callable[[str], Any]] | None = None,
+        fields: Mapping[str, tuple[str, Callable[[str], Any]]] | None = None,
     ) -> None:
         self.kind = kind
         self._load = loader
         self._parse = parse
         self._dump = dump
-        self._fields = dict(fields or {})  # attribute -> reads it from a body without parsing the whole (``peek``)
+        # attribute -> (the kind of rows holding it, which may be another kind's: reads it from their bodies without
+        # parsing the whole, ``peek``)
+        self._fields = dict(fields or {})
         self._data: dict[str, V] = {}
         self._absent: set[str] = set()
         self._stored: dict[str, tuple[int, str] | None] = {}  # key -> its row as loaded; None: new since loading
@@ -115,8 +117,8 @@ class LazyMap(MutableMapping[str, V]):
             elif k not in self._absent and (self._order is None or k in self._order):
                 read.append(k)
         if read:
-            pick = self._fields[attribute]
-            rows = self._load(self.kind, read)
+            kind, pick = self._fields[attribute]
+            rows = self._load(kind, read)
             self.loaded += len(rows)
             for k in read:
                 row = rows.get(k)
@@ -235,13 +237,7 @@ def load_event(key: str, body: str) -> EventState:
 
 
 # one field of a body, read without building its centroids (``LazyMap.peek``)
-_EVENT_STORY = msgspec.json.Decoder(tuple[str, msgspec.Raw, msgspec.Raw, msgspec.Raw, msgspec.Raw, msgspec.Raw])
 _STORY_SIZE = msgspec.json.Decoder(tuple[msgspec.Raw, msgspec.Raw, int])
-
-
-def event_story(body: str) -> str:
-    """The story of a stored event body."""
-    return _EVENT_STORY.decode(body)[0]
 
 
 def story_size(body: str) -> int:
@@ -347,8 +343,9 @@ def resume(options: ClusterOptions, meta: Meta, loader: Loader, window: Sequence
     c.idf.n = meta.n
     c.dense_sum, c.dense_n = list(meta.dense_sum), meta.dense_n
     c.idf.df = LazyMap("df", loader, _load_int, str)
-    c.events = LazyMap("event", loader, load_event, dump_event, fields={"story": event_story})
-    c.stories = LazyMap("story", loader, load_story, dump_story, fields={"size": story_size})
+    # an event's story is read from the readable events (a short row), not from its state row (its centroids)
+    c.events = LazyMap("event", loader, load_event, dump_event, fields={"story": ("event-story", str)})
+    c.stories = LazyMap("story", loader, load_story, dump_story, fields={"size": ("story", story_size)})
     c.event_of = LazyMap("member", loader, _load_text, None)  # written as the events' memberships
     c.merged_into = LazyMap("merged", loader, _load_text, str)
     c.seen = LazyMap("seen", loader, load_seen, dump_seen, order=window)

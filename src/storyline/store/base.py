@@ -270,7 +270,8 @@ class Store(Protocol):
 
     def cluster_rows(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
         """key -> (seq, body) of the clusterer's stored state rows of ``kind`` among ``keys`` (cluster/state.py);
-        kind "member": article -> (0, its event). Raises ``ValueError`` for an unknown kind."""
+        kind "member": article -> (0, its event); kind "event-story": event -> (0, its story), both from the readable
+        rows, which are written with the state rows they describe. Raises ``ValueError`` for an unknown kind."""
         ...
 
     def cluster_window(self) -> list[str]:

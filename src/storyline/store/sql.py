@@ -781,11 +781,14 @@ class SQLStore(DedupeIndexSQL, EntityMergeSQL):
 
     # the clusterer's state as rows (cluster/state.py) -----------------------------
     def cluster_rows(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
-        """key -> (seq, body) of the stored state rows of ``kind`` among ``keys``; kind "member": article -> event."""
+        """key -> (seq, body) of the stored state rows of ``kind`` among ``keys``; kind "member": article -> event;
+        kind "event-story": event -> story."""
         if kind == "member":
             return {
                 a: (0, e) for a, e in self._where_in("SELECT article, event FROM event_articles WHERE article IN", keys)
             }
+        if kind == "event-story":
+            return {e: (0, s) for e, s in self._where_in("SELECT id, story FROM events WHERE id IN", keys)}
         if kind not in _STATE_KINDS:
             raise ValueError(f"no cluster state rows of kind {kind!r}")
         rows = self._where_in(f"SELECT key, seq, body FROM cluster_rows WHERE kind = '{kind}' AND key IN", keys)
