@@ -511,6 +511,36 @@ def test_state_rows_read_back_as_written_and_refuse_what_json_refuses() -> None:
             _dumps(["e-1", [1, 2.0, {"a": bad}]])
 
 
+def test_event_and_story_rows_decoded_to_their_types_give_what_the_generic_decoder_gives(
+    sample: list[Article], store: SQLiteStore
+) -> None:
+    """``load_event`` and ``load_story`` decode a body straight to its types: the values (and their types, and the
+    order of a centroid's terms) are those the generic decoder and a conversion give; a body that does not fit
+    the typed shape (a whole-number size written as a float) is still read."""
+    from storyline.cluster.state import _load_centroid, _loads, load_event, load_story
+
+    ingest(store, sample)
+    for kind, load in (("event", load_event), ("story", load_story)):
+        rows = store.cluster_rows(kind, _all_keys(store, kind))
+        assert len(rows) >= 3
+        for key, (_, body) in rows.items():
+            got = load(key, body)
+            raw = _loads(body)
+            centroids = (
+                [(got.centroid, raw[1]), (got.scentroid, raw[2])] if kind == "event" else [(got.centroid, raw[0])]
+            )
+            for c, r in centroids:
+                want = _load_centroid(r)
+                assert (c.limit, c.sq, list(c.vec.items())) == (want.limit, want.sq, list(want.vec.items()))
+                assert type(c.sq) is float and all(type(w) is float for w in c.vec.values())
+            if kind == "event":
+                assert (got.story, got.members, got.dates, got.recent) == (raw[0], raw[3], raw[4], raw[5])
+            else:
+                assert (list(got.events), got.size) == (raw[1], raw[2])
+    odd = load_story("s-x", '[[5, 2.0, {"a": 1, "b": 1}], ["e-1"], 2.0]')
+    assert odd.size == 2 and type(odd.size) is int and odd.centroid.vec == {"a": 1.0, "b": 1.0}
+
+
 def test_peeking_at_a_field_of_stored_rows_reads_what_loading_them_gives_and_keeps_nothing(
     sample: list[Article], any_store: Any
 ) -> None:

@@ -231,9 +231,28 @@ def dump_event(e: EventState) -> str:
     )
 
 
+# the bodies' shapes: decoded straight to these types (no conversion pass over each centroid's terms); a body
+# that does not fit one is read by the generic decoder and converted, as before these existed
+_CentroidBody = tuple[int, float, dict[str, float]]
+_EVENT = msgspec.json.Decoder(tuple[str, _CentroidBody, _CentroidBody, list[str], dict[str, int], int])
+_STORY = msgspec.json.Decoder(tuple[_CentroidBody, list[str], int])
+
+
+def _typed_centroid(v: _CentroidBody) -> Centroid:
+    c = Centroid(v[0])
+    c.sq, c.vec = v[1], v[2]
+    return c
+
+
 def load_event(key: str, body: str) -> EventState:
-    story, cen, scen, members, dates, recent = _loads(body)
-    return EventState(key, story, _load_centroid(cen), _load_centroid(scen), list(members), Counter(dates), int(recent))
+    try:
+        story, cen, scen, members, dates, recent = _EVENT.decode(body)
+    except msgspec.ValidationError:
+        story, cen, scen, members, dates, recent = _loads(body)
+        return EventState(
+            key, story, _load_centroid(cen), _load_centroid(scen), list(members), Counter(dates), int(recent)
+        )
+    return EventState(key, story, _typed_centroid(cen), _typed_centroid(scen), members, Counter(dates), recent)
 
 
 # one field of a body, read without building its centroids (``LazyMap.peek``)
@@ -250,8 +269,12 @@ def dump_story(s: StoryState) -> str:
 
 
 def load_story(key: str, body: str) -> StoryState:
-    cen, events, size = _loads(body)
-    return StoryState(key, _load_centroid(cen), dict.fromkeys(events), int(size))
+    try:
+        cen, events, size = _STORY.decode(body)
+    except msgspec.ValidationError:
+        cen, events, size = _loads(body)
+        return StoryState(key, _load_centroid(cen), dict.fromkeys(events), int(size))
+    return StoryState(key, _typed_centroid(cen), dict.fromkeys(events), size)
 
 
 def dump_seen(s: Seen) -> str:
