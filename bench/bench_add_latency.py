@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,9 +67,13 @@ class _Laps(logging.Handler):
         self.last = ""  # the last add's ``analyse:`` line (what each step did)
         self.clusters: list[tuple[int, int, int]] = []  # each add's re-clustering changes, events, stories rewritten
         self.small: list[str] = []  # each add's small stories looked at again, of those in the window
+        self.totals: list[float] = []  # each add's whole ``analyse`` seconds
 
     def emit(self, record: logging.LogRecord) -> None:
-        msg = record.getMessage()
+        self.take(record.getMessage())
+
+    def take(self, msg: str) -> None:
+        """One log message (of this process, or a line an ``ingest`` process wrote with ``-v``, its prefix cut)."""
         found = _CLUSTER.search(msg) if msg.startswith("cluster: ") else None
         if found is not None:
             self.clusters.append((int(found[1]), int(found[2]), int(found[3])))
@@ -76,6 +81,7 @@ class _Laps(logging.Handler):
             self.small.append(f"{small[1]}/{small[2]}" if small else "-")
         if msg.startswith("analyse: "):
             self.last = msg
+            self.totals.append(float(msg.split()[1]))
             steps = msg.split(" s: ", 1)[1] if " s: " in msg else ""
             laps: dict[str, float] = defaultdict(float)
             for name, seconds in _LAP.findall(steps):
@@ -87,6 +93,25 @@ def _pct(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+# "INFO storyline.pipeline.jobs: analyse: ...": a line of ``storyline -v``'s log, and its message
+_LOG_LINE = re.compile(r"[A-Z]+ [\w.]+: (.*)")
+
+
+def _add_in_process(url: str, path: Path, full: bool, laps: _Laps) -> float:
+    """Wall seconds of one ``storyline -v ingest PATH --db URL`` process; its log lines go to ``laps``."""
+    command = [sys.executable, "-c", "from storyline.cli import main; main()", "-v", "ingest", str(path), "--db", url]
+    began = time.perf_counter()
+    done = subprocess.run(command + ([] if full else ["--fast"]), capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - began
+    if done.returncode not in (0, 1):  # 1: some item rejected (reported); anything else failed
+        raise SystemExit(f"storyline ingest {path} exited with {done.returncode}:\n{done.stderr[-2000:]}")
+    for line in done.stderr.splitlines():
+        found = _LOG_LINE.match(line)
+        if found is not None:
+            laps.take(found[1])
+    return seconds
 
 
 def main() -> None:
@@ -115,6 +140,13 @@ def main() -> None:
         "--profile",
         metavar="FILE",
         help="profile the counted adds (cProfile) and write the stats to FILE (read with python -m pstats FILE)",
+    )
+    ap.add_argument(
+        "--process",
+        action="store_true",
+        help="run each add as its own `storyline -v ingest FILE --db DB` process, as a feed poller calling the command "
+        "line does: the whole add then includes the process's start-up (imports, the gazetteer tables built on "
+        "first use), reported as its own line",
     )
     args = ap.parse_args()
 
@@ -156,15 +188,19 @@ def main() -> None:
                 if profiler is not None and rep >= args.warm:
                     profiler.enable()
                 began = time.perf_counter()
-                report = pipeline.ingest(store, [str(path)], options)
-                read = time.perf_counter() - began
-                pipeline.analyse(store, options)
-                seconds = time.perf_counter() - began
+                if args.process:
+                    seconds = _add_in_process(url, path, args.full, laps)
+                    laps.runs[-1]["start-up+read+store"] = seconds - laps.totals[-1]
+                else:
+                    report = pipeline.ingest(store, [str(path)], options)
+                    read = time.perf_counter() - began
+                    pipeline.analyse(store, options)
+                    seconds = time.perf_counter() - began
+                    laps.runs[-1]["read+store"] = read
+                    if report.new != len(batch):
+                        print(f"  add {rep}: {report.new} of {len(batch)} stored ({len(report.rejected)} rejected)")
                 if profiler is not None:
                     profiler.disable()
-                laps.runs[-1]["read+store"] = read
-                if report.new != len(batch):
-                    print(f"  add {rep}: {report.new} of {len(batch)} stored ({len(report.rejected)} rejected)")
                 if rep >= args.warm:
                     whole.append(seconds)
         if profiler is not None:
