@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 from storyline import timeline
+from storyline.agencies import local_agencies
 from storyline.cluster import vectors
 from storyline.compare import (
     Claim,
@@ -34,7 +35,7 @@ from storyline.extract.quotes.marks import DOUBLE, MASK, SINGLE, _pair_marks, fi
 from storyline.extract.quotes.speakers import Speakers
 from storyline.extract.shared import sentences
 from storyline.records import Article, DateMention, Event
-from storyline.text import sentence_spans
+from storyline.text import ascii_folded, sentence_spans
 from storyline.vectors import dot, tfidf
 
 
@@ -447,3 +448,33 @@ def test_line_verbs_tried_at_their_first_words_equal_the_plain_scan() -> None:
         assert kind == _plain_line_kind(text), text
         kinds[kind] += 1
     assert set(kinds) == {"happening", "reaction", "colour", "other"}, kinds
+
+
+def test_ascii_folded_keeps_every_letter_a_case_blind_regex_matches() -> None:
+    # Every character re matches with an ASCII letter case-blind becomes that letter: a word missing from
+    # ``ascii_folded(text)`` is in no case-blind match, which the prechecks built on it rely on.
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        for m in re.finditer(letter, every, re.I):
+            assert ascii_folded(m.group()) == letter, (hex(ord(m.group())), letter)
+    assert ascii_folded("News ſervice, NEWSWİRE") == "news service, newswire"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("PORTVALE, May 2 (NNS) - Pilots ended a strike.", {"NNS": "NNS"}),
+        ("Talks failed, the state NEWS AGENCY MPA said.", {"MPA": "MPA"}),
+        # re folds "ſ" into "s" and "İ", "ı" into "i": the case-blind patterns still run on such a text
+        ("Talks failed, the state news ſervice MPA said.", {"MPA": "MPA"}),
+        ("Talks failed, the MPA NEWSWİRE reported.", {"MPA": "MPA"}),
+        ("Talks failed, the MPA newswıre reported.", {"MPA": "MPA"}),
+        ("Talks failed, the Harbour Newswire (HW) said.", {"HW": "HW"}),
+        ("Talks failed, the Harbour Wire (HW) said.", {"HW": "HW"}),
+        ("Talks failed, Ghana News Agency said.", {"Ghana News Agency": "Ghana News Agency"}),
+        ("A wire sERVICE Prensa Nueva said so.", {"Prensa Nueva": "Prensa Nueva"}),
+        ("Talks failed, officials said.", {}),
+    ],
+)
+def test_local_agencies_reads_every_pattern_its_precheck_allows(text: str, found: dict[str, str]) -> None:
+    assert local_agencies(text) == found

@@ -102,6 +102,19 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# The characters outside ASCII that a case-blind ``re`` pattern matches with an ASCII letter ("İ" and "ı" with "i",
+# "ſ" with "s", the Kelvin sign with "k"), mapped to that letter (tests/test_fast_paths.py asks re itself).
+_RE_ASCII_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def ascii_folded(text: str) -> str:
+    """``text`` lower-cased for a precheck that looks for words: wherever a case-blind ``re`` pattern (``re.I``,
+    ``(?i:...)``) matches an ASCII word in ``text``, that word in lower case stands in the result (each character
+    is mapped on its own, every one re folds to an ASCII letter to that letter). So a word absent from the result
+    is in no case-blind match in ``text``; offsets may differ from ``text``'s outside ASCII."""
+    return text.lower() if text.isascii() else text.translate(_RE_ASCII_FOLDS).lower()
+
+
 _PUNCT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
 
 
