@@ -10,6 +10,7 @@ import pytest
 
 from storyline import timeline
 from storyline.agencies import local_agencies
+from storyline.clean import _chrome_key, _normalise_line, is_chrome
 from storyline.cluster import vectors
 from storyline.compare import (
     Claim,
@@ -35,7 +36,7 @@ from storyline.extract.quotes.marks import DOUBLE, MASK, SINGLE, _pair_marks, fi
 from storyline.extract.quotes.speakers import Speakers
 from storyline.extract.shared import sentences
 from storyline.records import Article, DateMention, Event
-from storyline.text import ascii_folded, sentence_spans
+from storyline.text import ascii_folded, normalise, sentence_spans
 from storyline.vectors import dot, tfidf
 
 
@@ -478,3 +479,24 @@ def test_ascii_folded_keeps_every_letter_a_case_blind_regex_matches() -> None:
 )
 def test_local_agencies_reads_every_pattern_its_precheck_allows(text: str, found: dict[str, str]) -> None:
     assert local_agencies(text) == found
+
+
+def test_str_split_cuts_at_what_re_whitespace_matches() -> None:
+    # ``normalise`` joins ``str.split()`` for ``re.sub(r"\s+", " ", ...).strip()``: the two must agree on whitespace
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert "".join(re.findall(r"\s", every)) == "".join(c for c in every if c.isspace())
+    assert normalise(" A\u2003\u2003B\u00a0C\u3000\n") == "a b c"
+
+
+@pytest.mark.parametrize(
+    "end", ["", " —", " ›", ":|", ".", " »", " …", " -", " –", " •", " >", "\n", " :\n", "a", "\u3000"]
+)
+def test_chrome_key_is_the_substitution_it_skips_when_the_line_ends_otherwise(end: str) -> None:
+    text = "Share this article" + end
+    assert _chrome_key(text) == re.sub(r"[\s:|»›>•…\.\-–—]+$", "", text).strip().lower()
+    assert is_chrome(text)
+
+
+def test_normalise_line_collapses_spaces_only_where_two_stand() -> None:
+    assert _normalise_line("  a\u00a0 b\t\tc  d ") == "a b c d"
+    assert _normalise_line("a b\u200b") == "a b"

@@ -375,12 +375,22 @@ def is_credit(line: str) -> bool:
     return n <= 10 and (_BYLINE.match(line) is not None or _WITH_AGENCY.match(line) is not None)
 
 
+_CHROME_TRAILING = re.compile(r"[\s:|»›>•…\.\-–—]+$")
+
+
+def _chrome_key(text: str) -> str:
+    """``text`` without trailing separators and spaces, lower-cased: what ``_CHROME_EXACT`` holds."""
+    # a match ends the line (or stands before a final line break, itself matched): most lines end otherwise,
+    # and the substitution tries the pattern at every character
+    ends = text[-1:].isspace() or _CHROME_TRAILING.match(text, len(text) - 1) is not None
+    return (_CHROME_TRAILING.sub("", text) if ends else text).strip().lower()
+
+
 @functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
 def is_chrome(line: str) -> bool:
     """True if ``line`` is site chrome: navigation, sharing, subscription or cookie notices, date stamps."""
     text = line.strip()
-    key = re.sub(r"[\s:|»›>•…\.\-–—]+$", "", text).strip().lower()
-    if key in _CHROME_EXACT:
+    if _chrome_key(text) in _CHROME_EXACT:
         return True
     if len(text.split()) > _MAX_CHROME_WORDS:
         return False
@@ -443,7 +453,8 @@ def _headline_shaped(line: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 12)
 def _normalise_line(line: str) -> str:
-    return re.sub(r" {2,}", " ", line.translate(_INVISIBLE)).strip()
+    line = line.translate(_INVISIBLE)
+    return (re.sub(r" {2,}", " ", line) if "  " in line else line).strip()
 
 
 def _paragraphs(text: str, *, rejoin: bool = True) -> list[str]:
