@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from storyline import timeline
+from storyline import agencies, timeline
 from storyline.agencies import local_agencies
 from storyline.clean import _chrome_key, _normalise_line, is_chrome
 from storyline.cluster import vectors
@@ -500,3 +500,32 @@ def test_chrome_key_is_the_substitution_it_skips_when_the_line_ends_otherwise(en
 def test_normalise_line_collapses_spaces_only_where_two_stand() -> None:
     assert _normalise_line("  a\u00a0 b\t\tc  d ") == "a b c d"
     assert _normalise_line("a b\u200b") == "a b"
+
+
+def test_agency_patterns_with_the_look_behind_after_the_first_character_match_as_before() -> None:
+    # agencies moves each pattern's opening look-behind after its first character (re then scans for that
+    # character); the forms it had are the reference
+    cap, head, code = agencies._CAP_WORD, agencies._AGENCY_HEAD, agencies._CODE
+    edge = r"(?<![\w’'&.-])"
+    table, what = agencies._table_regex()
+    local = ["MPA", "Meridian Press Agency", "N.N.S", "Prensa Nueva", "-X", "’Q"]
+    pairs = [
+        (rf"{edge}((?:{cap}\s+){{1,4}}(?:{head}))(?![\w-])", agencies._NAMED),
+        (rf"{edge}((?:{cap}\s+){{1,4}}(?:{head}|Wire|Newswire))\s*\(\s*({code})\s*\)", agencies._NAMED_WITH_CODE),
+        (rf"(?<![\w-])({code})\s+(?i:{agencies._NEWS_NOUN})\b", agencies._CODE_THEN_NOUN),
+        (rf"(?<![\w-])(?:{agencies._alternation(what)})(?![\w-])", table),
+        (rf"(?<![\w-])(?:{agencies._alternation(local)})(?![\w-])", agencies._edged(local)),
+    ]
+    pieces = [
+        *("Ghana", "News", "Agency", "Service", "Press", "Telegraphic", "Wire", "Newswire", "news agency", "MPA"),
+        *("AFP", "Korean Central News Agency", "KCNA", "Reuters", "Prensa Nueva", "N.N.S", "X", "Q", "said", "A"),
+        *(" ", " ", "  ", "\n", "(", ")", "-", "'", "’", "&", ".", ",", "3", "_", "s"),
+    ]
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(4000)]
+    texts += ["the state news agency MPA said", "Meridian Press Agency (MPA) and Harbour Wire (HW)", "x-AFP AFP"]
+    for old, new in pairs:
+        before = re.compile(old)
+        for text in texts:
+            got = [(m.span(), m.groups()) for m in new.finditer(text)]
+            assert got == [(m.span(), m.groups()) for m in before.finditer(text)], (old[:40], text)
