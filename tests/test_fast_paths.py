@@ -10,7 +10,7 @@ import pytest
 
 from storyline import agencies, timeline
 from storyline.agencies import local_agencies
-from storyline.clean import _chrome_key, _normalise_line, is_chrome
+from storyline.clean import _chrome_key, _comparable, _normalise_line, _same_text, is_chrome
 from storyline.cluster import vectors
 from storyline.compare import (
     Claim,
@@ -529,3 +529,30 @@ def test_agency_patterns_with_the_look_behind_after_the_first_character_match_as
         for text in texts:
             got = [(m.span(), m.groups()) for m in new.finditer(text)]
             assert got == [(m.span(), m.groups()) for m in before.finditer(text)], (old[:40], text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("news agency", "NEWS\u3000\u3000SERVICE", "Press\n\tAgency", "wire ſervice", "NEWSWİRE", "Newswire"),
+        *("newsagency", "military service", "the agency said", "news, agency", "", "agency news service agency"),
+        "press-agency",
+    ],
+)
+def test_news_noun_precheck_holds_every_text_the_noun_matches_in(text: str) -> None:
+    # necessary: wherever the case-blind noun matches; here, on these texts, also sufficient
+    noun = re.compile(rf"(?i:{agencies._NEWS_NOUN})")
+    assert agencies._news_noun_in(ascii_folded(text)) == (noun.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        *("Kim meets Putin", "KIM MEETS PUTIN!", "“Kim” meets — Putin", "Kim meet Putin", "Kims meets Putin", "..."),
+        *("", "Him meets Putin", "ΟΔΟΣ meets Putin", "ΟΔΟΣ", "_Kim meets Putin", "Kim’s meeting", "Kim's meeting"),
+        " kim",
+    ],
+)
+@pytest.mark.parametrize("title", ["Kim meets Putin", "ΟΔΟΣ", "Kim's meeting", "...", "kim"])
+def test_same_text_first_word_precheck_decides_as_the_whole_comparison(line: str, title: str) -> None:
+    assert _same_text(line, title) == (_comparable(line) == _comparable(title))

@@ -399,8 +399,19 @@ def is_chrome(line: str) -> bool:
     return bool(_CHROME_PREFIX.search(text) or _CHROME_ANYWHERE.search(text) or _STAMP.match(text))
 
 
+# The first word of a line (empty when it has none): its first word in ``_comparable``'s form, lower-cased
+_FIRST_WORD = re.compile(r"\W*(\w*)")
+
+
 def _same_text(a: str, b: str) -> bool:
-    return _comparable(a) == _comparable(b)
+    """Whether ``a`` and ``b`` read the same (``_comparable``); ``b`` is the one asked about many times (the title)."""
+    known = _comparable(b)
+    # the words of ``_comparable`` are the runs of word characters lower-cased, joined by one space: a line whose
+    # first word differs is not the same, and most lines are told apart without reading them whole
+    first = _FIRST_WORD.match(a)
+    if first is not None and first.group(1).lower() != known.partition(" ")[0]:
+        return False
+    return _comparable(a) == known
 
 
 @functools.lru_cache(maxsize=1 << 12)  # the headline is compared with every paragraph
