@@ -556,3 +556,16 @@ def test_news_noun_precheck_holds_every_text_the_noun_matches_in(text: str) -> N
 @pytest.mark.parametrize("title", ["Kim meets Putin", "ΟΔΟΣ", "Kim's meeting", "...", "kim"])
 def test_same_text_first_word_precheck_decides_as_the_whole_comparison(line: str, title: str) -> None:
     assert _same_text(line, title) == (_comparable(line) == _comparable(title))
+
+
+def test_lone_skipped_words_make_no_segment_and_possessives_take_the_loop() -> None:
+    # _split_run returns at once for a run of one function or date word; possessives ("Monday's", "Mays'") go
+    # through the loop, which cuts them (these results are those of the code before the shortcut)
+    text = (
+        "The talks ended. He said Monday that The Hague and Monday's vote, Its own May. Thursday. "
+        "Mr. Kim of The Times met May and Mays' aides on Sunday; However Putin left."
+    )
+    assert [(text[s:e], k) for s, e, k in rules.rule_spans(text)] == [("Kim", "PERSON"), ("Times", "ORG")]
+    assert rules._split_run(text, 0, 3) == []  # "The"
+    assert rules._split_run(text, 51, 59) == []  # "Monday's"
+    assert [seg.toks for seg in rules._split_run(text, 122, 127)] == [[(122, 126), (126, 127)]]  # "Mays'"
