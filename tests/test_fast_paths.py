@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from storyline import agencies, timeline
+from storyline import agencies, ptb, timeline
 from storyline.agencies import local_agencies
 from storyline.clean import _chrome_key, _comparable, _normalise_line, _same_text, is_chrome
 from storyline.cluster import vectors
@@ -569,3 +569,22 @@ def test_lone_skipped_words_make_no_segment_and_possessives_take_the_loop() -> N
     assert rules._split_run(text, 0, 3) == []  # "The"
     assert rules._split_run(text, 51, 59) == []  # "Monday's"
     assert [seg.toks for seg in rules._split_run(text, 122, 127)] == [[(122, 126), (126, 127)]]  # "Mays'"
+
+
+def test_is_ptb_prechecks_decide_as_the_scans() -> None:
+    def scanned(text: str) -> bool:  # is_ptb before its prechecks
+        if ptb._STRONG.search(text):
+            return True
+        sample = text[:5000]
+        return bool(sample) and len(ptb._SOFT.findall(sample)) * 1000 / len(sample) >= ptb._SOFT_PER_1000
+
+    pieces = ["Libya", " 's", " n't", "do", " ,", " .", " ;", " :", " ?", " !", " ", "\n", "-LRB-", "-RRB-", "``"]
+    pieces += ["''", " 're", " 'd", "it", "'s", ",", ".", "x", "B-", "n't", " '", " n'"]
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    texts += ["word " * 300 + "Libya 's leader spoke , officials said ." * k for k in range(6)]
+    # sparse markers, around the bar (five per 1,000 characters)
+    prose = [*pieces, *["plain words of prose "] * 80]
+    texts += ["".join(rng.choice(prose) for _ in range(rng.randint(1, 400))) for _ in range(600)]
+    for text in texts:
+        assert ptb.is_ptb(text) == scanned(text), text
