@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from storyline import agencies, ptb, timeline
+from storyline import agencies, clean, ptb, timeline
 from storyline.agencies import local_agencies
 from storyline.clean import _chrome_key, _comparable, _normalise_line, _same_text, is_chrome
 from storyline.cluster import vectors
@@ -588,3 +588,21 @@ def test_is_ptb_prechecks_decide_as_the_scans() -> None:
     texts += ["".join(rng.choice(prose) for _ in range(rng.randint(1, 400))) for _ in range(600)]
     for text in texts:
         assert ptb.is_ptb(text) == scanned(text), text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        *("All Rights Reserved.", "This story may not be republished.", "Reproduction is prohibited", "x"),
+        *("This story is auto-generated from a syndicated feed.", "Follow him on Twitter", "Privacy Policy", "TERMS"),
+        *("Terms of Service apply", "We use COOKIES on this site", "The cookie jar", "Our ſervice, your rights"),
+    ],
+)
+def test_chrome_anywhere_words_hold_a_word_of_every_match(line: str) -> None:
+    # each line that matches holds one alternative's word alone: a word missing from the precheck fails here
+    low = ascii_folded(line)
+    if clean._CHROME_ANYWHERE.search(line):
+        assert any(w in low for w in clean._CHROME_ANYWHERE_WORDS)
+        assert is_chrome(line)
+    if clean._COOKIE.search(line):
+        assert "cookie" in low

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from storyline.calendar_words import MONTH_NAMES, WEEKDAYS, month_abbreviations
+from storyline.text import ascii_folded
 
 __all__ = [
     "ALL_RULES",
@@ -265,6 +266,8 @@ _CHROME_ANYWHERE = re.compile(
 )
 # A cookie notice speaks to the reader ("we use cookies", "you accept our cookie policy"); a news sentence
 # about cookies does not.
+# One word of each alternative of _CHROME_ANYWHERE, lower-cased: a line without any cannot match it.
+_CHROME_ANYWHERE_WORDS = ("rights", "published", "reproduction", "auto-generated", "follow", "privacy", "terms")
 _COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _SECOND_PERSON = re.compile(r"\b(?:we|our|you|your)\b", re.IGNORECASE)
 
@@ -394,9 +397,12 @@ def is_chrome(line: str) -> bool:
         return True
     if len(text.split()) > _MAX_CHROME_WORDS:
         return False
-    if _COOKIE.search(text) and _SECOND_PERSON.search(text):
+    # the unanchored case-blind searches run only on a line holding a word each of their matches holds
+    low = ascii_folded(text)
+    if "cookie" in low and _COOKIE.search(text) and _SECOND_PERSON.search(text):
         return True
-    return bool(_CHROME_PREFIX.search(text) or _CHROME_ANYWHERE.search(text) or _STAMP.match(text))
+    anywhere = any(w in low for w in _CHROME_ANYWHERE_WORDS) and _CHROME_ANYWHERE.search(text)
+    return bool(_CHROME_PREFIX.search(text) or anywhere or _STAMP.match(text))
 
 
 # The first word of a line (empty when it has none): its first word in ``_comparable``'s form, lower-cased
