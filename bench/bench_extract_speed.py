@@ -1,11 +1,13 @@
-"""Fast-mode throughput of the per-item stages: extraction (dates, entities, quotes), cluster terms, comparisons.
+"""Fast-mode throughput of the per-item stages: reading, extraction (dates, entities, quotes), cluster terms,
+comparisons.
 
     .venv/bin/python bench/bench_extract_speed.py [--n 2000] [--before DIR] [--repeat 1] [--check OUT.pkl]
                                                   [--store S.db] [--events 300] [--largest]
 
 Articles are made at run time from Timeline17 (``bench/scale_corpus.py``: T17-derived articles) and parsed as
-``storyline ingest`` parses a JSON line. Prints articles/s of ``stages.extract(a, use_nlp=False)``, of its three
-parts and of ``stages.cluster_terms``. ``--before DIR`` also times an older copy of the package (DIR holds its
+``storyline ingest`` parses a JSON line. Prints articles/s of that reading (``ingest.from_record``: the record, its
+cleaning, agencies, language and ids), of ``stages.extract(a, use_nlp=False)``, of its three parts and of
+``stages.cluster_terms``. ``--before DIR`` also times an older copy of the package (DIR holds its
 ``storyline`` directory, e.g. a copy of ``src`` taken before a change) in the same process, stage by stage,
 alternating the two ``--repeat`` times (best of the rounds is printed), and checks that both give equal outputs.
 With ``--store`` (an analysed store, e.g. one ``storyline ingest`` of ``scale_corpus.py 10000`` wrote), it also
@@ -34,13 +36,14 @@ from storyline.records import Article
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-_STAGES = ("dates", "entities", "quotes", "extract", "cluster_terms")
+_STAGES = ("read", "dates", "entities", "quotes", "extract", "cluster_terms")
 
 
-def _articles(n: int) -> list[Article]:
+def _records(n: int) -> list[tuple[dict[str, Any], str]]:
+    """The JSON records made from Timeline17, each with the source name ``storyline ingest`` would give it."""
     from scale_corpus import articles  # type: ignore[import-not-found]
 
-    return [from_record(rec, f"scale:{k}") for k, rec in enumerate(articles(n))]
+    return [(rec, f"scale:{k}") for k, rec in enumerate(articles(n))]
 
 
 def _compare_items(path: str, limit: int, largest: bool = False) -> list[stages.CompareItem]:
@@ -106,7 +109,9 @@ class _Version:
             entities = importlib.import_module("storyline.extract.entities")
             quotes = importlib.import_module("storyline.extract.quotes")
             st = importlib.import_module("storyline.pipeline.stages")
+            ingest = importlib.import_module("storyline.ingest")
         return {
+            "read": lambda pair: ingest.from_record(*pair),
             "dates": lambda a: dates.find_dates(a.text, a.published, a.id),
             "entities": lambda a: entities.find_mentions(a.text, a.id, use_nlp=False),
             # the quotes alone: the mentions they are given are found outside the clock
@@ -131,6 +136,7 @@ def _load_before(path: str) -> _Version:
             importlib.import_module(name)
         importlib.import_module("storyline.extract.quotes")
         importlib.import_module("storyline.cluster")
+        importlib.import_module("storyline.ingest")
         before = _Version("before", _storyline_modules())
     finally:
         sys.path.remove(path)
@@ -155,13 +161,17 @@ def _plain(x: Any) -> Any:
     return x
 
 
-def _run(version: _Version, arts: list[Article], mentions: list[Any]) -> tuple[dict[str, float], dict[str, list[Any]]]:
+def _run(
+    version: _Version, records: list[tuple[dict[str, Any], str]], arts: list[Article], mentions: list[Any]
+) -> tuple[dict[str, float], dict[str, list[Any]]]:
     fns = version.functions()
     times: dict[str, float] = {}
     outs: dict[str, list[Any]] = {}
     with version.active():
         for stage in _STAGES:
             items: Sequence[Any] = list(zip(arts, mentions)) if stage == "quotes" else arts
+            if stage == "read":
+                items = records
             times[stage], outs[stage] = _timed(fns[stage], items)
     return times, outs
 
@@ -178,7 +188,8 @@ def main() -> int:
     args = ap.parse_args()
     from storyline.extract import entities
 
-    arts = _articles(args.n)
+    records = _records(args.n)
+    arts = [from_record(rec, source) for rec, source in records]
     chars = sum(len(a.text) for a in arts) / max(1, len(arts))
     print(f"{len(arts)} articles, {chars:,.0f} characters each on average")
     mentions = [entities.find_mentions(a.text, a.id, use_nlp=False) for a in arts]
@@ -189,7 +200,7 @@ def main() -> int:
     outs: dict[str, dict[str, list[Any]]] = {}
     for _ in range(max(1, args.repeat)):
         for v in versions:
-            times, outs[v.name] = _run(v, arts, mentions)
+            times, outs[v.name] = _run(v, records, arts, mentions)
             for stage, t in times.items():
                 best[v.name][stage] = min(t, best[v.name].get(stage, t))
     n = len(arts)
@@ -233,6 +244,8 @@ def main() -> int:
                 pickle.dump(outputs, f)
             print(f"outputs written to {args.check}")
     after = best["after"]
+    per_article = after["read"] + after["extract"] + after["cluster_terms"]
+    print(f"read {n / after['read']:.0f} articles/s; read, extract and cluster_terms {n / per_article:.0f} articles/s")
     print(
         f"fast extract {n / after['extract']:.0f} articles/s; cluster_terms {n / after['cluster_terms']:.0f} "
         f"articles/s; both {n / (after['extract'] + after['cluster_terms']):.0f} articles/s; "
