@@ -120,10 +120,17 @@ class LazyMap(MutableMapping[str, V]):
             kind, pick = self._fields[attribute]
             rows = self._load(kind, read)
             self.loaded += len(rows)
+            missing = []
             for k in read:
                 row = rows.get(k)
                 if row is not None:
                     out[k] = pick(row[1])
+                else:
+                    missing.append(k)
+            if kind != self.kind and missing:
+                # another kind's rows lack these (they should not: both are written together): their own rows say
+                self.prefetch(missing)
+                out.update({k: getattr(self._data[k], attribute) for k in missing if k in self._data})
         return out
 
     def __getitem__(self, key: str) -> V:
