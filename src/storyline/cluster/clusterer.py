@@ -266,9 +266,12 @@ class Clusterer:
                 best, best_sim = ev, sim
         return best
 
-    def story_candidates(self, svec: Mapping[str, float], exclude: str = "") -> list[StoryState]:
-        """Stories worth scoring exactly against the story-space vector ``svec`` (``exclude`` left out)."""
-        top = self.top(svec)
+    def story_candidates(
+        self, svec: Mapping[str, float], exclude: str = "", top: Sequence[str] | None = None
+    ) -> list[StoryState]:
+        """Stories worth scoring exactly against the story-space vector ``svec`` (``exclude`` left out; ``top``:
+        ``self.top(svec)`` when the caller has it already)."""
+        top = self.top(svec) if top is None else top
         found = self.stories_index.candidates(svec, top)
         found.pop(exclude, None)
         # pre-score: the cosine over the query's heaviest terms, so a large story that shares the few words that

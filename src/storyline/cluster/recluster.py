@@ -382,11 +382,12 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
         if st is None or st.size > o.attach_size or not st.centroid.sq:
             continue
         direction = unit(st.centroid.vec)
-        if changed is not None and _unchanged(c, sid, direction, *changed):
+        top = c.top(direction)
+        if changed is not None and _unchanged(c, sid, top, *changed):
             continue
         looked += 1
         shares: list[tuple[float, str]] = []
-        for other in c.story_candidates(direction, exclude=sid):
+        for other in c.story_candidates(direction, exclude=sid, top=top):
             if other.size <= st.size:
                 continue
             cross, _, spread = _linkage(c, st, other)
@@ -433,12 +434,11 @@ def _changed_since_checked(c: Clusterer) -> tuple[set[str], set[str]] | None:
     return stories(), postings()
 
 
-def _unchanged(c: Clusterer, sid: str, direction: Mapping[str, float], stories: set[str], terms: set[str]) -> bool:
-    """Whether the second-chance test of story ``sid`` reads only what it read when last checked: the story, the
-    candidate lists of its heaviest terms, and every story they list (``Clusterer.story_candidates``)."""
+def _unchanged(c: Clusterer, sid: str, top: Sequence[str], stories: set[str], terms: set[str]) -> bool:
+    """Whether the second-chance test of story ``sid`` (its heaviest terms ``top``) reads only what it read when last
+    checked: the story, the candidate lists of those terms, and every story they list (``story_candidates``)."""
     if sid in stories:
         return False
-    top = c.top(direction)
     if not terms.isdisjoint(top):
         return False
     return stories.isdisjoint(c.stories_index.listed(top))
