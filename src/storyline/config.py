@@ -54,6 +54,12 @@ def _size(value: str) -> int:
     return n
 
 
+def default_cache_dir(environ: Mapping[str, str]) -> str | None:
+    """``$XDG_CACHE_HOME/storyline``, else ``~/.cache/storyline``; None when there is no home to put it in."""
+    base = environ.get("XDG_CACHE_HOME") or (os.path.join(environ["HOME"], ".cache") if environ.get("HOME") else "")
+    return os.path.join(base, "storyline") if base else None
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     """One setting: its name, the environment variable that sets it, how to parse it, and what it does."""
@@ -94,6 +100,13 @@ SETTINGS = (
         " ~1.7 GiB per 10,000 news articles, and is the fastest way to index a large batch into an empty store)",
     ),
     Setting(
+        "cache_dir",
+        "STORYLINE_CACHE_DIR",
+        str,
+        "where tables derived from the gazetteers are kept between commands (default $XDG_CACHE_HOME/storyline,"
+        " else ~/.cache/storyline; 'off' keeps none, and each command builds them again, ~1.5 s)",
+    ),
+    Setting(
         "allow_private", "STORYLINE_ALLOW_PRIVATE", _flag, "fetch URLs on private, loopback and link-local addresses"
     ),
     Setting("fetch", "STORYLINE_FETCH", _flag, "fetch the links of local feed files (URL inputs are always fetched)"),
@@ -122,6 +135,7 @@ class Settings:
     embed: bool = False
     workers: int | None = None
     dedupe_chunk: int | None = None  # None: the pipeline's default (``jobs.DEDUPE_CHUNK``)
+    cache_dir: str | None = None  # None: no tables kept on disk (``load`` gives the user's cache directory)
     allow_private: bool = False
     fetch: bool = False
     host: str = "127.0.0.1"
@@ -148,4 +162,7 @@ class Settings:
         if unknown:
             raise TypeError(f"unknown settings: {', '.join(unknown)}")
         values.update({k: v for k, v in flags.items() if v is not None})
+        values.setdefault("cache_dir", default_cache_dir(env))
+        if values["cache_dir"] == "off":
+            values["cache_dir"] = None
         return replace(cls(), **values)

@@ -16,6 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
+from storyline import tablecache
 from storyline.workers import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,12 @@ def default_start_method() -> str:
 _PRELOAD = ["storyline.pipeline.stages"]
 
 
+def _start_worker(owner: int, direct: bool, cache_dir: str | None) -> None:
+    """A pool worker ends with its owner and reads the tables its owner keeps on disk (``storyline.tablecache``)."""
+    die_with_parent(owner, direct)
+    tablecache.use_dir(cache_dir)
+
+
 class ProcessRunner:
     """A pool of local processes, started on first use and kept for the runner's life (use it as a context
     manager, or call ``close``). Fewer than ``min_items`` items run inline: a pool costs a fraction of a second
@@ -105,8 +112,8 @@ class ProcessRunner:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,
-                initializer=die_with_parent,
-                initargs=(os.getpid(), method != "forkserver"),
+                initializer=_start_worker,
+                initargs=(os.getpid(), method != "forkserver", tablecache.directory()),
             )
         return self._pool
 

