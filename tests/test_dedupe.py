@@ -529,6 +529,11 @@ def test_local_agencies_shortcut_agrees_with_the_full_scan() -> None:
         "No agency here at all, only text.",
         "TOKYO, Sep 14. /TASS/. Talks resumed.\n" + "Filler line without brackets.\n" * 10 + "Harbour Wire (HW) said.",
         SOURCE_TEXT,
+        # the case-blind news noun also matches characters re folds to ASCII letters (a long s, a dotless i)
+        "Filler line.\n" * 10 + "The state news \u017fervice MPA said it.",
+        "Filler line.\n" * 8 + "MPA NEWS \u017fERVICE reported it.",
+        "Filler line.\n" * 8 + "The news serv\u0131ce MPA said.",
+        "Filler line.\n" * 8 + "MPA wire \u017fervice reported it.",
     ]
     for text in texts:
         assert local_agencies_quick(text) == local_agencies(text)

@@ -511,7 +511,7 @@ def local_agencies_quick(text: str) -> dict[str, str]:
     kept paragraphs are joined with a "." line between them, which no pattern reads across. (T17
     articles run to 60 one-sentence paragraphs, and scanning all of them was most of dedupe's time.)
     """
-    low = text.lower()
+    low = ascii_folded(text)  # the noun patterns are case-blind: "news ſervice" is a match
     if len(low) != len(text):  # lower() lengthened a character: offsets would not line up
         return local_agencies(text)
     brackets = _find_all(text, ("(", "/"))
@@ -522,7 +522,7 @@ def local_agencies_quick(text: str) -> dict[str, str]:
     joined = "\n".join(paras)
     if len(joined) != len(text):  # blank lines or padding dropped: find the hits again in the joined text
         brackets = _find_all(joined, ("(", "/"))
-        words = _find_all(joined.lower(), _AGENCY_WORDS)
+        words = _find_all(ascii_folded(joined), _AGENCY_WORDS)
     ends = list(itertools.accumulate(len(p) + 1 for p in paras))  # paragraph i ends before ends[i]
     keep = [False] * len(paras)
     for at in brackets:
