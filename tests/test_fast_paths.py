@@ -606,3 +606,18 @@ def test_chrome_anywhere_words_hold_a_word_of_every_match(line: str) -> None:
         assert is_chrome(line)
     if clean._COOKIE.search(line):
         assert "cookie" in low
+
+
+def test_lists_any_agrees_with_the_ids_listed() -> None:
+    from storyline.cluster.clusterer import TermIndex
+
+    rng = random.Random(7)
+    index = TermIndex(cap=6)
+    terms = [f"t{i}" for i in range(30)]
+    ids = [f"s{i}" for i in range(40)]
+    for _ in range(300):
+        index.touch(rng.choice(ids), rng.sample(terms, rng.randint(1, 5)))
+    for _ in range(2000):
+        asked = rng.sample(terms, rng.randint(0, 10))
+        wanted = set(rng.sample(ids, rng.choice([0, 1, 2, 3, 20])))
+        assert index.lists_any(asked, wanted) == (not wanted.isdisjoint(index.listed(asked)))

@@ -20,7 +20,7 @@ import math
 import pickle
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +105,15 @@ class TermIndex:
             if p:
                 out.update(p)
         return out
+
+    def lists_any(self, terms_: Sequence[str], ids: Collection[str]) -> bool:
+        """Whether any of ``ids`` is listed under any of ``terms_`` (``listed`` without gathering every id)."""
+        _prefetch(self.postings, terms_)
+        for t in terms_:
+            p = self.postings.get(t)
+            if p and (any(i in p for i in ids) if len(ids) < len(p) else any(k in ids for k in p)):
+                return True
+        return False
 
     def candidates(self, vec: Mapping[str, float], top: Sequence[str]) -> dict[str, float]:
         """Candidate ids with a partial dot product over the ``top`` terms (for pre-ranking)."""

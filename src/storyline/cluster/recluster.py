@@ -375,6 +375,8 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
         if sid not in small and sizes[sid] <= o.attach_size:
             small[sid] = None
     changed = _changed_since_checked(c)
+    tops = _small_tops(c, small, changed)
+    grown: set[str] = set()  # stories a fold changed during the pass: their heaviest terms are taken again
     looked = 0
     folded = False
     for sid in small:
@@ -382,7 +384,7 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
         if st is None or st.size > o.attach_size or not st.centroid.sq:
             continue
         direction = unit(st.centroid.vec)
-        top = c.top(direction)
+        top = tops[sid] if sid in tops and sid not in grown else c.top(direction)
         if changed is not None and _unchanged(c, sid, top, *changed):
             continue
         looked += 1
@@ -415,11 +417,28 @@ def _attach_small_stories(c: Clusterer, changes: list[Change]) -> None:
             )
         )
         _fold_story(c, st, keep)
+        grown.add(keep.id)
         folded = True
         if changed is not None:
             changed[0].update((st.id, keep.id))
     c.small_checked = not folded
     c.small_looked = (looked, len(small))
+
+
+def _small_tops(c: Clusterer, small: Iterable[str], changed: tuple[set[str], set[str]] | None) -> dict[str, list[str]]:
+    """The heaviest terms of each small story, with the rows the pass will read loaded in three queries rather
+    than a few per story: the small stories, their terms' candidate lists, and the stories those list for the small
+    stories that will be looked at again (loading is all this does: the pass reads the same values either way)."""
+    _load(c.stories, small)
+    tops: dict[str, list[str]] = {}
+    for sid in small:
+        st = c.stories.get(sid)
+        if st is not None and st.centroid.sq:
+            tops[sid] = c.top(unit(st.centroid.vec))
+    _load(c.stories_index.postings, (t for top in tops.values() for t in top))
+    looked = [top for sid, top in tops.items() if changed is None or not _unchanged(c, sid, top, *changed)]
+    _load(c.stories, c.stories_index.listed([t for top in looked for t in top]))
+    return tops
 
 
 def _changed_since_checked(c: Clusterer) -> tuple[set[str], set[str]] | None:
@@ -441,7 +460,7 @@ def _unchanged(c: Clusterer, sid: str, top: Sequence[str], stories: set[str], te
         return False
     if not terms.isdisjoint(top):
         return False
-    return stories.isdisjoint(c.stories_index.listed(top))
+    return not c.stories_index.lists_any(top, stories)
 
 
 def _peek(m: Mapping[str, Any], keys: Iterable[str], attribute: str) -> dict[str, Any]:
