@@ -56,6 +56,8 @@ _LAP = re.compile(r"([a-z][a-z ]*?)(?: \([^)]*\))? (\d+(?:\.\d+)?) s(?:,|$)")
 _CLUSTER = re.compile(r"(\d+) re-clustering changes;.*; (\d+) events and (\d+) stories rewritten")
 # "...; 2 of 278 small stories looked at again; ...": the re-clustering pass's second chance (absent before it said so)
 _SMALL = re.compile(r"(\d+) of (\d+) small stories looked at")
+# "...; 812 state rows read in 40 queries, ...": what the re-clustering state read from the store (absent before)
+_READ = re.compile(r"(\d+) state rows read in (\d+) queries")
 
 
 class _Laps(logging.Handler):
@@ -67,6 +69,7 @@ class _Laps(logging.Handler):
         self.last = ""  # the last add's ``analyse:`` line (what each step did)
         self.clusters: list[tuple[int, int, int]] = []  # each add's re-clustering changes, events, stories rewritten
         self.small: list[str] = []  # each add's small stories looked at again, of those in the window
+        self.read: list[str] = []  # each add's clusterer state rows read, and the queries that read them
         self.totals: list[float] = []  # each add's whole ``analyse`` seconds
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -79,6 +82,8 @@ class _Laps(logging.Handler):
             self.clusters.append((int(found[1]), int(found[2]), int(found[3])))
             small = _SMALL.search(msg)
             self.small.append(f"{small[1]}/{small[2]}" if small else "-")
+            read = _READ.search(msg)
+            self.read.append(f"{read[1]}/{read[2]}" if read else "-")
         if msg.startswith("analyse: "):
             self.last = msg
             self.totals.append(float(msg.split()[1]))
@@ -179,6 +184,7 @@ def main() -> None:
             print(f"the first new article is dated {first}; {later:,} of the generator's first {start:,} are later")
         print(f"store: {stored:,} articles ({args.db}); adding {args.k} x {total} ({args.warm} not counted)")
         whole: list[float] = []
+        cpu: list[float] = []  # this process's CPU time per add: steadier than the wall clock on a shared machine
         profiler = cProfile.Profile() if args.profile else None
         with tempfile.TemporaryDirectory() as tmp:
             for rep in range(total):
@@ -187,7 +193,7 @@ def main() -> None:
                 path.write_text("".join(json.dumps(r) + "\n" for r in batch), encoding="utf-8")
                 if profiler is not None and rep >= args.warm:
                     profiler.enable()
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.process_time()
                 if args.process:
                     seconds = _add_in_process(url, path, args.full, laps)
                     laps.runs[-1]["start-up+read+store"] = seconds - laps.totals[-1]
@@ -203,6 +209,7 @@ def main() -> None:
                     profiler.disable()
                 if rep >= args.warm:
                     whole.append(seconds)
+                    cpu.append(time.process_time() - began_cpu)
         if profiler is not None:
             profiler.dump_stats(args.profile)
         runs = laps.runs[args.warm :]
@@ -210,6 +217,8 @@ def main() -> None:
             f"whole add of {args.k}: p50 {_pct(whole, 50) * 1000:,.0f} ms, p95 {_pct(whole, 95) * 1000:,.0f} ms; "
             f"per article p50 {_pct(whole, 50) / args.k * 1000:,.1f} ms, p95 {_pct(whole, 95) / args.k * 1000:,.1f} ms"
         )
+        if not args.process:
+            print(f"  CPU of the whole add p50 {_pct(cpu, 50) * 1000:,.0f} ms, p95 {_pct(cpu, 95) * 1000:,.0f} ms")
         for name in dict.fromkeys(n for run in runs for n in run):
             values = [run.get(name, 0.0) for run in runs]
             print(f"  {name:<20} p50 {_pct(values, 50) * 1000:9,.1f} ms   p95 {_pct(values, 95) * 1000:9,.1f} ms")
@@ -219,6 +228,9 @@ def main() -> None:
             + ", ".join(f"{c} / {e} / {st}" for c, e, st in counted)
         )
         print("small stories looked at again by the re-clustering pass, per add: " + ", ".join(laps.small[args.warm :]))
+        print(
+            "clusterer state rows read, and the queries that read them, per add: " + ", ".join(laps.read[args.warm :])
+        )
         print(f"last add: {laps.last}")
     finally:
         store.close()

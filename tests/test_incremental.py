@@ -471,10 +471,13 @@ def test_one_new_article_reads_and_writes_a_few_rows(
     with caplog.at_level(logging.INFO, logger="storyline.pipeline"):
         ingest(store, sample[-1:])
     line = next(r.getMessage() for r in caplog.records if "state rows read" in r.getMessage())
-    found = re.search(r"(\d+) state rows read, (\d+) written .*; (\d+) events and (\d+) stories rewritten", line)
+    found = re.search(
+        r"(\d+) state rows read in (\d+) queries, (\d+) written .*; (\d+) events and (\d+) stories rewritten", line
+    )
     assert found is not None, line
-    read_, written, events, stories = (int(x) for x in found.groups())
+    read_, queries, written, events, stories = (int(x) for x in found.groups())
     assert 0 < written < read_ < total, line
+    assert 0 < queries < read_, line  # rows are read many at a time
     assert 0 < events < len(store.events()) and 0 < stories < len(store.stories()), line
 
 

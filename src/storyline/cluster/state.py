@@ -87,6 +87,7 @@ class LazyMap(MutableMapping[str, V]):
         self._order: dict[str, None] | None = dict.fromkeys(order) if order is not None else None
         self._size = size
         self.loaded = 0  # rows read (for the log)
+        self.queries = 0  # calls of the loader (for the log)
 
     def prefetch(self, keys: Iterable[str]) -> None:
         """Load the rows of ``keys`` not known yet, in one call of the loader."""
@@ -97,6 +98,7 @@ class LazyMap(MutableMapping[str, V]):
             return
         rows = self._load(self.kind, want)
         self.loaded += len(rows)
+        self.queries += 1
         for k in want:
             row = rows.get(k)
             if row is None:
@@ -120,6 +122,7 @@ class LazyMap(MutableMapping[str, V]):
             kind, pick = self._fields[attribute]
             rows = self._load(kind, read)
             self.loaded += len(rows)
+            self.queries += 1
             missing = []
             for k in read:
                 row = rows.get(k)
@@ -493,11 +496,10 @@ def rows(c: Clusterer, watermark: int) -> Delta:
     return out
 
 
-def loaded_rows(c: Clusterer) -> int:
-    """Rows a lazily loaded clusterer read so far (for the log)."""
-    return sum(m.loaded for m in _maps(c).values() if isinstance(m, LazyMap)) + (
-        c.event_of.loaded if isinstance(c.event_of, LazyMap) else 0
-    )
+def loaded_rows(c: Clusterer) -> tuple[int, int]:
+    """Rows a lazily loaded clusterer read so far, and the calls of its loaders that read them (for the log)."""
+    maps = [m for m in (*_maps(c).values(), c.event_of) if isinstance(m, LazyMap)]
+    return sum(m.loaded for m in maps), sum(m.queries for m in maps)
 
 
 def prefetch_terms(c: Clusterer, counts: Iterable[Mapping[str, int]]) -> None:

@@ -614,11 +614,11 @@ class _Analyse:
             self.dropped_stories = set(dropped_stories) - {s for _, s, _ in stories}
             log.info(
                 "cluster: %d new articles assigned; %d re-clustering changes; %d of %d small stories looked at "
-                "again; %d state rows read, %d written (%d bytes); %d events and %d stories rewritten",
+                "again; %d state rows read in %d queries, %d written (%d bytes); %d events and %d stories rewritten",
                 len(fresh),
                 len(changes),
                 *clusterer.small_looked,
-                cluster_state.loaded_rows(clusterer),
+                *cluster_state.loaded_rows(clusterer),
                 written,
                 sum(len(b) for *_, b in delta.upserts),
                 len(self.changed_events),
