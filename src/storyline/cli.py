@@ -97,16 +97,13 @@ def fetch_option(f: F) -> F:
 
 
 def _settings(**flags: Any) -> Settings:
-    from storyline import tablecache
     from storyline.config import Settings
     from storyline.errors import StorylineError
 
     try:
-        settings = Settings.load(**flags)
+        return Settings.load(**flags)
     except StorylineError as exc:
         raise click.UsageError(str(exc)) from exc
-    tablecache.use_dir(settings.cache_dir)
-    return settings
 
 
 class NotFoundError(click.ClickException):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import IO, TypeVar
 
-from storyline import link_state, timeline_update
+from storyline import link_state, tablecache, timeline_update
 from storyline.budget import ARTICLE_SECONDS, MAX_CHARS, over_chars
 from storyline.cluster import (
     STATE_VERSION,
@@ -91,6 +91,9 @@ class PipelineOptions:
     # a stage (reading one article too) that runs longer on one is interrupted and the article rejected
     max_chars: int | None = MAX_CHARS
     article_seconds: float | None = ARTICLE_SECONDS
+    # where the tables derived from the gazetteers are kept between processes (``storyline.tablecache``); None:
+    # each process builds them
+    cache_dir: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, dates: int | None = None, per_date: int = 1) -> PipelineOptions:
@@ -104,6 +107,7 @@ class PipelineOptions:
             allow_private=settings.allow_private,
             fetch=settings.fetch,
             timeline=TimelineOptions(dates=dates, per_date=per_date),
+            cache_dir=settings.cache_dir,
         )
 
 
@@ -209,6 +213,7 @@ def analyse(
     they were extracted (the batch's tasks): the link step takes it in place of their mentions and texts when it
     covers exactly the articles that step adds, and reads them from the store otherwise.
     """
+    tablecache.use_dir(options.cache_dir)  # before any worker starts: they read the tables from the same place
     own = runner is None
     runner = runner if runner is not None else make_runner(options)
     job = _Analyse(store, options, runner, steps(progress), search, spans, tally)

@@ -21,7 +21,6 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from storyline import tablecache
 from storyline.config import Settings
 from storyline.errors import StorylineError
 from storyline.store import Store, open_store
@@ -51,7 +50,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     from storyline.web import api, pages
 
     settings = settings or Settings.load()
-    tablecache.use_dir(settings.cache_dir)
     app = FastAPI(
         title="storyline",
         summary="Deduplicated events and dated, cited storylines from news articles.",
