@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 from storyline import agencies, clean, ptb, timeline
+from storyline import text as text_module
 from storyline.agencies import local_agencies
 from storyline.clean import _chrome_key, _comparable, _normalise_line, _same_text, is_chrome
 from storyline.cluster import vectors
@@ -621,3 +622,61 @@ def test_lists_any_agrees_with_the_ids_listed() -> None:
         asked = rng.sample(terms, rng.randint(0, 10))
         wanted = set(rng.sample(ids, rng.choice([0, 1, 2, 3, 20])))
         assert index.lists_any(asked, wanted) == (not wanted.isdisjoint(index.listed(asked)))
+
+
+def _sentence_spans_plain(text: str) -> list[tuple[int, int]]:
+    """The sentence splitter as it was: the three-branch boundary regex, the whole word before each full stop
+    scanned back character by character."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+
+    def add(s: int, e: int) -> None:
+        kept = text[s:e]
+        if kept.strip():
+            s += len(kept) - len(kept.lstrip())
+            spans.append((s, s + len(kept.strip())))
+
+    for m in re.finditer(r"""[.!?]+["'”’)\]]*(?=\s+|$)|\n\s*\n|\n""", text):
+        end = m.end()
+        if m.group(0)[0] == ".":
+            p = m.start()
+            while p > start and (text[p - 1].isalnum() or text[p - 1] in "_."):
+                p -= 1
+            w = text[p : m.start()].lower()
+            if w and (w in text_module._ABBREV or (len(w) == 1 and w.isalpha())):
+                continue
+            if text[end : end + 2].lstrip()[:1] == "/":
+                continue
+        add(start, end)
+        start = end
+    add(start, len(text))
+    return spans
+
+
+def test_sentence_spans_equal_the_three_branch_scan() -> None:
+    rng = random.Random(31)
+    pieces = [
+        *("Mr", "mr", "U.S", "u.s", "approx", "approxx", "Sept", "Inc", "a", "B", "4", "é", "Élysée", "İ", "_", "x_y"),
+        *("said", "Kim", "word", "longerword", "etc", "no", "vs", "1.5", "/TASS/"),
+        *(".", ". ", "..", "!", "?!", "?", '."', ".”", ".)", ".’", ".]", "'", "”", ")", " ", "  ", "\t", "\u00a0"),
+        *("\n", "\n\n", "\n \n", " \n", "\n\t\n ", "\u2028", "\r\n", ". /", ".  /x", ".\u00a0/"),
+    ]
+    texts = [
+        "",
+        ".",
+        "\n",
+        "Mr.",
+        "a.",
+        "Mr. Kim.",
+        "x." * 30,
+        "approx. 5",
+        "4.5 m.\n\nNext",
+        "end.\n",
+        "Sept. 14. /TASS/.",
+    ]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
+    for text in texts:
+        assert sentence_spans(text) == _sentence_spans_plain(text), text
+    # the regex's [\w.] is the plain scan's isalnum() or "_.", for every character
+    for c in map(chr, range(0x30000)):
+        assert (text_module._WORD_BEFORE.fullmatch(c) is not None) == (c.isalnum() or c in "_."), hex(ord(c))

@@ -53,7 +53,16 @@ _ABBREV = {
     "s",
 }
 
-_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+|$)|\n\s*\n|\n""")
+# A sentence ends at a run of [.!?] (closing marks after it) before whitespace or the end, at a blank line, or at a
+# line break: ``[.!?]+["'”’)\]]*(?=\s+|$)|\n\s*\n|\n``, written to open with one character class (each branch then
+# goes on only after the character it needs behind it, the optional ``\s*\n`` trying the blank line before the
+# break alone), so that re skips in C to the next [.!?\n] instead of trying three branches at every character. The
+# same matches (tests/test_fast_paths.py), in about a third of the time.
+_BOUNDARY = re.compile(r"""[.!?\n](?:(?<=[.!?])[.!?]*["'”’)\]]*(?=\s+|$)|(?<=\n)(?:\s*\n)?)""")
+# The longest abbreviation: a word before a full stop longer than this is none (nor a single letter).
+_ABBREV_CHARS = max(map(len, _ABBREV))
+# The run of word characters and dots that ends where a search with that end position stops.
+_WORD_BEFORE = re.compile(r"[\w.]*\Z")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -64,18 +73,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        end = m.end()
-        if m.group(0)[0] == ".":
+        dot, end = m.span()
+        if text[dot] == ".":
             # the run of word characters and dots before the full stop (what re.search(r"([\w.]+)\.$", ...) on
-            # text[start:dot + 1] finds), scanned backwards: the regex rescanned the whole sentence at every full stop
-            dot = m.start()
-            p = dot
-            while p > start and (text[p - 1].isalnum() or text[p - 1] in "_."):
-                p -= 1
-            if p < dot:
-                w = text[p:dot].lower()
-                if w in _ABBREV or (len(w) == 1 and w.isalpha()):
-                    continue
+            # text[start:dot + 1] finds), read only over the last _ABBREV_CHARS + 1 characters: a longer run is cut
+            # to a word too long to be an abbreviation or a letter (lower() never shortens a string), as it is
+            run = _WORD_BEFORE.search(text, max(start, dot - _ABBREV_CHARS - 1), dot)  # found, if only empty
+            w = text[run.start() if run else dot : dot].lower()
+            if w and (w in _ABBREV or (len(w) == 1 and w.isalpha())):
+                continue
             # "4.5" or a dateline like "September 14. /TASS/." stays whole when followed by a digit or "/"
             nxt = text[end : end + 2].lstrip()
             if nxt[:1] == "/":
