@@ -42,13 +42,21 @@ _OFFICE = re.compile(r"\b(?:Agency|Service|Bureau|Administration|Office|Commissi
 _DATELINE_PARAGRAPHS = 3
 
 
+def _after_line_break(text: str, pos: int) -> bool:
+    """``text[:pos].rstrip(" \t").endswith("\n")``, read back from ``pos`` without copying the text before it
+    (a copy per sentence made the dateline pass quadratic in the article's length)."""
+    while pos > 0 and text[pos - 1] in " \t":
+        pos -= 1
+    return pos > 0 and text[pos - 1] == "\n"
+
+
 def _past_datelines(text: str, spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], str | None]:
     """Sentences with each paragraph-opening dateline cut off, and the agency the article's dateline credits."""
     out: list[tuple[int, int]] = []
     credit: str | None = None
     paragraphs = 0
     for ss, se in spans:
-        if ss == 0 or text[:ss].rstrip(" \t").endswith("\n"):
+        if ss == 0 or _after_line_break(text, ss):
             paragraphs += 1
             m = match_dateline(text[ss:se])
             if m is not None and m.end() < se - ss:
