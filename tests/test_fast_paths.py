@@ -30,11 +30,13 @@ from storyline.extract.dates import find_dates
 from storyline.extract.dates.find import _DATE_FINDERS, _FINDERS, _resolve
 from storyline.extract.dates.timex import TIMEX_ANCHORS
 from storyline.extract.dates.vocabulary import DATE_ANCHORS, MDY_AT, WEEKDAY, WEEKDAY_AT
-from storyline.extract.entities import rules
+from storyline.extract.entities import find_mentions, rules
+from storyline.extract.quotes import context as context_module
+from storyline.extract.quotes.context import Context
 from storyline.extract.quotes.cues import CUE, CUE_ANCHORS, CUE_AT
 from storyline.extract.quotes.find import find_quotes
 from storyline.extract.quotes.marks import DOUBLE, MASK, SINGLE, _pair_marks, find_quote_marks
-from storyline.extract.quotes.speakers import Speakers
+from storyline.extract.quotes.speakers import Speakers, _after_line_break
 from storyline.extract.shared import sentences
 from storyline.records import Article, DateMention, Event
 from storyline.text import ascii_folded, normalise, sentence_spans
@@ -680,3 +682,52 @@ def test_sentence_spans_equal_the_three_branch_scan() -> None:
     # the regex's [\w.] is the plain scan's isalnum() or "_.", for every character
     for c in map(chr, range(0x30000)):
         assert (text_module._WORD_BEFORE.fullmatch(c) is not None) == (c.isalnum() or c in "_."), hex(ord(c))
+
+
+def test_after_line_break_reads_what_the_prefix_copy_read() -> None:
+    rng = random.Random(41)
+    for _ in range(2000):
+        text = "".join(rng.choice(["a", " ", "\t", "\n", "\r", "\u00a0", "."]) for _ in range(rng.randint(0, 12)))
+        for pos in range(len(text) + 1):
+            assert _after_line_break(text, pos) == text[:pos].rstrip(" \t").endswith("\n"), (text, pos)
+
+
+_QUOTE_PIECES = [
+    *("Premier Lina Ortega said the harvest would be the largest in a decade", ", state news agency Prensa Nueva said"),
+    *("Kremlin spokesman Dmitry Peskov said Wednesday a second summit is not yet planned", "She said she was "),
+    *("“confident the repairs will hold”", " this winter", "Officials said the talks were 'very productive'"),
+    *(", said in a statement carried by KCNA", " comments relayed by state media", " run by", " released on Monday by"),
+    *("The talks will resume next month, Minister Lena Holt said, adding that both sides want a deal", "He told"),
+    *(" reporters", " according to Yonhap", ", quoting KCNA", "“We are going to fight on until June.”", " it said"),
+    *("Barkley, who said he usually votes for the left, said either candidate could win", "Reporting by Ann Lee"),
+    *("BEIJING (Xinhua) -- The state news agency said the harvest was the largest on record", "Moscow said"),
+    *(". ", ".\n", "\n\n", " ", ", ", ": ", "“", "”", '"', "by", "nearby", "Kim", "the drills were a provocation"),
+]
+
+
+def _quote_texts(n: int, seed: int) -> list[str]:
+    """Texts of attribution clauses, quotes, relays and credits glued in random order."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_QUOTE_PIECES) for _ in range(rng.randint(1, 30))) for _ in range(n)]
+
+
+def test_relay_matches_hold_the_precheck_word() -> None:
+    matched = 0
+    for text in _quote_texts(400, seed=43):
+        for m in context_module._RELAY.finditer(text):
+            assert context_module._RELAY_WORD in m.group(0), text
+            matched += 1
+    assert matched > 50  # the texts hold relays, so a wrong word fails above
+
+
+def test_sentences_that_may_not_report_report_nothing() -> None:
+    reporting = 0
+    for text in _quote_texts(400, seed=47):
+        ctx = Context(text, find_mentions(text, use_nlp=False))
+        for ss, se in ctx.sentences:
+            ctx.attributions(ss, se)  # in reading order, as find_quotes reads them
+        for ss, se in ctx.sentences:
+            statements = ctx.reported(ss, se)
+            assert ctx.may_report(ss, se) or not statements, text
+            reporting += bool(statements)
+    assert reporting > 300  # sentences with statements abound, so a check that skips one fails above

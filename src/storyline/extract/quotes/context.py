@@ -212,7 +212,9 @@ class Context(Speakers):
                 speaker, channel = subject
                 clause = comma if comma is not None else cs
                 raw.append(Att(cue, "forward", weak, cs, ce, clause, speaker, channel))
-        for m in _RELAY.finditer(masked, rs, re_):
+        # every _RELAY match holds _RELAY_WORD: a clause without it is not searched
+        relays = _RELAY.finditer(masked, rs, re_) if masked.find(_RELAY_WORD, rs, re_) >= 0 else None
+        for m in relays or ():
             # "said in a statement carried by KCNA": the agency that carried the words is a channel
             np = np_after(masked, m.end(), re_)
             if np is None:
@@ -428,6 +430,11 @@ class Context(Speakers):
             return (outer, *via)
         return via
 
+    def may_report(self, ss: int, se: int) -> bool:
+        """Whether ``reported(ss, se)`` can find a statement: it reads only the sentence's attribution clauses, so
+        not without one (a sentence read after the attributions of those before it, as ``reported`` is)."""
+        return bool(self.attributions(ss, se))
+
     def reported(self, ss: int, se: int) -> list[tuple[tuple[int, int], str | None, str | None, tuple[str, ...]]]:
         """The reported-speech statements of one sentence, left to right.
 
@@ -563,6 +570,8 @@ CREDIT_LINE = re.compile(
 _RELAY = re.compile(
     r"\b(?:carried|relayed|released|published|issued|broadcast|aired|distributed|run)\s+(?:on\s+\w+\s+)?by(?=\s)"
 )
+# What every _RELAY match holds (its "by", in no case-blind part of the pattern).
+_RELAY_WORD = "by"
 # A noun phrase with no verb: a determiner or title, then words up to the clause's comma.
 _APPOSITIVE = re.compile(
     r"(?:a|an|the|his|her|its|their|one|another|[A-Z][\w.’'-]*)\s+"

@@ -92,6 +92,8 @@ def find_quotes(text: str, article_id: str = "", mentions: Sequence[Mention] = (
     starts = [rs for rs, _ in by_start]
     reach = list(itertools.accumulate((re_ for _, re_ in by_start), max))
     for ss, se in ctx.sentences:
+        if not ctx.may_report(ss, se):
+            continue
         k = bisect.bisect_left(starts, se)
         overlapping = k > 0 and reach[k - 1] > ss
         if overlapping and not any(ch in text[ss:se] for ch in DOUBLE):
