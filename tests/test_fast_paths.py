@@ -39,7 +39,7 @@ from storyline.extract.quotes.marks import DOUBLE, MASK, SINGLE, _pair_marks, fi
 from storyline.extract.quotes.speakers import Speakers, _after_line_break
 from storyline.extract.shared import sentences
 from storyline.records import Article, DateMention, Event
-from storyline.text import ascii_folded, normalise, sentence_spans
+from storyline.text import ascii_folded, normalise, sentence_initial, sentence_spans
 from storyline.vectors import dot, tfidf
 
 
@@ -731,3 +731,33 @@ def test_sentences_that_may_not_report_report_nothing() -> None:
             assert ctx.may_report(ss, se) or not statements, text
             reporting += bool(statements)
     assert reporting > 300  # sentences with statements abound, so a check that skips one fails above
+
+
+def _split_run_plain(text: str, start: int, end: int) -> list[tuple[list[tuple[int, int]], bool, bool]]:
+    """The run splitter without its cache: the lone-word check and the cut read in the text itself."""
+    toks = [m.span() for m in rules._PIECE.finditer(text, start, end)]
+    if len(toks) == 1:
+        word = text[slice(*toks[0])]
+        low = word.lower().rstrip(".")
+        if (low in rules.FUNCTION_WORDS or low in rules._DATE_WORDS) and not word.endswith(("'s", "’s", "s'", "s’")):
+            return []
+    segs = rules._cut_tokens(text, start, end, sentence_initial(text, start), rules._title_before(text, start))
+    return [(seg.toks, seg.person_cue, seg.initial) for seg in segs]
+
+
+def test_runs_cut_once_and_moved_equal_the_cut_in_place() -> None:
+    names = ["Kim Jong-un", "Paul R. Pillar", "Bank of England", "The Hague", "Mays'", "Monday's", "Kim's", "U.S."]
+    names += ["President Vladimir Putin", "Defence Minister Sergei Shoigu", "Secretary of State", "Former Pennsylvania"]
+    names += ["Raising Kim's", "Philippines' capital", "Highland Mineworkers' Union", "World War I. The", "People's"]
+    names += ["Russian Pacific Fleet", "Mr.", "Sen.", "ĆČ Đorđe", "Élysée Palace", "NATO", "May", "Mr Kim", "O’Brien"]
+    extra = ["said", "the", "of", "and", ". ", "; ", ": ", "\n", "“", "(", " - ", ", "]
+    rng = random.Random(53)
+    rules._cut_run.cache_clear()
+    seen = 0
+    for text in _invented_texts(600, seed=59, words=[*names, *extra, *_WORDS[:40]]):
+        text = rng.choice(["", "Mr ", "The ", ". ", "President "]) + text
+        for start, end in rules._runs(text):
+            got = [(seg.toks, seg.person_cue, seg.initial) for seg in rules._split_run(text, start, end)]
+            assert got == _split_run_plain(text, start, end), (text, start, end)
+            seen += bool(got)
+    assert seen > 1000 and rules._cut_run.cache_info().hits > 1000

@@ -4,6 +4,7 @@ name, organisation and place heads, the gazetteer). Pure regex work, fast enough
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from storyline.calendar_words import MONTHS, WEEKDAYS
 from storyline.extract.entities.gazetteer import gazetteer_types, name_key, norm_token
@@ -206,19 +207,48 @@ def _runs(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# A run's cut: per segment, its tokens (offsets in the run), whether a title cues a person and whether it opens
+# a sentence.
+_Cut = tuple[tuple[tuple[tuple[int, int], ...], bool, bool], ...]
+
+
 def _split_run(text: str, start: int, end: int) -> list[_Seg]:
-    """Cut one run of capitalised words at possessives, titles and function words."""
+    """Cut one run of capitalised words at possessives, titles and function words.
+
+    The cut reads the run's own characters (``_PIECE`` looks neither before the run nor past it), whether it opens
+    a sentence and whether a title stands before it, nothing else of the text; names recur within and across
+    articles, so each such triple is cut once (``_cut_run``) and the cut moved to the run's place."""
+    whole = text[start:end]
+    if _lone_skipped(whole):
+        return []  # a third of all runs ("The", "He", "Monday"), without the run's context checks
+    cut = _cut_run(whole, sentence_initial(text, start), _title_before(text, start))
+    return [_Seg([(s + start, e + start) for s, e in toks], None, cue, initial) for toks, cue, initial in cut]
+
+
+@lru_cache(maxsize=1 << 12)
+def _lone_skipped(whole: str) -> bool:
+    """A run of one function or date word, which ``_cut_tokens`` skips whatever its context: no segment."""
+    toks = [m.span() for m in _PIECE.finditer(whole)]
+    if len(toks) != 1:
+        return False
+    word = whole[slice(*toks[0])]
+    low = word.lower().rstrip(".")
+    return (low in FUNCTION_WORDS or low in _DATE_WORDS) and not word.endswith(("'s", "’s", "s'", "s’"))
+
+
+@lru_cache(maxsize=1 << 16)
+def _cut_run(whole: str, initial: bool, person_cue: bool) -> _Cut:
+    """``_cut_tokens`` of a run read as a text of its own (offsets in the run), kept for the next run like it."""
+    segs = _cut_tokens(whole, 0, len(whole), initial, person_cue)
+    return tuple((tuple(seg.toks), seg.person_cue, seg.initial) for seg in segs)
+
+
+def _cut_tokens(text: str, start: int, end: int, initial: bool, person_cue: bool) -> list[_Seg]:
+    """The segments of the run ``text[start:end]``, which opens a sentence when ``initial`` and has a title before
+    it when ``person_cue``."""
     toks = [m.span() for m in _PIECE.finditer(text, start, end)]
-    if len(toks) == 1:
-        # a third of all runs: one word the loop below skips ("The", "He", "Monday") makes no segment
-        word = text[slice(*toks[0])]
-        low = word.lower().rstrip(".")
-        if (low in FUNCTION_WORDS or low in _DATE_WORDS) and not word.endswith(("'s", "’s", "s'", "s’")):
-            return []
-    initial = sentence_initial(text, start)
     segs: list[_Seg] = []
     cur: list[tuple[int, int]] = []
-    person_cue = _title_before(text, start)
     cur_initial = initial
 
     def flush(next_person_cue: bool) -> None:
