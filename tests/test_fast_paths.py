@@ -761,3 +761,18 @@ def test_runs_cut_once_and_moved_equal_the_cut_in_place() -> None:
             assert got == _split_run_plain(text, start, end), (text, start, end)
             seen += bool(got)
     assert seen > 1000 and rules._cut_run.cache_info().hits > 1000
+
+
+def test_line_ends_and_visible_text_read_without_a_regex_equal_the_regexes() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert "".join(c for c in every if c.isspace()) == clean._WHITESPACE  # what re's \s matches (test above)
+    rng = random.Random(61)
+    pool = [*".!?…\"'”’)]“(", *":|»›>•….-–—", *"ab A\t\n\r", "\u00a0", "\u2003", "\u3000", "\x1c", "\x85"]
+    pool += ["\u200b", "\ufeff", "\u2060", "\u00ad", "é", "word", " said.", "Share this"]
+    terminal = re.compile(r"""(?:[.!?…]["'”’)\]]*|[”"])$""")
+    texts = ["", "\n", ".\n", ".\n\n", '"\n', "a.", "a.)", "a.”\n", "a)\n", "…", "”"]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    for text in texts:
+        assert clean._ends_terminal(text) == (terminal.search(text) is not None), repr(text)
+        assert _chrome_key(text) == re.sub(r"[\s:|»›>•…\.\-–—]+$", "", text).strip().lower(), repr(text)
+        assert clean._visible(text) == text.translate(clean._INVISIBLE), repr(text)

@@ -106,10 +106,29 @@ _NOT_PLACES = {
     "REVIEW",
 }
 
-_TERMINAL = re.compile(r"""(?:[.!?…]["'”’)\]]*|[”"])$""")
+# Closing marks that may follow a sentence's final punctuation (``_ends_terminal``).
+_CLOSERS = "\"'”’)]"
 _QUOTE_CHARS = re.compile(r"""["“”«»]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])""")
 _BULLET = re.compile(r"^(?:[-•*–▪●·]|\d{1,2}[.)])\s+(?=\S)")
 _INVISIBLE = str.maketrans({"\u00a0": " ", "\u200b": None, "\ufeff": None, "\u2060": None, "\u00ad": None, "\t": " "})
+# Every character re's \s matches (str.isspace()), for str.strip and str.rstrip.
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def _visible(text: str) -> str:
+    """``text.translate(_INVISIBLE)``: an ASCII text without a tab holds none of its characters and is itself (a
+    translation copies the text character by character, each paragraph twice)."""
+    return text if text.isascii() and "\t" not in text else text.translate(_INVISIBLE)
+
+
+def _ends_terminal(line: str) -> bool:
+    r"""Whether ``line`` ends like a sentence: ``(?:[.!?…]["'”’)\]]*|[”"])$`` found by a search, read from the end (the
+    search tried the pattern at every character). ``$`` matches at the end or before a final line break; the closing
+    marks hold no final punctuation, so the one they may follow stands before all of them."""
+    if line.endswith("\n"):
+        line = line[:-1]
+    return line[-1:] in ("”", '"') or line.rstrip(_CLOSERS)[-1:] in (".", "!", "?", "…")
+
 
 # --- line classifiers -------------------------------------------------------------------------------
 
@@ -362,7 +381,7 @@ def is_caption(line: str) -> bool:
     if end_possible and _CAPTION_END.search(line):
         return True
     # "KCNA via REUTERS" alone on its line
-    return len(line.split()) <= 8 and re.search(r"\bvia\s+[A-Z]", line) is not None and not _TERMINAL.search(line)
+    return len(line.split()) <= 8 and re.search(r"\bvia\s+[A-Z]", line) is not None and not _ends_terminal(line)
 
 
 @functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
@@ -378,15 +397,17 @@ def is_credit(line: str) -> bool:
     return n <= 10 and (_BYLINE.match(line) is not None or _WITH_AGENCY.match(line) is not None)
 
 
-_CHROME_TRAILING = re.compile(r"[\s:|»›>•…\.\-–—]+$")
+# Separators and spaces that may trail a chrome label ("Read more »", "Related: ..."): [\s:|»›>•…\.\-–—].
+_CHROME_TRAILING = _WHITESPACE + ":|»›>•….-–—"
 
 
 def _chrome_key(text: str) -> str:
-    """``text`` without trailing separators and spaces, lower-cased: what ``_CHROME_EXACT`` holds."""
-    # a match ends the line (or stands before a final line break, itself matched): most lines end otherwise,
-    # and the substitution tries the pattern at every character
-    ends = text[-1:].isspace() or _CHROME_TRAILING.match(text, len(text) - 1) is not None
-    return (_CHROME_TRAILING.sub("", text) if ends else text).strip().lower()
+    r"""``text`` without trailing separators and spaces, lower-cased: what ``_CHROME_EXACT`` holds.
+
+    What ``re.sub(r"[\s:|»›>•…\.\-–—]+$", "", text)`` leaves: its one match is the run of those characters that ends
+    the text (a final line break is one of them, so a match before it runs on to the end), which str.rstrip cuts
+    without trying the pattern at every character."""
+    return text.rstrip(_CHROME_TRAILING).strip().lower()
 
 
 @functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
@@ -455,7 +476,7 @@ def is_boilerplate(line: str, *, title: str | None = None) -> bool:
         return True
     if is_credit(text) or is_caption(text) or is_chrome(text):
         return True
-    return len(text.split()) <= _MAX_LABEL_WORDS and not _TERMINAL.search(text)
+    return len(text.split()) <= _MAX_LABEL_WORDS and not _ends_terminal(text)
 
 
 def _headline_shaped(line: str) -> bool:
@@ -470,13 +491,13 @@ def _headline_shaped(line: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 12)
 def _normalise_line(line: str) -> str:
-    line = line.translate(_INVISIBLE)
+    line = _visible(line)
     return (re.sub(r" {2,}", " ", line) if "  " in line else line).strip()
 
 
 def _paragraphs(text: str, *, rejoin: bool = True) -> list[str]:
     """Split into paragraph candidates: one per line, unless a block is hard-wrapped prose (``rejoin``)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    text = _visible(text.replace("\r\n", "\n").replace("\r", "\n"))
     out: list[str] = []
     for block in re.split(r"\n[ ]*\n", text):
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
@@ -499,7 +520,7 @@ def _hard_wrapped(lines: list[str]) -> bool:
     if len(lines) < _WRAP_MIN_LINES or max(len(ln) for ln in lines) > _WRAP_MAX_WIDTH:
         return False
     breaks = list(itertools.pairwise(lines))
-    mid = sum(1 for a, b in breaks if not _TERMINAL.search(a) and (b[0].islower() or b[0].isdigit()))
+    mid = sum(1 for a, b in breaks if not _ends_terminal(a) and (b[0].islower() or b[0].isdigit()))
     return mid >= _WRAP_MIDSENTENCE_SHARE * len(breaks)
 
 
@@ -543,7 +564,7 @@ def split_credits(
         elif (kind := _boilerplate_kind(body, title)) is not None and kind in rules:
             lines.append(_Line(body, "label" if kind == "label" else "drop"))
         else:
-            kind = "body" if _TERMINAL.search(body) else "other"
+            kind = "body" if _ends_terminal(body) else "other"
             lines.append(_Line(body, kind, bullet=bullet is not None))
 
     body_at = [i for i, ln in enumerate(lines) if ln.kind == "body"]
@@ -587,7 +608,7 @@ def _boilerplate_kind(line: str, title: str | None) -> str | None:
         return "caption"
     if is_chrome(text):
         return "chrome"
-    if len(text.split()) <= _MAX_LABEL_WORDS and not _TERMINAL.search(text):
+    if len(text.split()) <= _MAX_LABEL_WORDS and not _ends_terminal(text):
         return "label"
     return None
 
