@@ -25,6 +25,7 @@ from storyline.compare import (
     compare,
 )
 from storyline.compare import _content as compare_content
+from storyline.extract import anchors as anchors_module
 from storyline.extract.anchors import Anchored, AnchorGroup, Anchors, first_words, leads
 from storyline.extract.dates import find_dates
 from storyline.extract.dates.find import _DATE_FINDERS, _FINDERS, _resolve
@@ -776,3 +777,11 @@ def test_line_ends_and_visible_text_read_without_a_regex_equal_the_regexes() -> 
         assert clean._ends_terminal(text) == (terminal.search(text) is not None), repr(text)
         assert _chrome_key(text) == re.sub(r"[\s:|»›>•…\.\-–—]+$", "", text).strip().lower(), repr(text)
         assert clean._visible(text) == text.translate(clean._INVISIBLE), repr(text)
+
+
+def test_runs_of_an_ascii_text_split_as_the_unicode_pattern_splits() -> None:
+    rng = random.Random(67)
+    ascii_chars = [chr(c) for c in range(128)]
+    for _ in range(3000):
+        text = "".join(rng.choice([*ascii_chars, "'9", "ab", "19", "_x"]) for _ in range(rng.randint(0, 40)))
+        assert anchors_module._RUNS_ASCII.split(text) == anchors_module._RUNS.split(text), repr(text)
