@@ -785,3 +785,19 @@ def test_runs_of_an_ascii_text_split_as_the_unicode_pattern_splits() -> None:
     for _ in range(3000):
         text = "".join(rng.choice([*ascii_chars, "'9", "ab", "19", "_x"]) for _ in range(rng.randint(0, 40)))
         assert anchors_module._RUNS_ASCII.split(text) == anchors_module._RUNS.split(text), repr(text)
+
+
+def test_runs_no_then_matches_are_classified_as_each_then_classifies_them() -> None:
+    # classify tries every ``then`` only on a run the joined ``any_then`` matches: the keys equal those of each
+    # ``then`` tried alone, for every group and run of texts made of the patterns' own words
+    runs = {r for text in _invented_texts(600, seed=73) for r in anchors_module._split(text)[0]}
+    runs |= {w.upper() for w in runs} | {w.capitalize() for w in runs} | {"\u017fix", "K\u212aay", "day", "Days"}
+    keyed = 0
+    for group in (DATE_ANCHORS, TIMEX_ANCHORS, CUE_ANCHORS):
+        conditional = [p for p in group.patterns if p.then is not None]
+        group.classify(sorted(runs))
+        for run in runs:
+            expected = frozenset(p.key for p in conditional if p.then is not None and p.then.match(run))
+            assert group.thens[run] == expected, run
+            keyed += bool(expected)
+    assert keyed > 50  # runs the thens match abound, so a then missing from the joined pattern fails above

@@ -31,6 +31,7 @@ _RUNS = re.compile(r"([^\W\d_]+|\d+|['’](?=\d))")
 # faster, the engine testing bytes instead of looking characters up in Unicode's tables
 _RUNS_ASCII = re.compile(_RUNS.pattern, re.ASCII)
 _NONE: tuple[int, ...] = ()
+_NO_KEYS: frozenset[int] = frozenset()
 
 
 class Anchored:
@@ -64,6 +65,7 @@ class AnchorGroup:
         self.kinds: dict[str, tuple[int, ...]] = {}
         self.thens: dict[str, frozenset[int]] = {}
         self.any: re.Pattern[str] | None = None
+        self.any_then: re.Pattern[str] | None = None
 
     def add(
         self, pattern: re.Pattern[str], first: str, *, lead: str | None = None, then: str | None = None
@@ -80,6 +82,8 @@ class AnchorGroup:
         self.thens.clear()
         firsts = [p.first.pattern for p in self.patterns] + [p.lead.pattern for p in self.patterns if p.lead]
         self.any = re.compile("|".join(f"(?:{f})" for f in firsts))
+        thens = [p.then.pattern for p in self.patterns if p.then]
+        self.any_then = re.compile("|".join(f"(?:{t})" for t in thens)) if thens else None
         return a
 
     def classify(self, runs: list[str]) -> list[tuple[int, ...] | None]:
@@ -103,7 +107,11 @@ class AnchorGroup:
                 kinds[run] = tuple(p.key for p in self.patterns if p.first.match(run)) + tuple(
                     ~p.key for p in conditional if p.lead is not None and p.lead.match(run)
                 )
-            self.thens[run] = frozenset(p.key for p in conditional if p.then is not None and p.then.match(run))
+            # a run no ``then`` matches (one match of them all joined, as ``any`` for the firsts) satisfies none
+            if self.any_then is None or not self.any_then.match(run):
+                self.thens[run] = _NO_KEYS
+            else:
+                self.thens[run] = frozenset(p.key for p in conditional if p.then is not None and p.then.match(run))
         return list(map(kinds.__getitem__, runs))
 
 
