@@ -801,3 +801,22 @@ def test_runs_no_then_matches_are_classified_as_each_then_classifies_them() -> N
             assert group.thens[run] == expected, run
             keyed += bool(expected)
     assert keyed > 50  # runs the thens match abound, so a then missing from the joined pattern fails above
+
+
+def test_titles_searched_in_stretches_with_a_role_head_equal_the_whole_search() -> None:
+    from storyline.extract.entities import titles
+
+    rng = random.Random(79)
+    words = ["the", "The", "Russian", "North", "South", "Korean", "Russia's", "Russia’s", "Kim", "Putin", "Vladimir"]
+    words += ["leader", "president", "minister", "foreign", "defence", "defense", "prime", "former", "chief", "head"]
+    words += ["ahead", "headline", "leaders", "Leader", "spokesman", "state", "military", "supreme", "said", "5", "é"]
+    words += ["_", "-", ",", ".", "(", ")", "\n", "\u00a0", "'s", "’s", "Ministry", "Xi", "Chinese", "leader5"]
+    words += ["the North Korean leader", "Russia's foreign minister", "the Chinese president", "the Iranian leaderé"]
+    found = 0
+    for _ in range(3000):
+        seps = [" ", " ", "  ", "\u00a0", "", ", ", "\n", "-", "_"]
+        text = "".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 30)))
+        got = [m.regs for m in titles._title_matches(text)]
+        assert got == [m.regs for m in titles.TITLE.finditer(text)], text
+        found += len(got)
+    assert found > 1000

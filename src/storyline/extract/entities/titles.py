@@ -119,9 +119,37 @@ def titled_names(text: str) -> Iterator[re.Match[str]]:
         yield from _TITLED_NAME.finditer(text, start, end)
 
 
+def _title_matches(text: str) -> Iterator[re.Match[str]]:
+    """``TITLE.finditer(text)``, searched only in the stretches that hold a role head's last word.
+
+    TITLE is case-sensitive and ends with a lower-case role head, whose last word (``_role_head_words``) its match
+    holds as it is written. Its characters are letters, spaces and apostrophes, none of which
+    ``_NOT_IN_TITLED_NAME`` matches, so a match lies in a stretch between two characters that it matches; those
+    are no word characters, so ``\b`` and the look-ahead read at a stretch's end what they read in the whole text
+    (and at its start re reads the character before). The stretches are searched in text order, each from its
+    beginning: the matches of one search over the whole text."""
+    heads = _role_head_words()
+    if heads is None:
+        yield from TITLE.finditer(text)
+        return
+    size = len(text)
+    backwards = ""
+    stretches: set[tuple[int, int]] = set()
+    for head in heads:
+        i = text.find(head)
+        while i >= 0:
+            backwards = backwards or text[::-1]
+            before = _NOT_IN_TITLED_NAME.search(backwards, size - i)
+            after = _NOT_IN_TITLED_NAME.search(text, i + len(head))
+            stretches.add((size - before.start() if before else 0, after.start() if after else size))
+            i = text.find(head, i + 1)
+    for start, end in sorted(stretches):
+        yield from TITLE.finditer(text, start, end)
+
+
 def title_spans(text: str) -> list[tuple[int, int]]:
     out = []
-    for m in TITLE.finditer(text):
+    for m in _title_matches(text):
         place = m["place"] or m["place2"]
         if _place_key(place) is None:
             continue  # "the Trump administration", "the party leader"
