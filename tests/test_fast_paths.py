@@ -820,3 +820,13 @@ def test_titles_searched_in_stretches_with_a_role_head_equal_the_whole_search() 
         assert got == [m.regs for m in titles.TITLE.finditer(text)], text
         found += len(got)
     assert found > 1000
+
+
+def test_dateline_lines_asked_again_are_told_as_the_first_time() -> None:
+    from storyline.clean import is_dateline_line, match_dateline
+
+    lines = ["SEOUL, Sept. 4 (Yonhap) -- Kim said.", " TOKYO (AP) — x", "On Thursday, Sept. 14, Kim arrived", "", "  "]
+    lines += ["PORTVALE, April 20 /NNS/ - Fishermen", "MOSCOW, September 14. /TASS/. The", "Kim said so."]
+    for line in lines * 3:
+        assert is_dateline_line(line) == (match_dateline(line.strip()) is not None), line
+    assert is_dateline_line.cache_info().hits >= 2 * len(lines)

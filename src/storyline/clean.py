@@ -309,6 +309,7 @@ _HEADLINE_WORDS = (4, 20)
 
 
 @functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
+@functools.lru_cache(maxsize=1 << 12)  # pure; split_credits asks of each paragraph, then of its boilerplate check
 def is_dateline_line(line: str) -> bool:
     """True if ``line`` opens with a dateline (and is therefore copy, never boilerplate)."""
     return match_dateline(line.strip()) is not None
