@@ -370,10 +370,23 @@ def test_cluster_terms_count_what_the_token_loop_counted_in_its_order() -> None:
         assert list(got.items()) == list(_terms_plain(article).items()), text
 
 
+# The entity token as it was written before its capital was put first: three branches, each opening with it.
+_UP = rules._UP
+_INITIAL_PLAIN = rf"[{_UP}]\.(?=[ \u00a0]+(?!(?:{rules._OPENERS})\b)[{_UP}][a-z])"
+_TOKEN_PLAIN = (
+    rf"(?:(?:[{_UP}]\.){{2,}}|{_INITIAL_PLAIN}|[{_UP}][\w]*(?:['’][{_UP}][\w]*)?(?:-[\w]+)*"
+    rf"(?:['’]s\b|(?<=s)['’](?=[ \u00a0][{_UP}]))?)"
+)
+_RUN_PLAIN = re.compile(rf"{_TOKEN_PLAIN}(?:[ \u00a0]+(?:(?:{rules._CONNECTORS})[ \u00a0]+){{0,2}}{_TOKEN_PLAIN})*")
+_PIECE_PLAIN = re.compile(rf"{_TOKEN_PLAIN}|\S+")
+
+
 def test_entity_runs_tried_at_capitals_equal_the_plain_scan() -> None:
     extra = ["Kim Jong-un", "McDonald", "iPhone", "U.S.", "Paul R. Pillar", "Élysée Palace", "Bank of England", "ĆČ"]
+    extra += ["U.S.A.", "J. The", "H.W. Bush", "O’Brien’s", "Philippines’ Duterte", "Kim's", "I. In", "A. B. C", "X."]
     for text in _invented_texts(500, seed=17, words=[*_WORDS, *extra]):
-        assert rules._runs(text) == [m.span() for m in rules._RUN.finditer(text)], text
+        assert rules._runs(text) == [m.span() for m in _RUN_PLAIN.finditer(text)], text
+        assert [m.span() for m in rules._PIECE.finditer(text)] == [m.span() for m in _PIECE_PLAIN.finditer(text)]
         for start in range(0, len(text) + 1, 7):
             plain = re.search(r"([A-Za-z]+)\.?\s+$", text[max(0, start - 20) : start])
             assert rules._title_before(text, start) == bool(plain and plain.group(1).lower() in rules.TITLES)

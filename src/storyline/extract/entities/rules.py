@@ -18,13 +18,16 @@ _UP = "A-ZÀ-ÖØ-ÞĆČĐŁŃŚŠŹŽ"
 # A middle initial ("Paul R. Pillar", "Donald J. Trump") is a token only inside a name: another
 # capitalised word follows that does not open a sentence ("World War I. The …" stays apart).
 _OPENERS = "The|A|An|He|She|It|They|We|I|In|On|At|But|And|Or|So|This|That|Then|There|His|Her|Its|Their|As|If|When|While|After|Before"
-_INITIAL = rf"[{_UP}]\.(?=[ \u00a0]+(?!(?:{_OPENERS})\b)[{_UP}][a-z])"
-_TOKEN = rf"(?:(?:[{_UP}]\.){{2,}}|{_INITIAL}|[{_UP}][\w]*(?:['’][{_UP}][\w]*)?(?:-[\w]+)*(?:['’]s\b|(?<=s)['’](?=[ \u00a0][{_UP}]))?)"
+# A token is (?:(?:[UP]\.){2,}|[UP]\.(?=…)|[UP][\w]*…) written with its capital first, [UP](?:\.(?:[UP]\.)+|\.(?=…)|
+# [\w]*…): each branch opened with the same one character, so the same matches, and a pattern opening with a
+# character class lets re skip in C to the next capital (``_runs``).
+_INITIAL_REST = rf"\.(?=[ \u00a0]+(?!(?:{_OPENERS})\b)[{_UP}][a-z])"
+_TOKEN = (
+    rf"[{_UP}](?:\.(?:[{_UP}]\.)+|{_INITIAL_REST}"
+    rf"|[\w]*(?:['’][{_UP}][\w]*)?(?:-[\w]+)*(?:['’]s\b|(?<=s)['’](?=[ \u00a0][{_UP}]))?)"
+)
 _CONNECTORS = "of|de|da|do|dos|das|di|du|del|della|der|den|van|von|la|le|al|el|bin|ibn|bint|ben|the"
 _RUN = re.compile(rf"{_TOKEN}(?:[ \u00a0]+(?:(?:{_CONNECTORS})[ \u00a0]+){{0,2}}{_TOKEN})*")
-# Every _RUN match begins with a capital letter of _UP (each branch of _TOKEN does, and nothing stands before it):
-# the run is tried only where one stands, found by a scan that skips the rest in C (``_runs``).
-_CAPITAL = re.compile(rf"[{_UP}]")
 _PIECE = re.compile(rf"{_TOKEN}|\S+")
 
 FUNCTION_WORDS = frozenset(
@@ -192,19 +195,9 @@ def rule_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _runs(text: str) -> list[tuple[int, int]]:
-    """The spans ``_RUN.finditer(text)`` gives, the pattern tried only at capital letters."""
-    out: list[tuple[int, int]] = []
-    match = _RUN.match
-    end = 0
-    for cap in _CAPITAL.finditer(text):
-        pos = cap.start()
-        if pos < end:
-            continue  # inside the last run: finditer goes on from its end
-        m = match(text, pos)
-        if m is not None:
-            end = m.end()
-            out.append((pos, end))
-    return out
+    """The spans of the runs of capitalised words: ``_RUN`` opens with a character class (``_TOKEN``), so re skips
+    in C to each capital letter and tries the rest only there."""
+    return [m.span() for m in _RUN.finditer(text)]
 
 
 # A run's cut: per segment, its tokens (offsets in the run), whether a title cues a person and whether it opens
