@@ -843,3 +843,20 @@ def test_dateline_lines_asked_again_are_told_as_the_first_time() -> None:
     for line in lines * 3:
         assert is_dateline_line(line) == (match_dateline(line.strip()) is not None), line
     assert is_dateline_line.cache_info().hits >= 2 * len(lines)
+
+
+def test_title_before_read_from_the_end_equals_the_window_search() -> None:
+    rng = random.Random(83)
+    pool = ["Mr", "mr", "President", "Sen", "Gen", "Dr", "Doctor", "x", "é", "Ms", ".", "..", " ", "  ", "\n", "\t"]
+    pool += ["\u00a0", "\u2003", "'", "-", "1", "_", "Kim", "said", "the", "İ", "ſ", "K\u212a"]
+    found = 0
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    # a title cut by the window's start, or not: every padding up to past the window
+    texts += [f"x {w}{dot}{' ' * n}Kim" for w in ("President", "Sen", "Dr") for n in range(1, 22) for dot in ("", ".")]
+    for text in texts:
+        for start in range(len(text) + 1):
+            plain = re.search(r"([A-Za-z]+)\.?\s+$", text[max(0, start - 20) : start])
+            expected = bool(plain and plain.group(1).lower() in rules.TITLES)
+            assert rules._title_before(text, start) == expected, (text, start)
+            found += expected
+    assert found > 1000

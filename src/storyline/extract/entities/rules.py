@@ -339,13 +339,22 @@ def _norp_prefix(text: str, toks: list[tuple[int, int]]) -> int:
     return 0
 
 
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
-
-
 def _title_before(text: str, start: int) -> bool:
-    # searched within bounds rather than in a slice of them: the same match, no copy
-    m = _WORD_BEFORE.search(text, max(0, start - 20), start)
-    return bool(m and m.group(1).lower() in TITLES)
+    r"""Whether a title stands right before ``start``: what ``re.search(r"([A-Za-z]+)\.?\s+$", text[start - 20:
+    start])`` finds, read from the end with str.rstrip (the search tried the pattern at every character of the
+    window, letters each time): a match ends with the window's trailing whitespace (\s is what str.isspace
+    accepts), after at most one full stop, after the run of ASCII letters before them, cut at the window's start."""
+    window = text[max(0, start - 20) : start]
+    word = window.rstrip()
+    if len(word) == len(window):
+        return False
+    if word.endswith("."):
+        word = word[:-1]
+    word = word[len(word.rstrip(_ASCII_LETTERS)) :]
+    return bool(word) and word.lower() in TITLES
+
+
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _head(name: str) -> str:
