@@ -860,3 +860,15 @@ def test_title_before_read_from_the_end_equals_the_window_search() -> None:
             assert rules._title_before(text, start) == expected, (text, start)
             found += expected
     assert found > 1000
+
+
+def test_via_credits_told_with_the_via_precheck_as_without() -> None:
+    rng = random.Random(89)
+    pool = ["KCNA", "via", "VIA", "Via", "REUTERS", "Reuters", " ", ".", "(", ")", "x", "photo", "vía", "\u00a0", "a"]
+    told = 0
+    for _ in range(20000):
+        line = "".join(rng.choice(pool) + rng.choice(["", " "]) for _ in range(rng.randint(1, 14)))
+        plain = len(line.split()) <= 8 and re.search(r"\bvia\s+[A-Z]", line) is not None
+        assert clean._via_credit(line) == (plain and not clean._ends_terminal(line)), line
+        told += clean._via_credit(line)
+    assert told > 500

@@ -381,8 +381,16 @@ def is_caption(line: str) -> bool:
     end_possible = low is None or "(" in low or "[" in low or any(w in low for w in _CAPTION_END_WORDS)
     if end_possible and _CAPTION_END.search(line):
         return True
-    # "KCNA via REUTERS" alone on its line
-    return len(line.split()) <= 8 and re.search(r"\bvia\s+[A-Z]", line) is not None and not _ends_terminal(line)
+    return _via_credit(line)
+
+
+def _via_credit(line: str) -> bool:
+    """ "KCNA via REUTERS" alone on its line. The search needs "via" as written (the pattern is case-sensitive), so
+    a line without it is not split into words first."""
+    return "via" in line and len(line.split()) <= 8 and _VIA.search(line) is not None and not _ends_terminal(line)
+
+
+_VIA = re.compile(r"\bvia\s+[A-Z]")
 
 
 @functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
