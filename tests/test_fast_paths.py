@@ -872,3 +872,16 @@ def test_via_credits_told_with_the_via_precheck_as_without() -> None:
         assert clean._via_credit(line) == (plain and not clean._ends_terminal(line)), line
         told += clean._via_credit(line)
     assert told > 500
+
+
+def test_masked_stretches_equal_the_character_assignment() -> None:
+    from storyline.extract.quotes.speakers import _masked
+
+    rng = random.Random(97)
+    for _ in range(5000):
+        text = "".join(rng.choice("ab “”'\n") for _ in range(rng.randint(0, 30)))
+        marks = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))) for _ in range(rng.randint(0, 4)))
+        chars = list(text)
+        for o, c in marks:
+            chars[o + 1 : c] = MASK * max(0, c - o - 1)
+        assert _masked(text, marks) == "".join(chars), (text, marks)

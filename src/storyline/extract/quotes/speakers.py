@@ -42,6 +42,20 @@ _OFFICE = re.compile(r"\b(?:Agency|Service|Bureau|Administration|Office|Commissi
 _DATELINE_PARAGRAPHS = 3
 
 
+def _masked(text: str, marks: list[tuple[int, int]]) -> str:
+    """``text`` with the characters between each pair of quote marks (``marks``, sorted) replaced by ``MASK``, one
+    for one: the stretches between the pairs and the masks joined, not a list of every character."""
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    for o, c in marks:
+        start = max(o + 1, done)  # a pair may begin inside the one before: the union is masked
+        if c > start:
+            pieces += (text[done:start], MASK * (c - start))
+            done = c
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
 def _after_line_break(text: str, pos: int) -> bool:
     """``text[:pos].rstrip(" \t").endswith("\n")``, read back from ``pos`` without copying the text before it
     (a copy per sentence made the dateline pass quadratic in the article's length)."""
@@ -85,10 +99,7 @@ class Speakers:
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         self.quote_marks = find_quote_marks(text)
         self.quote_closes = [c for _, c in self.quote_marks]
-        chars = list(text)
-        for o, c in self.quote_marks:
-            chars[o + 1 : c] = MASK * max(0, c - o - 1)
-        self.masked = "".join(chars)
+        self.masked = _masked(text, self.quote_marks)
         # a dateline ("SEOUL, Sept. 4 (Yonhap) --") heads its paragraph's first sentence without being part of
         # it: no speaker, channel or reported words come from it, so that sentence starts after it
         self.sentences, self.dateline_agency = _past_datelines(text, sentences(text))
