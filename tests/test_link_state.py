@@ -139,6 +139,7 @@ class _Counting:
     def __init__(self, store: Store) -> None:
         self._store = store
         self.read = 0
+        self.calls = 0  # read calls (each one query, or a few for a long list)
         self.written: list[str] = []
         self.state = 0
 
@@ -147,6 +148,7 @@ class _Counting:
         if name in ("merge_keys", "merge_members", "merge_pairs", "entities"):
 
             def reads(*a: Any, **k: Any) -> Any:
+                self.calls += 1
                 rows = attr(*a, **k)
                 self.read += len(rows)
                 return rows
@@ -237,3 +239,27 @@ def test_one_new_article_reads_and_writes_rows_independent_of_the_store(any_stor
     # the same rows read and written in a store four times larger
     assert (large.read, len(large.written), large.state) == (small.read, len(small.written), small.state)
     assert 0 < small.read < 100 and 0 < small.state < 200
+
+
+def test_keys_of_a_crowded_index_term_are_read_together(any_store: Any) -> None:
+    """A one-word name is matched against every full name filed under its index terms ("Kim" against each "Kim
+    ..."): the stored rows of those names are read in a few queries, not one query per name."""
+    from storyline import link_state
+    from storyline.link_incremental import tally
+    from storyline.records import Mention
+
+    rng = random.Random(11)
+    surnames = _words(rng, "bdgklmnprst", 60, set())
+    old = [Mention(f"k-{i:03d}", f"Kim {s}", 0, 4 + len(s), "PERSON") for i, s in enumerate(surnames)]
+    delta = link_state.link_all(tally(old), [])
+    any_store.write_merge_state(delta.keys, delta.added, delta.removed, [], VERSION, full=True)
+    any_store.set_entities(delta.entities)
+    counting = _Counting(any_store)
+    new = link_state.link_new(counting, tally([Mention("k-new", "Kim", 0, 3, "PERSON")]), [])  # type: ignore[arg-type]
+    # every "Kim ..." row was looked at (is it a person's full name?), in far fewer reads than there are names
+    assert counting.read >= len(surnames)
+    assert counting.calls < len(surnames) // 4
+    assert 0 < new.reads <= counting.calls  # the state's own count (the log's), without link_new's other reads
+    # and the merge is the one from scratch: "Kim" names sixty people, so it joins none of them
+    scratch = link_state.link_all(tally([*old, Mention("k-new", "Kim", 0, 3, "PERSON")]), [])
+    assert {e.name for e in scratch.entities} == {e.name for e in new.entities} | {e.name for e in delta.entities}

@@ -180,6 +180,7 @@ class _View:
     dec_memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # keys whose stored stage-one root may be stale (None: no stored root is trusted)
     stale: set[str] | None = None
+    primed: set[str] = field(default_factory=set)  # index terms whose keys were read ahead (``MergeState.want``)
 
     def exists(self, k: str) -> bool:
         return k in self.st.types
@@ -194,7 +195,23 @@ class _View:
         return " " in k and not k.startswith("agency ") and self.exists(k) and self.maj(k) == "ORG"
 
     def bucket(self, term: str) -> set[str]:
-        return self.st.terms.get(term, set())
+        """The keys filed under index ``term``. The rules look at nearly every one (its type, its root), so a stored
+        state reads their rows ahead, in a few queries instead of one per key."""
+        keys: set[str] = self.st.terms.get(term, set())
+        if term not in self.primed:
+            self.primed.add(term)
+            self.st.want(keys)
+        return keys
+
+    def buckets(self, terms: Iterable[str]) -> set[str]:
+        """The keys filed under any of ``terms`` (their lists read ahead together)."""
+        terms = list(terms)
+        fresh = [t for t in terms if t not in self.primed]
+        if fresh:
+            self.st.want_terms(fresh)
+            self.st.want({k for t in fresh for k in self.st.terms.get(t, ())})
+            self.primed.update(fresh)
+        return {k for t in terms for k in self.st.terms.get(t, ())}
 
     def _stage1_neighbours(self, k: str) -> set[str]:
         out = {o for o in self.bucket("sk:" + "|".join(name_skeleton(k))) if self.fp(o)}
@@ -256,7 +273,7 @@ class _View:
                     out.append(r)
                 surname = any(self.fp(c) and c.split()[-1] == q for c in self.bucket("l:" + q))
                 if len(q) >= MIN_FUZZY_LEN and not q.startswith(_SPECIAL) and not surname:
-                    near = {c for v in deletions(q) for c in self.bucket("dv:" + v)}
+                    near = self.buckets("dv:" + v for v in deletions(q))
                     r = self._unique(c for c in near if self.fp(c) and one_edit(q, c.split()[-1]))
                     if r is not None:
                         out.append(r)
@@ -299,7 +316,7 @@ class _View:
             out |= {w[0], w[-1]}
             out |= initials(c) if not c.startswith("agency ") else set()
             if len(w[-1]) >= MIN_FUZZY_LEN:
-                out |= {q for v in deletions(w[-1]) for q in self.bucket("qv:" + v)}
+                out |= self.buckets("qv:" + v for v in deletions(w[-1]))
         if c.startswith("agency "):
             out |= {t[3:] for t in key_terms(c, self.st.spellings.get(c, ()))}
         out |= {"title " + r for p in (c,) for r in self.st.prefix_roles.get(p, ())}
@@ -334,6 +351,12 @@ class MergeState:
     def merged(self) -> bool:
         """Whether the state holds a partition already (a stored state does; an empty one merges from scratch)."""
         return bool(self.entity_of)
+
+    def want(self, keys: Iterable[str]) -> None:
+        """About to look at ``keys``: a state read from a store reads their rows now, together (this one holds all)."""
+
+    def want_terms(self, terms: Iterable[str]) -> None:
+        """About to look at the keys filed under ``terms`` (``want``, for the index's lists)."""
 
     def add(
         self, mentions: Iterable[Mention], texts: Mapping[str, str] | Iterable[str] | None = None

@@ -136,6 +136,7 @@ class _Pairs(_Lazy):
         self._reader = reader
         self.kind = kind
         self._by_second = by_second
+        self.reads = 0  # queries made
         self._read: dict[str, frozenset[str]] = {}
         self._pending: dict[str, set[str]] = defaultdict(set)  # added to sets not read (yet)
 
@@ -147,6 +148,7 @@ class _Pairs(_Lazy):
             self._pending[key].add(value)
 
     def _load(self, keys: list[str]) -> None:
+        self.reads += 1
         found: dict[str, set[str]] = defaultdict(set)
         for a, b in self._reader.merge_pairs(self.kind, keys, by_second=self._by_second):
             if self._by_second:
@@ -189,6 +191,7 @@ class StoredMergeState(MergeState):
     _read_rows: dict[str, KeyRow] = field(default_factory=dict)
     _new_articles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _old: dict[str, Entity] = field(default_factory=dict)  # stored entity rows read so far
+    _reads: int = 0  # key, member and entity reads made (``reads`` adds the pairs')
 
     @classmethod
     def over(cls, reader: MergeStateReader) -> StoredMergeState:
@@ -227,13 +230,21 @@ class StoredMergeState(MergeState):
                 if value is not None:
                     dict.__setitem__(m, key, value)
 
+    @property
+    def reads(self) -> int:
+        """How many reads of the store this state made (each one query, or a few for a long list)."""
+        pairs = (self.articles, self.terms, self.titles, self.prefix_roles, self.seen, self.seen_by)
+        return self._reads + sum(p.reads for p in pairs if isinstance(p, _Pairs))
+
     def _load_keys(self, keys: list[str]) -> None:
         assert self.reader is not None
+        self._reads += 1
         self._put(self.reader.merge_keys(keys))
         self._asked.update(keys)
 
     def _load_members(self, entities: list[str]) -> None:
         assert self.reader is not None
+        self._reads += 1
         rows = self.reader.merge_members(entities)
         self._put(rows)
         by: dict[str, set[str]] = defaultdict(set)
@@ -250,6 +261,7 @@ class StoredMergeState(MergeState):
         assert self.reader is not None
         missing = sorted(i for i in set(ids) if i not in self._old)
         if missing:
+            self._reads += 1
             self._old.update((e.id, e) for e in self.reader.entities(missing))
         return {i: self._old[i] for i in ids if i in self._old}
 
@@ -284,10 +296,16 @@ class StoredMergeState(MergeState):
             arts |= self._new_articles.get(k, set())
         return arts
 
-    def add_tally(self, new: MergeTally) -> tuple[set[str], set[str]]:
-        # the new mentions' keys in a few reads, not one read each
+    def want(self, keys: Iterable[str]) -> None:
         assert isinstance(self.spellings, _Lazy)
-        self.spellings.want(new.keys)
+        self.spellings.want(keys)
+
+    def want_terms(self, terms: Iterable[str]) -> None:
+        assert isinstance(self.terms, _Pairs)
+        self.terms.want(terms)
+
+    def add_tally(self, new: MergeTally) -> tuple[set[str], set[str]]:
+        self.want(new.keys)  # the new mentions' keys in a few reads, not one read each
         return super().add_tally(new)
 
     def _index(self, key: str, terms: Iterable[str]) -> None:
@@ -299,7 +317,11 @@ class StoredMergeState(MergeState):
     def changes(self) -> tuple[list[KeyRow], list[Pair], list[Pair]]:
         """(key rows to write, pairs added, pairs removed) against what was read."""
         rows: list[KeyRow] = []
-        for key in sorted(self._asked):
+        # only a key some map was written for can differ from its row as read (the maps' values are replaced,
+        # never changed in place); the other rows read, most of them, are not serialised again to compare
+        maps = (self.spellings, self.types, self.root1, self.comp, self.entity_of)
+        written = set().union(*(m.written for m in maps if isinstance(m, _Lazy)))
+        for key in sorted(written & self._asked):
             sp = dict.get(self.spellings, key)
             if sp is None:
                 continue
@@ -349,6 +371,7 @@ class LinkDelta:
     removed: list[Pair]
     speakers: list[tuple[str, int, int, str | None]]
     full: bool = False
+    reads: int = 0  # queries the stored state was read in (for the log)
 
 
 def _speaker_pairs(entities: Iterable[Entity]) -> set[tuple[str, str]]:
@@ -408,4 +431,4 @@ def link_new(reader: MergeStateReader, tallied: MergeTally, quotes: Sequence[Quo
         speakers.append((q.article, q.start, q.end, now[key] if key is not None else None))
         if key is not None:
             added.append(("quote", key, _quote_ref(q)))
-    return LinkDelta(changed, sorted(removed - written), keys, added, dropped_pairs, speakers)
+    return LinkDelta(changed, sorted(removed - written), keys, added, dropped_pairs, speakers, reads=st.reads)

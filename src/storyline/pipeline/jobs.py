@@ -518,9 +518,10 @@ class _Analyse:
             store.set_quote_speakers(delta.speakers)
             store.write_merge_state(delta.keys, delta.added, delta.removed, ids, link_state.VERSION, full=delta.full)
         log.info(
-            "link: %d articles; %d entities written, %d dropped; %d state rows and %d pairs written, %d pairs "
-            "removed; %d speaker links",
+            "link: %d articles; %d state reads; %d entities written, %d dropped; %d state rows and %d pairs written, "
+            "%d pairs removed; %d speaker links",
             len(ids),
+            delta.reads,
             len(delta.entities),
             len(delta.dropped),
             len(delta.keys),
@@ -528,7 +529,7 @@ class _Analyse:
             len(delta.removed),
             len(delta.speakers),
         )
-        self.clock.lap(f"link ({len(ids)} articles, {len(delta.entities)} entities written)")
+        self.clock.lap(f"link ({len(ids)} articles, {len(delta.entities)} entities written, {delta.reads} state reads)")
 
     def _tally(self, ids: Sequence[str], texts: Callable[[], Iterable[str]]) -> MergeTally:
         """The merge tally of ``ids``: the one given (a batch's tasks counted it) when it covers exactly them, else
