@@ -1,7 +1,7 @@
 """Dedupe at scale: the bulk step in chunks (articles/s, peak RSS) and the latency of adding articles to a big store.
 
     .venv/bin/python bench/bench_dedupe_scale.py build --n 10000 --db /tmp/d10k.db     # store only, no dedupe
-    .venv/bin/python bench/bench_dedupe_scale.py bulk --db /tmp/d10k.db [--chunk 2000] [--log]  # index them (timed)
+    .venv/bin/python bench/bench_dedupe_scale.py bulk --db /tmp/d10k.db [--chunk 2000] [--log | --steps]  # index them (timed)
     .venv/bin/python bench/bench_dedupe_scale.py add --db /tmp/d10k.db --k 1 --reps 20 [--steps]  # add k, reps times
 
 Articles come from ``bench/scale_corpus.py`` (Timeline17 perturbed at run time; nothing of it is committed), or
@@ -102,9 +102,11 @@ def _with_peak(record: logging.LogRecord) -> bool:
 def bulk(args: argparse.Namespace) -> None:
     if args.targets_at_once:
         incremental.TARGETS_AT_ONCE = args.targets_at_once
-    if args.log:  # each chunk's update as it ends: counts, and the process's peak RSS so far
+    if args.log or args.steps:  # each chunk's update as it ends: counts, and the process's peak RSS so far
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
         logging.getLogger("storyline.dedupe.incremental").addFilter(_with_peak)
+    if args.steps:  # and each incremental update's step timings ("dedupe update: step 1 2.56 s, ...")
+        logging.getLogger("storyline.dedupe.incremental").setLevel(logging.DEBUG)
     db = args.db if args.in_place else _copy(args.db)
     try:
         store = SQLiteStore(db)
@@ -228,6 +230,7 @@ def main() -> None:
         "--targets-at-once", type=int, default=None, help="incremental.TARGETS_AT_ONCE for this run (default: its own)"
     )
     u.add_argument("--log", action="store_true", help="log each chunk's update with the peak RSS so far")
+    u.add_argument("--steps", action="store_true", help="--log, and each incremental update's step timings")
     a = sub.add_parser("add", help="add k new articles at a time to a copy of an indexed store")
     a.add_argument("--db", required=True)
     a.add_argument("--k", type=int, default=1)
