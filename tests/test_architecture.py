@@ -173,3 +173,17 @@ def test_cli_imports_nothing_heavy_at_module_level() -> None:
         "click",
         "storyline.records",
     }, names
+
+
+def test_the_pipeline_imports_no_optional_engine_at_start() -> None:
+    """Every ``ingest`` or ``analyse`` command imports the pipeline; a feed poll that brings one article should not
+    also pay for scipy (the comparisons' sparse products import it when they run) or an NLP model's library."""
+    import subprocess
+    import sys
+
+    code = "import sys, storyline.pipeline; print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert "storyline" in loaded
+    assert not loaded & {"scipy", "sklearn", "spacy", "torch", "pyspark", "fastapi"}, loaded
