@@ -30,7 +30,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, Annotated, Any
 
@@ -41,6 +40,7 @@ from storyline.budget import ARTICLE_SECONDS, MAX_CHARS, BudgetExceeded, over_ch
 from storyline.feeds import FeedItem, html_to_text, looks_like_feed, parse_feed
 from storyline.fetch import FetchError, FetchOptions, fetch, is_url
 from storyline.html import HtmlPage, extract_page
+from storyline.language import detect_language
 from storyline.metadata import ParsedText, parse_body, parse_plain
 from storyline.page_meta import clean_author, clean_title, not_an_article
 from storyline.records import Article, Rejection, content_id
@@ -711,18 +711,3 @@ def _iso_date(value: str, where: str) -> str:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
     except ValueError:
         raise ValueError(f'"published" is not an ISO date: {value!r} (expected YYYY-MM-DD)') from None
-
-
-@lru_cache(maxsize=1)
-def _langid() -> Any:
-    import py3langid
-
-    return py3langid
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language (py3langid), or None for very short texts."""
-    if len(text) < 20:
-        return None
-    lang, _score = _langid().classify(text[:2000])
-    return str(lang)

@@ -59,12 +59,12 @@ def _digest(packages: Sequence[str], sources: Sequence[str]) -> str:
     return h.hexdigest()[:16]
 
 
-def file_for(name: str, packages: Sequence[str], sources: Sequence[str]) -> Path | None:
+def file_for(name: str, packages: Sequence[str], sources: Sequence[str], suffix: str = ".msgpack") -> Path | None:
     """The cache file of table ``name`` derived from ``packages`` by the modules at ``sources``; None when no
     directory is in use."""
     if _dir is None:
         return None
-    return _dir / f"{name}-{_digest(packages, sources)}.msgpack"
+    return _dir / f"{name}-{_digest(packages, sources)}{suffix}"
 
 
 def cached(name: str, kind: type[T], build: Callable[[], T], packages: Sequence[str], sources: Sequence[str]) -> T:

@@ -151,6 +151,7 @@ def ingest(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Read every input and store new articles, one transaction per batch (``progress``: articles read)."""
+    tablecache.use_dir(options.cache_dir)  # the language model is read from there (forked readers inherit it)
     report = IngestReport()
     # conditional GET: validators of earlier fetches come from the store and go back to it after each batch
     fetch_options = FetchOptions(
