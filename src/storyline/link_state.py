@@ -1,9 +1,10 @@
 """The entity merge's state kept in the store, so k new articles read and write only what they touch (issue 15).
 
 ``StoredMergeState`` is ``MergeState`` (``storyline.link_incremental``) over the store: each of its maps is read
-from the store on first access, one key at a time (an index lookup per spelling, term, title or entity the rules
-look at), and ``changes()`` gives the rows that differ from what was read. Rows, read through
-``MergeStateReader``:
+from the store on first access (an index lookup per spelling, term, title or entity the rules look at; the keys
+filed under an index term, which the rules look at all together, in a few queries: ``MergeState.want``), and
+``changes()`` gives the rows that differ from what was read (only rows something wrote are compared). Rows, read
+through ``MergeStateReader``:
 
 - a key row per merge key: its spelling and type tallies (JSON), its stage-one root, its rule component, its entity;
   an entity's members are the key rows naming it;
