@@ -287,6 +287,8 @@ _CHROME_ANYWHERE = re.compile(
 # about cookies does not.
 # One word of each alternative of _CHROME_ANYWHERE, lower-cased: a line without any cannot match it.
 _CHROME_ANYWHERE_WORDS = ("rights", "published", "reproduction", "auto-generated", "follow", "privacy", "terms")
+# Any of them, as one scan of the line (a regex alternation of plain words finds one wherever one is).
+_CHROME_ANYWHERE_WORD = re.compile("|".join(map(re.escape, _CHROME_ANYWHERE_WORDS)))
 _COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _SECOND_PERSON = re.compile(r"\b(?:we|our|you|your)\b", re.IGNORECASE)
 
@@ -308,7 +310,6 @@ _MAX_CHROME_WORDS = 25
 _HEADLINE_WORDS = (4, 20)
 
 
-@functools.lru_cache(maxsize=1 << 12)  # pure; a paragraph is asked about by several steps
 @functools.lru_cache(maxsize=1 << 12)  # pure; split_credits asks of each paragraph, then of its boilerplate check
 def is_dateline_line(line: str) -> bool:
     """True if ``line`` opens with a dateline (and is therefore copy, never boilerplate)."""
@@ -375,13 +376,23 @@ def is_caption(line: str) -> bool:
         return True
     # Unanchored searches are slow on long lines; an ASCII line without the words or brackets they need cannot
     # match (non-ASCII lines always run them: case-insensitive matching folds some non-ASCII letters).
-    low = line.lower() if line.isascii() else None
-    if (low is None or any(w in low for w in _CAPTION_WORDS)) and _CAPTION_ANYWHERE.search(line):
+    anywhere_possible, end_possible = _caption_searches(line)
+    if anywhere_possible and _CAPTION_ANYWHERE.search(line):
         return True
-    end_possible = low is None or "(" in low or "[" in low or any(w in low for w in _CAPTION_END_WORDS)
     if end_possible and _CAPTION_END.search(line):
         return True
     return _via_credit(line)
+
+
+def _caption_searches(line: str) -> tuple[bool, bool]:
+    """Whether ``_CAPTION_ANYWHERE`` and ``_CAPTION_END`` may match ``line``: an ASCII line needs one of
+    ``_CAPTION_WORDS``, resp. a bracket or one of ``_CAPTION_END_WORDS``. The words the two lists share are looked
+    for once (every paragraph is asked, and a word test reads the whole line)."""
+    if not line.isascii():
+        return True, True
+    low = line.lower()
+    pictured = "photo" in low or "picture" in low or "image" in low  # in both lists
+    return pictured or "screen" in low, pictured or "(" in low or "[" in low or "file" in low
 
 
 def _via_credit(line: str) -> bool:
@@ -431,7 +442,7 @@ def is_chrome(line: str) -> bool:
     low = ascii_folded(text)
     if "cookie" in low and _COOKIE.search(text) and _SECOND_PERSON.search(text):
         return True
-    anywhere = any(w in low for w in _CHROME_ANYWHERE_WORDS) and _CHROME_ANYWHERE.search(text)
+    anywhere = _CHROME_ANYWHERE_WORD.search(low) is not None and _CHROME_ANYWHERE.search(text)
     return bool(_CHROME_PREFIX.search(text) or anywhere or _STAMP.match(text))
 
 
@@ -514,7 +525,7 @@ def _paragraphs(text: str, *, rejoin: bool = True) -> list[str]:
             out.append(" ".join(lines))
         else:
             out.extend(lines)
-    return [_normalise_line(p) for p in out if _normalise_line(p)]
+    return [q for p in out if (q := _normalise_line(p))]
 
 
 # Hard-wrapped plain text (e-mail style, wrapped at a fixed width): most breaks fall mid-sentence, so the
@@ -568,9 +579,11 @@ def split_credits(
         body = para[bullet.end() :] if bullet else para
         if is_dateline_line(para):
             lines.append(_Line(para, "dateline"))
-        elif is_credit(para) or is_credit(body):
+            continue
+        words = len(body.split())
+        if _credit_paragraph(para, body, words):
             lines.append(_Line(body, "credit"))
-        elif (kind := _boilerplate_kind(body, title)) is not None and kind in rules:
+        elif (kind := _boilerplate_kind(body, title, words)) is not None and kind in rules:
             lines.append(_Line(body, "label" if kind == "label" else "drop"))
         else:
             kind = "body" if _ends_terminal(body) else "other"
@@ -604,8 +617,21 @@ def split_credits(
     return "\n\n".join(kept), tuple(credits)
 
 
-def _boilerplate_kind(line: str, title: str | None) -> str | None:
-    """Which rule group makes ``line`` boilerplate (as ``is_boilerplate`` decides), or ``None``."""
+def _credit_paragraph(para: str, body: str, words: int) -> bool:
+    """``is_credit(para) or is_credit(body)``, ``body`` being ``para`` or its end after a bullet and its spaces,
+    with ``words`` words. ``is_credit`` says no to a line of more than ``_MAX_CHROME_WORDS`` words, and ``para``
+    holds ``body``'s words (and the bullet): most paragraphs are longer and are not asked (each ask splits them)."""
+    if words > _MAX_CHROME_WORDS:
+        return False
+    return is_credit(para) or (body is not para and is_credit(body))
+
+
+def _boilerplate_kind(line: str, title: str | None, words: int | None = None) -> str | None:
+    """Which rule group makes ``line`` boilerplate (as ``is_boilerplate`` decides), or ``None``.
+
+    ``words``, when given, is ``len(line.split())`` of a ``line`` that is its own ``_normalise_line`` (a paragraph
+    of ``_paragraphs``, or its end after a bullet): split_credits counted them, and the checks below need the count
+    (a long paragraph is no chrome unless it is a chrome label, ``_chrome_long``)."""
     text = _normalise_line(line)
     if not text:
         return "chrome"
@@ -615,11 +641,18 @@ def _boilerplate_kind(line: str, title: str | None) -> str | None:
         return "title"
     if is_caption(text):
         return "caption"
-    if is_chrome(text):
+    n = len(text.split()) if words is None else words
+    if _chrome_long(text) if n > _MAX_CHROME_WORDS else is_chrome(text):
         return "chrome"
-    if len(text.split()) <= _MAX_LABEL_WORDS and not _ends_terminal(text):
+    if n <= _MAX_LABEL_WORDS and not _ends_terminal(text):
         return "label"
     return None
+
+
+def _chrome_long(text: str) -> bool:
+    """``is_chrome(text)`` for a line of more than ``_MAX_CHROME_WORDS`` words: only the exact labels apply to it
+    (a label trailed by many separators, "Share - - - ...", is such a line)."""
+    return _chrome_key(text.strip()) in _CHROME_EXACT
 
 
 def clean_text(text: str, *, title: str | None = None) -> str:

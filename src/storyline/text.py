@@ -106,7 +106,16 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     # str.split() cuts at the characters re's \s matches (str.isspace, both): re.sub(r"\s+", " ", ...).strip(), in a
     # third of its time
-    return " ".join(text.translate(_PUNCT).lower().split())
+    # every character _PUNCT maps is outside ASCII: an ASCII text is its own translation
+    text = (text if text.isascii() else text.translate(_PUNCT)).lower()
+    return text if _single_spaced(text) else " ".join(text.split())
+
+
+def _single_spaced(text: str) -> bool:
+    """Whether ``" ".join(text.split())`` is ``text`` itself, told without splitting (a JSON record, one line, is
+    the longest text hashed): in printable ASCII the only whitespace is the space, so a text without two spaces in
+    a row, nor one at either end, is its words joined by one space."""
+    return text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 # The characters outside ASCII that a case-blind ``re`` pattern matches with an ASCII letter ("İ" and "ı" with "i",

@@ -1,0 +1,247 @@
+"""The shortcuts of the read stage (``ingest.from_record``: cleaning, agencies, hashing) give what the plain forms
+they replace give. Inputs are made up here, from pieces chosen to reach every branch, tricky Unicode included."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+import pytest
+
+from storyline import clean
+from storyline import text as text_module
+
+# Pieces of made-up paragraphs: words that wake the cheap checks, characters that fold or vanish.
+_PIECES = [
+    "Photo",
+    "photo",
+    "PICTURE",
+    "image",
+    "Screen grab",
+    "file",
+    "FILE",
+    "(",
+    ")",
+    "[",
+    "]",
+    "via REUTERS",
+    "(AFP)",
+    "(Photo: AFP)",
+    "Reuters",
+    "AP",
+    "said",
+    "the",
+    "Minister",
+    "Share",
+    "share this",
+    "Read more",
+    "-",
+    "- - - - -",
+    "»",
+    "rights reserved",
+    "All Rights Reserved",
+    "published",
+    "Follow us on Twitter",
+    "privacy policy",
+    "terms of use",
+    "we use cookies",
+    "your",
+    "Additional reporting by",
+    "By",
+    "Jane Doe",
+    "with AFP",
+    "©",
+    "Sep 14, 2023",
+    "TOKYO, September 14 (Kyodo) --",
+    "SEOUL (Yonhap) --",
+    "Xinhua News Agency",
+    "Meridian Press Agency (MPA)",
+    "the state news agency MPA",
+    "Korean Central\nNews Agency",
+    "ſ",
+    "ſervice",
+    "news ſervice",
+    "ı",
+    "İ",
+    "\u212a",
+    "\u212aCNA",
+    "ﬁle",
+    "ﬂ",
+    "\u00a0",
+    "\u2009",
+    "\u3000",
+    "\u200b",
+    "\u00ad",
+    "\t",
+    "  ",
+    "“",
+    "”",
+    "’",
+    "–",
+    "—",
+    "…",
+    ".",
+    "!",
+    "?",
+    '"',
+    "",
+]
+
+
+def _paragraph(rng: random.Random) -> str:
+    """A made-up paragraph: some pieces with spaces between them, sometimes behind a bullet, sometimes long."""
+    k = rng.choice([0, 1, 2, 3, 5, 8, 12, 24, 25, 26, 27, 40])
+    words = [rng.choice(_PIECES) if rng.random() < 0.6 else f"word{rng.randint(0, 99)}" for _ in range(k)]
+    line = " ".join(words)
+    if rng.random() < 0.2:
+        line = rng.choice(["- ", "• ", "* ", "1. ", "12) ", "–\u00a0"]) + line
+    if rng.random() < 0.3:
+        line += rng.choice([".", "!", "?", ".”", ")", ":", " -", ""])
+    return line
+
+
+def _article(rng: random.Random) -> str:
+    return rng.choice(["\n", "\n\n", "\r\n", "\n \n"]).join(_paragraph(rng) for _ in range(rng.randint(0, 12)))
+
+
+_TRICKY = [
+    "",
+    " ",
+    "  ",
+    "a",
+    "a  b",
+    " a",
+    "a ",
+    "a\tb",
+    "a\nb",
+    "a\x1cb",
+    "a\x1fb",
+    "a\x0bb",
+    "a\x7fb",
+    "Kim met Putin.",
+    "Kim met Putin",
+    "ſtraße ı İ \u212a ﬁ",
+    "x\u00a0y",
+    "x\u2009y",
+    "x\u3000y",
+    "x\u2028y",
+    "“quoted” – dash — ‘single’",
+    "ＡＢＣ full width",
+    '{"text": "Kim met Putin.\\nHe left.", "title": null}',
+    # credit lines at the word limit of is_credit, with and without a bullet
+    *(f"{b}Additional reporting by {'Jane ' * k}Doe" for b in ("", "- ", "1. ") for k in range(20, 25)),
+    *(f"{b}Share{' -' * k}" for b in ("", "• ") for k in range(20, 26)),
+    # chrome by a prefix or a phrase, around is_chrome's word limit
+    *(f"{b}Read more {'word ' * k}" for b in ("", "- ") for k in range(20, 26)),
+    *(f"{'word ' * k}All rights reserved" for k in range(20, 26)),
+]
+
+
+def _texts() -> list[str]:
+    rng = random.Random(11)
+    return _TRICKY + [_paragraph(rng) for _ in range(400)] + [_article(rng) for _ in range(60)]
+
+
+def test_normalise_is_the_plain_normalisation() -> None:
+    for t in _texts():
+        plain = " ".join(unicodedata.normalize("NFKC", t).translate(text_module._PUNCT).lower().split())
+        assert text_module.normalise(t) == plain, repr(t)
+
+
+def test_single_spaced_only_where_splitting_and_joining_changes_nothing() -> None:
+    seen = {True: 0, False: 0}
+    for t in _texts():
+        fast = text_module._single_spaced(t)
+        seen[fast] += 1
+        if fast:
+            assert " ".join(t.split()) == t, repr(t)
+    assert seen[True] and seen[False]
+
+
+def test_caption_searches_run_wherever_the_word_tests_ran() -> None:
+    for t in _texts():
+        low = t.lower() if t.isascii() else None
+        anywhere = low is None or any(w in low for w in clean._CAPTION_WORDS)
+        end = low is None or "(" in low or "[" in low or any(w in low for w in clean._CAPTION_END_WORDS)
+        assert clean._caption_searches(t) == (anywhere, end), repr(t)
+
+
+def test_chrome_anywhere_word_scan_is_the_word_tests() -> None:
+    for t in _texts():
+        low = text_module.ascii_folded(t)
+        plain = any(w in low for w in clean._CHROME_ANYWHERE_WORDS)
+        assert (clean._CHROME_ANYWHERE_WORD.search(low) is not None) == plain, repr(t)
+
+
+def _bodies() -> list[tuple[str, str]]:
+    """Paragraphs as split_credits reads them, each with its body after a bullet."""
+    out = []
+    for t in _texts():
+        for para in clean._paragraphs(t):
+            bullet = clean._BULLET.match(para)
+            out.append((para, para[bullet.end() :] if bullet else para))
+    return out
+
+
+def test_a_paragraph_read_by_split_credits_is_its_own_normal_form() -> None:
+    pairs = _bodies()
+    assert any(body is not para for para, body in pairs)
+    for para, body in pairs:
+        assert clean._normalise_line(para) == para
+        assert clean._normalise_line(body) == body
+
+
+def test_credit_paragraph_is_asking_is_credit_of_both() -> None:
+    pairs = _bodies()
+    answers = set()
+    for para, body in pairs:
+        plain = clean.is_credit(para) or clean.is_credit(body)
+        answers.add(plain)
+        assert clean._credit_paragraph(para, body, len(body.split())) == plain, repr(para)
+    assert answers == {True, False}
+
+
+def _plain_kind(line: str, title: str | None) -> str | None:
+    """``clean._boilerplate_kind`` as it read before its word-count shortcut: every check asked in turn."""
+    text = clean._normalise_line(line)
+    if not text:
+        return "chrome"
+    if clean.is_dateline_line(text):
+        return None
+    if title and clean._same_text(text, title):
+        return "title"
+    if clean.is_caption(text):
+        return "caption"
+    if clean.is_chrome(text):
+        return "chrome"
+    if len(text.split()) <= clean._MAX_LABEL_WORDS and not clean._ends_terminal(text):
+        return "label"
+    return None
+
+
+@pytest.mark.parametrize("title", [None, "", "Kim met Putin", "Share", "word1 word2 word3 word4"])
+def test_boilerplate_kind_with_the_word_count_is_the_plain_kind(title: str | None) -> None:
+    kinds = set()
+    for para, body in _bodies():
+        for line in (para, body):
+            plain = _plain_kind(line, title)
+            kinds.add(plain)
+            assert clean._boilerplate_kind(line, title, len(line.split())) == plain, repr(line)
+            assert clean._boilerplate_kind(line, title) == plain, repr(line)
+    assert {None, "chrome", "caption", "label"} <= kinds
+    if title == "Kim met Putin":
+        assert "title" in kinds
+
+
+def test_chrome_long_is_is_chrome_of_a_long_line() -> None:
+    lines = [
+        "Share" + " -" * 30,
+        "Read more" + " »" * 40,
+        "Share this article" + " \u2009-" * 26,
+        " ".join(["word"] * 30),
+        "All rights reserved " + " ".join(["word"] * 30),
+    ] + [p for p, _ in _bodies()]
+    long_lines = [ln for ln in lines if len(ln.split()) > clean._MAX_CHROME_WORDS]
+    assert any(clean.is_chrome(ln) for ln in long_lines)
+    for ln in long_lines:
+        assert clean._chrome_long(ln) == clean.is_chrome(ln), repr(ln)
