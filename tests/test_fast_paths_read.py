@@ -8,8 +8,9 @@ import unicodedata
 
 import pytest
 
-from storyline import clean
+from storyline import clean, metadata
 from storyline import text as text_module
+from storyline.agencies import agency_spans, local_agencies, paragraphs_naming
 
 # Pieces of made-up paragraphs: words that wake the cheap checks, characters that fold or vanish.
 _PIECES = [
@@ -55,6 +56,18 @@ _PIECES = [
     "TOKYO, September 14 (Kyodo) --",
     "SEOUL (Yonhap) --",
     "Xinhua News Agency",
+    "-Reuters",
+    "Reuters-based",
+    "xAP",
+    "AP-",
+    "dpa",
+    "ITAR-TASS",
+    "told AFP",
+    "AFP reported",
+    "KCNA said",
+    "MPA said",
+    "(NNS) -",
+    "PORTVALE, May 2 (NNS) -",
     "Meridian Press Agency (MPA)",
     "the state news agency MPA",
     "Korean Central\nNews Agency",
@@ -245,3 +258,57 @@ def test_chrome_long_is_is_chrome_of_a_long_line() -> None:
     assert any(clean.is_chrome(ln) for ln in long_lines)
     for ln in long_lines:
         assert clean._chrome_long(ln) == clean.is_chrome(ln), repr(ln)
+
+
+def _plain_detect_agencies(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``metadata.detect_agencies`` as it read before its one-scan shortcut: agency_spans asked of every paragraph."""
+    paras = [p.strip() for p in text.split("\n") if p.strip()]
+    if paras and (header := metadata._HEADER_RE.match(paras[0])) is not None:
+        paras[0] = header.group(2)
+    local = local_agencies("\n".join(p for p in paras if not clean.is_caption(p) or clean.is_credit(p)))
+    wire: dict[str, None] = {}
+    cited: dict[str, None] = {}
+    for n, para in enumerate(paras):
+        spans = agency_spans(para, local)
+        if not spans:
+            continue
+        if clean.is_caption(para) and not clean.is_credit(para):
+            continue
+        if len(para.split()) > 3 and clean.is_boilerplate(para) and not clean.is_credit(para):
+            continue
+        for mention in spans:
+            if metadata._is_wire(para, mention, last=n == len(paras) - 1, opening=n < metadata._OPENING_PARAGRAPHS):
+                wire[mention.name] = None
+            else:
+                cited[mention.name] = None
+    return tuple(wire), tuple(k for k in cited if k not in wire)
+
+
+def _agency_texts() -> list[str]:
+    rng = random.Random(5)
+    texts = [_article(rng) for _ in range(300)]
+    texts += [" date 2023-09-14 " + t for t in texts[:40]]  # a header line, its remainder the first paragraph
+    texts += [" date 2023-09-14-Reuters said so.\nAP-", "\u00a0AP said\n(AP) -", "Korean Central\nNews Agency said"]
+    return texts
+
+
+def test_paragraphs_naming_holds_every_paragraph_agency_spans_finds_something_in() -> None:
+    named = 0
+    for t in _agency_texts():
+        paras = [p.strip() for p in t.split("\n") if p.strip()]
+        for local in ({}, local_agencies(t), {"MPA": "MPA", "Meridian Press Agency": "MPA"}):
+            naming = paragraphs_naming(paras, local)
+            for i, p in enumerate(paras):
+                if agency_spans(p, local):
+                    named += 1
+                    assert i in naming, (p, local)
+    assert named > 100
+
+
+def test_detect_agencies_is_the_plain_detection() -> None:
+    found = 0
+    for t in _agency_texts():
+        plain = _plain_detect_agencies(t)
+        found += bool(plain[0]) + bool(plain[1])
+        assert metadata.detect_agencies(t) == plain, repr(t)
+    assert found > 50

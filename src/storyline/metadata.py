@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from storyline.agencies import AgencySpan, agency_spans, canonical_agency, local_agencies
+from storyline.agencies import AgencySpan, agency_spans, canonical_agency, local_agencies, paragraphs_naming
 from storyline.calendar_words import WEEKDAY_NAMES
 from storyline.clean import (
     ALL_RULES,
@@ -123,7 +123,10 @@ def detect_agencies(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     local = local_agencies("\n".join(p for p in paras if not is_caption(p) or is_credit(p)))
     wire: dict[str, None] = {}
     cited: dict[str, None] = {}
+    naming = paragraphs_naming(paras, local)
     for n, para in enumerate(paras):
+        if n not in naming:
+            continue  # agency_spans would find nothing in it
         spans = agency_spans(para, local)
         if not spans:
             continue  # most paragraphs name no agency: the checks below cannot matter
