@@ -4,10 +4,12 @@ they replace give. Inputs are made up here, from pieces chosen to reach every br
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 
 import pytest
 
+from storyline import agencies as agencies_module
 from storyline import clean, metadata
 from storyline import text as text_module
 from storyline.agencies import agency_spans, local_agencies, paragraphs_naming
@@ -312,3 +314,34 @@ def test_detect_agencies_is_the_plain_detection() -> None:
         found += bool(plain[0]) + bool(plain[1])
         assert metadata.detect_agencies(t) == plain, repr(t)
     assert found > 50
+
+
+_NAME_SETS = [  # never none: the callers have a name at least
+    ["AP"],
+    ["A", "AP", "APX", "AP News", "Agence France-Presse", "AFP", "ANSA"],
+    ["MPA", "Meridian Press Agency", "M", "Mer"],
+    ["-X", "X-", "(AP)", ".", "a.b", "?", "[x]", "\\d"],
+    ["ſervice", "ſ", "\u212aCNA", "KCNA", "ıs", "İs", "ﬁle", "file"],
+    ["Korean Central News Agency", "Korean Central TV", "KCNA", "KCTV", "Kyodo", "Kyodo News", "KYODO"],
+]
+
+
+def _name_texts(names: list[str]) -> list[str]:
+    rng = random.Random(len(names))
+    glue = [" ", "", "-", "\n", "x", "1", "_", ".", "(", ")", "\u00a0", "ſ", ","]
+    words = [*names, "word", "A", "K", *_PIECES[:20]]
+    return [
+        "".join(rng.choice(words) + rng.choice(glue) for _ in range(rng.randint(0, 30))) for _ in range(300)
+    ] + _texts()
+
+
+@pytest.mark.parametrize("names", [*_NAME_SETS, list(agencies_module._table_regex()[1])])
+def test_edged_finds_what_the_plain_alternation_finds(names: list[str]) -> None:
+    fast = agencies_module._edged(names)
+    plain = re.compile(rf"(?<![\w-])(?:{agencies_module._alternation(names)})(?![\w-])")
+    matched = 0
+    for t in _name_texts(names):
+        got = [(m.span(), m.group()) for m in fast.finditer(t)]
+        assert got == [(m.span(), m.group()) for m in plain.finditer(t)], repr(t)
+        matched += len(got)
+    assert matched

@@ -151,11 +151,19 @@ def _edged(names: Iterable[str]) -> re.Pattern[str]:
 
     Each name's look-behind stands after its first character (``K(?<![\\w-]K)CNA``: the character before the K is
     no letter, digit or hyphen): a pattern opening with a look-behind is tried at every character of the text, one
-    opening with characters only where they stand (re scans for them), 2-3 times faster over an article."""
+    opening with characters only where they stand (re scans for them), 2-3 times faster over an article.
+
+    The names are grouped by their first character, each group once (``K(?<![\\w-]K)(?:orean Central News
+    Agency|CNA|...)``), their order kept: at a capital letter re tries the twenty-odd groups' first characters, not
+    every name's (twice as fast over an article). A match opens with its name's first character, so only that
+    group's names can match where it starts, in the order the plain alternation tries them."""
     ordered = sorted(set(names), key=lambda n: (-len(n), n))
     if "" in ordered:  # an empty name matches between two non-words: no first character to look behind
         return re.compile(rf"{_EDGE_L}(?:{_alternation(ordered)}){_EDGE_R}")
-    alts = (f"{re.escape(n[0])}(?<![\\w-]{re.escape(n[0])}){re.escape(n[1:])}" for n in ordered)
+    groups: dict[str, list[str]] = {}
+    for n in ordered:
+        groups.setdefault(n[0], []).append(re.escape(n[1:]))
+    alts = (f"{re.escape(c)}(?<![\\w-]{re.escape(c)})(?:{'|'.join(rests)})" for c, rests in groups.items())
     return re.compile(f"(?:{'|'.join(alts)}){_EDGE_R}")
 
 
