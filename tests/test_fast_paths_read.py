@@ -345,3 +345,37 @@ def test_edged_finds_what_the_plain_alternation_finds(names: list[str]) -> None:
         assert got == [(m.span(), m.group()) for m in plain.finditer(t)], repr(t)
         matched += len(got)
     assert matched
+
+
+def _head_texts() -> list[str]:
+    rng = random.Random(7)
+    heads = ["News", "Press", "Telegraph", "Telegraphic", "news", "NEWS", "Newswire", "Wire", "Secret", "ſ"]
+    nouns = ["Agency", "Service", "agency", "AGENCY", "Agencies", "Services"]
+    spaces = [" ", "  ", "", "\n", "\n\n", "\u00a0", "\u2009", "\t", "-", "_", "\u3000"]
+    out = []
+    for _ in range(600):
+        parts = [rng.choice(heads + _PIECES[:30]) + rng.choice(spaces) + rng.choice(nouns) for _ in range(3)]
+        out.append(" ".join(rng.choice([p, "Meridian " + p + " (MPA)", "(" + p]) for p in parts))
+    return out + _texts()
+
+
+def test_agency_head_in_is_a_search_for_the_head() -> None:
+    head = re.compile(agencies_module._AGENCY_HEAD)
+    answers = set()
+    for t in _head_texts():
+        plain = head.search(t) is not None
+        answers.add(plain)
+        assert agencies_module._agency_head_in(t) == plain, repr(t)
+    assert answers == {True, False}
+
+
+def test_named_patterns_find_nothing_without_a_head() -> None:
+    found = 0
+    for t in _head_texts():
+        named = list(agencies_module._NAMED.finditer(t))
+        with_code = list(agencies_module._NAMED_WITH_CODE.finditer(t))
+        found += len(named) + len(with_code)
+        if not agencies_module._agency_head_in(t):
+            assert not named, repr(t)
+            assert not with_code or "Wire" in t or "Newswire" in t, repr(t)
+    assert found
