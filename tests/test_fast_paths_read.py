@@ -185,7 +185,33 @@ def test_chrome_anywhere_word_scan_is_the_word_tests() -> None:
     for t in _texts():
         low = text_module.ascii_folded(t)
         plain = any(w in low for w in clean._CHROME_ANYWHERE_WORDS)
-        assert (clean._CHROME_ANYWHERE_WORD.search(low) is not None) == plain, repr(t)
+        assert clean._chrome_anywhere_word_in(low) == plain, repr(t)
+
+
+def _stamp_texts() -> list[str]:
+    rng = random.Random(13)
+    stamps = [
+        "Sep 14, 2023",
+        "14 September 2023",
+        "14.09.2023",
+        "Thursday, Sep 14, 2023 10:30",
+        "Sep 14, 2023 10:30 AM",
+    ]
+    stamps += ["Sep 14, 2023 10:30 a.m.", "Sep 14, 2023 10:30 pm KST", "sept. 4, 2023 9.15 P.M.", "2023-09-14", "1/2/3"]
+    stamps += ["14.09.\u0663\u0660\u0662\u0663", "Sep 14, 2023 10:30 \u017fT", "Sep 14, 2023 10:30 \u212aST"]
+    ends = ["", " ", "\u00a0", "\u2009 ", ".", "..", ",", ")", " .", "!", "m", "M.", "\u3000"]
+    return [s + e for s in stamps for e in ends] + [rng.choice(stamps) + " " + t for t in _texts()[:200]] + _texts()
+
+
+def test_stamp_possible_wherever_the_stamp_matches() -> None:
+    matched = skipped = 0
+    for t in _stamp_texts():
+        stamp = clean._STAMP.match(t.strip()) is not None
+        matched += stamp
+        if not clean._stamp_possible(t.strip()):
+            skipped += 1
+            assert not stamp, repr(t)
+    assert matched > 20 and skipped > 50
 
 
 def _bodies() -> list[tuple[str, str]]:
