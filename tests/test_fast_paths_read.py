@@ -158,18 +158,30 @@ def _texts() -> list[str]:
 
 
 def test_normalise_is_the_plain_normalisation() -> None:
-    for t in _texts():
+    for t in _spaced_texts():
         plain = " ".join(unicodedata.normalize("NFKC", t).translate(text_module._PUNCT).lower().split())
         assert text_module.normalise(t) == plain, repr(t)
 
 
+def _spaced_texts() -> list[str]:
+    rng = random.Random(17)
+    gaps = [" ", "\n\n", "\n", "\n\n\n", " \n\n", "\n\n ", "  ", "\t", "\u00a0", "\x1c", "\r\n\r\n"]
+    made = [
+        rng.choice(gaps).join(rng.choice(["a", "b.", "Kim", "ſ", ""]) for _ in range(rng.randint(0, 6)))
+        for _ in range(500)
+    ]
+    return made + _texts()
+
+
 def test_single_spaced_only_where_splitting_and_joining_changes_nothing() -> None:
     seen = {True: 0, False: 0}
-    for t in _texts():
+    for t in _spaced_texts():
         fast = text_module._single_spaced(t)
         seen[fast] += 1
         if fast:
             assert " ".join(t.split()) == t, repr(t)
+        if text_module._single_spaced(t.replace("\n\n", " ")):
+            assert " ".join(t.split()) == t.replace("\n\n", " "), repr(t)
     assert seen[True] and seen[False]
 
 

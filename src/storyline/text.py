@@ -108,13 +108,20 @@ def normalise(text: str) -> str:
     # third of its time
     # every character _PUNCT maps is outside ASCII: an ASCII text is its own translation
     text = (text if text.isascii() else text.translate(_PUNCT)).lower()
-    return text if _single_spaced(text) else " ".join(text.split())
+    if _single_spaced(text):
+        return text
+    # a cleaned article: its paragraphs single-spaced, one blank line between them
+    paragraphs = text.replace("\n\n", " ")
+    return paragraphs if _single_spaced(paragraphs) else " ".join(text.split())
 
 
 def _single_spaced(text: str) -> bool:
     """Whether ``" ".join(text.split())`` is ``text`` itself, told without splitting (a JSON record, one line, is
     the longest text hashed): in printable ASCII the only whitespace is the space, so a text without two spaces in
-    a row, nor one at either end, is its words joined by one space."""
+    a row, nor one at either end, is its words joined by one space.
+
+    So is ``" ".join(t.split())`` for a ``t`` whose ``t.replace("\\n\\n", " ")`` is single-spaced: each run of
+    whitespace in ``t`` is one space or one blank line (a longer run would leave a line break or two spaces)."""
     return text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
