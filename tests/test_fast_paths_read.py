@@ -417,3 +417,21 @@ def test_named_patterns_find_nothing_without_a_head() -> None:
             assert not named, repr(t)
             assert not with_code or "Wire" in t or "Newswire" in t, repr(t)
     assert found
+
+
+def test_caption_start_possible_wherever_the_pattern_matches() -> None:
+    openers = ["this", "the", "a", "an", "in this", "in a", "undated", "handout", "file", "combination", "composite"]
+    openers += ["aerial", "satellite", "pool", "screen", "video", "official", "photo", "photograph", "pictures"]
+    openers += ["images", "screengrab", "screenshot", "still", "image", "credit", "pic", "FILE", "ſcreen", "\u212a"]
+    rest = [" photo taken by", " handout photo shows", " photo released", ": AFP", " - x", " shows", " courtesy", ""]
+    lines = [o + r for o in openers for r in rest] + [o.upper() + r for o in openers for r in rest]
+    lines += [o.capitalize() + r for o in openers for r in rest] + [p for p, _ in _bodies()]
+    matched = skipped = 0
+    for line in lines:
+        line = line.strip()
+        hit = clean._CAPTION_START.search(line) is not None
+        matched += hit
+        if not clean._caption_start_possible(line):
+            skipped += 1
+            assert not hit, repr(line)
+    assert matched > 50 and skipped > 50

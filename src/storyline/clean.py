@@ -370,7 +370,7 @@ def _is_place(place: str) -> bool:
 def is_caption(line: str) -> bool:
     """True if ``line`` is a photo caption or a photo credit."""
     line = line.strip()
-    if _CAPTION_START.search(line):
+    if _caption_start_possible(line) and _CAPTION_START.search(line):
         return True
     # Unanchored searches are slow on long lines; an ASCII line without the words or brackets they need cannot
     # match (non-ASCII lines always run them: case-insensitive matching folds some non-ASCII letters).
@@ -380,6 +380,18 @@ def is_caption(line: str) -> bool:
     if end_possible and _CAPTION_END.search(line):
         return True
     return _via_credit(line)
+
+
+# The letters a match of _CAPTION_START may open with ("the", "a", "in", "undated", "handout", "file", "credit",
+# "screen", "photo", "video", "official", ...), lower-cased.
+_CAPTION_INITIALS = frozenset("taiuhfcspvo")
+
+
+def _caption_start_possible(line: str) -> bool:
+    """Whether ``_CAPTION_START`` may match ``line``: an ASCII line must open with one of ``_CAPTION_INITIALS``
+    in either case (outside ASCII, case-blind matching folds other letters: "ſ" is an "s"). The pattern is tried
+    on every paragraph, and takes a while to fail on one opening with "The"; half of them open otherwise."""
+    return not line.isascii() or line[:1].lower() in _CAPTION_INITIALS or not line
 
 
 def _caption_searches(line: str) -> tuple[bool, bool]:
