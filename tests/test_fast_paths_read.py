@@ -280,6 +280,8 @@ def test_boilerplate_kind_with_the_word_count_is_the_plain_kind(title: str | Non
             plain = _plain_kind(line, title)
             kinds.add(plain)
             assert clean._boilerplate_kind(line, title, len(line.split())) == plain, repr(line)
+            if not clean.is_dateline_line(line):
+                assert clean._boilerplate_kind(line, title, len(line.split()), dateline_checked=True) == plain
             assert clean._boilerplate_kind(line, title) == plain, repr(line)
     assert {None, "chrome", "caption", "label"} <= kinds
     if title == "Kim met Putin":

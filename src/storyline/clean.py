@@ -613,7 +613,9 @@ def split_credits(
         words = len(body.split())
         if _credit_paragraph(para, body, words):
             lines.append(_Line(body, "credit"))
-        elif (kind := _boilerplate_kind(body, title, words)) is not None and kind in rules:
+        elif (
+            kind := _boilerplate_kind(body, title, words, dateline_checked=body is para)
+        ) is not None and kind in rules:
             lines.append(_Line(body, "label" if kind == "label" else "drop"))
         else:
             kind = "body" if _ends_terminal(body) else "other"
@@ -656,16 +658,19 @@ def _credit_paragraph(para: str, body: str, words: int) -> bool:
     return is_credit(para) or (body is not para and is_credit(body))
 
 
-def _boilerplate_kind(line: str, title: str | None, words: int | None = None) -> str | None:
+def _boilerplate_kind(
+    line: str, title: str | None, words: int | None = None, *, dateline_checked: bool = False
+) -> str | None:
     """Which rule group makes ``line`` boilerplate (as ``is_boilerplate`` decides), or ``None``.
 
     ``words``, when given, is ``len(line.split())`` of a ``line`` that is its own ``_normalise_line`` (a paragraph
     of ``_paragraphs``, or its end after a bullet): split_credits counted them, and the checks below need the count
-    (a long paragraph is no chrome unless it is a chrome label, ``_chrome_long``)."""
-    text = _normalise_line(line)
+    (a long paragraph is no chrome unless it is a chrome label, ``_chrome_long``); so ``line`` is not normalised
+    again. ``dateline_checked``: ``is_dateline_line(line)`` is known to be False (split_credits asked it)."""
+    text = line if words is not None else _normalise_line(line)
     if not text:
         return "chrome"
-    if is_dateline_line(text):
+    if not dateline_checked and is_dateline_line(text):
         return None
     if title and _same_text(text, title):
         return "title"
