@@ -885,3 +885,33 @@ def test_masked_stretches_equal_the_character_assignment() -> None:
         for o, c in marks:
             chars[o + 1 : c] = MASK * max(0, c - o - 1)
         assert _masked(text, marks) == "".join(chars), (text, marks)
+
+
+def test_segments_typed_once_per_spelling_equal_the_typing_in_place() -> None:
+    # rule_spans types a segment from its run's memo (what its own characters say) and asks in place only whether
+    # a lower-case title follows it: the spans equal those of the plain path, which cuts and types in the text
+    names = ["Kim Jong-un", "Paul R. Pillar", "Bank of England", "Russian Pacific Fleet", "North Korean Kim Yo Jong"]
+    names += ["Ed Rendell", "Pennsylvania", "Xi Jinping", "Russian Far East", "World War II", "Ministry of Defence"]
+    names += ["Élysée Palace", "ĆČ Đorđe", "NATO", "KCNA", "Henry VIII", "Mr Kim", "President Putin", "U.S. Navy"]
+    names += ["Kim's", "Mays'", "Ortega", "Lina Ortega", "Sea of Japan", "Dutch Mark Rutte", "Chinese Xi", "May"]
+    names += ["Straße Berlin", "ſam Smith", "Iıan Oak", "\u212aelvin Ray", "ﬁnn Lake", "Ann\u00a0Lee", "Abc\u00a0Def"]
+    after = ["governor", "senator", "spokesman", "said", "says", "of", "the", "and", "aide", "governors", "leader5"]
+    extra = [". ", ", ", "; ", "\n", " in ", " city of ", " the ", "“", "(", " - ", "", "\u00a0"]
+    rng = random.Random(101)
+    texts = ["", " ", "\u00a0", "Kim", "Ed Rendell governor", "Ed Rendell", "Russian Pacific Fleet said"]
+    for _ in range(1500):
+        parts = []
+        for _ in range(rng.randint(1, 25)):
+            parts.append(rng.choice(names) + rng.choice([" ", " ", "\u00a0", ""]) + rng.choice([*after, *extra]))
+            parts.append(rng.choice(extra))
+        texts.append("".join(parts))
+    rules._cut_run.cache_clear()
+    typed = 0
+    for text in texts:
+        got = rules.rule_spans(text)
+        assert got == rules.rule_spans(text, plain=True), text
+        typed += len(got)
+    assert typed > 10000 and rules._cut_run.cache_info().hits > 1000
+    # the same run with and without a lower-case title after it: typed in place each time
+    for text in ["Ed Rendell governor. Ed Rendell said.", "Ed Rendell said. Ed Rendell governor."]:
+        assert rules.rule_spans(text) == rules.rule_spans(text, plain=True), text

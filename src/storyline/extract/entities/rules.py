@@ -128,33 +128,56 @@ def is_date_word(s: str) -> bool:
 
 
 class _Seg:
-    """A candidate name: token offsets plus what the rules learned about it."""
+    """A candidate name: token offsets plus what the rules learned about it.
 
-    __slots__ = ("initial", "person_cue", "toks", "typ")
+    ``known``, when set, is what the segment's own characters say of it (``_Known``, read once per spelling of
+    its run); None: read them again (``_type_segment``)."""
 
-    def __init__(self, toks: list[tuple[int, int]], typ: str | None, person_cue: bool, initial: bool) -> None:
+    __slots__ = ("initial", "known", "person_cue", "toks", "typ")
+
+    def __init__(
+        self,
+        toks: list[tuple[int, int]],
+        typ: str | None,
+        person_cue: bool,
+        initial: bool,
+        known: _Known | None = None,
+    ) -> None:
         self.toks = toks
         self.typ = typ
         self.person_cue = person_cue
         self.initial = initial
+        self.known = known
 
 
-def rule_spans(text: str) -> list[tuple[int, int, str]]:
+def rule_spans(text: str, *, plain: bool = False) -> list[tuple[int, int, str]]:
+    """Typed spans of the capitalised runs of ``text``. ``plain``: each run cut and each segment typed in the text
+    itself, not through the memo of runs already seen (the same result, slower; tests/test_fast_paths.py)."""
     segs: list[_Seg] = []
     for start, end in _runs(text):
-        segs.extend(_split_run(text, start, end))
+        if plain:
+            segs.extend(_cut_tokens(text, start, end, sentence_initial(text, start), _title_before(text, start)))
+        else:
+            segs.extend(_split_run(text, start, end))
     gaz = gazetteer_types()
     # first pass: type what the segment itself says
     typed_segs: list[_Seg] = []
     for seg in segs:
-        seg.typ = _type_segment(text, seg, gaz)
+        known = seg.known
+        if known is None:
+            seg.typ = _type_segment(text, seg, gaz)
+        else:
+            seg.typ = _title_checked(known.typ, text, seg.toks[-1][1])
         if seg.typ == "PERSON" and not seg.person_cue and len(seg.toks) > 1:
             # "Russian Pacific (fleet)": a nationality opening an unknown name is not a first name
-            cut = _norp_prefix(text, seg.toks)
+            cut = _norp_prefix(text, seg.toks) if known is None else known.norp
             if cut:
                 head = _Seg(seg.toks[:cut], "NORP", False, seg.initial)
                 rest = _Seg(seg.toks[cut:], None, False, False)
-                rest.typ = _type_segment(text, rest, gaz)
+                if known is None:
+                    rest.typ = _type_segment(text, rest, gaz)
+                else:
+                    rest.typ = _title_checked(known.rest, text, rest.toks[-1][1])
                 typed_segs += [head, rest]
                 continue
         typed_segs.append(seg)
@@ -200,9 +223,23 @@ def _runs(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _RUN.finditer(text)]
 
 
-# A run's cut: per segment, its tokens (offsets in the run), whether a title cues a person and whether it opens
-# a sentence.
-_Cut = tuple[tuple[tuple[tuple[int, int], ...], bool, bool], ...]
+class _Known:
+    """What a segment's own characters say of it, the same wherever its run stands: its type as
+    ``_segment_type`` reads it, how many of its tokens spell a nationality (``_norp_prefix``; 0 when the
+    type cannot be PERSON or a title cues it, as ``rule_spans`` then never asks), and the type of the tokens
+    after those (``_segment_type`` with no title cue; None when there are none)."""
+
+    __slots__ = ("norp", "rest", "typ")
+
+    def __init__(self, typ: str | None, norp: int, rest: str | None) -> None:
+        self.typ = typ
+        self.norp = norp
+        self.rest = rest
+
+
+# A run's cut: per segment, its tokens (offsets in the run), whether a title cues a person, whether it opens
+# a sentence and what its characters say of it.
+_Cut = tuple[tuple[tuple[tuple[int, int], ...], bool, bool, _Known], ...]
 
 
 def _split_run(text: str, start: int, end: int) -> list[_Seg]:
@@ -215,7 +252,9 @@ def _split_run(text: str, start: int, end: int) -> list[_Seg]:
     if _lone_skipped(whole):
         return []  # a third of all runs ("The", "He", "Monday"), without the run's context checks
     cut = _cut_run(whole, sentence_initial(text, start), _title_before(text, start))
-    return [_Seg([(s + start, e + start) for s, e in toks], None, cue, initial) for toks, cue, initial in cut]
+    return [
+        _Seg([(s + start, e + start) for s, e in toks], None, cue, initial, known) for toks, cue, initial, known in cut
+    ]
 
 
 @lru_cache(maxsize=1 << 12)
@@ -231,9 +270,22 @@ def _lone_skipped(whole: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _cut_run(whole: str, initial: bool, person_cue: bool) -> _Cut:
-    """``_cut_tokens`` of a run read as a text of its own (offsets in the run), kept for the next run like it."""
+    """``_cut_tokens`` of a run read as a text of its own (offsets in the run), kept for the next run like it, with
+    what each segment's characters say of it (``_known``): the typing reads nothing of the text outside the
+    segment but whether a lower-case title follows it (``_title_checked``, asked in place)."""
     segs = _cut_tokens(whole, 0, len(whole), initial, person_cue)
-    return tuple((tuple(seg.toks), seg.person_cue, seg.initial) for seg in segs)
+    return tuple((tuple(seg.toks), seg.person_cue, seg.initial, _known(whole, seg)) for seg in segs)
+
+
+def _known(text: str, seg: _Seg) -> _Known:
+    """What ``rule_spans``' first pass reads of ``seg`` in ``text`` besides what follows it."""
+    gaz = gazetteer_types()
+    typ = _segment_type(text, seg, gaz)
+    if typ not in ("PERSON", _PERSON_UNLESS_TITLE_AFTER) or seg.person_cue or len(seg.toks) < 2:
+        return _Known(typ, 0, None)
+    cut = _norp_prefix(text, seg.toks)
+    rest = _segment_type(text, _Seg(seg.toks[cut:], None, False, False), gaz) if cut else None
+    return _Known(typ, cut, rest)
 
 
 def _cut_tokens(text: str, start: int, end: int, initial: bool, person_cue: bool) -> list[_Seg]:
@@ -385,7 +437,29 @@ def is_loc_name(key: str) -> bool:
 
 
 def _type_segment(text: str, seg: _Seg, gaz: dict[str, str]) -> str | None:
-    s, e = seg.toks[0][0], seg.toks[-1][1]
+    """The type ``seg``'s words give it in ``text`` (None: decided by the rest of the article)."""
+    return _title_checked(_segment_type(text, seg, gaz), text, seg.toks[-1][1])
+
+
+# What ``_segment_type`` gives a name of two to four capitalised words: a person, unless a lower-case title
+# follows it in the text (``_title_checked``).
+_PERSON_UNLESS_TITLE_AFTER = "PERSON unless a title follows"
+
+
+def _title_checked(typ: str | None, text: str, end: int) -> str | None:
+    """``typ``, with ``_PERSON_UNLESS_TITLE_AFTER`` decided by what follows ``end`` in ``text``."""
+    if typ != _PERSON_UNLESS_TITLE_AFTER:
+        return typ
+    if _LOWER_TITLE_AFTER.match(text, end):
+        return None  # "Pennsylvania governor Ed Rendell": a place or party before a title
+    return "PERSON"  # "Xi Jinping", "Kim Jong Un", "Paul R. Pillar": unknown two-to-four-word names
+
+
+def _segment_type(text: str, seg: _Seg, gaz: dict[str, str]) -> str | None:
+    """``_type_segment`` reading only the segment's characters: ``_PERSON_UNLESS_TITLE_AFTER`` where it reads
+    what follows the segment."""
+    s = seg.toks[0][0]
+    e = seg.toks[-1][1]
     key = name_key(text[s:e])
     if key in gaz:
         return gaz[key]
@@ -418,9 +492,7 @@ def _type_segment(text: str, seg: _Seg, gaz: dict[str, str]) -> str | None:
     if len(raw) <= 4 and all(
         w[0].isupper() and (not w.isupper() or (0 < i < len(raw) - 1 and _is_initial(w))) for i, w in enumerate(raw)
     ):
-        if _LOWER_TITLE_AFTER.match(text, e):
-            return None  # "Pennsylvania governor Ed Rendell": a place or party before a title
-        return "PERSON"  # "Xi Jinping", "Kim Jong Un", "Paul R. Pillar": unknown two-to-four-word names
+        return _PERSON_UNLESS_TITLE_AFTER
     return "ORG"
 
 
