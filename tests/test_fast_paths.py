@@ -915,3 +915,49 @@ def test_segments_typed_once_per_spelling_equal_the_typing_in_place() -> None:
     # the same run with and without a lower-case title after it: typed in place each time
     for text in ["Ed Rendell governor. Ed Rendell said.", "Ed Rendell said. Ed Rendell governor."]:
         assert rules.rule_spans(text) == rules.rule_spans(text, plain=True), text
+
+
+def test_quote_patterns_compiled_once_match_as_the_module_functions() -> None:
+    # the attribution helpers call their small patterns compiled once; each finds what re's module-level function
+    # found with the source and flags the helper passed it before, on text made of the words and marks they read
+    from storyline.extract.quotes import clauses, speakers
+
+    before = [
+        (clauses._DET_OPENING, r"^(?:(?:the|a|an|The|A|An)\s+)", 0),
+        (clauses._POSSESSIVE_END, r"['’]s$", 0),
+        (clauses._COMMA_OR_AND_END, r"(?:,|\band)\s*$", 0),
+        (clauses._NEXT_WORD, r"\s+(\w+)", 0),
+        (clauses._LAST_WORD, r"(\w+)\s+$", 0),
+        (clauses._SO_BEFORE, r"\bso[- ]\s*$", 0),
+        (clauses._TO_BEFORE, r"\bto\s+$", 0),
+        (clauses._BARE_NOT_SPEECH_AFTER, r"\s+(?:tank|tanks|about|of|back|so|twice|again)\b", 0),
+        (clauses._CONNECTIVE_OPENING, r"(?:(?:and|or|of|but|so|yet)(?:\s+|$))+", re.IGNORECASE),
+        (clauses._MODIFIER_WORDS, r"((?:[a-z][a-z-]*\s+){1,2})$", 0),
+        (clauses._APPOSITIVE_HEAD, r"\s*([^,;:()\x00]{2,80}?),\s*(?:[^,;:\x00]{1,120},\s*){1,3}$", 0),
+        (clauses._CONNECTIVE_ENDING, r"(?:\s+(?:and|or|of|the|a|an))+$", 0),
+        (context_module._A_WORD_CHAR, r"\w", 0),
+        (context_module._DESCRIBED_AS, r"\s+(?:\w+\s+)?as\b", 0),
+        (context_module._WORD_NEXT, r"\s*\w", 0),
+        (context_module._QUOTED_SOURCE, r"\s+(.{1,80}?)\s+as\s+(?:saying|telling\s+\S+)\b", 0),
+        (context_module._COMMA_SPACED, r"\s*,\s*", 0),
+        (speakers._AND_OR_COMMA, r"\band\b|,", 0),
+        (speakers._COLON_END, r"[;:]\s*$", 0),
+        (speakers._CLAUSE_MARK, r"[,;:]", 0),
+        (speakers._PRONOUN_OPENING, r"\s*(?:[A-Z][a-z]+,\s+)?(He|She)\b", 0),
+        (speakers._ANY_PRONOUN_OPENING, r"\s*(?:[A-Z][a-z]+,\s+)?(he|she|He|She)\b", 0),
+    ]
+    rng = random.Random(103)
+    pool = ["the", "The", "a", "An", "and", "AND", "or", "of", "so-", "so ", "to", "tank", "as", "saying", "He", "she"]
+    pool += ["Kim", "Kim's", "Kim’s", "said", "quoted", "telling", ",", ";", ":", " ", "  ", "\n", "\u00a0", "\x00"]
+    pool += ["ſo", "ı", "\u212a", "ﬁ", "é", "-", "", "SO", "İt", "x1", "Ann,", "Kim, "]
+    found = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pool) + rng.choice(["", " ", ", "]) for _ in range(rng.randint(0, 16)))
+        for pattern, source, flags in before:
+            for fn in ("match", "search"):
+                got = getattr(pattern, fn)(text)
+                plain = getattr(re, fn)(source, text, flags)
+                assert (got and got.regs) == (plain and plain.regs), (source, text)
+                found += got is not None
+            assert pattern.sub("", text) == re.sub(source, "", text, flags=flags)
+    assert found > 20000

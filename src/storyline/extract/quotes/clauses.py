@@ -27,6 +27,20 @@ from storyline.extract.quotes.marks import DOUBLE, MASK, SINGLE
 # ("the official Korean Central News Agency (KCNA)" is six).
 _MAX_NP_WORDS = 8
 
+# The small patterns of the helpers below, compiled once (``re.match(pattern, ...)`` looks each up in re's cache
+# on every call).
+_DET_OPENING = re.compile(r"^(?:(?:the|a|an|The|A|An)\s+)")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_COMMA_OR_AND_END = re.compile(r"(?:,|\band)\s*$")
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+_LAST_WORD = re.compile(r"(\w+)\s+$")
+_SO_BEFORE = re.compile(r"\bso[- ]\s*$")
+_TO_BEFORE = re.compile(r"\bto\s+$")
+_BARE_NOT_SPEECH_AFTER = re.compile(r"\s+(?:tank|tanks|about|of|back|so|twice|again)\b")
+_CONNECTIVE_OPENING = re.compile(r"(?:(?:and|or|of|but|so|yet)(?:\s+|$))+", re.IGNORECASE)
+_APPOSITIVE_HEAD = re.compile(r"\s*([^,;:()\x00]{2,80}?),\s*(?:[^,;:\x00]{1,120},\s*){1,3}$")
+_CONNECTIVE_ENDING = re.compile(r"(?:\s+(?:and|or|of|the|a|an))+$")
+
 
 @dataclass(frozen=True, slots=True)
 class Att:
@@ -105,16 +119,16 @@ def unique(names: tuple[str | None, ...], speaker: str | None) -> tuple[str, ...
 
 
 def strip_det(raw: str) -> str:
-    return re.sub(r"^(?:(?:the|a|an|The|A|An)\s+)", "", raw.strip(" ,")).strip()
+    return _DET_OPENING.sub("", raw.strip(" ,")).strip()
 
 
 def strip_possessive(name: str) -> str:
-    return re.sub(r"['’]s$", "", name)
+    return _POSSESSIVE_END.sub("", name)
 
 
 def shared_subject(masked: str, raw: list[Att], cs: int) -> tuple[str | None, bool] | None:
     """``He said A and said B``: a verb after "and" or a comma shares the earlier clause's speaker."""
-    if raw and raw[-1].speaker and re.search(r"(?:,|\band)\s*$", masked[max(0, cs - 8) : cs]):
+    if raw and raw[-1].speaker and _COMMA_OR_AND_END.search(masked[max(0, cs - 8) : cs]):
         return raw[-1].speaker, raw[-1].channel
     return None
 
@@ -205,10 +219,10 @@ def comma_before(masked: str, lo: int, pos: int) -> int | None:
 
 def noun_use(masked: str, rs: int, cs: int, ce: int) -> bool:
     """ "media reports said", "the claims": a cue word used as a noun."""
-    nxt = re.match(r"\s+(\w+)", masked[ce : ce + 30])
+    nxt = _NEXT_WORD.match(masked[ce : ce + 30])
     if nxt and nxt.group(1).lower() in CUE_WORDS:
         return True
-    prv = re.search(r"(\w+)\s+$", masked[max(rs, cs - 20) : cs])
+    prv = _LAST_WORD.search(masked[max(rs, cs - 20) : cs])
     # "271 pledged delegates", "3 reported cases": a participle after a number is an adjective, and
     # so is one right after a preposition ("a majority of pledged delegates", "with reported losses"):
     # a speech verb there would have no subject
@@ -278,16 +292,16 @@ def not_speech(masked: str, cue: str, cs: int, ce: int) -> bool:
         return True
     if cue in ("reported", "reports") and _REPORTED_FROM.match(masked, ce):
         return True
-    if cue == "called" and re.search(r"\bso[- ]\s*$", masked[max(0, cs - 4) : cs]):
+    if cue == "called" and _SO_BEFORE.search(masked[max(0, cs - 4) : cs]):
         return True  # the so-called “rebels”: the reporter's distance from a label, nobody's words
     if cue in ("continued", "continues"):
         return _CONTINUE_SPEECH.match(masked, ce) is None
     if cue in _MAINTAIN and _KEPT_OBJECT.match(masked, ce):
         return True
     if cue in _BARE:
-        if re.search(r"\bto\s+$", masked[max(0, cs - 4) : cs]):
+        if _TO_BEFORE.search(masked[max(0, cs - 4) : cs]):
             return True
-        return re.match(r"\s+(?:tank|tanks|about|of|back|so|twice|again)\b", masked[ce : ce + 8]) is not None
+        return _BARE_NOT_SPEECH_AFTER.match(masked[ce : ce + 8]) is not None
     return False
 
 
@@ -333,7 +347,7 @@ def np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     if start is None or end is None:
         return None
     # a phrase may not open with a connective or a possessive's owner-less tail
-    m = re.match(r"(?:(?:and|or|of|but|so|yet)(?:\s+|$))+", masked[start:end], re.IGNORECASE)
+    m = _CONNECTIVE_OPENING.match(masked[start:end])
     if m:
         start += m.end()
     if start >= end:
@@ -345,6 +359,7 @@ def np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
 # the speaker's head noun, when a comma, a determiner or the sentence start comes before them
 # (so "the turnout was highest officials said" stays a clause, not a speaker).
 _MODIFIERS = 2
+_MODIFIER_WORDS = re.compile(rf"((?:[a-z][a-z-]*\s+){{1,{_MODIFIERS}}})$")
 _MODIFIER_OPEN = re.compile(
     r"(?:^|[,;:(\u2014\u2013]|\b(?:the|a|an|some|many|most|several|other|two|three|four|five|Some|Many|Most|Several|Other|Two|Three|Four|Five|The|A|An))\s*$"
 )
@@ -354,7 +369,7 @@ def _noun_modifiers(masked: str, lo: int, hi: int, head: int | None) -> bool:
     """The lower-case words ending at ``hi`` modify a speaker noun starting at ``head``."""
     if head is None or masked[head : head + 1].isupper():
         return False
-    m = re.search(rf"((?:[a-z][a-z-]*\s+){{1,{_MODIFIERS}}})$", masked[max(lo, hi - 40) : head])
+    m = _MODIFIER_WORDS.search(masked[max(lo, hi - 40) : head])
     if m is None:
         return False
     words = m.group(1).split()
@@ -377,7 +392,7 @@ def appositive_subject(masked: str, rs: int, cs: int) -> tuple[int, int] | None:
     head = masked[rs:cs]
     # the appositive may hold commas of its own ("Lance Beebe, 49, a Navy veteran, said",
     # "Sen. Lindsey Graham, R-S.C., a presidential candidate, said"); three pieces at most
-    m = re.match(r"\s*([^,;:()\x00]{2,80}?),\s*(?:[^,;:\x00]{1,120},\s*){1,3}$", head)
+    m = _APPOSITIVE_HEAD.match(head)
     if not m:
         return None
     name = m.group(1).strip()
@@ -413,7 +428,7 @@ def np_after(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
             break
     if start is None or end is None:
         return None
-    m = re.search(r"(?:\s+(?:and|or|of|the|a|an))+$", masked[start:end])
+    m = _CONNECTIVE_ENDING.search(masked[start:end])
     if m:
         end = start + m.start()
     return start, end

@@ -71,6 +71,13 @@ _RESPONSE_ACTION = re.compile(
 # Fifteen words hold a two-word name and a title of up to a dozen words.
 _QUOTE_THEN_SPEAKER = re.compile(r"[,!?]([\"”’'])\s+(?P<np>[^\"“”‘’'\n]+?)\s+$")
 _APPOSITIVE_WORDS = 15
+# Small patterns of the methods below, compiled once (``re.match(pattern, ...)`` looks each up in re's cache on
+# every call).
+_A_WORD_CHAR = re.compile(r"\w")
+_DESCRIBED_AS = re.compile(r"\s+(?:\w+\s+)?as\b")
+_WORD_NEXT = re.compile(r"\s*\w")
+_QUOTED_SOURCE = re.compile(r"\s+(.{1,80}?)\s+as\s+(?:saying|telling\s+\S+)\b")
+_COMMA_SPACED = re.compile(r"\s*,\s*")
 # What such a clause has after its cue: an adjunct ("at the time", "in an interview after the
 # announcement", "on the same call", "when asked about …"), not reported words.
 _ADJUNCT_ONLY = re.compile(r"\s*(?:at|in|on|after|during|before|when|while|as|from|with)\b")
@@ -95,7 +102,7 @@ class Context(Speakers):
         """The sentence(s) a quote stands in, plus a stub attribution after it ("It said.")."""
         si, sj = self.sentence_index(o), self.sentence_index(c)
         rs, re_ = self.sentences[si][0], max(self.sentences[sj][1], c + 1)
-        if sj + 1 < len(self.sentences) and not re.search(r"\w", self.text[c + 1 : re_]):
+        if sj + 1 < len(self.sentences) and not _A_WORD_CHAR.search(self.text[c + 1 : re_]):
             ns, ne = self.sentences[sj + 1]
             stub = self.text[ns:ne]
             # a sentence cannot open in lower case, so `…." the ministry said.` continues the
@@ -148,7 +155,7 @@ class Context(Speakers):
                 and PASSIVE_BEFORE.search(masked, max(rs, cs - 25), cs)
             ):
                 continue
-            if cue == "described" and not re.match(r"\s+(?:\w+\s+)?as\b", masked[ce : ce + 20]):
+            if cue == "described" and not _DESCRIBED_AS.match(masked[ce : ce + 20]):
                 continue
             weak = m.group("weak") is not None
             if cue.endswith("ing") and _QUOTED_AS.search(masked, max(rs, cs - 60), cs):
@@ -195,7 +202,7 @@ class Context(Speakers):
             if (
                 inverted is not None
                 and masked[inverted[0] : inverted[1]].lower() in PRONOUNS
-                and re.match(r"\s*\w", masked[inverted[1] : inverted[1] + 3])
+                and _WORD_NEXT.match(masked[inverted[1] : inverted[1] + 3])
             ):
                 inverted = None  # "…, said it will": "it" opens the reported clause
             if inverted is not None and _FINITE_NEXT.match(masked, inverted[1]):
@@ -270,7 +277,7 @@ class Context(Speakers):
         p = att.end
         if att.kind == "forward":
             if att.cue == "quoted":
-                m = re.match(r"\s+(.{1,80}?)\s+as\s+(?:saying|telling\s+\S+)\b", masked[p:stop])
+                m = _QUOTED_SOURCE.match(masked[p:stop])
                 if m:
                     src = (p + m.start(1), p + m.end(1))
                     if att.speaker:
@@ -320,7 +327,7 @@ class Context(Speakers):
             earlier = [a.end for a in atts if a.end <= att.clause_start and a.kind in ("trailing", "according")]
             if earlier:
                 start = max(earlier)
-                m = re.match(r"\s*,\s*", masked[start:])
+                m = _COMMA_SPACED.match(masked[start:])
                 start += m.end() if m else 0
                 if _APPOSITIVE.fullmatch(masked, start, att.clause_start):
                     # `said Ivan Petrov, a spokesman for the ministry, according to TASS`: the words between

@@ -84,6 +84,14 @@ def _past_datelines(text: str, spans: list[tuple[int, int]]) -> tuple[list[tuple
     return out, credit
 
 
+# Small patterns of the methods below, compiled once (``re.match(pattern, ...)`` looks each up in re's cache on
+# every call).
+_AND_OR_COMMA = re.compile(r"\band\b|,")
+_COLON_END = re.compile(r"[;:]\s*$")
+_CLAUSE_MARK = re.compile(r"[,;:]")
+_PRONOUN_OPENING = re.compile(r"\s*(?:[A-Z][a-z]+,\s+)?(He|She)\b")
+_ANY_PRONOUN_OPENING = re.compile(r"\s*(?:[A-Z][a-z]+,\s+)?(he|she|He|She)\b")
+
 # Mentions that name a place, and the prepositions that put someone there ("an officer at the mine").
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _PREP_BEFORE = re.compile(r"\b(?:at|in|from|near|outside|inside)\s+$")
@@ -152,7 +160,7 @@ class Speakers:
             # "state news agency Prensa Nueva said": an outlet's name, not a person's
             return strip_possessive(persons[-1].text), True
         if persons:
-            if len(persons) > 1 and re.search(r"\band\b|,", raw):
+            if len(persons) > 1 and _AND_OR_COMMA.search(raw):
                 return strip_det(raw), False
             return self.expand(persons[-1]), False
         agency = agency_in(raw, self.local_agencies)
@@ -258,13 +266,13 @@ class Speakers:
         """The mention opens its sentence or clause, give or take a title ("Sen. Ted Cruz said")."""
         ss = self.sentences[self.sentence_index(m.start)][0] if self.sentences else 0
         before = self.text[max(ss, m.start - 60) : m.start]
-        if m.start - ss > 60 and not re.search(r"[;:]\s*$", before):
+        if m.start - ss > 60 and not _COLON_END.search(before):
             return False
         head = self.text[ss : m.start]
         words = WORD.findall(head)
         return (
             len(words) <= 4
-            and not re.search(r"[,;:]", head.strip())
+            and not _CLAUSE_MARK.search(head.strip())
             and not any(w.lower() in NP_STOP or w.lower() in CUE_WORDS for w in words)
         )
 
@@ -323,7 +331,7 @@ class Speakers:
 
     def subject(self, rs: int, cs: int) -> tuple[str | None, bool] | None:
         """The sentence's subject, for clauses that leave it out ("…, and told reporters")."""
-        pronoun = re.match(r"\s*(?:[A-Z][a-z]+,\s+)?(He|She)\b", self.masked[rs:cs])
+        pronoun = _PRONOUN_OPENING.match(self.masked[rs:cs])
         if pronoun:
             person = self.last_person(rs + pronoun.start(1), pronoun.group(1).lower())
             if person is not None:
@@ -349,7 +357,7 @@ class Speakers:
 
     def colon_speaker(self, rs: int, o: int) -> tuple[str | None, str | None, tuple[str, ...]] | None:
         """Speaker of a quote after a colon: a pronoun or the first name opening the sentence."""
-        m = re.match(r"\s*(?:[A-Z][a-z]+,\s+)?(he|she|He|She)\b", self.masked[rs:o])
+        m = _ANY_PRONOUN_OPENING.match(self.masked[rs:o])
         if m:
             person = self.last_person(rs + m.start(1), m.group(1).lower())
             return (person, ":", ()) if person else None
