@@ -34,7 +34,7 @@ from storyline.extract.dates.vocabulary import DATE_ANCHORS, MDY_AT, WEEKDAY, WE
 from storyline.extract.entities import find_mentions, rules
 from storyline.extract.quotes import context as context_module
 from storyline.extract.quotes.context import Context
-from storyline.extract.quotes.cues import CUE, CUE_ANCHORS, CUE_AT
+from storyline.extract.quotes.cues import CUE, CUE_ANCHORS, CUE_AT, NP_TOK
 from storyline.extract.quotes.find import find_quotes
 from storyline.extract.quotes.marks import DOUBLE, MASK, SINGLE, _pair_marks, find_quote_marks
 from storyline.extract.quotes.speakers import Speakers, _after_line_break
@@ -961,3 +961,31 @@ def test_quote_patterns_compiled_once_match_as_the_module_functions() -> None:
                 found += got is not None
             assert pattern.sub("", text) == re.sub(source, "", text, flags=flags)
     assert found > 20000
+
+
+def test_speaker_phrase_read_from_the_last_tokens_equals_the_walk_over_every_token() -> None:
+    # np_before tokenizes the last stretch before the cue first, from a space outside any parenthesis, and the
+    # whole sentence only when its walk reads past that stretch: the phrase found equals the walk over every token
+    from storyline.extract.quotes import clauses
+
+    rng = random.Random(107)
+    pool = ["the", "The", "Kim", "Jong-un", "state", "news", "agency", "KCNA", "said", "and", "or", "also", "on"]
+    pool += ["Tuesday", "he", "officials", "election", "flatly", "(KCNA)", "(the Korean Central News Agency)", "("]
+    pool += [")", "U.S.", "Mr.", ",", ";", ".", "“", "”", MASK * 30, MASK, "\u00a0", "ſam", "ı", "\u212a", "ﬁ", "é"]
+    pool += ["who", "that", "reports", "media", "Putin's", "Putin’s", "-", "&", "x" * 120, "(" + "y " * 40 + ")"]
+    near = 0
+    for _ in range(3000):
+        seps = [" ", " ", "  ", "", "\u00a0", "\n", "\t"]
+        masked = "".join(rng.choice(pool) + rng.choice(seps) for _ in range(rng.randint(0, 80)))
+        for _ in range(6):
+            lo = rng.randint(0, len(masked))
+            hi = rng.randint(lo, len(masked))
+            plain = clauses._np_before(masked, lo, list(NP_TOK.finditer(masked, lo, hi)), whole=True)
+            assert clauses.np_before(masked, lo, hi) == plain, (masked, lo, hi)
+            at = clauses._token_boundary(masked, lo, hi - clauses._NP_REACH, hi)
+            if at > lo:
+                tail = list(NP_TOK.finditer(masked, at, hi))
+                assert [t.regs for t in tail] == [t.regs for t in NP_TOK.finditer(masked, lo, hi) if t.start() >= at]
+                near += clauses._np_before(masked, lo, tail, whole=False) is not clauses._READ_ON
+    assert near > 2000  # phrases decided in the last stretch abound, so a wrong one fails above
+    assert clauses.np_before("", 0, 0) is None

@@ -305,9 +305,42 @@ def not_speech(masked: str, cue: str, cs: int, ce: int) -> bool:
     return False
 
 
+# np_before reads the tokens before a cue from the last one back and stops within a few words: it tokenizes the
+# last ``_NP_REACH`` characters first (from a token boundary), and the whole stretch only when the walk reads past
+# them. A token holds whitespace only when it is a parenthesis of at most ``_PAREN_TOKEN`` characters (``NP_TOK``).
+_NP_REACH = 40
+_PAREN_TOKEN = 62
+# what the walk gives when it read every token it was given without deciding: the tokens before them are needed
+_READ_ON = (-1, -1)
+
+
 def np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The speaker phrase ending right before a cue verb at ``hi``."""
-    toks = list(NP_TOK.finditer(masked, lo, hi))
+    near = _token_boundary(masked, lo, hi - _NP_REACH, hi)
+    if near > lo:
+        found = _np_before(masked, lo, list(NP_TOK.finditer(masked, near, hi)), whole=False)
+        if found is not _READ_ON:
+            return found
+    return _np_before(masked, lo, list(NP_TOK.finditer(masked, lo, hi)), whole=True)
+
+
+def _token_boundary(masked: str, lo: int, pos: int, hi: int) -> int:
+    """A position in ``(lo, hi]`` at or after ``pos`` where ``NP_TOK.finditer(masked, lo, hi)`` starts a token or
+    skips to one (so a scan from there gives the tokens of the scan from ``lo`` that lie past it), or ``lo``.
+
+    Right after a space outside any parenthesis token: a token holding the space would be a parenthesis opened
+    at most ``_PAREN_TOKEN`` characters before it, and a space begins no token (the scan steps over it)."""
+    if pos <= lo:
+        return lo
+    space = masked.find(" ", pos, hi)
+    if space < 0 or masked.find("(", max(lo, space - _PAREN_TOKEN), space) >= 0:
+        return lo
+    return space + 1
+
+
+def _np_before(masked: str, lo: int, toks: list[re.Match[str]], *, whole: bool) -> tuple[int, int] | None:
+    """np_before's walk back over ``toks``, the tokens of ``masked[lo:hi]`` (``whole``) or the last of them (else
+    ``_READ_ON`` when the walk reads them all without deciding)."""
     start: int | None = None
     end: int | None = None
     n = 0
@@ -344,6 +377,9 @@ def np_before(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
         n += 1
         if n >= _MAX_NP_WORDS:
             break
+    else:
+        if not whole:
+            return _READ_ON
     if start is None or end is None:
         return None
     # a phrase may not open with a connective or a possessive's owner-less tail
