@@ -989,3 +989,28 @@ def test_speaker_phrase_read_from_the_last_tokens_equals_the_walk_over_every_tok
                 near += clauses._np_before(masked, lo, tail, whole=False) is not clauses._READ_ON
     assert near > 2000  # phrases decided in the last stretch abound, so a wrong one fails above
     assert clauses.np_before("", 0, 0) is None
+
+
+def test_country_codes_remembered_per_name_equal_the_codes_read_in_the_tables() -> None:
+    # country_code remembers its answer per name (while the tables stay the same object): asked in any order, twice,
+    # and after the memo was started again, each answer equals the one read in the tables
+    from storyline.extract.entities import places
+
+    rng = random.Random(109)
+    names = ["Korea", "South Korea", "S. Korea", "Republic of Korea", "Korea, Republic of", "ROK", "D.P.R.K.", "rok"]
+    names += ["The Netherlands", "Netherlands", "the Gambia", "North Korea", "N. Korea", "Russian Federation", "US"]
+    names += ["U.S.", "USA", "Kim", "Pyongyang", "", " ", "Türkiye", "Turkiye", "Côte d'Ivoire", "ſweden", "Sweden"]
+    names += ["\u212aenya", "Kenya", "İran", "Iran", "ıran", "ﬁji", "Fiji", "New\u00a0Zealand", "New Zealand", "UAE"]
+    tables = places._tables()
+    coded = 0
+    for _ in range(3):
+        places._CODE_MEMO.clear()
+        for name in rng.sample(names, len(names)) * 2:
+            expected = places._country_code(name, tables)
+            assert places.country_code(name) == expected, name
+            coded += expected is not None
+    assert coded > 60
+    places._CODE_MEMO_TABLES[:] = []  # another tables object: the memo is started again
+    places._CODE_MEMO["Kim"] = "XX"
+    assert places.country_code("Kim") is None
+    assert places._CODE_MEMO_TABLES[0] is tables

@@ -108,14 +108,39 @@ def _build_country_names_table() -> dict[str, str]:
     return {k: next(iter(v)) for k, v in names.items() if len(v) == 1 and k not in _AMBIGUOUS}
 
 
+# country_code's answers to the names asked so far, and the tables they were read from: each place span of each
+# article asks (a few times), and an answer costs a name key and up to three table lookups
+_CODE_MEMO: dict[str, str | None] = {}
+_CODE_MEMO_TABLES: list[_Tables] = []
+_CODE_MEMO_MAX = 1 << 16
+
+
 def country_code(name: str) -> str | None:
     """The ISO alpha-2 code of the country ``name`` spells, or None.
 
     Short, official and ISO names ("Republic of Korea", "Korea, Republic of"), "S. Korea", and the acronyms of
-    ``_ACRONYMS`` when written in capitals ("ROK", "D.P.R.K.").
+    ``_ACRONYMS`` when written in capitals ("ROK", "D.P.R.K."). Remembered per name while the tables stay the same
+    (``_country_code`` reads nothing else).
     """
+    tables = _tables()
+    if not _CODE_MEMO_TABLES or _CODE_MEMO_TABLES[0] is not tables:
+        _CODE_MEMO.clear()
+        _CODE_MEMO_TABLES[:] = [tables]
+    code = _CODE_MEMO.get(name, _UNKNOWN)
+    if code is _UNKNOWN:
+        if len(_CODE_MEMO) >= _CODE_MEMO_MAX:
+            _CODE_MEMO.clear()
+        code = _CODE_MEMO[name] = _country_code(name, tables)
+    return code
+
+
+_UNKNOWN = "not asked yet"
+
+
+def _country_code(name: str, tables: _Tables) -> str | None:
+    """``country_code`` read in ``tables``."""
     key = _strip_the(name_key(_inverted(name)))
-    names = _tables().country_names_table
+    names = tables.country_names_table
     code = names.get(key)
     if code is None:
         words = key.split()
