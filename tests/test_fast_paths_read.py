@@ -191,6 +191,9 @@ def test_caption_searches_run_wherever_the_word_tests_ran() -> None:
         anywhere = low is None or any(w in low for w in clean._CAPTION_WORDS)
         end = low is None or "(" in low or "[" in low or any(w in low for w in clean._CAPTION_END_WORDS)
         assert clean._caption_searches(t) == (anywhere, end), repr(t)
+    # the written-out tests hold every word of the lists (a word added to a list alone fails here)
+    assert all(clean._caption_searches(f"x {w} x")[0] for w in clean._CAPTION_WORDS)
+    assert all(clean._caption_searches(f"x {w} x")[1] for w in clean._CAPTION_END_WORDS)
 
 
 def test_chrome_anywhere_word_scan_is_the_word_tests() -> None:
@@ -198,6 +201,7 @@ def test_chrome_anywhere_word_scan_is_the_word_tests() -> None:
         low = text_module.ascii_folded(t)
         plain = any(w in low for w in clean._CHROME_ANYWHERE_WORDS)
         assert clean._chrome_anywhere_word_in(low) == plain, repr(t)
+    assert all(clean._chrome_anywhere_word_in(f"x {w} x") for w in clean._CHROME_ANYWHERE_WORDS)
 
 
 def _stamp_texts() -> list[str]:
